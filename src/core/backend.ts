@@ -1,0 +1,63 @@
+/**
+ * Backend descriptors: immutable facts about a backend (who it is, where, how much it weighs).
+ * Live state (in-flight, health, EWMA, slow-start stage) is never hung on these objects: the
+ * balancer keeps it in arrays indexed by backend position (pingora's `Backend` vs its health map).
+ */
+
+/** An immutable backend descriptor. */
+export interface BackendSpec {
+  /** Stable identifier, unique within a balancer (e.g. `"b3"` or `"127.0.0.1:9001"`). */
+  readonly id: string;
+  /** Host name or IP used by hash strategies (`"host\0port"` ketama points) and the proxy. */
+  readonly host: string;
+  /** TCP port (0 where it has no meaning, e.g. in the simulator). */
+  readonly port: number;
+  /** Configured weight, a positive integer (nginx `weight=`, default 1). */
+  readonly weight: number;
+  /** Maximum concurrent requests from this balancer; 0 = unlimited (nginx `max_conns`, HAProxy `maxconn`). */
+  readonly maxConn: number;
+  /** Optional zone / locality label. */
+  readonly zone?: string;
+  /** Free-form labels. */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** Fields a caller may leave out when describing a backend. */
+export interface BackendInit {
+  id: string;
+  host?: string;
+  port?: number;
+  weight?: number;
+  maxConn?: number;
+  zone?: string;
+  labels?: Record<string, string>;
+}
+
+/** Builds a frozen {@link BackendSpec}, filling defaults (host = id, port 0, weight 1, maxConn 0). */
+export function backend(init: BackendInit): BackendSpec {
+  const weight = init.weight ?? 1;
+  if (!(Number.isInteger(weight) && weight >= 1)) {
+    throw new RangeError(`backend ${init.id}: weight must be a positive integer, got ${weight}`);
+  }
+  const maxConn = init.maxConn ?? 0;
+  if (!(Number.isInteger(maxConn) && maxConn >= 0)) {
+    throw new RangeError(`backend ${init.id}: maxConn must be a non-negative integer, got ${maxConn}`);
+  }
+  const spec: BackendSpec = {
+    id: init.id,
+    host: init.host ?? init.id,
+    port: init.port ?? 0,
+    weight,
+    maxConn,
+    ...(init.zone !== undefined ? { zone: init.zone } : {}),
+    ...(init.labels !== undefined ? { labels: Object.freeze({ ...init.labels }) } : {}),
+  };
+  return Object.freeze(spec);
+}
+
+/** `n` simulator-style backends `b0…b{n-1}` with the given weights (default 1 each). */
+export function backends(n: number, weights?: readonly number[]): BackendSpec[] {
+  const out: BackendSpec[] = [];
+  for (let i = 0; i < n; i++) out.push(backend({ id: `b${i}`, weight: weights?.[i] ?? 1 }));
+  return out;
+}

@@ -1,0 +1,129 @@
+/**
+ * Least time: the eligible backend with the least estimated time to finish its work,
+ * `avg_response_time × (1 + active)` per unit of weight.
+ *
+ * Reference: nginx 1.31 `least_time` (src/http/modules/ngx_http_upstream_least_time_module.c:
+ * `ngx_http_upstream_get_least_time_peer`, `ngx_http_upstream_least_time_eta`; REFERENCE.md,
+ * `least-time`). The average is the balancer's least-time signal (core/load/least-time.ts: EWMA
+ * with α = 0.05, the first sample replacing the initial value), subscribed through
+ * `env.load.leastTime({ alpha, defaultMs })`. As in nginx's `eta`:
+ *   - rt = the average; if rt > `capMs` (5000) it is clamped there ("equally bad, fall back to least
+ *     conns"); otherwise it is rounded UP into `bucketMs` (20 ms) clusters, `rt += 20 − rt mod 20`,
+ *     "to allow round-robin for peers with close response times";
+ *   - eta = rt × (1 + active); the winner has the least `eta / weight` (compared by
+ *     cross-multiplication, as nginx does);
+ *   - ties: smooth weighted round robin among the tied backends only.
+ * `bucketMs: 0` disables the clustering (cost = avg × (1 + active) exactly). `defaultMs` defaults to
+ * 0, nginx's value for a peer with no response yet (after bucketing it reads as 20 ms).
+ * Not modelled: nginx halves a peer's time once per `fail_timeout` of idleness (that needs the
+ * health module's `checked` stamp) and the optional `inflight` estimate.
+ * Cost: O(n) per pick (nginx scans every peer), no allocation.
+ */
+import { z } from 'zod';
+import type { BackendSpec } from '../core/backend.js';
+import type { LatencySignal, Strategy, StrategyDef, StrategyEnv } from '../core/strategy.js';
+import type { PickView } from '../core/view.js';
+
+const schema = z
+  .object({
+    /** EWMA weight of a new response time, in (0, 1] (nginx: 0.05). */
+    alpha: z.number().gt(0).max(1).default(0.05),
+    /** Average assumed before a backend's first response, ms (nginx: 0). */
+    defaultMs: z.number().min(0).default(0),
+    /** Width of the clusters response times are rounded up into, ms; 0 = no clustering (nginx: 20). */
+    bucketMs: z.number().min(0).default(20),
+    /** Response times above this count as this much, ms (nginx: 5000). */
+    capMs: z.number().positive().default(5000),
+  })
+  .strict();
+
+/** Options of `least-time`. */
+export type LeastTimeStrategyOptions = z.infer<typeof schema>;
+
+/** nginx's clustered response time: clamp to `capMs`, else round up into `bucketMs` steps. */
+export function leastTimeRt(avg: number, bucketMs: number, capMs: number): number {
+  if (avg > capMs) return capMs;
+  if (bucketMs > 0) return avg + bucketMs - (avg % bucketMs);
+  return avg;
+}
+
+class LeastTime implements Strategy {
+  /** Smooth-WRR `current_weight` per index, used among tied backends. */
+  private current = new Float64Array(0);
+
+  constructor(
+    private readonly rt: LatencySignal,
+    private readonly bucketMs: number,
+    private readonly capMs: number,
+  ) {}
+
+  private eta(i: number, view: PickView): number {
+    return leastTimeRt(this.rt.value(i, view.now), this.bucketMs, this.capMs) * (1 + view.active[i]!);
+  }
+
+  pick(view: PickView): number {
+    const count = view.count;
+    if (count === 0) return -1;
+    if (view.size > this.current.length) this.current = new Float64Array(view.size);
+    const list = view.list;
+    const weight = view.weight;
+    let best = list[0]!;
+    let bestEta = this.eta(best, view);
+    let firstPos = 0;
+    let many = false;
+    for (let k = 1; k < count; k++) {
+      const i = list[k]!;
+      const eta = this.eta(i, view);
+      const lhs = eta * weight[best]!;
+      const rhs = bestEta * weight[i]!;
+      if (lhs < rhs) {
+        best = i;
+        bestEta = eta;
+        firstPos = k;
+        many = false;
+      } else if (lhs === rhs) {
+        many = true;
+      }
+    }
+    if (!many) return best;
+    // nginx: smooth WRR among the peers tied with `best`, starting from it.
+    const cur = this.current;
+    const bw = weight[best]!;
+    let total = 0;
+    let win = -1;
+    let winCur = 0;
+    for (let k = firstPos; k < count; k++) {
+      const i = list[k]!;
+      if (this.eta(i, view) * bw !== bestEta * weight[i]!) continue;
+      const w = weight[i]!;
+      const c = cur[i]! + w;
+      cur[i] = c;
+      total += w;
+      if (win < 0 || c > winCur) {
+        win = i;
+        winCur = c;
+      }
+    }
+    cur[win] = winCur - total;
+    return win;
+  }
+
+  rebuild(specs: readonly BackendSpec[]): void {
+    this.current = new Float64Array(specs.length);
+  }
+}
+
+/** `least-time`: nginx least_time (average response time × (1 + in flight) per weight). */
+export const strategy: StrategyDef<LeastTimeStrategyOptions> = {
+  name: 'least-time',
+  description: 'nginx least_time: least EWMA response time × (1 + in flight) per weight, ties round robin',
+  reference: 'nginx least_time (ngx_http_upstream_least_time_module.c, 1.31)',
+  options: schema,
+  weighted: true,
+  spreads: true,
+  cost: 'O(n)',
+  create(opts: LeastTimeStrategyOptions, env: StrategyEnv): Strategy {
+    const rt = env.load.leastTime({ alpha: opts.alpha, defaultMs: opts.defaultMs });
+    return new LeastTime(rt, opts.bucketMs, opts.capMs);
+  },
+};

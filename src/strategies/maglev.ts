@@ -1,0 +1,147 @@
+/**
+ * Maglev hashing: a lookup table of prime size M filled from per-backend permutations.
+ *
+ * Reference: Eisenbud et al., "Maglev: A Fast and Reliable Software Network Load Balancer"
+ * (NSDI 2016) §3.4, pseudocode listing 1; Envoy MAGLEV with weights
+ * (`OriginalMaglevTable::constructImplementationInternals`,
+ * source/extensions/load_balancing_policies/maglev/maglev_lb.cc); REFERENCE.md, `maglev`.
+ *
+ * Build (on rebuild, over all backends, configured weights): backends are ordered by id (Envoy sorts
+ * by the hashed key); each gets `offset = h0(id) mod M`, `skip = h1(id) mod (M−1) + 1`, `next = 0`
+ * and a normalised weight `w = weight / Σweight`. Rounds `iteration = 1, 2, …` visit the backends in
+ * order; a backend takes a turn only if `iteration × w ≥ target`, and then `target += max w`, so a
+ * backend of weight max takes every round and one of a third of it every third round (Envoy's
+ * weighted Maglev). A turn claims the first free slot of `(offset + skip × next) mod M`, advancing
+ * `next`. Weights 1:2 in M = 65537 give exactly 21,846 and 43,691 entries (Envoy's arithmetic in
+ * doubles, reproduced). Hashes: h0, h1 are MurmurHash3 x86_32 of the backend id with seeds 0 and 1
+ * (Envoy: xxHash64 of the address with seeds 0 and 1), so tables differ from Envoy's slot by slot
+ * but not in their counts.
+ *
+ * Lookup: `table[murmur3(key) mod M]` (key = `hashKey`, else `clientAddr`). If that backend is
+ * ineligible, the following entries `+1, +2, …` (wrapping) are probed and the first eligible owner
+ * wins: neighbouring entries belong to effectively random backends, so an ineligible backend's keys
+ * spread over the others while every other key stays put (Envoy instead rebuilds the table over the
+ * healthy hosts). Bounded by M probes; none eligible gives -1.
+ * Cost: O(1) per pick (one key hash, one load), no allocation. `tableSize` must be prime.
+ */
+import { z } from 'zod';
+import type { BackendSpec } from '../core/backend.js';
+import { murmur3 } from '../core/hash.js';
+import type { Strategy, StrategyDef } from '../core/strategy.js';
+import type { PickView, RequestInfo } from '../core/view.js';
+import { requestKey } from './consistent-hash.js';
+
+/** True when `n` is a prime (trial division; n up to a few million). */
+export function isPrime(n: number): boolean {
+  if (!Number.isInteger(n) || n < 2) return false;
+  if (n % 2 === 0) return n === 2;
+  for (let d = 3; d * d <= n; d += 2) if (n % d === 0) return false;
+  return true;
+}
+
+const schema = z
+  .object({
+    /** Lookup table size M: a prime (Envoy default 65537, at most 5,000,011). */
+    tableSize: z
+      .number()
+      .int()
+      .min(3)
+      .max(5000011)
+      .default(65537)
+      .refine(isPrime, { message: 'tableSize must be a prime number' }),
+  })
+  .strict();
+
+/** Options of `maglev`. */
+export type MaglevOptions = z.infer<typeof schema>;
+
+/** Seed of the key hash (distinct from the offset/skip seeds 0 and 1). */
+const KEY_SEED = 2;
+
+/**
+ * Builds the weighted Maglev table: entry → backend index in `specs` (every entry filled when
+ * `specs` is non-empty). Allocates; called on rebuild only.
+ */
+export function buildMaglevTable(specs: readonly BackendSpec[], tableSize: number): Int32Array<ArrayBuffer> {
+  const m = tableSize;
+  const table = new Int32Array(m).fill(-1);
+  const n = specs.length;
+  if (n === 0) return table;
+  const order = specs.map((_, i) => i);
+  order.sort((a, b) => {
+    const x = specs[a]!.id;
+    const y = specs[b]!.id;
+    return x < y ? -1 : x > y ? 1 : a - b;
+  });
+  let sum = 0;
+  for (const s of specs) sum += s.weight;
+  const w = new Float64Array(n);
+  const slot = new Float64Array(n);
+  const skip = new Float64Array(n);
+  const target = new Float64Array(n);
+  let maxW = 0;
+  for (let k = 0; k < n; k++) {
+    const spec = specs[order[k]!]!;
+    w[k] = (spec.weight * 1.0) / sum;
+    if (w[k]! > maxW) maxW = w[k]!;
+    slot[k] = murmur3(spec.id, 0) % m;
+    skip[k] = (murmur3(spec.id, 1) % (m - 1)) + 1;
+  }
+  let filled = 0;
+  for (let iteration = 1; filled < m; iteration++) {
+    for (let k = 0; k < n && filled < m; k++) {
+      if (iteration * w[k]! < target[k]!) continue;
+      target[k] = target[k]! + maxW;
+      let c = slot[k]!;
+      const s = skip[k]!;
+      while (table[c] !== -1) {
+        c += s;
+        if (c >= m) c -= m;
+      }
+      table[c] = order[k]!;
+      c += s;
+      if (c >= m) c -= m;
+      slot[k] = c;
+      filled++;
+    }
+  }
+  return table;
+}
+
+class Maglev implements Strategy {
+  private table = new Int32Array(0);
+
+  constructor(private readonly tableSize: number) {}
+
+  pick(view: PickView, req: Readonly<RequestInfo>): number {
+    const m = this.table.length;
+    if (view.count === 0 || m === 0) return -1;
+    const table = this.table;
+    const eligible = view.eligible;
+    let c = murmur3(requestKey(req), KEY_SEED) % m;
+    for (let t = 0; t < m; t++) {
+      const i = table[c]!;
+      if (i >= 0 && eligible[i] === 1) return i;
+      if (++c === m) c = 0;
+    }
+    return -1;
+  }
+
+  rebuild(specs: readonly BackendSpec[]): void {
+    this.table = specs.length === 0 ? new Int32Array(0) : buildMaglevTable(specs, this.tableSize);
+  }
+}
+
+/** `maglev`: Maglev lookup table with Envoy's weighted fill. */
+export const strategy: StrategyDef<MaglevOptions> = {
+  name: 'maglev',
+  description: 'Maglev lookup table (prime size, offset/skip permutations, weighted fill turns)',
+  reference: 'Eisenbud et al. NSDI 2016 §3.4; Envoy MAGLEV (maglev_lb.cc)',
+  options: schema,
+  weighted: true,
+  spreads: false,
+  cost: 'O(1)',
+  create(opts: MaglevOptions): Strategy {
+    return new Maglev(opts.tableSize);
+  },
+};

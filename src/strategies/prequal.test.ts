@@ -1,0 +1,139 @@
+import { describe, it, expect } from 'vitest';
+import { backends } from '../core/backend.js';
+import type { Strategy } from '../core/strategy.js';
+import { requestInfo } from '../core/view.js';
+import { FixtureView, fixtureView, makeStrategy } from './test/fixture.js';
+import { strategy } from './prequal.js';
+
+const req = requestInfo();
+
+/** Feeds one observed latency per backend. */
+function observe(s: Strategy, latencies: readonly number[]): void {
+  latencies.forEach((l, i) => s.released?.(i, false, l, 0));
+}
+
+function counts(s: Strategy, view: FixtureView, n: number, step = 0): number[] {
+  const c = new Array<number>(view.size).fill(0);
+  for (let k = 0; k < n; k++) {
+    view.now += step;
+    c[s.pick(view, req)]!++;
+  }
+  return c;
+}
+
+describe('prequal', () => {
+  it('all cold: picks the lowest-latency backend', () => {
+    const view = fixtureView(3);
+    const { strategy: s } = makeStrategy('prequal', view);
+    observe(s, [10, 1, 10]);
+    expect(counts(s, view, 100)).toEqual([0, 100, 0]);
+  });
+
+  it('a hot backend (RIF above the 0.84 quantile) is avoided even if fastest', () => {
+    const view = fixtureView(3);
+    view.active.set([10, 0, 0]);
+    const { strategy: s } = makeStrategy('prequal', view);
+    observe(s, [1, 10, 10]);
+    expect(counts(s, view, 1000)[0]).toBe(0);
+  });
+
+  it('quantile 1 is latency-only, quantile 0 is RIF-only', () => {
+    const view = fixtureView(3);
+    view.active.set([10, 0, 0]);
+    const { strategy: s } = makeStrategy('prequal', view, { quantile: 1 });
+    observe(s, [1, 10, 10]);
+    expect(counts(s, view, 100)).toEqual([100, 0, 0]);
+
+    const v2 = fixtureView(3);
+    v2.active.set([3, 1, 2]);
+    const { strategy: t } = makeStrategy('prequal', v2, { quantile: 0 });
+    observe(t, [1, 5, 1]);
+    expect(counts(t, v2, 100)).toEqual([0, 100, 0]);
+  });
+
+  it("increments the chosen probe's RIF, so a fast backend probed once does not take everything", () => {
+    // 10 backends, one probe per pick, b0 much faster. Each pick raises b0's pooled RIF, which
+    // makes it hot until a fresh probe of b0 (1 pick in 10) resets it: b0 gets far less than 100 %.
+    const view = fixtureView(10);
+    const { strategy: s } = makeStrategy('prequal', view, { probes: 1 }, 41);
+    observe(s, [1, 10, 10, 10, 10, 10, 10, 10, 10, 10]);
+    const c = counts(s, view, 10_000);
+    expect(c[0]! / 10_000).toBeGreaterThan(0.1);
+    expect(c[0]! / 10_000).toBeLessThan(0.5);
+  });
+
+  it('expired probes leave the pool: with ttl shorter than the gap, only the fresh probe counts', () => {
+    // One probe per pick, picks 100 ms apart, ttl 10 ms: the pick is the probed backend, which is
+    // uniform; shares within ±2 % abs of 10 % over 20k picks although b0 is fastest.
+    const view = fixtureView(10);
+    const { strategy: s } = makeStrategy('prequal', view, { probes: 1, ttlMs: 10 }, 42);
+    observe(s, [1, 10, 10, 10, 10, 10, 10, 10, 10, 10]);
+    for (const c of counts(s, view, 20_000, 100)) expect(Math.abs(c / 20_000 - 0.1)).toBeLessThan(0.02);
+  });
+
+  it('never picks an ineligible backend, even one still in the pool', () => {
+    const view = fixtureView(5);
+    const { strategy: s } = makeStrategy('prequal', view, {}, 43);
+    observe(s, [10, 10, 1, 10, 10]);
+    counts(s, view, 50);
+    view.setEligible(2, false);
+    expect(counts(s, view, 2000)[2]).toBe(0);
+  });
+
+  it('spreads under equal conditions: 4 backends, no load, equal latency, 20k picks, each share within ±2 % abs of 25 %', () => {
+    const view = fixtureView(4);
+    const { strategy: s } = makeStrategy('prequal', view, {}, 44);
+    for (const c of counts(s, view, 20_000, 1)) expect(Math.abs(c / 20_000 - 0.25)).toBeLessThan(0.02);
+  });
+
+  it('a failed request never makes a backend look faster', () => {
+    const view = fixtureView(2);
+    const { strategy: s } = makeStrategy('prequal', view, { quantile: 1 });
+    observe(s, [10, 5]);
+    s.released?.(0, true, 0.1, 0);
+    expect(s.pick(view, req)).toBe(1);
+    s.released?.(1, true, 50, 0); // a slow failure does count
+    expect(s.pick(view, req)).toBe(0);
+  });
+
+  it('rebuild carries latencies over by backend id', () => {
+    const specs = backends(3);
+    const view = new FixtureView(specs);
+    const { strategy: s } = makeStrategy('prequal', view, { quantile: 1 });
+    observe(s, [1, 10, 10]);
+    const reversed = new FixtureView([...specs].reverse());
+    s.rebuild?.(reversed.specs);
+    expect(s.pick(reversed, req)).toBe(2); // b0 is now at index 2
+  });
+
+  it('returns -1 when no backend is eligible', () => {
+    const view = fixtureView(2);
+    view.setEligible(0, false).setEligible(1, false);
+    const { strategy: s } = makeStrategy('prequal', view);
+    expect(s.pick(view, req)).toBe(-1);
+  });
+
+  it('same seed → same sequence', () => {
+    const view = fixtureView(12);
+    const seq = (seed: number) => {
+      const { strategy: s } = makeStrategy('prequal', view, { probes: 2 }, seed);
+      observe(s, [5, 3, 8, 1, 9, 2, 7, 4, 6, 3, 5, 8]);
+      return Array.from({ length: 60 }, () => s.pick(view, req));
+    };
+    expect(seq(1)).toEqual(seq(1));
+    expect(seq(1)).not.toEqual(seq(2));
+  });
+
+  it('defaults follow the paper; bad options are rejected', () => {
+    expect(strategy.options.parse({})).toEqual({
+      probes: 3,
+      poolSize: 16,
+      ttlMs: 1000,
+      quantile: 0.84,
+      defaultLatencyMs: 1,
+    });
+    expect(() => strategy.options.parse({ quantile: 1.5 })).toThrow();
+    expect(() => strategy.options.parse({ probes: 0 })).toThrow();
+    expect(() => strategy.options.parse({ pool: 3 })).toThrow();
+  });
+});

@@ -1,0 +1,215 @@
+/**
+ * Prequal: probe requests-in-flight and latency, pick by the hot-cold lexicographic (HCL) rule.
+ *
+ * Reference: Wydrowski, Kleinberg, Rumble, Archer, "Load is not what you should balance:
+ * Introducing Prequal", USENIX NSDI 2024 (REFERENCE.md, `prequal`). Defaults follow the paper's
+ * baseline: r_probe = 3 probes per query to distinct random replicas, a pool of at most 16 probes,
+ * probes older than 1 s discarded, Q_RIF = 2^-0.25 ≈ 0.84.
+ *
+ * On each pick: entries that expired (older than `ttlMs`) or whose backend is no longer eligible
+ * leave the pool; `probes` distinct eligible backends are probed, recording (index, RIF =
+ * `view.active`, latency = the backend's last observed latency, `view.now`); a probe of a backend
+ * already pooled refreshes its entry (one entry per backend), otherwise it takes a free slot or
+ * evicts the oldest entry. HCL: an entry is hot when its RIF exceeds the q-quantile of the pool's
+ * RIFs; the cold entry with the lowest latency wins (ties: lower RIF, then uniformly at random, so
+ * equal backends share the load before any latency is observed); if every entry were hot, the
+ * lowest RIF would win. The chosen entry's RIF is incremented, as the paper's client does for its
+ * own dispatches. q = 0 reduces to RIF-only, q = 1 to latency-only.
+ *
+ * Simplifications: probes are answered synchronously from the balancer's own in-flight counts
+ * (no probe RPC), latency is the last completed request's latency (not the server-side median
+ * near the current RIF), and the paper's reuse budget / per-query removal are omitted since
+ * entries are refreshed by every probe. A failed request never lowers a backend's latency.
+ *
+ * Cost: O(probes + poolSize²) with the small insertion sort, independent of n; no allocation.
+ */
+import { z } from 'zod';
+import type { BackendSpec } from '../core/backend.js';
+import type { Rng } from '../core/rng.js';
+import type { Strategy, StrategyDef, StrategyEnv } from '../core/strategy.js';
+import type { PickView } from '../core/view.js';
+import { DistinctSampler } from './p2c.js';
+
+const schema = z
+  .object({
+    /** Probes per pick, to distinct random eligible backends (paper r_probe = 3). */
+    probes: z.number().int().min(1).default(3),
+    /** Maximum probes kept (paper: 16). */
+    poolSize: z.number().int().min(1).default(16),
+    /** Age after which a probe is discarded, ms (paper: 1 s). */
+    ttlMs: z.number().positive().default(1000),
+    /** Q_RIF: hot when RIF exceeds this quantile of the pool's RIFs (paper: 2^-0.25 ≈ 0.84). */
+    quantile: z.number().min(0).max(1).default(0.84),
+    /** Latency assumed for a backend never observed, ms. */
+    defaultLatencyMs: z.number().min(0).default(1),
+  })
+  .strict();
+
+/** Options of `prequal`. */
+export type PrequalOptions = z.infer<typeof schema>;
+
+class Prequal implements Strategy {
+  private readonly sampler = new DistinctSampler();
+  /** Last observed latency per backend index. */
+  private latency = new Float64Array(0);
+  /** Pool slot of each backend index, or -1. */
+  private slotOf = new Int32Array(0);
+  /** Backend ids by index at the last rebuild (to carry latencies over). */
+  private ids: string[] = [];
+  private readonly pIdx: Int32Array;
+  private readonly pRif: Float64Array;
+  private readonly pLat: Float64Array;
+  private readonly pTime: Float64Array;
+  private readonly scratch: Float64Array;
+  /** Number of pool entries in use (slots 0 … m-1). */
+  private m = 0;
+
+  constructor(
+    private readonly rng: Rng,
+    private readonly o: PrequalOptions,
+  ) {
+    this.pIdx = new Int32Array(o.poolSize);
+    this.pRif = new Float64Array(o.poolSize);
+    this.pLat = new Float64Array(o.poolSize);
+    this.pTime = new Float64Array(o.poolSize);
+    this.scratch = new Float64Array(o.poolSize);
+  }
+
+  /** Resizes per-backend state for `specs`, carrying latencies by id, and empties the pool. */
+  rebuild(specs: readonly BackendSpec[]): void {
+    const old = new Map<string, number>();
+    for (let i = 0; i < this.ids.length; i++) old.set(this.ids[i]!, this.latency[i]!);
+    const n = specs.length;
+    this.latency = new Float64Array(n).fill(this.o.defaultLatencyMs);
+    for (let i = 0; i < n; i++) {
+      const l = old.get(specs[i]!.id);
+      if (l !== undefined) this.latency[i] = l;
+    }
+    this.ids = specs.map((s) => s.id);
+    this.slotOf = new Int32Array(n).fill(-1);
+    this.m = 0;
+  }
+
+  private ensureSize(size: number): void {
+    if (size <= this.slotOf.length) return;
+    const lat = new Float64Array(size).fill(this.o.defaultLatencyMs);
+    lat.set(this.latency);
+    this.latency = lat;
+    const slot = new Int32Array(size).fill(-1);
+    slot.set(this.slotOf);
+    this.slotOf = slot;
+  }
+
+  /** Removes pool slot `s`, moving the last entry into it. */
+  private remove(s: number): void {
+    this.slotOf[this.pIdx[s]!] = -1;
+    const last = --this.m;
+    if (s !== last) {
+      const i = this.pIdx[last]!;
+      this.pIdx[s] = i;
+      this.pRif[s] = this.pRif[last]!;
+      this.pLat[s] = this.pLat[last]!;
+      this.pTime[s] = this.pTime[last]!;
+      this.slotOf[i] = s;
+    }
+  }
+
+  /** Records a probe of backend `i`. */
+  private record(i: number, rif: number, now: number): void {
+    let s = this.slotOf[i]!;
+    if (s < 0) {
+      if (this.m < this.pIdx.length) {
+        s = this.m++;
+      } else {
+        s = 0;
+        for (let k = 1; k < this.m; k++) if (this.pTime[k]! < this.pTime[s]!) s = k;
+        this.slotOf[this.pIdx[s]!] = -1;
+      }
+      this.pIdx[s] = i;
+      this.slotOf[i] = s;
+    }
+    this.pRif[s] = rif;
+    this.pLat[s] = this.latency[i]!;
+    this.pTime[s] = now;
+  }
+
+  /** The pool's RIF at quantile q (nearest rank below: sorted[floor(q·(m−1))]). */
+  private threshold(): number {
+    const m = this.m;
+    const a = this.scratch;
+    for (let k = 0; k < m; k++) {
+      const v = this.pRif[k]!;
+      let j = k - 1;
+      while (j >= 0 && a[j]! > v) {
+        a[j + 1] = a[j]!;
+        j--;
+      }
+      a[j + 1] = v;
+    }
+    return a[Math.floor(this.o.quantile * (m - 1))]!;
+  }
+
+  pick(view: PickView): number {
+    const count = view.count;
+    if (count === 0) return -1;
+    this.ensureSize(view.size);
+    const now = view.now;
+    const ttl = this.o.ttlMs;
+    for (let s = this.m - 1; s >= 0; s--) {
+      const i = this.pIdx[s]!;
+      if (i >= view.size || view.eligible[i] !== 1 || now - this.pTime[s]! > ttl) this.remove(s);
+    }
+    const k = this.sampler.sample(count, this.o.probes, this.rng);
+    const pos = this.sampler.pos;
+    for (let j = 0; j < k; j++) {
+      const i = view.list[pos[j]!]!;
+      this.record(i, view.active[i]!, now);
+    }
+    const th = this.threshold();
+    let best = -1;
+    let ties = 1;
+    for (let s = 0; s < this.m; s++) {
+      const rif = this.pRif[s]!;
+      if (rif > th) continue;
+      if (best < 0) {
+        best = s;
+        continue;
+      }
+      const lat = this.pLat[s]!;
+      const bl = this.pLat[best]!;
+      const br = this.pRif[best]!;
+      if (lat < bl || (lat === bl && rif < br)) {
+        best = s;
+        ties = 1;
+      } else if (lat === bl && rif === br && this.rng.int(++ties) === 0) {
+        best = s; // exact tie: uniform among the tied (reservoir sampling)
+      }
+    }
+    if (best < 0) {
+      best = 0;
+      for (let s = 1; s < this.m; s++) if (this.pRif[s]! < this.pRif[best]!) best = s;
+    }
+    this.pRif[best] = this.pRif[best]! + 1;
+    return this.pIdx[best]!;
+  }
+
+  released(i: number, failed: boolean, latencyMs: number): void {
+    if (i < 0 || i >= this.latency.length) return;
+    if (failed && latencyMs < this.latency[i]!) return;
+    this.latency[i] = latencyMs;
+  }
+}
+
+/** `prequal`: asynchronous-probe pool with hot-cold lexicographic selection (NSDI 2024). */
+export const strategy: StrategyDef<PrequalOptions> = {
+  name: 'prequal',
+  description: 'Prequal: probe RIF and latency into a small pool; lowest-latency cold backend (HCL rule)',
+  reference: 'Wydrowski et al., Load is not what you should balance: Introducing Prequal, NSDI 2024',
+  options: schema,
+  weighted: false,
+  spreads: true,
+  cost: 'O(1)',
+  create(opts: PrequalOptions, env: StrategyEnv): Strategy {
+    return new Prequal(env.rng, opts);
+  },
+};

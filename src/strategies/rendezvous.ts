@@ -1,0 +1,78 @@
+/**
+ * Rendezvous (highest-random-weight) hashing: every eligible backend scores the key; the top
+ * score wins.
+ *
+ * Reference: Thaler & Ravishankar, "Using Name-Based Mappings to Increase Hit Rates" (IEEE/ACM ToN
+ * 1998); weighted form `score = −weight / ln(u)` (Schindelhauer & Schomaker's logarithmic method,
+ * as in "Weighted Distributed Hash Tables", SPAA 2005); REFERENCE.md, `rendezvous`.
+ * u = hash(key, backend) mapped into (0, 1): `u = (h + ½) / 2³²` with
+ * `h = hashPair(murmur3(key), murmur3(backend id))` (MurmurHash3 x86_32, see core/hash.ts). With
+ * this score backend i wins with probability weight_i / Σ weight, and a backend leaving (or
+ * becoming ineligible) moves exactly the keys it held. Weights are the effective weights of the
+ * view, so slow start and re-weights apply at once. Key: `hashKey`, else `clientAddr`.
+ * Ties (probability ~2⁻³²) go to the lower list position.
+ * Cost: O(n) per pick (one hash mix and one logarithm per eligible backend), no allocation.
+ */
+import { z } from 'zod';
+import type { BackendSpec } from '../core/backend.js';
+import { hashPair, murmur3 } from '../core/hash.js';
+import type { Strategy, StrategyDef } from '../core/strategy.js';
+import type { PickView, RequestInfo } from '../core/view.js';
+import { requestKey } from './consistent-hash.js';
+
+const schema = z.object({}).strict();
+
+/** Options of `rendezvous` (none). */
+export type RendezvousOptions = z.infer<typeof schema>;
+
+const TWO_NEG_32 = 1 / 4294967296;
+
+/** Weighted HRW score of a backend of `weight` for a pair hash `h` (unsigned 32-bit). */
+export function rendezvousScore(h: number, weight: number): number {
+  return -weight / Math.log((h + 0.5) * TWO_NEG_32);
+}
+
+class Rendezvous implements Strategy {
+  /** murmur3 of each backend id, by index. */
+  private idHash = new Uint32Array(0);
+
+  pick(view: PickView, req: Readonly<RequestInfo>): number {
+    const count = view.count;
+    if (count === 0) return -1;
+    const list = view.list;
+    const weight = view.weight;
+    const ids = this.idHash;
+    const k = murmur3(requestKey(req));
+    let best = -1;
+    let bestScore = -1;
+    for (let p = 0; p < count; p++) {
+      const i = list[p]!;
+      const s = rendezvousScore(hashPair(k, ids[i]!), weight[i]!);
+      if (s > bestScore) {
+        best = i;
+        bestScore = s;
+      }
+    }
+    return best;
+  }
+
+  rebuild(specs: readonly BackendSpec[]): void {
+    const ids = new Uint32Array(specs.length);
+    for (let i = 0; i < specs.length; i++) ids[i] = murmur3(specs[i]!.id);
+    this.idHash = ids;
+  }
+}
+
+/** `rendezvous`: weighted highest-random-weight hashing. */
+export const strategy: StrategyDef<RendezvousOptions> = {
+  name: 'rendezvous',
+  description: 'Highest random weight: each backend scores −weight/ln(hash(key, backend)); the top score wins',
+  reference: 'Thaler & Ravishankar 1998 (HRW); weighted logarithmic score (Schindelhauer & Schomaker 2005)',
+  options: schema,
+  weighted: true,
+  spreads: false,
+  cost: 'O(n)',
+  create(): Strategy {
+    return new Rendezvous();
+  },
+};

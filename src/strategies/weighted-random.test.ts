@@ -1,0 +1,63 @@
+import { describe, it, expect } from 'vitest';
+import { requestInfo } from '../core/view.js';
+import type { Strategy } from '../core/strategy.js';
+import { fixtureView, makeStrategy, type FixtureView } from './test/fixture.js';
+import { strategy } from './weighted-random.js';
+
+const req = requestInfo();
+
+function shares(s: Strategy, view: FixtureView, n: number): number[] {
+  const counts = new Array<number>(view.size).fill(0);
+  for (let k = 0; k < n; k++) counts[s.pick(view, req)]!++;
+  return counts.map((c) => c / n);
+}
+
+describe('weighted-random', () => {
+  it('weights 1,2,3,4: 100k picks, shares within ±1 % abs of 10/20/30/40 %', () => {
+    const view = fixtureView(4, [1, 2, 3, 4]);
+    const { strategy: s } = makeStrategy('weighted-random', view, {}, 11);
+    const got = shares(s, view, 100_000);
+    [0.1, 0.2, 0.3, 0.4].forEach((p, i) => expect(Math.abs(got[i]! - p)).toBeLessThan(0.01));
+  });
+
+  it('rebuilds its cumulative weights when eligibility changes (ineligible never picked)', () => {
+    const view = fixtureView(4, [1, 2, 3, 4]);
+    const { strategy: s } = makeStrategy('weighted-random', view, {}, 12);
+    shares(s, view, 1000);
+    view.setEligible(3, false);
+    const got = shares(s, view, 60_000);
+    expect(got[3]).toBe(0);
+    [1 / 6, 2 / 6, 3 / 6].forEach((p, i) => expect(Math.abs(got[i]! - p)).toBeLessThan(0.01));
+  });
+
+  it('rebuilds when a weight changes (slow start, re-weight)', () => {
+    const view = fixtureView(2, [1, 1]);
+    const { strategy: s } = makeStrategy('weighted-random', view, {}, 13);
+    shares(s, view, 1000);
+    view.weight[1] = 3;
+    const got = shares(s, view, 60_000);
+    expect(Math.abs(got[1]! - 0.75)).toBeLessThan(0.01);
+  });
+
+  it('returns -1 when no backend is eligible', () => {
+    const view = fixtureView(2);
+    const { strategy: s } = makeStrategy('weighted-random', view);
+    view.setEligible(0, false).setEligible(1, false);
+    expect(s.pick(view, req)).toBe(-1);
+  });
+
+  it('same seed → same sequence', () => {
+    const view = fixtureView(5, [1, 2, 3, 4, 5]);
+    const seq = (seed: number) => {
+      const { strategy: s } = makeStrategy('weighted-random', view, {}, seed);
+      return Array.from({ length: 50 }, () => s.pick(view, req));
+    };
+    expect(seq(5)).toEqual(seq(5));
+    expect(seq(5)).not.toEqual(seq(6));
+  });
+
+  it('parses {} and rejects unknown options', () => {
+    expect(strategy.options.parse({})).toEqual({});
+    expect(() => strategy.options.parse({ x: 1 })).toThrow();
+  });
+});
