@@ -613,7 +613,8 @@ export class Balancer {
       }
       if (this.outlier && this.outlier.record(i, failed, now)) this.dirty = true;
       for (let k = 0; k < this.peakSignals.length; k++) this.peakSignals[k]!.observe(i, latencyMs, now);
-      for (let k = 0; k < this.timeSignals.length; k++) this.timeSignals[k]!.observe(i, latencyMs, now);
+      // nginx least_time records response times of successful attempts only.
+      if (!failed) for (let k = 0; k < this.timeSignals.length; k++) this.timeSignals[k]!.observe(i, latencyMs, now);
       this.strategy.released?.(i, failed, latencyMs, now);
     }
     if (this.queue !== undefined && this.queue.length > 0) this.drainQueue();

@@ -13,6 +13,8 @@
  *   - eta = rt × (1 + active); the winner has the least `eta / weight` (compared by
  *     cross-multiplication, as nginx does);
  *   - ties: smooth weighted round robin among the tied backends only.
+ * Weights count, but shares are not proportional to them: idle, equally fast backends all go to
+ * the heaviest (least eta/weight) until load evens the eta — so the registry marks it unweighted.
  * `bucketMs: 0` disables the clustering (cost = avg × (1 + active) exactly). `defaultMs` defaults to
  * 0, nginx's value for a peer with no response yet (after bucketing it reads as 20 ms).
  * Not modelled: nginx halves a peer's time once per `fail_timeout` of idleness (that needs the
@@ -119,7 +121,7 @@ export const strategy: StrategyDef<LeastTimeStrategyOptions> = {
   description: 'nginx least_time: least EWMA response time × (1 + in flight) per weight, ties round robin',
   reference: 'nginx least_time (ngx_http_upstream_least_time_module.c, 1.31)',
   options: schema,
-  weighted: true,
+  weighted: false,
   spreads: true,
   cost: 'O(n)',
   create(opts: LeastTimeStrategyOptions, env: StrategyEnv): Strategy {

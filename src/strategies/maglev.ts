@@ -17,7 +17,7 @@
  * (Envoy: xxHash64 of the address with seeds 0 and 1), so tables differ from Envoy's slot by slot
  * but not in their counts.
  *
- * Lookup: `table[murmur3(key) mod M]` (key = `hashKey`, else `clientAddr`). If that backend is
+ * Lookup: `table[murmur3(key, seed 2) mod M]` (key = `hashKey`, else `clientAddr`). If that backend is
  * ineligible, the following entries `+1, +2, …` (wrapping) are probed and the first eligible owner
  * wins: neighbouring entries belong to effectively random backends, so an ineligible backend's keys
  * spread over the others while every other key stays put (Envoy instead rebuilds the table over the

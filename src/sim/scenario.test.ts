@@ -1,0 +1,126 @@
+/**
+ * Scenario files: defaults, units, normalization, and one clear error per bad-input class, naming the
+ * file and the path of the field. Every shipped scenario in sims/ must validate.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../input/errors.js';
+import { strategyNames } from '../strategies/registry.js';
+import { loadScenario, parseDocument, parseScenario } from './scenario.js';
+
+const minimal = () => ({
+  clients: { arrival: 'poisson', rate: 9000 },
+  backends: [{ count: 10, workers: 1, service: { dist: 'exponential', mean: '1ms' } }],
+});
+
+/** The problems an invalid document raises, as `path: message` lines. */
+function problems(doc: unknown): string[] {
+  try {
+    parseScenario(doc, 'test.yaml');
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError);
+    return (e as InputError).problems.map((p) => `${p.path}: ${p.message}`);
+  }
+  throw new Error('expected an InputError');
+}
+
+describe('parseScenario', () => {
+  it('accepts the issue example exactly as written and fills defaults', () => {
+    const doc = parseDocument(
+      `name: two-choices-demo
+seed: 1
+duration: 60s
+warmup: 5s
+replications: 1
+clients:
+  arrival: poisson
+  rate: 9000
+backends:
+  - count: 10
+    workers: 1
+    service: { dist: exponential, mean: 1ms }
+strategies: all
+`,
+      'demo.yaml',
+    );
+    const s = parseScenario(doc, 'demo.yaml');
+    expect(s.durationMs).toBe(60_000);
+    expect(s.warmupMs).toBe(5_000);
+    expect(s.clients.process).toEqual({ arrival: 'poisson', rate: 9000 });
+    expect(s.backends[0]).toMatchObject({ count: 10, workers: 1, weight: 1, discipline: 'fifo', speed: 1, service: { dist: 'exponential', mean: 1 } });
+    expect(s.strategies.map((c) => c.name)).toEqual(strategyNames());
+    expect(s.balancer.passive).toEqual({ maxFails: 1, failTimeoutMs: 10_000 });
+  });
+
+  it('accepts labelled variants and validates their options against the strategy schema', () => {
+    const s = parseScenario({ ...minimal(), strategies: ['p2c', { name: 'p2c', label: 'p2c-d3', options: { draws: 3 } }] }, 't.yaml');
+    expect(s.strategies.map((c) => c.label)).toEqual(['p2c', 'p2c-d3']);
+    expect(s.strategies[1]!.options).toMatchObject({ draws: 3 });
+  });
+
+  it('converts lognormal median/p99 to mu/sigma and pareto/gamma means to scales', () => {
+    const s = parseScenario(
+      {
+        ...minimal(),
+        backends: [
+          { service: { dist: 'lognormal', median: '2ms', p99: '40ms' } },
+          { service: { dist: 'pareto', mean: '3ms', shape: 3 } },
+          { service: { dist: 'gamma', shape: 2, mean: '20ms' } },
+          { service: { dist: 'mixture', parts: [{ weight: 9, of: { dist: 'constant', value: 1 } }, { weight: 1, of: { dist: 'exponential', mean: '10ms' } }] } },
+        ],
+      },
+      't.yaml',
+    );
+    const [ln, pa, ga] = s.backends.map((b) => b.service);
+    expect(ln).toMatchObject({ dist: 'lognormal' });
+    if (ln!.dist === 'lognormal') {
+      expect(Math.exp(ln!.mu)).toBeCloseTo(2, 10);
+      expect(Math.exp(ln!.mu + 2.3263478740408408 * ln!.sigma)).toBeCloseTo(40, 8);
+    }
+    expect(pa).toEqual({ dist: 'pareto', scale: 2, shape: 3 });
+    expect(ga).toEqual({ dist: 'gamma', shape: 2, scale: 10 });
+  });
+
+  it.each([
+    ['an unknown key', { ...minimal(), colour: 'blue' }, 'colour: unknown key "colour"'],
+    ['a nested unknown key', { ...minimal(), backends: [{ service: { dist: 'exponential', mean: 1, median: 2 } }] }, 'backends[0].service.median: unknown key'],
+    ['a wrong type', { ...minimal(), seed: 'one' }, 'seed: expected number, got "one"'],
+    ['a negative service mean', { ...minimal(), backends: [{}, {}, { service: { dist: 'exponential', mean: -1 } }] }, 'backends[2].service.mean: expected a positive duration'],
+    ['an unknown distribution', { ...minimal(), backends: [{ service: { dist: 'weibull', mean: 1 } }] }, 'backends[0].service.dist: expected one of'],
+    ['an unknown strategy', { ...minimal(), strategies: ['round-robin', 'fastest'] }, 'strategies[1]: unknown strategy "fastest"'],
+    ['a bad strategy option', { ...minimal(), strategies: [{ name: 'p2c', options: { draws: 'two' } }] }, 'strategies[0].options.draws: expected number'],
+    ['a negative rate', { ...minimal(), clients: { arrival: 'poisson', rate: -5 } }, 'clients.rate: '],
+    ['a negative duration', { ...minimal(), duration: '-5s' }, 'duration: expected a positive duration'],
+    ['a malformed duration', { ...minimal(), warmup: '5 parsecs' }, 'warmup: expected a duration like 5ms'],
+    ['a missing rate', { ...minimal(), clients: { arrival: 'poisson' } }, 'clients.rate: is required for arrival "poisson"'],
+    ['missing backends', { clients: { arrival: 'poisson', rate: 1 } }, 'backends: is required'],
+    ['a closed loop without users', { ...minimal(), clients: { arrival: 'closed', think: { dist: 'constant', value: 1 } } }, 'clients.users: is required'],
+    ['duplicate labels', { ...minimal(), strategies: ['p2c', 'p2c'] }, 'strategies[1]: label "p2c" is used twice'],
+  ])('rejects %s with the field path', (_what, doc, expected) => {
+    expect(problems(doc).join('\n')).toContain(expected);
+  });
+
+  it('reports YAML syntax errors with line and column', () => {
+    expect(() => parseDocument('name: x\nclients: [1, 2\n', 'bad.yaml')).toThrow(/bad\.yaml: line \d+, column \d+/);
+  });
+
+  it('reports a missing file as an InputError naming it', () => {
+    expect(() => loadScenario('no/such/file.yaml')).toThrow(/no\/such\/file\.yaml: no such file/);
+  });
+});
+
+describe('shipped scenarios', () => {
+  const dir = join(import.meta.dirname, '../../sims');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+
+  it('ships at least the eight the simulator issue asks for', () => {
+    expect(files.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it.each(files)('%s validates and says what it teaches', (f) => {
+    const s = loadScenario(join(dir, f));
+    expect(s.description.length).toBeGreaterThan(20);
+    expect(s.strategies.length).toBeGreaterThan(0);
+  });
+});
