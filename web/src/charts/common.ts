@@ -1,0 +1,34 @@
+/**
+ * Small pieces shared by the chart builders: axis titles, a legend whose clicks toggle a strategy
+ * on every chart at once, log-axis tick labels, and point arrays with gaps.
+ */
+import type { LegendOptions, ScatterDataPoint } from 'chart.js';
+import type { View } from '../view.js';
+import type { XY } from '../types.js';
+import { fmtExact } from '../format.js';
+
+/** An axis title in the page's style. */
+export function axisTitle(text: string): { display: true; text: string; font: { size: number; weight: 'bold' } } {
+  return { display: true, text, font: { size: 13, weight: 'bold' } };
+}
+
+/** Legend for datasets labelled by strategy: clicking an entry hides that strategy everywhere. */
+export function strategyLegend(v: View): Partial<LegendOptions<'bar' | 'line'>> {
+  return {
+    position: 'bottom',
+    onClick: (_e, item) => v.toggle(item.text),
+  };
+}
+
+/** Log-axis tick labels only at 1, 2 and 5 × 10^k, so labels never crowd. */
+export function logTick(value: number | string): string {
+  const n = Number(value);
+  if (!(n > 0)) return '';
+  const m = n / 10 ** Math.floor(Math.log10(n) + 1e-9);
+  return [1, 2, 5].some((k) => Math.abs(m - k) < 1e-6) ? fmtExact(n) : '';
+}
+
+/** XY points for Chart.js (a null y stays null and is drawn as a gap). */
+export function asPoints(xy: readonly XY[]): ScatterDataPoint[] {
+  return xy as unknown as ScatterDataPoint[];
+}

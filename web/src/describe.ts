@@ -1,0 +1,143 @@
+/**
+ * The scenario in plain words for the page header: clients, backends, service-time distribution,
+ * load factor, duration, seed, replications. Figures come from `summary` (always present); the
+ * descriptive parts are read defensively from the normalized `scenario` object, whose exact shape
+ * belongs to the simulator, trying the usual key names and leaving out what it cannot find.
+ */
+import type { ResultsFile } from './types.js';
+
+type Obj = Record<string, unknown>;
+
+function isObj(x: unknown): x is Obj {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function num(...xs: unknown[]): number | undefined {
+  for (const x of xs) if (typeof x === 'number' && Number.isFinite(x)) return x;
+  return undefined;
+}
+
+function str(...xs: unknown[]): string | undefined {
+  for (const x of xs) if (typeof x === 'string' && x.trim() !== '') return x;
+  return undefined;
+}
+
+/** A number in plain form: integers as is, others with up to 3 significant decimals. */
+function plain(n: number): string {
+  return Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(3)));
+}
+
+/** e.g. `{dist: 'lognormal', mean: 40, sigma: 1}` → `lognormal, mean 40 ms, sigma 1`. */
+export function describeService(s: unknown): string | undefined {
+  if (typeof s === 'string') return s;
+  if (typeof s === 'number') return `mean ${plain(s)} ms`;
+  if (!isObj(s)) return undefined;
+  const kind = str(s['dist'], s['distribution'], s['type'], s['kind'], s['name']);
+  const parts: string[] = [];
+  if (kind) parts.push(kind);
+  for (const [k, v] of Object.entries(s)) {
+    if (['dist', 'distribution', 'type', 'kind', 'name'].includes(k)) continue;
+    if (typeof v === 'number') {
+      const ms = /ms$/i.test(k) || ['mean', 'min', 'max', 'median', 'value', 'scale'].includes(k);
+      parts.push(`${k.replace(/Ms$/, '')} ${plain(v)}${ms ? ' ms' : ''}`);
+    } else if (typeof v === 'string') parts.push(`${k} ${v}`);
+  }
+  return parts.length > 0 ? parts.join(', ') : undefined;
+}
+
+function describeClients(sc: Obj, file: ResultsFile): string {
+  const c = sc['clients'];
+  const groups: Obj[] = Array.isArray(c) ? c.filter(isObj) : isObj(c) ? [c] : [];
+  let count = typeof c === 'number' ? c : undefined;
+  let arrival: string | undefined;
+  for (const g of groups) {
+    const n = num(g['count'], g['n'], g['clients'], g['concurrency'], g['connections']);
+    if (n !== undefined) count = (count ?? 0) + n;
+    arrival ??= str(g['arrival'], g['process'], g['pattern'], g['type']);
+  }
+  arrival ??= str(sc['arrival']);
+  const parts: string[] = [];
+  if (count !== undefined) parts.push(`${plain(count)} client${count === 1 ? '' : 's'}`);
+  if (arrival) parts.push(`${arrival} arrivals`);
+  parts.push(`${plain(file.summary.offeredRate)} req/s offered`);
+  return parts.join(', ');
+}
+
+function describeBackends(sc: Obj, file: ResultsFile): { backends: string; service: string | undefined } {
+  const b = sc['backends'];
+  const groups: Obj[] = Array.isArray(b) ? b.filter(isObj) : [];
+  const fallbackCount = file.results[0]?.backends.length ?? file.sweep?.points[0]?.results[0]?.backends.length;
+  const topService = describeService(sc['service'] ?? sc['serviceTime']);
+  if (groups.length === 0) {
+    const n = typeof b === 'number' ? b : fallbackCount;
+    return { backends: n === undefined ? 'backends not stated' : `${n} backend${n === 1 ? '' : 's'}`, service: topService };
+  }
+  const described = groups.map((g) => {
+    const count = num(g['count'], g['n'], g['replicas']) ?? 1;
+    const workers = num(g['workers'], g['concurrency'], g['slots']);
+    const weight = num(g['weight']);
+    const speed = num(g['speed']);
+    const name = str(g['id'], g['name'], g['group']);
+    const bits: string[] = [];
+    if (workers !== undefined) bits.push(`${plain(workers)} worker${workers === 1 ? '' : 's'}`);
+    if (weight !== undefined && weight !== 1) bits.push(`weight ${plain(weight)}`);
+    if (speed !== undefined && speed !== 1) bits.push(`speed ×${plain(speed)}`);
+    return { count, name, bits, service: describeService(g['service'] ?? g['serviceTime']) ?? topService };
+  });
+  const total = described.reduce((a, g) => a + g.count, 0);
+  const services = [...new Set(described.map((g) => g.service ?? ''))];
+  if (described.length === 1 || services.length === 1) {
+    const bits = [...new Set(described.flatMap((g) => g.bits))];
+    const each = bits.length > 0 ? ` (${bits.join(', ')}${described.length === 1 && (described[0]?.count ?? 1) > 1 ? ' each' : ''})` : '';
+    return { backends: `${total} backend${total === 1 ? '' : 's'}${described.length === 1 ? each : ''}`, service: services[0] || topService };
+  }
+  const list = described.map((g) => {
+    const bits = [...g.bits, ...(g.service ? [g.service] : [])];
+    return `${g.count} × ${g.name ?? 'backend'}${bits.length > 0 ? ` (${bits.join(', ')})` : ''}`;
+  });
+  return { backends: `${total} backends: ${list.join('; ')}`, service: 'per group, see backends' };
+}
+
+/** The header facts as label/value pairs, in reading order. */
+export function describeScenario(file: ResultsFile): [string, string][] {
+  const sc: Obj = isObj(file.scenario) ? file.scenario : {};
+  const s = file.summary;
+  const { backends, service } = describeBackends(sc, file);
+  const facts: [string, string][] = [];
+  facts.push(['Mode', file.mode === 'live' ? 'measured live on real sockets' : 'simulated']);
+  facts.push(['Clients', describeClients(sc, file)]);
+  facts.push(['Backends', `${backends}; capacity ${plain(s.capacity)} req/s`]);
+  facts.push(['Service time', service ?? 'not stated in the scenario']);
+  facts.push([
+    'Load factor',
+    `${s.loadFactor.toFixed(2)} (${plain(s.offeredRate)} req/s offered ÷ ${plain(s.capacity)} req/s capacity)`,
+  ]);
+  const warm = num(sc['warmupMs'], sc['warmup']);
+  facts.push(['Duration', `${plain(s.durationS)} s measured${warm !== undefined ? ` after ${plain(warm / 1000)} s warm-up` : ''}`]);
+  facts.push(['Seed', String(s.seed)]);
+  facts.push(['Replications', s.replications > 1 ? `${s.replications} (95 % CIs shown)` : '1 (no confidence intervals)']);
+  if (file.sweep && file.sweep.points.length > 0) {
+    const pts = [...file.sweep.points].sort((a, b) => a.load - b.load);
+    const lo = pts[0];
+    const hi = pts[pts.length - 1];
+    if (lo && hi)
+      facts.push([
+        'Sweep',
+        `${file.sweep.key} from ${plain(lo.value)} to ${plain(hi.value)} (load ${lo.load.toFixed(2)}–${hi.load.toFixed(2)}, ${pts.length} points)`,
+      ]);
+  }
+  return facts;
+}
+
+/** A short name for the file selector: the scenario's name, else its position. */
+export function fileLabel(file: ResultsFile, index: number): string {
+  const sc: Obj = isObj(file.scenario) ? file.scenario : {};
+  const name = str(sc['name'], sc['title'], sc['file']) ?? `results ${index + 1}`;
+  return file.sweep ? `${name} (sweep over ${file.sweep.key})` : name;
+}
+
+/** The scenario's own description, if it has one. */
+export function scenarioDescription(file: ResultsFile): string | undefined {
+  const sc: Obj = isObj(file.scenario) ? file.scenario : {};
+  return str(sc['description'], sc['about'], sc['comment']);
+}

@@ -1,0 +1,43 @@
+/**
+ * Colours. Strategies get one colour each, the same on every chart and for every results file
+ * shown, in order of first appearance: Okabe & Ito's colour-blind-safe palette (2008, "Color
+ * Universal Design"), reordered so the first lines are the most distinct, then Paul Tol's "muted"
+ * scheme (https://personal.sron.nl/~pault/) for a 9th to 17th strategy. Backends (shares,
+ * utilization, in-flight) use Tol's "vibrant" scheme then greys.
+ */
+import type { ResultsFile } from './types.js';
+
+/** Okabe–Ito (blue, orange, green, vermillion, sky blue, reddish purple, yellow, black) then Tol muted. */
+export const STRATEGY_COLOURS: readonly string[] = [
+  '#0072B2', '#E69F00', '#009E73', '#D55E00', '#56B4E9', '#CC79A7', '#F0E442', '#000000',
+  '#332288', '#88CCEE', '#44AA99', '#117733', '#999933', '#DDCC77', '#CC6677', '#882255', '#AA4499',
+];
+
+/** Tol vibrant (blue, cyan, teal, orange, red, magenta, grey) then darker greys. */
+export const BACKEND_COLOURS: readonly string[] = [
+  '#0077BB', '#33BBEE', '#009988', '#EE7733', '#CC3311', '#EE3377', '#BBBBBB', '#777777', '#444444',
+];
+
+/** Strategy label → colour, by first appearance across all files (sweep points included). */
+export function assignStrategyColours(files: readonly ResultsFile[]): Map<string, string> {
+  const map = new Map<string, string>();
+  const add = (label: string): void => {
+    if (!map.has(label)) map.set(label, STRATEGY_COLOURS[map.size % STRATEGY_COLOURS.length] ?? '#000000');
+  };
+  for (const f of files) {
+    for (const r of f.results ?? []) add(r.strategy);
+    for (const p of f.sweep?.points ?? []) for (const r of p.results) add(r.strategy);
+  }
+  return map;
+}
+
+/** Colour of the backend at position `index`. */
+export function backendColour(index: number): string {
+  return BACKEND_COLOURS[index % BACKEND_COLOURS.length] ?? '#777777';
+}
+
+/** `#rrggbb` with an alpha, for fills. */
+export function withAlpha(hex: string, alpha: number): string {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+}

@@ -1,0 +1,339 @@
+/**
+ * Pure data → chart transforms for the report: CDF points, per-backend share stacks with ideal
+ * boundaries, percentile bars with CI whiskers, time-series lines, sweep lines, table rows and
+ * sorting, and the verdict paragraph. No DOM and no Chart.js here, so all of it is unit-tested.
+ * Latencies are ms, shares and utilization 0..1 in the input (charts show percent).
+ */
+import { fmtCount, fmtFairness, fmtMs, fmtPct, fmtRel } from './format.js';
+import type { ResultsFile, StrategyResult, SweepPoint, XY } from './types.js';
+
+/** Utilization above which a backend counts as overloaded in the verdict. */
+export const OVERLOAD_UTILIZATION = 0.95;
+/** Relative distance |share − ideal| / ideal above which a share counts as far from ideal. */
+export const SHARE_SKEW = 0.25;
+/** The baseline strategy the verdict compares against when present. */
+export const BASELINE = 'round-robin';
+
+/**
+ * Latency CDF as chart points: x = latency (ms), y = cumulative percent of requests. Points are
+ * sorted by latency; with `logX` points at x ≤ 0 are dropped (a log axis cannot place them).
+ */
+export function cdfPoints(cdf: { p: readonly number[]; x: readonly number[] }, logX: boolean): XY[] {
+  const out: XY[] = [];
+  const n = Math.min(cdf.p.length, cdf.x.length);
+  for (let i = 0; i < n; i++) {
+    const x = cdf.x[i] as number;
+    const p = cdf.p[i] as number;
+    if (logX && !(x > 0)) continue;
+    out.push({ x, y: p * 100 });
+  }
+  out.sort((a, b) => a.x - b.x || (a.y as number) - (b.y as number));
+  return out;
+}
+
+/** Stacked request shares: `share[b][s]` and `ideal[b][s]` in percent, backend b, strategy s. */
+export interface ShareStacks {
+  backends: string[];
+  strategies: string[];
+  share: number[][];
+  ideal: number[][];
+}
+
+/** Shares per backend per strategy (backends in first-seen order; a missing backend counts 0). */
+export function shareStacks(results: readonly StrategyResult[]): ShareStacks {
+  const backends: string[] = [];
+  for (const r of results) for (const b of r.backends) if (!backends.includes(b.id)) backends.push(b.id);
+  const share = backends.map((id) => results.map((r) => 100 * (r.backends.find((b) => b.id === id)?.share ?? 0)));
+  const ideal = backends.map((id) =>
+    results.map((r) => 100 * (r.backends.find((b) => b.id === id)?.idealShare ?? 0)),
+  );
+  return { backends, strategies: results.map((r) => r.strategy), share, ideal };
+}
+
+/**
+ * Where the stack boundaries would be with ideal shares, per strategy: the running sums of the
+ * ideal shares (percent) without the final 100 % (e.g. three equal backends → [33.3, 66.7]).
+ */
+export function idealBoundaries(stacks: ShareStacks): number[][] {
+  return stacks.strategies.map((_, s) => {
+    const out: number[] = [];
+    let sum = 0;
+    for (let b = 0; b < stacks.backends.length - 1; b++) {
+      sum += stacks.ideal[b]?.[s] ?? 0;
+      out.push(sum);
+    }
+    return out;
+  });
+}
+
+/** The categories of the percentile chart, in order, with the latency field each reads. */
+export const PERCENTILE_CATEGORIES = [
+  { label: 'mean', key: 'mean' },
+  { label: 'p50', key: 'p50' },
+  { label: 'p90', key: 'p90' },
+  { label: 'p99', key: 'p99' },
+  { label: 'p99.9', key: 'p999' },
+] as const;
+
+/** One strategy's percentile bars (ms) and their 95 % CI whiskers (mean and p99 only; else null). */
+export function percentileBars(r: StrategyResult): { values: number[]; whiskers: ([number, number] | null)[] } {
+  return {
+    values: PERCENTILE_CATEGORIES.map((c) => r.latency[c.key]),
+    whiskers: PERCENTILE_CATEGORIES.map((c) =>
+      c.key === 'mean' ? (r.ci95?.mean ?? null) : c.key === 'p99' ? (r.ci95?.p99 ?? null) : null,
+    ),
+  };
+}
+
+/** A time-series line: x = window end (s), y = the value (null kept, so the chart shows a gap). */
+export function timeLine(t: readonly number[], values: readonly (number | null)[]): XY[] {
+  return t.map((x, k) => ({ x, y: values[k] ?? null }));
+}
+
+/** Per-backend lines over time for one strategy; utilization is converted to percent. */
+export function backendLines(r: StrategyResult, what: 'utilization' | 'inflight'): { id: string; points: XY[] }[] {
+  const rows = r.timeseries[what];
+  const scale = what === 'utilization' ? 100 : 1;
+  return r.backends.map((b, i) => ({
+    id: b.id,
+    points: timeLine(
+      r.timeseries.t,
+      (rows[i] ?? []).map((v) => v * scale),
+    ),
+  }));
+}
+
+/** Sweep lines: for each strategy (first-seen order), `metric` versus offered load, sorted by load. */
+export function sweepLines(
+  points: readonly SweepPoint[],
+  metric: 'p99' | 'mean',
+): { strategy: string; points: XY[] }[] {
+  const order: string[] = [];
+  const byStrategy = new Map<string, XY[]>();
+  const sorted = [...points].sort((a, b) => a.load - b.load);
+  for (const p of sorted)
+    for (const r of p.results) {
+      let line = byStrategy.get(r.strategy);
+      if (!line) {
+        line = [];
+        byStrategy.set(r.strategy, line);
+        order.push(r.strategy);
+      }
+      line.push({ x: p.load, y: r.latency[metric] });
+    }
+  return order.map((strategy) => ({ strategy, points: byStrategy.get(strategy) ?? [] }));
+}
+
+/** A row of the summary table (the CLI table's columns). */
+export interface TableRow {
+  strategy: string;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  throughput: number;
+  failed: number;
+  rejected: number;
+  fairness: number;
+  /** 95 % CI of p99 when there were replications. */
+  p99ci: [number, number] | null;
+}
+
+/** Sortable column keys of the table. */
+export type ColumnKey = Exclude<keyof TableRow, 'p99ci'>;
+
+/** The table's columns, in CLI order, with header text and unit. */
+export const TABLE_COLUMNS: readonly { key: ColumnKey; label: string; unit: string }[] = [
+  { key: 'strategy', label: 'strategy', unit: '' },
+  { key: 'mean', label: 'mean', unit: 'ms' },
+  { key: 'p50', label: 'p50', unit: 'ms' },
+  { key: 'p90', label: 'p90', unit: 'ms' },
+  { key: 'p99', label: 'p99', unit: 'ms' },
+  { key: 'p999', label: 'p99.9', unit: 'ms' },
+  { key: 'max', label: 'max', unit: 'ms' },
+  { key: 'throughput', label: 'throughput', unit: 'req/s' },
+  { key: 'failed', label: 'failed', unit: 'req' },
+  { key: 'rejected', label: 'rejected', unit: 'req' },
+  { key: 'fairness', label: 'fairness', unit: 'Jain' },
+];
+
+/** Table rows in the results' order. */
+export function tableRows(results: readonly StrategyResult[]): TableRow[] {
+  return results.map((r) => ({
+    strategy: r.strategy,
+    mean: r.latency.mean,
+    p50: r.latency.p50,
+    p90: r.latency.p90,
+    p99: r.latency.p99,
+    p999: r.latency.p999,
+    max: r.latency.max,
+    throughput: r.throughput,
+    failed: r.requests.failed,
+    rejected: r.requests.rejected,
+    fairness: r.fairness,
+    p99ci: r.ci95?.p99 ?? null,
+  }));
+}
+
+/** A new array of `rows` sorted by `key` (numbers numerically, names alphabetically); stable. */
+export function sortRows(rows: readonly TableRow[], key: ColumnKey, dir: 'asc' | 'desc'): TableRow[] {
+  const sign = dir === 'asc' ? 1 : -1;
+  return rows
+    .map((row, i) => ({ row, i }))
+    .sort((a, b) => {
+      const va = a.row[key];
+      const vb = b.row[key];
+      const c = typeof va === 'string' || typeof vb === 'string' ? String(va).localeCompare(String(vb)) : va - vb;
+      return c !== 0 ? sign * c : a.i - b.i;
+    })
+    .map((x) => x.row);
+}
+
+/** Whether two closed intervals overlap. */
+function overlaps(a: [number, number], b: [number, number]): boolean {
+  return a[0] <= b[1] && b[0] <= a[1];
+}
+
+/** The sentence on the lowest p99, against round-robin when shown, else against the runner-up. */
+function p99Sentence(results: readonly StrategyResult[]): string {
+  const sorted = [...results].sort((a, b) => a.latency.p99 - b.latency.p99);
+  const best = sorted[0] as StrategyResult;
+  if (sorted.length === 1) return `Only ${best.strategy} is shown: p99 ${fmtMs(best.latency.p99)} ms.`;
+  const base = results.find((r) => r.name === BASELINE || r.strategy === BASELINE);
+  let other: StrategyResult;
+  let text: string;
+  if (base && base !== best) {
+    other = base;
+    const pct = (100 * (base.latency.p99 - best.latency.p99)) / base.latency.p99;
+    text =
+      pct === 0
+        ? `${best.strategy} and ${base.strategy} tie for the lowest p99, ${fmtMs(best.latency.p99)} ms.`
+        : `${best.strategy} has the lowest p99, ${fmtMs(best.latency.p99)} ms: ${fmtRel(pct)} lower than ` +
+          `${base.strategy} (${fmtMs(base.latency.p99)} ms).`;
+  } else {
+    other = sorted[1] as StrategyResult;
+    const pct = (100 * (other.latency.p99 - best.latency.p99)) / best.latency.p99;
+    text =
+      pct === 0
+        ? `${best.strategy} and ${other.strategy} tie for the lowest p99, ${fmtMs(best.latency.p99)} ms.`
+        : `${best.strategy} has the lowest p99, ${fmtMs(best.latency.p99)} ms; the next best, ` +
+          `${other.strategy}, is ${fmtRel(pct)} higher (${fmtMs(other.latency.p99)} ms).`;
+  }
+  const a = best.ci95?.p99;
+  const b = other.ci95?.p99;
+  if (a && b)
+    text += overlaps(a, b)
+      ? ' Their 95 % confidence intervals overlap, so the difference may be noise.'
+      : ' Their 95 % confidence intervals do not overlap.';
+  return text;
+}
+
+/** A strategy's worst backend problem: overload (utilization) first, else a share far from ideal. */
+export function backendProblem(r: StrategyResult): string | null {
+  let busiest = r.backends[0];
+  for (const b of r.backends) if (busiest && b.utilization > busiest.utilization) busiest = b;
+  if (busiest && busiest.utilization > OVERLOAD_UTILIZATION)
+    return `${r.strategy} overloads ${busiest.id} (utilization ${fmtPct(busiest.utilization)})`;
+  let worst = null as (typeof r.backends)[number] | null;
+  let worstSkew = 0;
+  for (const b of r.backends) {
+    if (!(b.idealShare > 0)) continue;
+    const skew = Math.abs(b.share - b.idealShare) / b.idealShare;
+    if (skew > worstSkew) {
+      worstSkew = skew;
+      worst = b;
+    }
+  }
+  if (worst && worstSkew > SHARE_SKEW)
+    return `${r.strategy} sends ${fmtPct(worst.share)} of requests to ${worst.id} (ideal ${fmtPct(worst.idealShare)})`;
+  return null;
+}
+
+/** The sentence on overloaded backends and lopsided shares. */
+function overloadSentence(results: readonly StrategyResult[]): string {
+  const problems = results.map(backendProblem).filter((p): p is string => p !== null);
+  if (problems.length === 0) {
+    let where = '';
+    let max = -1;
+    for (const r of results)
+      for (const b of r.backends)
+        if (b.utilization > max) {
+          max = b.utilization;
+          where = `${b.id} under ${r.strategy}`;
+        }
+    return max < 0
+      ? 'No backend figures are available.'
+      : `No strategy overloads a backend: the busiest is ${where} at ${fmtPct(max)} utilization.`;
+  }
+  const allOver = results.every((r) => r.backends.some((b) => b.utilization > OVERLOAD_UTILIZATION));
+  if (allOver && results.length > 1)
+    return `Every strategy runs a backend above ${fmtPct(OVERLOAD_UTILIZATION)} utilization: the offered load is too close to capacity (${problems.join('; ')}).`;
+  const list = problems.length > 3 ? [...problems.slice(0, 3), `${problems.length - 3} more`] : problems;
+  return `Watch out: ${list.join('; ')}.`;
+}
+
+/** The sentence on the least even spread of work (Jain's index over backend utilization). */
+function fairnessSentence(results: readonly StrategyResult[]): string | null {
+  if (results.length < 2) return null;
+  const worst = [...results].sort((a, b) => a.fairness - b.fairness)[0] as StrategyResult;
+  if (worst.fairness >= 0.999) return `All strategies spread work evenly (Jain fairness ≥ ${fmtFairness(0.999)}).`;
+  return `Least even spread of work: ${worst.strategy} (Jain fairness ${fmtFairness(worst.fairness)}; 1 = perfectly even).`;
+}
+
+/** The sentence on lost requests, when any were lost. */
+function lossSentence(results: readonly StrategyResult[]): string | null {
+  const lost = (r: StrategyResult): number => r.requests.failed + r.requests.rejected;
+  const worst = [...results].sort((a, b) => lost(b) - lost(a))[0];
+  if (!worst || lost(worst) === 0) return null;
+  return `Most requests lost: ${worst.strategy}, ${fmtCount(worst.requests.failed)} failed and ${fmtCount(worst.requests.rejected)} rejected.`;
+}
+
+/**
+ * The verdict paragraph for `results` (the strategies shown): lowest p99 and by how much versus
+ * round-robin (with whether the 95 % CIs overlap), overloaded backends or shares far from ideal,
+ * the least fair strategy, and lost requests.
+ */
+export function verdict(results: readonly StrategyResult[]): string[] {
+  if (results.length === 0) return ['No strategy is shown: switch one on above.'];
+  const out = [p99Sentence(results), overloadSentence(results)];
+  const fair = fairnessSentence(results);
+  if (fair) out.push(fair);
+  const loss = lossSentence(results);
+  if (loss) out.push(loss);
+  return out;
+}
+
+/**
+ * For a sweep: how often each shown strategy has the lowest p99 across the points, as a sentence
+ * (e.g. "Across the sweep, least-connections has the lowest p99 at 5 of 5 loads.").
+ */
+export function sweepSentence(points: readonly SweepPoint[], shown: (strategy: string) => boolean): string | null {
+  const wins = new Map<string, number>();
+  let n = 0;
+  for (const p of points) {
+    const rs = p.results.filter((r) => shown(r.strategy));
+    if (rs.length === 0) continue;
+    n++;
+    const best = rs.reduce((a, b) => (b.latency.p99 < a.latency.p99 ? b : a));
+    wins.set(best.strategy, (wins.get(best.strategy) ?? 0) + 1);
+  }
+  if (n === 0) return null;
+  const ranked = [...wins.entries()].sort((a, b) => b[1] - a[1]);
+  const count = (ranked[0] as [string, number])[1];
+  const top = ranked.filter((w) => w[1] === count).map((w) => w[0]);
+  const loads = n === 1 ? 'load' : 'loads';
+  if (top.length > 1)
+    return `Across the sweep, ${top.slice(0, -1).join(', ')} and ${top[top.length - 1]} each have the lowest p99 at ${count} of ${n} ${loads}.`;
+  return `Across the sweep, ${top[0]} has the lowest p99 at ${count} of ${n} ${loads}.`;
+}
+
+/** The strategies at the selected point of `file`: its results, or the sweep point's results. */
+export function resultsAt(file: ResultsFile, point: number): StrategyResult[] {
+  if (file.sweep && file.sweep.points.length > 0) {
+    const p = file.sweep.points[Math.min(Math.max(point, 0), file.sweep.points.length - 1)];
+    return p ? p.results : [];
+  }
+  return file.results;
+}

@@ -1,0 +1,19 @@
+/**
+ * The results schema as the page sees it: re-exported from the simulator's `src/sim/results.ts`
+ * (type-only, so nothing from `src/` is bundled). The page's only input is `ResultsFile[]`.
+ */
+export type {
+  BackendResult,
+  LatencySummary,
+  ResultsFile,
+  StrategyResult,
+  SweepPoint,
+  TimeSeries,
+} from '../../src/sim/results.js';
+export { RESULTS_SCHEMA } from '../../src/sim/results.js';
+
+/** A point of a line chart; `y: null` leaves a gap (a window where nothing completed). */
+export interface XY {
+  x: number;
+  y: number | null;
+}

@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { checkResultsFile } from './validate.js';
+
+const RUN = (JSON.parse(readFileSync(new URL('../test/fixture-results.json', import.meta.url), 'utf8')) as unknown[])[0];
+const SWEEP: unknown = JSON.parse(readFileSync(new URL('../test/fixture-sweep.json', import.meta.url), 'utf8'));
+
+describe('checkResultsFile', () => {
+  it('accepts the committed fixtures', () => {
+    expect(checkResultsFile(RUN, 0)).toEqual([]);
+    expect(checkResultsFile(SWEEP, 1)).toEqual([]);
+  });
+  it('rejects another schema, and reports what the charts cannot use', () => {
+    expect(checkResultsFile({ schema: 'lbsim/results@2' }, 0)).toEqual([
+      'results file 1: schema is "lbsim/results@2", this page reads lbsim/results@1',
+    ]);
+    const broken = structuredClone(RUN) as { results: { latency: Record<string, unknown>; timeseries: { p99: unknown[] } }[] };
+    const first = broken.results[0];
+    if (!first) throw new Error('fixture has no results');
+    delete first.latency['p999'];
+    first.timeseries.p99.pop();
+    expect(checkResultsFile(broken, 0)).toEqual([
+      'results file 1 results[0] (round-robin): latency.p999 is not a number',
+      'results file 1 results[0] (round-robin): timeseries.p99 must have 10 numbers or nulls',
+    ]);
+  });
+  it('passes on a read error from the dev server', () => {
+    expect(checkResultsFile({ error: 'cannot read x.json' }, 0)).toEqual(['results file 1: cannot read x.json']);
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * A structural check of one embedded results file against `lbsim/results@1` (src/sim/results.ts).
+ * The page shows the problems instead of drawing broken charts; the tests require the committed
+ * fixtures to have none. Not a full schema validator: it checks what the charts rely on.
+ */
+import { RESULTS_SCHEMA } from './types.js';
+
+const LATENCY_KEYS = ['mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const;
+
+function isObj(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function isNum(x: unknown): x is number {
+  return typeof x === 'number' && Number.isFinite(x);
+}
+
+function isNumArray(x: unknown, nullable = false): x is number[] {
+  return Array.isArray(x) && x.every((v) => isNum(v) || (nullable && v === null));
+}
+
+function checkStrategy(r: unknown, where: string, out: string[]): void {
+  if (!isObj(r)) {
+    out.push(`${where}: not an object`);
+    return;
+  }
+  const w = `${where} (${String(r['strategy'])})`;
+  if (typeof r['strategy'] !== 'string') out.push(`${where}: strategy is not a string`);
+  const lat = r['latency'];
+  if (!isObj(lat)) out.push(`${w}: latency missing`);
+  else for (const k of LATENCY_KEYS) if (!isNum(lat[k])) out.push(`${w}: latency.${k} is not a number`);
+  const ci = r['ci95'];
+  if (!isObj(ci)) out.push(`${w}: ci95 missing`);
+  else
+    for (const k of ['mean', 'p99'])
+      if (ci[k] !== null && !(isNumArray(ci[k]) && (ci[k] as number[]).length === 2))
+        out.push(`${w}: ci95.${k} must be [low, high] or null`);
+  const req = r['requests'];
+  if (!isObj(req) || !isNum(req['completed']) || !isNum(req['failed']) || !isNum(req['rejected']))
+    out.push(`${w}: requests.{completed,failed,rejected} must be numbers`);
+  if (!isNum(r['throughput'])) out.push(`${w}: throughput is not a number`);
+  if (!isNum(r['fairness'])) out.push(`${w}: fairness is not a number`);
+  const backends = r['backends'];
+  if (!Array.isArray(backends)) out.push(`${w}: backends is not an array`);
+  else
+    backends.forEach((b, i) => {
+      if (!isObj(b) || typeof b['id'] !== 'string') out.push(`${w}: backends[${i}].id missing`);
+      else
+        for (const k of ['requests', 'share', 'idealShare', 'utilization', 'meanQueue'])
+          if (!isNum(b[k])) out.push(`${w}: backends[${i}].${k} is not a number`);
+    });
+  const ts = r['timeseries'];
+  if (!isObj(ts)) out.push(`${w}: timeseries missing`);
+  else {
+    const t = ts['t'];
+    if (!isNumArray(t)) out.push(`${w}: timeseries.t is not a number array`);
+    else {
+      const n = t.length;
+      for (const k of ['throughput'])
+        if (!isNumArray(ts[k]) || (ts[k] as number[]).length !== n) out.push(`${w}: timeseries.${k} must have ${n} numbers`);
+      for (const k of ['p50', 'p99'])
+        if (!isNumArray(ts[k], true) || (ts[k] as unknown[]).length !== n)
+          out.push(`${w}: timeseries.${k} must have ${n} numbers or nulls`);
+      for (const k of ['utilization', 'inflight']) {
+        const m = ts[k];
+        const nb = Array.isArray(backends) ? backends.length : -1;
+        if (!Array.isArray(m) || m.length !== nb || !m.every((row) => isNumArray(row) && row.length === n))
+          out.push(`${w}: timeseries.${k} must be one row of ${n} numbers per backend`);
+      }
+      const q = ts['balancerQueue'];
+      if (q !== undefined && (!isNumArray(q) || q.length !== n))
+        out.push(`${w}: timeseries.balancerQueue must have ${n} numbers`);
+    }
+  }
+  const cdf = r['cdf'];
+  if (!isObj(cdf) || !isNumArray(cdf['p']) || !isNumArray(cdf['x']) || cdf['p'].length !== cdf['x'].length)
+    out.push(`${w}: cdf must have parallel number arrays p and x`);
+}
+
+/** Problems found in `x` as file number `index` (1-based in messages); empty when usable. */
+export function checkResultsFile(x: unknown, index: number): string[] {
+  const where = `results file ${index + 1}`;
+  const out: string[] = [];
+  if (!isObj(x)) return [`${where}: not an object`];
+  if (typeof x['error'] === 'string') return [`${where}: ${x['error']}`];
+  if (x['schema'] !== RESULTS_SCHEMA)
+    return [`${where}: schema is ${JSON.stringify(x['schema'])}, this page reads ${RESULTS_SCHEMA}`];
+  if (!isObj(x['scenario'])) out.push(`${where}: scenario missing`);
+  const s = x['summary'];
+  if (!isObj(s)) out.push(`${where}: summary missing`);
+  else
+    for (const k of ['offeredRate', 'capacity', 'loadFactor', 'durationS', 'seed', 'replications'])
+      if (!isNum(s[k])) out.push(`${where}: summary.${k} is not a number`);
+  if (!Array.isArray(x['results'])) out.push(`${where}: results is not an array`);
+  else x['results'].forEach((r, i) => checkStrategy(r, `${where} results[${i}]`, out));
+  if (!Array.isArray(x['warnings'])) out.push(`${where}: warnings is not an array`);
+  const sweep = x['sweep'];
+  if (sweep !== undefined) {
+    if (!isObj(sweep) || typeof sweep['key'] !== 'string' || !Array.isArray(sweep['points']))
+      out.push(`${where}: sweep must have key and points`);
+    else
+      sweep['points'].forEach((p, i) => {
+        if (!isObj(p) || !isNum(p['value']) || !isNum(p['load']) || !Array.isArray(p['results']))
+          out.push(`${where}: sweep.points[${i}] must have value, load and results`);
+        else p['results'].forEach((r, j) => checkStrategy(r, `${where} sweep.points[${i}].results[${j}]`, out));
+      });
+  } else if (Array.isArray(x['results']) && x['results'].length === 0) {
+    out.push(`${where}: no results and no sweep`);
+  }
+  return out;
+}

@@ -1,0 +1,290 @@
+/**
+ * End-to-end test of the web report in a real headless browser (Debian's chromium driven by
+ * playwright-core, no browser download). Builds the page with vite when dist/web is stale, writes a
+ * report from the committed fixtures with writeReport, opens it from file:// and checks: no module
+ * script, every chart canvas has drawn (non-blank pixels, and each strategy's colour present), the
+ * header, verdict and table show the fixture's numbers, sorting, toggling a strategy hides it on
+ * every chart and in the table, the sweep file draws its chart, and no console errors. Saves a
+ * full-page screenshot to out/report-screenshot.png for a person to look at.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeReport } from '../../src/report/write.js';
+import type { ResultsFile } from '../../src/sim/results.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const CHROMIUM = '/usr/bin/chromium';
+const BUILT = join(ROOT, 'dist/web/index.html');
+const SCREENSHOT = join(ROOT, 'out/report-screenshot.png');
+
+const RUN = (JSON.parse(readFileSync(join(ROOT, 'web/test/fixture-results.json'), 'utf8')) as ResultsFile[])[0] as ResultsFile;
+const SWEEP = JSON.parse(readFileSync(join(ROOT, 'web/test/fixture-sweep.json'), 'utf8')) as ResultsFile;
+
+/** The canvases of a single-run file (the sweep chart only shows for sweeps). */
+const RUN_CANVASES = [
+  'chart-percentiles',
+  'chart-cdf',
+  'chart-throughput',
+  'chart-failed',
+  'chart-rejected',
+  'chart-shares',
+  'chart-p99-time',
+  'chart-utilization',
+  'chart-inflight',
+];
+/** Charts whose datasets are strategies (lines or grouped bars in the strategy's colour). */
+const STRATEGY_DATASET_CHARTS = ['chart-percentiles', 'chart-cdf', 'chart-p99-time'];
+/** Charts whose categories are strategies. */
+const STRATEGY_CATEGORY_CHARTS = ['chart-throughput', 'chart-failed', 'chart-rejected', 'chart-shares'];
+/** Okabe–Ito colours of the fixture's four strategies, in order of appearance. */
+const COLOURS: Record<string, [number, number, number]> = {
+  'round-robin': [0x00, 0x72, 0xb2],
+  random: [0xe6, 0x9f, 0x00],
+  'least-connections': [0x00, 0x9e, 0x73],
+  p2c: [0xd5, 0x5e, 0x00],
+};
+
+function newestSourceMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestSourceMtime(p));
+    else newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds dist/web/index.html unless it is newer than every web source. */
+async function ensureBuilt(): Promise<void> {
+  const sources = Math.max(
+    newestSourceMtime(join(ROOT, 'web/src')),
+    statSync(join(ROOT, 'web/index.html')).mtimeMs,
+    statSync(join(ROOT, 'web/vite.config.ts')).mtimeMs,
+  );
+  if (existsSync(BUILT) && statSync(BUILT).mtimeMs > sources) return;
+  await build({ configFile: join(ROOT, 'web/vite.config.ts'), logLevel: 'warn' });
+}
+
+/** Non-transparent pixels of each canvas, and pixels within ±12 per channel of each colour. */
+async function canvasStats(
+  page: Page,
+  ids: string[],
+): Promise<{ id: string; width: number; height: number; painted: number; colours: Record<string, number> }[]> {
+  return page.evaluate(
+    ({ ids, colours }) =>
+      ids.map((id) => {
+        const c = document.getElementById(id) as HTMLCanvasElement | null;
+        if (!c) return { id, width: 0, height: 0, painted: 0, colours: {} };
+        const d = (c.getContext('2d') as CanvasRenderingContext2D).getImageData(0, 0, c.width, c.height).data;
+        let painted = 0;
+        const counts: Record<string, number> = {};
+        for (const k of Object.keys(colours)) counts[k] = 0;
+        for (let i = 0; i < d.length; i += 4) {
+          if ((d[i + 3] as number) === 0) continue;
+          painted++;
+          for (const [k, [r, g, b]] of Object.entries(colours))
+            if (
+              Math.abs((d[i] as number) - r) <= 12 &&
+              Math.abs((d[i + 1] as number) - g) <= 12 &&
+              Math.abs((d[i + 2] as number) - b) <= 12 &&
+              (d[i + 3] as number) > 200
+            )
+              counts[k] = (counts[k] ?? 0) + 1;
+        }
+        return { id, width: c.width, height: c.height, painted, colours: counts };
+      }),
+    { ids, colours: COLOURS },
+  );
+}
+
+async function chartLabels(page: Page): Promise<{ id: string; datasets: string[]; categories: string[] }[]> {
+  return page.evaluate(() => window.lbsimReport?.charts() ?? []);
+}
+
+async function tableStrategies(page: Page): Promise<string[]> {
+  return page.$$eval('#summary-table tbody tr', (rows) => rows.map((r) => (r as HTMLElement).dataset['strategy'] ?? ''));
+}
+
+async function columnTexts(page: Page, key: string): Promise<string[]> {
+  return page.evaluate((key) => {
+    const ths = [...document.querySelectorAll('#summary-table thead th')];
+    const i = ths.findIndex((th) => (th as HTMLElement).dataset['key'] === key);
+    return [...document.querySelectorAll('#summary-table tbody tr')].map((tr) => tr.children[i]?.textContent ?? '');
+  }, key);
+}
+
+describe('web report in headless chromium', () => {
+  let browser: Browser | undefined;
+  let page: Page;
+  let outDir: string;
+  let htmlPath: string;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(
+        `${CHROMIUM} is missing: install Debian's chromium (as root: apt-get update && apt-get install -y chromium); .ci/run installs it in CI`,
+      );
+    await ensureBuilt();
+    outDir = mkdtempSync(join(tmpdir(), 'lbsim-web-'));
+    htmlPath = writeReport([RUN, SWEEP], outDir);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+    page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
+    await page.goto(pathToFileURL(htmlPath).href);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it('is one self-contained file without module scripts, opened from file://', async () => {
+    const html = readFileSync(htmlPath, 'utf8');
+    expect(html).not.toMatch(/type="module"/);
+    expect(html).not.toMatch(/<script[^>]+src=/);
+    expect(html).not.toMatch(/<link[^>]+stylesheet/);
+    expect(page.url().startsWith('file://')).toBe(true);
+    expect(await page.evaluate(() => window.lbsimReport?.problems ?? ['no handle'])).toEqual([]);
+  });
+
+  it('draws every chart canvas, with every strategy colour on the strategy charts', async () => {
+    mkdirSync(dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    const stats = await canvasStats(page, RUN_CANVASES);
+    for (const s of stats) {
+      expect(s.width * s.height, `${s.id} has a size`).toBeGreaterThan(10_000);
+      // Axes and labels alone paint a few percent; data adds more. Blank would be 0.
+      expect(s.painted / (s.width * s.height), `${s.id} painted fraction`).toBeGreaterThan(0.02);
+    }
+    for (const s of stats.filter((x) => [...STRATEGY_DATASET_CHARTS, 'chart-throughput'].includes(x.id)))
+      for (const name of Object.keys(COLOURS)) expect(s.colours[name], `${name} drawn on ${s.id}`).toBeGreaterThan(20);
+    const labels = await chartLabels(page);
+    for (const id of STRATEGY_DATASET_CHARTS)
+      expect(labels.find((c) => c.id === id)?.datasets, id).toEqual(Object.keys(COLOURS));
+    for (const id of STRATEGY_CATEGORY_CHARTS)
+      expect(labels.find((c) => c.id === id)?.categories, id).toEqual(Object.keys(COLOURS));
+    expect(labels.find((c) => c.id === 'chart-utilization')?.datasets).toEqual([
+      'backend b0',
+      'backend b1',
+      'backend b2',
+      'overload (95 %)',
+    ]);
+  });
+
+  it('describes the scenario and computes the verdict from the fixture', async () => {
+    const facts = await page.textContent('#scenario-facts');
+    expect(facts).toContain('100 clients, poisson arrivals, 240 req/s offered');
+    expect(facts).toContain('3 backends (4 workers each); capacity 300 req/s');
+    expect(facts).toContain('exponential, mean 40 ms');
+    expect(facts).toContain('0.80 (240 req/s offered ÷ 300 req/s capacity)');
+    expect(facts).toContain('60 s measured after 5 s warm-up');
+    expect(facts).toContain('Seed42');
+    expect(facts).toContain('5 (95 % CIs shown)');
+    const verdict = await page.textContent('#verdict');
+    expect(verdict).toContain(
+      'least-connections has the lowest p99, 162.3 ms: 30 % lower than round-robin (231.7 ms). ' +
+        'Their 95 % confidence intervals do not overlap.',
+    );
+    expect(verdict).toContain('No strategy overloads a backend: the busiest is b0 under random at 89.3 % utilization.');
+    const random = RUN.results.find((r) => r.strategy === 'random');
+    expect(verdict).toContain(`Least even spread of work: random (Jain fairness ${random?.fairness.toFixed(3)}`);
+    expect(verdict).toContain('Most requests lost: random, 12 failed and 7 rejected.');
+  });
+
+  it('shows the fixture numbers in the table and sorts by a clicked column', async () => {
+    expect(await tableStrategies(page)).toEqual(['round-robin', 'random', 'least-connections', 'p2c']);
+    expect(await columnTexts(page, 'p99')).toEqual(['231.7', '338.6', '162.3', '171.9']);
+    expect(await columnTexts(page, 'p999')).toEqual(['352.4', '521.7', '240.8', '255.0']);
+    expect(await columnTexts(page, 'throughput')).toEqual(['240.0', '239.7', '240.0', '240.0']);
+    expect(await columnTexts(page, 'failed')).toEqual(['0', '12', '0', '3']);
+    expect(await columnTexts(page, 'rejected')).toEqual(['0', '7', '0', '0']);
+    await page.click('#summary-table th[data-key="p99"] button');
+    expect(await tableStrategies(page)).toEqual(['least-connections', 'p2c', 'round-robin', 'random']);
+    expect(await page.getAttribute('#summary-table th[data-key="p99"]', 'aria-sort')).toBe('ascending');
+    await page.click('#summary-table th[data-key="p99"] button');
+    expect(await tableStrategies(page)).toEqual(['random', 'round-robin', 'p2c', 'least-connections']);
+    await page.click('#summary-table th[data-key="strategy"] button');
+    expect(await tableStrategies(page)).toEqual(['least-connections', 'p2c', 'random', 'round-robin']);
+  });
+
+  it('hides a toggled strategy on every chart and in the table, and shows it again', async () => {
+    await page.click('.chip[data-strategy="random"]');
+    expect(await page.getAttribute('.chip[data-strategy="random"]', 'aria-pressed')).toBe('false');
+    expect(await tableStrategies(page)).not.toContain('random');
+    expect(await tableStrategies(page)).toHaveLength(3);
+    for (const c of await chartLabels(page)) {
+      expect(c.datasets, c.id).not.toContain('random');
+      expect(c.categories, c.id).not.toContain('random');
+    }
+    const stats = await canvasStats(page, [...STRATEGY_DATASET_CHARTS, 'chart-throughput']);
+    for (const s of stats) {
+      expect(s.colours['random'], `random gone from ${s.id}`).toBeLessThan(5);
+      expect(s.colours['p2c'], `p2c still on ${s.id}`).toBeGreaterThan(20);
+    }
+    expect(await page.textContent('#verdict')).not.toContain('random');
+    await page.click('.chip[data-strategy="random"]');
+    expect(await tableStrategies(page)).toContain('random');
+    const back = await chartLabels(page);
+    expect(back.find((c) => c.id === 'chart-cdf')?.datasets).toContain('random');
+  });
+
+  it('draws the backends of the selected strategy over time, with the balancer queue when there is one', async () => {
+    const inflight = async (): Promise<string[] | undefined> =>
+      (await chartLabels(page)).find((c) => c.id === 'chart-inflight')?.datasets;
+    expect(await inflight()).toEqual(['backend b0', 'backend b1', 'backend b2']);
+    await page.selectOption('#util-strategy', 'p2c');
+    expect(await inflight()).toEqual(['backend b0', 'backend b1', 'backend b2', 'balancer queue']);
+    const [stats] = await canvasStats(page, ['chart-inflight']);
+    expect(stats?.painted).toBeGreaterThan(1000);
+  });
+
+  it('switches to the sweep file and draws latency versus offered load', async () => {
+    await page.selectOption('#file-select', '1');
+    expect(await page.isVisible('#card-sweep')).toBe(true);
+    expect(await page.isVisible('#point-picker')).toBe(true);
+    const stats = await canvasStats(page, [...RUN_CANVASES, 'chart-sweep']);
+    for (const s of stats) expect(s.painted / (s.width * s.height), `${s.id} painted fraction`).toBeGreaterThan(0.02);
+    const sweep = (await chartLabels(page)).find((c) => c.id === 'chart-sweep');
+    expect(sweep?.datasets.filter((d) => !d.endsWith('(mean)'))).toEqual(Object.keys(COLOURS));
+    const verdict = await page.textContent('#verdict');
+    expect(verdict).toContain('At offered load 0.95 (clients.rate = 285):');
+    expect(verdict).toContain('least-connections has the lowest p99, 1224 ms');
+    expect(verdict).toContain('Across the sweep, least-connections has the lowest p99 at 5 of 5 loads.');
+    expect(await page.textContent('#warnings')).toContain('close to capacity');
+    await page.selectOption('#point-select', '0');
+    expect(await page.textContent('#verdict')).toContain('At offered load 0.50 (clients.rate = 150):');
+    // The table is still sorted by strategy name (sorting persists across files and points).
+    expect(await tableStrategies(page)).toEqual(['least-connections', 'p2c', 'random', 'round-robin']);
+    expect(await columnTexts(page, 'p99')).toEqual(['122.4', '132.5', '248.4', '176.0']);
+    await page.screenshot({ path: join(ROOT, 'out/report-sweep-screenshot.png'), fullPage: true });
+    await page.selectOption('#file-select', '0');
+    expect(await page.isVisible('#card-sweep')).toBe(false);
+  });
+
+  it('logged no console errors', () => {
+    expect(errors).toEqual([]);
+  });
+});
