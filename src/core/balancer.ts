@@ -615,7 +615,7 @@ export class Balancer {
       for (let k = 0; k < this.peakSignals.length; k++) this.peakSignals[k]!.observe(i, latencyMs, now);
       // nginx least_time records response times of successful attempts only.
       if (!failed) for (let k = 0; k < this.timeSignals.length; k++) this.timeSignals[k]!.observe(i, latencyMs, now);
-      this.strategy.released?.(i, failed, latencyMs, now);
+      this.strategy.released?.(i, failed, latencyMs, now, this.view.active[i]!);
     }
     if (this.queue !== undefined && this.queue.length > 0) this.drainQueue();
   }

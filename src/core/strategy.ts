@@ -58,8 +58,11 @@ export interface Strategy {
   pick(view: PickView, req: Readonly<RequestInfo>): number;
   /** Called with the full backend list whenever it changes (add, remove, re-weight), and once at start. */
   rebuild?(specs: readonly BackendSpec[]): void;
-  /** Called when a lease on backend `i` ends (`failed`: error, timeout or 5xx). */
-  released?(i: number, failed: boolean, latencyMs: number, now: number): void;
+  /**
+   * Called when a lease on backend `i` ends (`failed`: error, timeout or 5xx); `active` is backend
+   * `i`'s in-flight count after this release (what a server-side probe would report).
+   */
+  released?(i: number, failed: boolean, latencyMs: number, now: number, active: number): void;
 }
 
 /** A registry entry: name, documentation, option schema and constructor. */

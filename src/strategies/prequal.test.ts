@@ -9,7 +9,7 @@ const req = requestInfo();
 
 /** Feeds one observed latency per backend. */
 function observe(s: Strategy, latencies: readonly number[]): void {
-  latencies.forEach((l, i) => s.released?.(i, false, l, 0));
+  latencies.forEach((l, i) => s.released?.(i, false, l, 0, 0));
 }
 
 function counts(s: Strategy, view: FixtureView, n: number, step = 0): number[] {
@@ -38,8 +38,9 @@ describe('prequal', () => {
   });
 
   it('quantile 1 is latency-only, quantile 0 is RIF-only', () => {
+    // b0 is busiest (RIF 2) but still fastest: its estimate at RIF 2 is 1 ms × (2+1) = 3 ms < 10 ms.
     const view = fixtureView(3);
-    view.active.set([10, 0, 0]);
+    view.active.set([2, 0, 0]);
     const { strategy: s } = makeStrategy('prequal', view, { quantile: 1 });
     observe(s, [1, 10, 10]);
     expect(counts(s, view, 100)).toEqual([100, 0, 0]);
@@ -49,6 +50,17 @@ describe('prequal', () => {
     const { strategy: t } = makeStrategy('prequal', v2, { quantile: 0 });
     observe(t, [1, 5, 1]);
     expect(counts(t, v2, 100)).toEqual([0, 100, 0]);
+  });
+
+  it('estimates latency at the probed RIF from the bucket seen, extrapolating linearly when unseen', () => {
+    // b0: 2 ms observed at RIF 0; b1: 4 ms observed at RIF 8 (bucket 3). Probed at RIF 8 each,
+    // b0's estimate is 2 × 9 = 18 ms while b1 reports its measured 4 ms: b1 wins although both are equally loaded.
+    const view = fixtureView(2);
+    view.active.set([8, 8]);
+    const { strategy: s } = makeStrategy('prequal', view, { quantile: 1 });
+    s.released?.(0, false, 2, 0, 0);
+    s.released?.(1, false, 4, 0, 8);
+    expect(counts(s, view, 50)).toEqual([0, 50]);
   });
 
   it("increments the chosen probe's RIF, so a fast backend probed once does not take everything", () => {
@@ -90,9 +102,9 @@ describe('prequal', () => {
     const view = fixtureView(2);
     const { strategy: s } = makeStrategy('prequal', view, { quantile: 1 });
     observe(s, [10, 5]);
-    s.released?.(0, true, 0.1, 0);
+    s.released?.(0, true, 0.1, 0, 0);
     expect(s.pick(view, req)).toBe(1);
-    s.released?.(1, true, 50, 0); // a slow failure does count
+    s.released?.(1, true, 50, 0, 0); // a slow failure does count
     expect(s.pick(view, req)).toBe(0);
   });
 
@@ -131,6 +143,7 @@ describe('prequal', () => {
       ttlMs: 1000,
       quantile: 0.84,
       defaultLatencyMs: 1,
+      maxReuse: 2,
     });
     expect(() => strategy.options.parse({ quantile: 1.5 })).toThrow();
     expect(() => strategy.options.parse({ probes: 0 })).toThrow();

@@ -17,9 +17,12 @@
  * own dispatches. q = 0 reduces to RIF-only, q = 1 to latency-only.
  *
  * Simplifications: probes are answered synchronously from the balancer's own in-flight counts
- * (no probe RPC), latency is the last completed request's latency (not the server-side median
- * near the current RIF), and the paper's reuse budget / per-query removal are omitted since
- * entries are refreshed by every probe. A failed request never lowers a backend's latency.
+ * (no probe RPC). The latency a probe reports is the paper's server-side estimate, the latency of
+ * recent requests at a similar RIF: each backend keeps an EWMA (α = 0.25) of completed latencies per
+ * RIF bucket (log2 buckets of the in-flight count at completion); an unseen bucket is extrapolated
+ * linearly in RIF from the nearest lower bucket seen (or from `defaultLatencyMs`). A pool entry is
+ * used at most `maxReuse` times (the paper's reuse budget). A failed request never lowers a
+ * backend's latency.
  *
  * Cost: O(probes + poolSize²) with the small insertion sort, independent of n; no allocation.
  */
@@ -42,15 +45,33 @@ const schema = z
     quantile: z.number().min(0).max(1).default(0.84),
     /** Latency assumed for a backend never observed, ms. */
     defaultLatencyMs: z.number().min(0).default(1),
+    maxReuse: z.number().int().min(1).default(2),
   })
   .strict();
 
 /** Options of `prequal`. */
 export type PrequalOptions = z.infer<typeof schema>;
 
+/** RIF buckets per backend: 0, 1, 2–3, 4–7, … (log2). */
+const BUCKETS = 16;
+/** EWMA weight of a new latency sample within its RIF bucket. */
+const ALPHA = 0.25;
+
+/** Bucket of a RIF value: floor(log2(rif + 1)), capped. */
+function bucketOf(rif: number): number {
+  const b = 31 - Math.clz32(rif + 1);
+  return b < BUCKETS ? b : BUCKETS - 1;
+}
+
+/** Smallest RIF in bucket `b`. */
+function bucketLow(b: number): number {
+  return (1 << b) - 1;
+}
+
 class Prequal implements Strategy {
   private readonly sampler = new DistinctSampler();
   /** Last observed latency per backend index. */
+  /** EWMA latency per backend and RIF bucket (`i * BUCKETS + b`); NaN = not seen. */
   private latency = new Float64Array(0);
   /** Pool slot of each backend index, or -1. */
   private slotOf = new Int32Array(0);
@@ -60,6 +81,7 @@ class Prequal implements Strategy {
   private readonly pRif: Float64Array;
   private readonly pLat: Float64Array;
   private readonly pTime: Float64Array;
+  private readonly pUses: Int32Array;
   private readonly scratch: Float64Array;
   /** Number of pool entries in use (slots 0 … m-1). */
   private m = 0;
@@ -72,18 +94,19 @@ class Prequal implements Strategy {
     this.pRif = new Float64Array(o.poolSize);
     this.pLat = new Float64Array(o.poolSize);
     this.pTime = new Float64Array(o.poolSize);
+    this.pUses = new Int32Array(o.poolSize);
     this.scratch = new Float64Array(o.poolSize);
   }
 
   /** Resizes per-backend state for `specs`, carrying latencies by id, and empties the pool. */
   rebuild(specs: readonly BackendSpec[]): void {
-    const old = new Map<string, number>();
-    for (let i = 0; i < this.ids.length; i++) old.set(this.ids[i]!, this.latency[i]!);
+    const old = new Map<string, Float64Array>();
+    for (let i = 0; i < this.ids.length; i++) old.set(this.ids[i]!, this.latency.slice(i * BUCKETS, (i + 1) * BUCKETS));
     const n = specs.length;
-    this.latency = new Float64Array(n).fill(this.o.defaultLatencyMs);
+    this.latency = new Float64Array(n * BUCKETS).fill(Number.NaN);
     for (let i = 0; i < n; i++) {
       const l = old.get(specs[i]!.id);
-      if (l !== undefined) this.latency[i] = l;
+      if (l !== undefined) this.latency.set(l, i * BUCKETS);
     }
     this.ids = specs.map((s) => s.id);
     this.slotOf = new Int32Array(n).fill(-1);
@@ -92,7 +115,7 @@ class Prequal implements Strategy {
 
   private ensureSize(size: number): void {
     if (size <= this.slotOf.length) return;
-    const lat = new Float64Array(size).fill(this.o.defaultLatencyMs);
+    const lat = new Float64Array(size * BUCKETS).fill(Number.NaN);
     lat.set(this.latency);
     this.latency = lat;
     const slot = new Int32Array(size).fill(-1);
@@ -110,6 +133,7 @@ class Prequal implements Strategy {
       this.pRif[s] = this.pRif[last]!;
       this.pLat[s] = this.pLat[last]!;
       this.pTime[s] = this.pTime[last]!;
+      this.pUses[s] = this.pUses[last]!;
       this.slotOf[i] = s;
     }
   }
@@ -129,11 +153,25 @@ class Prequal implements Strategy {
       this.slotOf[i] = s;
     }
     this.pRif[s] = rif;
-    this.pLat[s] = this.latency[i]!;
+    this.pLat[s] = this.estimate(i, rif);
     this.pTime[s] = now;
+    this.pUses[s] = 0;
   }
 
   /** The pool's RIF at quantile q (nearest rank below: sorted[floor(q·(m−1))]). */
+  /** Latency estimate of backend `i` at `rif` requests in flight (see the module header). */
+  private estimate(i: number, rif: number): number {
+    const base = i * BUCKETS;
+    const b = bucketOf(rif);
+    const v = this.latency[base + b]!;
+    if (v === v) return v;
+    for (let k = b - 1; k >= 0; k--) {
+      const w = this.latency[base + k]!;
+      if (w === w) return (w * (rif + 1)) / (bucketLow(k) + 1);
+    }
+    return this.o.defaultLatencyMs * (rif + 1);
+  }
+
   private threshold(): number {
     const m = this.m;
     const a = this.scratch;
@@ -189,14 +227,24 @@ class Prequal implements Strategy {
       best = 0;
       for (let s = 1; s < this.m; s++) if (this.pRif[s]! < this.pRif[best]!) best = s;
     }
-    this.pRif[best] = this.pRif[best]! + 1;
-    return this.pIdx[best]!;
+    const chosen = this.pIdx[best]!;
+    // A probe answer is used at most maxReuse times (the paper's reuse budget): a stale answer
+    // must not keep attracting requests after the backend's queue has grown.
+    if (++this.pUses[best]! >= this.o.maxReuse) this.remove(best);
+    else this.pRif[best] = this.pRif[best]! + 1;
+    return chosen;
   }
 
-  released(i: number, failed: boolean, latencyMs: number): void {
-    if (i < 0 || i >= this.latency.length) return;
-    if (failed && latencyMs < this.latency[i]!) return;
-    this.latency[i] = latencyMs;
+  released(i: number, failed: boolean, latencyMs: number, _now: number, active: number): void {
+    if (i < 0 || (i + 1) * BUCKETS > this.latency.length) return;
+    const k = i * BUCKETS + bucketOf(active);
+    const old = this.latency[k]!;
+    if (old !== old) {
+      this.latency[k] = latencyMs;
+      return;
+    }
+    if (failed && latencyMs < old) return;
+    this.latency[k] = old + ALPHA * (latencyMs - old);
   }
 }
 

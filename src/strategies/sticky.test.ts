@@ -64,7 +64,7 @@ describe('sticky', () => {
       inner: 'weighted-round-robin',
       innerOptions: { maxFails: 1 },
     });
-    s.released?.(0, true, 5, 0);
+    s.released?.(0, true, 5, 0, 0);
     // Same sequence as weighted-round-robin's own failure vector.
     expect(Array.from({ length: 8 }, () => s.pick(view, s0))).toEqual([1, 0, 1, 0, 0, 0, 1, 0]);
   });

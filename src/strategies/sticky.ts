@@ -77,8 +77,8 @@ class Sticky implements Strategy {
     this.inner.rebuild?.(specs);
   }
 
-  released(i: number, failed: boolean, latencyMs: number, now: number): void {
-    this.inner.released?.(i, failed, latencyMs, now);
+  released(i: number, failed: boolean, latencyMs: number, now: number, active: number): void {
+    this.inner.released?.(i, failed, latencyMs, now, active);
   }
 
   /** Number of session bindings held (for tests and diagnostics). */

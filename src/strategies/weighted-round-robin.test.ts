@@ -34,7 +34,7 @@ describe('weighted-round-robin (nginx smooth WRR)', () => {
     // (current a,b before the choice): 0,1→b  1,1→a  1,2→b  4,0→a  3,1→a  2,2→a  1,3→b  4,0→a.
     const view = fixtureView(2, [3, 1]);
     const { strategy: s } = makeStrategy('weighted-round-robin', view, { maxFails: 1 });
-    s.released?.(0, true, 5, 0);
+    s.released?.(0, true, 5, 0, 0);
     const seq = Array.from({ length: 8 }, () => s.pick(view, req));
     expect(seq).toEqual([1, 0, 1, 0, 0, 0, 1, 0]);
   });
@@ -43,14 +43,14 @@ describe('weighted-round-robin (nginx smooth WRR)', () => {
     // effective(a) = 2: pick1 a=2,b=1 → a (a=-1, eff→3); pick2 a=2,b=2 → a (a=-2); pick3 a=1,b=3 → b.
     const view = fixtureView(2, [3, 1]);
     const { strategy: s } = makeStrategy('weighted-round-robin', view, { maxFails: 3 });
-    s.released?.(0, true, 5, 0);
+    s.released?.(0, true, 5, 0, 0);
     expect(Array.from({ length: 3 }, () => s.pick(view, req))).toEqual([0, 0, 1]);
   });
 
   it('a success changes nothing', () => {
     const view = fixtureView(3, [5, 1, 1]);
     const { strategy: s } = makeStrategy('weighted-round-robin', view);
-    s.released?.(0, false, 5, 0);
+    s.released?.(0, false, 5, 0, 0);
     expect(Array.from({ length: 7 }, () => s.pick(view, req))).toEqual([0, 0, 1, 0, 2, 0, 0]);
   });
 
