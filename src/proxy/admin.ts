@@ -1,0 +1,125 @@
+/**
+ * The admin endpoint (its own listener, 127.0.0.1:9901 by default, like Envoy's admin port):
+ *
+ * - `GET /metrics`: Prometheus text exposition (see `metrics.ts`);
+ * - `GET /status`: JSON — every backend's state from the balancer plus a config summary;
+ * - `POST /backends/:id/drain`, `POST /backends/:id/undrain`: stop / resume new requests to a
+ *   backend (in-flight ones finish), as HAProxy's `set server … state drain`;
+ * - `POST /backends/:id/weight?value=N` (or a JSON body `{"value": N}`): re-weight at run time;
+ *   `value=reset` restores the configured weight.
+ *
+ * `:id` is the backend id (`host:port`, URL-encoded or not) or its index. The handler reads through
+ * an {@link AdminSource}, so the same routes serve one process or a cluster primary that asks its
+ * workers.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { ListenAddress } from './config.js';
+import { closeServer, listen, serverUrl } from './listen.js';
+import { renderPrometheus, type MetricsSnapshot } from './metrics.js';
+
+/** A backend id that names no backend. */
+export class UnknownBackendError extends Error {
+  override name = 'UnknownBackendError';
+}
+
+/** What the admin endpoint reads and changes. */
+export interface AdminSource {
+  /** Current counters and gauges. */
+  metrics(): Promise<MetricsSnapshot>;
+  /** Status document (JSON-serializable). */
+  status(): Promise<unknown>;
+  /** Drains (`on`) or undrains backend `id`; rejects with {@link UnknownBackendError}. */
+  drain(id: string, on: boolean): Promise<void>;
+  /** Sets (or with null restores) backend `id`'s weight; rejects with {@link UnknownBackendError} or RangeError. */
+  weight(id: string, value: number | null): Promise<void>;
+}
+
+function send(res: ServerResponse, status: number, body: string, type = 'application/json'): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+function json(res: ServerResponse, status: number, value: unknown): void {
+  send(res, status, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+async function readBody(req: IncomingMessage, limit = 64 * 1024): Promise<string> {
+  let size = 0;
+  const parts: Buffer[] = [];
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new RangeError('body too large');
+    parts.push(chunk as Buffer);
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
+
+/** Parses a weight from `?value=` or a JSON body `{"value": N}` / `{"weight": N}` / `N`. null = reset. */
+async function weightValue(req: IncomingMessage, url: URL): Promise<number | null> {
+  let raw: unknown = url.searchParams.get('value');
+  if (raw === null) {
+    const text = (await readBody(req)).trim();
+    if (text === '') throw new RangeError('expected ?value=N or a JSON body {"value": N}');
+    const doc: unknown = JSON.parse(text);
+    raw = typeof doc === 'object' && doc !== null ? ((doc as Record<string, unknown>).value ?? (doc as Record<string, unknown>).weight) : doc;
+  }
+  if (raw === 'reset' || raw === null) return null;
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+  if (!(n > 0 && Number.isFinite(n))) throw new RangeError(`expected a weight > 0 or "reset", got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/** Handles one admin request against `source`. */
+export async function handleAdmin(source: AdminSource, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://admin');
+  const path = url.pathname;
+  try {
+    if (path === '/metrics') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'use GET' });
+      return send(res, 200, renderPrometheus(await source.metrics()), 'text/plain; version=0.0.4; charset=utf-8');
+    }
+    if (path === '/status') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'use GET' });
+      return json(res, 200, await source.status());
+    }
+    const m = /^\/backends\/([^/]+)\/(drain|undrain|weight)$/.exec(path);
+    if (m) {
+      if (req.method !== 'POST') return json(res, 405, { error: 'use POST' });
+      const id = decodeURIComponent(m[1]!);
+      const action = m[2]!;
+      if (action === 'weight') {
+        const value = await weightValue(req, url);
+        await source.weight(id, value);
+        return json(res, 200, { ok: true, backend: id, weight: value ?? 'configured' });
+      }
+      await source.drain(id, action === 'drain');
+      return json(res, 200, { ok: true, backend: id, draining: action === 'drain' });
+    }
+    return json(res, 404, { error: 'not found', routes: ['GET /metrics', 'GET /status', 'POST /backends/:id/drain', 'POST /backends/:id/undrain', 'POST /backends/:id/weight?value=N'] });
+  } catch (e) {
+    if (e instanceof UnknownBackendError) return json(res, 404, { error: e.message });
+    if (e instanceof RangeError || e instanceof SyntaxError) return json(res, 400, { error: e.message });
+    return json(res, 500, { error: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+/** A listening admin server. */
+export interface AdminServer {
+  /** Base URL, e.g. `http://127.0.0.1:9901`. */
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** Starts the admin endpoint on `addr` (port 0 allowed). */
+export async function startAdmin(source: AdminSource, addr: ListenAddress): Promise<AdminServer> {
+  const server = createServer((req, res) => {
+    void handleAdmin(source, req, res);
+  });
+  await listen(server, addr);
+  return {
+    url: serverUrl(server),
+    server,
+    close: () => closeServer(server),
+  };
+}

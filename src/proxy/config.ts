@@ -1,0 +1,417 @@
+/**
+ * The proxy's config file (YAML or JSON): schema, defaults and error messages.
+ *
+ * The required keys are the ones of issue 4, exactly as written:
+ *
+ * ```yaml
+ * listen: 127.0.0.1:8080
+ * strategy: weighted-round-robin     # any registry name
+ * options: {}                        # the strategy's options (validated by its own schema)
+ * backends:
+ *   - { url: http://127.0.0.1:9001, weight: 5, maxConn: 100 }
+ * ```
+ *
+ * plus optional sections with defaults taken from the proxies they imitate: `admin` (listen address
+ * or `false`), `healthCheck` (HAProxy `check inter/rise/fall`; off unless given, as in HAProxy and
+ * nginx — `healthCheck: {}` probes `GET /` every 5 s), `passive` (nginx `max_fails` /
+ * `fail_timeout`), `outlier` (Envoy consecutive 5xx), `retries` (nginx `proxy_next_upstream`),
+ * `timeouts` (nginx `proxy_connect_timeout` / `proxy_read_timeout`), `rateLimit` (nginx
+ * `limit_req`), `connLimit` (nginx `limit_conn`), `sticky` (nginx `sticky cookie`), `slowStart`
+ * (Envoy), `queue` (HAProxy `maxqueue` / `timeout queue`), `panicThreshold` (Envoy's panic mode;
+ * 0 by default here, so with every backend down the proxy answers 503 `no-backend` as HAProxy
+ * does, instead of trying dead backends), `hashKey`,
+ * `workers` and `seed`. The mechanism sections use the same keys as a scenario's `balancer` section.
+ * Durations are a number of ms or a string with a unit (`500ms`, `5s`, `2m`).
+ *
+ * Errors are {@link ConfigError}s naming the file, the dotted path of the field
+ * (`backends[2].url`) and what was expected; the CLI prints them as
+ * `lbsim: <file>: <path>: <expected>` and exits with code 2.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { InputError, zodProblems, type InputProblem } from '../input/errors.js';
+import { duration } from '../input/units.js';
+import { findStrategy, strategyNames } from '../strategies/registry.js';
+
+/** A bad proxy config: names the file, the field's dotted path and what was expected. */
+export class ConfigError extends InputError {
+  override name = 'ConfigError';
+  /** Dotted path of the (first) offending field, e.g. `backends[2].url`; empty for the whole file. */
+  readonly path: string;
+  /** What was expected there (the first problem's message). */
+  readonly expected: string;
+
+  /**
+   * @param file the config file
+   * @param problems one entry per offending field (at least one)
+   */
+  constructor(file: string, problems: InputProblem[]) {
+    super(file, problems);
+    this.path = problems[0]?.path ?? '';
+    this.expected = problems[0]?.message ?? 'invalid config';
+  }
+}
+
+/** A listen address: host and port (port 0 = any free port). */
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+/** Parses `host:port`, `[v6]:port`, `:port` or `port` into a {@link ListenAddress}; null if malformed. */
+export function parseListen(s: string): ListenAddress | null {
+  const t = s.trim();
+  let host: string;
+  let portText: string;
+  if (/^\d+$/.test(t)) {
+    host = '0.0.0.0';
+    portText = t;
+  } else if (t.startsWith('[')) {
+    const m = /^\[([0-9a-fA-F:.]+)\]:(\d+)$/.exec(t);
+    if (!m) return null;
+    host = m[1]!;
+    portText = m[2]!;
+  } else {
+    const at = t.lastIndexOf(':');
+    if (at < 0) return null;
+    host = t.slice(0, at) === '' ? '0.0.0.0' : t.slice(0, at);
+    portText = t.slice(at + 1);
+    if (!/^[A-Za-z0-9.-]+$/.test(host)) return null;
+  }
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) return null;
+  return { host, port: Number(portText) };
+}
+
+const listenSchema = z
+  .union([z.string(), z.number()], { error: (iss) => (iss.input === undefined ? 'is required (host:port, e.g. 127.0.0.1:8080)' : undefined) })
+  .transform((v, ctx) => {
+  const a = parseListen(String(v));
+  if (!a) {
+    ctx.addIssue({ code: 'custom', message: `expected host:port (e.g. 127.0.0.1:8080, :8080 or 8080), got ${JSON.stringify(v)}` });
+    return z.NEVER;
+  }
+  return a;
+});
+
+/**
+ * An optional mechanism section: `false` (off) or an object. Parsed by hand rather than as a zod
+ * union so that errors point into the object (`rateLimit.status`) instead of at the union.
+ */
+function section<T extends z.ZodType>(obj: T) {
+  return z.unknown().transform((v, ctx): z.output<T> | false => {
+    if (v === false) return false;
+    const r = obj.safeParse(v, { reportInput: true });
+    if (r.success) return r.data;
+    for (const i of r.error.issues) {
+      if (i.code === 'unrecognized_keys') {
+        for (const k of i.keys) ctx.addIssue({ code: 'custom', message: `unknown key "${k}"`, path: [...i.path, k] });
+      } else ctx.addIssue({ code: 'custom', message: zodProblems([i])[0]!.message, path: i.path });
+    }
+    return z.NEVER;
+  });
+}
+
+const posInt = z.number().int().min(1);
+const nonNegInt = z.number().int().min(0);
+const posNum = z.number().positive();
+const limitKey = z.enum(['global', 'client', 'session', 'hash']);
+
+/** A rate: a number per second, or a string `10r/s` / `600r/m` (nginx `limit_req_zone rate=`). */
+const rateSchema = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  let r = Number.NaN;
+  if (typeof v === 'number') r = v;
+  else {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*r\/(s|m)\s*$/.exec(v);
+    if (m) r = Number(m[1]) / (m[2] === 'm' ? 60 : 1);
+  }
+  if (!(r > 0 && Number.isFinite(r))) {
+    ctx.addIssue({ code: 'custom', message: `expected a positive rate per second (a number, or "10r/s", "600r/m"), got ${JSON.stringify(v)}` });
+    return z.NEVER;
+  }
+  return r;
+});
+
+const backendUrl = z.string().transform((v, ctx) => {
+  let u: URL | undefined;
+  try {
+    u = new URL(v);
+  } catch {
+    u = undefined;
+  }
+  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || u.hostname === '') {
+    ctx.addIssue({ code: 'custom', message: `expected an http:// URL such as http://127.0.0.1:9001, got ${JSON.stringify(v)}` });
+    return z.NEVER;
+  }
+  if ((u.pathname !== '/' && u.pathname !== '') || u.search !== '' || u.hash !== '' || u.username !== '') {
+    ctx.addIssue({ code: 'custom', message: `expected a URL without path, query or credentials (requests keep their own path), got ${JSON.stringify(v)}` });
+    return z.NEVER;
+  }
+  return u;
+});
+
+const backendSchema = z
+  .object({
+    url: backendUrl,
+    weight: posInt.default(1),
+    maxConn: nonNegInt.default(0),
+  })
+  .strict();
+
+const RETRY_ON = ['connect', 'reset', 'timeout', '502', '503', '504'] as const;
+/** A failure after which a request may be retried on another backend (nginx `proxy_next_upstream`). */
+export type RetryOn = (typeof RETRY_ON)[number];
+
+const hashKeySchema = z
+  .string()
+  .regex(/^(uri|path|client|host|header:[!#$%&'*+.^_`|~0-9A-Za-z-]+|cookie:[^\s;=]+)$/, 'expected "uri", "path", "client", "host", "header:NAME" or "cookie:NAME"');
+
+const schema = z
+  .object({
+    listen: listenSchema,
+    strategy: z.string().min(1),
+    options: z.record(z.string(), z.unknown()).default({}),
+    backends: z.array(backendSchema).min(1),
+    admin: z.union([z.literal(false), listenSchema]).default({ host: '127.0.0.1', port: 9901 }),
+    healthCheck: section(
+      z
+        .object({
+          path: z.string().startsWith('/').default('/'),
+          interval: duration({ positive: true }).default(5_000),
+          timeout: duration({ positive: true }).default(2_000),
+          rise: posInt.default(2),
+          fall: posInt.default(3),
+        })
+        .strict(),
+    ).default(false),
+    passive: section(z.object({ maxFails: nonNegInt.default(1), failTimeout: duration().default(10_000) }).strict()).default({
+      maxFails: 1,
+      failTimeout: 10_000,
+    }),
+    outlier: section(
+      z
+        .object({
+          consecutive5xx: posInt.default(5),
+          baseEjection: duration().default(30_000),
+          maxEjection: duration().default(300_000),
+          maxEjectionPercent: z.number().min(0).max(100).default(10),
+        })
+        .strict(),
+    ).default(false),
+    panicThreshold: z.number().min(0).max(100).default(0),
+    retries: z
+      .object({
+        count: nonNegInt.default(2),
+        on: z.array(z.enum(RETRY_ON)).default(['connect', 'reset', 'timeout']),
+      })
+      .strict()
+      .default({ count: 2, on: ['connect', 'reset', 'timeout'] }),
+    timeouts: z
+      .object({
+        connect: duration({ positive: true }).default(5_000),
+        headers: duration({ positive: true }).default(60_000),
+        idle: duration({ positive: true }).default(60_000),
+      })
+      .strict()
+      .default({ connect: 5_000, headers: 60_000, idle: 60_000 }),
+    rateLimit: section(
+      z
+        .object({
+          rate: rateSchema,
+          burst: nonNegInt.default(0),
+          nodelay: z.boolean().default(false),
+          delay: nonNegInt.default(0),
+          key: limitKey.default('client'),
+          status: z.literal([503, 429]).default(503),
+        })
+        .strict(),
+    ).default(false),
+    connLimit: section(z.object({ perKey: posInt, key: limitKey.default('client') }).strict()).default(false),
+    sticky: section(
+      z
+        .object({
+          cookie: z
+            .string()
+            .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'expected a cookie name (letters, digits, - _ .)')
+            .default('lbsim_session'),
+          maxSessions: posInt.default(100_000),
+        })
+        .strict(),
+    ).default(false),
+    slowStart: section(
+      z
+        .object({
+          window: duration({ positive: true }),
+          minWeightPercent: z.number().min(0).max(100).default(10),
+          aggression: posNum.default(1),
+        })
+        .strict(),
+    ).default(false),
+    queue: section(z.object({ maxQueue: posInt, timeout: duration().default(0) }).strict()).default(false),
+    hashKey: hashKeySchema.default('uri'),
+    workers: z.union([posInt, z.literal('auto')]).default(1),
+    seed: z.number().int().optional(),
+  })
+  .strict();
+
+type Parsed = z.output<typeof schema>;
+
+/** One upstream backend, normalized. */
+export interface ProxyBackend {
+  /** Backend id used in metrics, status and admin URLs: `host:port`. */
+  id: string;
+  /** Origin for the connection pool, e.g. `http://127.0.0.1:9001`. */
+  origin: string;
+  host: string;
+  port: number;
+  weight: number;
+  /** Most concurrent requests from this proxy process (0 = unlimited); also sizes the pool. */
+  maxConn: number;
+}
+
+/** A validated proxy config with defaults filled in; durations in ms. */
+export interface ProxyConfig {
+  /** The file it was read from (for messages and reloads); '' when built in code. */
+  file: string;
+  listen: ListenAddress;
+  /** Registry name of the strategy the balancer runs (`sticky` when the `sticky` section is set). */
+  strategy: string;
+  /** Its options, validated by its own schema. */
+  options: Record<string, unknown>;
+  /** The strategy named in the file (the inner one when `sticky` wraps it). */
+  configuredStrategy: string;
+  backends: ProxyBackend[];
+  admin: ListenAddress | false;
+  healthCheck: { path: string; intervalMs: number; timeoutMs: number; rise: number; fall: number } | false;
+  passive: { maxFails: number; failTimeoutMs: number } | false;
+  outlier: { consecutive5xx: number; baseEjectionMs: number; maxEjectionMs: number; maxEjectionPercent: number } | false;
+  panicThreshold: number;
+  retries: { count: number; on: ReadonlySet<RetryOn> };
+  timeouts: { connectMs: number; headersMs: number; idleMs: number };
+  rateLimit: { rate: number; burst: number; nodelay: boolean; delay: number; key: 'global' | 'client' | 'session' | 'hash'; status: 503 | 429 } | false;
+  connLimit: { perKey: number; key: 'global' | 'client' | 'session' | 'hash' } | false;
+  sticky: { cookie: string; maxSessions: number } | false;
+  slowStart: { windowMs: number; minWeightPercent: number; aggression: number } | false;
+  queue: { maxQueue: number; timeoutMs: number } | false;
+  /** What keys hash strategies: `uri`, `path`, `client`, `host`, `header:NAME`, `cookie:NAME`. */
+  hashKey: string;
+  /** Worker processes (`auto` = one per CPU). */
+  workers: number | 'auto';
+  /** Root seed for the strategies' randomness; undefined = from crypto. */
+  seed: number | undefined;
+}
+
+/** Validates a config document (already parsed from YAML/JSON). `file` names it in errors. */
+export function parseProxyConfig(doc: unknown, file = '<config>'): ProxyConfig {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new ConfigError(file, [{ path: '', message: 'expected a mapping with listen, strategy and backends at the top level' }]);
+  }
+  const r = schema.safeParse(doc, { reportInput: true });
+  if (!r.success) throw new ConfigError(file, zodProblems(r.error.issues));
+  return normalize(r.data, file);
+}
+
+function normalize(p: Parsed, file: string): ProxyConfig {
+  const fail = (path: string, message: string): never => {
+    throw new ConfigError(file, [{ path, message }]);
+  };
+  const def = findStrategy(p.strategy);
+  if (!def) fail('strategy', `expected a registered strategy (${strategyNames().join(', ')}), got ${JSON.stringify(p.strategy)}`);
+  const opt = def!.options.safeParse(p.options, { reportInput: true });
+  if (!opt.success) throw new ConfigError(file, zodProblems(opt.error.issues, ['options']));
+
+  let strategy = p.strategy;
+  let options: Record<string, unknown> = p.options;
+  if (p.sticky !== false && p.strategy !== 'sticky') {
+    strategy = 'sticky';
+    options = { inner: p.strategy, innerOptions: p.options, maxSessions: p.sticky.maxSessions };
+  } else if (p.strategy === 'sticky' && typeof p.options.inner === 'string') {
+    const inner = findStrategy(p.options.inner);
+    const io = inner?.options.safeParse(p.options.innerOptions ?? {}, { reportInput: true });
+    if (io && !io.success) throw new ConfigError(file, zodProblems(io.error.issues, ['options', 'innerOptions']));
+  }
+  if (strategy === 'sticky') {
+    const inner = options.inner;
+    if (typeof inner === 'string' && !findStrategy(inner)) {
+      fail('options.inner', `expected a registered strategy (${strategyNames().join(', ')}), got ${JSON.stringify(inner)}`);
+    }
+  }
+
+  const backends: ProxyBackend[] = [];
+  const seen = new Map<string, number>();
+  p.backends.forEach((b, k) => {
+    const port = b.url.port !== '' ? Number(b.url.port) : b.url.protocol === 'https:' ? 443 : 80;
+    const host = b.url.hostname;
+    const id = `${host}:${port}`;
+    const prev = seen.get(id);
+    if (prev !== undefined) fail(`backends[${k}].url`, `expected a backend different from backends[${prev}] (both are ${id})`);
+    seen.set(id, k);
+    backends.push({ id, origin: `${b.url.protocol}//${b.url.host}`, host, port, weight: b.weight, maxConn: b.maxConn });
+  });
+
+  return {
+    file,
+    listen: p.listen,
+    strategy,
+    options,
+    configuredStrategy: p.strategy,
+    backends,
+    admin: p.admin,
+    healthCheck:
+      p.healthCheck === false
+        ? false
+        : { path: p.healthCheck.path, intervalMs: p.healthCheck.interval, timeoutMs: p.healthCheck.timeout, rise: p.healthCheck.rise, fall: p.healthCheck.fall },
+    passive: p.passive === false ? false : { maxFails: p.passive.maxFails, failTimeoutMs: p.passive.failTimeout },
+    outlier:
+      p.outlier === false
+        ? false
+        : {
+            consecutive5xx: p.outlier.consecutive5xx,
+            baseEjectionMs: p.outlier.baseEjection,
+            maxEjectionMs: p.outlier.maxEjection,
+            maxEjectionPercent: p.outlier.maxEjectionPercent,
+          },
+    panicThreshold: p.panicThreshold,
+    retries: { count: p.retries.count, on: new Set(p.retries.on) },
+    timeouts: { connectMs: p.timeouts.connect, headersMs: p.timeouts.headers, idleMs: p.timeouts.idle },
+    rateLimit: p.rateLimit,
+    connLimit: p.connLimit,
+    sticky: p.sticky,
+    slowStart:
+      p.slowStart === false
+        ? false
+        : { windowMs: p.slowStart.window, minWeightPercent: p.slowStart.minWeightPercent, aggression: p.slowStart.aggression },
+    queue: p.queue === false ? false : { maxQueue: p.queue.maxQueue, timeoutMs: p.queue.timeout },
+    hashKey: p.hashKey,
+    workers: p.workers,
+    seed: p.seed,
+  };
+}
+
+/** Parses config text: JSON when the file ends in `.json` (or the text starts with `{`), else YAML. */
+export function parseConfigText(text: string, file: string): ProxyConfig {
+  let doc: unknown;
+  try {
+    doc = /\.json$/i.test(file) || /^\s*\{/.test(text) ? JSON.parse(text) : parseYaml(text, { prettyErrors: true, uniqueKeys: true });
+  } catch (e) {
+    if (e instanceof YAMLParseError) {
+      const pos = e.linePos?.[0];
+      throw new ConfigError(file, [
+        { path: pos ? `line ${pos.line}, column ${pos.col}` : '', message: `expected valid YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` },
+      ]);
+    }
+    throw new ConfigError(file, [{ path: '', message: `expected valid JSON: ${e instanceof Error ? e.message : String(e)}` }]);
+  }
+  return parseProxyConfig(doc, file);
+}
+
+/** Reads and validates the proxy config at `path`; throws {@link ConfigError} on any problem. */
+export function loadProxyConfig(path: string): ProxyConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(path, [{ path: '', message: `expected a readable config file (${(e as NodeJS.ErrnoException).code ?? String(e)})` }]);
+  }
+  return parseConfigText(text, path);
+}
