@@ -1,0 +1,46 @@
+/** `lbsim list [--json]`: the registered strategies with descriptions and options, and the shipped scenarios. */
+import { z } from 'zod';
+import { STRATEGIES } from '../strategies/registry.js';
+import { shippedScenarios } from './scenario-file.js';
+import { readFileSync } from 'node:fs';
+
+/** Default option values of a strategy (its schema parsed from `{}`). */
+function defaults(schema: z.ZodType): Record<string, unknown> {
+  const r = schema.safeParse({});
+  return r.success ? (r.data as Record<string, unknown>) : {};
+}
+
+/** First comment line of a shipped scenario (what it teaches). */
+function teaches(path: string): string {
+  const text = readFileSync(path, 'utf8');
+  const m = /^#\s*(.+)$/m.exec(text);
+  return m ? m[1]!.trim() : '';
+}
+
+/** Prints the lists; returns exit code 0. */
+export function listCommand(opts: { json?: boolean }): number {
+  const strategies = STRATEGIES.map((s) => ({
+    name: s.name,
+    description: s.description,
+    reference: s.reference,
+    weighted: s.weighted,
+    options: defaults(s.options),
+  }));
+  const scenarios = shippedScenarios().map((s) => ({ name: s.name, path: s.path, teaches: teaches(s.path) }));
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ strategies, scenarios }, null, 2)}\n`);
+    return 0;
+  }
+  const w = Math.max(...strategies.map((s) => s.name.length));
+  process.stdout.write('Strategies:\n');
+  for (const s of strategies) {
+    const o = Object.entries(s.options)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(' ');
+    process.stdout.write(`  ${s.name.padEnd(w)}  ${s.description}${o ? `  [${o}]` : ''}\n`);
+  }
+  process.stdout.write('\nShipped scenarios (lbsim run NAME):\n');
+  const sw = Math.max(0, ...scenarios.map((s) => s.name.length));
+  for (const s of scenarios) process.stdout.write(`  ${s.name.padEnd(sw)}  ${s.teaches}\n`);
+  return 0;
+}

@@ -1,0 +1,130 @@
+/**
+ * `lbsim` command line (commander). Each command lives in its own module; this file wires them and
+ * turns user errors into one clear message and exit code 2 (commander usage errors included).
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { InputError } from '../input/errors.js';
+import { listCommand } from './list.js';
+import { runCommand } from './run.js';
+import { sweepCommand } from './sweep.js';
+import { validateCommand } from './validate.js';
+import { VERSION } from './version.js';
+
+/** Runs the CLI with `argv` (as `process.argv`) and resolves to the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let code = 0;
+  const program = new Command();
+  program
+    .name('lbsim')
+    .description('Load-balancing simulator, reverse proxy and benchmarks sharing one balancing core')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .showHelpAfterError('(run lbsim --help for usage)');
+
+  program
+    .command('run')
+    .description('simulate a scenario with every chosen strategy and compare them')
+    .argument('<scenario>', 'scenario file (YAML or JSON), or the name of a shipped scenario in sims/')
+    .option('--strategies <list>', 'comma-separated registry names, or "all" (overrides the scenario)')
+    .option('--seed <n>', 'random seed (overrides the scenario)')
+    .option('--replications <n>', 'independent replications (overrides the scenario)')
+    .option('--duration <t>', 'measured duration, e.g. 30s (overrides the scenario)')
+    .option('--json <file>', 'write the results JSON here')
+    .option('--report <dir>', 'write the web report (index.html) into this directory')
+    .option('--quiet', 'no progress output')
+    .action(async (scenario: string, opts) => {
+      code = await runCommand(scenario, opts);
+    });
+
+  program
+    .command('sweep')
+    .description('run a scenario at each value of one key (p99 versus offered load)')
+    .argument('<scenario>', 'scenario file, or the name of a shipped scenario')
+    .requiredOption('--vary <key=from:to:step>', 'the key and its values, e.g. clients.rate=1000:9000:1000')
+    .option('--strategies <list>', 'comma-separated registry names, or "all"')
+    .option('--seed <n>', 'random seed')
+    .option('--replications <n>', 'replications per point')
+    .option('--duration <t>', 'measured duration per point')
+    .option('--parallel <n>', 'worker threads (default: CPU count)')
+    .option('--json <file>', 'write the results JSON here')
+    .option('--report <dir>', 'write the web report into this directory')
+    .option('--quiet', 'no progress output')
+    .action(async (scenario: string, opts) => {
+      code = await sweepCommand(scenario, opts);
+    });
+
+  program
+    .command('list')
+    .description('list strategies (with options) and shipped scenarios')
+    .option('--json', 'machine-readable output')
+    .action((opts) => {
+      code = listCommand(opts);
+    });
+
+  program
+    .command('validate')
+    .description('check a scenario file without running it')
+    .argument('<scenario>', 'scenario file')
+    .action((scenario: string) => {
+      code = validateCommand(scenario);
+    });
+
+  program
+    .command('proxy')
+    .description('run the HTTP reverse proxy on the balancing core')
+    .requiredOption('--config <file>', 'proxy config (YAML or JSON)')
+    .addOption(new Option('--workers <n>', 'worker processes (node cluster)'))
+    .action(async (opts) => {
+      const { proxyCommand } = await import('../proxy/cli.js');
+      code = await proxyCommand(opts.config, { workers: opts.workers === undefined ? undefined : Number(opts.workers) });
+    });
+
+  program
+    .command('report')
+    .description('write the web report for one or more results files')
+    .argument('<results...>', 'results JSON files')
+    .requiredOption('--out <dir>', 'output directory')
+    .action(async (files: string[], opts) => {
+      const { reportCommand } = await import('./report.js');
+      code = reportCommand(files, opts.out);
+    });
+
+  program
+    .command('import')
+    .description('read the load-balancing part of an nginx, HAProxy or Envoy config and write a scenario')
+    .argument('<config>', 'nginx.conf, haproxy.cfg or envoy.yaml')
+    .option('--upstream <name>', 'which upstream / backend / cluster to import (when there are several)')
+    .addOption(new Option('--format <format>', 'config format (guessed from the file when left out)').choices(['nginx', 'haproxy', 'envoy']))
+    .option('-o, --output <file>', 'write the scenario here (default: stdout)')
+    .action(async (file: string, opts) => {
+      const { importCommand } = await import('./import.js');
+      code = await importCommand(file, opts);
+    });
+
+  program
+    .command('export')
+    .description('write a chosen strategy and its settings as an nginx, HAProxy or Envoy config fragment')
+    .argument('<scenario-or-results>', 'scenario file or results JSON')
+    .requiredOption('--strategy <name>', 'registry name or a label from the scenario')
+    .addOption(new Option('--format <format>', 'target proxy').choices(['nginx', 'haproxy', 'envoy']).makeOptionMandatory())
+    .option('-o, --output <file>', 'write the fragment here (default: stdout)')
+    .action(async (file: string, opts) => {
+      const { exportCommand } = await import('./export.js');
+      code = await exportCommand(file, opts);
+    });
+
+  try {
+    await program.parseAsync([...argv]);
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof InputError) {
+      for (const line of e.message.split('\n')) process.stderr.write(`lbsim: ${line}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Finds and loads the scenario a command names: a path, or the name of a shipped scenario in
+ * `sims/` (`lbsim run homogeneous`), with command-line overrides applied before validation.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InputError } from '../input/errors.js';
+import { parseDocument, parseScenario } from '../sim/scenario.js';
+import type { Scenario } from '../sim/scenario-types.js';
+import { applyOverrides, type ScenarioOverrides } from './overrides.js';
+
+/** The repository root (where `sims/` lives), from this module's location in src/ or dist/src/. */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let k = 0; k < 5; k++) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'sims'))) return dir;
+    dir = dirname(dir);
+  }
+  return process.cwd();
+}
+
+/** Shipped scenarios: name → absolute path. */
+export function shippedScenarios(): { name: string; path: string }[] {
+  const dir = join(packageRoot(), 'sims');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /\.(ya?ml|json)$/.test(f))
+    .sort()
+    .map((f) => ({ name: basename(f).replace(/\.(ya?ml|json)$/, ''), path: join(dir, f) }));
+}
+
+/** Resolves a path or shipped-scenario name to a file path. */
+export function resolveScenarioPath(arg: string): string {
+  if (existsSync(arg)) return arg;
+  const shipped = shippedScenarios().find((s) => s.name === arg);
+  if (shipped) return shipped.path;
+  throw new InputError(arg, [{ path: '', message: `no such file, and no shipped scenario of that name (see lbsim list)` }]);
+}
+
+/** Reads the scenario document (YAML/JSON) of `arg`. */
+export function readScenarioDoc(arg: string): { file: string; doc: Record<string, unknown> } {
+  const file = resolveScenarioPath(arg);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(file, [{ path: '', message: `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})` }]);
+  }
+  return { file, doc: parseDocument(text, file) as Record<string, unknown> };
+}
+
+/** Loads, overrides and validates the scenario named by `arg`. */
+export function loadScenarioArg(arg: string, overrides: ScenarioOverrides = {}): Scenario {
+  const { file, doc } = readScenarioDoc(arg);
+  return parseScenario(applyOverrides(doc, overrides), file, dirname(resolve(file)));
+}

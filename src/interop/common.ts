@@ -1,0 +1,77 @@
+/**
+ * Helpers shared by the importers and exporters: backend group names from server names or
+ * addresses, strategy options with their defaults, and small lookups.
+ */
+import { findStrategy } from '../strategies/registry.js';
+import type { LbConfig, LbServer } from './types.js';
+
+/**
+ * A scenario group name (`[A-Za-z0-9_.-]+`) for a server, unique among `used` (which it extends):
+ * `10.0.0.1:8080` → `10.0.0.1_8080`, `unix:/run/app.sock` → `unix_run_app.sock`.
+ */
+export function groupName(raw: string, used: Set<string>): string {
+  let base = raw
+    .replace(/[^A-Za-z0-9_.-]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  if (base === '') base = 'server';
+  let name = base;
+  for (let k = 2; used.has(name); k++) name = `${base}-${k}`;
+  used.add(name);
+  return name;
+}
+
+/** The strategy's options with defaults filled in by its schema (throws on invalid options: a bug). */
+export function withDefaults(name: string, options: Record<string, unknown> = {}): Record<string, unknown> {
+  const def = findStrategy(name);
+  if (!def) throw new Error(`interop: unknown strategy ${name}`);
+  return def.options.parse(options) as Record<string, unknown>;
+}
+
+/** The options that differ from the strategy's defaults (what a scenario file needs to say). */
+export function nonDefaultOptions(name: string, options: Record<string, unknown>): Record<string, unknown> {
+  const defaults = withDefaults(name);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(options)) {
+    if (JSON.stringify(v) !== JSON.stringify(defaults[k])) out[k] = v;
+  }
+  return out;
+}
+
+/** The most frequent value (by JSON) and whether all values agree; undefined for an empty list. */
+export function mostCommon<T>(values: readonly T[]): { value: T; uniform: boolean } | undefined {
+  if (values.length === 0) return undefined;
+  const counts = new Map<string, { value: T; n: number }>();
+  for (const v of values) {
+    const key = JSON.stringify(v);
+    const c = counts.get(key);
+    if (c) c.n++;
+    else counts.set(key, { value: v, n: 1 });
+  }
+  let best: { value: T; n: number } | undefined;
+  for (const c of counts.values()) if (!best || c.n > best.n) best = c;
+  return { value: best!.value, uniform: counts.size === 1 };
+}
+
+/** True when every active server has the same weight. */
+export function equalWeights(servers: readonly LbServer[]): boolean {
+  const active = servers.filter((s) => s.role === 'active');
+  return active.every((s) => s.weight === active[0]!.weight);
+}
+
+/** The balancer settings of a config with nothing configured, for a given proxy's defaults. */
+export function baseConfig(name: string): LbConfig {
+  return {
+    name,
+    servers: [],
+    strategy: { name: 'weighted-round-robin', options: withDefaults('weighted-round-robin') },
+    passive: false,
+    outlier: false,
+    panicThreshold: 0,
+    slowStart: false,
+    rateLimit: false,
+    connLimit: false,
+    queue: false,
+    retries: 0,
+    timeoutMs: 0,
+  };
+}

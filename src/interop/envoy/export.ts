@@ -1,0 +1,197 @@
+/**
+ * lbsim → Envoy: one cluster (`envoy.config.cluster.v3.Cluster`) as YAML, to paste under
+ * `static_resources.clusters`: `lb_policy` with `least_request_lb_config` (`choice_count`,
+ * `slow_start_config`), `round_robin_lb_config`, `maglev_lb_config`, and
+ * `common_lb_config` (`healthy_panic_threshold`, `consistent_hashing_lb_config.hash_balance_factor`),
+ * `load_assignment` (priority 0 for simulated servers, priority 1 for backup servers,
+ * `health_status: UNHEALTHY` for down ones, `load_balancing_weight`), `outlier_detection` and
+ * `health_checks`. Route-level settings (hash policy, retries, timeout) and HTTP filters (rate
+ * limits) are not part of a cluster: they get a warning and, where useful, a commented sketch.
+ * The mapping table is in MAPPING.md.
+ */
+import { isIP } from 'node:net';
+import { Document } from 'yaml';
+import { equalWeights } from '../common.js';
+import { envoyDuration } from '../durations.js';
+import { describeHashKey, hashKeyToEnvoy } from '../hash-key.js';
+import type { ExportResult, ExportWarning, LbConfig, LbServer } from '../types.js';
+
+type Obj = Record<string, unknown>;
+
+function splitAddress(address: string): { host: string; port: number } | { pipe: string } {
+  if (address.startsWith('unix:')) return { pipe: address.slice(5) };
+  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(address);
+  if (v6) return { host: v6[1]!, port: v6[2] ? Number(v6[2]) : 80 };
+  const m = /^(.*):(\d+)$/.exec(address);
+  if (m) return { host: m[1]!, port: Number(m[2]) };
+  return { host: address, port: 80 };
+}
+
+function endpoint(s: LbServer): Obj {
+  const a = splitAddress(s.address);
+  const ep: Obj = {
+    endpoint: { address: 'pipe' in a ? { pipe: { path: a.pipe } } : { socket_address: { address: a.host, port_value: a.port } } },
+  };
+  if (s.weight !== 1) ep.load_balancing_weight = s.weight;
+  if (s.role === 'down') ep.health_status = 'UNHEALTHY';
+  return ep;
+}
+
+/** Writes the config as an Envoy cluster (YAML). */
+export function exportEnvoy(config: LbConfig, header: string[] = []): ExportResult {
+  const warnings: ExportWarning[] = [];
+  const warnFor = (feature: string) => (message: string) => warnings.push({ feature, message });
+  let name = config.strategy.name;
+  let options = config.strategy.options;
+  if (name === 'sticky') {
+    warnFor('strategy sticky')('session stickiness in Envoy is an HTTP filter (stateful_session) or a cookie hash_policy on the route, not a cluster setting; the inner strategy is written');
+    name = String(options.inner ?? 'round-robin');
+    options = (options.innerOptions as Obj | undefined) ?? {};
+  }
+  const warn = warnFor(`strategy ${name}`);
+  const active = config.servers.filter((s) => s.role === 'active');
+  let policy = 'ROUND_ROBIN';
+  let policyConfig: Obj | undefined;
+  const common: Obj = {};
+  let hashing = false;
+  switch (name) {
+    case 'round-robin':
+      if (!equalWeights(config.servers)) warn('Envoy ROUND_ROBIN honours weights, lbsim round-robin ignores them: set equal weights (or export weighted-round-robin) for the same behaviour');
+      break;
+    case 'weighted-round-robin':
+      break;
+    case 'random':
+      policy = 'RANDOM';
+      break;
+    case 'weighted-random':
+      policy = 'RANDOM';
+      if (!equalWeights(config.servers)) warn('Envoy RANDOM ignores weights; lbsim weighted-random honours them (nearest: ROUND_ROBIN, which is weighted)');
+      break;
+    case 'least-connections':
+      policy = 'LEAST_REQUEST';
+      policyConfig = { choice_count: Math.max(2, active.length) };
+      warn('Envoy LEAST_REQUEST samples choice_count hosts (with replacement) instead of scanning all; choice_count = number of hosts is the nearest');
+      break;
+    case 'p2c':
+      policy = 'LEAST_REQUEST';
+      policyConfig = { choice_count: options.draws };
+      if (options.replacement !== true) warn('Envoy samples with replacement (a host may be drawn twice); lbsim p2c here draws distinct hosts');
+      break;
+    case 'peak-ewma':
+    case 'least-time':
+    case 'prequal':
+    case 'jiq':
+      policy = 'LEAST_REQUEST';
+      policyConfig = { choice_count: 2 };
+      warn(`Envoy has no ${name} balancer in its core policies; nearest: LEAST_REQUEST with choice_count 2`);
+      break;
+    case 'ip-hash':
+      policy = 'RING_HASH';
+      hashing = true;
+      warn('Envoy has no ip_hash; nearest: RING_HASH with a source_ip hash_policy on the route');
+      break;
+    case 'consistent-hash':
+      policy = 'RING_HASH';
+      hashing = true;
+      break;
+    case 'rendezvous':
+      policy = 'RING_HASH';
+      hashing = true;
+      warn('Envoy has no rendezvous hashing; nearest: RING_HASH');
+      break;
+    case 'maglev':
+      policy = 'MAGLEV';
+      hashing = true;
+      if (options.tableSize !== 65537) policyConfig = { table_size: options.tableSize };
+      break;
+    case 'bounded-load':
+      policy = 'RING_HASH';
+      hashing = true;
+      common.consistent_hashing_lb_config = { hash_balance_factor: Math.max(100, Math.round(Number(options.factor) * 100)) };
+      break;
+    case 'first':
+      warn('Envoy has no "first" balancer; ROUND_ROBIN is written');
+      break;
+    default:
+      warn(`no Envoy equivalent for ${name}; ROUND_ROBIN is written`);
+  }
+  if (config.slowStart !== false) {
+    const ss: Obj = { slow_start_window: envoyDuration(config.slowStart.windowMs) };
+    if (config.slowStart.aggression !== 1) ss.aggression = { default_value: config.slowStart.aggression, runtime_key: 'upstream.lbsim.slow_start_aggression' };
+    if (config.slowStart.minWeightPercent !== 10) ss.min_weight_percent = { value: config.slowStart.minWeightPercent };
+    if (policy === 'ROUND_ROBIN' || policy === 'LEAST_REQUEST') policyConfig = { ...(policyConfig ?? {}), slow_start_config: ss };
+    else warnFor('balancer.slowStart')(`Envoy slow start exists for ROUND_ROBIN and LEAST_REQUEST only, not ${policy}`);
+  }
+  if (config.panicThreshold !== 50) common.healthy_panic_threshold = { value: config.panicThreshold };
+
+  const cluster: Obj = {
+    name: config.name,
+    type: config.servers.every((s) => {
+      const a = splitAddress(s.address);
+      return 'pipe' in a || isIP(a.host) !== 0;
+    })
+      ? 'STATIC'
+      : 'STRICT_DNS',
+    lb_policy: policy,
+  };
+  const cfgKey: Record<string, string> = { LEAST_REQUEST: 'least_request_lb_config', ROUND_ROBIN: 'round_robin_lb_config', MAGLEV: 'maglev_lb_config' };
+  if (policyConfig && cfgKey[policy]) cluster[cfgKey[policy]!] = policyConfig;
+  if (Object.keys(common).length > 0) cluster.common_lb_config = common;
+  const priorities: Obj[] = [{ lb_endpoints: config.servers.filter((s) => s.role !== 'backup').map(endpoint) }];
+  const backups = config.servers.filter((s) => s.role === 'backup');
+  if (backups.length > 0) priorities.push({ priority: 1, lb_endpoints: backups.map(endpoint) });
+  cluster.load_assignment = { cluster_name: config.name, endpoints: priorities };
+  if (config.outlier !== false) {
+    const o = config.outlier;
+    cluster.outlier_detection = {
+      consecutive_5xx: o.consecutive5xx,
+      base_ejection_time: envoyDuration(o.baseEjectionMs),
+      max_ejection_time: envoyDuration(o.maxEjectionMs),
+      max_ejection_percent: o.maxEjectionPercent,
+    };
+  }
+  const h = config.healthCheck;
+  if (h) {
+    cluster.health_checks = [
+      {
+        timeout: envoyDuration(h.timeoutMs),
+        interval: envoyDuration(h.intervalMs),
+        healthy_threshold: h.rise,
+        unhealthy_threshold: h.fall,
+        ...(h.path !== undefined ? { http_health_check: { path: h.path } } : { tcp_health_check: {} }),
+      },
+    ];
+  }
+
+  if (config.servers.some((s) => s.maxConn > 0)) {
+    warnFor('backends maxConn')('Envoy has no per-host connection cap (circuit_breakers are per cluster); maxConn is not written');
+  }
+  if (config.passive !== false) warnFor('balancer.passive')('Envoy has no nginx-style max_fails/fail_timeout; nearest: outlier_detection (consecutive_5xx)');
+  if (config.queue !== false) warnFor('balancer.queue')('Envoy has no balancer queue with a timeout; nearest: circuit_breakers.thresholds.max_pending_requests');
+  if (config.rateLimit !== false) warnFor('balancer.rateLimit')('rate limiting in Envoy is the local_ratelimit HTTP filter (token bucket) on the listener, not a cluster setting');
+  if (config.connLimit !== false) warnFor('balancer.connLimit')('Envoy has no per-client concurrency limit in a cluster; not written');
+  const tail: string[] = [];
+  if (config.retries > 0 || config.timeoutMs > 0) {
+    warnFor('balancer.retries/timeout')("retries and the per-attempt timeout belong to the route (retry_policy, timeout); see the comment at the end");
+    tail.push(' On the route that sends to this cluster:');
+    if (config.timeoutMs > 0) tail.push(`   timeout: ${envoyDuration(config.timeoutMs)}`);
+    if (config.retries > 0) {
+      tail.push('   retry_policy:', `     retry_on: 5xx,connect-failure,reset`, `     num_retries: ${config.retries}`, '     retry_host_predicate: [{ name: envoy.retry_host_predicates.previous_hosts }]');
+    }
+  }
+  if (hashing) {
+    const hp = config.hashKey ? hashKeyToEnvoy(config.hashKey) : null;
+    if (!hp) {
+      warnFor('hash key')(
+        config.hashKey ? `Envoy has no hash_policy for ${describeHashKey(config.hashKey)}` : 'no hash key recorded; add a hash_policy to the route (Envoy hashes nothing without one)',
+      );
+    }
+    else {
+      tail.push(` Hash key (${describeHashKey(config.hashKey!)}) on the route:`, `   hash_policy: [${JSON.stringify(hp).replace(/"/g, '')}]`);
+    }
+  }
+  const doc = new Document(cluster);
+  doc.commentBefore = [...header.map((x) => ` ${x}`), ' Paste under static_resources.clusters (or serve it over CDS).'].join('\n');
+  if (tail.length > 0) doc.comment = tail.join('\n');
+  return { format: 'envoy', text: doc.toString({ lineWidth: 0 }), warnings };
+}

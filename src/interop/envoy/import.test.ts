@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../input/errors.js';
+import { parseNotes } from '../notes.js';
+import { fixture, importFixture } from '../testing.js';
+import type { LbMechanisms } from '../types.js';
+
+function inputError(fn: () => unknown): InputError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw e;
+  }
+  throw new Error('expected an InputError');
+}
+
+const C = 'static_resources.clusters[0]';
+
+interface Case {
+  file: string;
+  upstream?: string;
+  strategy: string;
+  options?: Record<string, unknown>;
+  servers: [string, number, 'active' | 'backup' | 'down'][];
+  balancer: Partial<LbMechanisms>;
+  warnings: string[];
+}
+
+const CASES: Case[] = [
+  {
+    file: 'round-robin.yaml',
+    strategy: 'weighted-round-robin',
+    servers: [['web1.internal:8080', 3, 'active'], ['web2.internal:8080', 1, 'active']],
+    balancer: { slowStart: { windowMs: 30_000, minWeightPercent: 5, aggression: 2 }, panicThreshold: 50, passive: false, outlier: false },
+    warnings: [`${C}.connect_timeout:6`],
+  },
+  {
+    file: 'least-request.yaml',
+    strategy: 'p2c',
+    options: { draws: 3, replacement: true },
+    servers: [['10.1.0.1:9000', 1, 'active'], ['10.1.0.2:9000', 1, 'active'], ['10.1.0.3:9000', 1, 'active'], ['10.1.0.4:9000', 1, 'active']],
+    balancer: {},
+    warnings: [],
+  },
+  {
+    file: 'least-request-bias.yaml',
+    strategy: 'p2c',
+    options: { draws: 2, replacement: true },
+    servers: [['10.1.0.1:9000', 2, 'active'], ['10.1.0.2:9000', 1, 'active']],
+    balancer: { slowStart: { windowMs: 10_000, minWeightPercent: 10, aggression: 1 } },
+    warnings: [`${C}.lb_policy:6`, `${C}.least_request_lb_config.active_request_bias:9`],
+  },
+  {
+    file: 'ring-hash.yaml',
+    strategy: 'consistent-hash',
+    servers: [['10.2.0.1:11211', 1, 'active'], ['10.2.0.2:11211', 2, 'active']],
+    balancer: {},
+    warnings: [`${C}.lb_policy:5`, `${C}.ring_hash_lb_config.minimum_ring_size:7`, `${C}.ring_hash_lb_config.hash_function:8`],
+  },
+  {
+    file: 'ring-hash-bounded.yaml',
+    strategy: 'bounded-load',
+    options: { factor: 1.25 },
+    servers: [['10.2.0.1:11211', 1, 'active'], ['10.2.0.2:11211', 1, 'active'], ['10.2.0.3:11211', 1, 'active']],
+    balancer: {},
+    warnings: [`${C}.lb_policy:6`],
+  },
+  {
+    file: 'maglev.yaml',
+    strategy: 'maglev',
+    options: { tableSize: 5003 },
+    servers: [['10.3.0.1:80', 1, 'active'], ['10.3.0.2:80', 2, 'active']],
+    balancer: {},
+    warnings: [`${C}.lb_policy:5`],
+  },
+  {
+    file: 'random.yaml',
+    strategy: 'random',
+    servers: [['10.4.0.1:80', 1, 'active'], ['10.4.0.2:80', 1, 'active']],
+    balancer: {},
+    warnings: [],
+  },
+  {
+    file: 'health.yaml',
+    strategy: 'weighted-round-robin',
+    servers: [['10.5.0.1:8080', 1, 'active'], ['10.5.0.2:8080', 1, 'active'], ['10.5.0.3:8080', 1, 'down'], ['10.5.1.1:8080', 1, 'backup']],
+    balancer: {
+      panicThreshold: 25,
+      outlier: { consecutive5xx: 3, baseEjectionMs: 10_000, maxEjectionMs: 120_000, maxEjectionPercent: 50 },
+    },
+    warnings: [
+      `${C}.connect_timeout:5`,
+      `${C}.health_checks[0]:12`,
+      `${C}.outlier_detection.interval:23`,
+      `${C}.circuit_breakers:25`,
+      `${C}.load_assignment.endpoints[0].lb_endpoints[2].health_status:34`,
+      `${C}.load_assignment.endpoints[1].priority:35`,
+    ],
+  },
+  {
+    file: 'cds.yaml',
+    upstream: 'second',
+    strategy: 'p2c',
+    options: { draws: 2, replacement: true },
+    servers: [['10.6.0.2:80', 1, 'active'], ['10.6.0.3:80', 1, 'active']],
+    balancer: {},
+    warnings: [],
+  },
+  {
+    file: 'extension-policy.yaml',
+    strategy: 'p2c',
+    options: { draws: 4, replacement: true },
+    servers: [['10.7.0.1:80', 1, 'active'], ['10.7.0.2:80', 1, 'active']],
+    balancer: {},
+    warnings: [],
+  },
+];
+
+describe('Envoy import: one fixture per lb_policy and option', () => {
+  for (const c of CASES) {
+    it(`${c.file}${c.upstream ? ` --upstream ${c.upstream}` : ''} → ${c.strategy}`, () => {
+      const { result, scenario } = importFixture(fixture('envoy', c.file), c.upstream ? { upstream: c.upstream } : {});
+      const cfg = result.config;
+      expect(cfg.strategy.name).toBe(c.strategy);
+      if (c.options) expect(cfg.strategy.options).toEqual(c.options);
+      expect(cfg.servers.map((s) => [s.address, s.weight, s.role])).toEqual(c.servers);
+      expect(cfg).toMatchObject(c.balancer);
+      expect(result.warnings.map((w) => `${w.directive}:${w.line}`)).toEqual(c.warnings);
+      expect(scenario.strategies[0]!.name).toBe(c.strategy);
+      expect(scenario.strategies[0]!.options).toEqual(cfg.strategy.options);
+      expect(scenario.balancer.panicThreshold).toBe(cfg.panicThreshold);
+      expect(scenario.balancer.outlier).toEqual(cfg.outlier);
+      expect(scenario.balancer.slowStart).toEqual(cfg.slowStart);
+    });
+  }
+
+  it('keeps health checks for export', () => {
+    const { result, scenario } = importFixture(fixture('envoy', 'health.yaml'));
+    expect(result.config.healthCheck).toEqual({ intervalMs: 5000, timeoutMs: 1000, rise: 2, fall: 3, path: '/healthz' });
+    expect(parseNotes(scenario.description).healthCheck).toEqual(result.config.healthCheck);
+  });
+});
+
+describe('Envoy import errors name the file, line and field', () => {
+  const cases: [string, string, RegExp][] = [
+    ['errors/bad-policy.yaml', `line 4: ${C}.lb_policy`, /^unknown lb_policy "FASTEST"; expected one of ROUND_ROBIN, LEAST_REQUEST/],
+    ['errors/bad-weight.yaml', `line 9: ${C}.load_assignment.endpoints[0].lb_endpoints[0].load_balancing_weight`, /^expected a weight: an integer ≥ 1, got 0$/],
+    ['errors/bad-duration.yaml', `line 5: ${C}.outlier_detection.base_ejection_time`, /^expected a duration such as "30s"/],
+    ['errors/maglev-not-prime.yaml', 'line 3: maglev_lb_config.table_size', /prime/],
+    ['errors/syntax.yaml', 'line 3', /./],
+  ];
+  for (const [file, path, message] of cases) {
+    it(file, () => {
+      const e = inputError(() => importFixture(fixture('envoy', file)));
+      expect(e.file).toBe(fixture('envoy', file));
+      expect(e.problems[0]!.path).toBe(path);
+      expect(e.problems[0]!.message).toMatch(message);
+    });
+  }
+
+  it('lists the clusters when the choice is ambiguous', () => {
+    expect(inputError(() => importFixture(fixture('envoy', 'cds.yaml'))).problems[0]!.message).toBe('several clusters (first, second): choose one with --upstream NAME');
+  });
+});

@@ -1,0 +1,397 @@
+/**
+ * Envoy → lbsim: one cluster (`envoy.config.cluster.v3.Cluster`, YAML or JSON read with the `yaml`
+ * package), from `static_resources.clusters`, a top-level `clusters` list, CDS `resources`, or a
+ * bare cluster. Fields follow the Envoy API reference: `lb_policy` with `least_request_lb_config`,
+ * `ring_hash_lb_config`, `maglev_lb_config`, `round_robin_lb_config` (or the same policies as
+ * `load_balancing_policy` extensions), `load_assignment` endpoints with `load_balancing_weight`,
+ * `priority` and `health_status`, `health_checks`, `outlier_detection` and `common_lb_config`
+ * (`healthy_panic_threshold`, `consistent_hashing_lb_config.hash_balance_factor`); slow start from
+ * `slow_start_config`. Durations are protobuf JSON (`"30s"`, `"0.5s"`). Errors and warnings carry
+ * the line of the field. The mapping table is in ../MAPPING.md.
+ */
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { formatPath, InputError } from '../../input/errors.js';
+import { isPrime } from '../../strategies/maglev.js';
+import { baseConfig, equalWeights, groupName, withDefaults } from '../common.js';
+import { parseEnvoyDuration } from '../durations.js';
+import type { ImportResult, InteropWarning, LbConfig, LbServer } from '../types.js';
+
+/** Options of {@link importEnvoy}. */
+export interface EnvoyImportOptions {
+  /** Name of the cluster (required when the file has several). */
+  upstream?: string;
+}
+
+/** `lb_policy` values lbsim maps. */
+export const LB_POLICIES = ['ROUND_ROBIN', 'LEAST_REQUEST', 'RING_HASH', 'RANDOM', 'MAGLEV', 'CLUSTER_PROVIDED', 'LOAD_BALANCING_POLICY_CONFIG'];
+
+const EXTENSION_POLICIES: Record<string, string> = {
+  'envoy.extensions.load_balancing_policies.round_robin.v3.RoundRobin': 'ROUND_ROBIN',
+  'envoy.extensions.load_balancing_policies.least_request.v3.LeastRequest': 'LEAST_REQUEST',
+  'envoy.extensions.load_balancing_policies.ring_hash.v3.RingHash': 'RING_HASH',
+  'envoy.extensions.load_balancing_policies.maglev.v3.Maglev': 'MAGLEV',
+  'envoy.extensions.load_balancing_policies.random.v3.Random': 'RANDOM',
+};
+
+type Path = (string | number)[];
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+class Reader {
+  readonly warnings: InteropWarning[] = [];
+  constructor(
+    readonly file: string,
+    readonly doc: Document,
+    readonly lines: LineCounter,
+  ) {}
+
+  line(path: Path): number | undefined {
+    for (let k = path.length; k >= 0; k--) {
+      const node = this.doc.getIn(path.slice(0, k), true) as { range?: [number, number, number] } | undefined;
+      if (node && node.range) return this.lines.linePos(node.range[0]).line;
+    }
+    return undefined;
+  }
+
+  fail(path: Path, message: string): never {
+    const line = this.line(path);
+    throw new InputError(this.file, [{ path: `${line !== undefined ? `line ${line}: ` : ''}${formatPath(path)}`, message }]);
+  }
+
+  warn(path: Path, message: string): void {
+    const line = this.line(path);
+    this.warnings.push({ file: this.file, ...(line !== undefined ? { line } : {}), directive: formatPath(path), message });
+  }
+
+  /** A wrapper value (`5` or `{value: 5}`) as a number, or undefined when absent. */
+  num(obj: Obj, key: string, path: Path, check: (n: number) => boolean, expected: string): number | undefined {
+    let v = obj[key];
+    if (v === undefined || v === null) return undefined;
+    if (isObj(v) && 'value' in v) v = v.value;
+    const n = typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? Number(v) : v;
+    if (typeof n !== 'number' || !check(n)) this.fail([...path, key], `expected ${expected}, got ${JSON.stringify(obj[key])}`);
+    return n;
+  }
+
+  duration(obj: Obj, key: string, path: Path): number | undefined {
+    const v = obj[key];
+    if (v === undefined || v === null) return undefined;
+    const ms = parseEnvoyDuration(v);
+    if (!Number.isFinite(ms)) this.fail([...path, key], `expected a duration such as "30s" or "0.5s", got ${JSON.stringify(v)}`);
+    return ms;
+  }
+
+  obj(obj: Obj, key: string, path: Path): Obj | undefined {
+    const v = obj[key];
+    if (v === undefined || v === null) return undefined;
+    if (!isObj(v)) this.fail([...path, key], `expected a mapping, got ${Array.isArray(v) ? 'a list' : JSON.stringify(v)}`);
+    return v;
+  }
+
+  list(obj: Obj, key: string, path: Path): unknown[] {
+    const v = obj[key];
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) this.fail([...path, key], 'expected a list');
+    return v;
+  }
+
+  /** Warns about every key of `obj` not in `known`. */
+  rest(obj: Obj, known: string[], path: Path, message = 'not modelled by lbsim'): void {
+    for (const k of Object.keys(obj)) if (!known.includes(k)) this.warn([...path, k], message);
+  }
+}
+
+/** Every cluster in the document with its path. */
+function findClusters(root: unknown): { cluster: Obj; path: Path }[] {
+  const out: { cluster: Obj; path: Path }[] = [];
+  const addList = (list: unknown, path: Path) => {
+    if (Array.isArray(list)) list.forEach((c, k) => isObj(c) && out.push({ cluster: c, path: [...path, k] }));
+  };
+  if (Array.isArray(root)) addList(root, []);
+  else if (isObj(root)) {
+    if (isObj(root.static_resources)) addList(root.static_resources.clusters, ['static_resources', 'clusters']);
+    addList(root.clusters, ['clusters']);
+    if (Array.isArray(root.resources)) {
+      root.resources.forEach((c, k) => {
+        if (isObj(c) && (String(c['@type'] ?? '').endsWith('.Cluster') || 'lb_policy' in c || 'load_assignment' in c)) out.push({ cluster: c, path: ['resources', k] });
+      });
+    }
+    if (out.length === 0 && typeof root.name === 'string' && ('lb_policy' in root || 'load_assignment' in root || 'type' in root)) out.push({ cluster: root, path: [] });
+  }
+  return out;
+}
+
+function socketAddress(r: Reader, endpoint: Obj, path: Path): string {
+  const addr = r.obj(endpoint, 'address', path);
+  if (!addr) r.fail(path, 'expected endpoint.address.socket_address');
+  const sa = r.obj(addr, 'socket_address', [...path, 'address']);
+  if (sa) {
+    const host = sa.address;
+    if (typeof host !== 'string' || host === '') r.fail([...path, 'address', 'socket_address', 'address'], 'expected a host or IP address');
+    const port = sa.port_value ?? sa.named_port;
+    if (port === undefined) r.fail([...path, 'address', 'socket_address'], 'expected port_value');
+    return `${host.includes(':') ? `[${host}]` : host}:${String(port)}`;
+  }
+  const pipe = r.obj(addr, 'pipe', [...path, 'address']);
+  if (pipe && typeof pipe.path === 'string') return `unix:${pipe.path}`;
+  return r.fail([...path, 'address'], 'expected socket_address {address, port_value} or pipe {path}');
+}
+
+/**
+ * Imports one cluster of an Envoy config as an {@link LbConfig}.
+ * @throws InputError with the file, line and field path of a bad value, or an ambiguous cluster
+ */
+export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): ImportResult {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(file, [{ path: '', message: code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})` }]);
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const pos = e.linePos?.[0];
+    throw new InputError(file, [{ path: pos ? `line ${pos.line}` : '', message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') }]);
+  }
+  const r: Reader = new Reader(file, doc, lines);
+  const clusters = findClusters(doc.toJS());
+  if (clusters.length === 0) throw new InputError(file, [{ path: '', message: 'no cluster found (expected static_resources.clusters, clusters, CDS resources or a bare cluster)' }]);
+  const names = clusters.map((c) => String(c.cluster.name ?? '(unnamed)'));
+  let chosen: { cluster: Obj; path: Path };
+  if (opts.upstream !== undefined) {
+    const hit = clusters.find((c) => c.cluster.name === opts.upstream);
+    if (!hit) throw new InputError(file, [{ path: '--upstream', message: `no cluster "${opts.upstream}"; the file has: ${names.join(', ')}` }]);
+    chosen = hit;
+  } else {
+    if (clusters.length > 1) throw new InputError(file, [{ path: '', message: `several clusters (${names.join(', ')}): choose one with --upstream NAME` }]);
+    chosen = clusters[0]!;
+  }
+  const c = chosen.cluster;
+  const at = chosen.path;
+  const name = typeof c.name === 'string' && c.name !== '' ? c.name : 'cluster';
+  const config: LbConfig = baseConfig(name);
+  const origins: Record<string, string> = {};
+
+  // Endpoints.
+  const used = new Set<string>();
+  const servers: LbServer[] = [];
+  const la = r.obj(c, 'load_assignment', at);
+  if (!la) r.fail(at, 'expected load_assignment with endpoints (EDS clusters have no static endpoints to import)');
+  const laPath = [...at, 'load_assignment'];
+  r.rest(la, ['cluster_name', 'endpoints', 'policy'], laPath);
+  r.list(la, 'endpoints', laPath).forEach((loc, i) => {
+    const lp = [...laPath, 'endpoints', i];
+    if (!isObj(loc)) r.fail(lp, 'expected a mapping');
+    const priority = r.num(loc, 'priority', lp, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer') ?? 0;
+    if (loc.load_balancing_weight !== undefined) r.warn([...lp, 'load_balancing_weight'], 'locality weights (locality-weighted balancing) are not modelled');
+    r.rest(loc, ['locality', 'lb_endpoints', 'priority', 'load_balancing_weight'], lp);
+    r.list(loc, 'lb_endpoints', lp).forEach((ep, j) => {
+      const ep0 = [...lp, 'lb_endpoints', j];
+      if (!isObj(ep)) r.fail(ep0, 'expected a mapping');
+      const endpoint = r.obj(ep, 'endpoint', ep0);
+      if (!endpoint) r.fail(ep0, 'expected endpoint');
+      const address = socketAddress(r, endpoint, [...ep0, 'endpoint']);
+      r.rest(endpoint, ['address', 'hostname', 'health_check_config'], [...ep0, 'endpoint']);
+      const weight = r.num(ep, 'load_balancing_weight', ep0, (n) => Number.isInteger(n) && n >= 1, 'a weight: an integer ≥ 1') ?? 1;
+      const status = typeof ep.health_status === 'string' ? ep.health_status : 'UNKNOWN';
+      let role: LbServer['role'] = 'active';
+      if (['UNHEALTHY', 'DRAINING', 'TIMEOUT'].includes(status)) {
+        role = 'down';
+        r.warn([...ep0, 'health_status'], `endpoint ${address} is ${status}: not simulated; kept for export`);
+      } else if (priority > 0) {
+        role = 'backup';
+        r.warn([...lp, 'priority'], `endpoint ${address} has priority ${priority} (failover tier): not simulated; kept for export`);
+      }
+      r.rest(ep, ['endpoint', 'load_balancing_weight', 'health_status', 'metadata'], ep0);
+      const label = typeof endpoint.hostname === 'string' && endpoint.hostname !== '' ? endpoint.hostname : address;
+      servers.push({ name: groupName(label, used), address, weight, maxConn: 0, role });
+    });
+  });
+  if (servers.filter((s) => s.role === 'active').length === 0) r.fail(laPath, 'no active endpoint (priority 0, not unhealthy)');
+  config.servers = servers;
+
+  // Policy.
+  let policy = typeof c.lb_policy === 'string' ? c.lb_policy : 'ROUND_ROBIN';
+  if (c.lb_policy !== undefined && (typeof c.lb_policy !== 'string' || !LB_POLICIES.includes(c.lb_policy))) {
+    r.fail([...at, 'lb_policy'], `unknown lb_policy ${JSON.stringify(c.lb_policy)}; expected one of ${LB_POLICIES.join(', ')}`);
+  }
+  let pcfg: Obj = {};
+  let pPath: Path = at;
+  const lbp = r.obj(c, 'load_balancing_policy', at);
+  if (lbp) {
+    const policies = r.list(lbp, 'policies', [...at, 'load_balancing_policy']);
+    const p0 = [...at, 'load_balancing_policy', 'policies', 0, 'typed_extension_config', 'typed_config'];
+    const tc = (policies[0] as Obj | undefined)?.typed_extension_config as Obj | undefined;
+    const typed = isObj(tc?.typed_config) ? (tc.typed_config as Obj) : undefined;
+    const type = String(typed?.['@type'] ?? '').replace(/^type\.googleapis\.com\//, '');
+    const mapped = EXTENSION_POLICIES[type];
+    if (!typed || !mapped) r.fail(p0, `unsupported load balancing policy ${JSON.stringify(type)}; expected one of ${Object.keys(EXTENSION_POLICIES).join(', ')}`);
+    if (policies.length > 1) r.warn([...at, 'load_balancing_policy', 'policies', 1], 'only the first policy is used');
+    policy = mapped;
+    pcfg = typed;
+    pPath = p0;
+  }
+  const cfgKey: Record<string, string> = {
+    LEAST_REQUEST: 'least_request_lb_config',
+    RING_HASH: 'ring_hash_lb_config',
+    MAGLEV: 'maglev_lb_config',
+    ROUND_ROBIN: 'round_robin_lb_config',
+  };
+  if (!lbp && cfgKey[policy]) {
+    const key = cfgKey[policy]!;
+    pcfg = r.obj(c, key, at) ?? {};
+    pPath = [...at, key];
+  }
+  for (const k of Object.values(cfgKey)) {
+    if (c[k] !== undefined && k !== cfgKey[policy]) r.warn([...at, k], `has no effect with lb_policy ${policy}`);
+  }
+  const common = r.obj(c, 'common_lb_config', at) ?? {};
+  const cPath = [...at, 'common_lb_config'];
+  const chc = r.obj(common, 'consistent_hashing_lb_config', cPath) ?? (isObj(pcfg.consistent_hashing_lb_config) ? (pcfg.consistent_hashing_lb_config as Obj) : {});
+  const chPath = common.consistent_hashing_lb_config !== undefined ? [...cPath, 'consistent_hashing_lb_config'] : [...pPath, 'consistent_hashing_lb_config'];
+  const factor = r.num(chc, 'hash_balance_factor', chPath, (n) => Number.isInteger(n) && n >= 100, 'an integer ≥ 100') ?? 0;
+  r.rest(chc, ['hash_balance_factor'], chPath);
+
+  let strategy = 'weighted-round-robin';
+  let options: Record<string, unknown> = {};
+  const known: string[] = ['@type', 'slow_start_config', 'locality_lb_config'];
+  switch (policy) {
+    case 'ROUND_ROBIN':
+      origins.strategy = 'lb_policy ROUND_ROBIN';
+      break;
+    case 'LEAST_REQUEST': {
+      const draws = r.num(pcfg, 'choice_count', pPath, (n) => Number.isInteger(n) && n >= 2, 'an integer ≥ 2') ?? 2;
+      strategy = 'p2c';
+      options = { draws, replacement: true };
+      known.push('choice_count', 'active_request_bias');
+      origins.strategy = `lb_policy LEAST_REQUEST, choice_count ${draws}`;
+      const bias = pcfg.active_request_bias;
+      if (bias !== undefined) {
+        const b = isObj(bias) ? bias.default_value : bias;
+        if (b !== 1) r.warn([...pPath, 'active_request_bias'], `active_request_bias ${JSON.stringify(b)} shapes Envoy's weighted mode (weight / (active + 1)^bias); lbsim's p2c compares active / weight`);
+      }
+      if (!equalWeights(servers)) {
+        r.warn([...at, 'lb_policy'], 'with unequal weights Envoy picks by weighted round robin over weight / (active + 1)^bias, not by sampling; nearest lbsim strategy: p2c (active / weight)');
+      }
+      break;
+    }
+    case 'RING_HASH':
+      known.push('minimum_ring_size', 'maximum_ring_size', 'hash_function', 'use_hostname_for_hashing', 'hash_balance_factor', 'consistent_hashing_lb_config');
+      for (const k of ['minimum_ring_size', 'maximum_ring_size', 'hash_function']) {
+        if (pcfg[k] !== undefined) r.warn([...pPath, k], "not modelled: lbsim's ring has 160 points per unit of weight, hashed with crc32 (nginx ketama)");
+      }
+      if (factor > 0) {
+        strategy = 'bounded-load';
+        options = { factor: factor / 100 };
+      } else strategy = 'consistent-hash';
+      origins.strategy = `lb_policy RING_HASH${factor > 0 ? `, hash_balance_factor ${factor}` : ''}`;
+      break;
+    case 'MAGLEV': {
+      known.push('table_size', 'consistent_hashing_lb_config');
+      const tableSize = r.num(pcfg, 'table_size', pPath, (n) => Number.isInteger(n) && n >= 3 && n <= 5000011 && isPrime(n), 'a prime table size up to 5000011') ?? 65537;
+      if (factor > 0) {
+        strategy = 'bounded-load';
+        options = { factor: factor / 100 };
+        r.warn(chPath, 'Maglev with a hash balance factor: mapped to lbsim bounded-load (a ketama ring with bounded loads), the nearest strategy');
+      } else {
+        strategy = 'maglev';
+        options = { tableSize };
+      }
+      origins.strategy = `lb_policy MAGLEV, table_size ${tableSize}${factor > 0 ? `, hash_balance_factor ${factor}` : ''}`;
+      break;
+    }
+    case 'RANDOM':
+      strategy = 'random';
+      origins.strategy = 'lb_policy RANDOM';
+      break;
+    case 'CLUSTER_PROVIDED':
+      r.warn([...at, 'lb_policy'], 'CLUSTER_PROVIDED (the cluster type balances) cannot be modelled; weighted-round-robin is used');
+      origins.strategy = 'lb_policy CLUSTER_PROVIDED (not modelled)';
+      break;
+    case 'LOAD_BALANCING_POLICY_CONFIG':
+      r.fail([...at, 'load_balancing_policy'], 'lb_policy LOAD_BALANCING_POLICY_CONFIG needs load_balancing_policy');
+  }
+  if (factor > 0 && strategy !== 'bounded-load') r.warn(chPath, `hash_balance_factor applies to RING_HASH and MAGLEV only; ignored with ${policy}`);
+  if (lbp || cfgKey[policy]) r.rest(pcfg, known, pPath);
+  config.strategy = { name: strategy, options: withDefaults(strategy, options) };
+  if (['consistent-hash', 'maglev', 'bounded-load'].includes(strategy)) {
+    r.warn([...at, 'lb_policy'], "the hash key comes from the route's hash_policy, not the cluster; lbsim hashes clients.keys");
+  }
+
+  // Slow start (round robin and least request).
+  const ss = r.obj(pcfg, 'slow_start_config', pPath);
+  if (ss) {
+    const sp = [...pPath, 'slow_start_config'];
+    const windowMs = r.duration(ss, 'slow_start_window', sp);
+    if (windowMs === undefined || windowMs <= 0) r.fail(sp, 'expected slow_start_window (a positive duration)');
+    const agg = r.obj(ss, 'aggression', sp);
+    const aggression = agg ? r.num(agg, 'default_value', [...sp, 'aggression'], (n) => n > 0, 'a positive number') ?? 1 : 1;
+    const minWeightPercent = r.num(ss, 'min_weight_percent', sp, (n) => n >= 0 && n <= 100, 'a percentage') ?? 10;
+    r.rest(ss, ['slow_start_window', 'aggression', 'min_weight_percent'], sp);
+    config.slowStart = { windowMs, minWeightPercent, aggression };
+    origins['balancer.slowStart'] = 'slow_start_config';
+  }
+
+  // common_lb_config.
+  const panic = r.num(common, 'healthy_panic_threshold', cPath, (n) => n >= 0 && n <= 100, 'a percentage from 0 to 100');
+  config.panicThreshold = panic ?? 50;
+  origins['balancer.panicThreshold'] = panic === undefined ? 'Envoy default healthy_panic_threshold 50%' : 'common_lb_config.healthy_panic_threshold';
+  r.rest(common, ['healthy_panic_threshold', 'consistent_hashing_lb_config'], cPath);
+
+  // Outlier detection.
+  const od = r.obj(c, 'outlier_detection', at);
+  if (od) {
+    const op = [...at, 'outlier_detection'];
+    config.outlier = {
+      consecutive5xx: r.num(od, 'consecutive_5xx', op, (n) => Number.isInteger(n) && n >= 1, 'an integer ≥ 1') ?? 5,
+      baseEjectionMs: r.duration(od, 'base_ejection_time', op) ?? 30_000,
+      maxEjectionMs: r.duration(od, 'max_ejection_time', op) ?? 300_000,
+      maxEjectionPercent: r.num(od, 'max_ejection_percent', op, (n) => n >= 0 && n <= 100, 'a percentage') ?? 10,
+    };
+    r.rest(od, ['consecutive_5xx', 'base_ejection_time', 'max_ejection_time', 'max_ejection_percent'], op);
+    origins['balancer.outlier'] = 'outlier_detection';
+  }
+  origins['balancer.passive'] = "Envoy has no nginx-style passive health (outlier detection is Envoy's)";
+  origins['balancer.retries'] = "Envoy retries are the route's retry_policy, not the cluster's";
+
+  // Health checks.
+  const hcs = r.list(c, 'health_checks', at);
+  if (hcs.length > 0) {
+    const hp = [...at, 'health_checks', 0];
+    const hc = hcs[0];
+    if (!isObj(hc)) r.fail(hp, 'expected a mapping');
+    const intervalMs = r.duration(hc, 'interval', hp);
+    const timeoutMs = r.duration(hc, 'timeout', hp);
+    if (intervalMs === undefined || timeoutMs === undefined) r.fail(hp, 'expected interval and timeout');
+    const rise = r.num(hc, 'healthy_threshold', hp, (n) => Number.isInteger(n) && n >= 1, 'an integer ≥ 1') ?? 1;
+    const fall = r.num(hc, 'unhealthy_threshold', hp, (n) => Number.isInteger(n) && n >= 1, 'an integer ≥ 1') ?? 1;
+    const http = r.obj(hc, 'http_health_check', hp);
+    config.healthCheck = { intervalMs, timeoutMs, rise, fall, ...(http ? { path: typeof http.path === 'string' ? http.path : '/' } : {}) };
+    r.warn(hp, 'active health checks are not simulated (lbsim servers fail only through the scenario); kept for export');
+    r.rest(hc, ['interval', 'timeout', 'healthy_threshold', 'unhealthy_threshold', 'http_health_check', 'tcp_health_check'], hp);
+    if (http) r.rest(http, ['path', 'host'], [...hp, 'http_health_check']);
+    if (hcs.length > 1) r.warn([...at, 'health_checks', 1], 'only the first health check is kept');
+  }
+
+  const handled = [
+    'name', 'type', 'lb_policy', 'load_assignment', 'load_balancing_policy', 'least_request_lb_config', 'ring_hash_lb_config',
+    'maglev_lb_config', 'round_robin_lb_config', 'common_lb_config', 'outlier_detection', 'health_checks', '@type',
+  ];
+  for (const k of Object.keys(c)) {
+    if (handled.includes(k)) continue;
+    if (k === 'connect_timeout') r.warn([...at, k], 'not modelled (lbsim has no connection setup phase)');
+    else if (k === 'circuit_breakers') r.warn([...at, k], 'circuit breaker thresholds are not modelled (lbsim limits are connLimit, queue and maxConn)');
+    else if (k === 'dns_lookup_family' || k === 'dns_refresh_rate') r.warn([...at, k], 'service discovery is not simulated');
+    else r.warn([...at, k], 'not modelled by lbsim');
+  }
+  r.warnings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  const out: ImportResult = { format: 'envoy', file, kind: 'cluster', config, origins, warnings: r.warnings };
+  return out;
+}

@@ -1,0 +1,68 @@
+/**
+ * `lbsim import`: reads an nginx, HAProxy or Envoy config (format from `--format`, else guessed
+ * from the file name and contents), maps one upstream / backend / cluster to lbsim's terms and
+ * writes a scenario file (scenario-writer.ts). Per-format readers: nginx/import.ts,
+ * haproxy/import.ts, envoy/import.ts; the mapping table is MAPPING.md.
+ */
+import { readFileSync } from 'node:fs';
+import { InputError } from '../input/errors.js';
+import { importEnvoy } from './envoy/import.js';
+import { importHaproxy } from './haproxy/import.js';
+import { importNginx } from './nginx/import.js';
+import { writeScenario } from './scenario-writer.js';
+import { PROXY_FORMATS, type ImportResult, type ProxyFormat } from './types.js';
+
+/** Options of {@link importConfig}. */
+export interface ImportOptions {
+  /** Upstream, backend or cluster name (required when the file has several). */
+  upstream?: string;
+  /** The config's format; guessed when absent. */
+  format?: ProxyFormat;
+}
+
+/**
+ * Guesses a config's format: `.yaml`/`.yml`/`.json` → envoy, `.cfg` → haproxy, `.conf` → nginx;
+ * otherwise from the contents (`{` blocks and `;` → nginx, section keywords at line starts →
+ * haproxy, a YAML mapping → envoy).
+ */
+export function detectFormat(file: string, text: string): ProxyFormat | undefined {
+  if (/\.(ya?ml|json)$/i.test(file)) return 'envoy';
+  if (/\.cfg$/i.test(file) || /haproxy/i.test(file)) return 'haproxy';
+  if (/\.conf$/i.test(file) || /nginx/i.test(file)) return 'nginx';
+  const body = text.replace(/^\s*#.*$/gm, '');
+  if (/^\s*(static_resources|clusters|resources|name|lb_policy)\s*:/m.test(body)) return 'envoy';
+  if (/^\s*(global|defaults|frontend|backend|listen)\b[^{;]*$/m.test(body) && !/\{/.test(body)) return 'haproxy';
+  if (/\bupstream\s+\S+\s*\{/.test(body)) return 'nginx';
+  return undefined;
+}
+
+/** Reads and maps a proxy config. @throws InputError for unreadable or invalid input */
+export function importConfig(file: string, opts: ImportOptions = {}): ImportResult {
+  let format = opts.format;
+  if (format === undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new InputError(file, [{ path: '', message: code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})` }]);
+    }
+    format = detectFormat(file, text);
+    if (!format) throw new InputError(file, [{ path: '', message: `cannot tell the format; pass --format ${PROXY_FORMATS.join('|')}` }]);
+  }
+  const sel = opts.upstream !== undefined ? { upstream: opts.upstream } : {};
+  switch (format) {
+    case 'nginx':
+      return importNginx(file, sel);
+    case 'haproxy':
+      return importHaproxy(file, sel);
+    case 'envoy':
+      return importEnvoy(file, sel);
+  }
+}
+
+/** Imports a config and returns the scenario text with the import's details. */
+export function importToScenario(file: string, opts: ImportOptions = {}): { result: ImportResult; text: string } {
+  const result = importConfig(file, opts);
+  return { result, text: writeScenario(result) };
+}

@@ -1,0 +1,98 @@
+/**
+ * What an imported scenario keeps for `lbsim export` that the scenario schema has no field for:
+ * server addresses, backup and disabled servers, the hash key and the active health check. They are
+ * written as plain lines at the end of the scenario's `description`, which survives into results
+ * files (`scenario.description`), so export works from either:
+ *
+ * ```text
+ * Kept for `lbsim export` (one item per line; edit with care):
+ *   address web1 10.0.0.1:8080
+ *   backup spare 10.0.0.9:8080 weight=1 maxconn=0 position=2
+ *   hash-key header x-user-id
+ *   health-check interval=2s timeout=1s rise=2 fall=3 path=/health
+ * ```
+ *
+ * `address <group> <addr>…` gives the addresses of a backend group's members in order; `position`
+ * is a backup or down server's index in the proxy's server list (order matters to hashing).
+ */
+import { parseDuration } from '../input/units.js';
+import { scenarioDuration } from './durations.js';
+import { formatHashKey, parseHashKey } from './hash-key.js';
+import type { HashKey, LbHealthCheck, LbServer } from './types.js';
+
+/** The line that starts the kept items. */
+export const NOTES_MARKER = 'Kept for `lbsim export` (one item per line; edit with care):';
+
+/** Items kept in a scenario description for export. */
+export interface ExportNotes {
+  /** Backend group name → member addresses, in order. */
+  addresses: Map<string, string[]>;
+  /** Backup and disabled servers (not simulated), with their index in the proxy's server list. */
+  extraServers: (LbServer & { position?: number })[];
+  hashKey?: HashKey;
+  healthCheck?: LbHealthCheck;
+}
+
+/** Formats the kept items as description lines (empty when there is nothing to keep). */
+export function formatNotes(notes: ExportNotes): string[] {
+  const lines: string[] = [];
+  for (const [group, addrs] of notes.addresses) lines.push(`  address ${group} ${addrs.join(' ')}`);
+  for (const s of notes.extraServers) {
+    lines.push(
+      `  ${s.role === 'backup' ? 'backup' : 'down'} ${s.name} ${s.address} weight=${s.weight} maxconn=${s.maxConn}${s.position !== undefined ? ` position=${s.position}` : ''}`,
+    );
+  }
+  if (notes.hashKey) lines.push(`  hash-key ${formatHashKey(notes.hashKey)}`);
+  const h = notes.healthCheck;
+  if (h) {
+    lines.push(
+      `  health-check interval=${scenarioDuration(h.intervalMs)} timeout=${scenarioDuration(h.timeoutMs)} rise=${h.rise} fall=${h.fall}${h.path !== undefined ? ` path=${h.path}` : ''}`,
+    );
+  }
+  return lines.length > 0 ? [NOTES_MARKER, ...lines] : [];
+}
+
+/** Reads the kept items back from a description; lines it does not recognize are ignored. */
+export function parseNotes(description: string): ExportNotes {
+  const notes: ExportNotes = { addresses: new Map(), extraServers: [] };
+  const lines = description.split('\n');
+  const start = lines.findIndex((l) => l.trim() === NOTES_MARKER);
+  if (start < 0) return notes;
+  for (const raw of lines.slice(start + 1)) {
+    const line = raw.trim();
+    let m = /^address (\S+) (.+)$/.exec(line);
+    if (m) {
+      notes.addresses.set(m[1]!, m[2]!.split(/\s+/));
+      continue;
+    }
+    m = /^(backup|down) (\S+) (\S+)((?: \w+=\d+)*)$/.exec(line);
+    if (m) {
+      const params = new Map([...m[4]!.matchAll(/(\w+)=(\d+)/g)].map((p) => [p[1]!, Number(p[2])]));
+      notes.extraServers.push({
+        role: m[1] as 'backup' | 'down',
+        name: m[2]!,
+        address: m[3]!,
+        weight: params.get('weight') ?? 1,
+        maxConn: params.get('maxconn') ?? 0,
+        ...(params.has('position') ? { position: params.get('position')! } : {}),
+      });
+      continue;
+    }
+    m = /^hash-key (.+)$/.exec(line);
+    if (m) {
+      const key = parseHashKey(m[1]!);
+      if (key) notes.hashKey = key;
+      continue;
+    }
+    m = /^health-check interval=(\S+) timeout=(\S+) rise=(\d+) fall=(\d+)(?: path=(.*))?$/.exec(line);
+    if (m) {
+      const intervalMs = parseDuration(m[1]!);
+      const timeoutMs = parseDuration(m[2]!);
+      if (Number.isFinite(intervalMs) && Number.isFinite(timeoutMs)) {
+        notes.healthCheck = { intervalMs, timeoutMs, rise: Number(m[3]), fall: Number(m[4]) };
+        if (m[5] !== undefined) notes.healthCheck.path = m[5];
+      }
+    }
+  }
+  return notes;
+}

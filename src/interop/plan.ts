@@ -1,0 +1,109 @@
+/**
+ * Scenario → {@link LbConfig} for `lbsim export`: the chosen strategy (by label or registry name),
+ * one server per simulated backend, the balancer section, and what an import kept in the
+ * description (addresses, backup/down servers, hash key, health check; notes.ts). Backends without
+ * a kept address get `127.0.0.1:8001`, `:8002`, … in backend order. Reads a scenario file or a
+ * results file (whose `scenario` is the normalized scenario).
+ */
+import { dirname, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { InputError } from '../input/errors.js';
+import { parseDocument, parseScenario } from '../sim/scenario.js';
+import type { Scenario } from '../sim/scenario-types.js';
+import { findStrategy, strategyNames } from '../strategies/registry.js';
+import { withDefaults } from './common.js';
+import { parseNotes } from './notes.js';
+import type { LbConfig, LbServer } from './types.js';
+
+/** First port of the placeholder addresses given to backends without one. */
+export const DEFAULT_BASE_PORT = 8001;
+
+/** Reads a scenario file, or the scenario inside a results file. @throws InputError */
+export function loadScenarioOrResults(file: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(file, [{ path: '', message: code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})` }]);
+  }
+  const doc = parseDocument(text, file) as Record<string, unknown>;
+  if (typeof doc.schema === 'string' && doc.schema.startsWith('lbsim/results')) {
+    const s = doc.scenario as Partial<Scenario> | undefined;
+    const ok =
+      s !== undefined &&
+      typeof s === 'object' &&
+      Array.isArray(s.backends) &&
+      Array.isArray(s.strategies) &&
+      s.balancer !== undefined &&
+      typeof s.balancer === 'object';
+    if (!ok) throw new InputError(file, [{ path: 'scenario', message: 'the results file has no usable scenario (expected backends, balancer and strategies)' }]);
+    return { description: '', name: 'lbsim', ...s } as Scenario;
+  }
+  return parseScenario(doc, file, dirname(resolve(file)));
+}
+
+/** An nginx/HAProxy/Envoy-safe section name from the scenario name. */
+export function sectionName(name: string): string {
+  const n = name.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^_+|_+$/g, '');
+  return n === '' ? 'lbsim_backend' : n;
+}
+
+/**
+ * The config to export for one strategy of a scenario.
+ * @param ref a strategy label or registry name from the scenario (any registry name is accepted too)
+ * @throws InputError when `ref` names no strategy
+ */
+export function scenarioToConfig(scenario: Scenario, ref: string, file: string): LbConfig {
+  const choice =
+    scenario.strategies.find((s) => s.label === ref) ??
+    scenario.strategies.find((s) => s.name === ref) ??
+    (findStrategy(ref) ? { name: ref, label: ref, options: {} } : undefined);
+  if (!choice) {
+    const labels = scenario.strategies.map((s) => s.label);
+    throw new InputError('--strategy', [
+      { path: '', message: `"${ref}" is neither a strategy of ${file} (${labels.join(', ')}) nor a registered strategy (${strategyNames().join(', ')})` },
+    ]);
+  }
+  const notes = parseNotes(scenario.description ?? '');
+  const servers: LbServer[] = [];
+  const used = new Set<string>();
+  let index = 0;
+  for (const g of scenario.backends) {
+    const kept = g.name !== null ? notes.addresses.get(g.name) : undefined;
+    for (let k = 0; k < g.count; k++) {
+      const id = g.name === null ? `b${index}` : g.count === 1 ? g.name : `${g.name}-${k}`;
+      used.add(id);
+      servers.push({
+        name: id,
+        address: kept?.[k] ?? `127.0.0.1:${DEFAULT_BASE_PORT + index}`,
+        weight: g.weight,
+        maxConn: g.maxConn,
+        role: 'active',
+      });
+      index++;
+    }
+  }
+  for (const { position, ...s } of notes.extraServers) {
+    if (used.has(s.name)) continue;
+    servers.splice(position !== undefined && position <= servers.length ? position : servers.length, 0, s);
+  }
+  const b = scenario.balancer;
+  const config: LbConfig = {
+    name: sectionName(scenario.name),
+    servers,
+    strategy: { name: choice.name, options: withDefaults(choice.name, choice.options) },
+    passive: b.passive,
+    outlier: b.outlier,
+    panicThreshold: b.panicThreshold,
+    slowStart: b.slowStart,
+    rateLimit: b.rateLimit,
+    connLimit: b.connLimit,
+    queue: b.queue,
+    retries: b.retries,
+    timeoutMs: b.timeoutMs,
+  };
+  if (notes.hashKey) config.hashKey = notes.hashKey;
+  if (notes.healthCheck) config.healthCheck = notes.healthCheck;
+  return config;
+}

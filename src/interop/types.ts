@@ -1,0 +1,117 @@
+/**
+ * The proxy-neutral model `lbsim import` and `lbsim export` translate through: one upstream (nginx),
+ * backend (HAProxy) or cluster (Envoy) as servers, a strategy with options, a hash key and the
+ * balancer mechanisms in the normalized units of a scenario's `balancer` section (ms, r/s).
+ *
+ * Importers (nginx/import.ts, haproxy/import.ts, envoy/import.ts) produce an {@link LbConfig};
+ * scenario-writer.ts turns it into a scenario file. Exporters read a scenario back into an
+ * {@link LbConfig} (plan.ts) and print it in a proxy's syntax. Round-trip tests compare these
+ * objects. Mapping table: MAPPING.md.
+ */
+import type { BalancerSettings } from '../sim/scenario-types.js';
+
+/** The proxy formats lbsim reads and writes. */
+export type ProxyFormat = 'nginx' | 'haproxy' | 'envoy';
+
+/** Every format, for flags and messages. */
+export const PROXY_FORMATS: readonly ProxyFormat[] = ['nginx', 'haproxy', 'envoy'];
+
+/** One upstream server as the proxy names it. */
+export interface LbServer {
+  /** Name used for the scenario's backend group (HAProxy's server name, else derived from the address). */
+  name: string;
+  /** Address as written: `host:port`, `host`, `[v6]:port` or `unix:/path`. */
+  address: string;
+  /** Configured weight (≥ 1). */
+  weight: number;
+  /** Concurrency cap (nginx `max_conns`, HAProxy `maxconn`); 0 = none. */
+  maxConn: number;
+  /** `active` servers are simulated; `backup` and `down` ones are kept for export only. */
+  role: 'active' | 'backup' | 'down';
+}
+
+/**
+ * What a hashing strategy hashes, proxy-neutral: the client address, the whole request URI (with
+ * query), the path alone, a header, a cookie, a query parameter, or a raw expression in one format.
+ */
+export type HashKey =
+  | { kind: 'client' }
+  | { kind: 'uri' }
+  | { kind: 'path' }
+  | { kind: 'header'; name: string }
+  | { kind: 'cookie'; name: string }
+  | { kind: 'param'; name: string }
+  | { kind: 'raw'; format: ProxyFormat; expr: string };
+
+/** An active health check (HAProxy `check inter rise fall`, Envoy `health_checks`); not simulated. */
+export interface LbHealthCheck {
+  intervalMs: number;
+  timeoutMs: number;
+  /** Successes to mark a server up (HAProxy `rise`, Envoy `healthy_threshold`). */
+  rise: number;
+  /** Failures to mark it down (HAProxy `fall`, Envoy `unhealthy_threshold`). */
+  fall: number;
+  /** HTTP path probed; absent = a TCP connect check. */
+  path?: string;
+}
+
+/** The balancer mechanisms carried between proxies (a scenario's `balancer` section, normalized). */
+export type LbMechanisms = Pick<
+  BalancerSettings,
+  'passive' | 'outlier' | 'panicThreshold' | 'slowStart' | 'rateLimit' | 'connLimit' | 'queue' | 'retries' | 'timeoutMs'
+>;
+
+/** One proxy's load-balancing configuration in lbsim's terms. */
+export interface LbConfig extends LbMechanisms {
+  /** Upstream / backend / cluster name. */
+  name: string;
+  servers: LbServer[];
+  /** Registry name and options (defaults filled in by the strategy's schema). */
+  strategy: { name: string; options: Record<string, unknown> };
+  /** What the hashing strategy hashes, when the config says. */
+  hashKey?: HashKey;
+  healthCheck?: LbHealthCheck;
+}
+
+/** A directive lbsim cannot model or maps only approximately. */
+export interface InteropWarning {
+  /** File the directive is in. */
+  file: string;
+  /** 1-based line, when known. */
+  line?: number;
+  /** The directive, option or field (e.g. `keepalive`, `lb_policy`). */
+  directive: string;
+  message: string;
+}
+
+/** What an importer returns. */
+export interface ImportResult {
+  format: ProxyFormat;
+  /** The file that was imported. */
+  file: string;
+  /** `upstream`, `backend`, `listen` or `cluster`. */
+  kind: string;
+  config: LbConfig;
+  /** Where each mapped setting came from (`balancer.passive` → `max_fails=3 fail_timeout=30s`). */
+  origins: Record<string, string>;
+  warnings: InteropWarning[];
+}
+
+/** Formats a warning as `file:line: directive: message`. */
+export function formatWarning(w: InteropWarning): string {
+  return `${w.file}${w.line !== undefined ? `:${w.line}` : ''}: ${w.directive}: ${w.message}`;
+}
+
+/** Something a proxy cannot express exactly, and the nearest equivalent written instead. */
+export interface ExportWarning {
+  /** The lbsim feature (`strategy peak-ewma`, `balancer.outlier`, `server 3 weight`). */
+  feature: string;
+  message: string;
+}
+
+/** What an exporter returns: the config fragment and its warnings. */
+export interface ExportResult {
+  format: ProxyFormat;
+  text: string;
+  warnings: ExportWarning[];
+}
