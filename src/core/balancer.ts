@@ -155,8 +155,12 @@ export class LeaseError extends Error {
   override name = 'LeaseError';
 }
 
-const SLOT_SPACE = 4194304; // 2^22 concurrent leases per balancer
-const GEN_LIMIT = 1 << 30;
+// A handle is gen × 2^21 + slot and must stay below 2^30 so V8 keeps it a small integer (Smi):
+// a boxed handle would allocate on every acquire/release. 2^21 (2M) concurrent leases per balancer,
+// and a slot's generation wraps after 512 reuses (a stale handle is caught unless it is exactly
+// 512 reuses old).
+const SLOT_SPACE = 2097152;
+const GEN_LIMIT = 512;
 
 /** The mutable view object behind {@link PickView}; only the balancer writes it. */
 class View implements PickView {
@@ -238,7 +242,7 @@ export class Balancer {
 
   // Queue bookkeeping (only when queue is configured).
   private listener: QueueListener | undefined;
-  private qReq = new Map<number, RequestInfo>();
+  private qReq = new Map<number, { req: RequestInfo; exclude: number[] | undefined }>();
   private qTimer: Cancel | undefined;
   private qTimerAt = Infinity;
   private readonly scratchReq: RequestInfo = { clientAddr: '', hashKey: '', sessionKey: '', attempt: 1 };
@@ -500,7 +504,10 @@ export class Balancer {
       if (busy) {
         if (!this.queue) return REFUSED_ALL_BUSY;
         if (!this.queue.push(token, now)) return REFUSED_QUEUE_FULL;
-        this.qReq.set(token, { clientAddr: req.clientAddr, hashKey: req.hashKey, sessionKey: req.sessionKey, attempt: req.attempt });
+        this.qReq.set(token, {
+          req: { clientAddr: req.clientAddr, hashKey: req.hashKey, sessionKey: req.sessionKey, attempt: req.attempt },
+          exclude: exclude && exclude.length > 0 ? Array.from(exclude) : undefined,
+        });
         this.armQueueTimer();
         return QUEUED;
       }
@@ -546,7 +553,9 @@ export class Balancer {
     if (this.freeTop > 0) slot = this.free[--this.freeTop]!;
     else {
       slot = this.slots++;
-      if (slot >= SLOT_SPACE) throw new Error('too many concurrent leases');
+      if (slot >= SLOT_SPACE) {
+        throw new Error(`more than ${SLOT_SPACE} requests in flight on one balancer: the offered load far exceeds capacity for too long`);
+      }
       this.lBackend = grow(this.lBackend, this.slots);
       this.lStart = grow(this.lStart, this.slots);
       this.lGen = grow(this.lGen, this.slots);
@@ -583,13 +592,16 @@ export class Balancer {
   /**
    * Ends lease `h`, exactly once. Updates in-flight, load signals, health and the strategy.
    * @param status HTTP status (0 when there was no response)
-   * @param latencyMs observed latency (time to response headers in the proxy; service + network in the sim)
+   * @param latencyMs observed latency (time to response headers in the proxy); when omitted (or
+   *   NaN), the time since `acquire` on the balancer's clock, as the simulator wants
    * @param error how the attempt failed, if it did
    * @throws LeaseError on a second release of the same handle
    */
-  release(h: number, status: number, latencyMs: number, error: ErrorKind = 'none'): void {
+  release(h: number, status: number, latencyMs?: number, error: ErrorKind = 'none'): void {
     const slot = this.slotOf(h);
     const i = this.lBackend[slot]!;
+    const now = this.clock.now();
+    const latency = latencyMs === undefined || latencyMs !== latencyMs ? now - this.lStart[slot]! : latencyMs;
     this.lBackend[slot] = -1;
     this.lGen[slot] = (this.lGen[slot]! + 1) % GEN_LIMIT;
     this.free[this.freeTop++] = slot;
@@ -600,7 +612,6 @@ export class Balancer {
       this.connLimit.release(this.lKey[slot]!);
       this.lKey[slot] = '';
     }
-    const now = this.clock.now();
     if (error !== 'cancelled') {
       const is5xx = status >= 500;
       const hardError = error !== 'none';
@@ -612,10 +623,10 @@ export class Balancer {
         } else this.passive.recordSuccess(i, now);
       }
       if (this.outlier && this.outlier.record(i, failed, now)) this.dirty = true;
-      for (let k = 0; k < this.peakSignals.length; k++) this.peakSignals[k]!.observe(i, latencyMs, now);
+      for (let k = 0; k < this.peakSignals.length; k++) this.peakSignals[k]!.observe(i, latency, now);
       // nginx least_time records response times of successful attempts only.
-      if (!failed) for (let k = 0; k < this.timeSignals.length; k++) this.timeSignals[k]!.observe(i, latencyMs, now);
-      this.strategy.released?.(i, failed, latencyMs, now, this.view.active[i]!);
+      if (!failed) for (let k = 0; k < this.timeSignals.length; k++) this.timeSignals[k]!.observe(i, latency, now);
+      this.strategy.released?.(i, failed, latency, now, this.view.active[i]!);
     }
     if (this.queue !== undefined && this.queue.length > 0) this.drainQueue();
   }
@@ -644,7 +655,7 @@ export class Balancer {
     this.expireQueue();
     while (q.length > 0) {
       const token = q.peekToken();
-      const r = this.qReq.get(token)!;
+      const { req: r, exclude } = this.qReq.get(token)!;
       const s = this.scratchReq;
       s.clientAddr = r.clientAddr;
       s.hashKey = r.hashKey;
@@ -653,7 +664,7 @@ export class Balancer {
       const now = this.clock.now();
       this.refresh(now);
       this.view.now = now;
-      this.filter(undefined);
+      this.filter(exclude);
       if (this.view.count === 0) break; // still busy (or nothing eligible): keep waiting
       q.shift();
       this.qReq.delete(token);

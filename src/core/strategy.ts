@@ -13,6 +13,11 @@ import type { PickView, RequestInfo } from './view.js';
 export interface LatencySignal {
   /** The signal's value for backend `i` at time `now` (ms); does not mutate. */
   value(i: number, now: number): number;
+  /**
+   * Writes `value(i, now)` for every backend `i < out.length` (bounded by the signal's size) into
+   * `out`: one call for a full scan, so an O(n) strategy does not box a number per backend.
+   */
+  valuesAt(out: Float64Array, now: number): void;
 }
 
 /** Options of the peak-EWMA signal (Finagle `PeakEwma`, tower `peak_ewma`). */

@@ -45,7 +45,7 @@ export type LeastTimeStrategyOptions = z.infer<typeof schema>;
 /** nginx's clustered response time: clamp to `capMs`, else round up into `bucketMs` steps. */
 export function leastTimeRt(avg: number, bucketMs: number, capMs: number): number {
   if (avg > capMs) return capMs;
-  if (bucketMs > 0) return avg + bucketMs - (avg % bucketMs);
+  if (bucketMs > 0) return (Math.floor(avg / bucketMs) + 1) * bucketMs; // = avg + b − (avg mod b), without fmod
   return avg;
 }
 
@@ -59,8 +59,23 @@ class LeastTime implements Strategy {
     private readonly capMs: number,
   ) {}
 
-  private eta(i: number, view: PickView): number {
-    return leastTimeRt(this.rt.value(i, view.now), this.bucketMs, this.capMs) * (1 + view.active[i]!);
+  /** Scratch: every backend's expected time `rt × (1 + active)` for the current pick. */
+  private etas = new Float64Array(0);
+
+  /** Fills `etas` for all backends (one signal call, no per-backend boxing). */
+  private fillEtas(view: PickView): Float64Array {
+    if (this.etas.length < view.size) this.etas = new Float64Array(view.size);
+    const e = this.etas;
+    this.rt.valuesAt(e, view.now);
+    const bucket = this.bucketMs;
+    const cap = this.capMs;
+    const active = view.active;
+    const list = view.list;
+    for (let k = 0; k < view.count; k++) {
+      const i = list[k]!;
+      e[i] = leastTimeRt(e[i]!, bucket, cap) * (1 + active[i]!);
+    }
+    return e;
   }
 
   pick(view: PickView): number {
@@ -69,13 +84,14 @@ class LeastTime implements Strategy {
     if (view.size > this.current.length) this.current = new Float64Array(view.size);
     const list = view.list;
     const weight = view.weight;
+    const etas = this.fillEtas(view);
     let best = list[0]!;
-    let bestEta = this.eta(best, view);
+    let bestEta = etas[best]!;
     let firstPos = 0;
     let many = false;
     for (let k = 1; k < count; k++) {
       const i = list[k]!;
-      const eta = this.eta(i, view);
+      const eta = etas[i]!;
       const lhs = eta * weight[best]!;
       const rhs = bestEta * weight[i]!;
       if (lhs < rhs) {
@@ -96,7 +112,7 @@ class LeastTime implements Strategy {
     let winCur = 0;
     for (let k = firstPos; k < count; k++) {
       const i = list[k]!;
-      if (this.eta(i, view) * bw !== bestEta * weight[i]!) continue;
+      if (etas[i]! * bw !== bestEta * weight[i]!) continue;
       const w = weight[i]!;
       const c = cur[i]! + w;
       cur[i] = c;

@@ -51,9 +51,11 @@ function describeClients(sc: Obj, file: ResultsFile): string {
   let count = typeof c === 'number' ? c : undefined;
   let arrival: string | undefined;
   for (const g of groups) {
-    const n = num(g['count'], g['n'], g['clients'], g['concurrency'], g['connections']);
+    // lbsim's normalized scenario keeps the arrival process under `clients.process`.
+    const p: Obj = isObj(g['process']) ? g['process'] : {};
+    const n = num(g['count'], g['n'], g['clients'], g['concurrency'], g['connections'], p['users']);
     if (n !== undefined) count = (count ?? 0) + n;
-    arrival ??= str(g['arrival'], g['process'], g['pattern'], g['type']);
+    arrival ??= str(p['arrival'], g['arrival'], g['process'], g['pattern'], g['type']);
   }
   arrival ??= str(sc['arrival']);
   const parts: string[] = [];

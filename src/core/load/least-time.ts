@@ -80,4 +80,10 @@ export class LeastTimeSignal implements LatencySignal {
   value(i: number, _now: number): number {
     return this.avg[i]!;
   }
+
+  /** Copies every backend's value into `out` (the average does not decay with time). */
+  valuesAt(out: Float64Array, _now: number): void {
+    const n = Math.min(out.length, this.avg.length);
+    for (let i = 0; i < n; i++) out[i] = this.avg[i]!;
+  }
 }

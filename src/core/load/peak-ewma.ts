@@ -86,4 +86,14 @@ export class PeakEwmaSignal implements LatencySignal {
     if (td < 0) td = 0;
     return this.cost[i]! * Math.exp(-td / this.tauMs);
   }
+
+  /** Writes every backend's decayed cost at `now` into `out`. Pure. */
+  valuesAt(out: Float64Array, now: number): void {
+    const n = Math.min(out.length, this.cost.length);
+    for (let i = 0; i < n; i++) {
+      let td = now - this.stamp[i]!;
+      if (td < 0) td = 0;
+      out[i] = this.cost[i]! * Math.exp(-td / this.tauMs);
+    }
+  }
 }

@@ -1,0 +1,170 @@
+/**
+ * The simulator's future-event list: a binary min-heap over parallel typed arrays, ordered by
+ * (time, sequence). The sequence number is assigned at push time and strictly increases, so events
+ * due at the same instant pop in the order they were scheduled (FIFO), which makes runs
+ * deterministic. This is SimPy's `(time, priority, eid)` ordering of `Environment._queue`, without
+ * the priority level; the heap itself is the textbook implicit binary heap (Williams 1964,
+ * "Algorithm 232: Heapsort"), sifting a hole instead of swapping.
+ *
+ * An event is (time, kind, payload): `kind` says what happens (the engine's event codes), `payload`
+ * which request / backend / timer it concerns. Push and pop allocate nothing; the arrays grow by
+ * doubling. Events are never removed early: callers cancel by remembering the sequence number they
+ * expect and ignoring stale events when they pop (lazy deletion).
+ */
+
+/** A min-heap of (time, seq, kind, payload) events; see the module header. */
+export class EventQueue {
+  private t: Float64Array;
+  private s: Float64Array;
+  private k: Int32Array;
+  private p: Int32Array;
+  private n = 0;
+  private nextSeq = 0;
+
+  /** Time of the event last returned by {@link pop}. */
+  time = 0;
+  /** Sequence number of the event last returned by {@link pop}. */
+  seq = 0;
+  /** Kind of the event last returned by {@link pop}. */
+  kind = 0;
+  /** Payload of the event last returned by {@link pop}. */
+  payload = 0;
+
+  /** @param capacity initial number of slots (grows by doubling when full) */
+  constructor(capacity = 1024) {
+    const c = Math.max(4, capacity | 0);
+    this.t = new Float64Array(c);
+    this.s = new Float64Array(c);
+    this.k = new Int32Array(c);
+    this.p = new Int32Array(c);
+  }
+
+  /** Number of pending events. */
+  get size(): number {
+    return this.n;
+  }
+
+  /** Sequence number the next {@link push} will assign. */
+  get pushed(): number {
+    return this.nextSeq;
+  }
+
+  /** Time of the earliest pending event, or Infinity when empty. */
+  peekTime(): number {
+    return this.n > 0 ? this.t[0]! : Infinity;
+  }
+
+  /** Sequence number of the earliest pending event, or Infinity when empty. */
+  peekSeq(): number {
+    return this.n > 0 ? this.s[0]! : Infinity;
+  }
+
+  /**
+   * Takes a sequence number without pushing an event: for an event the caller keeps outside the
+   * heap (the engine's next open-loop arrival) but orders against the heap by (time, seq).
+   */
+  reserveSeq(): number {
+    return this.nextSeq++;
+  }
+
+  /**
+   * Schedules an event. Returns its sequence number (unique, increasing), which callers keep to
+   * recognise the event later (lazy cancellation).
+   */
+  push(time: number, kind: number, payload: number): number {
+    if (this.n === this.t.length) this.grow();
+    const seq = this.nextSeq++;
+    const t = this.t;
+    const s = this.s;
+    const k = this.k;
+    const p = this.p;
+    let i = this.n++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const pt = t[parent]!;
+      if (pt < time || (pt === time && s[parent]! < seq)) break;
+      t[i] = pt;
+      s[i] = s[parent]!;
+      k[i] = k[parent]!;
+      p[i] = p[parent]!;
+      i = parent;
+    }
+    t[i] = time;
+    s[i] = seq;
+    k[i] = kind;
+    p[i] = payload;
+    return seq;
+  }
+
+  /**
+   * Removes the earliest event and exposes it in {@link time}, {@link seq}, {@link kind} and
+   * {@link payload}. Returns false (and changes nothing) when the queue is empty.
+   */
+  pop(): boolean {
+    const n = this.n;
+    if (n === 0) return false;
+    const t = this.t;
+    const s = this.s;
+    const k = this.k;
+    const p = this.p;
+    this.time = t[0]!;
+    this.seq = s[0]!;
+    this.kind = k[0]!;
+    this.payload = p[0]!;
+    const last = n - 1;
+    this.n = last;
+    if (last === 0) return true;
+    const lt = t[last]!;
+    const ls = s[last]!;
+    const lk = k[last]!;
+    const lp = p[last]!;
+    let i = 0;
+    const half = last >> 1;
+    while (i < half) {
+      let c = 2 * i + 1;
+      let ct = t[c]!;
+      let cs = s[c]!;
+      const r = c + 1;
+      if (r < last) {
+        const rt = t[r]!;
+        if (rt < ct || (rt === ct && s[r]! < cs)) {
+          c = r;
+          ct = rt;
+          cs = s[r]!;
+        }
+      }
+      if (lt < ct || (lt === ct && ls < cs)) break;
+      t[i] = ct;
+      s[i] = cs;
+      k[i] = k[c]!;
+      p[i] = p[c]!;
+      i = c;
+    }
+    t[i] = lt;
+    s[i] = ls;
+    k[i] = lk;
+    p[i] = lp;
+    return true;
+  }
+
+  /** Drops every pending event (sequence numbers keep increasing). */
+  clear(): void {
+    this.n = 0;
+  }
+
+  private grow(): void {
+    const c = this.t.length * 2;
+    const t = new Float64Array(c);
+    const s = new Float64Array(c);
+    const k = new Int32Array(c);
+    const p = new Int32Array(c);
+    t.set(this.t);
+    s.set(this.s);
+    k.set(this.k);
+    p.set(this.p);
+    this.t = t;
+    this.s = s;
+    this.k = k;
+    this.p = p;
+  }
+}

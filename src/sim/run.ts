@@ -1,0 +1,126 @@
+/**
+ * Running a scenario: every chosen strategy × every replication, each a fresh {@link Simulation}
+ * on the same seeds (common random numbers across strategies, independent seeds across
+ * replications), combined into the results file (`results.ts`). Deterministic: the same scenario
+ * and seed give byte-identical `JSON.stringify` output (nothing here reads the wall clock or
+ * `Math.random`).
+ *
+ * Header facts: capacity = Σ workers × speed × 1000 / (mean service × mean class factor) over the
+ * backends (requests per second at 100 % utilization); offered rate = the arrival process's mean
+ * rate over the measured window, or for the closed loop the zero-queueing upper bound
+ * users × 1000 / (mean think + mean service + network both ways + overhead).
+ */
+import { findStrategy } from '../strategies/index.js';
+import { VERSION } from '../cli/version.js';
+import { aggregate } from './aggregate.js';
+import { meanRate } from './arrivals.js';
+import { meanOf } from './distributions.js';
+import { Simulation, type SimulationOutput } from './engine.js';
+import type { RunSummary } from './recorder.js';
+import { RESULTS_SCHEMA, type ResultsFile, type StrategyResult } from './results.js';
+import type { Scenario, StrategyChoice } from './scenario-types.js';
+import { WorkloadModel } from './workload.js';
+
+/** Options of {@link runScenario}. */
+export interface RunOptions {
+  /** Called after each single run (strategy × replication) with runs done and total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * The seed of replication k: the scenario seed itself for k = 0, otherwise a SplitMix32-style mix of
+ * (seed, k) folded into [0, 2^31), so neighbouring scenario seeds do not share replications.
+ */
+export function replicationSeed(seed: number, k: number): number {
+  if (k === 0) return seed;
+  let z = (seed ^ Math.imul(k, 0x9e3779b9)) | 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 1;
+}
+
+/** Capacity, offered rate and load factor of a scenario (see the module header). */
+export function scenarioFacts(scenario: Scenario): { offeredRate: number; capacity: number; loadFactor: number } {
+  const model = new WorkloadModel(scenario);
+  const factor = model.meanServiceFactor();
+  let capacity = 0;
+  let serviceSum = 0;
+  let backends = 0;
+  for (const g of scenario.backends) {
+    const m = meanOf(g.service) * factor;
+    capacity += m > 0 ? (g.count * g.workers * g.speed * 1000) / m : Infinity;
+    serviceSum += (g.count * m) / g.speed;
+    backends += g.count;
+  }
+  const p = scenario.clients.process;
+  let offeredRate: number;
+  if (p.arrival === 'closed') {
+    const b = scenario.balancer;
+    const cycle = meanOf(p.think) + serviceSum / Math.max(1, backends) + 2 * meanOf(b.network) + b.overheadMs;
+    offeredRate = cycle > 0 ? (p.users * 1000) / cycle : Infinity;
+  } else offeredRate = meanRate(p, scenario.warmupMs, scenario.warmupMs + scenario.durationMs);
+  const loadFactor = capacity > 0 && Number.isFinite(capacity) ? offeredRate / capacity : 0;
+  return { offeredRate, capacity, loadFactor };
+}
+
+/** One run of one strategy on one seed (the full output, counters included). */
+export function simulateRun(scenario: Scenario | WorkloadModel, choice: StrategyChoice, seed: number): SimulationOutput {
+  const model = scenario instanceof WorkloadModel ? scenario : new WorkloadModel(scenario);
+  return new Simulation(model, choice, seed).run();
+}
+
+/** One run of one strategy on one seed: its summary. */
+export function simulate(scenario: Scenario | WorkloadModel, choice: StrategyChoice, seed: number): RunSummary {
+  return simulateRun(scenario, choice, seed).summary;
+}
+
+function optionsOf(choice: StrategyChoice): Record<string, unknown> {
+  const def = findStrategy(choice.name);
+  if (!def) throw new Error(`unknown strategy "${choice.name}"`);
+  return def.options.parse(choice.options ?? {}) as Record<string, unknown>;
+}
+
+/** Runs every strategy of `scenario` over its replications and builds the results file. */
+export function runScenario(scenario: Scenario, opts: RunOptions = {}): ResultsFile {
+  const model = new WorkloadModel(scenario);
+  const reps = Math.max(1, scenario.replications);
+  const seeds = Array.from({ length: reps }, (_, k) => replicationSeed(scenario.seed, k));
+  const total = scenario.strategies.length * reps;
+  let done = 0;
+  const results: StrategyResult[] = [];
+  for (const choice of scenario.strategies) {
+    const options = optionsOf(choice);
+    const runs: RunSummary[] = [];
+    for (const seed of seeds) {
+      runs.push(simulate(model, choice, seed));
+      opts.onProgress?.(++done, total);
+    }
+    results.push(aggregate(choice.label, choice.name, options, runs, seeds));
+  }
+  const facts = scenarioFacts(scenario);
+  const warnings: string[] = [];
+  if (facts.loadFactor > 1) {
+    warnings.push(
+      `offered load ${round(facts.offeredRate)} req/s exceeds capacity ${round(facts.capacity)} req/s ` +
+        `(load factor ${facts.loadFactor.toFixed(2)}): queues grow without bound`,
+    );
+  }
+  return {
+    schema: RESULTS_SCHEMA,
+    mode: 'sim',
+    generator: `lbsim ${VERSION}`,
+    scenario: scenario as unknown as Record<string, unknown>,
+    summary: {
+      ...facts,
+      durationS: scenario.durationMs / 1000,
+      seed: scenario.seed,
+      replications: reps,
+    },
+    results,
+    warnings,
+  };
+}
+
+function round(x: number): string {
+  return Number.isFinite(x) ? String(Math.round(x)) : String(x);
+}

@@ -1,0 +1,104 @@
+import { describe, it, expect } from 'vitest';
+import {
+  cdfFractions,
+  cdfPoints,
+  ci95,
+  jainIndex,
+  percentileSelect,
+  percentileSelectFrom,
+  percentileSorted,
+  selectInPlace,
+  sortNonNegative,
+  tCritical95,
+} from './stats.js';
+import { Rng } from '../core/rng.js';
+
+describe('stats', () => {
+  it('nearest-rank percentiles: rank ⌈p·n⌉ of 1..10', () => {
+    const a = Float64Array.from({ length: 10 }, (_, i) => i + 1);
+    expect(percentileSorted(a, 10, 0)).toBe(1);
+    expect(percentileSorted(a, 10, 0.5)).toBe(5);
+    expect(percentileSorted(a, 10, 0.51)).toBe(6);
+    expect(percentileSorted(a, 10, 0.9)).toBe(9);
+    expect(percentileSorted(a, 10, 0.99)).toBe(10);
+    expect(percentileSorted(a, 10, 1)).toBe(10);
+    expect(percentileSorted(a, 0, 0.5)).toBeNaN();
+    // p·n with a representation error (0.29·100 = 28.999999999999996) still gives rank 29
+    const b = Float64Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentileSorted(b, 100, 0.29)).toBe(29);
+    expect(percentileSorted(b, 100, 0.999)).toBe(100);
+  });
+
+  it('selection agrees with sorting (seed 2, 200 random ranges)', () => {
+    const rng = new Rng(2);
+    for (let t = 0; t < 200; t++) {
+      const n = 1 + rng.int(300);
+      const a = Float64Array.from({ length: n }, () => Math.floor(rng.next() * 20)); // many ties
+      const sorted = a.slice().sort();
+      const p = rng.next();
+      expect(percentileSelect(a.slice(), 0, n, p)).toBe(percentileSorted(sorted, n, p));
+      const k = rng.int(n);
+      expect(selectInPlace(a.slice(), 0, n, k)).toBe(sorted[k]);
+      const c = a.slice();
+      percentileSelect(c, 0, n, 0.5);
+      expect(percentileSelectFrom(c, 0, n, 0.99, 0.5)).toBe(percentileSorted(sorted, n, 0.99));
+    }
+  });
+
+  it('radix sort of non-negative doubles equals the native sort (200k values with ties and zeros)', () => {
+    const rng = new Rng(3);
+    const n = 200_000;
+    const a = new Float64Array(n + 5);
+    for (let i = 0; i < n; i++) {
+      const u = rng.next();
+      a[i] = u < 0.1 ? 0 : u < 0.2 ? Math.floor(rng.next() * 10) : rng.exp(5) * (u < 0.21 ? 1e6 : 1);
+    }
+    const expected = a.slice(0, n).sort();
+    const got = sortNonNegative(a, n);
+    let mismatch = -1;
+    for (let i = 0; i < n && mismatch < 0; i++) if (!Object.is(got[i], expected[i])) mismatch = i;
+    expect(mismatch).toBe(-1);
+    expect(got.length).toBe(n);
+    expect(a[n]).toBe(0); // untouched beyond n
+  });
+
+  it("Jain's index: 1 when equal, 1/n when one takes all", () => {
+    expect(jainIndex([0.5, 0.5, 0.5])).toBe(1);
+    expect(jainIndex([1, 0, 0, 0])).toBe(0.25);
+    expect(jainIndex([0, 0])).toBe(1);
+    expect(jainIndex([1, 3])).toBeCloseTo(16 / 20, 12);
+  });
+
+  it('t critical values: table at df 1, 10, 30; Cornish–Fisher beyond (df 40: 2.0211, df 120: 1.9799, ±2e-4)', () => {
+    expect(tCritical95(1)).toBe(12.7062);
+    expect(tCritical95(10)).toBe(2.2281);
+    expect(tCritical95(30)).toBe(2.0423);
+    expect(Math.abs(tCritical95(40) - 2.0211)).toBeLessThan(2e-4);
+    expect(Math.abs(tCritical95(120) - 1.9799)).toBeLessThan(2e-4);
+  });
+
+  it('ci95 = mean ± t·s/√n; null below two values', () => {
+    const [lo, hi] = ci95([1, 2, 3, 4])!;
+    const h = (3.1824 * Math.sqrt(5 / 3)) / 2;
+    expect(lo).toBeCloseTo(2.5 - h, 12);
+    expect(hi).toBeCloseTo(2.5 + h, 12);
+    expect(ci95([1])).toBeNull();
+  });
+
+  it('CDF fractions: 0 … 0.9 by 0.01, a tail grid independent of n, and 1', () => {
+    const big = cdfFractions(1_000_000);
+    expect(big.length).toBeGreaterThan(180);
+    expect(big.length).toBeLessThan(220);
+    expect(big[0]).toBe(0);
+    expect(big[90]).toBe(0.9);
+    expect(big.at(-1)).toBe(1);
+    expect(big.at(-2)).toBeCloseTo(0.999999, 12);
+    const small = cdfFractions(1000);
+    expect(small.at(-2)).toBeCloseTo(0.999, 12);
+    expect(big.slice(0, small.length - 1)).toEqual(small.slice(0, -1));
+    for (let i = 1; i < big.length; i++) expect(big[i]!).toBeGreaterThan(big[i - 1]!);
+    const pts = cdfPoints(Float64Array.from([1, 2, 3]), 3);
+    expect(pts.x[0]).toBe(1);
+    expect(pts.x.at(-1)).toBe(3);
+  });
+});

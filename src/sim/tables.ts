@@ -1,0 +1,198 @@
+/**
+ * Struct-of-arrays storage for the simulator's live requests and attempts: one typed array per
+ * field, indexed by a slot id, with a free list (a stack of slot ids) so slots are recycled and
+ * nothing is allocated per request. Tables grow by doubling when every slot is live. This is the
+ * data-oriented layout of entity-component systems: the hot loop touches a few dense arrays instead
+ * of millions of short-lived objects (no garbage-collector pressure).
+ */
+
+function grown<T extends Float64Array | Int32Array | Uint8Array>(a: T, n: number): T {
+  const b = new (a.constructor as new (n: number) => T)(n);
+  b.set(a);
+  return b;
+}
+
+/** A stack of free slot ids over `0 … capacity-1`, growing on demand. */
+class FreeList {
+  private stack: Int32Array;
+  private top = 0;
+  /** Slots handed out so far (high-water mark of ids). */
+  issued = 0;
+  /** Slots currently live. */
+  live = 0;
+
+  constructor(private capacity: number) {
+    this.stack = new Int32Array(capacity);
+  }
+
+  /** A free slot id (a new id ≥ `cap` means the caller must grow its arrays). */
+  take(): number {
+    this.live++;
+    if (this.top > 0) return this.stack[--this.top]!;
+    return this.issued++;
+  }
+
+  give(id: number): void {
+    this.live--;
+    if (this.top === this.stack.length) this.stack = grown(this.stack, this.stack.length * 2);
+    this.stack[this.top++] = id;
+  }
+
+  get cap(): number {
+    return this.capacity;
+  }
+
+  set cap(c: number) {
+    this.capacity = c;
+  }
+}
+
+/** Live requests (one per client request, across its attempts). */
+export class RequestTable {
+  /** Arrival time (ms). */
+  arrive: Float64Array;
+  /** 1 when the request arrived inside the measured window. */
+  measured: Uint8Array;
+  /** Arrival number (0, 1, 2, … in arrival order): the key of the counter-based attributes. */
+  seqNo: Int32Array;
+  /** Service demand per distinct service distribution (stride = `services`). */
+  demand: Float64Array;
+  /** First-attempt network latency balancer → backend (ms). */
+  netTo: Float64Array;
+  /** First-attempt network latency backend → balancer (ms). */
+  netBack: Float64Array;
+  /** Attempts made so far. */
+  attempts: Int32Array;
+  /** Backends tried, stride = `maxAttempts`. */
+  tried: Int32Array;
+  /** Closed-loop user, or -1. */
+  user: Int32Array;
+  /** How the last attempt failed (engine codes). */
+  lastError: Uint8Array;
+  /** Lease granted from the balancer queue, until the engine starts the attempt. */
+  handle: Float64Array;
+  private readonly free: FreeList;
+
+  /**
+   * @param services demands per request
+   * @param maxAttempts 1 + retries
+   * @param capacity initial slots
+   */
+  constructor(
+    readonly services: number,
+    readonly maxAttempts: number,
+    capacity = 1024,
+  ) {
+    this.free = new FreeList(capacity);
+    this.arrive = new Float64Array(capacity);
+    this.measured = new Uint8Array(capacity);
+    this.seqNo = new Int32Array(capacity);
+    this.demand = new Float64Array(capacity * services);
+    this.netTo = new Float64Array(capacity);
+    this.netBack = new Float64Array(capacity);
+    this.attempts = new Int32Array(capacity);
+    this.tried = new Int32Array(capacity * maxAttempts);
+    this.user = new Int32Array(capacity);
+    this.lastError = new Uint8Array(capacity);
+    this.handle = new Float64Array(capacity);
+  }
+
+  /** Live requests. */
+  get live(): number {
+    return this.free.live;
+  }
+
+  /** Takes a slot (fields hold stale values: the caller sets them). */
+  alloc(): number {
+    const id = this.free.take();
+    if (id >= this.free.cap) this.grow(this.free.cap * 2);
+    return id;
+  }
+
+  /** Returns slot `id` to the free list. */
+  release(id: number): void {
+    this.free.give(id);
+  }
+
+  private grow(c: number): void {
+    this.free.cap = c;
+    this.arrive = grown(this.arrive, c);
+    this.measured = grown(this.measured, c);
+    this.seqNo = grown(this.seqNo, c);
+    this.demand = grown(this.demand, c * this.services);
+    this.netTo = grown(this.netTo, c);
+    this.netBack = grown(this.netBack, c);
+    this.attempts = grown(this.attempts, c);
+    this.tried = grown(this.tried, c * this.maxAttempts);
+    this.user = grown(this.user, c);
+    this.lastError = grown(this.lastError, c);
+    this.handle = grown(this.handle, c);
+  }
+}
+
+/** Live attempts (one per lease, alive until the backend is done with it). */
+export class AttemptTable {
+  /** Owning request. */
+  req: Int32Array;
+  /** Backend index. */
+  backend: Int32Array;
+  /** Lease handle (may exceed 2^31, hence Float64). */
+  handle: Float64Array;
+  /** Time sent (ms). */
+  sent: Float64Array;
+  /** Sequence number of its timeout event, or -1. */
+  timerSeq: Float64Array;
+  /** Engine state code (active / abandoned). */
+  state: Uint8Array;
+  /** 1 for the request's first attempt (uses the request's pre-drawn network latency). */
+  first: Uint8Array;
+  /** Response status once the backend answered. */
+  status: Int32Array;
+  /** Work units this attempt asks of its backend (copied: the request may end before the backend does). */
+  work: Float64Array;
+  private readonly free: FreeList;
+
+  constructor(capacity = 1024) {
+    this.work = new Float64Array(capacity);
+    this.free = new FreeList(capacity);
+    this.req = new Int32Array(capacity);
+    this.backend = new Int32Array(capacity);
+    this.handle = new Float64Array(capacity);
+    this.sent = new Float64Array(capacity);
+    this.timerSeq = new Float64Array(capacity);
+    this.state = new Uint8Array(capacity);
+    this.first = new Uint8Array(capacity);
+    this.status = new Int32Array(capacity);
+  }
+
+  /** Live attempts. */
+  get live(): number {
+    return this.free.live;
+  }
+
+  /** Takes a slot. */
+  alloc(): number {
+    const id = this.free.take();
+    if (id >= this.free.cap) this.grow(this.free.cap * 2);
+    return id;
+  }
+
+  /** Returns slot `id`. */
+  release(id: number): void {
+    this.state[id] = 0;
+    this.free.give(id);
+  }
+
+  private grow(c: number): void {
+    this.free.cap = c;
+    this.req = grown(this.req, c);
+    this.backend = grown(this.backend, c);
+    this.handle = grown(this.handle, c);
+    this.sent = grown(this.sent, c);
+    this.timerSeq = grown(this.timerSeq, c);
+    this.state = grown(this.state, c);
+    this.first = grown(this.first, c);
+    this.status = grown(this.status, c);
+    this.work = grown(this.work, c);
+  }
+}
