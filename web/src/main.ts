@@ -20,7 +20,7 @@ import { utilizationChart } from './charts/utilization.js';
 import { describeScenario, fileLabel, scenarioDescription } from './describe.js';
 import { assignStrategyColours } from './palette.js';
 import { renderTable, type SortState } from './table.js';
-import { resultsAt, sweepSentence, verdict, type ColumnKey } from './transforms.js';
+import { resultsAt, sweepSentence, verdict, type ColumnKey, wideSpread } from './transforms.js';
 import type { ResultsFile } from './types.js';
 import { checkResultsFile } from './validate.js';
 import type { View } from './view.js';
@@ -73,7 +73,10 @@ const state: State = {
   point: new Map(),
   hidden: new Set(),
   logCdf: true,
-  logPercentiles: false,
+  // Start on a log scale when one strategy's latencies dwarf the others' (e.g. an overloaded backend).
+  logPercentiles: wideSpread(
+    (files[0] ? resultsAt(files[0], 0) : []).flatMap((r) => [r.latency.p50, r.latency.p999]),
+  ),
   logSweep: false,
   sweepMean: true,
   utilStrategy: '',

@@ -337,3 +337,18 @@ export function resultsAt(file: ResultsFile, point: number): StrategyResult[] {
   }
   return file.results;
 }
+
+/** Latency spread beyond which charts start on a log scale (largest / smallest positive value). */
+export const LOG_SPREAD = 100;
+
+/** True when the positive values span more than {@link LOG_SPREAD}× (one outlier would flatten a linear axis). */
+export function wideSpread(values: Iterable<number | null>): boolean {
+  let lo = Infinity;
+  let hi = 0;
+  for (const v of values) {
+    if (v === null || !(v > 0) || !Number.isFinite(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return hi > 0 && hi / lo > LOG_SPREAD;
+}

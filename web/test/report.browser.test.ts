@@ -7,19 +7,16 @@
  * every chart and in the table, the sweep file draws its chart, and no console errors. Saves a
  * full-page screenshot to out/report-screenshot.png for a person to look at.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../src/report/write.js';
+import { canvasStats, ensureBuilt, launchChromium, ROOT } from './browser.js';
 import type { ResultsFile } from '../../src/sim/results.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CHROMIUM = '/usr/bin/chromium';
-const BUILT = join(ROOT, 'dist/web/index.html');
 const SCREENSHOT = join(ROOT, 'out/report-screenshot.png');
 
 const RUN = (JSON.parse(readFileSync(join(ROOT, 'web/test/fixture-results.json'), 'utf8')) as ResultsFile[])[0] as ResultsFile;
@@ -49,59 +46,6 @@ const COLOURS: Record<string, [number, number, number]> = {
   p2c: [0xd5, 0x5e, 0x00],
 };
 
-function newestSourceMtime(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestSourceMtime(p));
-    else newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds dist/web/index.html unless it is newer than every web source. */
-async function ensureBuilt(): Promise<void> {
-  const sources = Math.max(
-    newestSourceMtime(join(ROOT, 'web/src')),
-    statSync(join(ROOT, 'web/index.html')).mtimeMs,
-    statSync(join(ROOT, 'web/vite.config.ts')).mtimeMs,
-  );
-  if (existsSync(BUILT) && statSync(BUILT).mtimeMs > sources) return;
-  await build({ configFile: join(ROOT, 'web/vite.config.ts'), logLevel: 'warn' });
-}
-
-/** Non-transparent pixels of each canvas, and pixels within ±12 per channel of each colour. */
-async function canvasStats(
-  page: Page,
-  ids: string[],
-): Promise<{ id: string; width: number; height: number; painted: number; colours: Record<string, number> }[]> {
-  return page.evaluate(
-    ({ ids, colours }) =>
-      ids.map((id) => {
-        const c = document.getElementById(id) as HTMLCanvasElement | null;
-        if (!c) return { id, width: 0, height: 0, painted: 0, colours: {} };
-        const d = (c.getContext('2d') as CanvasRenderingContext2D).getImageData(0, 0, c.width, c.height).data;
-        let painted = 0;
-        const counts: Record<string, number> = {};
-        for (const k of Object.keys(colours)) counts[k] = 0;
-        for (let i = 0; i < d.length; i += 4) {
-          if ((d[i + 3] as number) === 0) continue;
-          painted++;
-          for (const [k, [r, g, b]] of Object.entries(colours))
-            if (
-              Math.abs((d[i] as number) - r) <= 12 &&
-              Math.abs((d[i + 1] as number) - g) <= 12 &&
-              Math.abs((d[i + 2] as number) - b) <= 12 &&
-              (d[i + 3] as number) > 200
-            )
-              counts[k] = (counts[k] ?? 0) + 1;
-        }
-        return { id, width: c.width, height: c.height, painted, colours: counts };
-      }),
-    { ids, colours: COLOURS },
-  );
-}
-
 async function chartLabels(page: Page): Promise<{ id: string; datasets: string[]; categories: string[] }[]> {
   return page.evaluate(() => window.lbsimReport?.charts() ?? []);
 }
@@ -126,26 +70,10 @@ describe('web report in headless chromium', () => {
   const errors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(
-        `${CHROMIUM} is missing: install Debian's chromium (as root: apt-get update && apt-get install -y chromium); .ci/run installs it in CI`,
-      );
     await ensureBuilt();
     outDir = mkdtempSync(join(tmpdir(), 'lbsim-web-'));
     htmlPath = writeReport([RUN, SWEEP], outDir);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(`console: ${m.text()}`);
@@ -173,7 +101,7 @@ describe('web report in headless chromium', () => {
   it('draws every chart canvas, with every strategy colour on the strategy charts', async () => {
     mkdirSync(dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    const stats = await canvasStats(page, RUN_CANVASES);
+    const stats = await canvasStats(page, RUN_CANVASES, COLOURS);
     for (const s of stats) {
       expect(s.width * s.height, `${s.id} has a size`).toBeGreaterThan(10_000);
       // Axes and labels alone paint a few percent; data adds more. Blank would be 0.
@@ -239,7 +167,7 @@ describe('web report in headless chromium', () => {
       expect(c.datasets, c.id).not.toContain('random');
       expect(c.categories, c.id).not.toContain('random');
     }
-    const stats = await canvasStats(page, [...STRATEGY_DATASET_CHARTS, 'chart-throughput']);
+    const stats = await canvasStats(page, [...STRATEGY_DATASET_CHARTS, 'chart-throughput'], COLOURS);
     for (const s of stats) {
       expect(s.colours['random'], `random gone from ${s.id}`).toBeLessThan(5);
       expect(s.colours['p2c'], `p2c still on ${s.id}`).toBeGreaterThan(20);
@@ -257,7 +185,7 @@ describe('web report in headless chromium', () => {
     expect(await inflight()).toEqual(['backend b0', 'backend b1', 'backend b2']);
     await page.selectOption('#util-strategy', 'p2c');
     expect(await inflight()).toEqual(['backend b0', 'backend b1', 'backend b2', 'balancer queue']);
-    const [stats] = await canvasStats(page, ['chart-inflight']);
+    const [stats] = await canvasStats(page, ['chart-inflight'], COLOURS);
     expect(stats?.painted).toBeGreaterThan(1000);
   });
 
@@ -265,7 +193,7 @@ describe('web report in headless chromium', () => {
     await page.selectOption('#file-select', '1');
     expect(await page.isVisible('#card-sweep')).toBe(true);
     expect(await page.isVisible('#point-picker')).toBe(true);
-    const stats = await canvasStats(page, [...RUN_CANVASES, 'chart-sweep']);
+    const stats = await canvasStats(page, [...RUN_CANVASES, 'chart-sweep'], COLOURS);
     for (const s of stats) expect(s.painted / (s.width * s.height), `${s.id} painted fraction`).toBeGreaterThan(0.02);
     const sweep = (await chartLabels(page)).find((c) => c.id === 'chart-sweep');
     expect(sweep?.datasets.filter((d) => !d.endsWith('(mean)'))).toEqual(Object.keys(COLOURS));

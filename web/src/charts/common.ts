@@ -21,11 +21,15 @@ export function strategyLegend(v: View): Partial<LegendOptions<'bar' | 'line'>> 
 }
 
 /** Log-axis tick labels only at 1, 2 and 5 × 10^k, so labels never crowd. */
-export function logTick(value: number | string): string {
+export function logTick(this: { min?: number; max?: number } | void, value: number | string): string {
   const n = Number(value);
   if (!(n > 0)) return '';
   const m = n / 10 ** Math.floor(Math.log10(n) + 1e-9);
-  return [1, 2, 5].some((k) => Math.abs(m - k) < 1e-6) ? fmtExact(n) : '';
+  // Over more than four decades only powers of ten get a label, so labels never collide.
+  const scale = this && typeof this === 'object' ? this : undefined;
+  const decades = scale && scale.min && scale.max && scale.min > 0 ? Math.log10(scale.max / scale.min) : 0;
+  const marks = decades > 4 ? [1] : [1, 2, 5];
+  return marks.some((k) => Math.abs(m - k) < 1e-6) ? fmtExact(n) : '';
 }
 
 /** XY points for Chart.js (a null y stays null and is drawn as a gap). */

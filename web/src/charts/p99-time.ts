@@ -4,12 +4,14 @@
  */
 import type { ChartConfiguration } from 'chart.js';
 import { fmtExact } from '../format.js';
-import { timeLine } from '../transforms.js';
+import { timeLine, wideSpread } from '../transforms.js';
 import type { View } from '../view.js';
-import { asPoints, axisTitle, strategyLegend } from './common.js';
+import { asPoints, axisTitle, logTick, strategyLegend } from './common.js';
 
 /** Chart.js configuration of the p99-over-time chart. */
 export function p99TimeChart(v: View): ChartConfiguration<'line'> {
+  // A log axis when one strategy's p99 dwarfs the others', so the rest do not flatten into zero.
+  const log = wideSpread(v.results.flatMap((r) => r.timeseries.p99));
   return {
     type: 'line',
     data: {
@@ -28,7 +30,9 @@ export function p99TimeChart(v: View): ChartConfiguration<'line'> {
       interaction: { mode: 'nearest', intersect: false },
       scales: {
         x: { type: 'linear', title: axisTitle('time since warm-up (s, window end)') },
-        y: { type: 'linear', beginAtZero: true, title: axisTitle('p99 latency in window (ms)') },
+        y: log
+          ? { type: 'logarithmic', title: axisTitle('p99 latency in window (ms, log scale)'), ticks: { callback: logTick } }
+          : { type: 'linear', beginAtZero: true, title: axisTitle('p99 latency in window (ms)') },
       },
       plugins: {
         legend: strategyLegend(v),

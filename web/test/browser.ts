@@ -1,0 +1,92 @@
+/**
+ * Shared pieces of the browser tests: build the page when stale, launch Debian's Chromium with the
+ * flags this closed network needs, and measure what each chart canvas painted.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+
+/** Repository root. */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** Debian's Chromium (installed by .ci/run when missing). */
+export const CHROMIUM = '/usr/bin/chromium';
+const BUILT = join(ROOT, 'dist/web/index.html');
+
+function newestSourceMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestSourceMtime(p));
+    else newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds dist/web/index.html unless it is newer than every web source. */
+export async function ensureBuilt(): Promise<void> {
+  const sources = Math.max(
+    newestSourceMtime(join(ROOT, 'web/src')),
+    statSync(join(ROOT, 'web/index.html')).mtimeMs,
+    statSync(join(ROOT, 'web/vite.config.ts')).mtimeMs,
+  );
+  if (existsSync(BUILT) && statSync(BUILT).mtimeMs > sources) return;
+  await build({ configFile: join(ROOT, 'web/vite.config.ts'), logLevel: 'warn' });
+}
+
+/** Launches headless Chromium; fails with an install hint when it is missing. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} is missing: install Debian's chromium (as root: apt-get update && apt-get install -y chromium); .ci/run installs it in CI`,
+    );
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Non-transparent pixels of each canvas, and pixels within ±12 per channel of each colour. */
+export async function canvasStats(
+  page: Page,
+  ids: string[],
+  colours: Record<string, [number, number, number]> = {},
+): Promise<{ id: string; width: number; height: number; painted: number; colours: Record<string, number> }[]> {
+  return page.evaluate(
+    ({ ids, colours }) =>
+      ids.map((id) => {
+        const c = document.getElementById(id) as HTMLCanvasElement | null;
+        if (!c) return { id, width: 0, height: 0, painted: 0, colours: {} };
+        const d = (c.getContext('2d') as CanvasRenderingContext2D).getImageData(0, 0, c.width, c.height).data;
+        let painted = 0;
+        const counts: Record<string, number> = {};
+        for (const k of Object.keys(colours)) counts[k] = 0;
+        for (let i = 0; i < d.length; i += 4) {
+          if ((d[i + 3] as number) === 0) continue;
+          painted++;
+          for (const [k, [r, g, b]] of Object.entries(colours))
+            if (
+              Math.abs((d[i] as number) - r) <= 12 &&
+              Math.abs((d[i + 1] as number) - g) <= 12 &&
+              Math.abs((d[i + 2] as number) - b) <= 12 &&
+              (d[i + 3] as number) > 200
+            )
+              counts[k] = (counts[k] ?? 0) + 1;
+        }
+        return { id, width: c.width, height: c.height, painted, colours: counts };
+      }),
+    { ids, colours },
+  );
+}
+
