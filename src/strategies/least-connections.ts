@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { BackendSpec } from '../core/backend.js';
 import type { Strategy, StrategyDef } from '../core/strategy.js';
 import type { PickView } from '../core/view.js';
+import { pickMinCostPerWeight } from './min-cost.js';
 
 const schema = z.object({}).strict();
 
@@ -23,49 +24,8 @@ class LeastConnections implements Strategy {
   private current = new Float64Array(0);
 
   pick(view: PickView): number {
-    const count = view.count;
-    if (count === 0) return -1;
     if (view.size > this.current.length) this.resize(view.size);
-    const list = view.list;
-    const active = view.active;
-    const weight = view.weight;
-    let best = list[0]!;
-    let firstPos = 0;
-    let many = false;
-    for (let k = 1; k < count; k++) {
-      const i = list[k]!;
-      const lhs = active[i]! * weight[best]!;
-      const rhs = active[best]! * weight[i]!;
-      if (lhs < rhs) {
-        best = i;
-        firstPos = k;
-        many = false;
-      } else if (lhs === rhs) {
-        many = true;
-      }
-    }
-    if (!many) return best;
-    // Smooth WRR among the backends tied with `best`, starting at the first of them.
-    const cur = this.current;
-    const ba = active[best]!;
-    const bw = weight[best]!;
-    let total = 0;
-    let win = -1;
-    let winCur = 0;
-    for (let k = firstPos; k < count; k++) {
-      const i = list[k]!;
-      if (active[i]! * bw !== ba * weight[i]!) continue;
-      const w = weight[i]!;
-      const c = cur[i]! + w;
-      cur[i] = c;
-      total += w;
-      if (win < 0 || c > winCur) {
-        win = i;
-        winCur = c;
-      }
-    }
-    cur[win] = winCur - total;
-    return win;
+    return pickMinCostPerWeight(view, view.active, this.current);
   }
 
   rebuild(specs: readonly BackendSpec[]): void {

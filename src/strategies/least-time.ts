@@ -25,6 +25,7 @@ import { z } from 'zod';
 import type { BackendSpec } from '../core/backend.js';
 import type { LatencySignal, Strategy, StrategyDef, StrategyEnv } from '../core/strategy.js';
 import type { PickView } from '../core/view.js';
+import { pickMinCostPerWeight } from './min-cost.js';
 
 const schema = z
   .object({
@@ -79,51 +80,10 @@ class LeastTime implements Strategy {
   }
 
   pick(view: PickView): number {
-    const count = view.count;
-    if (count === 0) return -1;
+    if (view.count === 0) return -1;
     if (view.size > this.current.length) this.current = new Float64Array(view.size);
-    const list = view.list;
-    const weight = view.weight;
-    const etas = this.fillEtas(view);
-    let best = list[0]!;
-    let bestEta = etas[best]!;
-    let firstPos = 0;
-    let many = false;
-    for (let k = 1; k < count; k++) {
-      const i = list[k]!;
-      const eta = etas[i]!;
-      const lhs = eta * weight[best]!;
-      const rhs = bestEta * weight[i]!;
-      if (lhs < rhs) {
-        best = i;
-        bestEta = eta;
-        firstPos = k;
-        many = false;
-      } else if (lhs === rhs) {
-        many = true;
-      }
-    }
-    if (!many) return best;
-    // nginx: smooth WRR among the peers tied with `best`, starting from it.
-    const cur = this.current;
-    const bw = weight[best]!;
-    let total = 0;
-    let win = -1;
-    let winCur = 0;
-    for (let k = firstPos; k < count; k++) {
-      const i = list[k]!;
-      if (etas[i]! * bw !== bestEta * weight[i]!) continue;
-      const w = weight[i]!;
-      const c = cur[i]! + w;
-      cur[i] = c;
-      total += w;
-      if (win < 0 || c > winCur) {
-        win = i;
-        winCur = c;
-      }
-    }
-    cur[win] = winCur - total;
-    return win;
+    // nginx least_time: lowest expected time per weight, ties by smooth WRR (as least_conn).
+    return pickMinCostPerWeight(view, this.fillEtas(view), this.current);
   }
 
   rebuild(specs: readonly BackendSpec[]): void {
