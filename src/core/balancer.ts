@@ -173,6 +173,7 @@ class View implements PickView {
   active: Int32Array = new Int32Array(0);
   totalActive = 0;
   now = 0;
+  version = 0;
 }
 
 function grow<T extends Int32Array | Float64Array | Uint8Array>(a: T, n: number, fill = 0): T {
@@ -207,6 +208,11 @@ export class Balancer {
   private requests = new Float64Array(0);
   private failures = new Float64Array(0);
   private anyMaxConn = false;
+  /** Version of the base list and weights; the view shows it as an even number (filtered lists get odd ones). */
+  private baseVersion = 0;
+  /** True when the view currently shows a per-pick filtered list rather than the base list. */
+  private filtered = false;
+  private filterSeq = 0;
 
   // Mechanisms.
   private readonly passive: PassiveHealth | undefined;
@@ -432,6 +438,7 @@ export class Balancer {
     }
     this.baseCount = c;
     this.dirty = false;
+    this.baseVersion++;
     this.recomputeWeights(now);
   }
 
@@ -441,6 +448,7 @@ export class Balancer {
       const base = this.reweight[i]! > 0 ? this.reweight[i]! : this.specs[i]!.weight;
       w[i] = this.slowStart ? base * this.slowStart.factor(i, now) : base;
     }
+    this.baseVersion++;
     this.rampUntil = this.slowStart ? this.slowStart.rampingUntil() : -Infinity;
   }
 
@@ -491,6 +499,10 @@ export class Balancer {
         view.list = this.baseList;
         view.count = this.baseCount;
         view.eligible = this.baseMask;
+        if (this.filtered || view.version !== this.baseVersion * 2) {
+          this.filtered = false;
+          view.version = this.baseVersion * 2;
+        }
       } else busy = this.filter(undefined);
     } else busy = this.filter(exclude);
 
@@ -545,6 +557,10 @@ export class Balancer {
     view.list = this.pickList;
     view.count = c;
     view.eligible = mask;
+    // A filtered list may differ from the last one: give it a fresh (odd) version.
+    this.filtered = true;
+    this.filterSeq++;
+    view.version = this.filterSeq * 2 + 1;
     return busy && c === 0;
   }
 

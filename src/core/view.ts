@@ -28,6 +28,12 @@ export interface PickView {
   readonly totalActive: number;
   /** Time of the pick in ms (the driver's clock). */
   readonly now: number;
+  /**
+   * Changes whenever `list`, `count`, `eligible` or `weight` may have changed since the previous
+   * pick (health, drain, re-weight, slow start, a retry's exclusions, maxConn filtering); equal
+   * versions guarantee equal contents, so a strategy may cache what it derives from them.
+   */
+  readonly version: number;
 }
 
 /** The request attributes a strategy may use. Drivers reuse one object; strategies must not keep it. */

@@ -22,6 +22,7 @@ export class FixtureView implements PickView {
   active: Int32Array;
   totalActive = 0;
   now = 0;
+  version = 0;
 
   constructor(specs: BackendSpec[]) {
     this.specs = specs;
@@ -33,8 +34,9 @@ export class FixtureView implements PickView {
     this.refresh();
   }
 
-  /** Recomputes `list`, `count` and `totalActive` from `eligible` and `active`. */
+  /** Recomputes `list`, `count` and `totalActive` from `eligible` and `active`, and bumps `version` (call it after changing `eligible` or `weight`). */
   refresh(): this {
+    this.version++;
     let c = 0;
     let t = 0;
     for (let i = 0; i < this.size; i++) {
