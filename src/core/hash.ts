@@ -87,6 +87,22 @@ export function crc32UpdateU32LE(crc: number, v: number): number {
   return ~c >>> 0;
 }
 
+/**
+ * CRC-32 of `s` as a SIGNED int32 (`crc32(s) | 0`). Hot paths use this form: V8 keeps an int32 a
+ * small integer across calls it does not inline, whereas an unsigned value ≥ 2^31 is boxed (16 B).
+ * ASCII strings take a byte-per-char fast path.
+ */
+export function crc32Int(s: string): number {
+  let c = -1;
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const u = s.charCodeAt(i);
+    if (u >= 0x80) return crc32Update(0, s) | 0;
+    c = CRC_TABLE[(c ^ u) & 0xff]! ^ (c >>> 8);
+  }
+  return ~c;
+}
+
 /** CRC-32 (IEEE) of the UTF-8 bytes of `s`, unsigned; `crc32("123456789") === 0xcbf43926`. */
 export function crc32(s: string): number {
   return crc32Update(0, s);

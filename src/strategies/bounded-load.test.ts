@@ -3,7 +3,9 @@ import { backends } from '../core/backend.js';
 import { Rng } from '../core/rng.js';
 import { requestInfo } from '../core/view.js';
 import { FixtureView, fixtureView, makeStrategy } from './test/fixture.js';
+import { crc32 } from '../core/hash.js';
 import { boundedLoadCap, strategy } from './bounded-load.js';
+import { KetamaRing } from './ketama-ring.js';
 
 describe('bounded-load', () => {
   it('cap = ceil(c × (totalActive + 1) / count)', () => {
@@ -76,6 +78,52 @@ describe('bounded-load', () => {
     // 400 in flight split about 1:3.
     expect(view.active[0]!).toBeLessThanOrEqual(Math.ceil((1.25 * 400) / 4));
     expect(view.active[1]!).toBeLessThanOrEqual(Math.ceil((1.25 * 400 * 3) / 4));
+  });
+
+  it('matches the rule computed from scratch on every pick (unequal weights, slow-start weights, flips, random load)', () => {
+    // Reference: walk the ketama ring from crc32(key); take the first eligible backend with
+    // active < ceil(c·(T+1)·w_i / Σ eligible w), the weights read afresh from the view each pick.
+    const specs = backends(12, [1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4]);
+    const view = new FixtureView(specs);
+    const { strategy: s } = makeStrategy('bounded-load', view, { factor: 1.2 });
+    const ring = new KetamaRing();
+    ring.build(specs);
+    const rng = new Rng(31).fork('test');
+    const req = requestInfo();
+    const reference = (): number => {
+      let total = 0;
+      for (let k = 0; k < view.count; k++) total += view.weight[view.list[k]!]!;
+      const slots = 1.2 * (view.totalActive + 1);
+      let pos = ring.find(crc32(req.hashKey));
+      for (let t = 0; t < ring.length; t++) {
+        const i = ring.owners[pos]!;
+        if (view.eligible[i] === 1 && view.active[i]! < Math.ceil((slots * view.weight[i]!) / total)) return i;
+        if (++pos === ring.length) pos = 0;
+      }
+      return -2;
+    };
+    for (let r = 0; r < 20_000; r++) {
+      const u = rng.next();
+      if (u < 0.01) view.setEligible(rng.int(12), rng.next() < 0.6);
+      else if (u < 0.02) {
+        const i = rng.int(12);
+        view.weight[i] = specs[i]!.weight * (rng.next() < 0.5 ? 1 : 0.1 + 0.9 * rng.next());
+        view.refresh();
+      }
+      if (view.count === 0) view.setEligible(0, true);
+      if (view.totalActive > 0 && rng.next() < 0.48) {
+        let j = rng.int(12);
+        while (view.active[j] === 0) j = (j + 1) % 12;
+        view.active[j]!--;
+        view.totalActive--;
+      }
+      req.hashKey = rng.next() < 0.5 ? 'hot' : `k${rng.int(500)}`;
+      const want = reference();
+      const i = s.pick(view, req);
+      expect(i).toBe(want);
+      view.active[i]!++;
+      view.totalActive++;
+    }
   });
 
   it('skips ineligible backends; none eligible → -1', () => {

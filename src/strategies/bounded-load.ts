@@ -14,12 +14,12 @@
  *
  * Weights: when the configured weights differ, the cap is split in proportion to effective weight,
  * `cap_i = ceil(c × (T + 1) × w_i / W)` with W the eligible weight sum (HAProxy adapts the
- * algorithm to weights the same way); that costs an O(n) sum per pick. With equal configured
- * weights the formula above is used as is, O(log n) per pick. No allocation.
+ * algorithm to weights the same way); W is summed again only when `view.version` changes. With
+ * equal configured weights the formula above is used as is. O(log n) per pick plus the walk past
+ * full backends; no allocation.
  */
 import { z } from 'zod';
 import type { BackendSpec } from '../core/backend.js';
-import { crc32 } from '../core/hash.js';
 import type { Strategy, StrategyDef } from '../core/strategy.js';
 import type { PickView, RequestInfo } from '../core/view.js';
 import { requestKey } from './consistent-hash.js';
@@ -44,6 +44,10 @@ class BoundedLoad implements Strategy {
   private readonly ring = new KetamaRing();
   /** True when every configured weight is equal (cap without weights). */
   private uniform = true;
+  /** Σ effective weight of the eligible backends at {@link totalVersion}. */
+  private weightTotal = 0;
+  /** View version {@link weightTotal} was summed for (NaN: none). */
+  private totalVersion = Number.NaN;
 
   constructor(private readonly factor: number) {}
 
@@ -59,12 +63,11 @@ class BoundedLoad implements Strategy {
     let cap = Math.ceil(slots / count);
     let perWeight = 0;
     if (!this.uniform) {
-      let total = 0;
-      for (let k = 0; k < count; k++) total += weight[view.list[k]!]!;
-      perWeight = slots / total;
+      if (view.version !== this.totalVersion) this.sumWeights(view);
+      perWeight = slots / this.weightTotal;
     }
     const owners = ring.owners;
-    let pos = ring.find(crc32(requestKey(req)));
+    let pos = ring.findKey(requestKey(req));
     for (let t = 0; t < n; t++) {
       const i = owners[pos]!;
       if (eligible[i] === 1) {
@@ -82,9 +85,18 @@ class BoundedLoad implements Strategy {
     return best;
   }
 
+  /** Sums the eligible backends' effective weights for the view's version. */
+  private sumWeights(view: PickView): void {
+    let total = 0;
+    for (let k = 0; k < view.count; k++) total += view.weight[view.list[k]!]!;
+    this.weightTotal = total;
+    this.totalVersion = view.version;
+  }
+
   rebuild(specs: readonly BackendSpec[]): void {
     this.ring.build(specs);
     this.uniform = specs.every((s) => s.weight === specs[0]!.weight);
+    this.totalVersion = Number.NaN;
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { backend, backends, type BackendSpec } from '../core/backend.js';
 import { crc32 } from '../core/hash.js';
+import { Rng } from '../core/rng.js';
 import { requestInfo } from '../core/view.js';
 import { FixtureView, makeStrategy } from './test/fixture.js';
 import { KetamaRing, ketamaBaseHash, POINTS_PER_WEIGHT } from './ketama-ring.js';
@@ -48,6 +49,35 @@ describe('ketama ring (nginx ngx_http_upstream_init_chash)', () => {
       if (want < 0) want = 0;
       expect(ring.find(h)).toBe(want);
     }
+  });
+});
+
+describe('ketama ring lookup index and key hashing', () => {
+  it('find = first point ≥ hash for 20k seeded hashes, rings of 1 to 400 points per backend list (index sized to the ring)', () => {
+    const rng = new Rng(61);
+    for (const specs of [backends(1), backends(3, [1, 2, 3]), backends(40), backends(400, Array.from({ length: 400 }, (_, i) => 1 + (i % 4)))]) {
+      const ring = new KetamaRing();
+      ring.build(specs);
+      const hs = ring.hashes.subarray(0, ring.length);
+      const linear = (h: number): number => {
+        for (let p = 0; p < hs.length; p++) if (hs[p]! >= h) return p;
+        return 0;
+      };
+      for (let k = 0; k < 5000; k++) {
+        const r = rng.nextU32();
+        const h = k % 3 === 0 ? hs[r % hs.length]! + (k % 2) : r; // on, just past and between points
+        expect(ring.find(h >>> 0)).toBe(linear(h >>> 0));
+      }
+    }
+  });
+
+  it('findKey(key) = find(crc32(key)), ASCII and not', () => {
+    const ring = new KetamaRing();
+    ring.build(backends(7, [1, 2, 3, 1, 2, 3, 1]));
+    for (const k of ['', 'a', 'user:42', '/item/zzzz', '10.1.2.3', 'é', 'ключ', '😀 key', 'mixed-ascii-é']) {
+      expect(ring.findKey(k)).toBe(ring.find(crc32(k)));
+    }
+    for (let i = 0; i < 2000; i++) expect(ring.findKey(`/item/${i.toString(36)}`)).toBe(ring.find(crc32(`/item/${i.toString(36)}`)));
   });
 });
 

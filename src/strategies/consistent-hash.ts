@@ -13,7 +13,6 @@
  */
 import { z } from 'zod';
 import type { BackendSpec } from '../core/backend.js';
-import { crc32 } from '../core/hash.js';
 import type { Strategy, StrategyDef } from '../core/strategy.js';
 import type { PickView, RequestInfo } from '../core/view.js';
 import { KetamaRing } from './ketama-ring.js';
@@ -37,7 +36,7 @@ class ConsistentHash implements Strategy {
     if (view.count === 0 || n === 0) return -1;
     const owners = ring.owners;
     const eligible = view.eligible;
-    let pos = ring.find(crc32(requestKey(req)));
+    let pos = ring.findKey(requestKey(req));
     for (let t = 0; t < n; t++) {
       const i = owners[pos]!;
       if (eligible[i] === 1) return i;

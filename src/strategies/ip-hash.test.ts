@@ -1,7 +1,30 @@
 import { describe, it, expect } from 'vitest';
 import { requestInfo } from '../core/view.js';
 import { fixtureView, makeStrategy } from './test/fixture.js';
-import { ipHashBytes, ipHashStep, strategy } from './ip-hash.js';
+import { Rng } from '../core/rng.js';
+import { ipHashBytes, ipHashStep, ipv4Prefix, strategy } from './ip-hash.js';
+
+/**
+ * Reference nginx ip_hash written out plainly: hash the bytes, `w = hash % total`, walk the peers
+ * subtracting weights, rehash on an ineligible peer, -2 ("round robin") after 21 probes.
+ */
+function referenceIpHash(addr: string, weights: readonly number[], eligible: ArrayLike<number>): number {
+  const bytes = new Uint8Array(16);
+  const len = ipHashBytes(addr, bytes);
+  const total = weights.reduce((a, b) => a + b, 0);
+  let hash = 89;
+  for (let tries = 0; tries <= 20; tries++) {
+    for (let k = 0; k < len; k++) hash = (hash * 113 + bytes[k]!) % 6271;
+    let w = hash % total;
+    let p = 0;
+    while (w >= weights[p]!) {
+      w -= weights[p]!;
+      p++;
+    }
+    if (eligible[p] === 1) return p;
+  }
+  return -2;
+}
 
 function pickFor(addr: string, weights: number[], ineligible: number[] = []): number {
   const view = fixtureView(weights.length, weights);
@@ -109,6 +132,58 @@ describe('ip-hash (nginx ip_hash)', () => {
     for (const bad of ['256.1.1.1', '1.2.3', '1.2.3.4.5', '1:2', ':::1', '1::2::3', '12345::', 'x']) {
       expect(ipHashBytes(bad, b)).toBe(3);
       expect(Array.from(b.subarray(0, 3))).toEqual([0, 0, 0]);
+    }
+  });
+
+  it('the one-pass IPv4 reader agrees with the general parser wherever it answers, and answers for plain IPv4', () => {
+    const rng = new Rng(21);
+    const b = new Uint8Array(16);
+    const alphabet = '0123456789..::%[]af';
+    let answered = 0;
+    for (let k = 0; k < 50_000; k++) {
+      let addr: string;
+      if (k % 2 === 0) {
+        const o = () => String(rng.int(k % 10 === 0 ? 400 : 256));
+        addr = `${o()}.${o()}.${o()}.${o()}`;
+        if (k % 6 === 0) addr += `:${rng.int(65536)}`;
+      } else {
+        addr = '';
+        const len = rng.int(18);
+        for (let j = 0; j < len; j++) addr += alphabet[rng.int(alphabet.length)];
+      }
+      const p = ipv4Prefix(addr);
+      if (p < 0) continue;
+      answered++;
+      expect(ipHashBytes(addr, b)).toBe(3);
+      expect([p >>> 16, (p >>> 8) & 255, p & 255]).toEqual(Array.from(b.subarray(0, 3)));
+    }
+    expect(answered).toBeGreaterThan(20_000);
+    expect(ipv4Prefix('192.168.1.10')).toBe((192 << 16) | (168 << 8) | 1);
+    expect(ipv4Prefix('192.168.1.10:8080')).toBe((192 << 16) | (168 << 8) | 1);
+    for (const other of ['', '1.2.3', '1.2.3.4.5', '256.1.1.1', '01234.1.1.1', '[1.2.3.4]', '1.2.3.4%eth0', '1.2.3.4:80:1', '::1', '::ffff:1.2.3.4']) {
+      expect(ipv4Prefix(other)).toBe(-1);
+    }
+  });
+
+  it('matches a plain nginx ip_hash loop over random weights (total above and below 6271), addresses and ineligible sets', () => {
+    const rng = new Rng(22);
+    for (let run = 0; run < 40; run++) {
+      const n = 2 + rng.int(20);
+      const big = run % 4 === 0;
+      const weights = Array.from({ length: n }, () => 1 + rng.int(big ? 900 : 5));
+      const view = fixtureView(n, weights);
+      for (let i = 0; i < n; i++) if (rng.next() < 0.3) view.eligible[i] = 0;
+      view.refresh();
+      if (view.count === 0) continue;
+      const { strategy: s } = makeStrategy('ip-hash', view);
+      for (let k = 0; k < 300; k++) {
+        const a = rng.nextU32();
+        const addr = k % 5 === 4 ? `2001:db8::${(a & 0xffff).toString(16)}` : `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
+        const want = referenceIpHash(addr, weights, view.eligible);
+        const got = s.pick(view, requestInfo({ clientAddr: addr }));
+        if (want >= 0) expect(got).toBe(want);
+        else expect(view.eligible[got]).toBe(1); // round-robin fallback
+      }
     }
   });
 

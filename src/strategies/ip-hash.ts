@@ -15,21 +15,25 @@
  *       if ++tries > 20: fall back to round robin (nginx's smooth weighted round robin)
  *
  * so the hash is re-applied over the same bytes on every miss (21 probes at most). With fewer than
- * two backends nginx goes straight to round robin. The walk is a binary search over cumulative
- * weights (same result, O(log n)).
+ * two backends nginx goes straight to round robin. The walk is tabulated once per backend list
+ * (`w` is below 6271, so at most 6271 entries): O(1) per probe.
  *
  * lbsim specifics: an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`, what a dual-stack Node socket
  * reports for IPv4 clients) is hashed as the IPv4 address it carries, which is what nginx sees with
  * its default separate IPv4 listener. A retry (the tried backend now ineligible) restarts from 89 and
- * probes the same sequence nginx continues with. Cost: O(log n) per probe, no allocation.
+ * probes the same sequence nginx continues with. IPv4 text (`a.b.c.d`, `a.b.c.d:port`) is read in one
+ * charCode pass; other shapes go through the general parser. Cost: O(1) per probe, no allocation.
  */
 import { z } from 'zod';
 import type { BackendSpec } from '../core/backend.js';
 import type { Strategy, StrategyDef } from '../core/strategy.js';
 import type { PickView, RequestInfo } from '../core/view.js';
-import { SmoothWrr } from './weighted-round-robin.js';
+import { SmoothWrr } from './smooth-wrr.js';
 
 const schema = z.object({}).strict();
+
+/** nginx's ip_hash modulus: every hash value is below it. */
+const HASH_MOD = 6271;
 
 /** Options of `ip-hash` (none). */
 export type IpHashOptions = z.infer<typeof schema>;
@@ -126,6 +130,45 @@ function parseIpv6(s: string, start: number, end: number, out: Uint8Array): bool
 }
 
 /**
+ * The /24 of a plain `a.b.c.d` or `a.b.c.d:port` address, packed as `a << 16 | b << 8 | c`, in one
+ * charCode pass without allocation; -1 when `s` has any other shape (brackets, a zone, IPv6, a
+ * second colon, bad octets), for which {@link ipHashBytes} decides. Wherever it returns ≥ 0,
+ * {@link ipHashBytes} yields the same three bytes.
+ */
+export function ipv4Prefix(s: string): number {
+  const n = s.length;
+  let octet = 0;
+  let digits = 0;
+  let parts = 0; // octets completed
+  let packed = 0;
+  let i = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return -1;
+    } else if (c === 46) {
+      if (digits === 0 || parts === 3) return -1;
+      packed = (packed << 8) | octet;
+      parts++;
+      octet = 0;
+      digits = 0;
+    } else if (c === 58) {
+      break;
+    } else {
+      return -1;
+    }
+  }
+  if (parts !== 3 || digits === 0) return -1;
+  // After "a.b.c.d:" anything but another ':' or a '%' is a port to ignore (as ipHashBytes does).
+  for (i++; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 58 || c === 37) return -1;
+  }
+  return packed;
+}
+
+/**
  * The bytes nginx `ip_hash` hashes for a client address, written to `out` (≥ 16 bytes); returns
  * how many: 3 for IPv4 (first three octets; also for `::ffff:a.b.c.d`), 16 for IPv6, and 3 zero
  * bytes for anything else. Accepts `a.b.c.d`, `a.b.c.d:port`, IPv6 text with `::`, a `%zone`
@@ -167,50 +210,60 @@ export function ipHashBytes(addr: string, out: Uint8Array): number {
 
 /** nginx's ip_hash step over `len` bytes of `bytes`, from `hash`. */
 export function ipHashStep(hash: number, bytes: Uint8Array, len: number): number {
-  for (let k = 0; k < len; k++) hash = (hash * 113 + bytes[k]!) % 6271;
+  for (let k = 0; k < len; k++) hash = (hash * 113 + bytes[k]!) % HASH_MOD;
   return hash;
 }
 
 class IpHash implements Strategy {
   private readonly bytes = new Uint8Array(16);
-  /** Cumulative configured weights: cum[k] = Σ weight[0..k]. */
-  private cum = new Float64Array(0);
+  /**
+   * nginx's peer walk, tabulated: `peerAt[w]` is the peer where `w` falls when walking the peers
+   * subtracting their configured weights. Since the hash is below 6271, `w = hash mod total` is
+   * below min(total, 6271), and so is the table.
+   */
+  private peerAt = new Int32Array(0);
   private total = 0;
+  private n = 0;
   private readonly rr = new SmoothWrr(1);
 
   pick(view: PickView, req: Readonly<RequestInfo>): number {
     if (view.count === 0) return -1;
-    const n = this.cum.length;
-    if (n < 2) return this.rr.pick(view);
-    const len = ipHashBytes(req.clientAddr, this.bytes);
-    const cum = this.cum;
+    if (this.n < 2) return this.rr.pick(view);
+    const bytes = this.bytes;
+    const packed = ipv4Prefix(req.clientAddr);
+    let len = 3;
+    if (packed >= 0) {
+      bytes[0] = packed >>> 16;
+      bytes[1] = (packed >>> 8) & 255;
+      bytes[2] = packed & 255;
+    } else {
+      len = ipHashBytes(req.clientAddr, bytes);
+    }
+    const peerAt = this.peerAt;
+    const total = this.total;
     const eligible = view.eligible;
     let hash = 89;
     for (let tries = 0; ; ) {
-      hash = ipHashStep(hash, this.bytes, len);
-      const w = hash % this.total;
-      // nginx walks peers while w >= weight, subtracting: p = first k with cum[k] > w.
-      let lo = 0;
-      let hi = n - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (cum[mid]! > w) hi = mid;
-        else lo = mid + 1;
-      }
-      if (eligible[lo] === 1) return lo;
+      hash = ipHashStep(hash, bytes, len);
+      const p = peerAt[hash % total]!;
+      if (eligible[p] === 1) return p;
       if (++tries > 20) return this.rr.pick(view);
     }
   }
 
   rebuild(specs: readonly BackendSpec[]): void {
-    const cum = new Float64Array(specs.length);
     let t = 0;
-    for (let i = 0; i < specs.length; i++) {
-      t += specs[i]!.weight;
-      cum[i] = t;
+    for (const spec of specs) t += spec.weight;
+    const table = new Int32Array(Math.min(t, HASH_MOD));
+    let w = 0;
+    for (let i = 0; i < specs.length && w < table.length; i++) {
+      // nginx: while w >= weight: w -= weight, next peer. So peer i owns [cum(i−1), cum(i)).
+      const end = Math.min(w + specs[i]!.weight, table.length);
+      for (; w < end; w++) table[w] = i;
     }
-    this.cum = cum;
+    this.peerAt = table;
     this.total = t;
+    this.n = specs.length;
     this.rr.rebuild(specs);
   }
 }
@@ -223,7 +276,7 @@ export const strategy: StrategyDef<IpHashOptions> = {
   options: schema,
   weighted: true,
   spreads: false,
-  cost: 'O(log n)',
+  cost: 'O(1)',
   create(): Strategy {
     return new IpHash();
   },

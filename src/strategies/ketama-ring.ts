@@ -15,15 +15,14 @@
  * the configured `spec.weight`, so the ring changes only on rebuild, never with health or slow start.
  */
 import type { BackendSpec } from '../core/backend.js';
-import { crc32Update, crc32UpdateByte, crc32UpdateU32LE } from '../core/hash.js';
+import { crc32, crc32Int, crc32Update, crc32UpdateByte, crc32UpdateU32LE } from '../core/hash.js';
 
 /** Points per unit of weight (nginx, ketama). */
 export const POINTS_PER_WEIGHT = 160;
 
-/** Top hash bits used by the lookup index: 2^12 buckets of 2^20 hash values each. */
-const BUCKET_SHIFT = 20;
-const BUCKETS = 4096;
-const BUCKET_SIZE = 1 << BUCKET_SHIFT;
+/** Fewest and most top hash bits used by the lookup index (16 bits: a 256 KB index). */
+const MIN_BUCKET_BITS = 4;
+const MAX_BUCKET_BITS = 16;
 
 /** 2^20: owner indices are packed below the hash in one float64 sort key. */
 const OWNER_SPACE = 1048576;
@@ -44,11 +43,14 @@ export class KetamaRing {
   /** Number of points. */
   length = 0;
   /**
-   * Search index: `start[b]` is the first position whose hash is ≥ `b << BUCKET_SHIFT`, for the
-   * 4,096 buckets of the top 12 hash bits (plus `start[4096] = length`). A lookup binary-searches only
-   * its bucket (about 4 points at 100 backends) instead of the whole ring.
+   * Search index: `start[b]` is the first position whose hash is ≥ `b << shift`, for the
+   * `2^(32 − shift)` buckets of the top hash bits (plus `start[buckets] = length`), about one
+   * bucket per point (at most 2^16 buckets). A lookup binary-searches only its bucket (one or two
+   * points at 100 backends) instead of the whole ring.
    */
-  private start = new Int32Array(BUCKETS + 1);
+  private start = new Int32Array(3);
+  /** 32 − index bits: a hash's bucket is `hash >>> shift`. */
+  private shift = 31;
 
   /** Rebuilds the ring for `specs` (indices into `specs` become the owners). Allocates; not a hot path. */
   build(specs: readonly BackendSpec[]): void {
@@ -83,23 +85,43 @@ export class KetamaRing {
     this.hashes = hashes;
     this.owners = owners;
     this.length = m;
-    const start = new Int32Array(BUCKETS + 1);
+    let bits = MIN_BUCKET_BITS;
+    while (bits < MAX_BUCKET_BITS && 1 << bits < m) bits++;
+    const buckets = 1 << bits;
+    const size = 2 ** (32 - bits);
+    const start = new Int32Array(buckets + 1);
     let pos = 0;
-    for (let b = 0; b < BUCKETS; b++) {
-      const floor = b * BUCKET_SIZE;
+    for (let b = 0; b < buckets; b++) {
+      const floor = b * size;
       while (pos < m && hashes[pos]! < floor) pos++;
       start[b] = pos;
     }
-    start[BUCKETS] = m;
+    start[buckets] = m;
     this.start = start;
+    this.shift = 32 - bits;
+  }
+
+  /**
+   * {@link find} for `crc32(key)` (nginx's lookup of a request key), without allocating: an
+   * unsigned 32-bit value ≥ 2^31 passed to or returned from a call V8 does not inline is boxed as
+   * a heap number (16 B), so the CRC crosses calls as a signed int32 (core/hash.ts `crc32Int`).
+   */
+  findKey(key: string): number {
+    return this.findSigned(crc32Int(key));
   }
 
   /** Position of the first point with hash ≥ `hash` (unsigned 32-bit), wrapping to 0; -1 if empty. */
   find(hash: number): number {
+    return this.findSigned(hash | 0);
+  }
+
+  /** {@link find} with the hash's 32 bits given as a signed int32. */
+  private findSigned(signed: number): number {
+    const hash = signed >>> 0;
     const n = this.length;
     if (n === 0) return -1;
     const hs = this.hashes;
-    const b = hash >>> BUCKET_SHIFT;
+    const b = hash >>> this.shift;
     let lo = this.start[b]!;
     let hi = this.start[b + 1]!;
     while (lo < hi) {

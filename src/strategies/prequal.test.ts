@@ -3,6 +3,7 @@ import { backends } from '../core/backend.js';
 import type { Strategy } from '../core/strategy.js';
 import { requestInfo } from '../core/view.js';
 import { FixtureView, fixtureView, makeStrategy } from './test/fixture.js';
+import { Rng } from '../core/rng.js';
 import { strategy } from './prequal.js';
 
 const req = requestInfo();
@@ -148,5 +149,53 @@ describe('prequal', () => {
     expect(() => strategy.options.parse({ quantile: 1.5 })).toThrow();
     expect(() => strategy.options.parse({ probes: 0 })).toThrow();
     expect(() => strategy.options.parse({ pool: 3 })).toThrow();
+  });
+});
+
+/**
+ * A long seeded run mixing every input prequal reads: uneven and changing in-flight counts, tied and
+ * distinct latencies (successes and failures), eligibility flips, probes expiring after gaps longer
+ * than the TTL, and a pool smaller than the backend count (evictions). Returns the picks' checksum.
+ */
+function prequalRun(options: Record<string, unknown>, seed: number, steps: number): { checksum: number; head: number[] } {
+  const n = 40;
+  const view = fixtureView(n);
+  const { strategy: s } = makeStrategy('prequal', view, options, seed);
+  const rng = new Rng(seed).fork('scenario');
+  let checksum = 0;
+  const head: number[] = [];
+  for (let k = 0; k < steps; k++) {
+    view.now += rng.next() < 0.002 ? 1500 : rng.int(4) * 0.25;
+    const i = s.pick(view, req);
+    if (head.length < 40) head.push(i);
+    checksum = (Math.imul(checksum, 31) + i + 1) >>> 0;
+    view.active[i] = view.active[i]! + 1;
+    const j = rng.int(n);
+    if (view.active[j]! > 0) {
+      view.active[j] = view.active[j]! - 1;
+      const failed = rng.next() < 0.05;
+      s.released?.(j, failed, rng.next() < 0.5 ? 5 : 1 + rng.int(20), view.now, view.active[j]!);
+    }
+    if (rng.next() < 0.003) view.setEligible(rng.int(n), rng.next() < 0.7);
+    else if (k % 97 === 0) view.refresh(); // a new version with the same contents
+  }
+  return { checksum, head };
+}
+
+describe('prequal golden runs (recorded before the incremental quantile; must not change)', () => {
+  it('default options', () => {
+    const r = prequalRun({}, 51, 20_000);
+    expect(r.head).toEqual([11, 0, 23, 32, 17, 3, 2, 22, 5, 21, 9, 25, 35, 18, 13, 20, 31, 1, 6, 22, 10, 16, 38, 29, 7, 27, 28, 12, 24, 28, 14, 15, 19, 33, 34, 6, 39, 36, 33, 37]);
+    expect(r.checksum).toBe(3184236714);
+  });
+  it('small pool, 2 probes, median quantile, reuse 3', () => {
+    const r = prequalRun({ poolSize: 5, probes: 2, quantile: 0.5, maxReuse: 3 }, 52, 20_000);
+    expect(r.head).toEqual([8, 6, 24, 10, 29, 38, 13, 32, 35, 15, 12, 19, 27, 5, 22, 23, 39, 16, 39, 30, 37, 28, 14, 1, 14, 29, 37, 15, 36, 9, 33, 4, 4, 20, 0, 20, 34, 34, 30, 9]);
+    expect(r.checksum).toBe(1509729533);
+  });
+  it('quantile 0 and 1', () => {
+    const a = prequalRun({ quantile: 0 }, 53, 10_000);
+    const b = prequalRun({ quantile: 1, poolSize: 8 }, 54, 10_000);
+    expect([a.checksum, b.checksum]).toEqual([4144197776, 2902772024]);
   });
 });

@@ -24,7 +24,11 @@
  * used at most `maxReuse` times (the paper's reuse budget). A failed request never lowers a
  * backend's latency.
  *
- * Cost: O(probes + poolSize²) with the small insertion sort, independent of n; no allocation.
+ * Implementation: the pool's RIFs are also kept as a sorted multiset, updated in place whenever an
+ * entry's RIF changes (a few short shifts per pick), so the quantile is one read instead of a sort.
+ * The expiry pass over the pool runs only when the view's version changed (eligibility) or the
+ * oldest probe may have outlived the TTL.
+ * Cost: O(probes + poolSize) per pick, independent of n; no allocation.
  */
 import { z } from 'zod';
 import type { BackendSpec } from '../core/backend.js';
@@ -82,9 +86,14 @@ class Prequal implements Strategy {
   private readonly pLat: Float64Array;
   private readonly pTime: Float64Array;
   private readonly pUses: Int32Array;
-  private readonly scratch: Float64Array;
+  /** The multiset of `pRif[0 … m-1]`, ascending. */
+  private readonly sorted: Float64Array;
   /** Number of pool entries in use (slots 0 … m-1). */
   private m = 0;
+  /** View version the pool was last checked against for eligibility (NaN: never). */
+  private checkedVersion = Number.NaN;
+  /** A lower bound of every pooled probe's time (exact after an expiry pass). */
+  private oldest = Infinity;
 
   constructor(
     private readonly rng: Rng,
@@ -95,7 +104,7 @@ class Prequal implements Strategy {
     this.pLat = new Float64Array(o.poolSize);
     this.pTime = new Float64Array(o.poolSize);
     this.pUses = new Int32Array(o.poolSize);
-    this.scratch = new Float64Array(o.poolSize);
+    this.sorted = new Float64Array(o.poolSize);
   }
 
   /** Resizes per-backend state for `specs`, carrying latencies by id, and empties the pool. */
@@ -111,6 +120,7 @@ class Prequal implements Strategy {
     this.ids = specs.map((s) => s.id);
     this.slotOf = new Int32Array(n).fill(-1);
     this.m = 0;
+    this.checkedVersion = Number.NaN;
   }
 
   private ensureSize(size: number): void {
@@ -123,9 +133,61 @@ class Prequal implements Strategy {
     this.slotOf = slot;
   }
 
+  /** Position of a value equal to `v` in `sorted[0 … m-1]` (it is there). */
+  private find(v: number): number {
+    const a = this.sorted;
+    let lo = 0;
+    let hi = this.m - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (a[mid]! < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Replaces one `from` by `to` in the sorted multiset (size m unchanged). */
+  private resort(from: number, to: number): void {
+    if (from === to) return;
+    const a = this.sorted;
+    let j = this.find(from);
+    if (to > from) {
+      const last = this.m - 1;
+      while (j < last && a[j + 1]! < to) {
+        a[j] = a[j + 1]!;
+        j++;
+      }
+    } else {
+      while (j > 0 && a[j - 1]! > to) {
+        a[j] = a[j - 1]!;
+        j--;
+      }
+    }
+    a[j] = to;
+  }
+
+  /** Inserts `v` into the sorted multiset of the first `m − 1` entries (call after m grew). */
+  private sortedInsert(v: number): void {
+    const a = this.sorted;
+    let j = this.m - 1;
+    while (j > 0 && a[j - 1]! > v) {
+      a[j] = a[j - 1]!;
+      j--;
+    }
+    a[j] = v;
+  }
+
+  /** Deletes one `v` from the sorted multiset (call before m shrinks). */
+  private sortedDelete(v: number): void {
+    const a = this.sorted;
+    const last = this.m - 1;
+    for (let j = this.find(v); j < last; j++) a[j] = a[j + 1]!;
+  }
+
   /** Removes pool slot `s`, moving the last entry into it. */
   private remove(s: number): void {
     this.slotOf[this.pIdx[s]!] = -1;
+    this.sortedDelete(this.pRif[s]!);
     const last = --this.m;
     if (s !== last) {
       const i = this.pIdx[last]!;
@@ -144,13 +206,17 @@ class Prequal implements Strategy {
     if (s < 0) {
       if (this.m < this.pIdx.length) {
         s = this.m++;
+        this.sortedInsert(rif);
       } else {
         s = 0;
         for (let k = 1; k < this.m; k++) if (this.pTime[k]! < this.pTime[s]!) s = k;
         this.slotOf[this.pIdx[s]!] = -1;
+        this.resort(this.pRif[s]!, rif);
       }
       this.pIdx[s] = i;
       this.slotOf[i] = s;
+    } else {
+      this.resort(this.pRif[s]!, rif);
     }
     this.pRif[s] = rif;
     this.pLat[s] = this.estimate(i, rif);
@@ -158,7 +224,6 @@ class Prequal implements Strategy {
     this.pUses[s] = 0;
   }
 
-  /** The pool's RIF at quantile q (nearest rank below: sorted[floor(q·(m−1))]). */
   /** Latency estimate of backend `i` at `rif` requests in flight (see the module header). */
   private estimate(i: number, rif: number): number {
     const base = i * BUCKETS;
@@ -172,19 +237,9 @@ class Prequal implements Strategy {
     return this.o.defaultLatencyMs * (rif + 1);
   }
 
+  /** The pool's RIF at quantile q (nearest rank below: sorted[floor(q·(m−1))]). */
   private threshold(): number {
-    const m = this.m;
-    const a = this.scratch;
-    for (let k = 0; k < m; k++) {
-      const v = this.pRif[k]!;
-      let j = k - 1;
-      while (j >= 0 && a[j]! > v) {
-        a[j + 1] = a[j]!;
-        j--;
-      }
-      a[j + 1] = v;
-    }
-    return a[Math.floor(this.o.quantile * (m - 1))]!;
+    return this.sorted[Math.floor(this.o.quantile * (this.m - 1))]!;
   }
 
   pick(view: PickView): number {
@@ -193,9 +248,16 @@ class Prequal implements Strategy {
     this.ensureSize(view.size);
     const now = view.now;
     const ttl = this.o.ttlMs;
-    for (let s = this.m - 1; s >= 0; s--) {
-      const i = this.pIdx[s]!;
-      if (i >= view.size || view.eligible[i] !== 1 || now - this.pTime[s]! > ttl) this.remove(s);
+    // Nothing can leave unless eligibility may have changed or the oldest probe may be too old.
+    if (view.version !== this.checkedVersion || now - this.oldest > ttl) {
+      this.checkedVersion = view.version;
+      let oldest = now; // probes recorded from now on are no older
+      for (let s = this.m - 1; s >= 0; s--) {
+        const i = this.pIdx[s]!;
+        if (i >= view.size || view.eligible[i] !== 1 || now - this.pTime[s]! > ttl) this.remove(s);
+      }
+      for (let s = 0; s < this.m; s++) if (this.pTime[s]! < oldest) oldest = this.pTime[s]!;
+      this.oldest = oldest;
     }
     const k = this.sampler.sample(count, this.o.probes, this.rng);
     const pos = this.sampler.pos;
@@ -231,7 +293,11 @@ class Prequal implements Strategy {
     // A probe answer is used at most maxReuse times (the paper's reuse budget): a stale answer
     // must not keep attracting requests after the backend's queue has grown.
     if (++this.pUses[best]! >= this.o.maxReuse) this.remove(best);
-    else this.pRif[best] = this.pRif[best]! + 1;
+    else {
+      const r = this.pRif[best]!;
+      this.resort(r, r + 1);
+      this.pRif[best] = r + 1;
+    }
     return chosen;
   }
 

@@ -35,7 +35,7 @@ describe('sticky', () => {
     expect(s.pick(view, key('a'))).toBe(1);
   });
 
-  it('is LRU-bounded by maxSessions', () => {
+  it('is bounded by maxSessions; a binding used again outlives one used once', () => {
     const view = fixtureView(4);
     const { strategy: s } = makeStrategy('sticky', view, { maxSessions: 2 });
     expect(['a', 'b'].map((k) => s.pick(view, key(k)))).toEqual([0, 1]);
@@ -44,6 +44,34 @@ describe('sticky', () => {
     expect(sessions(s)).toBe(2);
     expect(s.pick(view, key('a'))).toBe(0);
     expect(s.pick(view, key('b'))).toBe(3); // b was forgotten: the inner strategy picks anew
+  });
+
+  it('evicts by CLOCK (second chance): unused bindings in insertion order, used ones after one more sweep', () => {
+    const view = fixtureView(8);
+    const { strategy: s } = makeStrategy('sticky', view, { maxSessions: 3 });
+    expect(['a', 'b', 'c'].map((k) => s.pick(view, key(k)))).toEqual([0, 1, 2]);
+    expect(s.pick(view, key('b'))).toBe(1); // b used again
+    expect(s.pick(view, key('d'))).toBe(3); // evicts a (first unused)
+    expect(s.pick(view, key('e'))).toBe(4); // b gets its second chance: evicts c
+    expect(sessions(s)).toBe(3);
+    expect(s.pick(view, key('b'))).toBe(1); // still bound
+    expect(s.pick(view, key('a'))).toBe(5); // forgotten: picked anew (evicts d)
+    expect(s.pick(view, key('c'))).toBe(6); // forgotten: picked anew (evicts e)
+    expect(s.pick(view, key('b'))).toBe(1); // b in use all along: never evicted
+    expect(sessions(s)).toBe(3);
+  });
+
+  it('10,000 sessions through a table of 100: never more than 100 bindings, a hot session stays bound', () => {
+    const view = fixtureView(10);
+    const { strategy: s } = makeStrategy('sticky', view, { maxSessions: 100 });
+    const hot = s.pick(view, key('hot'));
+    for (let k = 0; k < 10_000; k++) {
+      s.pick(view, key(`s${k}`));
+      if (k % 50 === 0) expect(s.pick(view, key('hot'))).toBe(hot);
+      expect(sessions(s)).toBeLessThanOrEqual(100);
+    }
+    expect(sessions(s)).toBe(100);
+    expect(s.pick(view, key('hot'))).toBe(hot);
   });
 
   it('bindings follow backend ids across a rebuild', () => {

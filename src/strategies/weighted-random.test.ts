@@ -35,8 +35,31 @@ describe('weighted-random', () => {
     const { strategy: s } = makeStrategy('weighted-random', view, {}, 13);
     shares(s, view, 1000);
     view.weight[1] = 3;
+    view.refresh();
     const got = shares(s, view, 60_000);
     expect(Math.abs(got[1]! - 0.75)).toBeLessThan(0.01);
+  });
+
+  it('golden sequence (seed 7), across an eligibility change and a slow-start weight', () => {
+    // Recorded from the earlier implementation that compared the list and weights on every pick.
+    const view = fixtureView(6, [1, 2, 3, 4, 5, 6]);
+    const { strategy: s } = makeStrategy('weighted-random', view, {}, 7);
+    const seq = Array.from({ length: 20 }, () => s.pick(view, req));
+    view.setEligible(2, false);
+    view.weight[5] = 0.5;
+    view.refresh();
+    seq.push(...Array.from({ length: 20 }, () => s.pick(view, req)));
+    expect(seq).toEqual([4, 4, 2, 0, 3, 5, 1, 0, 2, 5, 4, 4, 5, 4, 5, 5, 3, 4, 5, 4, 0, 1, 4, 3, 4, 4, 4, 1, 4, 4, 4, 4, 4, 1, 3, 0, 3, 3, 3, 1]);
+  });
+
+  it('the table follows view.version: equal versions reuse it, a new version rebuilds it', () => {
+    const view = fixtureView(2, [1, 1]);
+    const { strategy: s } = makeStrategy('weighted-random', view, {}, 14);
+    shares(s, view, 10);
+    view.weight[1] = 0; // contract broken on purpose (no refresh): the cached table stays in use
+    expect(shares(s, view, 20_000)[1]).toBeGreaterThan(0.45);
+    view.refresh();
+    expect(shares(s, view, 1000)[1]).toBe(0);
   });
 
   it('returns -1 when no backend is eligible', () => {

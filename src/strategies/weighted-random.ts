@@ -5,9 +5,9 @@
  * binary search for a uniform point; REFERENCE.md, `weighted-random`). Weights are `view.weight`
  * (slow start and re-weights included).
  *
- * The cumulative array over the eligible list is cached and rebuilt only when the list or a weight
- * differs from the cached copy. Checking that is a read-only pass over the eligible list (the view
- * has no version counter), so a pick is O(n) reads + an O(log n) search; it allocates nothing.
+ * The cumulative array over the eligible list is cached and rebuilt (O(n)) only when `view.version`
+ * changes, so a steady-state pick is one uniform draw and an O(log n) binary search; it allocates
+ * nothing.
  */
 import { z } from 'zod';
 import type { Rng } from '../core/rng.js';
@@ -20,36 +20,19 @@ const schema = z.object({}).strict();
 export type WeightedRandomOptions = z.infer<typeof schema>;
 
 class WeightedRandom implements Strategy {
-  /** Cached eligible list (indices) the cumulative array was built from. */
+  /** Eligible list (indices) the cumulative array was built from. */
   private cachedList = new Int32Array(0);
-  /** Cached weights, by list position. */
-  private cachedWeight = new Float64Array(0);
   /** Cumulative weights by list position: cum[k] = Σ weight of list[0..k]. */
   private cum = new Float64Array(0);
-  private cachedCount = -1;
+  /** `view.version` the table was built for (NaN: none). */
+  private cachedVersion = Number.NaN;
 
   constructor(private readonly rng: Rng) {}
 
-  /** True when `view`'s eligible list and weights equal the cached ones. */
-  private unchanged(view: PickView): boolean {
-    const count = view.count;
-    if (count !== this.cachedCount) return false;
-    const list = view.list;
-    const w = view.weight;
-    const cl = this.cachedList;
-    const cw = this.cachedWeight;
-    for (let k = 0; k < count; k++) {
-      const i = list[k]!;
-      if (cl[k] !== i || cw[k] !== w[i]) return false;
-    }
-    return true;
-  }
-
   private build(view: PickView): void {
     const count = view.count;
-    if (this.cum.length < view.size) {
+    if (this.cum.length < count) {
       this.cachedList = new Int32Array(view.size);
-      this.cachedWeight = new Float64Array(view.size);
       this.cum = new Float64Array(view.size);
     }
     let total = 0;
@@ -57,20 +40,19 @@ class WeightedRandom implements Strategy {
       const i = view.list[k]!;
       const w = view.weight[i]!;
       this.cachedList[k] = i;
-      this.cachedWeight[k] = w;
       total += w > 0 ? w : 0;
       this.cum[k] = total;
     }
-    this.cachedCount = count;
+    this.cachedVersion = view.version;
   }
 
   pick(view: PickView): number {
     const count = view.count;
     if (count === 0) return -1;
-    if (!this.unchanged(view)) this.build(view);
+    if (view.version !== this.cachedVersion) this.build(view);
     const cum = this.cum;
     const total = cum[count - 1]!;
-    if (!(total > 0)) return view.list[this.rng.int(count)]!;
+    if (!(total > 0)) return this.cachedList[this.rng.int(count)]!;
     const r = this.rng.next() * total;
     let lo = 0;
     let hi = count - 1;
@@ -83,7 +65,7 @@ class WeightedRandom implements Strategy {
   }
 
   rebuild(): void {
-    this.cachedCount = -1;
+    this.cachedVersion = Number.NaN;
   }
 }
 
@@ -95,7 +77,7 @@ export const strategy: StrategyDef<WeightedRandomOptions> = {
   options: schema,
   weighted: true,
   spreads: true,
-  cost: 'O(n)',
+  cost: 'O(log n)',
   create(_opts: WeightedRandomOptions, env: StrategyEnv): Strategy {
     return new WeightedRandom(env.rng);
   },

@@ -58,6 +58,7 @@ describe('weighted-round-robin (nginx smooth WRR)', () => {
     const view = fixtureView(3, [5, 1, 1]);
     const { strategy: s } = makeStrategy('weighted-round-robin', view);
     view.weight[0] = 1;
+    view.refresh();
     const counts = [0, 0, 0];
     for (let k = 0; k < 300; k++) counts[s.pick(view, req)]!++;
     expect(counts).toEqual([100, 100, 100]);
