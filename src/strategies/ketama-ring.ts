@@ -15,7 +15,7 @@
  * the configured `spec.weight`, so the ring changes only on rebuild, never with health or slow start.
  */
 import type { BackendSpec } from '../core/backend.js';
-import { crc32, crc32Int, crc32Update, crc32UpdateByte, crc32UpdateU32LE } from '../core/hash.js';
+import { crc32Int, crc32Update, crc32UpdateByte, crc32UpdateU32LE } from '../core/hash.js';
 
 /** Points per unit of weight (nginx, ketama). */
 export const POINTS_PER_WEIGHT = 160;
