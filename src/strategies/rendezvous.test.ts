@@ -30,6 +30,17 @@ describe('rendezvous', () => {
     }
   });
 
+  it('equal weights take the logarithm-free path and pick the same argmax over 2,000 keys', () => {
+    const specs = backends(12, new Array<number>(12).fill(3));
+    const view = new FixtureView(specs);
+    const { strategy: s } = makeStrategy('rendezvous', view);
+    for (let k = 0; k < 2000; k++) {
+      const key = `key-${k}`;
+      const scores = specs.map((b) => rendezvousScore(hashPair(murmur3(key), murmur3(b.id)), b.weight));
+      expect(s.pick(view, requestInfo({ hashKey: key }))).toBe(scores.indexOf(Math.max(...scores)));
+    }
+  });
+
   it('removing a backend moves exactly the keys it held', () => {
     const all = backends(10);
     const before = assign(all, KEYS);

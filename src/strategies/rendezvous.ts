@@ -36,6 +36,11 @@ class Rendezvous implements Strategy {
   /** murmur3 of each backend id, by index. */
   private idHash = new Uint32Array(0);
 
+  /** View version for which {@link equal} was computed. */
+  private version = -1;
+  /** True when every eligible backend has the same effective weight. */
+  private equal = false;
+
   pick(view: PickView, req: Readonly<RequestInfo>): number {
     const count = view.count;
     if (count === 0) return -1;
@@ -44,6 +49,25 @@ class Rendezvous implements Strategy {
     const ids = this.idHash;
     const k = murmur3(requestKey(req));
     let best = -1;
+    if (view.version !== this.version) {
+      this.version = view.version;
+      this.equal = true;
+      const w0 = weight[list[0]!]!;
+      for (let p = 1; p < count; p++) if (weight[list[p]!] !== w0) this.equal = false;
+    }
+    if (this.equal) {
+      // Equal weights: −w/ln(u) grows with u, so the top score is the top hash; skip the logarithm.
+      let bestHash = -1;
+      for (let p = 0; p < count; p++) {
+        const i = list[p]!;
+        const h = hashPair(k, ids[i]!);
+        if (h > bestHash) {
+          best = i;
+          bestHash = h;
+        }
+      }
+      return best;
+    }
     let bestScore = -1;
     for (let p = 0; p < count; p++) {
       const i = list[p]!;
