@@ -113,3 +113,109 @@ describe('BackendFarm', () => {
     expect([0, 1, 2, 3].map((j) => farm.arrive(0, j))).toEqual([true, true, true, false]);
   });
 });
+
+describe('BackendFarm tracked mode (faults)', () => {
+  /** A tracked farm over one backend; events at given times run `at` callbacks before completions. */
+  function tracked(c: BackendConfig) {
+    const q = new EventQueue();
+    const clock = new SimClock();
+    const jobs = { work: new Float64Array(64), doneAt: new Float64Array(64), doneSeq: new Float64Array(64) };
+    const farm = new BackendFarm([c], clock, jobs, q, FIFO_DONE, PS_DONE);
+    farm.enableTracking(jobs, FIFO_DONE);
+    /** Runs to exhaustion; `actions` fire at their times (kind 99). Returns [time, job] per completion. */
+    const run = (actions: [number, () => void][]): [number, number][] => {
+      actions.forEach(([t], k) => q.push(t, 99, k));
+      const out: [number, number][] = [];
+      while (q.pop()) {
+        clock.t = q.time;
+        if (q.kind === 99) actions[q.payload]![1]();
+        else if (q.kind === FIFO_DONE) {
+          if (farm.fifoDoneTracked(0, q.payload, q.seq)) out.push([q.time, q.payload]);
+        } else {
+          const job = farm.psDone(q.payload, q.seq);
+          if (job >= 0) out.push([q.time, job]);
+        }
+      }
+      return out;
+    };
+    return { farm, q, clock, work: jobs.work, run };
+  }
+
+  it('FIFO: a job in service is re-timed on its remaining work when the speed changes (slow ×4 at t=1, back at t=3)', () => {
+    const { farm, work, run } = tracked(cfg({}));
+    work[1] = 4;
+    work[2] = 1;
+    farm.arriveTracked(0, 1);
+    farm.arriveTracked(0, 2);
+    // job 1: 1 unit by t=1, then 2 ms at 1/4 speed = 0.5 unit, then 2.5 units at full speed → done at 5.5
+    const out = run([
+      [1, () => farm.setSpeedFactor(0, 0.25)],
+      [3, () => farm.setSpeedFactor(0, 1)],
+    ]);
+    expect(out.map(([t, j]) => [+t.toFixed(9), j])).toEqual([
+      [5.5, 1],
+      [6.5, 2],
+    ]);
+  });
+
+  it('FIFO: speed 0 (pause) stops the job in service and the queue; arrivals during the pause wait', () => {
+    const { farm, work, run } = tracked(cfg({}));
+    work[1] = 2;
+    work[2] = 1;
+    farm.arriveTracked(0, 1);
+    const out = run([
+      [1, () => farm.setSpeedFactor(0, 0)],
+      [1.5, () => farm.arriveTracked(0, 2)],
+      [4, () => farm.setSpeedFactor(0, 1)],
+    ]);
+    expect(out).toEqual([
+      [5, 1],
+      [6, 2],
+    ]);
+  });
+
+  it('PS: the virtual time advances at the old rate before a speed change (2 jobs, slow ×2 at t=1)', () => {
+    const { farm, work, run } = tracked(cfg({ discipline: 'ps' }));
+    work[1] = 2;
+    work[2] = 2;
+    farm.arriveTracked(0, 1);
+    farm.arriveTracked(0, 2);
+    // each progresses at 1/2 until t=1 (0.5 done), then at 1/4: 1.5 left → 6 ms → both at t=7
+    const out = run([[1, () => farm.setSpeedFactor(0, 0.5)]]);
+    expect(out.map(([t]) => t)).toEqual([7, 7]);
+  });
+
+  it('kill drops every job (in service and waiting); their completion events turn stale', () => {
+    const { farm, work, run } = tracked(cfg({ workers: 1 }));
+    work.fill(1);
+    farm.arriveTracked(0, 1);
+    farm.arriveTracked(0, 2);
+    farm.arriveTracked(0, 3);
+    let killed: number[] = [];
+    const out = run([
+      [
+        0.5,
+        () => {
+          const n = farm.kill(0);
+          killed = Array.from(farm.killed.subarray(0, n));
+        },
+      ],
+      [0.6, () => farm.arriveTracked(0, 4)],
+    ]);
+    expect(killed.sort()).toEqual([1, 2, 3]);
+    expect(out).toEqual([[1.6, 4]]);
+    expect(farm.inSystem(0)).toBe(0);
+  });
+
+  it('addBackend grows the farm while running; the new backend serves from then on', () => {
+    const { farm, work, q, clock } = tracked(cfg({}));
+    clock.t = 10;
+    expect(farm.addBackend(cfg({ speed: 2 }))).toBe(1);
+    work[5] = 4;
+    farm.arriveTracked(1, 5);
+    expect(q.pop()).toBe(true);
+    expect(q.time).toBe(12);
+    expect(farm.n).toBe(2);
+    expect(farm.workers[1]).toBe(1);
+  });
+});

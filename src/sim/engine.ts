@@ -24,8 +24,12 @@
  * of the window; requests still in flight are DRAINED (followed to completion, recorded), then the
  * run stops, so every lease has been released: the engine asserts
  * `balancer.leasesOutstanding === 0`. Abandoned attempts still at the backends are dropped then.
+ *
+ * This is the LEAN engine: scenarios with faults, health checks, hedging, a retry budget, several
+ * balancers, caches or autoscaling run on its subclass {@link FullSimulation} (`engine-full.ts`),
+ * which overrides the request life cycle; this class's hot path carries none of that.
  */
-import { QUEUED, type Balancer, type QueueListener } from '../core/balancer.js';
+import { QUEUED, REFUSED_RATE_LIMITED, type Balancer, type QueueListener } from '../core/balancer.js';
 import { backend, type BackendSpec } from '../core/backend.js';
 import type { Cancel, Timers } from '../core/clock.js';
 import { Rng } from '../core/rng.js';
@@ -33,29 +37,39 @@ import { createBalancer } from '../strategies/index.js';
 import { BackendFarm } from './backend-model.js';
 import { EventQueue } from './event-queue.js';
 import { SimClock } from './sim-clock.js';
-import { Recorder, type RunSummary } from './recorder.js';
+import { ERR_KIND, errorCounts, Recorder, type RunSummary } from './recorder.js';
 import type { StrategyChoice } from './scenario-types.js';
 import { AttemptTable, RequestTable } from './tables.js';
 import { Workload, type WorkloadModel } from './workload.js';
 import { SimRequestInfo } from './request-info.js';
 import { meanRate } from './arrivals.js';
 
+// Event kinds (the full engine adds its own from EV_FIRST_FREE).
 const EV_ARRIVAL = 0;
-const EV_DISPATCH = 1;
-const EV_AT_BACKEND = 2;
+/** Event kind: a request admitted with a delay is dispatched (payload: request). */
+export const EV_DISPATCH = 1;
+/** Event kind: an attempt reaches its backend (payload: attempt). */
+export const EV_AT_BACKEND = 2;
 const EV_FIFO_DONE = 3;
 const EV_PS_DONE = 4;
 const EV_RESPONSE = 5;
-const EV_TIMEOUT = 6;
+/** Event kind: an attempt's timeout (payload: attempt; the sequence number must match). */
+export const EV_TIMEOUT = 6;
 const EV_TIMER = 7;
 const EV_BOUNDARY = 8;
 const EV_GRANTED = 9;
+/** First event kind free for subclasses. */
+export const EV_FIRST_FREE = 10;
 
-const ERR_TIMEOUT = 1;
-const ERR_REFUSED = 2; // backend answered 503 (queue limit)
+/** `lastError` codes: the last attempt timed out. */
+export const ERR_TIMEOUT = 1;
+/** `lastError` codes: the backend answered 503 (queue limit). */
+export const ERR_REFUSED = 2;
 
-const ACTIVE = 1;
-const ABANDONED = 2;
+/** Attempt states: in flight for its request. */
+export const ACTIVE = 1;
+/** Attempt states: given up by its request (timed out, or cancelled); the backend may still hold it. */
+export const ABANDONED = 2;
 
 
 /** Facts about one run beyond its summary: event counts and common-random-number checks. */
@@ -78,6 +92,35 @@ export interface SimulationOutput {
   counters: RunCounters;
 }
 
+/** The core's options for one balancer of a run (shared by the lean and the full engine). */
+export function balancerFor(
+  model: WorkloadModel,
+  choice: StrategyChoice,
+  specs: readonly BackendSpec[],
+  clock: SimClock,
+  timers: Timers,
+  rng: Rng,
+): Balancer {
+  const bs = model.scenario.balancer;
+  const hc = bs.healthCheck;
+  return createBalancer({
+    strategy: choice.name,
+    strategyOptions: choice.options,
+    backends: specs,
+    clock,
+    timers,
+    rng,
+    passive: bs.passive,
+    outlier: bs.outlier,
+    active: hc ? { rise: hc.rise, fall: hc.fall } : false,
+    panicThreshold: bs.panicThreshold,
+    slowStart: bs.slowStart,
+    rateLimit: bs.rateLimit,
+    connLimit: bs.connLimit,
+    queue: bs.queue,
+  });
+}
+
 /** Backend descriptors of a scenario: ids `${name}-${k}` for named groups, `b${i}` otherwise. */
 export function scenarioBackends(model: WorkloadModel): { specs: BackendSpec[]; group: Int32Array } {
   const specs: BackendSpec[] = [];
@@ -94,37 +137,39 @@ export function scenarioBackends(model: WorkloadModel): { specs: BackendSpec[]; 
 
 /** One simulation run; construct, then call {@link run} once. */
 export class Simulation implements Timers, QueueListener {
-  private readonly clock = new SimClock();
-  private readonly q = new EventQueue(1024);
-  private readonly lb: Balancer;
-  private readonly farm: BackendFarm;
-  private readonly wl: Workload;
-  private readonly rec: Recorder;
-  private readonly req: RequestTable;
-  private readonly att: AttemptTable;
-  private readonly info: SimRequestInfo;
-  private readonly specs: BackendSpec[];
-  private readonly svc: Int32Array; // service-distribution index per backend
-  private readonly S: number; // demands per request
-  private readonly M: number; // max attempts per request
-  private readonly excludeViews: Int32Array[];
-  private readonly warmup: number;
-  private readonly end: number;
-  private readonly timeoutMs: number;
-  private readonly overheadMs: number;
-  private readonly closed: boolean;
-  private readonly limited: boolean;
-  private readonly netZero: boolean;
-  private boundaryDone = false;
+  protected readonly clock = new SimClock();
+  protected readonly q = new EventQueue(1024);
+  protected readonly lb: Balancer;
+  protected readonly farm: BackendFarm;
+  protected readonly wl: Workload;
+  protected readonly rec: Recorder;
+  protected readonly req: RequestTable;
+  protected readonly att: AttemptTable;
+  protected readonly info: SimRequestInfo;
+  protected readonly specs: BackendSpec[];
+  protected svc: Int32Array; // service-distribution index per backend
+  protected readonly S: number; // demands per request
+  protected readonly M: number; // max attempts per request
+  protected readonly excludeViews: Int32Array[];
+  protected readonly warmup: number;
+  protected readonly end: number;
+  protected readonly timeoutMs: number;
+  protected readonly overheadMs: number;
+  protected readonly closed: boolean;
+  protected readonly limited: boolean;
+  protected readonly netZero: boolean;
+  protected boundaryDone = false;
   private arrivalAt = Infinity;
   private arrivalSeq = 0;
   private ran = false;
+  /** The run's root random stream (every stream is forked from it by name). */
+  protected readonly root: Rng;
   // core timers (rare path)
   private readonly cb: ((() => void) | null)[] = [];
   private readonly cbSeq: number[] = [];
   private readonly cbFree: number[] = [];
 
-  private readonly counters: RunCounters = { events: 0, arrivals: 0, measuredArrivals: 0, totalDemand: 0, arrivalTimeSum: 0 };
+  protected readonly counters: RunCounters = { events: 0, arrivals: 0, measuredArrivals: 0, totalDemand: 0, arrivalTimeSum: 0 };
 
   /**
    * @param model the scenario's workload model
@@ -138,13 +183,14 @@ export class Simulation implements Timers, QueueListener {
   ) {
     const sc = model.scenario;
     const root = new Rng(seed);
+    this.root = root;
     this.wl = new Workload(model, root);
     const { specs, group } = scenarioBackends(model);
     this.specs = specs;
     this.svc = Int32Array.from(group, (g) => model.serviceIndex[g]!);
     this.S = this.wl.serviceCount;
     const bs = sc.balancer;
-    this.M = 1 + Math.max(0, bs.retries);
+    this.M = 1 + Math.max(0, bs.retries) + (bs.hedge ? 1 : 0);
     this.excludeViews = Array.from({ length: this.M }, (_, k) => new Int32Array(k));
     this.warmup = sc.warmupMs;
     this.end = sc.warmupMs + sc.durationMs;
@@ -168,21 +214,7 @@ export class Simulation implements Timers, QueueListener {
       p.arrival === 'closed' ? 4096 : Math.max(1, meanRate(p, sc.warmupMs, this.end)) * (sc.durationMs / 1000);
     this.req = new RequestTable(this.S, this.M);
     this.rec = new Recorder(sc.warmupMs, sc.durationMs, sc.intervalMs, specs.length, expected, bs.queue !== false);
-    this.lb = createBalancer({
-      strategy: choice.name,
-      strategyOptions: choice.options,
-      backends: specs,
-      clock: this.clock,
-      timers: this,
-      rng: root.fork('lb'),
-      passive: bs.passive,
-      outlier: bs.outlier,
-      panicThreshold: bs.panicThreshold,
-      slowStart: bs.slowStart,
-      rateLimit: bs.rateLimit,
-      connLimit: bs.connLimit,
-      queue: bs.queue,
-    });
+    this.lb = balancerFor(model, choice, specs, this.clock, this, root.fork('lb'));
     this.lb.setQueueListener(this);
   }
 
@@ -205,7 +237,7 @@ export class Simulation implements Timers, QueueListener {
     this.cbFree.push(slot);
   }
 
-  private onTimer(slot: number, seq: number): void {
+  protected onTimer(slot: number, seq: number): void {
     if (this.cbSeq[slot] !== seq) return;
     const fn = this.cb[slot]!;
     this.freeTimer(slot);
@@ -224,8 +256,8 @@ export class Simulation implements Timers, QueueListener {
   }
 
   /** A request queued in the balancer was refused while waiting. */
-  refused(token: number): void {
-    this.onRefused(token);
+  refused(token: number, code: number): void {
+    this.onRefused(token, code);
   }
 
   // ---------------------------------------------------------------- run
@@ -238,6 +270,7 @@ export class Simulation implements Timers, QueueListener {
     const clock = this.clock;
     const end = this.end;
     q.push(this.warmup, EV_BOUNDARY, 0);
+    this.start();
     if (this.closed) {
       const users = (this.model.scenario.clients.process as { users: number }).users;
       for (let u = 0; u < users; u++) {
@@ -270,35 +303,49 @@ export class Simulation implements Timers, QueueListener {
     }
     this.counters.events = events;
     if (req.live !== 0 || !this.boundaryDone) throw new Error(`simulation ended with ${req.live} requests in flight`);
+    this.checkLeases();
+    return { summary: this.summarize(), counters: { ...this.counters } };
+  }
+
+  /** Called once before the first event (subclasses schedule their own events here). */
+  protected start(): void {}
+
+  /** Throws unless every lease was released (called after the drain). */
+  protected checkLeases(): void {
     if (this.lb.leasesOutstanding !== 0) {
       throw new Error(`simulation ended with ${this.lb.leasesOutstanding} leases outstanding`);
     }
-    const weights = this.specs.map((s) => s.weight);
-    return {
-      summary: this.rec.summarize(
-        this.specs.map((s) => s.id),
-        weights,
-        this.farm.workers,
-      ),
-      counters: { ...this.counters },
-    };
+  }
+
+  /** The run's summary (called once, after the drain). */
+  protected summarize(): RunSummary {
+    const rec = this.rec;
+    const s = rec.summarize(
+      this.specs.map((s) => s.id),
+      this.specs.map((s) => s.weight),
+      this.farm.workers,
+    );
+    const measured = rec.completed + rec.failed + rec.rejected;
+    s.availability = measured > 0 ? rec.completed / measured : NaN;
+    s.errors = errorCounts(rec.errors);
+    return s;
   }
 
   /** Arms the arrival register with the next open-loop arrival (none at or after the end). */
-  private armArrival(t: number): void {
+  protected armArrival(t: number): void {
     if (t < this.end) {
       this.arrivalAt = t;
       this.arrivalSeq = this.q.reserveSeq();
     } else this.arrivalAt = Infinity;
   }
 
-  private onFifoDone(job: number): void {
+  protected onFifoDone(job: number): void {
     this.farm.fifoDone(this.att.backend[job]!);
     this.backendDone(job);
   }
 
   /** Events other than the two per-request hot ones (arrival, FIFO completion). */
-  private onOther(kind: number, payload: number, seq: number): void {
+  protected onOther(kind: number, payload: number, seq: number): void {
     switch (kind) {
       case EV_PS_DONE: {
         const job = this.farm.psDone(payload, seq);
@@ -329,7 +376,7 @@ export class Simulation implements Timers, QueueListener {
     }
   }
 
-  private onBoundary(k: number): void {
+  protected onBoundary(k: number): void {
     const rec = this.rec;
     rec.boundaryReached(k, this.farm, this.lb.queued);
     if (k < rec.slices) this.q.push(rec.boundary(k + 1), EV_BOUNDARY, k + 1);
@@ -338,7 +385,7 @@ export class Simulation implements Timers, QueueListener {
 
   // ---------------------------------------------------------------- request life cycle
 
-  private onArrival(user: number): void {
+  protected onArrival(user: number): void {
     const now = this.clock.t;
     const wl = this.wl;
     if (user < 0) this.armArrival(wl.arrivals!.next(now));
@@ -359,12 +406,12 @@ export class Simulation implements Timers, QueueListener {
     c.arrivalTimeSum += now;
 
     const delay = this.limited ? this.lb.admit(this.setInfo(r)) : 0;
-    if (delay < 0) this.onRefused(r);
+    if (delay < 0) this.onRefused(r, REFUSED_RATE_LIMITED);
     else if (delay > 0) this.q.push(now + delay, EV_DISPATCH, r);
     else this.dispatch(r);
   }
 
-  private setInfo(r: number): SimRequestInfo {
+  protected setInfo(r: number): SimRequestInfo {
     const info = this.info;
     const req = this.req;
     info.n = req.seqNo[r]!;
@@ -372,7 +419,7 @@ export class Simulation implements Timers, QueueListener {
     return info;
   }
 
-  private dispatch(r: number): void {
+  protected dispatch(r: number): void {
     const req = this.req;
     const n = ++req.attempts[r]!;
     const info = this.setInfo(r);
@@ -385,10 +432,10 @@ export class Simulation implements Timers, QueueListener {
       h = this.lb.acquire(info, r, ex);
     }
     if (h >= 0) this.startAttempt(r, h);
-    else if (h !== QUEUED) this.onRefused(r);
+    else if (h !== QUEUED) this.onRefused(r, h);
   }
 
-  private startAttempt(r: number, h: number): void {
+  protected startAttempt(r: number, h: number): void {
     const now = this.clock.t;
     const req = this.req;
     const att = this.att;
@@ -410,7 +457,7 @@ export class Simulation implements Timers, QueueListener {
     else this.atBackend(a);
   }
 
-  private atBackend(a: number): void {
+  protected atBackend(a: number): void {
     const att = this.att;
     if (!this.farm.arrive(att.backend[a]!, a)) {
       att.status[a] = 503;
@@ -418,12 +465,12 @@ export class Simulation implements Timers, QueueListener {
     }
   }
 
-  private backendDone(a: number): void {
+  protected backendDone(a: number): void {
     this.att.status[a] = 200;
     this.respond(a);
   }
 
-  private respond(a: number): void {
+  protected respond(a: number): void {
     const att = this.att;
     if (att.state[a] === ABANDONED) {
       att.release(a);
@@ -434,7 +481,7 @@ export class Simulation implements Timers, QueueListener {
     else this.onResponse(a);
   }
 
-  private onResponse(a: number): void {
+  protected onResponse(a: number): void {
     const att = this.att;
     if (att.state[a] === ABANDONED) {
       att.release(a);
@@ -453,7 +500,7 @@ export class Simulation implements Timers, QueueListener {
     } else this.complete(r);
   }
 
-  private onTimeout(a: number, seq: number): void {
+  protected onTimeout(a: number, seq: number): void {
     const att = this.att;
     if (att.timerSeq[a] !== seq || att.state[a] !== ACTIVE) return;
     att.state[a] = ABANDONED;
@@ -464,37 +511,54 @@ export class Simulation implements Timers, QueueListener {
     this.retryOrFinish(r);
   }
 
-  private retryOrFinish(r: number): void {
+  protected retryOrFinish(r: number): void {
     const req = this.req;
     if (req.attempts[r]! < this.M) {
       this.dispatch(r);
       return;
     }
     if (req.measured[r] === 1) {
-      if (req.lastError[r] === ERR_REFUSED) this.rec.rejected++;
-      else this.rec.failed++;
+      const rec = this.rec;
+      if (req.lastError[r] === ERR_REFUSED) {
+        rec.rejected++;
+        rec.errors[ERR_KIND.http5xx]!++;
+      } else {
+        rec.failed++;
+        rec.errors[ERR_KIND.timeout]!++;
+      }
     }
     this.finish(r);
   }
 
-  /** Refused by the balancer (admission, acquire or while queued). */
-  private onRefused(r: number): void {
+  /** Refused by the balancer (admission, acquire or while queued) with refusal `code`. */
+  protected onRefused(r: number, code: number): void {
     const req = this.req;
     if (req.measured[r] === 1) {
+      const rec = this.rec;
+      const e = req.lastError[r]!;
       // a retry that finds no other backend fails with the previous attempt's error
-      if (req.attempts[r]! <= 1 || req.lastError[r] === ERR_REFUSED) this.rec.rejected++;
-      else this.rec.failed++;
+      if (req.attempts[r]! <= 1 || e === ERR_REFUSED) rec.rejected++;
+      else rec.failed++;
+      const kind =
+        e === ERR_TIMEOUT
+          ? ERR_KIND.timeout
+          : e === ERR_REFUSED
+            ? ERR_KIND.http5xx
+            : code === REFUSED_RATE_LIMITED
+              ? ERR_KIND.rateLimited
+              : ERR_KIND.unavailable;
+      rec.errors[kind]!++;
     }
     this.finish(r);
   }
 
-  private complete(r: number): void {
+  protected complete(r: number): void {
     const req = this.req;
     this.rec.complete(this.clock.t + this.overheadMs, req.arrive[r]!, req.measured[r] === 1);
     this.finish(r);
   }
 
-  private finish(r: number): void {
+  protected finish(r: number): void {
     const req = this.req;
     const user = req.user[r]!;
     req.release(r);

@@ -147,6 +147,11 @@ export class EventQueue {
     return true;
   }
 
+  /** Payload of the `i`-th pending event in heap order (0 ≤ i < size), for enumerating them. */
+  payloadAt(i: number): number {
+    return this.p[i]!;
+  }
+
   /** Drops every pending event (sequence numbers keep increasing). */
   clear(): void {
     this.n = 0;

@@ -12,9 +12,25 @@
  * completions per second, p50/p99 of measured latencies completed in it (selection, O(n)), and at
  * its end per-backend utilization over the slice, per-backend in-flight and the balancer queue.
  */
-import type { BackendResult, LatencySummary, TimeSeries } from './results.js';
+import type { BackendResult, ErrorCounts, LatencySummary, TimeSeries } from './results.js';
 import type { BackendFarm } from './backend-model.js';
+import type { DynamicsSummary } from './dynamics.js';
 import { cdfPoints, jainIndex, percentileSelect, percentileSelectFrom, percentileSorted, sortNonNegative } from './stats.js';
+
+/** Kinds of failure, as indices into {@link Recorder.errors}. */
+export const ERR_KIND = { refused: 0, timeout: 1, http5xx: 2, reset: 3, rateLimited: 4, unavailable: 5 } as const;
+
+/** The counts of {@link Recorder.errors} by name. */
+export function errorCounts(e: Float64Array): ErrorCounts {
+  return {
+    refused: e[ERR_KIND.refused]!,
+    timeout: e[ERR_KIND.timeout]!,
+    http5xx: e[ERR_KIND.http5xx]!,
+    reset: e[ERR_KIND.reset]!,
+    rateLimited: e[ERR_KIND.rateLimited]!,
+    unavailable: e[ERR_KIND.unavailable]!,
+  };
+}
 
 /** Everything one run reports (before aggregation over replications). */
 export interface RunSummary {
@@ -32,6 +48,12 @@ export interface RunSummary {
   timeseries: TimeSeries;
   /** Latency CDF points for charts. */
   cdf: { p: number[]; x: number[] };
+  /** Completed / measured requests (set by the simulator's engines). */
+  availability?: number;
+  /** Measured requests that did not complete, by kind (set by the simulator's engines). */
+  errors?: ErrorCounts;
+  /** Failures, health and elasticity figures (full engine only). */
+  dynamics?: DynamicsSummary;
 }
 
 /** Collects one run's measurements; see the module header. */
@@ -44,6 +66,8 @@ export class Recorder {
   rejected = 0;
   /** Successful completions inside the window (any arrival time). */
   windowCompletions = 0;
+  /** Measured requests that failed or were refused, by kind ({@link ERR_KIND}); the engines count them. */
+  readonly errors = new Float64Array(6);
 
   private lat: Float64Array;
   private n = 0;
@@ -58,13 +82,13 @@ export class Recorder {
   private readonly util: Float64Array[];
   private readonly inflight: Float64Array[];
   private readonly bq: Float64Array;
-  private readonly startArea: Float64Array;
-  private readonly startQueue: Float64Array;
-  private readonly prevArea: Float64Array;
+  private startArea: Float64Array;
+  private startQueue: Float64Array;
+  private prevArea: Float64Array;
   private finalBusy: Float64Array | null = null;
   private finalQueue: Float64Array | null = null;
   /** Attempts sent per backend by measured requests. */
-  readonly backendRequests: Float64Array;
+  backendRequests: Float64Array;
 
   /**
    * @param warmupMs start of the measured window
@@ -78,7 +102,7 @@ export class Recorder {
     readonly warmupMs: number,
     readonly durationMs: number,
     readonly intervalMs: number,
-    readonly backends: number,
+    public backends: number,
     expected: number,
     readonly balancerQueue = false,
   ) {
@@ -96,6 +120,22 @@ export class Recorder {
     this.startQueue = new Float64Array(backends);
     this.prevArea = new Float64Array(backends);
     this.backendRequests = new Float64Array(backends);
+  }
+
+  /** A backend joined while running (autoscaling): its figures start at 0 now. */
+  addBackend(): void {
+    const n = ++this.backends;
+    const f = (a: Float64Array): Float64Array => {
+      const x = new Float64Array(n);
+      x.set(a);
+      return x;
+    };
+    this.startArea = f(this.startArea);
+    this.startQueue = f(this.startQueue);
+    this.prevArea = f(this.prevArea);
+    this.backendRequests = f(this.backendRequests);
+    this.util.push(new Float64Array(this.slices));
+    this.inflight.push(new Float64Array(this.slices));
   }
 
   /** Time of slice boundary `k` (k = 0 is the window start, k = slices its end). */

@@ -32,6 +32,8 @@ export interface BackendResult {
   utilization: number;
   /** Time-averaged number of requests waiting in the backend's queue (not in service). */
   meanQueue: number;
+  /** Share of its lookups that hit its cache, 0..1 (only with `cache`). */
+  cacheHitRatio?: number;
 }
 
 /** Fixed-interval time series for one strategy. Arrays are parallel to `t`. */
@@ -52,6 +54,77 @@ export interface TimeSeries {
   inflight: number[][];
   /** Requests waiting in the balancer's own queue at window end (maxConn queueing), if any. */
   balancerQueue?: number[];
+  // Present with faults, health checks or autoscaling (the full engine):
+  /** Backends in the pool (not draining, not removed) at window end. */
+  backends?: number[];
+  /** Of those, healthy in the (first) balancer's view (not down, not ejected) at window end. */
+  healthy?: number[];
+  /** Of those, actually able to serve (not crashed, hung or flapped down) at window end. */
+  up?: number[];
+  /** Requests that ended in failure (any error or refusal) per second in each window. */
+  errors?: number[];
+}
+
+/**
+ * Measured requests that did not complete, by how their last attempt ended; the kinds sum to
+ * `requests.failed + requests.rejected`.
+ */
+export interface ErrorCounts {
+  /** Connection refused: a crashed (or flapped-down) backend. */
+  refused: number;
+  /** The attempt timed out (a hung, paused or overloaded backend). */
+  timeout: number;
+  /** Answered 5xx: an `errors` fault, or a full backend queue's 503. */
+  http5xx: number;
+  /** Connection reset mid-request: the backend crashed, or a hang ended, with the request on it. */
+  reset: number;
+  /** Refused by the balancer's rate limit. */
+  rateLimited: number;
+  /** Refused by the balancer otherwise: no eligible backend, conn limit, queue full or timed out. */
+  unavailable: number;
+}
+
+/** One failure window on one backend (times in seconds since the end of warm-up). */
+export interface FaultEvent {
+  backend: string;
+  kind: string;
+  start: number;
+  /** End of the window; null if it lasted to the end of the run. */
+  end: number | null;
+  /** Start → the backend is down or ejected in a balancer's view (ms); null if never. */
+  detectMs: number | null;
+  /** End → the backend's first successful answer after it was detected (ms); null if none. */
+  recoverMs: number | null;
+}
+
+/** Detection of failure windows (crash, hang, errors, flap) by the balancer's health mechanisms. */
+export interface DetectionResult {
+  /** Failure windows in the run. */
+  faults: number;
+  /** Of those, detected (backend down or ejected) while open. */
+  detected: number;
+  /** Mean / largest time to detect (ms); null when none was detected. */
+  meanDetectMs: number | null;
+  maxDetectMs: number | null;
+  /** Mean / largest time to recover after a detected window ended (ms); null when none. */
+  meanRecoverMs: number | null;
+  maxRecoverMs: number | null;
+  /** The windows (first replication; at most 200). */
+  events: FaultEvent[];
+}
+
+/** What the autoscaler did (figures averaged over replications; actions of the first). */
+export interface AutoscaleResult {
+  /** Decisions to add backends. */
+  scaleOuts: number;
+  /** Decisions to remove backends. */
+  scaleIns: number;
+  /** Fewest / most / time-averaged backends serving in the measured window. */
+  minBackends: number;
+  maxBackends: number;
+  meanBackends: number;
+  /** Each decision: time (s since warm-up end) and target count before → after. */
+  actions: { t: number; from: number; to: number }[];
 }
 
 /** One strategy's result (mean over replications where there are several). */
@@ -76,6 +149,26 @@ export interface StrategyResult {
   cdf: { p: number[]; x: number[] };
   /** Per-replication summaries (mean, p99) when replications > 1. */
   replications?: { seed: number; mean: number; p99: number }[];
+  /** Completed / measured requests, 0..1 (simulated runs). */
+  availability?: number;
+  /** Measured requests that did not complete, by kind (simulated runs). */
+  errors?: ErrorCounts;
+  // Present when the scenario has faults, health checks, retry budgets, hedging, several
+  // balancers, caches or autoscaling (the full engine):
+  /** Retries sent by measured requests. */
+  retries?: number;
+  /** Retries a retry budget refused. */
+  retriesDenied?: number;
+  /** Hedged copies sent by measured requests. */
+  hedges?: number;
+  /** Measured requests that failed after an attempt met a faulty backend (crash, hang, errors, flap). */
+  lostInFailover?: number;
+  /** Time to detect and to recover from failure windows. */
+  detection?: DetectionResult;
+  /** Cache hits over lookups at the backends (measured requests), with `cache`. */
+  cache?: { hitRatio: number; hits: number; misses: number };
+  /** Autoscaling activity. */
+  autoscale?: AutoscaleResult;
 }
 
 /** One point of a sweep: the varied parameter's value and every strategy's result there. */

@@ -6,7 +6,8 @@
  * `Math.random`).
  *
  * Header facts: capacity = Σ workers × speed × 1000 / (mean service × mean class factor) over the
- * backends (requests per second at 100 % utilization); offered rate = the arrival process's mean
+ * backends (requests per second at 100 % utilization; an autoscaled group counts at its `max`);
+ * offered rate = the arrival process's mean
  * rate over the measured window, or for the closed loop the zero-queueing upper bound
  * users × 1000 / (mean think + mean service + network both ways + overhead).
  */
@@ -16,6 +17,7 @@ import { aggregate } from './aggregate.js';
 import { meanRate } from './arrivals.js';
 import { meanOf } from './distributions.js';
 import { Simulation, type SimulationOutput } from './engine.js';
+import { FullSimulation, needsFullEngine } from './engine-full.js';
 import type { RunSummary } from './recorder.js';
 import { RESULTS_SCHEMA, type ResultsFile, type StrategyResult } from './results.js';
 import type { Scenario, StrategyChoice } from './scenario-types.js';
@@ -46,12 +48,13 @@ export function scenarioFacts(scenario: Scenario): { offeredRate: number; capaci
   let capacity = 0;
   let serviceSum = 0;
   let backends = 0;
-  for (const g of scenario.backends) {
+  scenario.backends.forEach((g, gi) => {
     const m = meanOf(g.service) * factor;
-    capacity += m > 0 ? (g.count * g.workers * g.speed * 1000) / m : Infinity;
+    const count = scenario.autoscale?.group === gi ? scenario.autoscale.max : g.count;
+    capacity += m > 0 ? (count * g.workers * g.speed * 1000) / m : Infinity;
     serviceSum += (g.count * m) / g.speed;
     backends += g.count;
-  }
+  });
   const p = scenario.clients.process;
   let offeredRate: number;
   if (p.arrival === 'closed') {
@@ -63,10 +66,15 @@ export function scenarioFacts(scenario: Scenario): { offeredRate: number; capaci
   return { offeredRate, capacity, loadFactor };
 }
 
-/** One run of one strategy on one seed (the full output, counters included). */
+/**
+ * One run of one strategy on one seed (the full output, counters included): on the lean engine,
+ * or on the full one when the scenario has faults, health checks, hedging, a retry budget, several
+ * balancers, caches or autoscaling (`engine-full.ts`).
+ */
 export function simulateRun(scenario: Scenario | WorkloadModel, choice: StrategyChoice, seed: number): SimulationOutput {
   const model = scenario instanceof WorkloadModel ? scenario : new WorkloadModel(scenario);
-  return new Simulation(model, choice, seed).run();
+  const sim = needsFullEngine(model.scenario) ? new FullSimulation(model, choice, seed) : new Simulation(model, choice, seed);
+  return sim.run();
 }
 
 /** One run of one strategy on one seed: its summary. */

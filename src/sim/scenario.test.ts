@@ -110,6 +110,93 @@ strategies: all
   });
 });
 
+describe('failures, health and elasticity keys', () => {
+  const fleet = () => ({
+    clients: { arrival: 'poisson', rate: 1000 },
+    backends: [
+      { name: 'web', count: 3, service: { dist: 'exponential', mean: '1ms' } },
+      { name: 'db', count: 1, service: { dist: 'constant', value: 2 } },
+    ],
+  });
+
+  it('leaves the normalized scenario unchanged when none is used', () => {
+    const s = parseScenario(fleet(), 't.yaml');
+    expect('faults' in s || 'autoscale' in s || 'balancers' in s).toBe(false);
+    expect('healthCheck' in s.balancer || 'retryBudget' in s.balancer || 'hedge' in s.balancer).toBe(false);
+    expect('cache' in s.backends[0]!).toBe(false);
+  });
+
+  it('normalizes faults: group names expand to backend ids, durations to ms, per-kind defaults', () => {
+    const s = parseScenario(
+      {
+        ...fleet(),
+        faults: [
+          { kind: 'crash', backends: 'web-1', at: '20s', duration: '10s' },
+          { kind: 'hang', backends: ['web'], mtbf: '30s', mttr: '2s' },
+          { kind: 'slow', backends: 'db', factor: 5, at: '1m' },
+          { kind: 'errors', backends: ['web-0', 'db'], fraction: 0.5 },
+          { kind: 'pause', backends: 'web', every: '5s', length: '300ms' },
+          { kind: 'flap', backends: 'web-2', up: '4s', down: '1s' },
+        ],
+      },
+      't.yaml',
+    );
+    expect(s.faults).toEqual([
+      { kind: 'crash', backends: ['web-1'], atMs: 20_000, durationMs: 10_000, mtbfMs: null, mttrMs: null },
+      { kind: 'hang', backends: ['web-0', 'web-1', 'web-2'], atMs: 0, durationMs: null, mtbfMs: 30_000, mttrMs: 2_000 },
+      { kind: 'slow', backends: ['db-0'], atMs: 60_000, durationMs: null, factor: 5 },
+      { kind: 'errors', backends: ['web-0', 'db-0'], atMs: 0, durationMs: null, fraction: 0.5, status: 500, latency: 0.1 },
+      { kind: 'pause', backends: ['web-0', 'web-1', 'web-2'], atMs: 0, durationMs: null, everyMs: 5_000, lengthMs: 300 },
+      { kind: 'flap', backends: ['web-2'], atMs: 0, durationMs: null, upMs: 4_000, downMs: 1_000 },
+    ]);
+  });
+
+  it('normalizes health checks, retry budget, hedging, caches, balancers and autoscaling', () => {
+    const s = parseScenario(
+      {
+        ...fleet(),
+        backends: [{ name: 'web', count: 3, service: { dist: 'exponential', mean: '1ms' }, cache: { size: 100 } }],
+        balancer: { healthCheck: { interval: '1s' }, retryBudget: 0.2, hedge: { delay: '20ms' } },
+        balancers: 4,
+        autoscale: { min: 2, max: 8, target: 0.6, provisioningDelay: '5s' },
+      },
+      't.yaml',
+    );
+    expect(s.backends[0]!.cache).toEqual({ size: 100, hitFactor: 0.1 });
+    expect(s.balancer.healthCheck).toEqual({ intervalMs: 1_000, timeoutMs: 1_000, rise: 2, fall: 3, costMs: 0.1 });
+    expect(s.balancer.retryBudget).toEqual({ ratio: 0.2, burst: 10 });
+    expect(s.balancer.hedge).toEqual({ delayMs: 20 });
+    expect(s.balancers).toEqual({ count: 4, spread: 'round-robin' });
+    expect(s.autoscale).toEqual({
+      group: 0,
+      min: 2,
+      max: 8,
+      target: 0.6,
+      windowMs: 10_000,
+      intervalMs: 1_000,
+      cooldownMs: 10_000,
+      provisioningDelayMs: 5_000,
+      tolerance: 0.1,
+    });
+  });
+
+  it.each([
+    ['an unknown fault target', { faults: [{ kind: 'crash', backends: 'web-9' }] }, 'faults[0].backends: unknown backend or group "web-9"'],
+    ['a key of another kind', { faults: [{ kind: 'crash', backends: 'web', factor: 2 }] }, 'faults[0].factor: does not apply to a crash fault'],
+    ['a slow fault without factor', { faults: [{ kind: 'slow', backends: 'web' }] }, 'faults[0].factor: is required for a slow fault'],
+    ['mtbf without mttr', { faults: [{ kind: 'hang', backends: 'web', mtbf: '10s' }] }, 'faults[0].mttr: mtbf and mttr go together'],
+    ['a pause as long as its period', { faults: [{ kind: 'pause', backends: 'web', every: '1s', length: '1s' }] }, 'faults[0].length: expected a pause shorter'],
+    ['an unknown fault kind', { faults: [{ kind: 'meteor', backends: 'web' }] }, 'faults[0].kind: '],
+    ['a fraction above 1', { faults: [{ kind: 'errors', backends: 'web', fraction: 2 }] }, 'faults[0].fraction: '],
+    ['an autoscaled group outside min…max', { autoscale: { group: 'web', min: 4, max: 6, target: 0.5 } }, 'backends[0].count: the scaled group starts with 3 backends'],
+    ['autoscaling without a group among several', { autoscale: { min: 1, max: 6, target: 0.5 } }, 'autoscale.group: is required when there are several backend groups'],
+    ['an unknown autoscaled group', { autoscale: { group: 'cache', min: 1, max: 6, target: 0.5 } }, 'autoscale.group: no backend group is named "cache"'],
+    ['a zero retry budget', { balancer: { retryBudget: 0 } }, 'balancer.retryBudget'],
+  ])('rejects %s with the field path', (_what, patch, expected) => {
+    expect(problems({ ...fleet(), ...patch }).join('\n')).toContain(expected);
+  });
+});
+
 describe('shipped scenarios', () => {
   const dir = join(import.meta.dirname, '../../sims');
   const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));

@@ -3,6 +3,27 @@
  * `loadScenario(path)` reads and validates a file into the normalized {@link Scenario}
  * (`scenario-types.ts`); `parseScenario(value, file)` does the same for an already-parsed value.
  * Strategy options are validated against each strategy's own schema from the registry.
+ *
+ * Failures, health and elasticity (all optional; absent keys leave the normalized scenario as it
+ * was, so older results stay byte-identical). Durations take units (`500ms`, `30s`); times `at`
+ * are absolute simulated times (0 = start of the warm-up), like `clients.schedule`.
+ *
+ *   faults:                          # a list; each applies to `backends` (ids or group names)
+ *     - { kind: crash,  backends: web-0, at: 20s, duration: 10s }   # refused; in-flight reset
+ *     - { kind: hang,   backends: [web-1], mtbf: 20s, mttr: 3s }     # accepted, never answered
+ *     - { kind: slow,   backends: slow, at: 10s, duration: 60s, factor: 5 }
+ *     - { kind: errors, backends: web-2, fraction: 0.5, status: 500, latency: 0.1 }
+ *     - { kind: pause,  backends: web, every: 5s, length: 300ms }  # stop-the-world, random phase
+ *     - { kind: flap,   backends: web-3, up: 4s, down: 2s }        # down (refusing) first
+ *   `at` defaults to 0 and `duration` to "until the end of the measured window"; `mtbf`/`mttr`
+ *   (crash, hang) draw exponential up/down times inside that span from the fault's own stream.
+ *   backends[i].cache: { size: 1000, hitFactor: 0.1 }   # LRU of hash keys; a hit costs 0.1 × service
+ *   balancer.healthCheck: { interval: 2s, timeout: 1s, rise: 2, fall: 3, cost: 0.1ms } | false
+ *   balancer.retryBudget: 0.2 | { ratio: 0.2, burst: 10 }     # retries ≤ ratio × requests
+ *   balancer.hedge: { delay: 20ms }                           # second copy after the delay
+ *   balancers: 4 | { count: 4, spread: round-robin | random } # independent balancer instances
+ *   autoscale: { group: web, min: 2, max: 10, target: 0.6, window: 10s, interval: 1s,
+ *                cooldown: 10s, provisioningDelay: 5s, tolerance: 0.1 }
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -11,7 +32,7 @@ import { z } from 'zod';
 import { formatPath, InputError, parseOrThrow, zodProblems, type InputProblem } from '../input/errors.js';
 import { duration } from '../input/units.js';
 import { findStrategy, strategyNames } from '../strategies/registry.js';
-import type { Distribution, Scenario, StrategyChoice } from './scenario-types.js';
+import type { AutoscaleSettings, Distribution, Fault, Scenario, StrategyChoice } from './scenario-types.js';
 
 const posNum = z.number().positive();
 const nonNegNum = z.number().nonnegative();
@@ -130,6 +151,54 @@ const backendSchema = z
     speed: posNum.default(1),
     service: distSchema,
     maxConn: nonNegInt.default(0),
+    cache: z
+      .object({ size: posInt, hitFactor: z.number().min(0).max(1).default(0.1) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const faultSchema = z
+  .object({
+    kind: z.enum(['crash', 'hang', 'slow', 'errors', 'pause', 'flap']),
+    backends: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    at: duration().default(0),
+    duration: duration({ positive: true }).optional(),
+    mtbf: duration({ positive: true }).optional(),
+    mttr: duration({ positive: true }).optional(),
+    factor: posNum.optional(),
+    fraction: z.number().gt(0).max(1).optional(),
+    status: z.number().int().min(500).max(599).optional(),
+    latency: nonNegNum.optional(),
+    every: duration({ positive: true }).optional(),
+    length: duration({ positive: true }).optional(),
+    up: duration({ positive: true }).optional(),
+    down: duration({ positive: true }).optional(),
+  })
+  .strict();
+
+/** Keys each fault kind accepts beyond kind, backends, at and duration. */
+const FAULT_KEYS: Record<string, { need: string[]; allow: string[] }> = {
+  crash: { need: [], allow: ['mtbf', 'mttr'] },
+  hang: { need: [], allow: ['mtbf', 'mttr'] },
+  slow: { need: ['factor'], allow: [] },
+  errors: { need: [], allow: ['fraction', 'status', 'latency'] },
+  pause: { need: ['every', 'length'], allow: [] },
+  flap: { need: ['up', 'down'], allow: [] },
+};
+const FAULT_EXTRA = ['mtbf', 'mttr', 'factor', 'fraction', 'status', 'latency', 'every', 'length', 'up', 'down'];
+
+const autoscaleSchema = z
+  .object({
+    group: z.string().min(1).optional(),
+    min: posInt,
+    max: posInt,
+    target: z.number().gt(0).max(1),
+    window: duration({ positive: true }).default(10_000),
+    interval: duration({ positive: true }).default(1_000),
+    cooldown: duration().default(10_000),
+    provisioningDelay: duration().default(0),
+    tolerance: z.number().min(0).max(1).default(0.1),
   })
   .strict();
 
@@ -191,6 +260,27 @@ const balancerSchema = z
     timeout: duration().default(0),
     network: distSchema.optional(),
     overhead: duration().default(0),
+    healthCheck: z
+      .union([
+        z.literal(false),
+        z
+          .object({
+            interval: duration({ positive: true }).default(2_000),
+            timeout: duration({ positive: true }).default(1_000),
+            rise: posInt.default(2),
+            fall: posInt.default(3),
+            cost: duration().default(0.1),
+          })
+          .strict(),
+      ])
+      .optional(),
+    retryBudget: z
+      .union([
+        z.number().gt(0).max(1),
+        z.object({ ratio: z.number().gt(0).max(1), burst: nonNegNum.default(10) }).strict(),
+      ])
+      .optional(),
+    hedge: z.union([z.literal(false), z.object({ delay: duration({ positive: true }) }).strict()]).optional(),
   })
   .strict();
 
@@ -218,6 +308,14 @@ const scenarioSchema = z
     backends: z.array(backendSchema).min(1),
     balancer: balancerSchema.default(balancerSchema.parse({})),
     strategies: z.union([z.literal('all'), z.array(strategyItem).min(1)]).default('all'),
+    faults: z.array(faultSchema).optional(),
+    autoscale: autoscaleSchema.optional(),
+    balancers: z
+      .union([
+        posInt.transform((count) => ({ count, spread: 'round-robin' as const })),
+        z.object({ count: posInt, spread: z.enum(['round-robin', 'random']).default('round-robin') }).strict(),
+      ])
+      .optional(),
   })
   .strict();
 
@@ -339,6 +437,103 @@ function optionsOf(name: string, opts: unknown, at: (string | number)[], problem
   return r.data as Record<string, unknown>;
 }
 
+/** Backend ids in scenario order (`${name}-${k}` for named groups, `b${index}` otherwise) and their group. */
+function backendIdsOf(groups: readonly { name: string | null; count: number }[]): { id: string; group: number }[] {
+  const out: { id: string; group: number }[] = [];
+  groups.forEach((g, gi) => {
+    for (let k = 0; k < g.count; k++) out.push({ id: g.name ? `${g.name}-${k}` : `b${out.length}`, group: gi });
+  });
+  return out;
+}
+
+/** Normalizes the `faults` list: targets expanded to backend ids, per-kind keys checked. */
+function normFaults(raw: NonNullable<RawScenario['faults']>, groups: Scenario['backends'], problems: InputProblem[]): Fault[] {
+  const ids = backendIdsOf(groups);
+  const out: Fault[] = [];
+  raw.forEach((f, k) => {
+    const at = `faults[${k}]`;
+    const keys = FAULT_KEYS[f.kind]!;
+    const rec = f as unknown as Record<string, unknown>;
+    for (const key of keys.need) {
+      if (rec[key] === undefined) problems.push({ path: `${at}.${key}`, message: `is required for a ${f.kind} fault` });
+    }
+    for (const key of FAULT_EXTRA) {
+      if (rec[key] !== undefined && !keys.need.includes(key) && !keys.allow.includes(key)) {
+        problems.push({ path: `${at}.${key}`, message: `does not apply to a ${f.kind} fault` });
+      }
+    }
+    if ((f.mtbf === undefined) !== (f.mttr === undefined)) {
+      problems.push({ path: `${at}.${f.mtbf === undefined ? 'mtbf' : 'mttr'}`, message: 'mtbf and mttr go together (random up and down times)' });
+    }
+    if (f.kind === 'pause' && f.every !== undefined && f.length !== undefined && !(f.length < f.every)) {
+      problems.push({ path: `${at}.length`, message: `expected a pause shorter than its period (every ${f.every} ms)` });
+    }
+    const names = typeof f.backends === 'string' ? [f.backends] : f.backends;
+    const backends: string[] = [];
+    names.forEach((name, j) => {
+      const gi = groups.findIndex((g) => g.name === name);
+      const hits = gi >= 0 ? ids.filter((b) => b.group === gi).map((b) => b.id) : ids.filter((b) => b.id === name).map((b) => b.id);
+      if (hits.length === 0) {
+        problems.push({
+          path: typeof f.backends === 'string' ? `${at}.backends` : `${at}.backends[${j}]`,
+          message: `unknown backend or group "${name}"; backends are ${ids.slice(0, 8).map((b) => b.id).join(', ')}${ids.length > 8 ? ', …' : ''}`,
+        });
+      }
+      for (const id of hits) if (!backends.includes(id)) backends.push(id);
+    });
+    const base = { backends, atMs: f.at, durationMs: f.duration ?? null };
+    switch (f.kind) {
+      case 'crash':
+      case 'hang':
+        out.push({ kind: f.kind, ...base, mtbfMs: f.mtbf ?? null, mttrMs: f.mttr ?? null });
+        break;
+      case 'slow':
+        out.push({ kind: 'slow', ...base, factor: f.factor ?? 1 });
+        break;
+      case 'errors':
+        out.push({ kind: 'errors', ...base, fraction: f.fraction ?? 1, status: f.status ?? 500, latency: f.latency ?? 0.1 });
+        break;
+      case 'pause':
+        out.push({ kind: 'pause', ...base, everyMs: f.every ?? 1, lengthMs: f.length ?? 0 });
+        break;
+      case 'flap':
+        out.push({ kind: 'flap', ...base, upMs: f.up ?? 1, downMs: f.down ?? 1 });
+        break;
+    }
+  });
+  return out;
+}
+
+/** Normalizes `autoscale`: the group by name (or the only group), bounds checked against its count. */
+function normAutoscale(raw: NonNullable<RawScenario['autoscale']>, groups: Scenario['backends'], problems: InputProblem[]): AutoscaleSettings {
+  let group = 0;
+  if (raw.group !== undefined) {
+    group = groups.findIndex((g) => g.name === raw.group);
+    if (group < 0) {
+      problems.push({ path: 'autoscale.group', message: `no backend group is named "${raw.group}"` });
+      group = 0;
+    }
+  } else if (groups.length > 1) {
+    problems.push({ path: 'autoscale.group', message: 'is required when there are several backend groups (name the group to scale)' });
+  }
+  const count = groups[group]?.count ?? 1;
+  if (raw.min > raw.max) problems.push({ path: 'autoscale.min', message: `expected min ≤ max (${raw.max})` });
+  else if (count < raw.min || count > raw.max) {
+    problems.push({ path: `backends[${group}].count`, message: `the scaled group starts with ${count} backends, outside autoscale min ${raw.min} … max ${raw.max}` });
+  }
+  return {
+    group,
+    min: raw.min,
+    max: raw.max,
+    target: raw.target,
+    windowMs: raw.window,
+    intervalMs: raw.interval,
+    cooldownMs: raw.cooldown,
+    provisioningDelayMs: raw.provisioningDelay,
+    tolerance: raw.tolerance,
+  };
+}
+
 /**
  * Validates and normalizes an already-parsed scenario value.
  * @param value parsed YAML/JSON
@@ -429,6 +624,7 @@ export function parseScenario(value: unknown, file: string, dir = '.'): Scenario
       speed: g.speed,
       service: normDist(g.service, ['backends', k, 'service'], file, dir, problems),
       maxConn: g.maxConn,
+      ...(g.cache ? { cache: { size: g.cache.size, hitFactor: g.cache.hitFactor } } : {}),
     })),
     balancer: {
       passive: b.passive === false ? false : { maxFails: b.passive.maxFails, failTimeoutMs: b.passive.failTimeout },
@@ -453,9 +649,27 @@ export function parseScenario(value: unknown, file: string, dir = '.'): Scenario
       timeoutMs: b.timeout,
       network: b.network ? normDist(b.network, ['balancer', 'network'], file, dir, problems) : { dist: 'constant', value: 0 },
       overheadMs: b.overhead,
+      ...(b.healthCheck
+        ? {
+            healthCheck: {
+              intervalMs: b.healthCheck.interval,
+              timeoutMs: b.healthCheck.timeout,
+              rise: b.healthCheck.rise,
+              fall: b.healthCheck.fall,
+              costMs: b.healthCheck.cost,
+            },
+          }
+        : {}),
+      ...(b.retryBudget !== undefined
+        ? { retryBudget: typeof b.retryBudget === 'number' ? { ratio: b.retryBudget, burst: 10 } : b.retryBudget }
+        : {}),
+      ...(b.hedge ? { hedge: { delayMs: b.hedge.delay } } : {}),
     },
     strategies: normStrategies(raw.strategies, problems),
   };
+  if (raw.faults !== undefined) scenario.faults = normFaults(raw.faults, scenario.backends, problems);
+  if (raw.autoscale !== undefined) scenario.autoscale = normAutoscale(raw.autoscale, scenario.backends, problems);
+  if (raw.balancers !== undefined) scenario.balancers = raw.balancers;
   const names = new Set<string>();
   scenario.backends.forEach((g, k) => {
     if (g.name !== null) {

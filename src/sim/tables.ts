@@ -71,6 +71,17 @@ export class RequestTable {
   lastError: Uint8Array;
   /** Lease granted from the balancer queue, until the engine starts the attempt. */
   handle: Float64Array;
+  // Used only by the full engine (`engine-full.ts`): balancer instance, live attempts, hedge timer.
+  /** Balancer instance serving the request. */
+  lbi: Int32Array;
+  /** Attempts of the request in flight (at most 2: a hedge and its original). */
+  nLive: Uint8Array;
+  /** Ids of the live attempts, 2 per request (-1 = none). */
+  liveAtt: Int32Array;
+  /** Sequence number of the pending hedge timer, or -1. */
+  hedgeSeq: Float64Array;
+  /** Engine flags (e.g. an attempt met a faulty backend). */
+  flags: Uint8Array;
   private readonly free: FreeList;
 
   /**
@@ -95,6 +106,11 @@ export class RequestTable {
     this.user = new Int32Array(capacity);
     this.lastError = new Uint8Array(capacity);
     this.handle = new Float64Array(capacity);
+    this.lbi = new Int32Array(capacity);
+    this.nLive = new Uint8Array(capacity);
+    this.liveAtt = new Int32Array(capacity * 2);
+    this.hedgeSeq = new Float64Array(capacity);
+    this.flags = new Uint8Array(capacity);
   }
 
   /** Live requests. */
@@ -127,6 +143,11 @@ export class RequestTable {
     this.user = grown(this.user, c);
     this.lastError = grown(this.lastError, c);
     this.handle = grown(this.handle, c);
+    this.lbi = grown(this.lbi, c);
+    this.nLive = grown(this.nLive, c);
+    this.liveAtt = grown(this.liveAtt, c * 2);
+    this.hedgeSeq = grown(this.hedgeSeq, c);
+    this.flags = grown(this.flags, c);
   }
 }
 
@@ -150,10 +171,23 @@ export class AttemptTable {
   status: Int32Array;
   /** Work units this attempt asks of its backend (copied: the request may end before the backend does). */
   work: Float64Array;
+  // Used only by the full engine and the farm's tracked mode.
+  /** How the attempt failed without a status (engine codes: connect refused, reset). */
+  err: Uint8Array;
+  /** Balancer instance holding its lease. */
+  lbi: Int32Array;
+  /** Scheduled completion time while in service (tracked FIFO), Infinity while stopped. */
+  doneAt: Float64Array;
+  /** Sequence number of its completion event (tracked FIFO), or -1. */
+  doneSeq: Float64Array;
   private readonly free: FreeList;
 
   constructor(capacity = 1024) {
     this.work = new Float64Array(capacity);
+    this.err = new Uint8Array(capacity);
+    this.lbi = new Int32Array(capacity);
+    this.doneAt = new Float64Array(capacity);
+    this.doneSeq = new Float64Array(capacity);
     this.free = new FreeList(capacity);
     this.req = new Int32Array(capacity);
     this.backend = new Int32Array(capacity);
@@ -194,5 +228,9 @@ export class AttemptTable {
     this.first = grown(this.first, c);
     this.status = grown(this.status, c);
     this.work = grown(this.work, c);
+    this.err = grown(this.err, c);
+    this.lbi = grown(this.lbi, c);
+    this.doneAt = grown(this.doneAt, c);
+    this.doneSeq = grown(this.doneSeq, c);
   }
 }

@@ -160,6 +160,11 @@ export class Workload {
     return p.values[p.index(hash32(hash32(n ^ this.keySalt) ^ this.keySalt))]!;
   }
 
+  /** Index in the key population of the hash key of the request with arrival number `n` (caches). */
+  keyIndexOf(n: number): number {
+    return this.model.keys.index(hash32(hash32(n ^ this.keySalt) ^ this.keySalt));
+  }
+
   /** Session key of the request with arrival number `n`. */
   sessionOf(n: number): string {
     const p = this.model.sessions;
@@ -177,6 +182,11 @@ export class Workload {
   /** Network latency of one leg of a retry (own stream, so retries never shift first-attempt draws). */
   retryNet(): number {
     return this.netZero ? 0 : this.netSampler.sample(this.netRetryRng);
+  }
+
+  /** One network leg drawn from a caller's own stream (health probes), so it shifts no request draws. */
+  sampleNet(rng: Rng): number {
+    return this.netZero ? 0 : this.netSampler.sample(rng);
   }
 
   /** A think time (closed loop); 0 for open-loop workloads. */
