@@ -1,0 +1,201 @@
+/**
+ * `lbsim live <scenario>` and `lbsim compare-live <scenario>`: the scenario on real sockets
+ * (emulated backends, the real proxy, an open- or closed-loop load generator; `src/live`), alone or
+ * side by side with the simulator. Ctrl-C stops every server and process started (exit 130).
+ */
+import { parseDuration } from '../input/units.js';
+import { InputError } from '../input/errors.js';
+import type { ResultsFile } from '../sim/results.js';
+import type { Scenario } from '../sim/scenario-types.js';
+import { compareLive, renderComparison, type CompareOptions } from '../live/compare.js';
+import { Registry } from '../live/children.js';
+import { prepareLive, runLivePrepared, type LiveInfo, type LiveOptions } from '../live/run.js';
+import { describeScenario } from './describe.js';
+import { useColor, writeFileAtomic } from './output.js';
+import { applyOverrides, setPath } from './overrides.js';
+import { printResults, writeOutputs } from './run.js';
+import { readScenarioDoc } from './scenario-file.js';
+import { parseScenario } from '../sim/scenario.js';
+import { dirname, resolve } from 'node:path';
+
+/** Flags shared by `live` and `compare-live`. */
+export interface LiveFlags {
+  strategies?: string;
+  seed?: string;
+  /** Repeatable `KEY=VALUE` scenario edits, e.g. `clients.rate=5000`. */
+  set?: string[];
+  /** Measured real time per strategy (e.g. `20s`). */
+  duration?: string;
+  /** Real warm-up per strategy. */
+  warmup?: string;
+  /** Time-scale factor, or `auto`. */
+  scale?: string;
+  workers?: string;
+  backends?: string;
+  proxy?: string;
+  quiet?: boolean;
+}
+
+/** Flags of `lbsim live`. */
+export interface LiveCommandFlags extends LiveFlags {
+  json?: string;
+  report?: string;
+}
+
+/** Flags of `lbsim compare-live`. */
+export interface CompareFlags extends LiveFlags {
+  jsonSim?: string;
+  jsonLive?: string;
+  report?: string;
+  /** `measured` (default), `none`, or ms. */
+  overhead?: string;
+}
+
+/** Collects a repeatable option's values (commander's custom processing). */
+export function collect(value: string, prev: string[] | undefined): string[] {
+  return [...(prev ?? []), value];
+}
+
+function bad(flag: string, message: string): never {
+  throw new InputError(flag, [{ path: '', message }]);
+}
+
+/** Loads the scenario with `--strategies`, `--seed` and `--set` applied. */
+export function loadLiveScenario(arg: string, f: LiveFlags): Scenario {
+  const { file, doc } = readScenarioDoc(arg);
+  let d = applyOverrides(doc, { ...(f.strategies !== undefined ? { strategies: f.strategies } : {}), ...(f.seed !== undefined ? { seed: f.seed } : {}) });
+  for (const kv of f.set ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) bad('--set', `expected KEY=VALUE (e.g. clients.rate=5000), got ${JSON.stringify(kv)}`);
+    const raw = kv.slice(eq + 1);
+    const value = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(raw) ? Number(raw) : raw === 'true' ? true : raw === 'false' ? false : raw;
+    d = setPath(d, kv.slice(0, eq), value);
+  }
+  return parseScenario(d, file, dirname(resolve(file)));
+}
+
+function ms(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const x = parseDuration(/^\d+(\.\d+)?$/.test(v) ? Number(v) : v);
+  if (!(x > 0)) bad(flag, `expected a positive duration like 20s or 500ms, got ${JSON.stringify(v)}`);
+  return x;
+}
+
+/** The live options from the flags. */
+export function liveOptions(f: LiveFlags): LiveOptions {
+  const o: LiveOptions = {};
+  const d = ms('--duration', f.duration);
+  if (d !== undefined) o.durationMs = d;
+  if (f.warmup !== undefined) {
+    const w = f.warmup === '0' ? 0 : ms('--warmup', f.warmup);
+    if (w !== undefined) o.warmupMs = w;
+  }
+  if (f.scale !== undefined && f.scale !== 'auto') {
+    const s = Number(f.scale);
+    if (!(s > 0 && Number.isFinite(s))) bad('--scale', `expected a positive number or auto, got ${JSON.stringify(f.scale)}`);
+    o.scale = s;
+  }
+  if (f.workers !== undefined) {
+    const w = Number(f.workers);
+    if (!(Number.isInteger(w) && w >= 1)) bad('--workers', `expected a positive integer, got ${JSON.stringify(f.workers)}`);
+    o.workers = w;
+  }
+  if (f.backends !== undefined) {
+    if (f.backends !== 'inline' && f.backends !== 'child') bad('--backends', `expected inline or child, got ${JSON.stringify(f.backends)}`);
+    o.backends = f.backends;
+  }
+  if (f.proxy !== undefined) {
+    if (f.proxy !== 'inline' && f.proxy !== 'child') bad('--proxy', `expected inline or child, got ${JSON.stringify(f.proxy)}`);
+    o.proxy = f.proxy;
+  }
+  if (!f.quiet) {
+    o.onProgress = (done, total, label) => {
+      if (label === 'calibrating') process.stderr.write('live: calibrating (timer overshoot, proxy overhead at idle)\n');
+      else if (done < total) process.stderr.write(`live: ${done + 1}/${total} ${label}\n`);
+    };
+  }
+  return o;
+}
+
+function header(sc: Scenario, scale: number, o: LiveOptions, real: Scenario): string {
+  const workers = o.workers ?? 1;
+  return (
+    `${describeScenario(sc)}\n` +
+    `live: time scale ×${scale} (services ×${scale}, rates ÷${scale}); ${real.durationMs / 1000} s measured after ${real.warmupMs / 1000} s warm-up per strategy; ` +
+    `backends in ${o.backends === 'child' ? 'a child process' : 'this process'}, proxy ${workers > 1 ? `with ${workers} worker processes` : o.proxy === 'child' ? 'in a child process' : 'in this process'}`
+  );
+}
+
+function liveSummary(results: ResultsFile): string {
+  const info = (results.scenario as { live?: LiveInfo }).live;
+  if (!info) return '';
+  const lines = info.strategies.map(
+    (s) =>
+      `  ${s.strategy}: sent ${s.sent}, harness overhead mean ${s.overhead.mean.toFixed(2)} ms (p99 ${s.overhead.p99.toFixed(2)}), send lag p99 ${s.sendLag.p99.toFixed(2)} ms, ` +
+      `service error ${s.serviceError.mean.toFixed(2)} ms, machine CPU ${(s.cpu.machine * 100).toFixed(0)}%`,
+  );
+  const c = info.calibration;
+  if (c) lines.unshift(`  calibration: proxy adds ${c.proxyOverheadMs.toFixed(2)} ms at idle (p50 ${c.proxied.p50.toFixed(2)} vs ${c.direct.p50.toFixed(2)} direct); timer overshoot mean ${c.timerOvershoot.mean.toFixed(2)} ms`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `lbsim live`: returns the exit code. */
+export async function liveCommand(arg: string, flags: LiveCommandFlags): Promise<number> {
+  const scenario = loadLiveScenario(arg, flags);
+  const o = liveOptions(flags);
+  const { scenario: real, scale } = prepareLive(scenario, o);
+  const registry = new Registry();
+  const untrap = registry.trapSignals((l) => process.stderr.write(`lbsim live: ${l}\n`));
+  let results: ResultsFile;
+  try {
+    results = await runLivePrepared(real, scale, { ...o, registry });
+  } finally {
+    await registry.dispose();
+    untrap();
+  }
+  printResults(results, header(scenario, scale, o, real));
+  process.stdout.write(`\n${liveSummary(results)}`);
+  await writeOutputs(results, flags);
+  return 0;
+}
+
+/** `lbsim compare-live`: returns the exit code (0 whether or not they agree; the table says). */
+export async function compareLiveCommand(arg: string, flags: CompareFlags): Promise<number> {
+  const scenario = loadLiveScenario(arg, flags);
+  const o: CompareOptions = liveOptions(flags);
+  if (flags.overhead !== undefined) {
+    if (flags.overhead === 'measured' || flags.overhead === 'none') o.overhead = flags.overhead;
+    else {
+      const v = Number(flags.overhead);
+      if (!(v >= 0)) bad('--overhead', `expected measured, none or a number of ms, got ${JSON.stringify(flags.overhead)}`);
+      o.overhead = v;
+    }
+  }
+  const { scenario: real, scale } = prepareLive(scenario, o);
+  const registry = new Registry();
+  const untrap = registry.trapSignals((l) => process.stderr.write(`lbsim compare-live: ${l}\n`));
+  let c;
+  try {
+    c = await compareLive(scenario, { ...o, registry });
+  } finally {
+    await registry.dispose();
+    untrap();
+  }
+  process.stdout.write(`${header(scenario, scale, o, real)}\n`);
+  process.stdout.write(`offered ${c.live.summary.offeredRate.toFixed(0)} req/s, capacity ${c.live.summary.capacity.toFixed(0)} req/s, load ${(c.live.summary.loadFactor * 100).toFixed(0)}% (scaled)\n\n`);
+  process.stdout.write(`${renderComparison(c, useColor())}\n`);
+  if (flags.jsonSim) {
+    writeFileAtomic(flags.jsonSim, `${JSON.stringify(c.sim, null, 1)}\n`);
+    process.stderr.write(`simulated results: ${flags.jsonSim}\n`);
+  }
+  if (flags.jsonLive) {
+    writeFileAtomic(flags.jsonLive, `${JSON.stringify(c.live, null, 1)}\n`);
+    process.stderr.write(`live results: ${flags.jsonLive}\n`);
+  }
+  if (flags.report) {
+    const { writeReport } = await import('../report/write.js');
+    const path = writeReport([c.sim, c.live], flags.report);
+    process.stderr.write(`report: ${path}\n`);
+  }
+  return 0;
+}
