@@ -4,7 +4,7 @@
  * the results JSON (`bench/results/latest.json`; `--quick` writes `bench/results/quick.json`).
  *
  *   pick     ns and bytes per acquire+release, every strategy × 10/100/1,000 backends (pick.ts)
- *   sim      simulator speed beside a bare M/M/1 loop (sim.ts)
+ *   sim      simulator speed beside a bare M/M/1 loop, and its cost from 10 to 10,000 backends (sim-section.ts)
  *   proxy    proxy throughput and latency against nginx, HAProxy, node-http-proxy (proxy.ts)
  *   memory   peak RSS of a 1M-request simulation; proxy RSS while streaming 1 GB (memory.ts)
  *
@@ -153,7 +153,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const withLog = { quick: args.quick, log };
   const pick = await run('pick', () => runPickSection(withLog));
   if (pick) base.pick = pick;
-  const sim = await run('sim', () => runSimSpeed(withLog));
+  const sim = await run('sim', () => runSimSpeed({ ...withLog, ...(pick ? { pick: pick.rows } : {}) }));
   if (sim) base.sim = sim;
   const proxy = await run('proxy', () => runProxySection(withLog));
   if (proxy) base.proxy = proxy;

@@ -275,7 +275,7 @@ export class Balancer {
     this.queue = opts.queue && opts.queue.maxQueue > 0 ? new WaitQueue(opts.queue.maxQueue) : undefined;
     this.queueTimeoutMs = opts.queue ? opts.queue.timeoutMs : 0;
 
-    for (const spec of opts.backends) this.pushBackend(spec);
+    for (const spec of opts.backends) this.pushBackend(spec, false);
     const signals: LoadSignals = {
       peakEwma: (o: PeakEwmaOptions): LatencySignal => {
         const s = new PeakEwmaSignal(o, this.n, this.clock.now());
@@ -306,7 +306,11 @@ export class Balancer {
 
   // ---------------------------------------------------------------- topology
 
-  private pushBackend(spec: BackendSpec): number {
+  /**
+   * Appends a backend slot. `resizeHealth` is false in the constructor, whose mechanisms are already
+   * created at the initial size (resizing per backend there made construction O(n²)).
+   */
+  private pushBackend(spec: BackendSpec, resizeHealth = true): number {
     const i = this.n++;
     const n = this.n;
     this.specs.push(spec);
@@ -327,10 +331,12 @@ export class Balancer {
     this.reweight[i] = 0;
     this.up[i] = 1;
     if (spec.maxConn > 0) this.anyMaxConn = true;
-    this.passive?.resize(n);
-    this.outlier?.resize(n);
-    this.activeHealth?.resize(n);
-    this.slowStart?.resize(n);
+    if (resizeHealth) {
+      this.passive?.resize(n);
+      this.outlier?.resize(n);
+      this.activeHealth?.resize(n);
+      this.slowStart?.resize(n);
+    }
     this.dirty = true;
     return i;
   }
