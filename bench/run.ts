@@ -98,8 +98,8 @@ export function renderReport(r: Omit<BenchResults, 'text'>): string {
       '',
       renderPickTable(r.pick.rows),
       '',
-      'B/pick counts every byte allocated per acquire+release, including V8 boxing a non-Smi number that crosses a',
-      'non-inlined call (16 B each): the lease handle once it exceeds 2^30, and a fractional latencyMs passed to release.',
+      'B/pick counts every byte allocated per acquire+release (heap growth with scavenges ruled out), including V8',
+      'boxing a number that crosses a non-inlined call (16 B each); fractions of a byte are rare JIT or GC bookkeeping.',
       '',
     );
   }
