@@ -1,12 +1,20 @@
 /**
  * The comparison table printed by `lbsim run` (and `sweep` per point): one row per strategy,
  * sorted by p99, the best row highlighted. The web report's summary table shows the same columns.
+ * Runs with failures (availability below 1, errors, retries or fault windows) add `avail` and
+ * `retries`; runs with backend caches add `cache hit`.
  */
 import type { StrategyResult } from '../sim/results.js';
 import { styles } from './output.js';
 
-/** Columns of the comparison table (header, cell formatter, alignment). */
-const COLUMNS: { head: string; cell: (r: StrategyResult) => string }[] = [
+/** A column of the comparison table: header and cell formatter. */
+interface Column {
+  head: string;
+  cell: (r: StrategyResult) => string;
+}
+
+/** Columns every table has. */
+const COLUMNS: Column[] = [
   { head: 'strategy', cell: (r) => r.strategy },
   { head: 'mean ms', cell: (r) => fmt(r.latency.mean) },
   { head: 'p50', cell: (r) => fmt(r.latency.p50) },
@@ -21,6 +29,56 @@ const COLUMNS: { head: string; cell: (r: StrategyResult) => string }[] = [
   { head: 'fairness', cell: (r) => r.fairness.toFixed(3) },
   { head: 'max util', cell: (r) => `${(Math.max(0, ...r.backends.map((b) => b.utilization)) * 100).toFixed(0)}%` },
 ];
+
+/** Availability and retries, for runs where requests can fail. */
+const FAILURE_COLUMNS: Column[] = [
+  { head: 'avail', cell: (r) => (r.availability === undefined ? '' : fmtAvailability(r.availability)) },
+  { head: 'retries', cell: (r) => (r.retries === undefined ? '' : String(Math.round(r.retries))) },
+];
+
+/** Cache hit ratio, for runs with backend caches. */
+const CACHE_COLUMNS: Column[] = [
+  { head: 'cache hit', cell: (r) => (r.cache ? `${(r.cache.hitRatio * 100).toFixed(1)}%` : '') },
+];
+
+/** Total measured requests that failed, over every error kind. */
+function errorCount(r: StrategyResult): number {
+  const e = r.errors;
+  return e ? e.refused + e.timeout + e.http5xx + e.reset + e.rateLimited + e.unavailable : 0;
+}
+
+/** Whether some result lost requests, retried, or ran with fault windows. */
+export function hasFailures(results: readonly StrategyResult[]): boolean {
+  return results.some(
+    (r) =>
+      (r.availability !== undefined && r.availability < 1) ||
+      errorCount(r) > 0 ||
+      (r.retries ?? 0) > 0 ||
+      (r.detection?.faults ?? 0) > 0,
+  );
+}
+
+/** The columns for `results`: the fixed ones, then failure and cache columns when they apply. */
+export function columnsFor(results: readonly StrategyResult[]): Column[] {
+  return [
+    ...COLUMNS,
+    ...(hasFailures(results) ? FAILURE_COLUMNS : []),
+    ...(results.some((r) => r.cache) ? CACHE_COLUMNS : []),
+  ];
+}
+
+/**
+ * Availability as a percentage with enough decimals to show how far below 100 % it is, rounded
+ * down so a loss never prints as `100%` (e.g. `0.9998704` → `99.987%`, `0.95` → `95.0%`).
+ */
+export function fmtAvailability(a: number): string {
+  if (!Number.isFinite(a)) return '-';
+  if (a >= 1) return '100%';
+  const gap = 100 * (1 - a);
+  const d = Math.min(4, Math.max(1, Math.ceil(-Math.log10(gap)) + 1));
+  const f = 10 ** d;
+  return `${(Math.floor(a * 100 * f + 1e-6) / f).toFixed(d)}%`;
+}
 
 /** Formats a latency in ms with 3 significant digits. */
 export function fmt(ms: number): string {
@@ -38,11 +96,12 @@ export function sortByP99(results: readonly StrategyResult[]): StrategyResult[] 
 /** Renders the table; the best (lowest p99) row is marked `*` and, with colour, green and bold. */
 export function renderTable(results: readonly StrategyResult[], color: boolean): string {
   const st = styles(color);
-  const rows = sortByP99(results).map((r) => COLUMNS.map((c) => c.cell(r)));
-  const widths = COLUMNS.map((c, k) => Math.max(c.head.length, ...rows.map((r) => r[k]!.length)));
+  const columns = columnsFor(results);
+  const rows = sortByP99(results).map((r) => columns.map((c) => c.cell(r)));
+  const widths = columns.map((c, k) => Math.max(c.head.length, ...rows.map((r) => r[k]!.length)));
   const line = (cells: string[]) =>
     cells.map((s, k) => (k === 0 ? s.padEnd(widths[k]!) : s.padStart(widths[k]!))).join('  ');
-  const out = [`  ${st.bold(line(COLUMNS.map((c) => c.head)))}`];
+  const out = [`  ${st.bold(line(columns.map((c) => c.head)))}`];
   rows.forEach((r, k) => {
     const text = line(r);
     out.push(k === 0 ? `${st.green(st.bold(`* ${text}`))}` : `  ${text}`);

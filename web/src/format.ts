@@ -42,3 +42,16 @@ export function fmtFairness(f: number): string {
 export function fmtExact(v: number): string {
   return Number.isFinite(v) ? String(Number(v.toPrecision(6))) : String(v);
 }
+
+/**
+ * Availability (a fraction 0..1) as a percentage with enough decimals to see how far below 100 % it
+ * is, rounded down so a loss never reads as 100 % (e.g. `0.9998704` → `99.987 %`, `0.95` → `95.0 %`).
+ */
+export function fmtAvailability(a: number): string {
+  if (!Number.isFinite(a)) return '–';
+  if (a >= 1) return '100 %';
+  const gap = 100 * (1 - a);
+  const d = Math.min(4, Math.max(1, Math.ceil(-Math.log10(gap)) + 1));
+  const f = 10 ** d;
+  return `${(Math.floor(a * 100 * f + 1e-6) / f).toFixed(d)} %`;
+}

@@ -2,14 +2,19 @@
  * Entry of the lbsim report page. Reads the embedded results (`<script id="lbsim-data"
  * type="application/json">`, an array of `lbsim/results@1` files), checks them, and draws the
  * header, verdict, summary table and charts for the selected file (and sweep point). Every control
- * change re-renders the whole page from the state below: there are a dozen charts at most and no
+ * change re-renders the whole page from the state below: there are under twenty charts and no
  * animation, so this stays fast and keeps every view consistent (one strategy toggle hides the
  * strategy on every chart and in the table at once).
  */
 import './style.css';
 import type { ChartConfiguration } from 'chart.js';
 import { Chart } from './charts/setup.js';
+import { cacheChart } from './charts/cache.js';
 import { cdfChart } from './charts/cdf.js';
+import { detectionChart } from './charts/detection.js';
+import { errorsChart } from './charts/errors.js';
+import { errorsTimeChart } from './charts/errors-time.js';
+import { healthChart } from './charts/health.js';
 import { inflightChart } from './charts/inflight.js';
 import { outcomeChart } from './charts/outcomes.js';
 import { p99TimeChart } from './charts/p99-time.js';
@@ -18,9 +23,10 @@ import { sharesChart } from './charts/shares.js';
 import { sweepChart } from './charts/sweep.js';
 import { utilizationChart } from './charts/utilization.js';
 import { describeScenario, fileLabel, scenarioDescription } from './describe.js';
+import { faultList, hasCache, hasDetection, hasErrors, hasHealth } from './failures.js';
 import { assignStrategyColours } from './palette.js';
 import { renderTable, type SortState } from './table.js';
-import { resultsAt, sweepSentence, verdict, type ColumnKey, wideSpread } from './transforms.js';
+import { resultsAt, sweepSentence, tableColumns, verdict, type ColumnKey, wideSpread } from './transforms.js';
 import type { ResultsFile } from './types.js';
 import { checkResultsFile } from './validate.js';
 import type { View } from './view.js';
@@ -204,11 +210,19 @@ function render(): void {
   const shown = all.filter((r) => !state.hidden.has(r.strategy));
   renderHeader(file, shown);
   renderToggles(all);
+  // Columns from every strategy at this point, so hiding one never drops a column.
+  const columns = tableColumns(all);
   renderTable(el<HTMLTableElement>('summary-table'), shown, state.sort, colour, (key: ColumnKey) =>
     update((s) => {
       s.sort = s.sort?.key === key ? { key, dir: s.sort.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' };
     }),
+    columns,
   );
+  const keys = new Set(columns.map((c) => c.key));
+  el('table-extra-caption').textContent =
+    (keys.has('availability')
+      ? ' Availability is completed ÷ measured requests; retries are retries sent (hover for those a retry budget denied).'
+      : '') + (keys.has('cacheHitRatio') ? ' Cache hit is the share of cache lookups that hit, over all backends.' : '');
   const v: View = {
     file,
     results: shown,
@@ -227,10 +241,37 @@ function render(): void {
   draw('chart-throughput', outcomeChart(v, 'throughput'));
   draw('chart-failed', outcomeChart(v, 'failed'));
   draw('chart-rejected', outcomeChart(v, 'rejected'));
+  // Failure and elasticity cards: present only when the run has the figures (decided on every
+  // strategy at this point, so toggling a strategy never removes a card).
+  const errors = hasErrors(all);
+  el('card-errors').hidden = !errors;
+  if (errors) {
+    draw('chart-errors', errorsChart(v));
+    const series = all.some((r) => Array.isArray(r.timeseries.errors));
+    el('errors-time-box').hidden = !series;
+    if (series) draw('chart-errors-time', errorsTimeChart(v));
+  }
+  const detection = hasDetection(all);
+  el('card-detection').hidden = !detection;
+  if (detection) {
+    const withEvents = [v.selected, ...shown, ...all].find((r) => (r?.detection?.events.length ?? 0) > 0);
+    const list = faultList(withEvents);
+    el('detection-windows').textContent = list
+      ? `Failure windows${withEvents ? ` (${withEvents.strategy}, first replication)` : ''}: ${list}.`
+      : '';
+    draw('chart-detect', detectionChart(v, 'detect'));
+    draw('chart-recover', detectionChart(v, 'recover'));
+  }
   draw('chart-shares', sharesChart(v));
   draw('chart-p99-time', p99TimeChart(v));
+  const cache = hasCache(all);
+  el('card-cache').hidden = !cache;
+  if (cache) draw('chart-cache', cacheChart(v));
   draw('chart-utilization', utilizationChart(v));
   draw('chart-inflight', inflightChart(v));
+  const health = hasHealth(v.selected);
+  el('health-box').hidden = !health;
+  if (health) draw('chart-health', healthChart(v));
   const isSweep = (file.sweep?.points.length ?? 0) > 0;
   el('card-sweep').hidden = !isSweep;
   if (isSweep) draw('chart-sweep', sweepChart(v));

@@ -3,7 +3,8 @@
  * shown, in order of first appearance: Okabe & Ito's colour-blind-safe palette (2008, "Color
  * Universal Design"), reordered so the first lines are the most distinct, then Paul Tol's "muted"
  * scheme (https://personal.sron.nl/~pault/) for a 9th to 17th strategy. Backends (shares,
- * utilization, in-flight) use Tol's "vibrant" scheme then greys.
+ * utilization, in-flight) use Tol's "vibrant" scheme then greys; error kinds use Tol's "bright"
+ * scheme; the health-over-time series use fixed colours of their own.
  */
 import type { ResultsFile } from './types.js';
 
@@ -41,3 +42,23 @@ export function withAlpha(hex: string, alpha: number): string {
   const n = Number.parseInt(hex.slice(1), 16);
   return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
 }
+
+/** Error kinds (refused, timeout, 5xx, reset, rate-limited, unavailable): Tol bright. */
+export const ERROR_KIND_COLOURS = {
+  refused: '#EE6677',
+  timeout: '#CCBB44',
+  http5xx: '#AA3377',
+  reset: '#4477AA',
+  rateLimited: '#66CCEE',
+  unavailable: '#777777',
+} as const;
+
+/** Series of the backend-health chart: pool size (wide grey), healthy (blue), up (orange, dashed), failures (red). */
+export const HEALTH_COLOURS = {
+  backends: '#BBBBBB',
+  healthy: '#0077BB',
+  up: '#EE7733',
+  errors: '#CC3311',
+  /** Fill of a fault window. */
+  fault: 'rgba(204, 51, 17, 0.10)',
+} as const;

@@ -1,21 +1,32 @@
 /**
- * The sortable summary table (the CLI table's columns). Clicking a header sorts by it, clicking
- * again reverses; the best value of each numeric column is bold (lowest latency and losses,
- * highest throughput and fairness).
+ * The sortable summary table (the CLI table's columns, with availability, retries and cache hit
+ * ratio when the run has them). Clicking a header sorts by it, clicking again reverses; the best
+ * value of each numeric column is bold (lowest latency and losses, highest throughput, fairness,
+ * availability and cache hit ratio; retries are not ranked).
  */
-import { fmtCount, fmtExact, fmtFairness, fmtMs, fmtRate } from './format.js';
-import { sortRows, TABLE_COLUMNS, tableRows, type ColumnKey, type TableRow } from './transforms.js';
+import { fmtAvailability, fmtCount, fmtExact, fmtFairness, fmtMs, fmtPct, fmtRate } from './format.js';
+import { sortRows, TABLE_COLUMNS, tableRows, type ColumnKey, type TableColumn, type TableRow } from './transforms.js';
 import type { StrategyResult } from './types.js';
 
 /** Sort state of the table; null = the results file's order. */
 export type SortState = { key: ColumnKey; dir: 'asc' | 'desc' } | null;
 
-const HIGHER_IS_BETTER: ReadonlySet<ColumnKey> = new Set<ColumnKey>(['throughput', 'fairness']);
+const HIGHER_IS_BETTER: ReadonlySet<ColumnKey> = new Set<ColumnKey>(['throughput', 'fairness', 'availability', 'cacheHitRatio']);
+/** Columns without a best value: more retries is neither better nor worse by itself. */
+const UNRANKED: ReadonlySet<ColumnKey> = new Set<ColumnKey>(['strategy', 'retries']);
 
 function cellText(row: TableRow, key: ColumnKey): string {
+  const v = row[key];
+  if (v === undefined) return '–';
   switch (key) {
     case 'strategy':
       return row.strategy;
+    case 'availability':
+      return fmtAvailability(v as number);
+    case 'cacheHitRatio':
+      return fmtPct(v as number);
+    case 'retries':
+      return fmtCount(v as number);
     case 'throughput':
       return fmtRate(row.throughput);
     case 'failed':
@@ -24,24 +35,41 @@ function cellText(row: TableRow, key: ColumnKey): string {
     case 'fairness':
       return fmtFairness(row.fairness);
     default:
-      return fmtMs(row[key]);
+      return fmtMs(v as number);
   }
 }
 
-/** Fills `table` with `results` (the shown strategies) sorted by `sort`; `onSort` gets header clicks. */
+/** Exact value for a cell's tooltip, in the unit the column shows. */
+function cellTitle(row: TableRow, c: TableColumn): string {
+  const v = row[c.key];
+  if (v === undefined) return 'not measured in this run';
+  const n = v as number;
+  if (c.key === 'availability' || c.key === 'cacheHitRatio') return `${fmtExact(n * 100)} %`;
+  let title = `${fmtExact(n)}${c.unit ? ` ${c.unit}` : ''}`;
+  if (c.key === 'p99' && row.p99ci) title += ` (95 % CI ${fmtExact(row.p99ci[0])}–${fmtExact(row.p99ci[1])} ms)`;
+  if (c.key === 'retries' && row.retriesDenied) title += ` (${fmtExact(row.retriesDenied)} more denied by the retry budget)`;
+  return title;
+}
+
+/**
+ * Fills `table` with `results` (the shown strategies) sorted by `sort`; `onSort` gets header
+ * clicks; `columns` defaults to the CLI columns (see `tableColumns` for the optional ones).
+ */
 export function renderTable(
   table: HTMLTableElement,
   results: readonly StrategyResult[],
   sort: SortState,
   colour: (strategy: string) => string,
   onSort: (key: ColumnKey) => void,
+  columns: readonly TableColumn[] = TABLE_COLUMNS,
 ): void {
   const base = tableRows(results);
-  const rows = sort ? sortRows(base, sort.key, sort.dir) : base;
+  const rows = sort && columns.some((c) => c.key === sort.key) ? sortRows(base, sort.key, sort.dir) : base;
   const best = new Map<ColumnKey, number>();
-  for (const c of TABLE_COLUMNS) {
-    if (c.key === 'strategy' || base.length < 2) continue;
-    const vals = base.map((r) => r[c.key] as number);
+  for (const c of columns) {
+    if (UNRANKED.has(c.key) || base.length < 2) continue;
+    const vals = base.map((r) => r[c.key]).filter((x): x is number => typeof x === 'number');
+    if (vals.length < 2) continue;
     const lo = Math.min(...vals);
     const hi = Math.max(...vals);
     if (lo !== hi) best.set(c.key, HIGHER_IS_BETTER.has(c.key) ? hi : lo);
@@ -49,7 +77,7 @@ export function renderTable(
   table.replaceChildren();
   const thead = table.createTHead();
   const hr = thead.insertRow();
-  for (const c of TABLE_COLUMNS) {
+  for (const c of columns) {
     const th = document.createElement('th');
     th.scope = 'col';
     th.dataset['key'] = c.key;
@@ -72,7 +100,7 @@ export function renderTable(
   for (const row of rows) {
     const tr = tbody.insertRow();
     tr.dataset['strategy'] = row.strategy;
-    for (const c of TABLE_COLUMNS) {
+    for (const c of columns) {
       const td = tr.insertCell();
       if (c.key === 'strategy') {
         td.className = 'name';
@@ -83,10 +111,9 @@ export function renderTable(
         continue;
       }
       td.textContent = cellText(row, c.key);
-      const v = row[c.key] as number;
-      td.title = `${fmtExact(v)}${c.unit ? ` ${c.unit}` : ''}`;
-      if (c.key === 'p99' && row.p99ci) td.title += ` (95 % CI ${fmtExact(row.p99ci[0])}–${fmtExact(row.p99ci[1])} ms)`;
-      if (best.get(c.key) === v) td.classList.add('best');
+      td.title = cellTitle(row, c);
+      const v = row[c.key];
+      if (v !== undefined && best.get(c.key) === v) td.classList.add('best');
     }
   }
 }

@@ -4,6 +4,7 @@
  * sorting, and the verdict paragraph. No DOM and no Chart.js here, so all of it is unit-tested.
  * Latencies are ms, shares and utilization 0..1 in the input (charts show percent).
  */
+import { availabilitySentence, failureSentences, hasCache, hasFailures } from './failures.js';
 import { fmtCount, fmtFairness, fmtMs, fmtPct, fmtRel } from './format.js';
 import type { ResultsFile, StrategyResult, SweepPoint, XY } from './types.js';
 
@@ -137,15 +138,30 @@ export interface TableRow {
   failed: number;
   rejected: number;
   fairness: number;
+  /** Completed / measured requests, 0..1 (simulated runs; shown with {@link FAILURE_COLUMNS}). */
+  availability?: number;
+  /** Retries sent (full engine). */
+  retries?: number;
+  /** Cache hit ratio over all backends, 0..1 (runs with caches). */
+  cacheHitRatio?: number;
   /** 95 % CI of p99 when there were replications. */
   p99ci: [number, number] | null;
+  /** Retries a retry budget refused (for the retries cell's tooltip). */
+  retriesDenied?: number;
 }
 
 /** Sortable column keys of the table. */
-export type ColumnKey = Exclude<keyof TableRow, 'p99ci'>;
+export type ColumnKey = Exclude<keyof TableRow, 'p99ci' | 'retriesDenied'>;
+
+/** A column of the summary table: row key, header text and unit. */
+export interface TableColumn {
+  key: ColumnKey;
+  label: string;
+  unit: string;
+}
 
 /** The table's columns, in CLI order, with header text and unit. */
-export const TABLE_COLUMNS: readonly { key: ColumnKey; label: string; unit: string }[] = [
+export const TABLE_COLUMNS: readonly TableColumn[] = [
   { key: 'strategy', label: 'strategy', unit: '' },
   { key: 'mean', label: 'mean', unit: 'ms' },
   { key: 'p50', label: 'p50', unit: 'ms' },
@@ -158,6 +174,24 @@ export const TABLE_COLUMNS: readonly { key: ColumnKey; label: string; unit: stri
   { key: 'rejected', label: 'rejected', unit: 'req' },
   { key: 'fairness', label: 'fairness', unit: 'Jain' },
 ];
+
+/** Availability and retries: shown when failures are worth showing (`hasFailures`), as in the CLI. */
+export const FAILURE_COLUMNS: readonly TableColumn[] = [
+  { key: 'availability', label: 'availability', unit: '%' },
+  { key: 'retries', label: 'retries', unit: 'sent' },
+];
+
+/** Cache hit ratio: shown when some result has caches. */
+export const CACHE_COLUMNS: readonly TableColumn[] = [{ key: 'cacheHitRatio', label: 'cache hit', unit: '%' }];
+
+/** The columns for `results` (all strategies at the point, so toggling one keeps the columns). */
+export function tableColumns(results: readonly StrategyResult[]): TableColumn[] {
+  return [
+    ...TABLE_COLUMNS,
+    ...(hasFailures(results) ? FAILURE_COLUMNS : []),
+    ...(hasCache(results) ? CACHE_COLUMNS : []),
+  ];
+}
 
 /** Table rows in the results' order. */
 export function tableRows(results: readonly StrategyResult[]): TableRow[] {
@@ -173,11 +207,18 @@ export function tableRows(results: readonly StrategyResult[]): TableRow[] {
     failed: r.requests.failed,
     rejected: r.requests.rejected,
     fairness: r.fairness,
+    availability: r.availability,
+    retries: r.retries,
+    cacheHitRatio: r.cache?.hitRatio,
     p99ci: r.ci95?.p99 ?? null,
+    retriesDenied: r.retriesDenied,
   }));
 }
 
-/** A new array of `rows` sorted by `key` (numbers numerically, names alphabetically); stable. */
+/**
+ * A new array of `rows` sorted by `key` (numbers numerically, names alphabetically); stable. Rows
+ * without the value (e.g. no cache) go last in either direction.
+ */
 export function sortRows(rows: readonly TableRow[], key: ColumnKey, dir: 'asc' | 'desc'): TableRow[] {
   const sign = dir === 'asc' ? 1 : -1;
   return rows
@@ -185,6 +226,7 @@ export function sortRows(rows: readonly TableRow[], key: ColumnKey, dir: 'asc' |
     .sort((a, b) => {
       const va = a.row[key];
       const vb = b.row[key];
+      if (va === undefined || vb === undefined) return va === vb ? a.i - b.i : va === undefined ? 1 : -1;
       const c = typeof va === 'string' || typeof vb === 'string' ? String(va).localeCompare(String(vb)) : va - vb;
       return c !== 0 ? sign * c : a.i - b.i;
     })
@@ -293,15 +335,18 @@ function lossSentence(results: readonly StrategyResult[]): string | null {
 /**
  * The verdict paragraph for `results` (the strategies shown): lowest p99 and by how much versus
  * round-robin (with whether the 95 % CIs overlap), overloaded backends or shares far from ideal,
- * the least fair strategy, and lost requests.
+ * the least fair strategy, and lost requests; then, when the results have them, availability
+ * (which replaces the lost-requests sentence), retries, failure detection, cache hit ratio and
+ * autoscaling (see `failures.ts`).
  */
 export function verdict(results: readonly StrategyResult[]): string[] {
   if (results.length === 0) return ['No strategy is shown: switch one on above.'];
   const out = [p99Sentence(results), overloadSentence(results)];
   const fair = fairnessSentence(results);
   if (fair) out.push(fair);
-  const loss = lossSentence(results);
+  const loss = availabilitySentence(results) ? null : lossSentence(results);
   if (loss) out.push(loss);
+  out.push(...failureSentences(results));
   return out;
 }
 

@@ -3,7 +3,11 @@
  * (type-only, so nothing from `src/` is bundled). The page's only input is `ResultsFile[]`.
  */
 export type {
+  AutoscaleResult,
   BackendResult,
+  DetectionResult,
+  ErrorCounts,
+  FaultEvent,
   LatencySummary,
   ResultsFile,
   StrategyResult,

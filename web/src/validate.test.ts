@@ -4,11 +4,28 @@ import { checkResultsFile } from './validate.js';
 
 const RUN = (JSON.parse(readFileSync(new URL('../test/fixture-results.json', import.meta.url), 'utf8')) as unknown[])[0];
 const SWEEP: unknown = JSON.parse(readFileSync(new URL('../test/fixture-sweep.json', import.meta.url), 'utf8'));
+const FAILURES = JSON.parse(readFileSync(new URL('../test/fixture-failures.json', import.meta.url), 'utf8')) as unknown[];
 
 describe('checkResultsFile', () => {
   it('accepts the committed fixtures', () => {
     expect(checkResultsFile(RUN, 0)).toEqual([]);
     expect(checkResultsFile(SWEEP, 1)).toEqual([]);
+    FAILURES.forEach((f, i) => expect(checkResultsFile(f, i)).toEqual([]));
+  });
+  it('checks the optional failure fields when present', () => {
+    const broken = structuredClone(FAILURES[0]) as {
+      results: { errors: Record<string, unknown>; timeseries: { healthy: unknown[] }; detection: { events: unknown[] } }[];
+    };
+    const first = broken.results[0];
+    if (!first) throw new Error('fixture has no results');
+    delete first.errors['reset'];
+    first.timeseries.healthy.pop();
+    first.detection.events.push({ backend: 'web-1' });
+    expect(checkResultsFile(broken, 0)).toEqual([
+      'results file 1 results[0] (round-robin): timeseries.healthy must have 30 numbers',
+      'results file 1 results[0] (round-robin): errors must have numbers refused, timeout, http5xx, reset, rateLimited, unavailable',
+      'results file 1 results[0] (round-robin): detection.events must have backend, kind, start and end (or null)',
+    ]);
   });
   it('rejects another schema, and reports what the charts cannot use', () => {
     expect(checkResultsFile({ schema: 'lbsim/results@2' }, 0)).toEqual([

@@ -67,14 +67,57 @@ function checkStrategy(r: unknown, where: string, out: string[]): void {
         if (!Array.isArray(m) || m.length !== nb || !m.every((row) => isNumArray(row) && row.length === n))
           out.push(`${w}: timeseries.${k} must be one row of ${n} numbers per backend`);
       }
-      const q = ts['balancerQueue'];
-      if (q !== undefined && (!isNumArray(q) || q.length !== n))
-        out.push(`${w}: timeseries.balancerQueue must have ${n} numbers`);
+      for (const k of ['balancerQueue', 'backends', 'healthy', 'up', 'errors']) {
+        const q = ts[k];
+        if (q !== undefined && (!isNumArray(q) || q.length !== n)) out.push(`${w}: timeseries.${k} must have ${n} numbers`);
+      }
     }
   }
+  checkFailureFields(r, w, out);
   const cdf = r['cdf'];
   if (!isObj(cdf) || !isNumArray(cdf['p']) || !isNumArray(cdf['x']) || cdf['p'].length !== cdf['x'].length)
     out.push(`${w}: cdf must have parallel number arrays p and x`);
+}
+
+const ERROR_KEYS = ['refused', 'timeout', 'http5xx', 'reset', 'rateLimited', 'unavailable'] as const;
+
+/** The optional failure/elasticity fields (issue 6), checked only when present. */
+function checkFailureFields(r: Record<string, unknown>, w: string, out: string[]): void {
+  for (const k of ['availability', 'retries', 'retriesDenied', 'hedges', 'lostInFailover'])
+    if (r[k] !== undefined && !isNum(r[k])) out.push(`${w}: ${k} is not a number`);
+  const e = r['errors'];
+  if (e !== undefined && (!isObj(e) || !ERROR_KEYS.every((k) => isNum(e[k]))))
+    out.push(`${w}: errors must have numbers ${ERROR_KEYS.join(', ')}`);
+  const c = r['cache'];
+  if (c !== undefined && (!isObj(c) || !isNum(c['hitRatio']) || !isNum(c['hits']) || !isNum(c['misses'])))
+    out.push(`${w}: cache must have numbers hitRatio, hits, misses`);
+  const d = r['detection'];
+  if (d !== undefined) {
+    const nullableNum = (x: unknown): boolean => x === null || isNum(x);
+    if (
+      !isObj(d) ||
+      !isNum(d['faults']) ||
+      !isNum(d['detected']) ||
+      !['meanDetectMs', 'maxDetectMs', 'meanRecoverMs', 'maxRecoverMs'].every((k) => nullableNum(d[k])) ||
+      !Array.isArray(d['events'])
+    )
+      out.push(`${w}: detection must have faults, detected, mean/max detect and recover ms (or null), events`);
+    else if (
+      !d['events'].every(
+        (ev) => isObj(ev) && typeof ev['backend'] === 'string' && typeof ev['kind'] === 'string' && isNum(ev['start']) && nullableNum(ev['end']),
+      )
+    )
+      out.push(`${w}: detection.events must have backend, kind, start and end (or null)`);
+  }
+  const a = r['autoscale'];
+  if (a !== undefined && (!isObj(a) || !['scaleOuts', 'scaleIns', 'minBackends', 'maxBackends', 'meanBackends'].every((k) => isNum(a[k]))))
+    out.push(`${w}: autoscale must have numbers scaleOuts, scaleIns, minBackends, maxBackends, meanBackends`);
+  const backends = r['backends'];
+  if (Array.isArray(backends))
+    backends.forEach((b, i) => {
+      if (isObj(b) && b['cacheHitRatio'] !== undefined && !isNum(b['cacheHitRatio']))
+        out.push(`${w}: backends[${i}].cacheHitRatio is not a number`);
+    });
 }
 
 /** Problems found in `x` as file number `index` (1-based in messages); empty when usable. */
