@@ -10,6 +10,21 @@ import { sweepCommand } from './sweep.js';
 import { validateCommand } from './validate.js';
 import { VERSION } from './version.js';
 
+/** The options `live` and `compare-live` share. */
+function liveOptions(cmd: Command): Command {
+  return cmd
+    .argument('<scenario>', 'scenario file (YAML or JSON), or the name of a shipped scenario in sims/')
+    .option('--strategies <list>', 'comma-separated registry names, or "all" (overrides the scenario)')
+    .option('--seed <n>', 'random seed (overrides the scenario)')
+    .option('--set <key=value>', 'change a scenario key before validation, e.g. clients.rate=5000 (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--duration <t>', 'measured real time per strategy, e.g. 20s (default: the scaled duration, at most 20s)')
+    .option('--warmup <t>', 'real warm-up per strategy (default: the scaled warm-up, at most 3s)')
+    .option('--scale <x>', 'time scale: services ×x, rates ÷x (default auto: mean service ≥ 20 ms and ≤ 600 req/s)')
+    .option('--workers <n>', 'proxy worker processes (node cluster; default 1)')
+    .option('--backends <where>', 'where the emulated backends run: inline (default, this process) or child')
+    .option('--proxy <where>', 'where a one-worker proxy runs: inline (default, this process) or child');
+}
+
 /** Runs the CLI with `argv` (as `process.argv`) and resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   let code = 0;
@@ -90,19 +105,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       code = reportCommand(files, opts.out);
     });
 
-  program
-    .command('live')
+  liveOptions(program.command('live'))
     .description('run a scenario on real sockets: emulated backends, the real proxy, an open- or closed-loop load generator')
-    .argument('<scenario>', 'scenario file (YAML or JSON), or the name of a shipped scenario in sims/')
-    .option('--strategies <list>', 'comma-separated registry names, or "all" (overrides the scenario)')
-    .option('--seed <n>', 'random seed (overrides the scenario)')
-    .option('--set <key=value>', 'change a scenario key before validation, e.g. clients.rate=5000 (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--duration <t>', 'measured real time per strategy, e.g. 20s (default: the scaled duration, at most 20s)')
-    .option('--warmup <t>', 'real warm-up per strategy (default: the scaled warm-up, at most 3s)')
-    .option('--scale <x>', 'time scale: services ×x, rates ÷x (default auto: mean service ≥ 20 ms and ≤ 600 req/s)')
-    .option('--workers <n>', 'proxy worker processes (node cluster; default 1)')
-    .option('--backends <where>', 'where the emulated backends run: inline (default, this process) or child')
-    .option('--proxy <where>', 'where a one-worker proxy runs: inline (default, this process) or child')
     .option('--json <file>', 'write the results JSON (mode "live") here')
     .option('--report <dir>', 'write the web report into this directory')
     .option('--quiet', 'no progress output')
@@ -111,19 +115,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       code = await liveCommand(scenario, opts);
     });
 
-  program
-    .command('compare-live')
+  liveOptions(program.command('compare-live'))
     .description('run a scenario simulated and live, and compare latency, shares, utilization and ranking')
-    .argument('<scenario>', 'scenario file (YAML or JSON), or the name of a shipped scenario in sims/')
-    .option('--strategies <list>', 'comma-separated registry names, or "all" (overrides the scenario)')
-    .option('--seed <n>', 'random seed (overrides the scenario)')
-    .option('--set <key=value>', 'change a scenario key before validation, e.g. clients.rate=5000 (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--duration <t>', 'measured real time per strategy, e.g. 20s (default: the scaled duration, at most 20s)')
-    .option('--warmup <t>', 'real warm-up per strategy (default: the scaled warm-up, at most 3s)')
-    .option('--scale <x>', 'time scale: services ×x, rates ÷x (default auto: mean service ≥ 20 ms and ≤ 600 req/s)')
-    .option('--workers <n>', 'proxy worker processes (node cluster; default 1)')
-    .option('--backends <where>', 'where the emulated backends run: inline (default, this process) or child')
-    .option('--proxy <where>', 'where a one-worker proxy runs: inline (default, this process) or child')
     .option('--overhead <ms>', 'per-request overhead given to the simulator: measured (default), none, or ms')
     .option('--json-sim <file>', 'write the simulated results JSON here')
     .option('--json-live <file>', 'write the live results JSON here')

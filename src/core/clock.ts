@@ -3,7 +3,7 @@
  *
  * The balancing core never reads real time: a driver hands it a {@link Clock} (and {@link Timers}
  * where something must happen later). The simulator's clock is its event queue's virtual time; the
- * proxy's is `performance.now()`. This is the split of SimPy's `Environment` / `RealtimeEnvironment`
+ * proxy's is the process's monotonic high-resolution clock. This is the split of SimPy's `Environment` / `RealtimeEnvironment`
  * and of linkerd2-proxy's paused-clock balancer tests.
  */
 
