@@ -49,10 +49,11 @@ export class Rng {
   constructor(seed: number, path?: string) {
     this.path = path ?? String(seed);
     const st = { x: fnv1a(this.path) ^ Math.imul(seed | 0, 0x9e3779b1) };
-    this.s0 = splitmix32(st);
-    this.s1 = splitmix32(st);
-    this.s2 = splitmix32(st);
-    this.s3 = splitmix32(st);
+    // State words are kept as signed int32 (`| 0`, same bits) so V8 stores them as small integers.
+    this.s0 = splitmix32(st) | 0;
+    this.s1 = splitmix32(st) | 0;
+    this.s2 = splitmix32(st) | 0;
+    this.s3 = splitmix32(st) | 0;
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
     this.rootSeed = seed;
   }
@@ -62,10 +63,10 @@ export class Rng {
   /** Builds a generator from raw xoshiro128** state words (for reference-vector tests). */
   static fromState(s0: number, s1: number, s2: number, s3: number): Rng {
     const r = new Rng(0, 'raw');
-    r.s0 = s0 >>> 0;
-    r.s1 = s1 >>> 0;
-    r.s2 = s2 >>> 0;
-    r.s3 = s3 >>> 0;
+    r.s0 = s0 | 0;
+    r.s1 = s1 | 0;
+    r.s2 = s2 | 0;
+    r.s3 = s3 | 0;
     return r;
   }
 

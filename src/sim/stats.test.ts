@@ -62,6 +62,19 @@ describe('stats', () => {
     expect(a[n]).toBe(0); // untouched beyond n
   });
 
+  it('radix sort equals the native sort on both paths (3 passes below 64k values, 2 from 64k)', () => {
+    for (const n of [20_000, 70_000]) {
+      const rng = new Rng(n);
+      const a = new Float64Array(n);
+      for (let i = 0; i < n; i++) a[i] = rng.next() < 0.05 ? 0 : rng.exp(2) + rng.exp(0.5);
+      const expected = a.slice().sort();
+      const got = sortNonNegative(a, n);
+      let mismatch = -1;
+      for (let i = 0; i < n && mismatch < 0; i++) if (!Object.is(got[i], expected[i])) mismatch = i;
+      expect(mismatch).toBe(-1);
+    }
+  });
+
   it("Jain's index: 1 when equal, 1/n when one takes all", () => {
     expect(jainIndex([0.5, 0.5, 0.5])).toBe(1);
     expect(jainIndex([1, 0, 0, 0])).toBe(0.25);
