@@ -44,10 +44,8 @@ import {
   balancerFor,
   ERR_REFUSED,
   ERR_TIMEOUT,
-  EV_AT_BACKEND,
   EV_DISPATCH,
   EV_FIRST_FREE,
-  EV_TIMEOUT,
   Simulation,
 } from './engine.js';
 import { FaultRuntime, type FaultHooks } from './faults.js';
@@ -341,32 +339,19 @@ export class FullSimulation extends Simulation implements FaultHooks, FleetHost 
   }
 
   protected override startAttempt(r: number, h: number): void {
-    const now = this.clock.t;
     const req = this.req;
     const att = this.att;
     const lbi = req.lbi[r]!;
-    const a = att.alloc();
-    const b = this.lbs[lbi]!.backendOf(h);
     const n = req.attempts[r]!;
-    att.req[a] = r;
-    att.backend[a] = b;
-    att.handle[a] = h;
-    att.sent[a] = now;
-    att.state[a] = ACTIVE;
-    att.first[a] = n === 1 ? 1 : 0;
-    att.work[a] = req.demand[r * this.S + this.svc[b]!]!;
+    const b = this.lbs[lbi]!.backendOf(h);
+    const a = this.newAttempt(r, h, b);
     att.err[a] = AE_NONE;
     att.lbi[a] = lbi;
-    if (this.M > 1) req.tried[r * this.M + n - 1] = b;
-    if (req.measured[r] === 1) this.rec.backendRequests[b]!++;
-    att.timerSeq[a] = this.timeoutMs > 0 ? this.q.push(now + this.timeoutMs, EV_TIMEOUT, a) : -1;
     req.liveAtt[2 * r + (req.liveAtt[2 * r] === -1 ? 0 : 1)] = a;
     req.nLive[r]!++;
-    if (this.hedgeDelay > 0 && n === 1) req.hedgeSeq[r] = this.q.push(now + this.hedgeDelay, EV_HEDGE, r);
+    if (this.hedgeDelay > 0 && n === 1) req.hedgeSeq[r] = this.q.push(this.clock.t + this.hedgeDelay, EV_HEDGE, r);
     this.trace?.({ request: req.seqNo[r]!, attempt: n, backend: b, hedge: this.hedging });
-    const net = this.netZero ? 0 : n === 1 ? req.netTo[r]! : this.wl.retryNet();
-    if (net > 0) this.q.push(now + net, EV_AT_BACKEND, a);
-    else this.atBackend(a);
+    this.sendAttempt(r, a);
   }
 
   protected override atBackend(a: number): void {

@@ -436,11 +436,18 @@ export class Simulation implements Timers, QueueListener {
   }
 
   protected startAttempt(r: number, h: number): void {
+    this.sendAttempt(r, this.newAttempt(r, h, this.lb.backendOf(h)));
+  }
+
+  /**
+   * Allocates and fills the attempt of request `r` holding lease `h` on backend `b`, and arms its
+   * timeout; returns the attempt slot. Subclasses add their own fields before {@link sendAttempt}.
+   */
+  protected newAttempt(r: number, h: number, b: number): number {
     const now = this.clock.t;
     const req = this.req;
     const att = this.att;
     const a = att.alloc();
-    const b = this.lb.backendOf(h);
     const n = req.attempts[r]!;
     att.req[a] = r;
     att.backend[a] = b;
@@ -452,8 +459,13 @@ export class Simulation implements Timers, QueueListener {
     if (this.M > 1) req.tried[r * this.M + n - 1] = b;
     if (req.measured[r] === 1) this.rec.backendRequests[b]!++;
     att.timerSeq[a] = this.timeoutMs > 0 ? this.q.push(now + this.timeoutMs, EV_TIMEOUT, a) : -1;
-    const net = this.netZero ? 0 : n === 1 ? req.netTo[r]! : this.wl.retryNet();
-    if (net > 0) this.q.push(now + net, EV_AT_BACKEND, a);
+    return a;
+  }
+
+  /** Sends attempt `a` of request `r` over the network to its backend (or straight in with no network). */
+  protected sendAttempt(r: number, a: number): void {
+    const net = this.netZero ? 0 : this.req.attempts[r] === 1 ? this.req.netTo[r]! : this.wl.retryNet();
+    if (net > 0) this.q.push(this.clock.t + net, EV_AT_BACKEND, a);
     else this.atBackend(a);
   }
 

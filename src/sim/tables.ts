@@ -47,8 +47,37 @@ class FreeList {
   }
 }
 
+/** Slot allocation shared by the tables: a free list over parallel arrays that grow by doubling. */
+abstract class SlotTable {
+  protected readonly free: FreeList;
+
+  constructor(capacity: number) {
+    this.free = new FreeList(capacity);
+  }
+
+  /** Live slots. */
+  get live(): number {
+    return this.free.live;
+  }
+
+  /** Takes a slot (fields hold stale values: the caller sets them). */
+  alloc(): number {
+    const id = this.free.take();
+    if (id >= this.free.cap) this.grow(this.free.cap * 2);
+    return id;
+  }
+
+  /** Returns slot `id` to the free list. */
+  release(id: number): void {
+    this.free.give(id);
+  }
+
+  /** Grows every per-slot array to `c` slots (and sets `free.cap`). */
+  protected abstract grow(c: number): void;
+}
+
 /** Live requests (one per client request, across its attempts). */
-export class RequestTable {
+export class RequestTable extends SlotTable {
   /** Arrival time (ms). */
   arrive: Float64Array;
   /** 1 when the request arrived inside the measured window. */
@@ -82,7 +111,6 @@ export class RequestTable {
   hedgeSeq: Float64Array;
   /** Engine flags (e.g. an attempt met a faulty backend). */
   flags: Uint8Array;
-  private readonly free: FreeList;
 
   /**
    * @param services demands per request
@@ -94,7 +122,7 @@ export class RequestTable {
     readonly maxAttempts: number,
     capacity = 1024,
   ) {
-    this.free = new FreeList(capacity);
+    super(capacity);
     this.arrive = new Float64Array(capacity);
     this.measured = new Uint8Array(capacity);
     this.seqNo = new Int32Array(capacity);
@@ -113,24 +141,7 @@ export class RequestTable {
     this.flags = new Uint8Array(capacity);
   }
 
-  /** Live requests. */
-  get live(): number {
-    return this.free.live;
-  }
-
-  /** Takes a slot (fields hold stale values: the caller sets them). */
-  alloc(): number {
-    const id = this.free.take();
-    if (id >= this.free.cap) this.grow(this.free.cap * 2);
-    return id;
-  }
-
-  /** Returns slot `id` to the free list. */
-  release(id: number): void {
-    this.free.give(id);
-  }
-
-  private grow(c: number): void {
+  protected grow(c: number): void {
     this.free.cap = c;
     this.arrive = grown(this.arrive, c);
     this.measured = grown(this.measured, c);
@@ -152,7 +163,7 @@ export class RequestTable {
 }
 
 /** Live attempts (one per lease, alive until the backend is done with it). */
-export class AttemptTable {
+export class AttemptTable extends SlotTable {
   /** Owning request. */
   req: Int32Array;
   /** Backend index. */
@@ -180,15 +191,14 @@ export class AttemptTable {
   doneAt: Float64Array;
   /** Sequence number of its completion event (tracked FIFO), or -1. */
   doneSeq: Float64Array;
-  private readonly free: FreeList;
 
   constructor(capacity = 1024) {
+    super(capacity);
     this.work = new Float64Array(capacity);
     this.err = new Uint8Array(capacity);
     this.lbi = new Int32Array(capacity);
     this.doneAt = new Float64Array(capacity);
     this.doneSeq = new Float64Array(capacity);
-    this.free = new FreeList(capacity);
     this.req = new Int32Array(capacity);
     this.backend = new Int32Array(capacity);
     this.handle = new Float64Array(capacity);
@@ -199,25 +209,13 @@ export class AttemptTable {
     this.status = new Int32Array(capacity);
   }
 
-  /** Live attempts. */
-  get live(): number {
-    return this.free.live;
-  }
-
-  /** Takes a slot. */
-  alloc(): number {
-    const id = this.free.take();
-    if (id >= this.free.cap) this.grow(this.free.cap * 2);
-    return id;
-  }
-
-  /** Returns slot `id`. */
-  release(id: number): void {
+  /** Returns slot `id` (its state reset). */
+  override release(id: number): void {
     this.state[id] = 0;
-    this.free.give(id);
+    super.release(id);
   }
 
-  private grow(c: number): void {
+  protected grow(c: number): void {
     this.free.cap = c;
     this.req = grown(this.req, c);
     this.backend = grown(this.backend, c);

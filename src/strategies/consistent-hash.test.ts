@@ -3,7 +3,7 @@ import { backend, backends, type BackendSpec } from '../core/backend.js';
 import { crc32 } from '../core/hash.js';
 import { Rng } from '../core/rng.js';
 import { requestInfo } from '../core/view.js';
-import { FixtureView, makeStrategy } from './test/fixture.js';
+import { FixtureView, assignKeys, makeStrategy } from './test/fixture.js';
 import { KetamaRing, ketamaBaseHash, POINTS_PER_WEIGHT } from './ketama-ring.js';
 import { strategy } from './consistent-hash.js';
 
@@ -11,14 +11,7 @@ const KEYS = Array.from({ length: 100_000 }, (_, i) => `key-${i}`);
 
 /** Backend id chosen for each key. */
 function assign(specs: BackendSpec[], keys: readonly string[], ineligible: string[] = []): string[] {
-  const view = new FixtureView(specs);
-  specs.forEach((s, i) => ineligible.includes(s.id) && view.setEligible(i, false));
-  const { strategy: s } = makeStrategy('consistent-hash', view);
-  const req = requestInfo();
-  return keys.map((k) => {
-    req.hashKey = k;
-    return specs[s.pick(view, req)]!.id;
-  });
+  return assignKeys('consistent-hash', specs, keys, ineligible);
 }
 
 describe('ketama ring (nginx ngx_http_upstream_init_chash)', () => {

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { backends, type BackendSpec } from '../core/backend.js';
 import { requestInfo } from '../core/view.js';
-import { FixtureView, makeStrategy } from './test/fixture.js';
+import { FixtureView, assignKeys, makeStrategy } from './test/fixture.js';
 import { buildMaglevTable, isPrime, strategy } from './maglev.js';
 
 const KEYS = Array.from({ length: 100_000 }, (_, i) => `key-${i}`);
@@ -12,15 +12,9 @@ function counts(table: Int32Array, n: number): number[] {
   return c;
 }
 
+/** Backend id chosen for each key. */
 function assign(specs: BackendSpec[], keys: readonly string[], ineligible: string[] = [], opts = {}): string[] {
-  const view = new FixtureView(specs);
-  specs.forEach((s, i) => ineligible.includes(s.id) && view.setEligible(i, false));
-  const { strategy: s } = makeStrategy('maglev', view, opts);
-  const req = requestInfo();
-  return keys.map((k) => {
-    req.hashKey = k;
-    return specs[s.pick(view, req)]!.id;
-  });
+  return assignKeys('maglev', specs, keys, ineligible, opts);
 }
 
 describe('maglev table', () => {

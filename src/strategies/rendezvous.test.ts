@@ -2,20 +2,14 @@ import { describe, it, expect } from 'vitest';
 import { backends, type BackendSpec } from '../core/backend.js';
 import { hashPair, murmur3 } from '../core/hash.js';
 import { requestInfo } from '../core/view.js';
-import { FixtureView, makeStrategy } from './test/fixture.js';
+import { FixtureView, assignKeys, makeStrategy } from './test/fixture.js';
 import { rendezvousScore, strategy } from './rendezvous.js';
 
 const KEYS = Array.from({ length: 100_000 }, (_, i) => `key-${i}`);
 
+/** Backend id chosen for each key. */
 function assign(specs: BackendSpec[], keys: readonly string[], ineligible: string[] = []): string[] {
-  const view = new FixtureView(specs);
-  specs.forEach((s, i) => ineligible.includes(s.id) && view.setEligible(i, false));
-  const { strategy: s } = makeStrategy('rendezvous', view);
-  const req = requestInfo();
-  return keys.map((k) => {
-    req.hashKey = k;
-    return specs[s.pick(view, req)]!.id;
-  });
+  return assignKeys('rendezvous', specs, keys, ineligible);
 }
 
 describe('rendezvous', () => {

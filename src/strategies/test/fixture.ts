@@ -3,6 +3,7 @@
  * strategy without a balancer. (The conformance suite drives strategies through the real Balancer.)
  */
 import { backends } from '../../core/backend.js';
+import { requestInfo } from '../../core/view.js';
 import type { BackendSpec } from '../../core/backend.js';
 import { Rng } from '../../core/rng.js';
 import type { LeastTimeOptions, LoadSignals, PeakEwmaOptions, Strategy, StrategyEnv } from '../../core/strategy.js';
@@ -104,4 +105,25 @@ export function makeStrategy(name: string, view: FixtureView, options: unknown =
   const s = env.create(name, options);
   s.rebuild?.(view.specs);
   return { strategy: s, env };
+}
+
+/**
+ * The backend id a hash strategy `name` picks for each key (hashKey), with the backends in
+ * `ineligible` marked ineligible: the building block of the remapping tests.
+ */
+export function assignKeys(
+  name: string,
+  specs: BackendSpec[],
+  keys: readonly string[],
+  ineligible: readonly string[] = [],
+  options: unknown = {},
+): string[] {
+  const view = new FixtureView(specs);
+  specs.forEach((s, i) => ineligible.includes(s.id) && view.setEligible(i, false));
+  const { strategy: s } = makeStrategy(name, view, options);
+  const req = requestInfo();
+  return keys.map((k) => {
+    req.hashKey = k;
+    return specs[s.pick(view, req)]!.id;
+  });
 }
