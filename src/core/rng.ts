@@ -75,34 +75,43 @@ export class Rng {
     return new Rng(this.rootSeed, `${this.path}/${name}`);
   }
 
+  /**
+   * One xoshiro128** step: the output as a SIGNED int32 (same bits as {@link nextU32}). A signed
+   * int32 is a small integer to V8, so it crosses a call boundary unboxed; an unsigned one at or
+   * above 2^31 is a heap number, allocated whenever the call is not inlined. The state is read into
+   * locals once and written back once.
+   */
+  private step(): number {
+    const s0 = this.s0;
+    const s1 = this.s1;
+    const s2 = this.s2 ^ s0;
+    const s3 = this.s3 ^ s1;
+    this.s0 = s0 ^ s3;
+    this.s1 = s1 ^ s2;
+    this.s2 = s2 ^ (s1 << 9);
+    this.s3 = (s3 << 11) | (s3 >>> 21);
+    const r5 = Math.imul(s1, 5);
+    return Math.imul((r5 << 7) | (r5 >>> 25), 9);
+  }
+
   /** Next raw 32-bit unsigned output of xoshiro128**. */
   nextU32(): number {
-    const s1 = this.s1;
-    const r5 = Math.imul(s1, 5);
-    const result = Math.imul((r5 << 7) | (r5 >>> 25), 9) >>> 0;
-    const t = s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= this.s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = (this.s3 << 11) | (this.s3 >>> 21);
-    return result;
+    return this.step() >>> 0;
   }
 
   /** Uniform in [0, 1) with 32 bits of resolution. */
   next(): number {
-    return this.nextU32() * TWO_NEG_32;
+    return (this.step() >>> 0) * TWO_NEG_32;
   }
 
   /** Uniform in (0, 1): never 0, for logarithms. */
   nextOpen(): number {
-    return (this.nextU32() + 0.5) * TWO_NEG_32;
+    return ((this.step() >>> 0) + 0.5) * TWO_NEG_32;
   }
 
   /** Uniform integer in [0, n) for 0 < n ≤ 2^32 (multiply-shift; bias below 2^-32·n). */
   int(n: number): number {
-    return Math.floor(this.nextU32() * TWO_NEG_32 * n);
+    return Math.floor((this.step() >>> 0) * TWO_NEG_32 * n);
   }
 
   /** Exponential variate with the given mean. */

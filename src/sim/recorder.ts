@@ -15,7 +15,10 @@
 import type { BackendResult, ErrorCounts, LatencySummary, TimeSeries } from './results.js';
 import type { BackendFarm } from './backend-model.js';
 import type { DynamicsSummary } from './dynamics.js';
-import { cdfPoints, jainIndex, percentileSelect, percentileSelectFrom, percentileSorted, sortNonNegative } from './stats.js';
+import { cdfPoints, jainIndex, percentilesOfRange, percentileSorted, sortNonNegative } from './stats.js';
+
+/** Fractions of the per-slice percentiles (p50, p99). */
+const SLICE_FRACTIONS = [0.5, 0.99] as const;
 
 /** Kinds of failure, as indices into {@link Recorder.errors}. */
 export const ERR_KIND = { refused: 0, timeout: 1, http5xx: 2, reset: 3, rateLimited: 4, unavailable: 5 } as const;
@@ -213,9 +216,11 @@ export class Recorder {
     let off = 0;
     for (let k = 0; k < S; k++) {
       const c = this.sliceCount[k]!;
-      p50[k] = c > 0 ? percentileSelect(lat, off, off + c, 0.5) : null;
-      // after selecting p50, the values above its rank are ≥ it: select p99 among them only
-      p99[k] = c > 0 ? percentileSelectFrom(lat, off, off + c, 0.99, 0.5) : null;
+      if (c > 0) {
+        const [a, b] = percentilesOfRange(lat, off, off + c, SLICE_FRACTIONS);
+        p50[k] = a!;
+        p99[k] = b!;
+      } else p50[k] = p99[k] = null;
       off += c;
     }
     const sorted = sortNonNegative(lat, n);

@@ -5,7 +5,7 @@ import {
   ci95,
   jainIndex,
   percentileSelect,
-  percentileSelectFrom,
+  percentilesOfRange,
   percentileSorted,
   selectInPlace,
   sortNonNegative,
@@ -39,10 +39,36 @@ describe('stats', () => {
       expect(percentileSelect(a.slice(), 0, n, p)).toBe(percentileSorted(sorted, n, p));
       const k = rng.int(n);
       expect(selectInPlace(a.slice(), 0, n, k)).toBe(sorted[k]);
-      const c = a.slice();
-      percentileSelect(c, 0, n, 0.5);
-      expect(percentileSelectFrom(c, 0, n, 0.99, 0.5)).toBe(percentileSorted(sorted, n, 0.99));
+      expect(percentilesOfRange(a.slice(), 0, n, [0.5, 0.99])).toEqual([0.5, 0.99].map((q) => percentileSorted(sorted, n, q)));
     }
+  });
+
+  it('range percentiles by histogram equal the sorted ones (seed 4: exponential, lognormal-like, constant, ties, offsets)', () => {
+    const rng = new Rng(4);
+    const fractions = [0, 0.5, 0.9, 0.99, 0.999, 1];
+    const cases: [string, () => number][] = [
+      ['exponential', () => rng.exp(1)],
+      ['wide', () => Math.exp(6 * rng.next() - 3) * rng.exp(1)],
+      ['constant', () => 2.5],
+      ['few values', () => rng.int(4) * 0.75],
+      ['zeros and tail', () => (rng.next() < 0.6 ? 0 : rng.exp(100))],
+    ];
+    for (const [name, draw] of cases) {
+      const lo = 1000;
+      const n = 20_000 + rng.int(30_000);
+      const a = new Float64Array(lo + n + 500);
+      for (let i = 0; i < a.length; i++) a[i] = draw();
+      const sorted = a.slice(lo, lo + n).sort();
+      const want = fractions.map((q) => percentileSorted(sorted, n, q));
+      expect(percentilesOfRange(a, lo, lo + n, fractions), name).toEqual(want);
+      // the shared histogram is left empty: a second call on another range agrees too
+      const sorted2 = a.slice(0, n).sort();
+      expect(percentilesOfRange(a, 0, n, [0.5, 0.99]), name).toEqual([0.5, 0.99].map((q) => percentileSorted(sorted2, n, q)));
+    }
+    // a negative value falls back to selection (same nearest-rank answer)
+    const b = Float64Array.from({ length: 20_000 }, (_, i) => (i % 7) - 3);
+    const sb = b.slice().sort();
+    expect(percentilesOfRange(b, 0, b.length, [0.5, 0.99])).toEqual([percentileSorted(sb, b.length, 0.5), percentileSorted(sb, b.length, 0.99)]);
   });
 
   it('radix sort of non-negative doubles equals the native sort (200k values with ties and zeros)', () => {
