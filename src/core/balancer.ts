@@ -537,7 +537,7 @@ export class Balancer {
       if (i < 0) return REFUSED_NO_BACKEND;
       throw new Error(`strategy ${this.strategyName} picked ineligible backend ${i}`);
     }
-    return this.lease(i, now, key);
+    return this.lease(i, key);
   }
 
   /** Builds the per-pick list: base eligibility minus excluded and full backends. Returns true if some were full. */
@@ -570,7 +570,9 @@ export class Balancer {
     return busy && c === 0;
   }
 
-  private lease(i: number, now: number, key: string): number {
+  /** Leases backend `i` at `view.now` (read there, not passed: a fractional argument is boxed when the call is not inlined). */
+  private lease(i: number, key: string): number {
+    const now = this.view.now;
     let slot: number;
     if (this.freeTop > 0) slot = this.free[--this.freeTop]!;
     else {
@@ -709,7 +711,7 @@ export class Balancer {
         this.listener?.refused(token, REFUSED_NO_BACKEND);
         continue;
       }
-      const h = this.lease(i, now, key);
+      const h = this.lease(i, key);
       if (this.listener) this.listener.granted(token, h);
       else throw new Error('queued request granted but no queue listener is set');
     }

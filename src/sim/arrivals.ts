@@ -18,6 +18,7 @@
  */
 import type { Rng } from '../core/rng.js';
 import type { Arrival } from './scenario-types.js';
+import { compileDistribution, VariateBlock } from './distributions.js';
 
 /** An open-loop arrival process bound to its random stream. */
 export interface ArrivalProcess {
@@ -29,12 +30,13 @@ export interface ArrivalProcess {
 }
 
 class PoissonArrivals implements ArrivalProcess {
-  constructor(
-    private readonly rng: Rng,
-    private readonly meanGap: number,
-  ) {}
+  /** Inter-arrival gaps `−ln(U)·(1/λ)`, drawn ahead (`now + gap` is bit for bit `now − ln(U)/λ`). */
+  private readonly gaps: VariateBlock;
+  constructor(rng: Rng, meanGap: number) {
+    this.gaps = new VariateBlock(compileDistribution({ dist: 'exponential', mean: meanGap }), rng);
+  }
   next(now: number): number {
-    return now - Math.log(this.rng.nextOpen()) * this.meanGap;
+    return now + this.gaps.take();
   }
 }
 

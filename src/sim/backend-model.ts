@@ -164,7 +164,9 @@ export class BackendFarm {
     if (this.busy[b]! < this.workers[b]!) {
       this.flush(b);
       this.busy[b]!++;
-      this.events.push(this.clock.t + this.jobs.work[job]! / this.speed[b]!, this.fifoDoneKind, job);
+      const ev = this.events;
+      ev.at = this.clock.t + this.jobs.work[job]! / this.speed[b]!;
+      ev.schedule(this.fifoDoneKind, job);
       return true;
     }
     const len = this.len[b]!;
@@ -210,7 +212,9 @@ export class BackendFarm {
     const job = ring[h]!;
     this.head[b] = (h + 1) & (ring.length - 1);
     this.len[b] = len - 1;
-    this.events.push(this.clock.t + this.jobs.work[job]! / this.speed[b]!, this.fifoDoneKind, job);
+    const ev = this.events;
+    ev.at = this.clock.t + this.jobs.work[job]! / this.speed[b]!;
+    ev.schedule(this.fifoDoneKind, job);
   }
 
   private growRing(b: number): Int32Array {

@@ -175,6 +175,44 @@ export class Sampler {
   }
 }
 
+/** Variates per {@link VariateBlock} refill. */
+const BLOCK = 256;
+
+/**
+ * One sampler's variates from one stream, drawn ahead a block at a time: the same values in the
+ * same order as calling `sampler.sample(rng)` once per variate (the stream has no other consumer),
+ * but drawn in a tight loop of their own, and handed out by {@link take}, which is small enough for
+ * V8 to inline at every call site, so a variate never crosses a call as a boxed (allocated) number.
+ * The sampler must be this block's own (a lognormal's cached Box–Muller spare is per sampler).
+ */
+export class VariateBlock {
+  private readonly buf = new Float64Array(BLOCK);
+  private i = BLOCK;
+
+  /**
+   * @param sampler the distribution (used by this block only)
+   * @param rng the stream (used by this block only)
+   */
+  constructor(
+    private readonly sampler: Sampler,
+    private readonly rng: Rng,
+  ) {}
+
+  /** The next variate. */
+  take(): number {
+    if (this.i === BLOCK) this.refill();
+    return this.buf[this.i++]!;
+  }
+
+  private refill(): void {
+    const buf = this.buf;
+    const sampler = this.sampler;
+    const rng = this.rng;
+    for (let k = 0; k < BLOCK; k++) buf[k] = sampler.sample(rng);
+    this.i = 0;
+  }
+}
+
 /** Compiles `d` into an allocation-free {@link Sampler}. Throws on parameters outside their domain. */
 export function compileDistribution(d: Distribution): Sampler {
   return Sampler.of(d);

@@ -458,14 +458,20 @@ export class Simulation implements Timers, QueueListener {
     att.work[a] = req.demand[r * this.S + this.svc[b]!]!;
     if (this.M > 1) req.tried[r * this.M + n - 1] = b;
     if (req.measured[r] === 1) this.rec.backendRequests[b]!++;
-    att.timerSeq[a] = this.timeoutMs > 0 ? this.q.push(now + this.timeoutMs, EV_TIMEOUT, a) : -1;
+    if (this.timeoutMs > 0) {
+      this.q.at = now + this.timeoutMs;
+      att.timerSeq[a] = this.q.schedule(EV_TIMEOUT, a);
+    } else att.timerSeq[a] = -1;
     return a;
   }
 
   /** Sends attempt `a` of request `r` over the network to its backend (or straight in with no network). */
   protected sendAttempt(r: number, a: number): void {
     const net = this.netZero ? 0 : this.req.attempts[r] === 1 ? this.req.netTo[r]! : this.wl.retryNet();
-    if (net > 0) this.q.push(this.clock.t + net, EV_AT_BACKEND, a);
+    if (net > 0) {
+      this.q.at = this.clock.t + net;
+      this.q.schedule(EV_AT_BACKEND, a);
+    }
     else this.atBackend(a);
   }
 
@@ -489,7 +495,10 @@ export class Simulation implements Timers, QueueListener {
       return;
     }
     const net = this.netZero ? 0 : att.first[a] === 1 ? this.req.netBack[att.req[a]!]! : this.wl.retryNet();
-    if (net > 0) this.q.push(this.clock.t + net, EV_RESPONSE, a);
+    if (net > 0) {
+      this.q.at = this.clock.t + net;
+      this.q.schedule(EV_RESPONSE, a);
+    }
     else this.onResponse(a);
   }
 
@@ -576,7 +585,10 @@ export class Simulation implements Timers, QueueListener {
     req.release(r);
     if (user >= 0) {
       const t = this.clock.t + this.overheadMs + this.wl.think();
-      if (t < this.end) this.q.push(t, EV_ARRIVAL, user);
+      if (t < this.end) {
+        this.q.at = t;
+        this.q.schedule(EV_ARRIVAL, user);
+      }
     }
   }
 }

@@ -29,6 +29,8 @@ export class EventQueue {
   kind = 0;
   /** Payload of the event last returned by {@link pop}. */
   payload = 0;
+  /** Time of the event the next {@link schedule} adds. */
+  at = 0;
 
   /** @param capacity initial number of slots (grows by doubling when full) */
   constructor(capacity = 1024) {
@@ -37,6 +39,7 @@ export class EventQueue {
     this.s = new Float64Array(c);
     this.k = new Int32Array(c);
     this.p = new Int32Array(c);
+    this.emptied();
   }
 
   /** Number of pending events. */
@@ -51,12 +54,21 @@ export class EventQueue {
 
   /** Time of the earliest pending event, or Infinity when empty. */
   peekTime(): number {
-    return this.n > 0 ? this.t[0]! : Infinity;
+    // Slot 0 holds Infinity while the heap is empty (see `emptied`): a plain load, no branch. A
+    // branch to the `Infinity` global here would make V8 box every time it returns.
+    return this.t[0]!;
   }
 
   /** Sequence number of the earliest pending event, or Infinity when empty. */
   peekSeq(): number {
-    return this.n > 0 ? this.s[0]! : Infinity;
+    return this.s[0]!;
+  }
+
+  /** Marks the empty heap: slot 0 reads as an event at time and sequence Infinity. */
+  private emptied(): void {
+    this.n = 0;
+    this.t[0] = Number.POSITIVE_INFINITY;
+    this.s[0] = Number.POSITIVE_INFINITY;
   }
 
   /**
@@ -72,6 +84,17 @@ export class EventQueue {
    * recognise the event later (lazy cancellation).
    */
   push(time: number, kind: number, payload: number): number {
+    this.at = time;
+    return this.schedule(kind, payload);
+  }
+
+  /**
+   * {@link push} of an event at time {@link at}: the form for hot paths. A fractional time passed
+   * as an argument is boxed (a heap allocation) whenever V8 does not inline the call; written to
+   * the in-object field first, it never is.
+   */
+  schedule(kind: number, payload: number): number {
+    const time = this.at;
     if (this.n === this.t.length) this.grow();
     const seq = this.nextSeq++;
     const t = this.t;
@@ -112,8 +135,11 @@ export class EventQueue {
     this.kind = k[0]!;
     this.payload = p[0]!;
     const last = n - 1;
+    if (last === 0) {
+      this.emptied();
+      return true;
+    }
     this.n = last;
-    if (last === 0) return true;
     const lt = t[last]!;
     const ls = s[last]!;
     const lk = k[last]!;
@@ -154,7 +180,7 @@ export class EventQueue {
 
   /** Drops every pending event (sequence numbers keep increasing). */
   clear(): void {
-    this.n = 0;
+    this.emptied();
   }
 
   private grow(): void {

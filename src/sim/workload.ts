@@ -20,7 +20,7 @@
  */
 import { Rng } from '../core/rng.js';
 import type { Scenario } from './scenario-types.js';
-import { compileDistribution, isZero, type Sampler } from './distributions.js';
+import { compileDistribution, isZero, VariateBlock, type Sampler } from './distributions.js';
 import { arrivalProcess, type ArrivalProcess } from './arrivals.js';
 import { clientAddress, hash32, Population } from './populations.js';
 import type { RequestTable } from './tables.js';
@@ -93,13 +93,15 @@ export class Workload {
   private readonly clientSalt: number;
   private readonly keySalt: number;
   private readonly sessionSalt: number;
-  private readonly serviceRng: Rng[];
-  private readonly serviceSampler: Sampler[];
-  private readonly netRng: Rng;
+  /** Service demands, one block per distinct distribution (stream `service/j`). */
+  private readonly service: VariateBlock[];
+  /** First-attempt network legs (stream `network`: to, back, to, back, …). */
+  private readonly net: VariateBlock;
   private readonly netRetryRng: Rng;
+  /** Network legs of retries and probes (a sampler apart from the blocks': its own cached spare). */
   private readonly netSampler: Sampler;
-  private readonly thinkRng: Rng;
-  private readonly thinkSampler: Sampler | null;
+  /** Think times (stream `think`), closed loop only. */
+  private readonly thinkTimes: VariateBlock | null;
   private readonly classCdf: Float64Array;
   private readonly classFactor: Float64Array;
 
@@ -120,14 +122,12 @@ export class Workload {
     this.sessionSalt = attrs.nextU32();
     this.classRng = root.fork('classes');
     this.serviceCount = model.services.length;
-    this.serviceRng = model.services.map((_, j) => root.fork(`service/${j}`));
-    this.serviceSampler = model.services.map((s) => compileDistribution(JSON.parse(s)));
-    this.netRng = root.fork('network');
+    this.service = model.services.map((s, j) => new VariateBlock(compileDistribution(JSON.parse(s)), root.fork(`service/${j}`)));
+    this.net = new VariateBlock(compileDistribution(sc.balancer.network), root.fork('network'));
     this.netRetryRng = root.fork('network-retry');
     this.netSampler = compileDistribution(sc.balancer.network);
     this.netZero = isZero(sc.balancer.network);
-    this.thinkRng = root.fork('think');
-    this.thinkSampler = p.arrival === 'closed' ? compileDistribution(p.think) : null;
+    this.thinkTimes = p.arrival === 'closed' ? new VariateBlock(compileDistribution(p.think), root.fork('think')) : null;
     this.classCdf = model.classCdf;
     this.classFactor = model.classFactor;
   }
@@ -141,10 +141,10 @@ export class Workload {
     if (this.classCdf.length > 1) f = this.classFactor[this.drawClass()]!;
     const S = this.serviceCount;
     const base = r * S;
-    for (let j = 0; j < S; j++) t.demand[base + j] = this.serviceSampler[j]!.sample(this.serviceRng[j]!) * f;
+    for (let j = 0; j < S; j++) t.demand[base + j] = this.service[j]!.take() * f;
     if (!this.netZero) {
-      t.netTo[r] = this.netSampler.sample(this.netRng);
-      t.netBack[r] = this.netSampler.sample(this.netRng);
+      t.netTo[r] = this.net.take();
+      t.netBack[r] = this.net.take();
     }
   }
 
@@ -191,6 +191,6 @@ export class Workload {
 
   /** A think time (closed loop); 0 for open-loop workloads. */
   think(): number {
-    return this.thinkSampler === null ? 0 : this.thinkSampler.sample(this.thinkRng);
+    return this.thinkTimes === null ? 0 : this.thinkTimes.take();
   }
 }
