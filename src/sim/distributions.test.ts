@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { compileDistribution, meanOf, isZero, NormalGen } from './distributions.js';
+import { compileDistribution, meanOf, isZero, NormalGen, VariateBlock } from './distributions.js';
 import type { Distribution } from './scenario-types.js';
 import { Rng } from '../core/rng.js';
 
@@ -92,5 +92,20 @@ describe('distributions', () => {
     const ra = new Rng(42);
     const rb = new Rng(42);
     for (let i = 0; i < 100; i++) expect(a.sample(ra)).toBe(b.sample(rb));
+  });
+
+  it('a VariateBlock hands out exactly the sampler\'s own sequence, across refills (lognormal spare, mixture, gamma)', () => {
+    const ds: Distribution[] = [
+      { dist: 'exponential', mean: 1.5 },
+      { dist: 'lognormal', mu: 0.2, sigma: 0.9 },
+      { dist: 'gamma', shape: 0.7, scale: 3 },
+      { dist: 'mixture', parts: [{ weight: 0.9, of: { dist: 'exponential', mean: 1 } }, { weight: 0.1, of: { dist: 'lognormal', mu: 2, sigma: 0.5 } }] },
+    ];
+    for (const d of ds) {
+      const direct = compileDistribution(d);
+      const rd = new Rng(9, 'block');
+      const block = new VariateBlock(compileDistribution(d), new Rng(9, 'block'));
+      for (let i = 0; i < 1000; i++) expect(block.take(), `${d.dist} #${i}`).toBe(direct.sample(rd));
+    }
   });
 });

@@ -96,5 +96,17 @@ describe('EventQueue', () => {
     q.clear();
     expect(q.size).toBe(0);
     expect(q.pop()).toBe(false);
+    expect(q.peekTime()).toBe(Infinity);
+    expect(q.peekSeq()).toBe(Infinity);
+    // emptied by popping the last event: peeks read Infinity again; the next push is seen
+    q.push(7, 1, 3);
+    expect(q.pop()).toBe(true);
+    expect([q.time, q.kind, q.payload]).toEqual([7, 1, 3]);
+    expect(q.peekTime()).toBe(Infinity);
+    expect(q.peekSeq()).toBe(Infinity);
+    q.at = 9;
+    const seq = q.schedule(2, 4);
+    expect(q.peekTime()).toBe(9);
+    expect(q.peekSeq()).toBe(seq);
   });
 });
