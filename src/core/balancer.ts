@@ -314,6 +314,8 @@ export class Balancer {
     const i = this.n++;
     const n = this.n;
     this.specs.push(spec);
+    this.view.specs = this.specs;
+    this.view.size = n;
     this.live = grow(this.live, n);
     this.draining = grow(this.draining, n);
     this.reweight = grow(this.reweight, n);
@@ -497,15 +499,15 @@ export class Balancer {
     this.refresh(now);
     const view = this.view;
     view.now = now;
-    view.size = this.n;
-    view.specs = this.specs;
     let busy = false;
     if (exclude === undefined || exclude.length === 0) {
       if (!this.anyMaxConn) {
-        view.list = this.baseList;
-        view.count = this.baseCount;
-        view.eligible = this.baseMask;
+        // The view already shows the base list unless a filtered list or a recompute replaced it
+        // (both change the version): no stores, so no write barriers, on the common path.
         if (this.filtered || view.version !== this.baseVersion * 2) {
+          view.list = this.baseList;
+          view.count = this.baseCount;
+          view.eligible = this.baseMask;
           this.filtered = false;
           view.version = this.baseVersion * 2;
         }

@@ -15,6 +15,7 @@
 import type { BackendResult, ErrorCounts, LatencySummary, TimeSeries } from './results.js';
 import type { BackendFarm } from './backend-model.js';
 import type { DynamicsSummary } from './dynamics.js';
+import { giveFloat64, takeFloat64 } from './buffers.js';
 import { cdfPoints, jainIndex, percentilesOfRange, percentileSorted, sortNonNegative } from './stats.js';
 
 /** Fractions of the per-slice percentiles (p50, p99). */
@@ -111,7 +112,7 @@ export class Recorder {
     expected: number,
     readonly balancerQueue = false,
   ) {
-    this.lat = new Float64Array(Math.max(1024, Math.min(1 << 26, Math.ceil(expected * 1.05))));
+    this.lat = takeFloat64(Math.max(1024, Math.min(1 << 26, Math.ceil(expected * 1.05))));
     this.windowEnd = warmupMs + durationMs;
     this.slices = Math.max(1, Math.ceil(durationMs / intervalMs - 1e-9));
     this.sliceCount = new Int32Array(this.slices);
@@ -187,8 +188,9 @@ export class Recorder {
   }
 
   private growLatencies(): void {
-    const g = new Float64Array(this.lat.length * 2);
+    const g = takeFloat64(this.lat.length * 2);
     g.set(this.lat);
+    giveFloat64(this.lat);
     this.lat = g;
   }
 
@@ -270,6 +272,11 @@ export class Recorder {
       inflight: this.inflight.map((u) => Array.from(u)),
     };
     if (this.balancerQueue) timeseries.balancerQueue = Array.from(this.bq);
+    const cdf = cdfPoints(sorted, n);
+    // the latencies are no longer needed: their array serves the next run (see `buffers.ts`)
+    giveFloat64(this.lat);
+    this.lat = new Float64Array(0);
+    this.n = 0;
     return {
       latency,
       requests: { completed: this.completed, failed: this.failed, rejected: this.rejected },
@@ -277,7 +284,7 @@ export class Recorder {
       fairness: jainIndex(backends.map((b) => b.utilization)),
       backends,
       timeseries,
-      cdf: cdfPoints(sorted, n),
+      cdf,
     };
   }
 }

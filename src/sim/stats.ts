@@ -21,6 +21,7 @@
  *   expansion around the normal quantile beyond (Abramowitz & Stegun 26.7.5; error < 2e-4 at df 31).
  */
 import { mean, sampleStandardDeviation } from 'simple-statistics';
+import { giveFloat64, takeFloat64 } from './buffers.js';
 
 /**
  * Sorts `a[0..n)` ascending in place. Values must be non-negative and not NaN (latencies); falls
@@ -48,12 +49,13 @@ export function sortNonNegative(a: Float64Array, n: number): Float64Array {
   prefix(c0);
   prefix(c1);
   prefix(c2);
-  const tmp = new Float64Array(n);
+  const tmp = takeFloat64(n);
   const tmpW = new Uint32Array(tmp.buffer);
   for (let i = 0; i < n; i++) tmp[c0[words[2 * i + hi]! & 2047]!++] = view[i]!;
   for (let i = 0; i < n; i++) view[c1[(tmpW[2 * i + hi]! >>> 11) & 2047]!++] = tmp[i]!;
   for (let i = 0; i < n; i++) tmp[c2[words[2 * i + hi]! >>> 22]!++] = view[i]!;
-  view.set(tmp);
+  view.set(tmp.subarray(0, n));
+  giveFloat64(tmp);
   // equal high words may be out of order in their low words: insertion sort fixes them
   insertionFix(view, n);
   return view;
@@ -71,9 +73,10 @@ function radix16(view: Float64Array, words: Uint32Array, hi: number, n: number):
   if (!histograms16(view, words, hi, n, c0, c1)) return view.sort();
   prefix(c0);
   prefix(c1);
-  const tmp = new Float64Array(n);
+  const tmp = takeFloat64(n);
   scatter16(view, words, tmp, c0, hi, 0, n);
   scatter16(tmp, new Uint32Array(tmp.buffer), view, c1, hi, 16, n);
+  giveFloat64(tmp);
   insertionFix(view, n);
   return view;
 }

@@ -62,6 +62,27 @@ export class DistinctSampler {
     }
     return m;
   }
+
+  /**
+   * {@link sample} for d = 2 and count ≥ 2, unrolled (the common case, p2c proper): the same two
+   * draws and swaps, so the same positions, in `pos[0]` and `pos[1]`.
+   */
+  pair(count: number, rng: Rng): void {
+    if (count !== this.permCount) {
+      if (this.pos.length < count) this.pos = new Int32Array(count);
+      for (let k = 0; k < count; k++) this.pos[k] = k;
+      this.permCount = count;
+    }
+    const p = this.pos;
+    const r0 = rng.int(count);
+    const a = p[r0]!;
+    p[r0] = p[0]!;
+    p[0] = a;
+    const r1 = 1 + rng.int(count - 1);
+    const b = p[r1]!;
+    p[r1] = p[1]!;
+    p[1] = b;
+  }
 }
 
 class PowerOfChoices implements Strategy {
@@ -86,6 +107,13 @@ class PowerOfChoices implements Strategy {
         if (best < 0 || active[i]! * weight[best]! < active[best]! * weight[i]!) best = i;
       }
       return best;
+    }
+    if (this.draws === 2 && count >= 2) {
+      this.sampler.pair(count, this.rng);
+      const pos = this.sampler.pos;
+      const i = list[pos[0]!]!;
+      const j = list[pos[1]!]!;
+      return active[j]! * weight[i]! < active[i]! * weight[j]! ? j : i;
     }
     const m = this.sampler.sample(count, this.draws, this.rng);
     const pos = this.sampler.pos;
