@@ -3,8 +3,9 @@
  *
  * Measured requests are those ARRIVING in the measured window [warm-up, warm-up + duration); each
  * is followed to its end even after the window closes (the engine drains), so slow requests are
- * not censored. Their end-to-end latencies are kept exactly (a growing Float64Array, sorted once at
- * the end; percentiles by nearest rank, see `stats.ts`) and counted completed / failed / rejected.
+ * not censored. Their end-to-end latencies are kept exactly (a growing Float64Array; at the end the
+ * percentiles and CDF points by nearest rank, from one distribution-counting select, see
+ * `stats.ts`: exact, without a full sort) and counted completed / failed / rejected.
  * Throughput counts successful completions that HAPPEN inside the window (whatever their arrival),
  * the unbiased rate estimator, so under overload it shows the capacity actually delivered.
  *
@@ -16,7 +17,10 @@ import type { BackendResult, ErrorCounts, LatencySummary, TimeSeries } from './r
 import type { BackendFarm } from './backend-model.js';
 import type { DynamicsSummary } from './dynamics.js';
 import { giveFloat64, takeFloat64 } from './buffers.js';
-import { cdfPoints, jainIndex, percentilesOfRange, percentileSorted, sortNonNegative } from './stats.js';
+import { cdfFractions, jainIndex, percentilesOfRange } from './stats.js';
+
+/** Fractions of the summary's named percentiles (p50, p90, p99, p99.9). */
+const SUMMARY_FRACTIONS = [0.5, 0.9, 0.99, 0.999] as const;
 
 /** Fractions of the per-slice percentiles (p50, p99). */
 const SLICE_FRACTIONS = [0.5, 0.99] as const;
@@ -237,14 +241,17 @@ export class Recorder {
       } else p50[k] = p99[k] = null;
       off += c;
     }
-    const sorted = sortNonNegative(lat, n);
+    // every global figure in one distribution-counting select (no full sort): the named
+    // percentiles, then the CDF's fractions (their last one, 1, is the maximum)
+    const cdfP = n > 0 ? cdfFractions(n) : [];
+    const q = n > 0 ? percentilesOfRange(lat, 0, n, [...SUMMARY_FRACTIONS, ...cdfP]) : [];
     const latency: LatencySummary = {
       mean: n > 0 ? this.sum / n : NaN,
-      p50: percentileSorted(sorted, n, 0.5),
-      p90: percentileSorted(sorted, n, 0.9),
-      p99: percentileSorted(sorted, n, 0.99),
-      p999: percentileSorted(sorted, n, 0.999),
-      max: n > 0 ? sorted[n - 1]! : NaN,
+      p50: n > 0 ? q[0]! : NaN,
+      p90: n > 0 ? q[1]! : NaN,
+      p99: n > 0 ? q[2]! : NaN,
+      p999: n > 0 ? q[3]! : NaN,
+      max: n > 0 ? q[q.length - 1]! : NaN,
     };
     const dur = this.durationMs;
     const totalW = weights.reduce((s, w) => s + w, 0);
@@ -272,7 +279,7 @@ export class Recorder {
       inflight: this.inflight.map((u) => Array.from(u)),
     };
     if (this.balancerQueue) timeseries.balancerQueue = Array.from(this.bq);
-    const cdf = cdfPoints(sorted, n);
+    const cdf = { p: cdfP, x: q.slice(SUMMARY_FRACTIONS.length) };
     // the latencies are no longer needed: their array serves the next run (see `buffers.ts`)
     giveFloat64(this.lat);
     this.lat = new Float64Array(0);

@@ -209,9 +209,10 @@ export function percentileSelect(a: Float64Array, lo: number, hi: number, p: num
 
 /** Index of the high 32-bit word of a double in a Uint32Array view (1 on little-endian hosts). */
 const HI = new Uint32Array(new Float64Array([2]).buffer)[1] === 0x40000000 ? 1 : 0;
-/** Buckets of {@link percentilesOfRange}: the top 16 bits of a double's high word. */
+/** Scratch of {@link percentilesOfRange}: counts per bucket (zero between calls). */
 let bucketCount: Int32Array | null = null;
-let gathered = new Float64Array(1024);
+/** Scratch of {@link percentilesOfRange}: gather position per bucket, -1 for buckets not wanted (so between calls). */
+let bucketSlot: Int32Array | null = null;
 
 /** 0-based nearest-rank index of fraction `p` among `n` sorted values. */
 function rankIndex(n: number, p: number): number {
@@ -219,72 +220,180 @@ function rankIndex(n: number, p: number): number {
   return r <= 1 ? 0 : r > n ? n - 1 : r - 1;
 }
 
+/** Bucket of a value: the top 16 bits of its high word (sign, exponent, first 4 mantissa bits). */
+const BUCKETS = 65536;
+/** Lowest and highest bucket counted by the last {@link histogram16} (the range to walk and clear). */
+let histMin = 0;
+let histMax = BUCKETS - 1;
+
 /**
- * Nearest-rank percentiles at `fractions` (ascending) of the unsorted range `a[lo..hi)` of
- * non-negative values: exactly the values {@link percentileSorted} gives on the sorted range. Small
- * ranges are selected in place (Floyd–Rivest, reordering the range). Large ones are read twice
- * instead of moved: a histogram of the top 16 bits of each value's high word (sign, exponent and
- * the first 4 mantissa bits: a monotone bucketing of non-negative doubles, 16 buckets per octave)
- * finds the bucket holding each wanted rank and the rank inside it; the second pass gathers that
- * bucket's values (usually a few percent of the range) and a selection among them finishes. A
- * range with a negative or NaN value falls back to selection.
+ * Nearest-rank percentiles at `fractions` (any order) of the unsorted range `a[lo..hi)` of
+ * non-negative values: exactly the values {@link percentileSorted} gives on the sorted range; the
+ * range is reordered. A distribution-counting select: small ranges are selected in place
+ * (Floyd–Rivest) or sorted; large ones are read twice instead of sorted: a histogram of the top 16
+ * bits of each value's high word (for non-negative doubles a monotone bucketing, 16 buckets per
+ * octave) finds the bucket holding each wanted rank and the rank inside it, one pass gathers the
+ * wanted buckets' values into segments of a scratch array (the rest is never moved), and each
+ * segment is finished by successive selections, or sorted when it holds many wanted ranks. A range
+ * with a negative or NaN value falls back to a sort.
  */
 export function percentilesOfRange(a: Float64Array, lo: number, hi: number, fractions: readonly number[]): number[] {
   const n = hi - lo;
-  if (n < HISTOGRAM_FROM) return fractions.map((p) => percentileSelect(a, lo, hi, p));
-  const words = new Uint32Array(a.buffer, a.byteOffset, 2 * a.length);
-  const h = (bucketCount ??= new Int32Array(65536));
-  if (!histogram16(a, words, lo, hi, h)) {
-    h.fill(0);
-    return fractions.map((p) => percentileSelect(a, lo, hi, p));
-  }
-  // for each fraction: its bucket, the rank inside it and the bucket's size
   const m = fractions.length;
+  if (n <= 0) return fractions.map(() => NaN);
+  if (n < HISTOGRAM_FROM) return bySorting(a, lo, hi, fractions);
+  const words = new Uint32Array(a.buffer, a.byteOffset, 2 * a.length);
+  const h = (bucketCount ??= new Int32Array(BUCKETS));
+  const slot = (bucketSlot ??= new Int32Array(BUCKETS).fill(-1));
+  const ok = histogram16(a, words, lo, hi, h);
+  const minB = histMin;
+  const maxB = histMax;
+  if (!ok) {
+    h.fill(0, minB, maxB + 1);
+    return bySorting(a, lo, hi, fractions);
+  }
+  // wanted ranks in ascending order → their bucket and the rank inside it
+  const order = Array.from(fractions.keys()).sort((x, y) => fractions[x]! - fractions[y]!);
   const bucket = new Int32Array(m);
   const inside = new Int32Array(m);
-  const size = new Int32Array(m);
   let j = 0;
   let cum = 0;
-  for (let b = 0; b < 65536 && j < m; b++) {
+  let total = 0; // values in wanted buckets
+  for (let b = minB; b <= maxB && j < m; b++) {
     const c = h[b]!;
     if (c === 0) continue;
-    for (let r = rankIndex(n, fractions[j]!); r < cum + c; r = j < m ? rankIndex(n, fractions[j]!) : Infinity) {
-      bucket[j] = b;
-      inside[j] = r - cum;
-      size[j] = c;
-      j++;
+    let r = rankIndex(n, fractions[order[j]!]!);
+    if (r < cum + c) {
+      slot[b] = total; // the bucket's segment starts here
+      total += c;
+      for (; r < cum + c; r = j < m ? rankIndex(n, fractions[order[j]!]!) : Infinity) {
+        bucket[j] = b;
+        inside[j] = r - cum;
+        j++;
+      }
     }
     cum += c;
   }
-  h.fill(0);
+  const g = takeFloat64(total);
+  gatherWanted(a, words, lo, hi, slot, g);
+  // slot[b] now holds the end of bucket b's segment
+  const gw = new Uint32Array(g.buffer, g.byteOffset, 2 * g.length);
   const out: number[] = new Array(m);
   for (let k = 0; k < m; ) {
     const b = bucket[k]!;
-    const c = size[k]!;
-    if (gathered.length < c) gathered = new Float64Array(Math.max(c, gathered.length * 2));
-    gatherBucket(a, words, lo, hi, b, gathered);
-    for (; k < m && bucket[k] === b; k++) out[k] = selectInPlace(gathered, 0, c, inside[k]!);
+    const end = slot[b]!;
+    const start = end - h[b]!;
+    let k2 = k;
+    while (k2 < m && bucket[k2] === b) k2++;
+    finishSegment(g, gw, start, end, inside, order, k, k2, out);
+    k = k2;
+    slot[b] = -1;
   }
+  giveFloat64(g);
+  h.fill(0, minB, maxB + 1);
   return out;
+}
+
+/** Scratch of {@link finishSegment}: counts of the second-level digit, and a sub-bucket's values. */
+const subCount = new Int32Array(256);
+let subValues = new Float64Array(1024);
+
+/**
+ * Finishes the wanted ranks `inside[k0..k1)` (ascending, relative to `start`; results to
+ * `out[order[k]]`) in the segment `g[start..end)` whose values share their top 16 bits: a second
+ * histogram on the next 8 bits of the high word narrows each rank to a sub-bucket (about 1/256 of
+ * the segment), whose values are gathered into a small array where a selection finishes. Small
+ * segments are selected directly.
+ */
+function finishSegment(
+  g: Float64Array,
+  gw: Uint32Array,
+  start: number,
+  end: number,
+  inside: Int32Array,
+  order: readonly number[],
+  k0: number,
+  k1: number,
+  out: number[],
+): void {
+  if (end - start <= 512) {
+    let from = start;
+    for (let k = k0; k < k1; k++) {
+      const at = start + inside[k]!;
+      out[order[k]!] = selectInPlace(g, from, end, at);
+      from = at; // values before `at` are ≤ it: the next (higher) rank is at or after it
+    }
+    return;
+  }
+  const c = subCount;
+  c.fill(0);
+  for (let i = start; i < end; i++) c[(gw[2 * i + HI]! >>> 8) & 255]!++;
+  let k = k0;
+  let cum = 0;
+  for (let d = 0; d < 256 && k < k1; d++) {
+    const cd = c[d]!;
+    if (cd === 0 || inside[k]! >= cum + cd) {
+      cum += cd;
+      continue;
+    }
+    // gather sub-bucket d, then select each wanted rank falling in it
+    if (subValues.length < cd) subValues = new Float64Array(Math.max(cd, 2 * subValues.length));
+    const sub = subValues;
+    let o = 0;
+    for (let i = start; i < end; i++) if (((gw[2 * i + HI]! >>> 8) & 255) === d) sub[o++] = g[i]!;
+    let from = 0;
+    for (; k < k1 && inside[k]! < cum + cd; k++) {
+      const at = inside[k]! - cum;
+      out[order[k]!] = selectInPlace(sub, from, cd, at);
+      from = at;
+    }
+    cum += cd;
+  }
+}
+
+/** {@link percentilesOfRange} for small ranges: selection for a few fractions, else a sort. */
+function bySorting(a: Float64Array, lo: number, hi: number, fractions: readonly number[]): number[] {
+  const n = hi - lo;
+  if (fractions.length <= 4) return fractions.map((p) => percentileSelect(a, lo, hi, p));
+  const sorted = sortNonNegative(a.subarray(lo, hi), n);
+  return fractions.map((p) => percentileSorted(sorted, n, p));
 }
 
 /** Range length from which {@link percentilesOfRange} uses the histogram (its 2^16 buckets are scanned once per call). */
 const HISTOGRAM_FROM = 16384;
 
+/** Copies the values of `a[lo..hi)` whose bucket has a segment (`slot[b] ≥ 0`) to the segment's next place in `out`. */
+function gatherWanted(a: Float64Array, words: Uint32Array, lo: number, hi: number, slot: Int32Array, out: Float64Array): void {
+  for (let i = lo; i < hi; i++) {
+    const b = words[2 * i + HI]! >>> 16;
+    const o = slot[b]!;
+    if (o >= 0) {
+      out[o] = a[i]!;
+      slot[b] = o + 1;
+    }
+  }
+}
+
 /** Counts `a[lo..hi)` by the top 16 bits of their high words into `h`; false on a negative or NaN value. */
 function histogram16(a: Float64Array, words: Uint32Array, lo: number, hi: number, h: Int32Array): boolean {
+  let min = BUCKETS;
+  let max = -1;
   for (let i = lo; i < hi; i++) {
-    if (!(a[i]! >= 0)) return false;
-    h[words[2 * i + HI]! >>> 16]!++;
+    if (!(a[i]! >= 0)) {
+      histMin = 0;
+      histMax = BUCKETS - 1;
+      return false;
+    }
+    const b = words[2 * i + HI]! >>> 16;
+    h[b]!++;
+    if (b < min) min = b;
+    if (b > max) max = b;
   }
+  histMin = min;
+  histMax = max;
   return true;
 }
 
-/** Copies the values of `a[lo..hi)` in bucket `b` (top 16 bits of the high word) to `out`. */
-function gatherBucket(a: Float64Array, words: Uint32Array, lo: number, hi: number, b: number, out: Float64Array): void {
-  let c = 0;
-  for (let i = lo; i < hi; i++) if (words[2 * i + HI]! >>> 16 === b) out[c++] = a[i]!;
-}
 
 /** Jain's fairness index of `xs` (1 when all are zero or there are none). */
 export function jainIndex(xs: ArrayLike<number>): number {
