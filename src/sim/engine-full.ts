@@ -151,6 +151,7 @@ export class FullSimulation extends Simulation implements FaultHooks, FleetHost 
    */
   constructor(model: WorkloadModel, choice: StrategyChoice, seed: number, opts: FullOptions = {}) {
     super(model, choice, seed);
+    this.attPerRequest = false; // hedged copies, probes and cancelled attempts need slots of their own
     const sc = model.scenario;
     const bs = sc.balancer;
     this.trace = opts.trace;

@@ -159,6 +159,13 @@ export class Simulation implements Timers, QueueListener {
   protected readonly limited: boolean;
   protected readonly netZero: boolean;
   protected boundaryDone = false;
+  /**
+   * Attempt slot = request slot. True on the lean engine without timeouts: an attempt then never
+   * outlives its request and a request has at most one attempt in flight (a retry starts after
+   * the failed attempt ended), so the attempt table needs no allocation of its own. The full
+   * engine (hedges, probes, cancellations) turns it off.
+   */
+  protected attPerRequest: boolean;
   private arrivalAt = Infinity;
   private arrivalSeq = 0;
   private ran = false;
@@ -195,6 +202,7 @@ export class Simulation implements Timers, QueueListener {
     this.warmup = sc.warmupMs;
     this.end = sc.warmupMs + sc.durationMs;
     this.timeoutMs = bs.timeoutMs;
+    this.attPerRequest = bs.timeoutMs === 0;
     this.overheadMs = bs.overheadMs;
     this.closed = sc.clients.process.arrival === 'closed';
     this.limited = bs.rateLimit !== false;
@@ -447,12 +455,13 @@ export class Simulation implements Timers, QueueListener {
     const now = this.clock.t;
     const req = this.req;
     const att = this.att;
-    const a = att.alloc();
+    let a: number;
+    if (this.attPerRequest) att.claim((a = r));
+    else a = att.alloc();
     const n = req.attempts[r]!;
     att.req[a] = r;
     att.backend[a] = b;
     att.handle[a] = h;
-    att.sent[a] = now;
     att.state[a] = ACTIVE;
     att.first[a] = n === 1 ? 1 : 0;
     att.work[a] = req.demand[r * this.S + this.svc[b]!]!;
@@ -511,7 +520,8 @@ export class Simulation implements Timers, QueueListener {
     const r = att.req[a]!;
     const h = att.handle[a]!;
     const status = att.status[a]!;
-    att.release(a);
+    if (this.attPerRequest) att.state[a] = 0;
+    else att.release(a);
     // No latency argument: the balancer measures acquire → release on the virtual clock itself,
     // which keeps a fractional number from being boxed across the call.
     this.lb.release(h, status, undefined, 'none');

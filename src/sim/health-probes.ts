@@ -121,7 +121,6 @@ export class HealthProber {
     att.status[a] = 0;
     att.err[a] = AE_NONE;
     att.first[a] = 0;
-    att.sent[a] = now;
     att.timerSeq[a] = q.push(now + this.hc.timeoutMs, this.evTimeout, a);
     const net = this.ctx.wl.sampleNet(this.rng);
     if (net > 0) q.push(now + net, this.evAt, a);

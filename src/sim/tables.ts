@@ -72,6 +72,14 @@ abstract class SlotTable {
     this.free.give(id);
   }
 
+  /**
+   * Makes slot `id` usable without the free list (grown as needed): for a table whose slots mirror
+   * another table's one to one. Do not mix with {@link alloc} on the same table.
+   */
+  claim(id: number): void {
+    if (id >= this.free.cap) this.grow(Math.max(this.free.cap * 2, id + 1));
+  }
+
   /** Grows every per-slot array to `c` slots (and sets `free.cap`). */
   protected abstract grow(c: number): void;
 }
@@ -170,8 +178,6 @@ export class AttemptTable extends SlotTable {
   backend: Int32Array;
   /** Lease handle (may exceed 2^31, hence Float64). */
   handle: Float64Array;
-  /** Time sent (ms). */
-  sent: Float64Array;
   /** Sequence number of its timeout event, or -1. */
   timerSeq: Float64Array;
   /** Engine state code (active / abandoned). */
@@ -202,7 +208,6 @@ export class AttemptTable extends SlotTable {
     this.req = new Int32Array(capacity);
     this.backend = new Int32Array(capacity);
     this.handle = new Float64Array(capacity);
-    this.sent = new Float64Array(capacity);
     this.timerSeq = new Float64Array(capacity);
     this.state = new Uint8Array(capacity);
     this.first = new Uint8Array(capacity);
@@ -220,7 +225,6 @@ export class AttemptTable extends SlotTable {
     this.req = grown(this.req, c);
     this.backend = grown(this.backend, c);
     this.handle = grown(this.handle, c);
-    this.sent = grown(this.sent, c);
     this.timerSeq = grown(this.timerSeq, c);
     this.state = grown(this.state, c);
     this.first = grown(this.first, c);
