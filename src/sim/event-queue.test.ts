@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { EventQueue } from './event-queue.js';
+import { EventQueue, KINDS } from './event-queue.js';
 import { Rng } from '../core/rng.js';
 
 function drain(q: EventQueue): { time: number; seq: number; kind: number; payload: number }[] {
@@ -108,5 +108,21 @@ describe('EventQueue', () => {
     const seq = q.schedule(2, 4);
     expect(q.peekTime()).toBe(9);
     expect(q.peekSeq()).toBe(seq);
+  });
+
+  it('kind and payload survive packing: every kind below KINDS, payloads up to 2^26 − 1, and −1', () => {
+    const q = new EventQueue(4);
+    const cases: [number, number][] = [
+      [0, 0],
+      [KINDS - 1, 2 ** 26 - 1],
+      [7, 123_456],
+      [3, -1],
+    ];
+    cases.forEach(([kind, payload], i) => q.push(i, kind, payload));
+    expect(q.payloadAt(0)).toBe(0);
+    for (const [kind, payload] of cases) {
+      expect(q.pop()).toBe(true);
+      expect([q.kind, q.payload]).toEqual([kind, payload]);
+    }
   });
 });

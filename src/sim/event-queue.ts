@@ -12,12 +12,17 @@
  * expect and ignoring stale events when they pop (lazy deletion).
  */
 
+/** Bits of an event's kind in the packed kind/payload word. */
+const KIND_BITS = 5;
+/** Distinct event kinds an {@link EventQueue} can carry (payloads then range up to 2^26). */
+export const KINDS = 1 << KIND_BITS;
+
 /** A min-heap of (time, seq, kind, payload) events; see the module header. */
 export class EventQueue {
   private t: Float64Array;
   private s: Float64Array;
-  private k: Int32Array;
-  private p: Int32Array;
+  /** Kind and payload packed: `payload · 32 + kind` (one array moved per heap step instead of two). */
+  private kp: Int32Array;
   private n = 0;
   private nextSeq = 0;
 
@@ -37,8 +42,7 @@ export class EventQueue {
     const c = Math.max(4, capacity | 0);
     this.t = new Float64Array(c);
     this.s = new Float64Array(c);
-    this.k = new Int32Array(c);
-    this.p = new Int32Array(c);
+    this.kp = new Int32Array(c);
     this.emptied();
   }
 
@@ -80,7 +84,8 @@ export class EventQueue {
   }
 
   /**
-   * Schedules an event. Returns its sequence number (unique, increasing), which callers keep to
+   * Schedules an event of kind `kind` (0 ≤ kind < {@link KINDS}) with payload `payload`
+   * (0 ≤ payload < 2^26). Returns its sequence number (unique, increasing), which callers keep to
    * recognise the event later (lazy cancellation).
    */
   push(time: number, kind: number, payload: number): number {
@@ -99,8 +104,7 @@ export class EventQueue {
     const seq = this.nextSeq++;
     const t = this.t;
     const s = this.s;
-    const k = this.k;
-    const p = this.p;
+    const kp = this.kp;
     let i = this.n++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
@@ -108,14 +112,12 @@ export class EventQueue {
       if (pt < time || (pt === time && s[parent]! < seq)) break;
       t[i] = pt;
       s[i] = s[parent]!;
-      k[i] = k[parent]!;
-      p[i] = p[parent]!;
+      kp[i] = kp[parent]!;
       i = parent;
     }
     t[i] = time;
     s[i] = seq;
-    k[i] = kind;
-    p[i] = payload;
+    kp[i] = payload * KINDS + kind;
     return seq;
   }
 
@@ -128,12 +130,12 @@ export class EventQueue {
     if (n === 0) return false;
     const t = this.t;
     const s = this.s;
-    const k = this.k;
-    const p = this.p;
+    const kp = this.kp;
     this.time = t[0]!;
     this.seq = s[0]!;
-    this.kind = k[0]!;
-    this.payload = p[0]!;
+    const top = kp[0]!;
+    this.kind = top & (KINDS - 1);
+    this.payload = top >> KIND_BITS;
     const last = n - 1;
     if (last === 0) {
       this.emptied();
@@ -142,40 +144,36 @@ export class EventQueue {
     this.n = last;
     const lt = t[last]!;
     const ls = s[last]!;
-    const lk = k[last]!;
-    const lp = p[last]!;
+    const lkp = kp[last]!;
     let i = 0;
     const half = last >> 1;
+    // sequence numbers are read only to break ties in time (rare)
     while (i < half) {
       let c = 2 * i + 1;
       let ct = t[c]!;
-      let cs = s[c]!;
       const r = c + 1;
       if (r < last) {
         const rt = t[r]!;
-        if (rt < ct || (rt === ct && s[r]! < cs)) {
+        if (rt < ct || (rt === ct && s[r]! < s[c]!)) {
           c = r;
           ct = rt;
-          cs = s[r]!;
         }
       }
-      if (lt < ct || (lt === ct && ls < cs)) break;
+      if (lt < ct || (lt === ct && ls < s[c]!)) break;
       t[i] = ct;
-      s[i] = cs;
-      k[i] = k[c]!;
-      p[i] = p[c]!;
+      s[i] = s[c]!;
+      kp[i] = kp[c]!;
       i = c;
     }
     t[i] = lt;
     s[i] = ls;
-    k[i] = lk;
-    p[i] = lp;
+    kp[i] = lkp;
     return true;
   }
 
   /** Payload of the `i`-th pending event in heap order (0 ≤ i < size), for enumerating them. */
   payloadAt(i: number): number {
-    return this.p[i]!;
+    return this.kp[i]! >> KIND_BITS;
   }
 
   /** Drops every pending event (sequence numbers keep increasing). */
@@ -187,15 +185,12 @@ export class EventQueue {
     const c = this.t.length * 2;
     const t = new Float64Array(c);
     const s = new Float64Array(c);
-    const k = new Int32Array(c);
-    const p = new Int32Array(c);
+    const kp = new Int32Array(c);
     t.set(this.t);
     s.set(this.s);
-    k.set(this.k);
-    p.set(this.p);
+    kp.set(this.kp);
     this.t = t;
     this.s = s;
-    this.k = k;
-    this.p = p;
+    this.kp = kp;
   }
 }
