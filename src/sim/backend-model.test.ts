@@ -122,13 +122,14 @@ describe('BackendFarm tracked mode (faults)', () => {
     const jobs = { work: new Float64Array(64), doneAt: new Float64Array(64), doneSeq: new Float64Array(64) };
     const farm = new BackendFarm([c], clock, jobs, q, FIFO_DONE, PS_DONE);
     farm.enableTracking(jobs, FIFO_DONE);
-    /** Runs to exhaustion; `actions` fire at their times (kind 99). Returns [time, job] per completion. */
+    const ACTION = 31;
+    /** Runs to exhaustion; `actions` fire at their times (kind 31, the highest). Returns [time, job] per completion. */
     const run = (actions: [number, () => void][]): [number, number][] => {
-      actions.forEach(([t], k) => q.push(t, 99, k));
+      actions.forEach(([t], k) => q.push(t, ACTION, k));
       const out: [number, number][] = [];
       while (q.pop()) {
         clock.t = q.time;
-        if (q.kind === 99) actions[q.payload]![1]();
+        if (q.kind === ACTION) actions[q.payload]![1]();
         else if (q.kind === FIFO_DONE) {
           if (farm.fifoDoneTracked(0, q.payload, q.seq)) out.push([q.time, q.payload]);
         } else {

@@ -120,6 +120,7 @@ describe('EventQueue', () => {
     ];
     cases.forEach(([kind, payload], i) => q.push(i, kind, payload));
     expect(q.payloadAt(0)).toBe(0);
+    expect(() => q.push(9, KINDS, 0)).toThrow(RangeError);
     for (const [kind, payload] of cases) {
       expect(q.pop()).toBe(true);
       expect([q.kind, q.payload]).toEqual([kind, payload]);

@@ -99,6 +99,7 @@ export class EventQueue {
    * the in-object field first, it never is.
    */
   schedule(kind: number, payload: number): number {
+    if (kind >>> KIND_BITS !== 0) throw new RangeError(`event kind ${kind} outside 0…${KINDS - 1}`);
     const time = this.at;
     if (this.n === this.t.length) this.grow();
     const seq = this.nextSeq++;
