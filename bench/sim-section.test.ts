@@ -3,8 +3,8 @@
  * points (no timing is measured here).
  */
 import { describe, it, expect } from 'vitest';
-import { growthCheck, growthSlackNs, GROWTH_FACTOR, SLACK_FIXED_NS, SLACK_PER_DOUBLING_NS } from './sim-section.js';
-import type { CurvePoint } from './sim.js';
+import { growthCheck, growthSlackNs, GROWTH_FACTOR, medianRun, mm1Ratio, simTargets, SLACK_FIXED_NS, SLACK_PER_DOUBLING_NS } from './sim-section.js';
+import { simPlan, type CurvePoint, type Mm1Result } from './sim.js';
 
 function point(strategy: string, backends: number, nsPerRequest: number, pickLoadedNs: number, pickNs = pickLoadedNs): CurvePoint {
   return {
@@ -69,5 +69,23 @@ describe('growthCheck', () => {
       [100, 100],
       [1000, 400],
     ]);
+  });
+});
+
+describe('the bare-loop comparison over several processes', () => {
+  const run = (bareMs: number, engineMs: number): Mm1Result => {
+    const sp = (label: string, ms: number) => ({ label, strategy: null, backends: 1, requests: 1e6, events: 2e6, wallMs: ms, cpuMs: ms, threadMs: ms, rounds: 7 });
+    return { bare: sp('bare', bareMs), engine: sp('engine', engineMs), bareMeanMs: 5, engineP99Ms: 8 };
+  };
+
+  it('reports the process with the median ratio and lists every ratio', () => {
+    const runs = [run(100, 320), run(100, 290), run(100, 305)];
+    const m = medianRun(runs);
+    expect(mm1Ratio(m)).toBeCloseTo(3.05, 9);
+    const [t] = simTargets(m, [], simPlan(true), runs);
+    expect(t!.pass).toBe(false);
+    expect(t!.measured).toContain('median of 3 processes');
+    expect(mm1Ratio(medianRun([run(100, 250), run(100, 299)]))).toBeCloseTo(2.5, 9);
+    expect(() => medianRun([])).toThrow();
   });
 });
