@@ -634,7 +634,7 @@ export class Balancer {
     const now = this.clock.now();
     const latency = latencyMs === undefined || latencyMs !== latencyMs ? now - this.lStart[slot]! : latencyMs;
     this.lBackend[slot] = -1;
-    this.lGen[slot] = (this.lGen[slot]! + 1) % GEN_LIMIT;
+    this.lGen[slot] = (this.lGen[slot]! + 1) & (GEN_LIMIT - 1); // GEN_LIMIT is a power of two
     this.free[this.freeTop++] = slot;
     this.outstanding--;
     this.view.active[i]!--;

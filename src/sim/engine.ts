@@ -470,7 +470,7 @@ export class Simulation implements Timers, QueueListener {
     if (this.timeoutMs > 0) {
       this.q.at = now + this.timeoutMs;
       att.timerSeq[a] = this.q.schedule(EV_TIMEOUT, a);
-    } else att.timerSeq[a] = -1;
+    } else if (!this.attPerRequest) att.timerSeq[a] = -1; // (slots shared with requests never time out)
     return a;
   }
 
