@@ -83,11 +83,15 @@ describe('populations', () => {
     for (const x of frequencies(p, 500_000)) expect(Math.abs(x * 50 - 1)).toBeLessThan(0.05);
   });
 
-  it('strings are precomputed; 0 or 1 values draw index 0 without randomness', () => {
-    const p = new Population({ count: 3, popularity: 'uniform', exponent: 1 }, (i) => `k${i}`);
-    expect(p.values).toEqual(['k0', 'k1', 'k2']);
+  it('strings are built once, when first read; 0 or 1 values draw index 0 without randomness', () => {
+    let built = 0;
+    const p = new Population({ count: 3, popularity: 'uniform', exponent: 1 }, (i) => (built++, `k${i}`));
+    expect(built).toBe(0);
+    expect([0, 1, 2, 1].map((i) => p.value(i))).toEqual(['k0', 'k1', 'k2', 'k1']);
+    expect(built).toBe(3);
+    expect(() => p.value(3)).toThrow(RangeError);
     const none = new Population({ count: 0, popularity: 'zipf', exponent: 1 }, (i) => `k${i}`);
-    expect(none.values).toEqual(['']);
+    expect(none.value(0)).toBe('');
     const rng = new Rng(1);
     const before = new Rng(1).next();
     expect(none.draw(rng)).toBe(0);

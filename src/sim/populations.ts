@@ -14,7 +14,8 @@
  * simulator compute attributes only when a strategy reads them (common random numbers without
  * drawing on every arrival).
  *
- * The strings are built once per population, never per request: client addresses are IPv4
+ * Each value's string is built the first time it is read (a run whose strategies never look at an
+ * attribute builds none) and kept, never per request: client addresses are IPv4
  * `10.a.b.c` with a distinct /24 (`10.a.b`) for each of the first 65 536 values, so `ip-hash`
  * (which hashes the first three octets, as nginx does) sees as many distinct networks as clients;
  * keys are `k0, k1, …`, sessions `s0, s1, …`.
@@ -41,8 +42,9 @@ export function clientAddress(i: number): string {
 
 /** A population of attribute values with their precomputed strings. */
 export class Population {
-  /** The values' strings, by index (index 0 = most popular under zipf). Empty population: `['']`. */
-  readonly values: readonly string[];
+  /** The values' strings built so far, by index (index 0 = most popular under zipf). */
+  private readonly strings: (string | undefined)[];
+  private readonly name: (i: number) => string;
   /** Number of distinct values (0 = the attribute is unused: always the empty string). */
   readonly count: number;
   private readonly cdf: Float64Array | null;
@@ -54,10 +56,8 @@ export class Population {
   constructor(spec: KeyPopulation, name: (i: number) => string) {
     const n = Math.max(0, Math.floor(spec.count));
     this.count = n;
-    const values: string[] = new Array(Math.max(1, n));
-    if (n === 0) values[0] = '';
-    for (let i = 0; i < n; i++) values[i] = name(i);
-    this.values = values;
+    this.strings = n === 0 ? [''] : [];
+    this.name = name;
     if (spec.popularity === 'zipf' && n > 1) {
       const cdf = new Float64Array(n);
       let acc = 0;
@@ -69,6 +69,14 @@ export class Population {
       cdf[n - 1] = 1;
       this.cdf = cdf;
     } else this.cdf = null;
+  }
+
+  /** The string of value `i` (0 ≤ i < max(1, count)); an empty population's only value is `''`. */
+  value(i: number): string {
+    const s = this.strings[i];
+    if (s !== undefined) return s;
+    if (!(i >= 0 && i < this.count)) throw new RangeError(`population value ${i} outside 0…${this.count - 1}`);
+    return (this.strings[i] = this.name(i));
   }
 
   /** Draws a value index from a stream (0 when the population has 0 or 1 values, without consuming randomness). */

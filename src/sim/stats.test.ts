@@ -55,6 +55,11 @@ describe('stats', () => {
     ];
     for (const [name, draw] of cases) {
       const lo = 1000;
+      for (const small of [2048, 3001]) {
+        const b = Float64Array.from({ length: small }, draw);
+        const sb = b.slice().sort();
+        expect(percentilesOfRange(b, 0, small, fractions), `${name} n=${small}`).toEqual(fractions.map((q) => percentileSorted(sb, small, q)));
+      }
       const n = 20_000 + rng.int(30_000);
       const a = new Float64Array(lo + n + 500);
       for (let i = 0; i < a.length; i++) a[i] = draw();

@@ -151,13 +151,13 @@ export class Workload {
   /** Client address of the request with arrival number `n`. */
   clientOf(n: number): string {
     const p = this.model.addresses;
-    return p.values[p.index(hash32(hash32(n ^ this.clientSalt) ^ this.clientSalt))]!;
+    return p.value(p.index(hash32(hash32(n ^ this.clientSalt) ^ this.clientSalt)));
   }
 
   /** Hash key of the request with arrival number `n`. */
   keyOf(n: number): string {
     const p = this.model.keys;
-    return p.values[p.index(hash32(hash32(n ^ this.keySalt) ^ this.keySalt))]!;
+    return p.value(p.index(hash32(hash32(n ^ this.keySalt) ^ this.keySalt)));
   }
 
   /** Index in the key population of the hash key of the request with arrival number `n` (caches). */
@@ -168,7 +168,7 @@ export class Workload {
   /** Session key of the request with arrival number `n`. */
   sessionOf(n: number): string {
     const p = this.model.sessions;
-    return p.values[p.index(hash32(hash32(n ^ this.sessionSalt) ^ this.sessionSalt))]!;
+    return p.value(p.index(hash32(hash32(n ^ this.sessionSalt) ^ this.sessionSalt)));
   }
 
   private drawClass(): number {
