@@ -1,5 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { simulateRun } from './run.js';
+import { Simulation } from './engine.js';
+import { WorkloadModel } from './workload.js';
 import { testScenario, choice } from './test/fixture.js';
 import type { Scenario } from './scenario-types.js';
 
@@ -191,6 +193,27 @@ describe('every lease is released exactly once (the engine asserts leasesOutstan
     const b = simulateRun(sc, choice('round-robin'), 9).summary.requests;
     expect(b.rejected).toBeLessThan(a.rejected);
     expect(b.completed).toBeGreaterThan(a.completed);
+  });
+
+  it('attempts sharing their request\'s slot (no timeouts) give exactly the results of allocated attempt slots', () => {
+    class AllocatedAttempts extends Simulation {
+      constructor(m: WorkloadModel, seed: number) {
+        super(m, choice('p2c'), seed);
+        this.attPerRequest = false;
+      }
+    }
+    const sc = testScenario({
+      durationMs: 3_000,
+      warmupMs: 200,
+      clients: { process: { arrival: 'poisson', rate: 1800 } },
+      backends: [{ count: 2, queueLimit: 1 }],
+      balancer: { retries: 1 },
+    });
+    const m = new WorkloadModel(sc);
+    const shared = new Simulation(m, choice('p2c'), 4).run();
+    const allocated = new AllocatedAttempts(m, 4).run();
+    expect(shared.summary.requests.rejected).toBeGreaterThan(0); // 503s and retries happened
+    expect(JSON.stringify(shared)).toBe(JSON.stringify(allocated));
   });
 });
 
