@@ -229,6 +229,12 @@ export class Balancer {
   private readonly queueTimeoutMs: number;
   private readonly peakSignals: PeakEwmaSignal[] = [];
   private readonly timeSignals: LeastTimeSignal[] = [];
+  /**
+   * Whether anything watches finished attempts (outlier detection, a load signal, a strategy's
+   * `released`); set when the strategy is built or asks for a signal. Saves the release path its
+   * checks otherwise.
+   */
+  private observed = false;
 
   // Recompute bookkeeping.
   private dirty = true;
@@ -280,11 +286,13 @@ export class Balancer {
       peakEwma: (o: PeakEwmaOptions): LatencySignal => {
         const s = new PeakEwmaSignal(o, this.n, this.clock.now());
         this.peakSignals.push(s);
+        this.observed = true;
         return s;
       },
       leastTime: (o: LeastTimeOptions): LatencySignal => {
         const s = new LeastTimeSignal(o, this.n, this.clock.now());
         this.timeSignals.push(s);
+        this.observed = true;
         return s;
       },
     };
@@ -300,6 +308,7 @@ export class Balancer {
     };
     const parsed = opts.strategy.options.parse(opts.strategyOptions ?? {});
     this.strategy = opts.strategy.create(parsed, env);
+    this.observed ||= this.outlier !== undefined || this.strategy.released !== undefined;
     this.strategy.rebuild?.(this.specs);
     this.recompute(this.clock.now());
   }
@@ -653,16 +662,21 @@ export class Balancer {
           if (this.passive.recordFailure(i, now)) this.dirty = true;
         } else this.passive.recordSuccess(i, now);
       }
-      if (this.outlier && this.outlier.record(i, failed, now)) this.dirty = true;
-      for (let k = 0; k < this.peakSignals.length; k++) this.peakSignals[k]!.observe(i, latency, now);
-      // nginx least_time records response times of successful attempts only.
-      if (!failed) for (let k = 0; k < this.timeSignals.length; k++) this.timeSignals[k]!.observe(i, latency, now);
-      this.strategy.released?.(i, failed, latency, now, this.view.active[i]!);
+      if (this.observed) this.observe(i, failed, latency, now);
     }
     if (this.queue !== undefined && this.queue.length > 0) this.drainQueue();
   }
 
   // ---------------------------------------------------------------- balancer queue
+
+  /** Hands a finished attempt to outlier detection, the load signals and the strategy (see {@link observed}). */
+  private observe(i: number, failed: boolean, latency: number, now: number): void {
+    if (this.outlier && this.outlier.record(i, failed, now)) this.dirty = true;
+    for (let k = 0; k < this.peakSignals.length; k++) this.peakSignals[k]!.observe(i, latency, now);
+    // nginx least_time records response times of successful attempts only.
+    if (!failed) for (let k = 0; k < this.timeSignals.length; k++) this.timeSignals[k]!.observe(i, latency, now);
+    this.strategy.released?.(i, failed, latency, now, this.view.active[i]!);
+  }
 
   /** Sets who hears about queued requests (required when `queue` is configured). */
   setQueueListener(l: QueueListener): void {
