@@ -662,21 +662,19 @@ export class Balancer {
           if (this.passive.recordFailure(i, now)) this.dirty = true;
         } else this.passive.recordSuccess(i, now);
       }
-      if (this.observed) this.observe(i, failed, latency, now);
+      if (this.observed) {
+        // inline, not a helper: `latency` and `now` passed to a call V8 does not inline are boxed
+        if (this.outlier && this.outlier.record(i, failed, now)) this.dirty = true;
+        for (let k = 0; k < this.peakSignals.length; k++) this.peakSignals[k]!.observe(i, latency, now);
+        // nginx least_time records response times of successful attempts only.
+        if (!failed) for (let k = 0; k < this.timeSignals.length; k++) this.timeSignals[k]!.observe(i, latency, now);
+        this.strategy.released?.(i, failed, latency, now, this.view.active[i]!);
+      }
     }
     if (this.queue !== undefined && this.queue.length > 0) this.drainQueue();
   }
 
   // ---------------------------------------------------------------- balancer queue
-
-  /** Hands a finished attempt to outlier detection, the load signals and the strategy (see {@link observed}). */
-  private observe(i: number, failed: boolean, latency: number, now: number): void {
-    if (this.outlier && this.outlier.record(i, failed, now)) this.dirty = true;
-    for (let k = 0; k < this.peakSignals.length; k++) this.peakSignals[k]!.observe(i, latency, now);
-    // nginx least_time records response times of successful attempts only.
-    if (!failed) for (let k = 0; k < this.timeSignals.length; k++) this.timeSignals[k]!.observe(i, latency, now);
-    this.strategy.released?.(i, failed, latency, now, this.view.active[i]!);
-  }
 
   /** Sets who hears about queued requests (required when `queue` is configured). */
   setQueueListener(l: QueueListener): void {

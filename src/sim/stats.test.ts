@@ -1,7 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import {
   cdfFractions,
-  cdfPoints,
   ci95,
   jainIndex,
   percentileSelect,
@@ -141,8 +140,9 @@ describe('stats', () => {
     expect(small.at(-2)).toBeCloseTo(0.999, 12);
     expect(big.slice(0, small.length - 1)).toEqual(small.slice(0, -1));
     for (let i = 1; i < big.length; i++) expect(big[i]!).toBeGreaterThan(big[i - 1]!);
-    const pts = cdfPoints(Float64Array.from([1, 2, 3]), 3);
-    expect(pts.x[0]).toBe(1);
-    expect(pts.x.at(-1)).toBe(3);
+    // the CDF's points are the range percentiles at these fractions: the minimum first, the maximum last
+    const pts = percentilesOfRange(Float64Array.from([3, 1, 2]), 0, 3, cdfFractions(3));
+    expect(pts[0]).toBe(1);
+    expect(pts.at(-1)).toBe(3);
   });
 });

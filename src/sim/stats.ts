@@ -449,10 +449,3 @@ export function cdfFractions(n: number): number[] {
   p.push(1);
   return p;
 }
-
-/** The CDF of ascending `sorted[0..n)` at {@link cdfFractions}: latencies `x` at fractions `p`. */
-export function cdfPoints(sorted: ArrayLike<number>, n: number): { p: number[]; x: number[] } {
-  if (n === 0) return { p: [], x: [] };
-  const p = cdfFractions(n);
-  return { p, x: p.map((q) => percentileSorted(sorted, n, q)) };
-}
