@@ -35,6 +35,30 @@ describe('rendezvous', () => {
     }
   });
 
+  it('unequal weights: the bound-pruned scan picks exactly the full argmax (100 backends, weights 1–9 and fractional, 5,000 keys)', () => {
+    const specs = backends(100, Array.from({ length: 100 }, (_, i) => (i % 9) + 1));
+    const view = new FixtureView(specs);
+    // effective weights may be fractional (slow start): set some in the view
+    for (let i = 0; i < 100; i += 7) view.weight[i] = view.weight[i]! * 0.37;
+    view.refresh();
+    const { strategy: s } = makeStrategy('rendezvous', view);
+    for (let k = 0; k < 5000; k++) {
+      const key = `user:${k}`;
+      const scores = specs.map((b, i) => rendezvousScore(hashPair(murmur3(key), murmur3(b.id)), view.weight[i]!));
+      expect(s.pick(view, requestInfo({ hashKey: key }))).toBe(scores.indexOf(Math.max(...scores)));
+    }
+  });
+
+  it('the pruning bound w / (1 − u) is never below the score, down to u at its extremes', () => {
+    for (const h of [0, 1, 2 ** 31, 4294967294, 4294967295, 123456789, 4000000000]) {
+      for (const w of [1e-6, 0.5, 1, 3, 1000]) {
+        const u = (h + 0.5) / 4294967296;
+        expect(w / ((4294967296 - h - 0.5) / 4294967296)).toBeGreaterThanOrEqual(rendezvousScore(h, w));
+        expect(1 - u).toBe((4294967296 - h - 0.5) / 4294967296); // exact
+      }
+    }
+  });
+
   it('removing a backend moves exactly the keys it held', () => {
     const all = backends(10);
     const before = assign(all, KEYS);

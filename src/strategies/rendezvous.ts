@@ -11,7 +11,9 @@
  * becoming ineligible) moves exactly the keys it held. Weights are the effective weights of the
  * view, so slow start and re-weights apply at once. Key: `hashKey`, else `clientAddr`.
  * Ties (probability ~2⁻³²) go to the lower list position.
- * Cost: O(n) per pick (one hash mix and one logarithm per eligible backend), no allocation.
+ * Cost: O(n) per pick: one hash mix per eligible backend; with unequal weights a logarithm only for
+ * the backends whose upper bound `w / (1 − u)` beats the best score so far (a few per pick); no
+ * allocation.
  */
 import { z } from 'zod';
 import type { BackendSpec } from '../core/backend.js';
@@ -68,10 +70,18 @@ class Rendezvous implements Strategy {
       }
       return best;
     }
+    // Unequal weights. −ln u ≥ 1 − u, so w / (1 − u) bounds the score from above (in floating point
+    // too: 1 − u is exact here, and −ln u exceeds it by a relative (1 − u)/2 ≥ 2⁻³⁴, far beyond
+    // Math.log's error; division rounds monotonically). A backend whose bound cannot beat the best
+    // score so far cannot win, so its logarithm is skipped: the same pick, with a handful of
+    // logarithms per pick instead of one per backend (the running best rises fast).
     let bestScore = -1;
     for (let p = 0; p < count; p++) {
       const i = list[p]!;
-      const s = rendezvousScore(hashPair(k, ids[i]!), weight[i]!);
+      const h = hashPair(k, ids[i]!);
+      const w = weight[i]!;
+      if (w / ((4294967296 - h - 0.5) * TWO_NEG_32) <= bestScore) continue;
+      const s = rendezvousScore(h, w);
       if (s > bestScore) {
         best = i;
         bestScore = s;
