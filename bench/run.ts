@@ -1,7 +1,8 @@
 /**
  * `npm run bench` — the benchmark runner (issue 8). Runs the sections one after another, prints
  * one combined report (a table per section, then every target as PASS / FAIL / SKIP) and writes
- * the results JSON (`bench/results/latest.json`; `--quick` writes `bench/results/quick.json`).
+ * the results JSON (`bench/results/latest.json`; `--quick` writes `bench/results/quick.json`; a
+ * subset, `--only pick`, writes `latest-pick.json` / `quick-pick.json` and leaves those alone).
  *
  *   pick     ns and bytes per acquire+release, every strategy × 10/100/1,000 backends (pick.ts)
  *   sim      simulator speed beside a bare M/M/1 loop, and its cost from 10 to 10,000 backends (sim-section.ts)
@@ -162,7 +163,9 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const text = renderReport(base);
   const results: BenchResults = { ...base, text };
-  const out = args.out ?? join(ROOT, 'bench', 'results', args.quick ? 'quick.json' : 'latest.json');
+  // A subset (`--only`) writes a file of its own, so it never replaces a full run's results.
+  const partial = args.only.length < SECTIONS.length ? `-${args.only.join('-')}` : '';
+  const out = args.out ?? join(ROOT, 'bench', 'results', `${args.quick ? 'quick' : 'latest'}${partial}.json`);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(text);
