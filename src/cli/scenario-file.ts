@@ -2,10 +2,10 @@
  * Finds and loads the scenario a command names: a path, or the name of a shipped scenario in
  * `sims/` (`lbsim run homogeneous`), with command-line overrides applied before validation.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError } from '../input/errors.js';
+import { InputError, readInputFile } from '../input/errors.js';
 import { parseDocument, parseScenario } from '../sim/scenario.js';
 import type { Scenario } from '../sim/scenario-types.js';
 import { applyOverrides, type ScenarioOverrides } from './overrides.js';
@@ -41,13 +41,7 @@ export function resolveScenarioPath(arg: string): string {
 /** Reads the scenario document (YAML/JSON) of `arg`. */
 export function readScenarioDoc(arg: string): { file: string; doc: Record<string, unknown> } {
   const file = resolveScenarioPath(arg);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(file, [{ path: '', message: `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})` }]);
-  }
-  return { file, doc: parseDocument(text, file) as Record<string, unknown> };
+  return { file, doc: parseDocument(readInputFile(file), file) as Record<string, unknown> };
 }
 
 /** Loads, overrides and validates the scenario named by `arg`. */

@@ -4,8 +4,7 @@
  * writes a scenario file (scenario-writer.ts). Per-format readers: nginx/import.ts,
  * haproxy/import.ts, envoy/import.ts; the mapping table is MAPPING.md.
  */
-import { readFileSync } from 'node:fs';
-import { InputError } from '../input/errors.js';
+import { InputError, readInputFile } from '../input/errors.js';
 import { importEnvoy } from './envoy/import.js';
 import { importHaproxy } from './haproxy/import.js';
 import { importNginx } from './nginx/import.js';
@@ -40,13 +39,7 @@ export function detectFormat(file: string, text: string): ProxyFormat | undefine
 export function importConfig(file: string, opts: ImportOptions = {}): ImportResult {
   let format = opts.format;
   if (format === undefined) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new InputError(file, [{ path: '', message: code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})` }]);
-    }
+    const text = readInputFile(file);
     format = detectFormat(file, text);
     if (!format) throw new InputError(file, [{ path: '', message: `cannot tell the format; pass --format ${PROXY_FORMATS.join('|')}` }]);
   }

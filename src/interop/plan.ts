@@ -6,8 +6,7 @@
  * results file (whose `scenario` is the normalized scenario).
  */
 import { dirname, resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
-import { InputError } from '../input/errors.js';
+import { InputError, readInputFile } from '../input/errors.js';
 import { parseDocument, parseScenario } from '../sim/scenario.js';
 import type { Scenario } from '../sim/scenario-types.js';
 import { findStrategy, strategyNames } from '../strategies/registry.js';
@@ -20,13 +19,7 @@ export const DEFAULT_BASE_PORT = 8001;
 
 /** Reads a scenario file, or the scenario inside a results file. @throws InputError */
 export function loadScenarioOrResults(file: string): Scenario {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(file, [{ path: '', message: code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})` }]);
-  }
+  const text = readInputFile(file);
   const doc = parseDocument(text, file) as Record<string, unknown>;
   if (typeof doc.schema === 'string' && doc.schema.startsWith('lbsim/results')) {
     const s = doc.scenario as Partial<Scenario> | undefined;

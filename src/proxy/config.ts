@@ -30,7 +30,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { InputError, zodProblems, type InputProblem } from '../input/errors.js';
+import { InputError, unreadable, zodProblems, type InputProblem } from '../input/errors.js';
 import { duration } from '../input/units.js';
 import { findStrategy, strategyNames } from '../strategies/registry.js';
 
@@ -411,7 +411,7 @@ export function loadProxyConfig(path: string): ProxyConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new ConfigError(path, [{ path: '', message: `expected a readable config file (${(e as NodeJS.ErrnoException).code ?? String(e)})` }]);
+    throw new ConfigError(path, [{ path: '', message: unreadable(e) }]);
   }
   return parseConfigText(text, path);
 }

@@ -22,7 +22,6 @@ import type { Dispatcher } from 'undici';
 import { QUEUED, REFUSED_CONN_LIMITED, REFUSED_NO_BACKEND, REFUSED_RATE_LIMITED, refusalReason, type ErrorKind } from '../core/balancer.js';
 import { ReplayableBody, SEND_TIMEOUT } from './body.js';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './headers.js';
-import { NO_BACKEND } from './metrics.js';
 import type { RetryOn } from './config.js';
 import type { Generation } from './generation.js';
 

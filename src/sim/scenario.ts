@@ -29,7 +29,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
-import { formatPath, InputError, parseOrThrow, zodProblems, type InputProblem } from '../input/errors.js';
+import { formatPath, InputError, parseOrThrow, readInputFile, zodProblems, type InputProblem } from '../input/errors.js';
 import { duration } from '../input/units.js';
 import { findStrategy, strategyNames } from '../strategies/registry.js';
 import type { AutoscaleSettings, Distribution, Fault, Scenario, StrategyChoice } from './scenario-types.js';
@@ -683,13 +683,7 @@ export function parseScenario(value: unknown, file: string, dir = '.'): Scenario
 
 /** Reads a YAML or JSON scenario file and validates it. @throws InputError (missing file, syntax, fields) */
 export function loadScenario(path: string): Scenario {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(path, [{ path: '', message: code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})` }]);
-  }
+  const text = readInputFile(path);
   return parseScenario(parseDocument(text, path), path, dirname(resolve(path)));
 }
 

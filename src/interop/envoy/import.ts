@@ -9,9 +9,8 @@
  * `slow_start_config`. Durations are protobuf JSON (`"30s"`, `"0.5s"`). Errors and warnings carry
  * the line of the field. The mapping table is in ../MAPPING.md.
  */
-import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import { formatPath, InputError } from '../../input/errors.js';
+import { formatPath, InputError, readInputFile } from '../../input/errors.js';
 import { isPrime } from '../../strategies/maglev.js';
 import { baseConfig, equalWeights, groupName, withDefaults } from '../common.js';
 import { parseEnvoyDuration } from '../durations.js';
@@ -146,13 +145,7 @@ function socketAddress(r: Reader, endpoint: Obj, path: Path): string {
  * @throws InputError with the file, line and field path of a bad value, or an ambiguous cluster
  */
 export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): ImportResult {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(file, [{ path: '', message: code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})` }]);
-  }
+  const text = readInputFile(file);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
   if (doc.errors.length > 0) {

@@ -7,8 +7,7 @@
  * `option redispatch`, `option httpchk` and `cookie`. The mapping table is in ../MAPPING.md; every
  * keyword of the section that lbsim does not model becomes a warning.
  */
-import { readFileSync } from 'node:fs';
-import { InputError } from '../../input/errors.js';
+import { InputError, readInputFile } from '../../input/errors.js';
 import { baseConfig, mostCommon, withDefaults, groupName } from '../common.js';
 import { parseHaproxyTime, proxyTime } from '../durations.js';
 import { describeHashKey, hashKeyFromHaproxy } from '../hash-key.js';
@@ -261,13 +260,7 @@ function defaultsChain(sections: HaproxySection[], target: HaproxySection, file:
  * @throws InputError with file and line for syntax errors, bad values or an ambiguous backend
  */
 export function importHaproxy(file: string, opts: HaproxyImportOptions = {}): ImportResult {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(file, [{ path: '', message: code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})` }]);
-  }
+  const text = readInputFile(file);
   const sections = parseHaproxy(text, file);
   const proxies = sections.filter((s) => s.type === 'backend' || s.type === 'listen');
   if (proxies.length === 0) throw new InputError(file, [{ path: '', message: 'no backend or listen section found' }]);

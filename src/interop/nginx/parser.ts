@@ -13,7 +13,7 @@
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
-import { InputError } from '../../input/errors.js';
+import { InputError, unreadable } from '../../input/errors.js';
 import type { InteropWarning } from '../types.js';
 import { tokenizeNginx, type NginxToken } from './lexer.js';
 
@@ -151,9 +151,8 @@ export function parseNginxFile(path: string): NginxConfig {
       real = realpathSync(file);
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (from) throw new InputError(from.file, [{ path: `line ${from.line}: include`, message: `cannot read ${file} (${code ?? String(e)})` }]);
-      throw new InputError(file, [{ path: '', message: code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})` }]);
+      if (from) throw new InputError(from.file, [{ path: `line ${from.line}: include`, message: `${file}: ${unreadable(e)}` }]);
+      throw new InputError(file, [{ path: '', message: unreadable(e) }]);
     }
     if (stack.includes(real)) {
       throw new InputError(from!.file, [
