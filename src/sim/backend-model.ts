@@ -180,14 +180,7 @@ export class BackendFarm {
       ev.schedule(this.fifoDoneKind, job);
       return true;
     }
-    const len = this.len[b]!;
-    if (len >= this.limit[b]!) return false;
-    this.flushFifo(b);
-    let ring = this.ringJob[b]!;
-    if (len === ring.length) ring = this.growRing(b);
-    ring[(this.head[b]! + len) & (ring.length - 1)] = job;
-    this.len[b] = len + 1;
-    return true;
+    return this.enqueue(b, job);
   }
 
   /**
@@ -226,6 +219,18 @@ export class BackendFarm {
     const ev = this.events;
     ev.at = this.clock.t + this.jobs.work[job]! / this.speed[b]!;
     ev.schedule(this.fifoDoneKind, job);
+  }
+
+  /** FIFO job `job` waits at backend `b` (all workers busy); false when its queue is full (refused). */
+  private enqueue(b: number, job: number): boolean {
+    const len = this.len[b]!;
+    if (len >= this.limit[b]!) return false;
+    this.flushFifo(b);
+    let ring = this.ringJob[b]!;
+    if (len === ring.length) ring = this.growRing(b);
+    ring[(this.head[b]! + len) & (ring.length - 1)] = job;
+    this.len[b] = len + 1;
+    return true;
   }
 
   private growRing(b: number): Int32Array {
@@ -315,14 +320,7 @@ export class BackendFarm {
       this.startTracked(b, job);
       return true;
     }
-    const len = this.len[b]!;
-    if (len >= this.limit[b]!) return false;
-    this.flushFifo(b);
-    let ring = this.ringJob[b]!;
-    if (len === ring.length) ring = this.growRing(b);
-    ring[(this.head[b]! + len) & (ring.length - 1)] = job;
-    this.len[b] = len + 1;
-    return true;
+    return this.enqueue(b, job);
   }
 
   private startTracked(b: number, job: number): void {
