@@ -16,18 +16,16 @@ import { backends } from '../src/core/backend.js';
 import { Rng } from '../src/core/rng.js';
 import type { RequestInfo } from '../src/core/view.js';
 import { createBalancer } from '../src/strategies/index.js';
-import { CellClock } from './pick-workload.js';
+import { CellClock, requestMix, REQUESTS } from './pick-workload.js';
 
-const REQUESTS = 4096; // distinct precomputed requests (power of two: index with a mask)
 const POSITIONS = 1 << 16; // precomputed random release positions (power of two)
-const SESSIONS = 1024;
 const STEP_MS = 0.05;
 
 /** A pick workload with `busy` × size leases held open on equal-weight backends. */
 export class LoadedPickWorkload {
   private readonly balancer: Balancer;
   private readonly clock = new CellClock();
-  private readonly reqs: RequestInfo[] = [];
+  private readonly reqs: RequestInfo[];
   private readonly held: Float64Array;
   private readonly positions = new Int32Array(POSITIONS);
   private cursor = 0;
@@ -46,16 +44,7 @@ export class LoadedPickWorkload {
     seed = 1,
   ) {
     this.balancer = createBalancer({ strategy, backends: backends(size), clock: this.clock, rng: new Rng(seed) });
-    const mix = new Rng(seed).fork('bench-requests');
-    for (let k = 0; k < REQUESTS; k++) {
-      const a = mix.nextU32();
-      this.reqs.push({
-        clientAddr: `10.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`,
-        hashKey: `/item/${mix.nextU32().toString(36)}`,
-        sessionKey: `s${mix.int(SESSIONS)}`,
-        attempt: 1,
-      });
-    }
+    this.reqs = requestMix(seed);
     this.held = new Float64Array(Math.max(1, Math.round(busy * size)));
     for (let k = 0; k < this.held.length; k++) this.held[k] = this.acquireNext();
     const pick = new Rng(seed).fork('bench-release-order');

@@ -22,7 +22,8 @@ import { Rng } from '../src/core/rng.js';
 import type { RequestInfo } from '../src/core/view.js';
 import { createBalancer } from '../src/strategies/index.js';
 
-const REQUESTS = 4096; // distinct precomputed requests (power of two: index with a mask)
+/** Distinct precomputed requests (a power of two: index with a mask). */
+export const REQUESTS = 4096;
 const SESSIONS = 1024;
 const STEP_MS = 0.05;
 
@@ -36,6 +37,26 @@ export class CellClock implements Clock {
   }
 }
 
+/**
+ * The benchmark's request mix: {@link REQUESTS} precomputed requests from stream `bench-requests`
+ * of `seed`, with varying client addresses and hash keys and a bounded set of sessions (index them
+ * with `& (REQUESTS - 1)`).
+ */
+export function requestMix(seed: number): RequestInfo[] {
+  const mix = new Rng(seed).fork('bench-requests');
+  const reqs: RequestInfo[] = [];
+  for (let k = 0; k < REQUESTS; k++) {
+    const a = mix.nextU32();
+    reqs.push({
+      clientAddr: `10.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`,
+      hashKey: `/item/${mix.nextU32().toString(36)}`,
+      sessionKey: `s${mix.int(SESSIONS)}`,
+      attempt: 1,
+    });
+  }
+  return reqs;
+}
+
 /** A ready-to-run pick workload for one strategy at one pool size. */
 export class PickWorkload {
   /** Registry name of the strategy. */
@@ -44,7 +65,7 @@ export class PickWorkload {
   readonly size: number;
   private readonly balancer: Balancer;
   private readonly clock = new CellClock();
-  private readonly reqs: RequestInfo[] = [];
+  private readonly reqs: RequestInfo[];
   private readonly held: Float64Array;
   private cursor = 0;
   private heldPos = 0;
@@ -60,16 +81,7 @@ export class PickWorkload {
     const weights: number[] = [];
     for (let i = 0; i < size; i++) weights.push(1 + (i % 4));
     this.balancer = createBalancer({ strategy, backends: backends(size, weights), clock: this.clock, rng: new Rng(seed) });
-    const mix = new Rng(seed).fork('bench-requests');
-    for (let k = 0; k < REQUESTS; k++) {
-      const a = mix.nextU32();
-      this.reqs.push({
-        clientAddr: `10.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`,
-        hashKey: `/item/${mix.nextU32().toString(36)}`,
-        sessionKey: `s${mix.int(SESSIONS)}`,
-        attempt: 1,
-      });
-    }
+    this.reqs = requestMix(seed);
     this.held = new Float64Array(Math.max(8, size));
     for (let k = 0; k < this.held.length; k++) this.held[k] = this.acquireNext();
   }
