@@ -5,8 +5,8 @@
  * through the public scenario parser (`parseScenario`), so the benchmark runs exactly what a
  * scenario file with these fields would.
  */
-import { parseScenario } from '../src/sim/scenario.js';
-import type { Scenario } from '../src/sim/scenario-types.js';
+import { parseScenario } from '../src/scenario/scenario.js';
+import type { Scenario } from '../src/scenario/types.js';
 
 /** Arrivals per second per backend: 80 % of one single-worker backend's 1,000 req/s (mean 1 ms). */
 export const PER_BACKEND_RATE = 800;

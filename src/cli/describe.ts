@@ -1,5 +1,5 @@
 /** One-line description of a scenario for `validate` and run headers. */
-import type { Distribution, Scenario } from '../sim/scenario-types.js';
+import type { Distribution, Scenario } from '../scenario/types.js';
 import { formatMs } from '../input/units.js';
 
 /** Describes a distribution briefly, e.g. `exponential(mean 1ms)`. */

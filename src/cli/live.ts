@@ -5,8 +5,8 @@
  */
 import { parseDuration } from '../input/units.js';
 import { InputError } from '../input/errors.js';
-import type { ResultsFile } from '../sim/results.js';
-import type { Scenario } from '../sim/scenario-types.js';
+import type { ResultsFile } from '../results/schema.js';
+import type { Scenario } from '../scenario/types.js';
 import { compareLive, renderComparison, type CompareOptions } from '../live/compare.js';
 import { Registry } from '../live/children.js';
 import { prepareLive, runLivePrepared, type LiveInfo, type LiveOptions } from '../live/run.js';
@@ -15,7 +15,7 @@ import { useColor, writeFileAtomic } from './output.js';
 import { applyOverrides, setPath } from './overrides.js';
 import { printResults, writeOutputs } from './run.js';
 import { readScenarioDoc } from './scenario-file.js';
-import { parseScenario } from '../sim/scenario.js';
+import { parseScenario } from '../scenario/scenario.js';
 import { dirname, resolve } from 'node:path';
 
 /** Flags shared by `live` and `compare-live`. */

@@ -1,7 +1,7 @@
 /** `lbsim report results.json [more.json…] --out DIR`: writes the web report for existing results files. */
 import { readFileSync } from 'node:fs';
 import { InputError } from '../input/errors.js';
-import { RESULTS_SCHEMA, type ResultsFile } from '../sim/results.js';
+import { RESULTS_SCHEMA, type ResultsFile } from '../results/schema.js';
 import { writeReport } from '../report/write.js';
 
 /** Reads and checks one results file. */

@@ -4,7 +4,7 @@
  * written unless the whole run succeeds.
  */
 import { runScenario } from '../sim/run.js';
-import type { ResultsFile } from '../sim/results.js';
+import type { ResultsFile } from '../results/schema.js';
 import { describeScenario } from './describe.js';
 import { useColor, writeFileAtomic, styles } from './output.js';
 import type { ScenarioOverrides } from './overrides.js';

@@ -6,8 +6,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, readInputFile } from '../input/errors.js';
-import { parseDocument, parseScenario } from '../sim/scenario.js';
-import type { Scenario } from '../sim/scenario-types.js';
+import { parseDocument, parseScenario } from '../scenario/scenario.js';
+import type { Scenario } from '../scenario/types.js';
 import { applyOverrides, type ScenarioOverrides } from './overrides.js';
 
 /** The repository root (where `sims/` lives), from this module's location in src/ or dist/src/. */

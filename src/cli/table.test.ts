@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StrategyResult } from '../sim/results.js';
+import type { StrategyResult } from '../results/schema.js';
 import { columnsFor, fmtAvailability, hasFailures, renderTable } from './table.js';
 
 /** A small result; `extra` adds the optional failure/cache fields. */

@@ -4,7 +4,7 @@
  * Runs with failures (availability below 1, errors, retries or fault windows) add `avail` and
  * `retries`; runs with backend caches add `cache hit`.
  */
-import type { StrategyResult } from '../sim/results.js';
+import type { StrategyResult } from '../results/schema.js';
 import { styles } from './output.js';
 
 /** A column of the comparison table: header and cell formatter. */

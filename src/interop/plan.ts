@@ -7,8 +7,8 @@
  */
 import { dirname, resolve } from 'node:path';
 import { InputError, readInputFile } from '../input/errors.js';
-import { parseDocument, parseScenario } from '../sim/scenario.js';
-import type { Scenario } from '../sim/scenario-types.js';
+import { parseDocument, parseScenario } from '../scenario/scenario.js';
+import type { Scenario } from '../scenario/types.js';
 import { findStrategy, strategyNames } from '../strategies/registry.js';
 import { withDefaults } from './common.js';
 import { parseNotes } from './notes.js';

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isIP } from 'node:net';
-import { parseDocument, parseScenario } from '../sim/scenario.js';
-import type { Scenario } from '../sim/scenario-types.js';
+import { parseDocument, parseScenario } from '../scenario/scenario.js';
+import type { Scenario } from '../scenario/types.js';
 import { exportConfig } from './export.js';
 import { importConfig, importToScenario, type ImportOptions } from './import.js';
 import { scenarioToConfig } from './plan.js';
@@ -17,7 +17,7 @@ import type { ExportResult, ImportResult, LbConfig, ProxyFormat } from './types.
 
 /** Absolute path of a fixture under src/interop/fixtures. */
 export function fixture(...parts: string[]): string {
-  return join(fileURLToPath(new URL('./fixtures/', import.meta.url)), ...parts);
+  return join(fileURLToPath(new URL('./fixtures', import.meta.url)), ...parts);
 }
 
 /** Imports a config and loads the written scenario with `parseScenario` (so it must validate). */

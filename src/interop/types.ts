@@ -8,7 +8,7 @@
  * {@link LbConfig} (plan.ts) and print it in a proxy's syntax. Round-trip tests compare these
  * objects. Mapping table: MAPPING.md.
  */
-import type { BalancerSettings } from '../sim/scenario-types.js';
+import type { BalancerSettings } from '../scenario/types.js';
 
 /** The proxy formats lbsim reads and writes. */
 export type ProxyFormat = 'nginx' | 'haproxy' | 'envoy';

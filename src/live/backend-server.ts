@@ -1,6 +1,6 @@
 /**
  * One emulated backend: a real `node:http` server on 127.0.0.1 that behaves like the simulator's
- * backend model (`src/sim/backend-model.ts`), but in real time.
+ * backend model (`src/sim/model/backend-model.ts`), but in real time.
  *
  * - `fifo`: `workers` service slots; a request finding them all busy waits in a FIFO queue; past
  *   `queueLimit` waiting requests it is refused at once with 503 (`x-lbsim-full: 1`).
@@ -33,8 +33,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Rng } from '../core/rng.js';
-import { compileDistribution, type Sampler } from '../sim/distributions.js';
-import type { Distribution } from '../sim/scenario-types.js';
+import { compileDistribution, type Sampler } from '../sim/model/distributions.js';
+import type { Distribution } from '../scenario/types.js';
 
 /** What one emulated backend is. */
 export interface EmulatedBackendSpec {

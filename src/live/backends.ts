@@ -7,8 +7,8 @@
  * fault schedule, CPU time, close.
  */
 import { cpuUsage } from 'node:process';
-import type { Scenario } from '../sim/scenario-types.js';
-import { WorkloadModel } from '../sim/workload.js';
+import type { Scenario } from '../scenario/types.js';
+import { WorkloadModel } from '../sim/model/workload.js';
 import { EmulatedBackend, type BackendSnapshot, type EmulatedBackendSpec } from './backend-server.js';
 import { forkModule, type Registry } from './children.js';
 import { backendIds, backendGroups, type FaultWindow } from './faults.js';

@@ -1,6 +1,6 @@
 /** The comparison table's arithmetic: relative differences, tolerances, rankings, notes. */
 import { describe, expect, it } from 'vitest';
-import type { ResultsFile } from '../sim/results.js';
+import type { ResultsFile } from '../results/schema.js';
 import { runScenario } from '../sim/run.js';
 import { choice, testScenario } from '../sim/test/fixture.js';
 import { compareResults, predictionHalfWidth, rankByP99, renderComparison } from './compare.js';

@@ -23,10 +23,10 @@
  * rankings are CONSISTENT when they differ only in the order of tied pairs.
  */
 import { sampleStandardDeviation } from 'simple-statistics';
-import type { ResultsFile, StrategyResult } from '../sim/results.js';
-import { tCritical95 } from '../sim/stats.js';
+import type { ResultsFile, StrategyResult } from '../results/schema.js';
+import { tCritical95 } from '../results/stats.js';
 import { runScenario } from '../sim/run.js';
-import type { Scenario } from '../sim/scenario-types.js';
+import type { Scenario } from '../scenario/types.js';
 import { fmt } from '../cli/table.js';
 import { styles } from '../cli/output.js';
 import { prepareLive, runLivePrepared, type LiveInfo, type LiveOptions } from './run.js';

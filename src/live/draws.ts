@@ -1,15 +1,15 @@
 /**
  * The simulator's workload draws, for the load generator: a thin adapter over
- * {@link Workload} (`src/sim/workload.ts`) on the run's seed, so the live run sends exactly the
+ * {@link Workload} (`src/sim/model/workload.ts`) on the run's seed, so the live run sends exactly the
  * requests the simulator simulates — the same arrival times (open loop), service demands, network
  * legs, hash keys, sessions and client addresses, in the same order (common random numbers). This
  * is the only live module that touches the workload's per-request API.
  */
 import { Rng } from '../core/rng.js';
-import type { ArrivalProcess } from '../sim/arrivals.js';
-import type { Scenario } from '../sim/scenario-types.js';
-import { RequestTable } from '../sim/tables.js';
-import { Workload, WorkloadModel } from '../sim/workload.js';
+import type { ArrivalProcess } from '../sim/model/arrivals.js';
+import type { Scenario } from '../scenario/types.js';
+import { RequestTable } from '../sim/engine/tables.js';
+import { Workload, WorkloadModel } from '../sim/model/workload.js';
 
 /** One run's request draws; call {@link next} per request, then read its fields. */
 export class LiveDraws {

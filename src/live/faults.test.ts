@@ -1,6 +1,6 @@
 /** The scenario's faults as per-backend windows, with the simulator's timing rules. */
 import { describe, expect, it } from 'vitest';
-import type { Fault, Scenario } from '../sim/scenario-types.js';
+import type { Fault, Scenario } from '../scenario/types.js';
 import { testScenario } from '../sim/test/fixture.js';
 import { backendIds, liveFaults } from './faults.js';
 

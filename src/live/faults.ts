@@ -1,7 +1,7 @@
 /**
- * The scenario's faults (`scenario.faults`, see `src/sim/scenario-types.ts`) turned into
+ * The scenario's faults (`scenario.faults`, see `src/scenario/types.ts`) turned into
  * per-backend windows that real servers act out, with the simulator's timing rules
- * (`src/sim/faults.ts`): every window is clipped to `[at, min(at + duration, end of the measured
+ * (`src/sim/features/faults.ts`): every window is clipped to `[at, min(at + duration, end of the measured
  * window))`; `crash`/`hang` with `mtbfMs`/`mttrMs` alternate exponential up- and down-times (the
  * two-state Markov model of a repairable component); `pause` opens a window of `lengthMs` every
  * `everyMs` from a random phase per backend; `flap` is down for `downMs`, then up for `upMs`,
@@ -16,7 +16,7 @@
  * the same for every strategy of a live run, though not the simulator's exact draws.
  */
 import { Rng } from '../core/rng.js';
-import type { Scenario } from '../sim/scenario-types.js';
+import type { Scenario } from '../scenario/types.js';
 
 /** What a backend does during a window. */
 export type LiveFaultKind = 'crash' | 'hang' | 'pause' | 'slow' | 'errors';

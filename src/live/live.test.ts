@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { RESULTS_SCHEMA } from '../sim/results.js';
+import { RESULTS_SCHEMA } from '../results/schema.js';
 import { choice, testScenario } from '../sim/test/fixture.js';
 import { Registry } from './children.js';
 import { runLive, type LiveInfo } from './run.js';

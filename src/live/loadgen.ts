@@ -24,11 +24,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Pool, type Dispatcher } from 'undici';
-import type { BackendFarm } from '../sim/backend-model.js';
-import { Recorder, type RunSummary } from '../sim/recorder.js';
-import { meanRate } from '../sim/arrivals.js';
-import type { Scenario } from '../sim/scenario-types.js';
-import { percentileSorted, sortNonNegative } from '../sim/stats.js';
+import type { BackendFarm } from '../sim/model/backend-model.js';
+import { Recorder, type RunSummary } from '../sim/engine/recorder.js';
+import { meanRate } from '../sim/model/arrivals.js';
+import type { Scenario } from '../scenario/types.js';
+import { percentileSorted, sortNonNegative } from '../results/stats.js';
 import { H_DEMAND, H_FULL, H_MEASURED, H_NET, H_RESIDENCE, type BackendSnapshot } from './backend-server.js';
 import type { BackendHost } from './backends.js';
 import { LiveDraws } from './draws.js';

@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseProxyConfig, type ProxyConfig } from '../proxy/config.js';
 import { startProxy } from '../proxy/server.js';
-import type { Scenario, StrategyChoice } from '../sim/scenario-types.js';
+import type { Scenario, StrategyChoice } from '../scenario/types.js';
 import { forkModule, type Registry } from './children.js';
 import { treeCpuMs } from './cpu.js';
 

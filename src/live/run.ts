@@ -14,10 +14,10 @@
 import { cpuUsage } from 'node:process';
 import { VERSION } from '../cli/version.js';
 import { findStrategy } from '../strategies/index.js';
-import { aggregate } from '../sim/aggregate.js';
-import { RESULTS_SCHEMA, type ResultsFile, type StrategyResult } from '../sim/results.js';
+import { aggregate } from '../results/aggregate.js';
+import { RESULTS_SCHEMA, type ResultsFile, type StrategyResult } from '../results/schema.js';
 import { scenarioFacts } from '../sim/run.js';
-import type { Scenario, StrategyChoice } from '../sim/scenario-types.js';
+import type { Scenario, StrategyChoice } from '../scenario/types.js';
 import type { BackendSnapshot } from './backend-server.js';
 import { startBackends, type BackendPlacement } from './backends.js';
 import { calibrate, type Calibration } from './calibrate.js';

@@ -13,9 +13,9 @@
  * at most a ceiling (default 600 req/s), and {@link liveScenario} then shortens the measured
  * duration to a real-time budget.
  */
-import { meanOf } from '../sim/distributions.js';
-import { meanRate } from '../sim/arrivals.js';
-import type { Arrival, Distribution, Fault, Scenario } from '../sim/scenario-types.js';
+import { meanOf } from '../sim/model/distributions.js';
+import { meanRate } from '../sim/model/arrivals.js';
+import type { Arrival, Distribution, Fault, Scenario } from '../scenario/types.js';
 
 /** Options of {@link chooseScale}. */
 export interface ScaleTargets {

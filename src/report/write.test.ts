@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RESULTS_SCHEMA, type ResultsFile } from '../sim/results.js';
+import { RESULTS_SCHEMA, type ResultsFile } from '../results/schema.js';
 import { DATA_ELEMENT, embedJson, injectResults, writeReport } from './write.js';
 
 const TEMPLATE =

@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RESULTS_SCHEMA, type ResultsFile } from '../sim/results.js';
+import { RESULTS_SCHEMA, type ResultsFile } from '../results/schema.js';
 
 /** The element the results go into; the template must contain it exactly once. */
 export const DATA_ELEMENT = /(<script id="lbsim-data" type="application\/json">)([\s\S]*?)(<\/script>)/;

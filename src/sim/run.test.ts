@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { runScenario, replicationSeed, scenarioFacts } from './run.js';
 import { testScenario, choice } from './test/fixture.js';
-import { RESULTS_SCHEMA } from './results.js';
+import { RESULTS_SCHEMA } from '../results/schema.js';
 
 const small = testScenario({
   durationMs: 5_000,

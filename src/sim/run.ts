@@ -1,7 +1,7 @@
 /**
  * Running a scenario: every chosen strategy × every replication, each a fresh {@link Simulation}
  * on the same seeds (common random numbers across strategies, independent seeds across
- * replications), combined into the results file (`results.ts`). Deterministic: the same scenario
+ * replications), combined into the results file (`src/results/schema.ts`). Deterministic: the same scenario
  * and seed give byte-identical `JSON.stringify` output (nothing here reads the wall clock or
  * `Math.random`).
  *
@@ -13,15 +13,15 @@
  */
 import { findStrategy } from '../strategies/index.js';
 import { VERSION } from '../cli/version.js';
-import { aggregate } from './aggregate.js';
-import { meanRate } from './arrivals.js';
-import { meanOf } from './distributions.js';
-import { Simulation, type SimulationOutput } from './engine.js';
-import { FullSimulation, needsFullEngine } from './engine-full.js';
-import type { RunSummary } from './recorder.js';
-import { RESULTS_SCHEMA, type ResultsFile, type StrategyResult } from './results.js';
-import type { Scenario, StrategyChoice } from './scenario-types.js';
-import { WorkloadModel } from './workload.js';
+import { aggregate } from '../results/aggregate.js';
+import { meanRate } from './model/arrivals.js';
+import { meanOf } from './model/distributions.js';
+import { Simulation, type SimulationOutput } from './engine/lean.js';
+import { FullSimulation, needsFullEngine } from './engine/full.js';
+import type { RunSummary } from './engine/recorder.js';
+import { RESULTS_SCHEMA, type ResultsFile, type StrategyResult } from '../results/schema.js';
+import type { Scenario, StrategyChoice } from '../scenario/types.js';
+import { WorkloadModel } from './model/workload.js';
 
 /** Options of {@link runScenario}. */
 export interface RunOptions {
@@ -69,7 +69,7 @@ export function scenarioFacts(scenario: Scenario): { offeredRate: number; capaci
 /**
  * One run of one strategy on one seed (the full output, counters included): on the lean engine,
  * or on the full one when the scenario has faults, health checks, hedging, a retry budget, several
- * balancers, caches or autoscaling (`engine-full.ts`).
+ * balancers, caches or autoscaling (`src/sim/engine/full.ts`).
  */
 export function simulateRun(scenario: Scenario | WorkloadModel, choice: StrategyChoice, seed: number): SimulationOutput {
   const model = scenario instanceof WorkloadModel ? scenario : new WorkloadModel(scenario);

@@ -9,7 +9,7 @@
  * `clients` while the normalized arrival process is nested. The target must already exist and hold a
  * number, so typos fail loudly instead of adding unused fields.
  */
-import type { Scenario } from './scenario-types.js';
+import type { Scenario } from '../scenario/types.js';
 
 /** A deep copy of `scenario` with the number at `path` set to `value` (throws on a bad path). */
 export function withValue(scenario: Scenario, path: string, value: number): Scenario {

@@ -6,8 +6,8 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { runScenario } from './run.js';
-import type { ResultsFile } from './results.js';
-import type { Scenario } from './scenario-types.js';
+import type { ResultsFile } from '../results/schema.js';
+import type { Scenario } from '../scenario/types.js';
 
 /** A sweep point sent to a worker. */
 export interface SweepTask {

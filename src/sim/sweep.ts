@@ -13,8 +13,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { runScenario } from './run.js';
-import type { ResultsFile, SweepPoint } from './results.js';
-import type { Scenario } from './scenario-types.js';
+import type { ResultsFile, SweepPoint } from '../results/schema.js';
+import type { Scenario } from '../scenario/types.js';
 import { withValue } from './sweep-path.js';
 import type { SweepReply, SweepTask } from './sweep-worker.js';
 

@@ -5,7 +5,7 @@ import { requestInfo } from '../core/view.js';
 import { FixtureView, fixtureView, makeStrategy } from './test/fixture.js';
 import { crc32 } from '../core/hash.js';
 import { boundedLoadCap, strategy } from './bounded-load.js';
-import { KetamaRing } from './ketama-ring.js';
+import { KetamaRing } from './support/ketama-ring.js';
 
 describe('bounded-load', () => {
   it('cap = ceil(c × (totalActive + 1) / count)', () => {

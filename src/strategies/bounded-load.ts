@@ -23,7 +23,7 @@ import type { BackendSpec } from '../core/backend.js';
 import type { Strategy, StrategyDef } from '../core/strategy.js';
 import type { PickView, RequestInfo } from '../core/view.js';
 import { requestKey } from './consistent-hash.js';
-import { KetamaRing } from './ketama-ring.js';
+import { KetamaRing } from './support/ketama-ring.js';
 
 const schema = z
   .object({

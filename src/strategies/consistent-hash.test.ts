@@ -4,7 +4,7 @@ import { crc32 } from '../core/hash.js';
 import { Rng } from '../core/rng.js';
 import { requestInfo } from '../core/view.js';
 import { FixtureView, assignKeys, makeStrategy } from './test/fixture.js';
-import { KetamaRing, ketamaBaseHash, POINTS_PER_WEIGHT } from './ketama-ring.js';
+import { KetamaRing, ketamaBaseHash, POINTS_PER_WEIGHT } from './support/ketama-ring.js';
 import { strategy } from './consistent-hash.js';
 
 const KEYS = Array.from({ length: 100_000 }, (_, i) => `key-${i}`);

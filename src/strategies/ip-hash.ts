@@ -28,7 +28,7 @@ import { z } from 'zod';
 import type { BackendSpec } from '../core/backend.js';
 import type { Strategy, StrategyDef } from '../core/strategy.js';
 import type { PickView, RequestInfo } from '../core/view.js';
-import { SmoothWrr } from './smooth-wrr.js';
+import { SmoothWrr } from './support/smooth-wrr.js';
 
 const schema = z.object({}).strict();
 

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { BackendSpec } from '../core/backend.js';
 import type { Strategy, StrategyDef } from '../core/strategy.js';
 import type { PickView } from '../core/view.js';
-import { pickMinCostPerWeight } from './min-cost.js';
+import { pickMinCostPerWeight } from './support/min-cost.js';
 
 const schema = z.object({}).strict();
 

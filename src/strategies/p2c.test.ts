@@ -3,7 +3,8 @@ import { Rng } from '../core/rng.js';
 import type { Strategy } from '../core/strategy.js';
 import { requestInfo } from '../core/view.js';
 import { fixtureView, makeStrategy, type FixtureView } from './test/fixture.js';
-import { DistinctSampler, strategy } from './p2c.js';
+import { strategy } from './p2c.js';
+import { DistinctSampler } from './support/sampling.js';
 
 const req = requestInfo();
 

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import type { LatencySignal, Strategy, StrategyDef, StrategyEnv } from '../core/strategy.js';
 import type { Rng } from '../core/rng.js';
 import type { PickView } from '../core/view.js';
-import { DistinctSampler } from './p2c.js';
+import { DistinctSampler } from './support/sampling.js';
 
 const schema = z
   .object({

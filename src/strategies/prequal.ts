@@ -35,7 +35,7 @@ import type { BackendSpec } from '../core/backend.js';
 import type { Rng } from '../core/rng.js';
 import type { Strategy, StrategyDef, StrategyEnv } from '../core/strategy.js';
 import type { PickView } from '../core/view.js';
-import { DistinctSampler } from './p2c.js';
+import { DistinctSampler } from './support/sampling.js';
 
 const schema = z
   .object({

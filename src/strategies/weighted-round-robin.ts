@@ -14,9 +14,9 @@
  */
 import { z } from 'zod';
 import type { Strategy, StrategyDef } from '../core/strategy.js';
-import { SmoothWrr } from './smooth-wrr.js';
+import { SmoothWrr } from './support/smooth-wrr.js';
 
-export { SmoothWrr } from './smooth-wrr.js';
+export { SmoothWrr } from './support/smooth-wrr.js';
 
 const schema = z
   .object({

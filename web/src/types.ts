@@ -1,5 +1,5 @@
 /**
- * The results schema as the page sees it: re-exported from the simulator's `src/sim/results.ts`
+ * The results schema as the page sees it: re-exported from the simulator's `src/results/schema.ts`
  * (type-only, so nothing from `src/` is bundled). The page's only input is `ResultsFile[]`.
  */
 export type {
@@ -13,8 +13,8 @@ export type {
   StrategyResult,
   SweepPoint,
   TimeSeries,
-} from '../../src/sim/results.js';
-export { RESULTS_SCHEMA } from '../../src/sim/results.js';
+} from '../../src/results/schema.js';
+export { RESULTS_SCHEMA } from '../../src/results/schema.js';
 
 /** A point of a line chart; `y: null` leaves a gap (a window where nothing completed). */
 export interface XY {

@@ -1,5 +1,5 @@
 /**
- * A structural check of one embedded results file against `lbsim/results@1` (src/sim/results.ts).
+ * A structural check of one embedded results file against `lbsim/results@1` (src/results/schema.ts).
  * The page shows the problems instead of drawing broken charts; the tests require the committed
  * fixtures to have none. Not a full schema validator: it checks what the charts rely on.
  */

@@ -19,7 +19,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../src/report/write.js';
-import type { ResultsFile } from '../../src/sim/results.js';
+import type { ResultsFile } from '../../src/results/schema.js';
 import { canvasStats, ensureBuilt, launchChromium, ROOT } from './browser.js';
 
 const FILES = JSON.parse(readFileSync(join(ROOT, 'web/test/fixture-failures.json'), 'utf8')) as ResultsFile[];

@@ -15,7 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../src/report/write.js';
 import { canvasStats, ensureBuilt, launchChromium, ROOT } from './browser.js';
-import type { ResultsFile } from '../../src/sim/results.js';
+import type { ResultsFile } from '../../src/results/schema.js';
 
 const SCREENSHOT = join(ROOT, 'out/report-screenshot.png');
 

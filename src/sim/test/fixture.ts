@@ -1,9 +1,9 @@
 /**
  * Test fixture: a complete normalized {@link Scenario} with small defaults (one backend, Poisson
  * arrivals, exponential service, no balancer mechanisms), so simulator tests state only what they
- * vary. Not the scenario loader: that is `scenario.ts`.
+ * vary. Not the scenario loader: that is `src/scenario/scenario.ts`.
  */
-import type { BackendGroup, BalancerSettings, Clients, Scenario, StrategyChoice } from '../scenario-types.js';
+import type { BackendGroup, BalancerSettings, Clients, Scenario, StrategyChoice } from '../../scenario/types.js';
 
 /** Partial overrides for {@link testScenario}; nested sections merge one level deep. */
 export interface ScenarioPatch extends Partial<Omit<Scenario, 'clients' | 'balancer' | 'backends'>> {

@@ -1,0 +1,707 @@
+/**
+ * Scenario files (YAML or JSON): schema, defaults, and errors that name the file and the field.
+ * `loadScenario(path)` reads and validates a file into the normalized {@link Scenario}
+ * (`types.ts`); `parseScenario(value, file)` does the same for an already-parsed value.
+ * Strategy options are validated against each strategy's own schema from the registry.
+ *
+ * Failures, health and elasticity (all optional; absent keys leave the normalized scenario as it
+ * was, so older results stay byte-identical). Durations take units (`500ms`, `30s`); times `at`
+ * are absolute simulated times (0 = start of the warm-up), like `clients.schedule`.
+ *
+ *   faults:                          # a list; each applies to `backends` (ids or group names)
+ *     - { kind: crash,  backends: web-0, at: 20s, duration: 10s }   # refused; in-flight reset
+ *     - { kind: hang,   backends: [web-1], mtbf: 20s, mttr: 3s }     # accepted, never answered
+ *     - { kind: slow,   backends: slow, at: 10s, duration: 60s, factor: 5 }
+ *     - { kind: errors, backends: web-2, fraction: 0.5, status: 500, latency: 0.1 }
+ *     - { kind: pause,  backends: web, every: 5s, length: 300ms }  # stop-the-world, random phase
+ *     - { kind: flap,   backends: web-3, up: 4s, down: 2s }        # down (refusing) first
+ *   `at` defaults to 0 and `duration` to "until the end of the measured window"; `mtbf`/`mttr`
+ *   (crash, hang) draw exponential up/down times inside that span from the fault's own stream.
+ *   backends[i].cache: { size: 1000, hitFactor: 0.1 }   # LRU of hash keys; a hit costs 0.1 × service
+ *   balancer.healthCheck: { interval: 2s, timeout: 1s, rise: 2, fall: 3, cost: 0.1ms } | false
+ *   balancer.retryBudget: 0.2 | { ratio: 0.2, burst: 10 }     # retries ≤ ratio × requests
+ *   balancer.hedge: { delay: 20ms }                           # second copy after the delay
+ *   balancers: 4 | { count: 4, spread: round-robin | random } # independent balancer instances
+ *   autoscale: { group: web, min: 2, max: 10, target: 0.6, window: 10s, interval: 1s,
+ *                cooldown: 10s, provisioningDelay: 5s, tolerance: 0.1 }
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { z } from 'zod';
+import { formatPath, InputError, parseOrThrow, readInputFile, zodProblems, type InputProblem } from '../input/errors.js';
+import { duration } from '../input/units.js';
+import { findStrategy, strategyNames } from '../strategies/registry.js';
+import type { AutoscaleSettings, Distribution, Fault, Scenario, StrategyChoice } from './types.js';
+
+const posNum = z.number().positive();
+const nonNegNum = z.number().nonnegative();
+const posInt = z.number().int().positive();
+const nonNegInt = z.number().int().nonnegative();
+
+/** z-score of the 99th percentile of the standard normal. */
+const Z99 = 2.3263478740408408;
+
+const distBase = {
+  constant: z.object({ dist: z.literal('constant'), value: duration() }).strict(),
+  exponential: z.object({ dist: z.literal('exponential'), mean: duration({ positive: true }) }).strict(),
+  uniform: z.object({ dist: z.literal('uniform'), min: duration(), max: duration({ positive: true }) }).strict(),
+  lognormal: z
+    .object({
+      dist: z.literal('lognormal'),
+      median: duration({ positive: true }).optional(),
+      p99: duration({ positive: true }).optional(),
+      mu: z.number().optional(),
+      sigma: posNum.optional(),
+    })
+    .strict(),
+  pareto: z
+    .object({
+      dist: z.literal('pareto'),
+      scale: duration({ positive: true }).optional(),
+      mean: duration({ positive: true }).optional(),
+      shape: posNum,
+    })
+    .strict(),
+  gamma: z
+    .object({
+      dist: z.literal('gamma'),
+      shape: posNum,
+      scale: duration({ positive: true }).optional(),
+      mean: duration({ positive: true }).optional(),
+    })
+    .strict(),
+  empirical: z
+    .object({
+      dist: z.literal('empirical'),
+      samples: z.array(duration()).min(1).optional(),
+      file: z.string().min(1).optional(),
+    })
+    .strict(),
+};
+
+type RawDist = z.input<typeof distBase.constant> | Record<string, unknown>;
+
+/** A distribution as written in a file (validated, not yet normalized). */
+const distSchema: z.ZodType<RawDist> = z.lazy(() =>
+  z.discriminatedUnion('dist', [
+    distBase.constant,
+    distBase.exponential,
+    distBase.uniform,
+    distBase.lognormal,
+    distBase.pareto,
+    distBase.gamma,
+    distBase.empirical,
+    z
+      .object({
+        dist: z.literal('mixture'),
+        parts: z.array(z.object({ weight: posNum, of: distSchema }).strict()).min(1),
+      })
+      .strict(),
+  ]),
+) as unknown as z.ZodType<RawDist>;
+
+const population = z.union([
+  posInt.transform((count) => ({ count, popularity: 'uniform' as const, exponent: 1 })),
+  z
+    .object({
+      count: posInt,
+      popularity: z.enum(['uniform', 'zipf']).default('uniform'),
+      exponent: posNum.default(1),
+    })
+    .strict(),
+]);
+
+const limitKey = z.enum(['global', 'client', 'session', 'hash']);
+
+const clientsSchema = z
+  .object({
+    arrival: z.enum(['poisson', 'constant', 'bursty', 'schedule', 'closed']).default('poisson'),
+    rate: posNum.optional(),
+    burstRate: posNum.optional(),
+    on: duration({ positive: true }).optional(),
+    off: duration({ positive: true }).optional(),
+    schedule: z
+      .array(z.object({ at: duration(), rate: nonNegNum, ramp: z.boolean().default(false) }).strict())
+      .min(1)
+      .optional(),
+    users: posInt.optional(),
+    think: distSchema.optional(),
+    addresses: population.default({ count: 1000, popularity: 'uniform', exponent: 1 }),
+    keys: population.default({ count: 10000, popularity: 'uniform', exponent: 1 }),
+    sessions: population.default({ count: 1000, popularity: 'uniform', exponent: 1 }),
+    classes: z
+      .array(z.object({ name: z.string().min(1), share: posNum, serviceFactor: posNum.default(1) }).strict())
+      .min(1)
+      .optional(),
+  })
+  .strict();
+
+const backendSchema = z
+  .object({
+    count: posInt.default(1),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/, 'expected a name of letters, digits, "-", "_" or "."')
+      .optional(),
+    weight: posInt.default(1),
+    workers: posInt.default(1),
+    discipline: z.enum(['fifo', 'ps']).default('fifo'),
+    queueLimit: nonNegInt.nullable().default(null),
+    speed: posNum.default(1),
+    service: distSchema,
+    maxConn: nonNegInt.default(0),
+    cache: z
+      .object({ size: posInt, hitFactor: z.number().min(0).max(1).default(0.1) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const faultSchema = z
+  .object({
+    kind: z.enum(['crash', 'hang', 'slow', 'errors', 'pause', 'flap']),
+    backends: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    at: duration().default(0),
+    duration: duration({ positive: true }).optional(),
+    mtbf: duration({ positive: true }).optional(),
+    mttr: duration({ positive: true }).optional(),
+    factor: posNum.optional(),
+    fraction: z.number().gt(0).max(1).optional(),
+    status: z.number().int().min(500).max(599).optional(),
+    latency: nonNegNum.optional(),
+    every: duration({ positive: true }).optional(),
+    length: duration({ positive: true }).optional(),
+    up: duration({ positive: true }).optional(),
+    down: duration({ positive: true }).optional(),
+  })
+  .strict();
+
+/** Keys each fault kind accepts beyond kind, backends, at and duration. */
+const FAULT_KEYS: Record<string, { need: string[]; allow: string[] }> = {
+  crash: { need: [], allow: ['mtbf', 'mttr'] },
+  hang: { need: [], allow: ['mtbf', 'mttr'] },
+  slow: { need: ['factor'], allow: [] },
+  errors: { need: [], allow: ['fraction', 'status', 'latency'] },
+  pause: { need: ['every', 'length'], allow: [] },
+  flap: { need: ['up', 'down'], allow: [] },
+};
+const FAULT_EXTRA = ['mtbf', 'mttr', 'factor', 'fraction', 'status', 'latency', 'every', 'length', 'up', 'down'];
+
+const autoscaleSchema = z
+  .object({
+    group: z.string().min(1).optional(),
+    min: posInt,
+    max: posInt,
+    target: z.number().gt(0).max(1),
+    window: duration({ positive: true }).default(10_000),
+    interval: duration({ positive: true }).default(1_000),
+    cooldown: duration().default(10_000),
+    provisioningDelay: duration().default(0),
+    tolerance: z.number().min(0).max(1).default(0.1),
+  })
+  .strict();
+
+const balancerSchema = z
+  .object({
+    passive: z
+      .union([
+        z.literal(false),
+        z.object({ maxFails: nonNegInt.default(1), failTimeout: duration().default(10_000) }).strict(),
+      ])
+      .default({ maxFails: 1, failTimeout: 10_000 }),
+    outlier: z
+      .union([
+        z.literal(false),
+        z
+          .object({
+            consecutive5xx: posInt.default(5),
+            baseEjection: duration().default(30_000),
+            maxEjection: duration().default(300_000),
+            maxEjectionPercent: z.number().min(0).max(100).default(10),
+          })
+          .strict(),
+      ])
+      .default(false),
+    panicThreshold: z.number().min(0).max(100).default(50),
+    slowStart: z
+      .union([
+        z.literal(false),
+        z
+          .object({
+            window: duration({ positive: true }),
+            minWeightPercent: z.number().min(0).max(100).default(10),
+            aggression: posNum.default(1),
+          })
+          .strict(),
+      ])
+      .default(false),
+    rateLimit: z
+      .union([
+        z.literal(false),
+        z
+          .object({
+            rate: posNum,
+            burst: nonNegInt.default(0),
+            nodelay: z.boolean().default(false),
+            delay: nonNegInt.default(0),
+            key: limitKey.default('global'),
+          })
+          .strict(),
+      ])
+      .default(false),
+    connLimit: z
+      .union([z.literal(false), z.object({ perKey: posInt, key: limitKey.default('client') }).strict()])
+      .default(false),
+    queue: z
+      .union([z.literal(false), z.object({ maxQueue: posInt, timeout: duration().default(0) }).strict()])
+      .default(false),
+    retries: nonNegInt.default(0),
+    timeout: duration().default(0),
+    network: distSchema.optional(),
+    overhead: duration().default(0),
+    healthCheck: z
+      .union([
+        z.literal(false),
+        z
+          .object({
+            interval: duration({ positive: true }).default(2_000),
+            timeout: duration({ positive: true }).default(1_000),
+            rise: posInt.default(2),
+            fall: posInt.default(3),
+            cost: duration().default(0.1),
+          })
+          .strict(),
+      ])
+      .optional(),
+    retryBudget: z
+      .union([
+        z.number().gt(0).max(1),
+        z.object({ ratio: z.number().gt(0).max(1), burst: nonNegNum.default(10) }).strict(),
+      ])
+      .optional(),
+    hedge: z.union([z.literal(false), z.object({ delay: duration({ positive: true }) }).strict()]).optional(),
+  })
+  .strict();
+
+const strategyItem = z.union([
+  z.string().min(1),
+  z
+    .object({
+      name: z.string().min(1),
+      label: z.string().min(1).optional(),
+      options: z.record(z.string(), z.unknown()).default({}),
+    })
+    .strict(),
+]);
+
+const scenarioSchema = z
+  .object({
+    name: z.string().min(1).default('scenario'),
+    description: z.string().default(''),
+    seed: z.number().int().nonnegative().default(1),
+    duration: duration({ positive: true }).default(60_000),
+    warmup: duration().optional(),
+    replications: posInt.max(1000).default(1),
+    interval: duration({ positive: true }).optional(),
+    clients: clientsSchema,
+    backends: z.array(backendSchema).min(1),
+    balancer: balancerSchema.default(balancerSchema.parse({})),
+    strategies: z.union([z.literal('all'), z.array(strategyItem).min(1)]).default('all'),
+    faults: z.array(faultSchema).optional(),
+    autoscale: autoscaleSchema.optional(),
+    balancers: z
+      .union([
+        posInt.transform((count) => ({ count, spread: 'round-robin' as const })),
+        z.object({ count: posInt, spread: z.enum(['round-robin', 'random']).default('round-robin') }).strict(),
+      ])
+      .optional(),
+  })
+  .strict();
+
+/** The raw (validated) scenario as written, before normalization. */
+export type RawScenario = z.output<typeof scenarioSchema>;
+
+/** Normalizes a validated distribution; `at` is its path for errors, `dir` resolves `file:`. */
+function normDist(raw: any, at: (string | number)[], file: string, dir: string, problems: InputProblem[]): Distribution {
+  const p = (message: string, sub?: string) => problems.push({ path: formatPath([...at, ...(sub ? [sub] : [])]), message });
+  switch (raw.dist) {
+    case 'constant':
+      return { dist: 'constant', value: raw.value };
+    case 'exponential':
+      return { dist: 'exponential', mean: raw.mean };
+    case 'uniform':
+      if (!(raw.max > raw.min)) p(`expected max > min (min ${raw.min} ms, max ${raw.max} ms)`, 'max');
+      return { dist: 'uniform', min: raw.min, max: raw.max };
+    case 'lognormal': {
+      if (raw.median !== undefined && raw.p99 !== undefined && raw.mu === undefined && raw.sigma === undefined) {
+        if (!(raw.p99 > raw.median)) p('expected p99 > median', 'p99');
+        return { dist: 'lognormal', mu: Math.log(raw.median), sigma: Math.log(raw.p99 / raw.median) / Z99 };
+      }
+      if (raw.mu !== undefined && raw.sigma !== undefined && raw.median === undefined && raw.p99 === undefined) {
+        return { dist: 'lognormal', mu: raw.mu, sigma: raw.sigma };
+      }
+      p('expected either median and p99, or mu and sigma (of ln ms)');
+      return { dist: 'lognormal', mu: 0, sigma: 1 };
+    }
+    case 'pareto': {
+      if ((raw.scale === undefined) === (raw.mean === undefined)) {
+        p('expected exactly one of scale (xm) or mean, with shape');
+        return { dist: 'pareto', scale: 1, shape: raw.shape };
+      }
+      if (raw.mean !== undefined) {
+        if (!(raw.shape > 1)) p('a pareto given by its mean needs shape > 1 (the mean is infinite otherwise)', 'shape');
+        return { dist: 'pareto', scale: (raw.mean * (raw.shape - 1)) / raw.shape, shape: raw.shape };
+      }
+      return { dist: 'pareto', scale: raw.scale, shape: raw.shape };
+    }
+    case 'gamma': {
+      if ((raw.scale === undefined) === (raw.mean === undefined)) {
+        p('expected exactly one of scale or mean, with shape');
+        return { dist: 'gamma', shape: raw.shape, scale: 1 };
+      }
+      return { dist: 'gamma', shape: raw.shape, scale: raw.scale ?? raw.mean / raw.shape };
+    }
+    case 'empirical': {
+      if ((raw.samples === undefined) === (raw.file === undefined)) {
+        p('expected exactly one of samples (a list of durations) or file (a path to a list of ms values)');
+        return { dist: 'empirical', samples: [1] };
+      }
+      if (raw.samples) return { dist: 'empirical', samples: raw.samples };
+      const path = resolve(dir, raw.file);
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch {
+        p(`cannot read samples file ${path}`, 'file');
+        return { dist: 'empirical', samples: [1] };
+      }
+      const samples = text
+        .split(/[\s,]+/)
+        .filter((s) => s !== '')
+        .map(Number);
+      const bad = samples.findIndex((x) => !(Number.isFinite(x) && x >= 0));
+      if (samples.length === 0 || bad >= 0) {
+        p(`samples file ${path} must hold non-negative numbers (ms) separated by commas or white space${bad >= 0 ? `; item ${bad + 1} is not` : ''}`, 'file');
+        return { dist: 'empirical', samples: [1] };
+      }
+      return { dist: 'empirical', samples };
+    }
+    case 'mixture':
+      return {
+        dist: 'mixture',
+        parts: raw.parts.map((part: any, k: number) => ({
+          weight: part.weight,
+          of: normDist(part.of, [...at, 'parts', k, 'of'], file, dir, problems),
+        })),
+      };
+    default:
+      p(`unknown distribution ${JSON.stringify(raw.dist)}`);
+      return { dist: 'constant', value: 0 };
+  }
+}
+
+/** Expands the `strategies` key into choices, validating names and options against the registry. */
+function normStrategies(raw: RawScenario['strategies'], problems: InputProblem[]): StrategyChoice[] {
+  if (raw === 'all') {
+    return strategyNames().map((name) => ({ name, label: name, options: optionsOf(name, {}, [], problems) }));
+  }
+  const out: StrategyChoice[] = [];
+  const labels = new Set<string>();
+  raw.forEach((item, k) => {
+    const name = typeof item === 'string' ? item : item.name;
+    const label = typeof item === 'string' ? item : (item.label ?? item.name);
+    const opts = typeof item === 'string' ? {} : item.options;
+    const at = typeof item === 'string' ? `strategies[${k}]` : `strategies[${k}].name`;
+    if (!findStrategy(name)) {
+      problems.push({ path: at, message: `unknown strategy "${name}"; known: ${strategyNames().join(', ')}` });
+      return;
+    }
+    if (labels.has(label)) {
+      problems.push({ path: `strategies[${k}]`, message: `label "${label}" is used twice; give variants distinct labels` });
+      return;
+    }
+    labels.add(label);
+    out.push({ name, label, options: optionsOf(name, opts, ['strategies', k, 'options'], problems) });
+  });
+  return out;
+}
+
+function optionsOf(name: string, opts: unknown, at: (string | number)[], problems: InputProblem[]): Record<string, unknown> {
+  const def = findStrategy(name)!;
+  const r = def.options.safeParse(opts, { reportInput: true });
+  if (!r.success) {
+    problems.push(...zodProblems(r.error.issues, at));
+    return {};
+  }
+  return r.data as Record<string, unknown>;
+}
+
+/** Backend ids in scenario order (`${name}-${k}` for named groups, `b${index}` otherwise) and their group. */
+function backendIdsOf(groups: readonly { name: string | null; count: number }[]): { id: string; group: number }[] {
+  const out: { id: string; group: number }[] = [];
+  groups.forEach((g, gi) => {
+    for (let k = 0; k < g.count; k++) out.push({ id: g.name ? `${g.name}-${k}` : `b${out.length}`, group: gi });
+  });
+  return out;
+}
+
+/** Normalizes the `faults` list: targets expanded to backend ids, per-kind keys checked. */
+function normFaults(raw: NonNullable<RawScenario['faults']>, groups: Scenario['backends'], problems: InputProblem[]): Fault[] {
+  const ids = backendIdsOf(groups);
+  const out: Fault[] = [];
+  raw.forEach((f, k) => {
+    const at = `faults[${k}]`;
+    const keys = FAULT_KEYS[f.kind]!;
+    const rec = f as unknown as Record<string, unknown>;
+    for (const key of keys.need) {
+      if (rec[key] === undefined) problems.push({ path: `${at}.${key}`, message: `is required for a ${f.kind} fault` });
+    }
+    for (const key of FAULT_EXTRA) {
+      if (rec[key] !== undefined && !keys.need.includes(key) && !keys.allow.includes(key)) {
+        problems.push({ path: `${at}.${key}`, message: `does not apply to a ${f.kind} fault` });
+      }
+    }
+    if ((f.mtbf === undefined) !== (f.mttr === undefined)) {
+      problems.push({ path: `${at}.${f.mtbf === undefined ? 'mtbf' : 'mttr'}`, message: 'mtbf and mttr go together (random up and down times)' });
+    }
+    if (f.kind === 'pause' && f.every !== undefined && f.length !== undefined && !(f.length < f.every)) {
+      problems.push({ path: `${at}.length`, message: `expected a pause shorter than its period (every ${f.every} ms)` });
+    }
+    const names = typeof f.backends === 'string' ? [f.backends] : f.backends;
+    const backends: string[] = [];
+    names.forEach((name, j) => {
+      const gi = groups.findIndex((g) => g.name === name);
+      const hits = gi >= 0 ? ids.filter((b) => b.group === gi).map((b) => b.id) : ids.filter((b) => b.id === name).map((b) => b.id);
+      if (hits.length === 0) {
+        problems.push({
+          path: typeof f.backends === 'string' ? `${at}.backends` : `${at}.backends[${j}]`,
+          message: `unknown backend or group "${name}"; backends are ${ids.slice(0, 8).map((b) => b.id).join(', ')}${ids.length > 8 ? ', …' : ''}`,
+        });
+      }
+      for (const id of hits) if (!backends.includes(id)) backends.push(id);
+    });
+    const base = { backends, atMs: f.at, durationMs: f.duration ?? null };
+    switch (f.kind) {
+      case 'crash':
+      case 'hang':
+        out.push({ kind: f.kind, ...base, mtbfMs: f.mtbf ?? null, mttrMs: f.mttr ?? null });
+        break;
+      case 'slow':
+        out.push({ kind: 'slow', ...base, factor: f.factor ?? 1 });
+        break;
+      case 'errors':
+        out.push({ kind: 'errors', ...base, fraction: f.fraction ?? 1, status: f.status ?? 500, latency: f.latency ?? 0.1 });
+        break;
+      case 'pause':
+        out.push({ kind: 'pause', ...base, everyMs: f.every ?? 1, lengthMs: f.length ?? 0 });
+        break;
+      case 'flap':
+        out.push({ kind: 'flap', ...base, upMs: f.up ?? 1, downMs: f.down ?? 1 });
+        break;
+    }
+  });
+  return out;
+}
+
+/** Normalizes `autoscale`: the group by name (or the only group), bounds checked against its count. */
+function normAutoscale(raw: NonNullable<RawScenario['autoscale']>, groups: Scenario['backends'], problems: InputProblem[]): AutoscaleSettings {
+  let group = 0;
+  if (raw.group !== undefined) {
+    group = groups.findIndex((g) => g.name === raw.group);
+    if (group < 0) {
+      problems.push({ path: 'autoscale.group', message: `no backend group is named "${raw.group}"` });
+      group = 0;
+    }
+  } else if (groups.length > 1) {
+    problems.push({ path: 'autoscale.group', message: 'is required when there are several backend groups (name the group to scale)' });
+  }
+  const count = groups[group]?.count ?? 1;
+  if (raw.min > raw.max) problems.push({ path: 'autoscale.min', message: `expected min ≤ max (${raw.max})` });
+  else if (count < raw.min || count > raw.max) {
+    problems.push({ path: `backends[${group}].count`, message: `the scaled group starts with ${count} backends, outside autoscale min ${raw.min} … max ${raw.max}` });
+  }
+  return {
+    group,
+    min: raw.min,
+    max: raw.max,
+    target: raw.target,
+    windowMs: raw.window,
+    intervalMs: raw.interval,
+    cooldownMs: raw.cooldown,
+    provisioningDelayMs: raw.provisioningDelay,
+    tolerance: raw.tolerance,
+  };
+}
+
+/**
+ * Validates and normalizes an already-parsed scenario value.
+ * @param value parsed YAML/JSON
+ * @param file the file name used in error messages
+ * @param dir directory that relative `file:` paths resolve against
+ * @throws InputError naming the file and every faulty field
+ */
+export function parseScenario(value: unknown, file: string, dir = '.'): Scenario {
+  const raw = parseOrThrow(scenarioSchema, value, file);
+  const problems: InputProblem[] = [];
+  const c = raw.clients;
+  let process: Scenario['clients']['process'];
+  const need = (key: string, v: unknown) => {
+    if (v === undefined) problems.push({ path: `clients.${key}`, message: `is required for arrival "${c.arrival}"` });
+  };
+  const forbid = (keys: string[]) => {
+    for (const key of keys) {
+      if ((c as Record<string, unknown>)[key] !== undefined) {
+        problems.push({ path: `clients.${key}`, message: `does not apply to arrival "${c.arrival}"` });
+      }
+    }
+  };
+  switch (c.arrival) {
+    case 'poisson':
+    case 'constant':
+      need('rate', c.rate);
+      forbid(['burstRate', 'on', 'off', 'schedule', 'users', 'think']);
+      process = { arrival: c.arrival, rate: c.rate ?? 1 };
+      break;
+    case 'bursty':
+      need('rate', c.rate);
+      need('burstRate', c.burstRate);
+      need('on', c.on);
+      need('off', c.off);
+      forbid(['schedule', 'users', 'think']);
+      process = { arrival: 'bursty', rate: c.rate ?? 1, burstRate: c.burstRate ?? 1, onMs: c.on ?? 1, offMs: c.off ?? 1 };
+      break;
+    case 'schedule': {
+      need('schedule', c.schedule);
+      forbid(['rate', 'burstRate', 'on', 'off', 'users', 'think']);
+      const steps = (c.schedule ?? [{ at: 0, rate: 1, ramp: false }]).map((s) => ({ atMs: s.at, rate: s.rate, ramp: s.ramp }));
+      steps.forEach((s, k) => {
+        if (k > 0 && s.atMs <= steps[k - 1]!.atMs) {
+          problems.push({ path: `clients.schedule[${k}].at`, message: 'expected times in increasing order' });
+        }
+      });
+      if (steps.every((s) => s.rate === 0)) problems.push({ path: 'clients.schedule', message: 'expected at least one step with rate > 0' });
+      process = { arrival: 'schedule', steps };
+      break;
+    }
+    case 'closed':
+      need('users', c.users);
+      need('think', c.think);
+      forbid(['rate', 'burstRate', 'on', 'off', 'schedule']);
+      process = {
+        arrival: 'closed',
+        users: c.users ?? 1,
+        think: c.think ? normDist(c.think, ['clients', 'think'], file, dir, problems) : { dist: 'constant', value: 0 },
+      };
+      break;
+  }
+  const classes = c.classes ?? [{ name: 'default', share: 1, serviceFactor: 1 }];
+  const totalShare = classes.reduce((s, k) => s + k.share, 0);
+
+  const b = raw.balancer;
+  const scenario: Scenario = {
+    name: raw.name,
+    description: raw.description,
+    seed: raw.seed,
+    durationMs: raw.duration,
+    warmupMs: raw.warmup ?? Math.min(raw.duration * 0.1, 10_000),
+    replications: raw.replications,
+    intervalMs: raw.interval ?? Math.max(100, raw.duration / 60),
+    clients: {
+      process,
+      addresses: c.addresses,
+      keys: c.keys,
+      sessions: c.sessions,
+      classes: classes.map((k) => ({ name: k.name, share: k.share / totalShare, serviceFactor: k.serviceFactor })),
+    },
+    backends: raw.backends.map((g, k) => ({
+      name: g.name ?? null,
+      count: g.count,
+      weight: g.weight,
+      workers: g.workers,
+      discipline: g.discipline,
+      queueLimit: g.queueLimit,
+      speed: g.speed,
+      service: normDist(g.service, ['backends', k, 'service'], file, dir, problems),
+      maxConn: g.maxConn,
+      ...(g.cache ? { cache: { size: g.cache.size, hitFactor: g.cache.hitFactor } } : {}),
+    })),
+    balancer: {
+      passive: b.passive === false ? false : { maxFails: b.passive.maxFails, failTimeoutMs: b.passive.failTimeout },
+      outlier:
+        b.outlier === false
+          ? false
+          : {
+              consecutive5xx: b.outlier.consecutive5xx,
+              baseEjectionMs: b.outlier.baseEjection,
+              maxEjectionMs: b.outlier.maxEjection,
+              maxEjectionPercent: b.outlier.maxEjectionPercent,
+            },
+      panicThreshold: b.panicThreshold,
+      slowStart:
+        b.slowStart === false
+          ? false
+          : { windowMs: b.slowStart.window, minWeightPercent: b.slowStart.minWeightPercent, aggression: b.slowStart.aggression },
+      rateLimit: b.rateLimit,
+      connLimit: b.connLimit,
+      queue: b.queue === false ? false : { maxQueue: b.queue.maxQueue, timeoutMs: b.queue.timeout },
+      retries: b.retries,
+      timeoutMs: b.timeout,
+      network: b.network ? normDist(b.network, ['balancer', 'network'], file, dir, problems) : { dist: 'constant', value: 0 },
+      overheadMs: b.overhead,
+      ...(b.healthCheck
+        ? {
+            healthCheck: {
+              intervalMs: b.healthCheck.interval,
+              timeoutMs: b.healthCheck.timeout,
+              rise: b.healthCheck.rise,
+              fall: b.healthCheck.fall,
+              costMs: b.healthCheck.cost,
+            },
+          }
+        : {}),
+      ...(b.retryBudget !== undefined
+        ? { retryBudget: typeof b.retryBudget === 'number' ? { ratio: b.retryBudget, burst: 10 } : b.retryBudget }
+        : {}),
+      ...(b.hedge ? { hedge: { delayMs: b.hedge.delay } } : {}),
+    },
+    strategies: normStrategies(raw.strategies, problems),
+  };
+  if (raw.faults !== undefined) scenario.faults = normFaults(raw.faults, scenario.backends, problems);
+  if (raw.autoscale !== undefined) scenario.autoscale = normAutoscale(raw.autoscale, scenario.backends, problems);
+  if (raw.balancers !== undefined) scenario.balancers = raw.balancers;
+  const names = new Set<string>();
+  scenario.backends.forEach((g, k) => {
+    if (g.name !== null) {
+      if (names.has(g.name)) problems.push({ path: `backends[${k}].name`, message: `name "${g.name}" is used by another group` });
+      names.add(g.name);
+    }
+  });
+  if (problems.length > 0) throw new InputError(file, problems);
+  return scenario;
+}
+
+/** Reads a YAML or JSON scenario file and validates it. @throws InputError (missing file, syntax, fields) */
+export function loadScenario(path: string): Scenario {
+  const text = readInputFile(path);
+  return parseScenario(parseDocument(text, path), path, dirname(resolve(path)));
+}
+
+/** Parses YAML (a superset of JSON) with errors that give line and column. @throws InputError */
+export function parseDocument(text: string, file: string): unknown {
+  try {
+    const v = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+      throw new InputError(file, [{ path: '', message: 'expected a mapping of keys (name, clients, backends, …) at the top level' }]);
+    }
+    return v;
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    if (e instanceof YAMLParseError) {
+      const pos = e.linePos?.[0];
+      const where = pos ? `line ${pos.line}, column ${pos.col}` : '';
+      throw new InputError(file, [{ path: where, message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') }]);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * The normalized scenario: what a scenario file (YAML or JSON) becomes after validation and defaults
+ * (see `src/scenario/scenario.ts` for the schema and its error messages). All durations are milliseconds here;
+ * rates are per second. The simulator, `lbsim live` and the report read only this shape.
+ */
+
+/** A service-time (or think-time, or network-latency) distribution, in ms. */
+export type Distribution =
+  | { dist: 'constant'; value: number }
+  | { dist: 'exponential'; mean: number }
+  | { dist: 'uniform'; min: number; max: number }
+  | { dist: 'lognormal'; mu: number; sigma: number } // of ln(ms); `median`/`p99` inputs are converted
+  | { dist: 'pareto'; scale: number; shape: number } // xm (ms) and alpha
+  | { dist: 'gamma'; shape: number; scale: number } // k and θ (ms)
+  | { dist: 'mixture'; parts: { weight: number; of: Distribution }[] }
+  | { dist: 'empirical'; samples: number[] }; // ms; `file:` inputs are read at load time
+
+/** Arrival process of the clients. */
+export type Arrival =
+  | { arrival: 'poisson'; rate: number }
+  | { arrival: 'constant'; rate: number }
+  | { arrival: 'bursty'; rate: number; burstRate: number; onMs: number; offMs: number } // on/off modulated Poisson: `burstRate` during on-periods, `rate` otherwise
+  | { arrival: 'schedule'; steps: { atMs: number; rate: number; ramp: boolean }[] } // rate at times; ramp = linear from the previous step
+  | { arrival: 'closed'; users: number; think: Distribution };
+
+/** Key population for hash keys / sessions / client addresses. */
+export interface KeyPopulation {
+  /** Number of distinct values. */
+  count: number;
+  /** `uniform` or `zipf` popularity. */
+  popularity: 'uniform' | 'zipf';
+  /** Zipf exponent s (> 0), used when popularity is zipf. */
+  exponent: number;
+}
+
+/** A request class: share of requests and a service-time multiplier. */
+export interface RequestClass {
+  name: string;
+  share: number; // normalized so shares sum to 1
+  serviceFactor: number;
+}
+
+/** The clients section. */
+export interface Clients {
+  process: Arrival;
+  /** Client addresses (ip-hash): `count` IPv4 addresses, uniform or zipf. */
+  addresses: KeyPopulation;
+  /** Hash keys (consistent-hash, maglev, rendezvous, bounded-load). */
+  keys: KeyPopulation;
+  /** Session keys (sticky). */
+  sessions: KeyPopulation;
+  classes: RequestClass[];
+}
+
+/** One group of identical backends. */
+export interface BackendGroup {
+  /** Group name; backend ids are `${name}-${k}`, or `b${index}` when unnamed. */
+  name: string | null;
+  count: number;
+  weight: number;
+  /** Requests served concurrently; the rest wait FIFO in the backend. */
+  workers: number;
+  /** `fifo` (workers serve one each) or `ps` (processor sharing over the workers' capacity). */
+  discipline: 'fifo' | 'ps';
+  /** Requests waiting beyond the workers before the backend refuses (rejected); null = unbounded. */
+  queueLimit: number | null;
+  /** Service-rate multiplier (2 = twice as fast). */
+  speed: number;
+  service: Distribution;
+  /** Balancer-side concurrency cap for each backend of the group (0 = none). */
+  maxConn: number;
+  /** Per-backend LRU cache of hash keys (absent = none). */
+  cache?: CacheSettings;
+}
+
+/** A per-backend LRU cache of request hash keys: a hit is served in `hitFactor` × the service time. */
+export interface CacheSettings {
+  /** Keys each backend keeps. */
+  size: number;
+  /** Service-time multiplier of a hit, 0..1. */
+  hitFactor: number;
+}
+
+/** Fault kinds the simulator acts out (see `faults.ts`). */
+export type FaultKind = 'crash' | 'hang' | 'slow' | 'errors' | 'pause' | 'flap';
+
+/**
+ * Fields every fault has. Times are absolute simulated ms (t = 0 is the start of the warm-up); a
+ * fault is active in `[atMs, atMs + durationMs)`, and never past the end of the measured window.
+ */
+export interface FaultBase {
+  /** Backend ids it applies to (group names in the file are expanded to their backends' ids). */
+  backends: string[];
+  /** Start (ms). */
+  atMs: number;
+  /** Length (ms); null = until the end of the measured window. */
+  durationMs: number | null;
+}
+
+/**
+ * One fault. `crash`: connections refused (in-flight requests reset); `hang`: requests accepted,
+ * never answered (reset when it ends); both either for their whole window or, with `mtbfMs` and
+ * `mttrMs`, down for exponential times of mean `mttrMs` after exponential up-times of mean `mtbfMs`
+ * inside it. `slow`: service × `factor`. `errors`: a `fraction` of requests answered `status` after
+ * `latency` × their service time. `pause`: every `everyMs`, no progress for `lengthMs` (each
+ * backend at its own random phase). `flap`: down (refusing) for `downMs`, up for `upMs`, repeated.
+ */
+export type Fault =
+  | (FaultBase & { kind: 'crash' | 'hang'; mtbfMs: number | null; mttrMs: number | null })
+  | (FaultBase & { kind: 'slow'; factor: number })
+  | (FaultBase & { kind: 'errors'; fraction: number; status: number; latency: number })
+  | (FaultBase & { kind: 'pause'; everyMs: number; lengthMs: number })
+  | (FaultBase & { kind: 'flap'; upMs: number; downMs: number });
+
+/** Active health checks: probe requests from the balancer (HAProxy `check inter rise fall`). */
+export interface HealthCheckSettings {
+  /** Time between probes of one backend (ms). */
+  intervalMs: number;
+  /** A probe not answered within this is failed (ms). */
+  timeoutMs: number;
+  /** Consecutive passes that bring a down backend up. */
+  rise: number;
+  /** Consecutive failures that take an up backend down. */
+  fall: number;
+  /** Work a probe costs its backend (work units: ms on a speed-1 worker). */
+  costMs: number;
+}
+
+/** Retry budget (Finagle `RetryBudget`): retries may not exceed `ratio` × requests. */
+export interface RetryBudgetSettings {
+  /** Retries allowed per request, 0..1. */
+  ratio: number;
+  /** Most unused retry allowance kept for later (tokens). */
+  burst: number;
+}
+
+/** Target-utilization autoscaling of one backend group (Kubernetes HPA style). */
+export interface AutoscaleSettings {
+  /** Index of the scaled group in `backends`. */
+  group: number;
+  min: number;
+  max: number;
+  /** Target mean utilization of the group's serving backends, 0..1. */
+  target: number;
+  /** Utilization is averaged over this window (ms). */
+  windowMs: number;
+  /** Time between evaluations (ms). */
+  intervalMs: number;
+  /** No scaling action within this time of the previous one (ms). */
+  cooldownMs: number;
+  /** Time from the decision to scale out until the new backends serve (ms). */
+  provisioningDelayMs: number;
+  /** No action while |utilization / target − 1| ≤ tolerance. */
+  tolerance: number;
+}
+
+/** Several independent balancer instances (nginx workers, client-side balancing). */
+export interface BalancersSettings {
+  /** Number of Balancer instances, each with its own state and random stream. */
+  count: number;
+  /** How arrivals are spread over them. */
+  spread: 'round-robin' | 'random';
+}
+
+/** One strategy to compare: registry name, label shown in results, options. */
+export interface StrategyChoice {
+  name: string;
+  label: string;
+  options: Record<string, unknown>;
+}
+
+/** The balancer section (feeds the core's options). */
+export interface BalancerSettings {
+  passive: { maxFails: number; failTimeoutMs: number } | false;
+  outlier: { consecutive5xx: number; baseEjectionMs: number; maxEjectionMs: number; maxEjectionPercent: number } | false;
+  panicThreshold: number;
+  slowStart: { windowMs: number; minWeightPercent: number; aggression: number } | false;
+  rateLimit: { rate: number; burst: number; nodelay: boolean; delay: number; key: 'global' | 'client' | 'session' | 'hash' } | false;
+  connLimit: { perKey: number; key: 'global' | 'client' | 'session' | 'hash' } | false;
+  queue: { maxQueue: number; timeoutMs: number } | false;
+  /** Retries to a different backend after a failure (connect error, timeout, 5xx). */
+  retries: number;
+  /** Per-attempt timeout in ms (0 = none). */
+  timeoutMs: number;
+  /** Network latency between balancer and backend, each way. */
+  network: Distribution;
+  /** Fixed per-request overhead of the balancer itself, ms (models proxy cost; 0 by default). */
+  overheadMs: number;
+  /** Active health checks (absent = none). */
+  healthCheck?: HealthCheckSettings;
+  /** Retry budget (absent = every failure may be retried up to `retries`). */
+  retryBudget?: RetryBudgetSettings;
+  /** Hedged requests: after `delayMs` without an answer, a second copy goes to another backend. */
+  hedge?: { delayMs: number };
+}
+
+/** A whole normalized scenario. */
+export interface Scenario {
+  name: string;
+  /** What the scenario teaches (the file's `description`, optional). */
+  description: string;
+  seed: number;
+  /** Measured time after warm-up, ms. */
+  durationMs: number;
+  warmupMs: number;
+  replications: number;
+  /** Time-series window, ms (default: duration / 60, at least 100 ms). */
+  intervalMs: number;
+  clients: Clients;
+  backends: BackendGroup[];
+  balancer: BalancerSettings;
+  strategies: StrategyChoice[];
+  /** Faults acted out by the simulator (absent = none). */
+  faults?: Fault[];
+  /** Autoscaling of one group (absent = fixed fleet). */
+  autoscale?: AutoscaleSettings;
+  /** Several balancer instances (absent = one). */
+  balancers?: BalancersSettings;
+}

@@ -1,0 +1,667 @@
+/**
+ * The FULL engine: the lean engine's request life cycle (`src/sim/engine/lean.ts`) with failures, health and
+ * elasticity, all acted out through the real core's own mechanisms on the virtual clock:
+ *
+ * - Faults (`faults.ts`): a crashed or flapped-down backend refuses connections (the attempt ends
+ *   after the round trip with status 0 / `connect`) and loses its work in flight (`reset`); a hung
+ *   one accepts and never answers (the per-attempt timeout fires; what it held is reset when the
+ *   hang ends); `slow` and `pause` change its speed (the farm's tracked mode re-times the work in
+ *   service exactly); `errors` answer a fraction of arrivals with a 5xx after a fraction of their
+ *   service time.
+ * - Active health checks: each balancer probes each backend every `interval`, from a random phase.
+ *   A probe is a real job on the backend (it occupies a worker for `cost` work units and queues
+ *   behind requests), answered over the network and failed after `timeout`; results feed
+ *   `Balancer.reportProbe` (rise/fall). Passive health and outlier ejection see every release.
+ * - Retries go to backends the request has not tried (`exclude`), within `retries` and the retry
+ *   budget (`retry-budget.ts`). Hedging (`hedge.delay`): if the first attempt has not answered
+ *   after the delay, a copy goes to another backend; the first success wins and the other is
+ *   released as `cancelled` (exactly once); a failure waits for the other copy before retrying. A
+ *   cancelled copy that its backend has not started (still on the way or waiting in its queue) is
+ *   dropped there, as with the tied requests of Dean & Barroso, "The Tail at Scale" (CACM 2013) or
+ *   gRPC cancellation; one already in service runs to completion and its answer is dropped.
+ *   Timed-out attempts, by contrast, are still served (the lean engine's rule): the server cannot
+ *   tell that the client gave up.
+ * - `balancers: K` independent Balancer instances (own strategy state, load view, health, limits
+ *   and random stream `lb/k`), each request bound to one, round robin or at random (`spread`).
+ * - Per-backend caches (`key-lru.ts`): an arrival whose hash key is cached is served in
+ *   `hitFactor` × its service time.
+ * - Autoscaling (`autoscale.ts`): backends join after the provisioning delay through
+ *   `Balancer.addBackend` (slow start when configured); removed ones are drained
+ *   (`setDraining`) and taken out (`removeBackend`) once idle.
+ * Results beyond the lean engine's are collected by `dynamics.ts`.
+ *
+ * For a scenario with none of these features, this engine gives exactly the lean engine's output
+ * (a test holds it to that); `needsFullEngine` decides which one runs.
+ */
+import { QUEUED, REFUSED_RATE_LIMITED, type Balancer, type ErrorKind } from '../../core/balancer.js';
+import { backend } from '../../core/backend.js';
+import type { Rng } from '../../core/rng.js';
+import { Autoscaler, type FleetHost } from '../features/autoscale.js';
+import { DynamicsRecorder } from '../features/dynamics.js';
+import {
+  ABANDONED,
+  ACTIVE,
+  balancerFor,
+  ERR_REFUSED,
+  ERR_TIMEOUT,
+  EV_DISPATCH,
+  EV_FIRST_FREE,
+  Simulation,
+} from './lean.js';
+import { FaultRuntime, type FaultHooks } from '../features/faults.js';
+import { AE_CONNECT, AE_NONE, AE_RESET, HealthProber, PROBE } from '../features/health-probes.js';
+import { KeyLru } from '../features/key-lru.js';
+import { ERR_KIND, type RunSummary } from './recorder.js';
+import { RetryBudget } from '../features/retry-budget.js';
+import type { FaultKind, Scenario, StrategyChoice } from '../../scenario/types.js';
+import type { WorkloadModel } from '../model/workload.js';
+
+const EV_FIFO_DONE_T = EV_FIRST_FREE; // tracked FIFO completion (payload: job)
+const EV_FAULT = EV_FIRST_FREE + 1; // a fault instance's transition (payload: instance)
+const EV_HEDGE = EV_FIRST_FREE + 2; // payload: request
+const EV_SCALE = EV_FIRST_FREE + 3; // autoscaler evaluation
+const EV_JOIN = EV_FIRST_FREE + 4; // a provisioned backend joins (payload: ticket)
+const EV_PROBE = EV_FIRST_FREE + 5; // the prober's four kinds (health-probes.ts)
+
+// `lastError` codes beyond the lean engine's
+const ERR_CONNECT = 3;
+const ERR_RESET = 4;
+const ERR_5XX = 5;
+// attempt error codes (`att.err`) beyond none / connect / reset (health-probes.ts)
+const AE_FAULT = 3; // a 5xx answered by an `errors` fault
+const AE_CANCELLED = 4; // an abandoned hedge race loser (dropped at the backend if not started)
+// request flags
+const F_FAULTY = 1;
+const F_HEDGED = 2;
+
+/** One attempt as the test hook sees it. */
+export interface AttemptTrace {
+  /** Arrival number of the request. */
+  request: number;
+  /** Attempt number (1 = first). */
+  attempt: number;
+  /** Backend index. */
+  backend: number;
+  /** True for a hedged copy, false for a first attempt or a retry. */
+  hedge: boolean;
+}
+
+/** Options of {@link FullSimulation} beyond the scenario. */
+export interface FullOptions {
+  /** Called for every attempt started (tests). */
+  trace?: (t: AttemptTrace) => void;
+}
+
+/** Whether a scenario uses anything only the full engine simulates. */
+export function needsFullEngine(sc: Scenario): boolean {
+  const b = sc.balancer;
+  return (
+    (sc.faults !== undefined && sc.faults.length > 0) ||
+    b.healthCheck !== undefined ||
+    b.retryBudget !== undefined ||
+    b.hedge !== undefined ||
+    (sc.balancers !== undefined && sc.balancers.count > 1) ||
+    sc.autoscale !== undefined ||
+    sc.backends.some((g) => g.cache !== undefined)
+  );
+}
+
+function errorKind(err: number): ErrorKind {
+  return err === AE_CONNECT ? 'connect' : err === AE_RESET ? 'reset' : 'none';
+}
+
+function kindOf(lastError: number): number {
+  switch (lastError) {
+    case ERR_TIMEOUT:
+      return ERR_KIND.timeout;
+    case ERR_CONNECT:
+      return ERR_KIND.refused;
+    case ERR_RESET:
+      return ERR_KIND.reset;
+    default:
+      return ERR_KIND.http5xx; // ERR_REFUSED (a full backend's 503) and ERR_5XX
+  }
+}
+
+/** One simulation run with faults, health checks, hedging, several balancers, caches or autoscaling. */
+export class FullSimulation extends Simulation implements FaultHooks, FleetHost {
+  private readonly lbs: Balancer[];
+  private readonly K: number;
+  private readonly spreadRng: Rng | null;
+  private readonly faults: FaultRuntime | null;
+  private readonly tracked: boolean;
+  private readonly prober: HealthProber | null;
+  private readonly budget: RetryBudget | null;
+  private readonly retries: number;
+  private readonly hedgeDelay: number;
+  private readonly caches: (KeyLru | null)[] = [];
+  private readonly hitFactor: number[] = [];
+  private readonly dyn: DynamicsRecorder;
+  private readonly trace: ((t: AttemptTrace) => void) | undefined;
+  private readonly scaler: Autoscaler | null;
+  private readonly removed: number[] = []; // 1 = taken out by the autoscaler
+  private nextK = 0; // next backend number in the scaled group
+  private hedging = false; // a hedge is being started (for the trace)
+
+  /**
+   * @param model the scenario's workload model
+   * @param choice the strategy to drive
+   * @param seed the run's seed
+   * @param opts test hooks
+   */
+  constructor(model: WorkloadModel, choice: StrategyChoice, seed: number, opts: FullOptions = {}) {
+    super(model, choice, seed);
+    this.attPerRequest = false; // hedged copies, probes and cancelled attempts need slots of their own
+    const sc = model.scenario;
+    const bs = sc.balancer;
+    this.trace = opts.trace;
+    this.K = Math.max(1, sc.balancers?.count ?? 1);
+    this.lbs = [this.lb];
+    for (let k = 1; k < this.K; k++) {
+      const lb = balancerFor(model, choice, this.specs, this.clock, this, this.root.fork(`lb/${k}`));
+      lb.setQueueListener(this);
+      this.lbs.push(lb);
+    }
+    this.spreadRng = this.K > 1 && sc.balancers!.spread === 'random' ? this.root.fork('spread') : null;
+    const ids = this.specs.map((s) => s.id);
+    this.faults = sc.faults && sc.faults.length > 0 ? new FaultRuntime(sc.faults, ids, this.root, this.end) : null;
+    for (let b = 0; b < this.specs.length; b++) this.removed.push(0);
+    this.prober = bs.healthCheck
+      ? new HealthProber(
+          bs.healthCheck,
+          this.K,
+          this.root.fork('health'),
+          {
+            clock: this.clock,
+            q: this.q,
+            att: this.att,
+            farm: this.farm,
+            faults: this.faults,
+            wl: this.wl,
+            removed: this.removed,
+            report: (k, b, ok) => this.report(k, b, ok),
+          },
+          EV_PROBE,
+        )
+      : null;
+    this.tracked = this.faults !== null || this.prober !== null;
+    if (this.tracked) this.farm.enableTracking(this.att, EV_FIFO_DONE_T);
+    this.budget = bs.retryBudget ? new RetryBudget(bs.retryBudget) : null;
+    this.retries = Math.max(0, bs.retries);
+    this.hedgeDelay = bs.hedge ? bs.hedge.delayMs : 0;
+    const groupOf: number[] = [];
+    sc.backends.forEach((g, gi) => {
+      for (let k = 0; k < g.count; k++) groupOf.push(gi);
+    });
+    for (const gi of groupOf) this.addCache(gi);
+    const withCache = sc.backends.some((g) => g.cache !== undefined);
+    const as = sc.autoscale;
+    this.scaler = as
+      ? new Autoscaler(as, groupOf.flatMap((g, b) => (g === as.group ? [b] : [])), this, this.q, this.clock, EV_SCALE, EV_JOIN, this.end)
+      : null;
+    if (as) this.nextK = sc.backends[as.group]!.count;
+    const withSeries = this.faults !== null || this.prober !== null || this.scaler !== null;
+    this.dyn = new DynamicsRecorder(sc.warmupMs, sc.durationMs, sc.intervalMs, this.rec.slices, this.specs.length, withCache, withSeries);
+  }
+
+  /** The balancer instances (tests: each has its own state). */
+  get balancers(): readonly Balancer[] {
+    return this.lbs;
+  }
+
+  private addCache(group: number): void {
+    const c = this.model.scenario.backends[group]!.cache;
+    this.caches.push(c ? new KeyLru(c.size) : null);
+    this.hitFactor.push(c ? c.hitFactor : 1);
+  }
+
+  // ---------------------------------------------------------------- start, events, end
+
+  protected override start(): void {
+    const q = this.q;
+    const f = this.faults;
+    if (f) {
+      for (let i = 0; i < f.count; i++) {
+        const t = f.firstAt(i);
+        if (t < Infinity) q.push(t, EV_FAULT, i);
+      }
+    }
+    if (this.prober) for (let b = 0; b < this.specs.length; b++) this.prober.start(b, 0);
+    this.scaler?.start();
+  }
+
+  protected override onOther(kind: number, payload: number, seq: number): void {
+    switch (kind) {
+      case EV_FIFO_DONE_T:
+        if (this.farm.fifoDoneTracked(this.att.backend[payload]!, payload, seq)) this.backendDone(payload);
+        return;
+      case EV_FAULT: {
+        const t = this.faults!.fire(payload, this.clock.t, this);
+        if (t < Infinity) this.q.push(t, EV_FAULT, payload);
+        return;
+      }
+      case EV_HEDGE:
+        this.onHedge(payload, seq);
+        return;
+      case EV_SCALE:
+        this.scaler!.tick();
+        return;
+      case EV_JOIN:
+        this.scaler!.join(payload);
+        return;
+      default:
+        if (kind < EV_PROBE || !this.prober!.onEvent(kind, payload, seq)) super.onOther(kind, payload, seq);
+    }
+  }
+
+  protected override onBoundary(k: number): void {
+    super.onBoundary(k);
+    if (k === 0 || !this.dyn.withSeries) return;
+    const status = this.lb.status();
+    let pool = 0;
+    let healthy = 0;
+    let up = 0;
+    for (let b = 0; b < status.length; b++) {
+      const s = status[b]!;
+      if (s.state === 'removed' || s.state === 'draining') continue;
+      pool++;
+      if (s.state === 'up') healthy++;
+      if (!this.faults || this.faults.isUp(b)) up++;
+    }
+    this.dyn.sample(k - 1, pool, healthy, up);
+  }
+
+  protected override checkLeases(): void {
+    this.lbs.forEach((lb, k) => {
+      if (lb.leasesOutstanding !== 0) throw new Error(`simulation ended with ${lb.leasesOutstanding} leases outstanding on balancer ${k}`);
+    });
+  }
+
+  protected override summarize(): RunSummary {
+    const s = super.summarize();
+    s.dynamics = this.dyn.summarize(
+      this.specs.map((x) => x.id),
+      this.scaler !== null,
+      this.faults !== null,
+    );
+    return s;
+  }
+
+  // ---------------------------------------------------------------- requests
+
+  protected override onArrival(user: number): void {
+    const now = this.clock.t;
+    const wl = this.wl;
+    if (user < 0) this.armArrival(wl.arrivals!.next(now));
+    const req = this.req;
+    const c = this.counters;
+    const r = req.alloc();
+    wl.drawRequest(r, req);
+    req.seqNo[r] = c.arrivals;
+    req.arrive[r] = now;
+    const measured = now >= this.warmup;
+    req.measured[r] = measured ? 1 : 0;
+    req.attempts[r] = 0;
+    req.user[r] = user;
+    req.lastError[r] = 0;
+    req.lbi[r] = this.K === 1 ? 0 : this.spreadRng ? this.spreadRng.int(this.K) : c.arrivals % this.K;
+    req.nLive[r] = 0;
+    req.liveAtt[2 * r] = -1;
+    req.liveAtt[2 * r + 1] = -1;
+    req.hedgeSeq[r] = -1;
+    req.flags[r] = 0;
+    c.arrivals++;
+    if (measured) c.measuredArrivals++;
+    c.totalDemand += req.demand[r * this.S]!;
+    c.arrivalTimeSum += now;
+    this.budget?.deposit();
+    const delay = this.limited ? this.lbs[req.lbi[r]!]!.admit(this.setInfo(r)) : 0;
+    if (delay < 0) this.onRefused(r, REFUSED_RATE_LIMITED);
+    else if (delay > 0) this.q.push(now + delay, EV_DISPATCH, r);
+    else this.dispatch(r);
+  }
+
+  /** The backends request `r` tried in its first `count` attempts, as an exclude list. */
+  private excludeOf(r: number, count: number): Int32Array {
+    const ex = this.excludeViews[count]!;
+    const base = r * this.M;
+    for (let k = 0; k < count; k++) ex[k] = this.req.tried[base + k]!;
+    return ex;
+  }
+
+  protected override dispatch(r: number): void {
+    const req = this.req;
+    const n = ++req.attempts[r]!;
+    const lb = this.lbs[req.lbi[r]!]!;
+    const info = this.setInfo(r);
+    const h = n === 1 ? lb.acquire(info, r) : lb.acquire(info, r, this.excludeOf(r, n - 1));
+    if (h >= 0) this.startAttempt(r, h);
+    else if (h !== QUEUED) this.onRefused(r, h);
+  }
+
+  protected override startAttempt(r: number, h: number): void {
+    const req = this.req;
+    const att = this.att;
+    const lbi = req.lbi[r]!;
+    const n = req.attempts[r]!;
+    const b = this.lbs[lbi]!.backendOf(h);
+    const a = this.newAttempt(r, h, b);
+    att.err[a] = AE_NONE;
+    att.lbi[a] = lbi;
+    req.liveAtt[2 * r + (req.liveAtt[2 * r] === -1 ? 0 : 1)] = a;
+    req.nLive[r]!++;
+    if (this.hedgeDelay > 0 && n === 1) req.hedgeSeq[r] = this.q.push(this.clock.t + this.hedgeDelay, EV_HEDGE, r);
+    this.trace?.({ request: req.seqNo[r]!, attempt: n, backend: b, hedge: this.hedging });
+    this.sendAttempt(r, a);
+  }
+
+  protected override atBackend(a: number): void {
+    const att = this.att;
+    const b = att.backend[a]!;
+    const active = att.state[a] === ACTIVE;
+    if (!active && att.err[a] === AE_CANCELLED) {
+      att.release(a); // a cancelled hedge copy arrives: dropped before it starts
+      return;
+    }
+    const f = this.faults;
+    let status = 200;
+    if (f !== null) {
+      if (active && f.isFailing(b)) this.req.flags[att.req[a]!]! |= F_FAULTY;
+      if (f.down[b]! > 0) {
+        att.status[a] = 0;
+        att.err[a] = AE_CONNECT;
+        this.respond(a);
+        return;
+      }
+      if (f.errFraction[b]! > 0 && f.drawError(b)) {
+        status = f.errStatus[b]!;
+        att.err[a] = AE_FAULT;
+        att.work[a]! *= f.errLatency[b]!;
+      }
+    }
+    if (status === 200 && active) {
+      const cache = this.caches[b];
+      if (cache) {
+        const r = att.req[a]!;
+        const hit = cache.touch(this.wl.keyIndexOf(this.req.seqNo[r]!));
+        if (hit) att.work[a]! *= this.hitFactor[b]!;
+        if (this.req.measured[r] === 1) {
+          if (hit) this.dyn.hits[b]!++;
+          else this.dyn.misses[b]!++;
+        }
+      }
+    }
+    att.status[a] = status;
+    if (!(this.tracked ? this.farm.arriveTracked(b, a) : this.farm.arrive(b, a))) {
+      att.status[a] = 503;
+      att.err[a] = AE_NONE;
+      this.respond(a);
+    }
+  }
+
+  protected override backendDone(a: number): void {
+    if (this.att.state[a]! >= PROBE) this.prober!.leave(a);
+    else this.respond(a);
+  }
+
+  protected override onResponse(a: number): void {
+    const att = this.att;
+    if (att.state[a] === ABANDONED) {
+      att.release(a);
+      return;
+    }
+    const r = att.req[a]!;
+    const h = att.handle[a]!;
+    const status = att.status[a]!;
+    const err = att.err[a]!;
+    const b = att.backend[a]!;
+    const lb = this.lbs[att.lbi[a]!]!;
+    att.release(a);
+    this.dropLive(r, a);
+    lb.release(h, status, undefined, errorKind(err));
+    this.afterRelease(lb, b);
+    const req = this.req;
+    if ((err === AE_NONE || err === AE_FAULT) && status < 500) {
+      if (this.dyn.awaitingRecovery(b)) this.dyn.answered(b, this.clock.t);
+      this.cancelOthers(r);
+      this.complete(r);
+      return;
+    }
+    req.lastError[r] = err === AE_CONNECT ? ERR_CONNECT : err === AE_RESET ? ERR_RESET : err === AE_FAULT ? ERR_5XX : ERR_REFUSED;
+    if (req.nLive[r]! > 0) return; // the other copy may still answer
+    this.retryOrFinish(r);
+  }
+
+  protected override onTimeout(a: number, seq: number): void {
+    const att = this.att;
+    if (att.timerSeq[a] !== seq || att.state[a] !== ACTIVE) return;
+    att.state[a] = ABANDONED;
+    att.timerSeq[a] = -1;
+    const r = att.req[a]!;
+    const lb = this.lbs[att.lbi[a]!]!;
+    this.dropLive(r, a);
+    lb.release(att.handle[a]!, 0, undefined, 'timeout');
+    this.afterRelease(lb, att.backend[a]!);
+    this.req.lastError[r] = ERR_TIMEOUT;
+    if (this.req.nLive[r]! > 0) return;
+    this.retryOrFinish(r);
+  }
+
+  /** Attempt `a` of request `r` is over: no longer live; a pending hedge is called off. */
+  private dropLive(r: number, a: number): void {
+    const req = this.req;
+    if (req.liveAtt[2 * r] === a) req.liveAtt[2 * r] = -1;
+    else if (req.liveAtt[2 * r + 1] === a) req.liveAtt[2 * r + 1] = -1;
+    req.nLive[r]!--;
+    req.hedgeSeq[r] = -1;
+  }
+
+  /** Request `r` succeeded: its other live copy (a hedge race) is released as cancelled. */
+  private cancelOthers(r: number): void {
+    const req = this.req;
+    if (req.nLive[r] === 0) return;
+    const att = this.att;
+    for (let k = 0; k < 2; k++) {
+      const a = req.liveAtt[2 * r + k]!;
+      if (a < 0) continue;
+      req.liveAtt[2 * r + k] = -1;
+      req.nLive[r]!--;
+      att.state[a] = ABANDONED;
+      att.err[a] = AE_CANCELLED;
+      att.timerSeq[a] = -1;
+      this.lbs[att.lbi[a]!]!.release(att.handle[a]!, 0, undefined, 'cancelled');
+      // not started yet: the server drops it (if it is still on the way, `atBackend` does)
+      if (this.farm.removeWaiting(att.backend[a]!, a)) att.release(a);
+    }
+  }
+
+  private onHedge(r: number, seq: number): void {
+    const req = this.req;
+    if (req.hedgeSeq[r] !== seq) return;
+    req.hedgeSeq[r] = -1;
+    if (req.nLive[r] !== 1 || req.attempts[r]! >= this.M) return;
+    const lb = this.lbs[req.lbi[r]!]!;
+    const n = ++req.attempts[r]!;
+    const h = lb.acquire(this.setInfo(r), r, this.excludeOf(r, n - 1));
+    if (h >= 0) {
+      req.flags[r]! |= F_HEDGED;
+      if (req.measured[r] === 1) this.dyn.hedges++;
+      this.hedging = true;
+      this.startAttempt(r, h);
+      this.hedging = false;
+      return;
+    }
+    if (h === QUEUED) lb.cancelQueued(r); // a hedge never waits in the balancer queue
+    req.attempts[r]!--;
+  }
+
+  protected override retryOrFinish(r: number): void {
+    const req = this.req;
+    const used = req.attempts[r]! - 1 - ((req.flags[r]! & F_HEDGED) !== 0 ? 1 : 0);
+    if (used < this.retries) {
+      if (this.budget === null || this.budget.tryRetry()) {
+        if (req.measured[r] === 1) this.dyn.retries++;
+        this.dispatch(r);
+        return;
+      }
+      if (req.measured[r] === 1) this.dyn.retriesDenied++;
+    }
+    if (req.measured[r] === 1) {
+      const e = req.lastError[r]!;
+      if (e === ERR_REFUSED) this.rec.rejected++;
+      else this.rec.failed++;
+      this.rec.errors[kindOf(e)]!++;
+      if ((req.flags[r]! & F_FAULTY) !== 0) this.dyn.lost++;
+    }
+    this.dyn.failureAt(this.clock.t);
+    this.finish(r);
+  }
+
+  /** Refused by the balancer (admission, acquire, or while queued) with `code`. */
+  protected override onRefused(r: number, code: number): void {
+    const req = this.req;
+    if (req.measured[r] === 1) {
+      const e = req.lastError[r]!;
+      // a retry that finds no other backend fails with the previous attempt's error
+      if (req.attempts[r]! <= 1 || e === ERR_REFUSED) this.rec.rejected++;
+      else this.rec.failed++;
+      if (e === 0) this.rec.errors[code === REFUSED_RATE_LIMITED ? ERR_KIND.rateLimited : ERR_KIND.unavailable]!++;
+      else this.rec.errors[kindOf(e)]!++;
+      if ((req.flags[r]! & F_FAULTY) !== 0) this.dyn.lost++;
+    }
+    this.dyn.failureAt(this.clock.t);
+    this.finish(r);
+  }
+
+  protected override finish(r: number): void {
+    this.req.hedgeSeq[r] = -1;
+    super.finish(r);
+  }
+
+  // ---------------------------------------------------------------- health: detection polling
+
+  /** Whether backend `b` is up (not down, not ejected) in `lb`'s view. */
+  private static healthyIn(lb: Balancer, b: number): boolean {
+    const s = lb.status()[b];
+    return s === undefined || s.state === 'up' || s.state === 'draining';
+  }
+
+  /** After a release or a probe on backend `b` by `lb`: an open failure window may now be detected. */
+  private afterRelease(lb: Balancer, b: number): void {
+    if (this.dyn.awaitingDetection(b) && !FullSimulation.healthyIn(lb, b)) this.dyn.detected(b, this.clock.t);
+  }
+
+  // ---------------------------------------------------------------- fault hooks
+
+  /** {@link FaultHooks.crashed}: the backend's work in flight is lost (connections reset). */
+  crashed(b: number): void {
+    this.dropAll(b);
+  }
+
+  /** {@link FaultHooks.unhung}: what the hung backend held is reset. */
+  unhung(b: number): void {
+    this.dropAll(b);
+  }
+
+  /** {@link FaultHooks.speedChanged}. */
+  speedChanged(b: number, factor: number): void {
+    this.farm.setSpeedFactor(b, factor);
+  }
+
+  /** {@link FaultHooks.faultOpened}: failure windows (not slow, not pause) are followed for detection. */
+  faultOpened(b: number, kind: FaultKind, i: number): void {
+    if (kind === 'slow' || kind === 'pause') return;
+    this.dyn.windowOpened(i, b, kind, this.clock.t, this.lbs.every((lb) => FullSimulation.healthyIn(lb, b)));
+  }
+
+  /** {@link FaultHooks.faultClosed}. */
+  faultClosed(_b: number, kind: FaultKind, i: number): void {
+    if (kind === 'slow' || kind === 'pause') return;
+    this.dyn.windowClosed(i, this.clock.t);
+  }
+
+  /** Drops every job at backend `b`: requests get a reset, probes fail. */
+  private dropAll(b: number): void {
+    const n = this.farm.kill(b);
+    const killed = this.farm.killed.slice(0, n); // answering may re-enter the farm
+    const att = this.att;
+    for (let j = 0; j < n; j++) {
+      const a = killed[j]!;
+      att.status[a] = 0;
+      att.err[a] = AE_RESET;
+      const st = att.state[a]!;
+      if (st === ACTIVE) this.req.flags[att.req[a]!]! |= F_FAULTY;
+      if (st >= PROBE) this.prober!.leave(a);
+      else this.respond(a);
+    }
+  }
+
+  // ---------------------------------------------------------------- health checks, autoscaling
+
+  /** A probe result from balancer `k` for backend `b`. */
+  private report(k: number, b: number, ok: boolean): void {
+    if (this.removed[b] === 1) return;
+    const lb = this.lbs[k]!;
+    lb.reportProbe(b, ok);
+    this.afterRelease(lb, b);
+  }
+
+  /** {@link FleetHost.join}: a backend of the scaled group joins every balancer (slow start applies). */
+  join(): number {
+    const sc = this.model.scenario;
+    const gi = sc.autoscale!.group;
+    const g = sc.backends[gi]!;
+    const id = g.name ? `${g.name}-${this.nextK++}` : `b${this.specs.length}`;
+    const spec = backend({ id, weight: g.weight, maxConn: g.maxConn });
+    const b = this.farm.addBackend({ workers: g.workers, speed: g.speed, discipline: g.discipline, queueLimit: g.queueLimit });
+    this.specs.push(spec);
+    const svc = new Int32Array(this.specs.length);
+    svc.set(this.svc);
+    svc[b] = this.model.serviceIndex[gi]!;
+    this.svc = svc;
+    this.rec.addBackend();
+    this.dyn.addBackend();
+    this.addCache(gi);
+    this.removed.push(0);
+    for (const lb of this.lbs) {
+      const i = lb.addBackend(spec);
+      if (i !== b) throw new Error(`autoscaler: balancer index ${i} ≠ farm index ${b}`);
+    }
+    this.prober?.start(b, this.clock.t);
+    return b;
+  }
+
+  /** {@link FleetHost.drain}. */
+  drain(b: number): void {
+    const id = this.specs[b]!.id;
+    for (const lb of this.lbs) lb.setDraining(id, true);
+  }
+
+  /** {@link FleetHost.idle}. */
+  idle(b: number): boolean {
+    return this.farm.inSystem(b) === 0 && this.lbs.every((lb) => lb.activeOf(b) === 0);
+  }
+
+  /** {@link FleetHost.remove}. */
+  remove(b: number): void {
+    const id = this.specs[b]!.id;
+    for (const lb of this.lbs) lb.removeBackend(id);
+    this.removed[b] = 1;
+  }
+
+  /** {@link FleetHost.busyArea}. */
+  busyArea(b: number): number {
+    this.farm.flush(b);
+    return this.farm.busyArea[b]!;
+  }
+
+  /** {@link FleetHost.workers}. */
+  workers(b: number): number {
+    return this.farm.workers[b]!;
+  }
+
+  /** {@link FleetHost.scaled}. */
+  scaled(now: number, from: number, to: number): void {
+    this.dyn.scaled(now, from, to);
+  }
+}

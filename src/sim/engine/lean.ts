@@ -1,0 +1,604 @@
+/**
+ * The discrete-event simulation of one scenario × one strategy × one seed, driving the REAL
+ * balancing core (`Balancer`) on a virtual clock.
+ *
+ * Event scheduling in the style of SimPy (`Environment.step`: pop the earliest (time, seq) event,
+ * set `now`, run it), but with integer event kinds and payloads in a typed-array heap instead of
+ * generator processes, so the hot loop allocates nothing (see `event-queue.ts`). The next open-loop
+ * arrival is kept in a register outside the heap and merged with it by (time, seq) — one heap
+ * push and pop fewer per request (there is always exactly one pending arrival, so it needs no heap).
+ * The core's `Clock` reads the event time; its `Timers` (balancer-queue timeouts) are events whose
+ * payload indexes an array of callbacks (a rare path: one closure per timer).
+ *
+ * One request: arrival (class and demand drawn now, attributes derived on read from the arrival
+ * number: common random numbers, `workload.ts`) →
+ * `admit` (rate limit: refusal, or a delay) → `acquire` (a lease, a refusal, or QUEUED until the
+ * queue listener grants it) → network → backend (`backend-model.ts`: FIFO or PS, may refuse with
+ * 503 past its queue limit) → network back → `release(h, status, latency, error)` exactly once per
+ * lease. A per-attempt timeout releases the lease as `timeout` and abandons the attempt (the
+ * backend still finishes the work, as real servers do; its late answer is dropped). After a
+ * failure (timeout or 5xx) the request is retried, immediately, up to `retries` times on backends
+ * it has not tried (`exclude`). `overheadMs` is added to each request's end-to-end latency.
+ *
+ * Window: requests arriving in [warm-up, warm-up + duration) are measured. Arrivals stop at the end
+ * of the window; requests still in flight are DRAINED (followed to completion, recorded), then the
+ * run stops, so every lease has been released: the engine asserts
+ * `balancer.leasesOutstanding === 0`. Abandoned attempts still at the backends are dropped then.
+ *
+ * This is the LEAN engine: scenarios with faults, health checks, hedging, a retry budget, several
+ * balancers, caches or autoscaling run on its subclass {@link FullSimulation} (`src/sim/engine/full.ts`),
+ * which overrides the request life cycle; this class's hot path carries none of that.
+ */
+import { QUEUED, REFUSED_RATE_LIMITED, type Balancer, type QueueListener } from '../../core/balancer.js';
+import { backend, type BackendSpec } from '../../core/backend.js';
+import type { Cancel, Timers } from '../../core/clock.js';
+import { Rng } from '../../core/rng.js';
+import { createBalancer } from '../../strategies/index.js';
+import { BackendFarm } from '../model/backend-model.js';
+import { EventQueue } from './event-queue.js';
+import { SimClock } from './sim-clock.js';
+import { ERR_KIND, errorCounts, Recorder, type RunSummary } from './recorder.js';
+import type { StrategyChoice } from '../../scenario/types.js';
+import { AttemptTable, RequestTable } from './tables.js';
+import { Workload, type WorkloadModel } from '../model/workload.js';
+import { SimRequestInfo } from './request-info.js';
+import { meanRate } from '../model/arrivals.js';
+
+// Event kinds (the full engine adds its own from EV_FIRST_FREE).
+const EV_ARRIVAL = 0;
+/** Event kind: a request admitted with a delay is dispatched (payload: request). */
+export const EV_DISPATCH = 1;
+/** Event kind: an attempt reaches its backend (payload: attempt). */
+export const EV_AT_BACKEND = 2;
+const EV_FIFO_DONE = 3;
+const EV_PS_DONE = 4;
+const EV_RESPONSE = 5;
+/** Event kind: an attempt's timeout (payload: attempt; the sequence number must match). */
+export const EV_TIMEOUT = 6;
+const EV_TIMER = 7;
+const EV_BOUNDARY = 8;
+const EV_GRANTED = 9;
+/** First event kind free for subclasses. */
+export const EV_FIRST_FREE = 10;
+
+/** `lastError` codes: the last attempt timed out. */
+export const ERR_TIMEOUT = 1;
+/** `lastError` codes: the backend answered 503 (queue limit). */
+export const ERR_REFUSED = 2;
+
+/** Attempt states: in flight for its request. */
+export const ACTIVE = 1;
+/** Attempt states: given up by its request (timed out, or cancelled); the backend may still hold it. */
+export const ABANDONED = 2;
+
+
+/** Facts about one run beyond its summary: event counts and common-random-number checks. */
+export interface RunCounters {
+  /** Events processed. */
+  events: number;
+  /** Requests generated (warm-up included). */
+  arrivals: number;
+  /** Requests generated inside the measured window. */
+  measuredArrivals: number;
+  /** Sum over all requests of their first service demand (work units): identical across strategies. */
+  totalDemand: number;
+  /** Sum of all arrival times (ms): identical across strategies for open-loop workloads. */
+  arrivalTimeSum: number;
+}
+
+/** One run's output: the summary plus counters. */
+export interface SimulationOutput {
+  summary: RunSummary;
+  counters: RunCounters;
+}
+
+/** The core's options for one balancer of a run (shared by the lean and the full engine). */
+export function balancerFor(
+  model: WorkloadModel,
+  choice: StrategyChoice,
+  specs: readonly BackendSpec[],
+  clock: SimClock,
+  timers: Timers,
+  rng: Rng,
+): Balancer {
+  const bs = model.scenario.balancer;
+  const hc = bs.healthCheck;
+  return createBalancer({
+    strategy: choice.name,
+    strategyOptions: choice.options,
+    backends: specs,
+    clock,
+    timers,
+    rng,
+    passive: bs.passive,
+    outlier: bs.outlier,
+    active: hc ? { rise: hc.rise, fall: hc.fall } : false,
+    panicThreshold: bs.panicThreshold,
+    slowStart: bs.slowStart,
+    rateLimit: bs.rateLimit,
+    connLimit: bs.connLimit,
+    queue: bs.queue,
+  });
+}
+
+/** Backend descriptors of a scenario: ids `${name}-${k}` for named groups, `b${i}` otherwise. */
+export function scenarioBackends(model: WorkloadModel): { specs: BackendSpec[]; group: Int32Array } {
+  const specs: BackendSpec[] = [];
+  const group: number[] = [];
+  model.scenario.backends.forEach((g, gi) => {
+    for (let k = 0; k < g.count; k++) {
+      const id = g.name ? `${g.name}-${k}` : `b${specs.length}`;
+      specs.push(backend({ id, weight: g.weight, maxConn: g.maxConn }));
+      group.push(gi);
+    }
+  });
+  return { specs, group: Int32Array.from(group) };
+}
+
+/** One simulation run; construct, then call {@link run} once. */
+export class Simulation implements Timers, QueueListener {
+  protected readonly clock = new SimClock();
+  protected readonly q = new EventQueue(1024);
+  protected readonly lb: Balancer;
+  protected readonly farm: BackendFarm;
+  protected readonly wl: Workload;
+  protected readonly rec: Recorder;
+  protected readonly req: RequestTable;
+  protected readonly att: AttemptTable;
+  protected readonly info: SimRequestInfo;
+  protected readonly specs: BackendSpec[];
+  protected svc: Int32Array; // service-distribution index per backend
+  protected readonly S: number; // demands per request
+  protected readonly M: number; // max attempts per request
+  protected readonly excludeViews: Int32Array[];
+  protected readonly warmup: number;
+  protected readonly end: number;
+  protected readonly timeoutMs: number;
+  protected readonly overheadMs: number;
+  protected readonly closed: boolean;
+  protected readonly limited: boolean;
+  protected readonly netZero: boolean;
+  protected boundaryDone = false;
+  /**
+   * Attempt slot = request slot. True on the lean engine without timeouts: an attempt then never
+   * outlives its request and a request has at most one attempt in flight (a retry starts after
+   * the failed attempt ended), so the attempt table needs no allocation of its own. The full
+   * engine (hedges, probes, cancellations) turns it off.
+   */
+  protected attPerRequest: boolean;
+  private arrivalAt = Infinity;
+  private arrivalSeq = 0;
+  private ran = false;
+  /** The run's root random stream (every stream is forked from it by name). */
+  protected readonly root: Rng;
+  // core timers (rare path)
+  private readonly cb: ((() => void) | null)[] = [];
+  private readonly cbSeq: number[] = [];
+  private readonly cbFree: number[] = [];
+
+  protected readonly counters: RunCounters = { events: 0, arrivals: 0, measuredArrivals: 0, totalDemand: 0, arrivalTimeSum: 0 };
+
+  /**
+   * @param model the scenario's workload model
+   * @param choice the strategy to drive
+   * @param seed the run's seed (every random stream is forked from it by name)
+   */
+  constructor(
+    readonly model: WorkloadModel,
+    readonly choice: StrategyChoice,
+    readonly seed: number,
+  ) {
+    const sc = model.scenario;
+    const root = new Rng(seed);
+    this.root = root;
+    this.wl = new Workload(model, root);
+    const { specs, group } = scenarioBackends(model);
+    this.specs = specs;
+    this.svc = Int32Array.from(group, (g) => model.serviceIndex[g]!);
+    this.S = this.wl.serviceCount;
+    const bs = sc.balancer;
+    this.M = 1 + Math.max(0, bs.retries) + (bs.hedge ? 1 : 0);
+    this.excludeViews = Array.from({ length: this.M }, (_, k) => new Int32Array(k));
+    this.warmup = sc.warmupMs;
+    this.end = sc.warmupMs + sc.durationMs;
+    this.timeoutMs = bs.timeoutMs;
+    this.attPerRequest = bs.timeoutMs === 0;
+    this.overheadMs = bs.overheadMs;
+    this.closed = sc.clients.process.arrival === 'closed';
+    this.limited = bs.rateLimit !== false;
+    this.netZero = this.wl.netZero;
+    this.info = new SimRequestInfo(this.wl);
+    this.att = new AttemptTable();
+    this.farm = new BackendFarm(
+      Array.from(group, (g) => sc.backends[g]!),
+      this.clock,
+      this.att,
+      this.q,
+      EV_FIFO_DONE,
+      EV_PS_DONE,
+    );
+    const p = sc.clients.process;
+    const expected =
+      p.arrival === 'closed' ? 4096 : Math.max(1, meanRate(p, sc.warmupMs, this.end)) * (sc.durationMs / 1000);
+    this.req = new RequestTable(this.S, this.M);
+    this.rec = new Recorder(sc.warmupMs, sc.durationMs, sc.intervalMs, specs.length, expected, bs.queue !== false);
+    this.lb = balancerFor(model, choice, specs, this.clock, this, root.fork('lb'));
+    this.lb.setQueueListener(this);
+  }
+
+  // ---------------------------------------------------------------- Timers for the core
+
+  /** {@link Timers.after} on virtual time (used by the balancer queue's timeout). */
+  after(ms: number, fn: () => void): Cancel {
+    const slot = this.cbFree.length > 0 ? this.cbFree.pop()! : this.cb.length;
+    const seq = this.q.push(this.clock.t + Math.max(0, ms), EV_TIMER, slot);
+    this.cb[slot] = fn;
+    this.cbSeq[slot] = seq;
+    return () => {
+      if (this.cbSeq[slot] === seq) this.freeTimer(slot);
+    };
+  }
+
+  private freeTimer(slot: number): void {
+    this.cb[slot] = null;
+    this.cbSeq[slot] = -1;
+    this.cbFree.push(slot);
+  }
+
+  protected onTimer(slot: number, seq: number): void {
+    if (this.cbSeq[slot] !== seq) return;
+    const fn = this.cb[slot]!;
+    this.freeTimer(slot);
+    fn();
+  }
+
+  // ---------------------------------------------------------------- QueueListener for the core
+
+  /**
+   * A request queued in the balancer got lease `handle`. The attempt starts from its own event at
+   * the same instant, so the engine never re-enters the balancer while it is draining its queue.
+   */
+  granted(token: number, handle: number): void {
+    this.req.handle[token] = handle;
+    this.q.push(this.clock.t, EV_GRANTED, token);
+  }
+
+  /** A request queued in the balancer was refused while waiting. */
+  refused(token: number, code: number): void {
+    this.onRefused(token, code);
+  }
+
+  // ---------------------------------------------------------------- run
+
+  /** Runs the simulation to the end of the window plus the drain, and summarizes it. */
+  run(): SimulationOutput {
+    if (this.ran) throw new Error('a Simulation runs once');
+    this.ran = true;
+    const q = this.q;
+    const clock = this.clock;
+    const end = this.end;
+    q.push(this.warmup, EV_BOUNDARY, 0);
+    this.start();
+    if (this.closed) {
+      const users = (this.model.scenario.clients.process as { users: number }).users;
+      for (let u = 0; u < users; u++) {
+        const t = this.wl.think();
+        if (t < end) q.push(t, EV_ARRIVAL, u);
+      }
+    } else this.armArrival(this.wl.arrivals!.next(0));
+    let events = 0;
+    const req = this.req;
+    for (;;) {
+      // the next open-loop arrival is kept outside the heap and merged by (time, seq)
+      const at = this.arrivalAt;
+      const ht = q.peekTime();
+      let now: number;
+      if (at < ht || (at === ht && at !== Infinity && this.arrivalSeq < q.peekSeq())) {
+        now = at;
+        clock.t = now;
+        this.onArrival(-1);
+      } else {
+        if (!q.pop()) break;
+        now = q.time;
+        clock.t = now;
+        const kind = q.kind;
+        if (kind === EV_FIFO_DONE) this.onFifoDone(q.payload);
+        else if (kind === EV_ARRIVAL) this.onArrival(q.payload);
+        else this.onOther(kind, q.payload, q.seq);
+      }
+      events++;
+      if (this.boundaryDone && now >= end && req.live === 0) break;
+    }
+    this.counters.events = events;
+    if (req.live !== 0 || !this.boundaryDone) throw new Error(`simulation ended with ${req.live} requests in flight`);
+    this.checkLeases();
+    return { summary: this.summarize(), counters: { ...this.counters } };
+  }
+
+  /** Called once before the first event (subclasses schedule their own events here). */
+  protected start(): void {}
+
+  /** Throws unless every lease was released (called after the drain). */
+  protected checkLeases(): void {
+    if (this.lb.leasesOutstanding !== 0) {
+      throw new Error(`simulation ended with ${this.lb.leasesOutstanding} leases outstanding`);
+    }
+  }
+
+  /** The run's summary (called once, after the drain). */
+  protected summarize(): RunSummary {
+    const rec = this.rec;
+    const s = rec.summarize(
+      this.specs.map((s) => s.id),
+      this.specs.map((s) => s.weight),
+      this.farm.workers,
+    );
+    const measured = rec.completed + rec.failed + rec.rejected;
+    s.availability = measured > 0 ? rec.completed / measured : NaN;
+    s.errors = errorCounts(rec.errors);
+    return s;
+  }
+
+  /** Arms the arrival register with the next open-loop arrival (none at or after the end). */
+  protected armArrival(t: number): void {
+    if (t < this.end) {
+      this.arrivalAt = t;
+      this.arrivalSeq = this.q.reserveSeq();
+    } else this.arrivalAt = Infinity;
+  }
+
+  protected onFifoDone(job: number): void {
+    this.farm.fifoDone(this.att.backend[job]!);
+    this.backendDone(job);
+  }
+
+  /** Events other than the two per-request hot ones (arrival, FIFO completion). */
+  protected onOther(kind: number, payload: number, seq: number): void {
+    switch (kind) {
+      case EV_PS_DONE: {
+        const job = this.farm.psDone(payload, seq);
+        if (job >= 0) this.backendDone(job);
+        break;
+      }
+      case EV_AT_BACKEND:
+        this.atBackend(payload);
+        break;
+      case EV_RESPONSE:
+        this.onResponse(payload);
+        break;
+      case EV_TIMEOUT:
+        this.onTimeout(payload, seq);
+        break;
+      case EV_DISPATCH:
+        this.dispatch(payload);
+        break;
+      case EV_TIMER:
+        this.onTimer(payload, seq);
+        break;
+      case EV_BOUNDARY:
+        this.onBoundary(payload);
+        break;
+      case EV_GRANTED:
+        this.startAttempt(payload, this.req.handle[payload]!);
+        break;
+    }
+  }
+
+  protected onBoundary(k: number): void {
+    const rec = this.rec;
+    rec.boundaryReached(k, this.farm, this.lb.queued);
+    if (k < rec.slices) this.q.push(rec.boundary(k + 1), EV_BOUNDARY, k + 1);
+    else this.boundaryDone = true;
+  }
+
+  // ---------------------------------------------------------------- request life cycle
+
+  protected onArrival(user: number): void {
+    const now = this.clock.t;
+    const wl = this.wl;
+    if (user < 0) this.armArrival(wl.arrivals!.next(now));
+    const req = this.req;
+    const r = req.alloc();
+    wl.drawRequest(r, req);
+    req.seqNo[r] = this.counters.arrivals;
+    req.arrive[r] = now;
+    const measured = now >= this.warmup;
+    req.measured[r] = measured ? 1 : 0;
+    req.attempts[r] = 0;
+    req.user[r] = user;
+    req.lastError[r] = 0;
+    const c = this.counters;
+    c.arrivals++;
+    if (measured) c.measuredArrivals++;
+    c.totalDemand += req.demand[r * this.S]!;
+    c.arrivalTimeSum += now;
+
+    const delay = this.limited ? this.lb.admit(this.setInfo(r)) : 0;
+    if (delay < 0) this.onRefused(r, REFUSED_RATE_LIMITED);
+    else if (delay > 0) this.q.push(now + delay, EV_DISPATCH, r);
+    else this.dispatch(r);
+  }
+
+  protected setInfo(r: number): SimRequestInfo {
+    const info = this.info;
+    const req = this.req;
+    info.n = req.seqNo[r]!;
+    info.attempt = req.attempts[r]! > 0 ? req.attempts[r]! : 1;
+    return info;
+  }
+
+  protected dispatch(r: number): void {
+    const req = this.req;
+    const n = ++req.attempts[r]!;
+    const info = this.setInfo(r);
+    let h: number;
+    if (n === 1) h = this.lb.acquire(info, r);
+    else {
+      const ex = this.excludeViews[n - 1]!;
+      const base = r * this.M;
+      for (let k = 0; k < n - 1; k++) ex[k] = req.tried[base + k]!;
+      h = this.lb.acquire(info, r, ex);
+    }
+    if (h >= 0) this.startAttempt(r, h);
+    else if (h !== QUEUED) this.onRefused(r, h);
+  }
+
+  protected startAttempt(r: number, h: number): void {
+    this.sendAttempt(r, this.newAttempt(r, h, this.lb.backendOf(h)));
+  }
+
+  /**
+   * Allocates and fills the attempt of request `r` holding lease `h` on backend `b`, and arms its
+   * timeout; returns the attempt slot. Subclasses add their own fields before {@link sendAttempt}.
+   */
+  protected newAttempt(r: number, h: number, b: number): number {
+    const now = this.clock.t;
+    const req = this.req;
+    const att = this.att;
+    let a: number;
+    if (this.attPerRequest) att.claim((a = r));
+    else a = att.alloc();
+    const n = req.attempts[r]!;
+    att.req[a] = r;
+    att.backend[a] = b;
+    att.handle[a] = h;
+    att.state[a] = ACTIVE;
+    att.first[a] = n === 1 ? 1 : 0;
+    att.work[a] = req.demand[r * this.S + this.svc[b]!]!;
+    if (this.M > 1) req.tried[r * this.M + n - 1] = b;
+    if (req.measured[r] === 1) this.rec.backendRequests[b]!++;
+    if (this.timeoutMs > 0) {
+      this.q.at = now + this.timeoutMs;
+      att.timerSeq[a] = this.q.schedule(EV_TIMEOUT, a);
+    } else if (!this.attPerRequest) att.timerSeq[a] = -1; // (slots shared with requests never time out)
+    return a;
+  }
+
+  /** Sends attempt `a` of request `r` over the network to its backend (or straight in with no network). */
+  protected sendAttempt(r: number, a: number): void {
+    const net = this.netZero ? 0 : this.req.attempts[r] === 1 ? this.req.netTo[r]! : this.wl.retryNet();
+    if (net > 0) {
+      this.q.at = this.clock.t + net;
+      this.q.schedule(EV_AT_BACKEND, a);
+    }
+    else this.atBackend(a);
+  }
+
+  protected atBackend(a: number): void {
+    const att = this.att;
+    if (!this.farm.arrive(att.backend[a]!, a)) {
+      att.status[a] = 503;
+      this.respond(a);
+    }
+  }
+
+  protected backendDone(a: number): void {
+    this.att.status[a] = 200;
+    this.respond(a);
+  }
+
+  protected respond(a: number): void {
+    const att = this.att;
+    if (att.state[a] === ABANDONED) {
+      att.release(a);
+      return;
+    }
+    const net = this.netZero ? 0 : att.first[a] === 1 ? this.req.netBack[att.req[a]!]! : this.wl.retryNet();
+    if (net > 0) {
+      this.q.at = this.clock.t + net;
+      this.q.schedule(EV_RESPONSE, a);
+    }
+    else this.onResponse(a);
+  }
+
+  protected onResponse(a: number): void {
+    const att = this.att;
+    if (att.state[a] === ABANDONED) {
+      att.release(a);
+      return;
+    }
+    const r = att.req[a]!;
+    const h = att.handle[a]!;
+    const status = att.status[a]!;
+    if (this.attPerRequest) att.state[a] = 0;
+    else att.release(a);
+    // No latency argument: the balancer measures acquire → release on the virtual clock itself,
+    // which keeps a fractional number from being boxed across the call.
+    this.lb.release(h, status, undefined, 'none');
+    if (status >= 500) {
+      this.req.lastError[r] = ERR_REFUSED;
+      this.retryOrFinish(r);
+    } else this.complete(r);
+  }
+
+  protected onTimeout(a: number, seq: number): void {
+    const att = this.att;
+    if (att.timerSeq[a] !== seq || att.state[a] !== ACTIVE) return;
+    att.state[a] = ABANDONED;
+    att.timerSeq[a] = -1;
+    const r = att.req[a]!;
+    this.lb.release(att.handle[a]!, 0, undefined, 'timeout');
+    this.req.lastError[r] = ERR_TIMEOUT;
+    this.retryOrFinish(r);
+  }
+
+  protected retryOrFinish(r: number): void {
+    const req = this.req;
+    if (req.attempts[r]! < this.M) {
+      this.dispatch(r);
+      return;
+    }
+    if (req.measured[r] === 1) {
+      const rec = this.rec;
+      if (req.lastError[r] === ERR_REFUSED) {
+        rec.rejected++;
+        rec.errors[ERR_KIND.http5xx]!++;
+      } else {
+        rec.failed++;
+        rec.errors[ERR_KIND.timeout]!++;
+      }
+    }
+    this.finish(r);
+  }
+
+  /** Refused by the balancer (admission, acquire or while queued) with refusal `code`. */
+  protected onRefused(r: number, code: number): void {
+    const req = this.req;
+    if (req.measured[r] === 1) {
+      const rec = this.rec;
+      const e = req.lastError[r]!;
+      // a retry that finds no other backend fails with the previous attempt's error
+      if (req.attempts[r]! <= 1 || e === ERR_REFUSED) rec.rejected++;
+      else rec.failed++;
+      const kind =
+        e === ERR_TIMEOUT
+          ? ERR_KIND.timeout
+          : e === ERR_REFUSED
+            ? ERR_KIND.http5xx
+            : code === REFUSED_RATE_LIMITED
+              ? ERR_KIND.rateLimited
+              : ERR_KIND.unavailable;
+      rec.errors[kind]!++;
+    }
+    this.finish(r);
+  }
+
+  protected complete(r: number): void {
+    const req = this.req;
+    this.rec.complete(this.clock.t + this.overheadMs, req.arrive[r]!, req.measured[r] === 1);
+    this.finish(r);
+  }
+
+  protected finish(r: number): void {
+    const req = this.req;
+    const user = req.user[r]!;
+    req.release(r);
+    if (user >= 0) {
+      const t = this.clock.t + this.overheadMs + this.wl.think();
+      if (t < this.end) {
+        this.q.at = t;
+        this.q.schedule(EV_ARRIVAL, user);
+      }
+    }
+  }
+}
