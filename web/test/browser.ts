@@ -28,6 +28,7 @@ function newestSourceMtime(dir: string): number {
 export async function ensureBuilt(): Promise<void> {
   const sources = Math.max(
     newestSourceMtime(join(ROOT, 'web/src')),
+    newestSourceMtime(join(ROOT, 'web/build')),
     statSync(join(ROOT, 'web/index.html')).mtimeMs,
     statSync(join(ROOT, 'web/vite.config.ts')).mtimeMs,
   );
