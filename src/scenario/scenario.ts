@@ -29,7 +29,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
-import { formatPath, InputError, parseOrThrow, readInputFile, zodProblems, type InputProblem } from '../input/errors.js';
+import { formatPath, InputError, parseOrThrow, zodProblems, type InputProblem } from '../input/errors.js';
+import { readInputFile } from '../input/read.js';
 import { duration } from '../input/units.js';
 import { findStrategy, strategyNames } from '../strategies/registry.js';
 import type { AutoscaleSettings, Distribution, Fault, Scenario, StrategyChoice } from './types.js';
@@ -83,7 +84,7 @@ const distBase = {
 type RawDist = z.input<typeof distBase.constant> | Record<string, unknown>;
 
 /** A distribution as written in a file (validated, not yet normalized). */
-const distSchema: z.ZodType<RawDist> = z.lazy(() =>
+export const distSchema: z.ZodType<RawDist> = z.lazy(() =>
   z.discriminatedUnion('dist', [
     distBase.constant,
     distBase.exponential,
@@ -295,7 +296,7 @@ const strategyItem = z.union([
     .strict(),
 ]);
 
-const scenarioSchema = z
+export const scenarioSchema = z
   .object({
     name: z.string().min(1).default('scenario'),
     description: z.string().default(''),

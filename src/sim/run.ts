@@ -27,6 +27,8 @@ import { WorkloadModel } from './model/workload.js';
 export interface RunOptions {
   /** Called after each single run (strategy × replication) with runs done and total. */
   onProgress?: (done: number, total: number) => void;
+  /** Called with each strategy's aggregated result as soon as its replications are done (the playground draws it). */
+  onResult?: (result: StrategyResult, index: number, total: number) => void;
 }
 
 /**
@@ -88,6 +90,16 @@ function optionsOf(choice: StrategyChoice): Record<string, unknown> {
   return def.options.parse(choice.options ?? {}) as Record<string, unknown>;
 }
 
+/**
+ * Requests a run of `scenario` simulates, estimated: the offered rate over warm-up and measured
+ * time, for every strategy and replication (the playground asks before running a very large one).
+ */
+export function estimatedRequests(scenario: Scenario): number {
+  const { offeredRate } = scenarioFacts(scenario);
+  const perRun = (offeredRate * (scenario.warmupMs + scenario.durationMs)) / 1000;
+  return perRun * scenario.strategies.length * Math.max(1, scenario.replications);
+}
+
 /** Runs every strategy of `scenario` over its replications and builds the results file. */
 export function runScenario(scenario: Scenario, opts: RunOptions = {}): ResultsFile {
   const model = new WorkloadModel(scenario);
@@ -103,7 +115,9 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): ResultsF
       runs.push(simulate(model, choice, seed));
       opts.onProgress?.(++done, total);
     }
-    results.push(aggregate(choice.label, choice.name, options, runs, seeds));
+    const result = aggregate(choice.label, choice.name, options, runs, seeds);
+    results.push(result);
+    opts.onResult?.(result, results.length - 1, scenario.strategies.length);
   }
   const facts = scenarioFacts(scenario);
   const warnings: string[] = [];
