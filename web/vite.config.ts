@@ -15,7 +15,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
-import { embedJson, DATA_ELEMENT } from '../src/report/write.js';
+import { embedJson } from '../src/report/html.js';
+import { DATA_ELEMENT } from '../src/report/write.js';
 import { inlineIntoHtml } from './build/inline-html.js';
 import { reportMarkup } from './build/report-markup.js';
 

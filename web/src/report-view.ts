@@ -40,8 +40,8 @@ export interface ChartInfo {
 
 /** Options of {@link createReportView}. */
 export interface ReportViewOptions {
-  /** Label of file `i` in the file picker (default: the scenario's name). */
-  fileLabel?: (file: ResultsFile, index: number) => string;
+  /** Label of file `i` in the file picker (default: the scenario's name, as in the title). */
+  pickerLabel?: (file: ResultsFile, index: number) => string;
   /** Called after every render with the index of the file shown. */
   onRender?: (fileIndex: number) => void;
 }
@@ -82,7 +82,7 @@ function el<T extends HTMLElement>(id: string): T {
 
 /** Binds a report view to the shared markup (`report.html`) in the current document. */
 export function createReportView(options: ReportViewOptions = {}): ReportView {
-  const labelOf = options.fileLabel ?? fileLabel;
+  const labelOf = options.pickerLabel ?? fileLabel;
   let files: readonly ResultsFile[] = [];
   let colours = new Map<string, string>();
   const colour = (s: string): string => colours.get(s) ?? '#777777';
@@ -148,7 +148,7 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
   }
 
   function renderHeader(file: ResultsFile, shown: View['results']): void {
-    el('scenario-title').textContent = labelOf(file, state.file);
+    el('scenario-title').textContent = fileLabel(file, state.file);
     el('scenario-description').textContent = scenarioDescription(file) ?? '';
     const dl = el('scenario-facts');
     dl.replaceChildren();
