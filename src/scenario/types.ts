@@ -1,7 +1,7 @@
 /**
  * The normalized scenario: what a scenario file (YAML or JSON) becomes after validation and defaults
- * (see `src/scenario/scenario.ts` for the schema and its error messages). All durations are milliseconds here;
- * rates are per second. The simulator, `lbsim live` and the report read only this shape.
+ * (see `schema.ts` for the file format and `normalize.ts` for the rules). All durations are milliseconds
+ * here; rates are per second. The simulator, `lbsim live` and the report read only this shape.
  */
 
 /** A service-time (or think-time, or network-latency) distribution, in ms. */

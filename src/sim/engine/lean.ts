@@ -34,6 +34,7 @@ import { backend, type BackendSpec } from '../../core/backend.js';
 import type { Cancel, Timers } from '../../core/clock.js';
 import { Rng } from '../../core/rng.js';
 import { createBalancer } from '../../strategies/index.js';
+import { backendId } from '../../scenario/backend-ids.js';
 import { BackendFarm } from '../model/backend-model.js';
 import { EventQueue } from './event-queue.js';
 import { SimClock } from './sim-clock.js';
@@ -121,14 +122,13 @@ export function balancerFor(
   });
 }
 
-/** Backend descriptors of a scenario: ids `${name}-${k}` for named groups, `b${i}` otherwise. */
+/** Backend descriptors of a scenario, named by {@link backendId}. */
 export function scenarioBackends(model: WorkloadModel): { specs: BackendSpec[]; group: Int32Array } {
   const specs: BackendSpec[] = [];
   const group: number[] = [];
   model.scenario.backends.forEach((g, gi) => {
     for (let k = 0; k < g.count; k++) {
-      const id = g.name ? `${g.name}-${k}` : `b${specs.length}`;
-      specs.push(backend({ id, weight: g.weight, maxConn: g.maxConn }));
+      specs.push(backend({ id: backendId(g.name, k, specs.length), weight: g.weight, maxConn: g.maxConn }));
       group.push(gi);
     }
   });

@@ -1,7 +1,7 @@
 /**
  * Test fixture: a complete normalized {@link Scenario} with small defaults (one backend, Poisson
  * arrivals, exponential service, no balancer mechanisms), so simulator tests state only what they
- * vary. Not the scenario loader: that is `src/scenario/scenario.ts`.
+ * vary. Not the scenario loader: that is `src/scenario/` (`document.ts`, `normalize.ts`).
  */
 import type { BackendGroup, BalancerSettings, Clients, Scenario, StrategyChoice } from '../../scenario/types.js';
 
