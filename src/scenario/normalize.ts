@@ -284,7 +284,8 @@ export function parseScenario(value: unknown, file: string, dir = '.'): Scenario
   const classes = c.classes ?? [{ name: 'default', share: 1, serviceFactor: 1 }];
   const totalShare = classes.reduce((s, k) => s + k.share, 0);
 
-  const b = raw.balancer;
+  // passive … queue arrive normalized from the core's settings schema; the rest is the simulator's.
+  const { retries, timeout, network, overhead, healthCheck, retryBudget, hedge, ...settings } = raw.balancer;
   const scenario: Scenario = {
     name: raw.name,
     description: raw.description,
@@ -313,43 +314,14 @@ export function parseScenario(value: unknown, file: string, dir = '.'): Scenario
       ...(g.cache ? { cache: { size: g.cache.size, hitFactor: g.cache.hitFactor } } : {}),
     })),
     balancer: {
-      passive: b.passive === false ? false : { maxFails: b.passive.maxFails, failTimeoutMs: b.passive.failTimeout },
-      outlier:
-        b.outlier === false
-          ? false
-          : {
-              consecutive5xx: b.outlier.consecutive5xx,
-              baseEjectionMs: b.outlier.baseEjection,
-              maxEjectionMs: b.outlier.maxEjection,
-              maxEjectionPercent: b.outlier.maxEjectionPercent,
-            },
-      panicThreshold: b.panicThreshold,
-      slowStart:
-        b.slowStart === false
-          ? false
-          : { windowMs: b.slowStart.window, minWeightPercent: b.slowStart.minWeightPercent, aggression: b.slowStart.aggression },
-      rateLimit: b.rateLimit,
-      connLimit: b.connLimit,
-      queue: b.queue === false ? false : { maxQueue: b.queue.maxQueue, timeoutMs: b.queue.timeout },
-      retries: b.retries,
-      timeoutMs: b.timeout,
-      network: b.network ? normDist(b.network, ['balancer', 'network'], file, dir, problems) : { dist: 'constant', value: 0 },
-      overheadMs: b.overhead,
-      ...(b.healthCheck
-        ? {
-            healthCheck: {
-              intervalMs: b.healthCheck.interval,
-              timeoutMs: b.healthCheck.timeout,
-              rise: b.healthCheck.rise,
-              fall: b.healthCheck.fall,
-              costMs: b.healthCheck.cost,
-            },
-          }
-        : {}),
-      ...(b.retryBudget !== undefined
-        ? { retryBudget: typeof b.retryBudget === 'number' ? { ratio: b.retryBudget, burst: 10 } : b.retryBudget }
-        : {}),
-      ...(b.hedge ? { hedge: { delayMs: b.hedge.delay } } : {}),
+      ...settings,
+      retries,
+      timeoutMs: timeout,
+      network: network ? normDist(network, ['balancer', 'network'], file, dir, problems) : { dist: 'constant', value: 0 },
+      overheadMs: overhead,
+      ...(healthCheck ? { healthCheck } : {}),
+      ...(retryBudget !== undefined ? { retryBudget: typeof retryBudget === 'number' ? { ratio: retryBudget, burst: 10 } : retryBudget } : {}),
+      ...(hedge ? { hedge: { delayMs: hedge.delay } } : {}),
     },
     strategies: normStrategies(raw.strategies, problems),
   };

@@ -1,7 +1,7 @@
 /**
  * The scenario file's schema (zod): keys, types, ranges and defaults, as written in a YAML or JSON
  * file. `normalize.ts` turns the validated value into the normalized `Scenario` (`types.ts`);
- * `document.ts` reads files.
+ * `document.ts` reads files. The `balancer` section extends the core's balancer-settings schema.
  *
  * Failures, health and elasticity (all optional; absent keys leave the normalized scenario as it
  * was, so older results stay byte-identical). Durations take units (`500ms`, `30s`); times `at`
@@ -25,6 +25,7 @@
  *                cooldown: 10s, provisioningDelay: 5s, tolerance: 0.1 }
  */
 import { z } from 'zod';
+import { BALANCER_DEFAULTS, balancerSettingsShape } from '../core/balancer/settings.js';
 import { duration } from '../input/units.js';
 
 const posNum = z.number().positive();
@@ -101,8 +102,6 @@ const population = z.union([
     })
     .strict(),
 ]);
-
-const limitKey = z.enum(['global', 'client', 'session', 'hash']);
 
 const clientsSchema = z
   .object({
@@ -192,78 +191,20 @@ const autoscaleSchema = z
   })
   .strict();
 
+/**
+ * The `balancer` section: the core's balancer settings (`src/core/balancer/settings.ts`, with
+ * `healthCheck.cost`, the work a probe costs its backend) and what only the simulator models.
+ */
 const balancerSchema = z
   .object({
-    passive: z
-      .union([
-        z.literal(false),
-        z.object({ maxFails: nonNegInt.default(1), failTimeout: duration().default(10_000) }).strict(),
-      ])
-      .default({ maxFails: 1, failTimeout: 10_000 }),
-    outlier: z
-      .union([
-        z.literal(false),
-        z
-          .object({
-            consecutive5xx: posInt.default(5),
-            baseEjection: duration().default(30_000),
-            maxEjection: duration().default(300_000),
-            maxEjectionPercent: z.number().min(0).max(100).default(10),
-          })
-          .strict(),
-      ])
-      .default(false),
-    panicThreshold: z.number().min(0).max(100).default(50),
-    slowStart: z
-      .union([
-        z.literal(false),
-        z
-          .object({
-            window: duration({ positive: true }),
-            minWeightPercent: z.number().min(0).max(100).default(10),
-            aggression: posNum.default(1),
-          })
-          .strict(),
-      ])
-      .default(false),
-    rateLimit: z
-      .union([
-        z.literal(false),
-        z
-          .object({
-            rate: posNum,
-            burst: nonNegInt.default(0),
-            nodelay: z.boolean().default(false),
-            delay: nonNegInt.default(0),
-            key: limitKey.default('global'),
-          })
-          .strict(),
-      ])
-      .default(false),
-    connLimit: z
-      .union([z.literal(false), z.object({ perKey: posInt, key: limitKey.default('client') }).strict()])
-      .default(false),
-    queue: z
-      .union([z.literal(false), z.object({ maxQueue: posInt, timeout: duration().default(0) }).strict()])
-      .default(false),
+    ...balancerSettingsShape<unknown, { costMs: number }>(BALANCER_DEFAULTS, {
+      healthCheck: { cost: duration().default(0.1) },
+      healthCheckDurations: ['cost'],
+    }),
     retries: nonNegInt.default(0),
     timeout: duration().default(0),
     network: distSchema.optional(),
     overhead: duration().default(0),
-    healthCheck: z
-      .union([
-        z.literal(false),
-        z
-          .object({
-            interval: duration({ positive: true }).default(2_000),
-            timeout: duration({ positive: true }).default(1_000),
-            rise: posInt.default(2),
-            fall: posInt.default(3),
-            cost: duration().default(0.1),
-          })
-          .strict(),
-      ])
-      .optional(),
     retryBudget: z
       .union([
         z.number().gt(0).max(1),
