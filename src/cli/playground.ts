@@ -7,7 +7,7 @@
 import { basename } from 'node:path';
 import { readInputFile } from '../input/read.js';
 import { writePlayground } from '../playground/write.js';
-import { parseDocument, parseScenario } from '../scenario/scenario.js';
+import { parseDocument, parseScenario } from '../scenario/index.js';
 import { resolveScenarioPath } from './scenario-file.js';
 
 /** Default output directory. */

@@ -7,14 +7,15 @@
  */
 import { stringify } from 'yaml';
 import { denormalize } from '../scenario/denormalize.js';
-import { parseDocument, parseScenario } from '../scenario/scenario.js';
+import { normalizeScenario } from '../scenario/normalize.js';
+import { parseDocument } from '../scenario/parse-document.js';
 import type { Scenario } from '../scenario/types.js';
 
 /** The YAML of `scenario` (a results file's `scenario`), when it comes back exactly; else null. */
 export function scenarioYaml(scenario: unknown): string | null {
   try {
     const text = stringify(denormalize(scenario as Scenario), { lineWidth: 0 });
-    const back = parseScenario(parseDocument(text, 'results'), 'results');
+    const back = normalizeScenario(parseDocument(text, 'results'), 'results');
     // Compared as JSON: a results file went through JSON, the parsed scenario did not.
     return JSON.stringify(back) === JSON.stringify(scenario) ? text : null;
   } catch {

@@ -9,7 +9,10 @@
  * What zod's conversion leaves to this module:
  *  - durations are a transform (number of ms, or a string with a unit) that JSON Schema cannot
  *    express; each is written as a reference to `definitions/duration` (a number ≥ 0, or a string
- *    matching the unit pattern of `src/input/units.ts`);
+ *    matching the unit pattern of `src/core/duration.ts`);
+ *  - the balancer's sections (`passive`, `outlier`, …) are parsed by hand in
+ *    `src/core/balancer/settings.ts`; each is written as "false, or its mapping", and its default
+ *    in file form (`failTimeout`, not the normalized `failTimeoutMs`);
  *  - defaults whose values pass through a transform are dropped by zod; they are put back from the
  *    zod default (as output values, which are valid inputs: a duration default is a number of ms);
  *  - refinements (cross-field checks such as "max > min" or "mtbf goes with mttr") stay in the
@@ -20,10 +23,11 @@
  *  - descriptions come from `field-docs.ts`, and the integer bound 2^53−1 zod adds is removed.
  */
 import { z } from 'zod';
+import { sectionSchemas } from '../core/balancer/settings.js';
 import { DURATION_PATTERN, durationSchemas } from '../input/units.js';
 import { STRATEGIES } from '../strategies/registry.js';
 import { SCENARIO_FIELD_DOCS, STRATEGY_OPTION_DOCS } from './field-docs.js';
-import { distSchema, scenarioSchema } from './scenario.js';
+import { distSchema, scenarioSchema } from './schema.js';
 
 /** A JSON Schema node (the subset this module writes and reads). */
 export type JsonSchema = { [key: string]: unknown };
@@ -54,7 +58,18 @@ function usableDefault(v: unknown): boolean {
   return s !== undefined && s.length <= 120;
 }
 
-type ZodInternals = { _zod: { def: { type: string; defaultValue?: unknown } } };
+type ZodInternals = { _zod: { def: { type: string; defaultValue?: unknown; innerType?: unknown } } };
+
+/** A normalized section value in file form: `failTimeoutMs` → `failTimeout` for its duration keys. */
+function fileForm(value: unknown, durations: readonly string[]): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    const name = k.endsWith('Ms') && durations.includes(k.slice(0, -2)) ? k.slice(0, -2) : k;
+    out[name] = v;
+  }
+  return out;
+}
 
 /** zod's conversion with the duration and default fixes of the module header. */
 function convert(schema: z.ZodType, metadata?: z.core.$ZodRegistry<{ id?: string }>): JsonSchema {
@@ -69,9 +84,19 @@ function convert(schema: z.ZodType, metadata?: z.core.$ZodRegistry<{ id?: string
         json['$ref'] = '#/definitions/duration';
         return;
       }
+      const section = sectionSchemas.get(ctx.zodSchema);
+      if (section) {
+        // A balancer section (src/core/balancer/settings.ts): false, or its mapping.
+        const { $schema: _s, ...fields } = convert(section.fields as z.ZodType);
+        for (const k of Object.keys(json)) delete json[k];
+        json['anyOf'] = [{ type: 'boolean', const: false }, fields];
+        return;
+      }
       const def = (ctx.zodSchema as unknown as ZodInternals)._zod.def;
-      if (def.type === 'default' && json['default'] === undefined && usableDefault(def.defaultValue)) {
-        json['default'] = def.defaultValue;
+      if (def.type === 'default') {
+        const inner = sectionSchemas.get(def.innerType as z.core.$ZodType);
+        const value = inner ? fileForm(def.defaultValue, inner.durations) : def.defaultValue;
+        if (usableDefault(value)) json['default'] = value;
       }
     },
   }) as JsonSchema;

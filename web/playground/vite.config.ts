@@ -6,8 +6,9 @@
  * (build/report-markup.ts). The simulator runs in a Web Worker; `file://` forbids workers loaded
  * from files, so the worker (worker/sim-worker.ts: the real src/scenario, src/sim, src/core and
  * src/strategies) is built first, here, into one IIFE script that goes into the page as text
- * (`<script id="lbsim-sim-worker" type="text/plain">`) and is started from a Blob URL. Build-time data: the shipped scenarios (`virtual:lbsim-presets`)
- * and the scenario JSON Schema (`virtual:lbsim-scenario-schema`, from src/scenario/json-schema.ts).
+ * (`<script id="lbsim-sim-worker" type="text/plain">`) and is started from a Blob URL. Build-time
+ * data: the shipped scenarios (`virtual:lbsim-presets`) and the scenario JSON Schema
+ * (`virtual:lbsim-scenario-schema`, from src/scenario/json-schema.ts).
  * Both bundles refuse Node built-ins (build/node-guard.ts); `src/cli/version.ts` (which reads
  * package.json from disk) is replaced by the version read here.
  */
@@ -26,12 +27,6 @@ const repoRoot = resolve(playgroundDir, '../..');
 const simsDir = join(repoRoot, 'sims');
 const VERSION = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
-/** Stand-ins for the few Node imports left in modules the page uses (see build/node-guard.ts). */
-const SHIMS: Record<string, string> = {
-  'node:fs': join(playgroundDir, 'shims/fs.ts'),
-  'node:path': join(playgroundDir, 'shims/path.ts'),
-};
-
 /** `src/cli/version.ts` reads package.json with node:fs; the bundles get the version as a constant. */
 const ALIASES: Alias[] = [{ find: /^(?:\.\.?\/)+(?:src\/)?cli\/version\.js$/, replacement: join(playgroundDir, 'shims/version.ts') }];
 const DEFINE = { __LBSIM_VERSION__: JSON.stringify(VERSION) };
@@ -44,7 +39,7 @@ async function buildWorker(): Promise<string> {
     logLevel: 'warn',
     define: DEFINE,
     resolve: { alias: ALIASES },
-    plugins: [nodeGuard(SHIMS)],
+    plugins: [nodeGuard()],
     build: {
       write: false,
       // ES2022 keeps class fields native (down-levelled fields go through a helper call each).
@@ -104,7 +99,7 @@ export default defineConfig(({ command }) => ({
   logLevel: command === 'build' ? 'warn' : 'info',
   define: DEFINE,
   resolve: { alias: ALIASES },
-  plugins: [nodeGuard(SHIMS), reportMarkup(), inlineWorker(), ...dataModules, inlineIntoHtml()],
+  plugins: [nodeGuard(), reportMarkup(), inlineWorker(), ...dataModules, inlineIntoHtml()],
   server: { fs: { allow: [repoRoot] } },
   build: {
     outDir: resolve(repoRoot, 'dist/playground'),

@@ -1,11 +1,13 @@
 /**
  * Validation in the editor: the CLI's own parsing and validation (`parseDocument` and
- * `parseScenario` from src/scenario), so the editor shows exactly the problems `lbsim validate`
- * prints, each placed at its line: `backends[2].service.mean: expected a positive duration, got -1`
- * (the CLI's message with the file name left out).
+ * `normalizeScenario` from src/scenario, which the CLI's `parseScenario` wraps), so the editor
+ * shows exactly the problems `lbsim validate` prints, each placed at its line:
+ * `backends[2].service.mean: expected a positive duration, got -1` (the CLI's message with the
+ * file name left out).
  */
 import { InputError, type InputProblem } from '../../../src/input/errors.js';
-import { parseDocument, parseScenario } from '../../../src/scenario/scenario.js';
+import { normalizeScenario } from '../../../src/scenario/normalize.js';
+import { parseDocument } from '../../../src/scenario/parse-document.js';
 import type { Scenario } from '../../../src/scenario/types.js';
 import { parsePath, rangeOfPath, yamlTree } from './yaml-paths.js';
 
@@ -75,7 +77,7 @@ export function placeProblems(text: string, problems: readonly InputProblem[]): 
 /** Parses and validates `text` as the CLI does (`file` names it in messages the CLI would print). */
 export function checkScenario(text: string, file: string): Checked {
   try {
-    return { problems: [], scenario: parseScenario(parseDocument(text, file), file) };
+    return { problems: [], scenario: normalizeScenario(parseDocument(text, file), file) };
   } catch (e) {
     if (e instanceof InputError) return { problems: placeProblems(text, e.problems), scenario: null };
     return { problems: placeProblems(text, [{ path: '', message: e instanceof Error ? e.message : String(e) }]), scenario: null };

@@ -6,7 +6,8 @@
  */
 import { InputError } from '../../../src/input/errors.js';
 import { RESULTS_SCHEMA, type ResultsFile } from '../../../src/results/schema.js';
-import { parseDocument, parseScenario } from '../../../src/scenario/scenario.js';
+import { normalizeScenario } from '../../../src/scenario/normalize.js';
+import { parseDocument } from '../../../src/scenario/parse-document.js';
 import { estimatedRequests, runScenario, scenarioFacts } from '../../../src/sim/run.js';
 import { VERSION } from '../../../src/cli/version.js';
 import type { RunRequest, WorkerMessage } from '../src/protocol.js';
@@ -19,7 +20,7 @@ function post(message: WorkerMessage): void {
 function run(req: RunRequest): void {
   const id = req.id;
   try {
-    const scenario = parseScenario(parseDocument(req.text, req.file), req.file);
+    const scenario = normalizeScenario(parseDocument(req.text, req.file), req.file);
     const requests = estimatedRequests(scenario);
     const replications = Math.max(1, scenario.replications);
     if (requests > req.confirmAbove) {
