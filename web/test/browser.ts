@@ -36,6 +36,23 @@ export async function ensureBuilt(): Promise<void> {
   await build({ configFile: join(ROOT, 'web/vite.config.ts'), logLevel: 'warn' });
 }
 
+const PLAYGROUND = join(ROOT, 'dist/playground/index.html');
+
+/**
+ * Builds dist/playground/index.html unless it is newer than every source it bundles (the page, the
+ * report's modules, the build plugins, and the simulator's sources in src/ and the presets in sims/).
+ */
+export async function ensurePlaygroundBuilt(): Promise<string> {
+  const sources = Math.max(
+    ...['web/playground', 'web/src', 'web/build', 'src', 'sims'].map((d) => newestSourceMtime(join(ROOT, d))),
+    statSync(join(ROOT, 'package.json')).mtimeMs,
+  );
+  if (!existsSync(PLAYGROUND) || statSync(PLAYGROUND).mtimeMs <= sources) {
+    await build({ configFile: join(ROOT, 'web/playground/vite.config.ts'), logLevel: 'warn' });
+  }
+  return PLAYGROUND;
+}
+
 /** Launches headless Chromium; fails with an install hint when it is missing. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {

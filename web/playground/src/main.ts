@@ -256,14 +256,18 @@ function loadText(name: string, text: string): void {
 
 let redrawTimer: ReturnType<typeof setTimeout> | undefined;
 let lastRedraw = 0;
+/** How long the last redraw took (ms): the next waits at least twice that, so the page stays responsive. */
+let redrawCost = 0;
 
 function scheduleRedraw(): void {
   if (redrawTimer !== undefined) return;
-  const wait = Math.max(0, lastRedraw + REDRAW_MS - performance.now());
+  const wait = Math.max(0, lastRedraw + Math.max(REDRAW_MS, 2 * redrawCost) - performance.now());
   redrawTimer = setTimeout(() => {
     redrawTimer = undefined;
-    lastRedraw = performance.now();
+    const t = performance.now();
     renderResults();
+    lastRedraw = performance.now();
+    redrawCost = lastRedraw - t;
   }, wait);
 }
 
@@ -274,12 +278,21 @@ function setRunning(on: boolean): void {
   document.body.dataset['running'] = String(on);
 }
 
-function endRun(): void {
+/**
+ * Back to idle and the charts redrawn: at once for a finished run; for a stopped one in a task of
+ * its own, so the buttons change first.
+ */
+function endRun(finished = false): void {
   clearTimeout(redrawTimer);
   redrawTimer = undefined;
   state.run = null;
   setRunning(false);
-  renderResults();
+  if (finished) renderResults();
+  else
+    redrawTimer = setTimeout(() => {
+      redrawTimer = undefined;
+      renderResults();
+    }, 0);
 }
 
 function millions(n: number): string {
@@ -332,7 +345,7 @@ function startRun(confirmAbove = CONFIRM_ABOVE_REQUESTS): void {
         const requests = state.run?.requests ?? 0;
         state.previous = state.current;
         state.current = results;
-        endRun();
+        endRun(true);
         const wallMs = performance.now() - t0;
         state.lastRun = { workerMs, wallMs, requests };
         say(`Done in ${(wallMs / 1000).toFixed(1)} s: ${results.results.length} strategies, about ${millions(requests)} requests.`);
@@ -483,6 +496,10 @@ interface PlaygroundHandle {
   lastRun(): typeof state.lastRun;
   running(): boolean;
   worker(): Worker | null;
+  /** Puts the cursor at a character offset of the text (and focuses the editor). */
+  reveal(pos: number): void;
+  /** Screen coordinates of a character offset of the text. */
+  coords(pos: number): { x: number; y: number } | null;
 }
 
 declare global {
@@ -504,6 +521,11 @@ window.lbsimPlayground = {
   lastRun: () => state.lastRun,
   running: () => state.run !== null || runner.busy,
   worker: () => runner.activeWorker,
+  reveal: (pos) => editor.reveal(pos),
+  coords: (pos) => {
+    const c = editor.view.coordsAtPos(pos);
+    return c ? { x: (c.left + c.right) / 2, y: (c.top + c.bottom) / 2 } : null;
+  },
 };
 
 performance.mark('lbsim:editor');
