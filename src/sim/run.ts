@@ -140,7 +140,8 @@ export function* runScenarioSteps(scenario: Scenario, opts: RunOptions = {}, bud
       sim.begin();
       while (!sim.advance(budget)) yield { done, total, fraction: sim.progress() };
       runs.push(sim.conclude().summary);
-      opts.onProgress?.(++done, total);
+      done++;
+      opts.onProgress?.(done, total);
     }
     const result = aggregate(choice.label, choice.name, options, runs, seeds);
     results.push(result);
