@@ -86,4 +86,5 @@ if (files.length === 0) {
 } else {
   view.show(files);
 }
+performance.mark('lbsim:interactive');
 document.body.dataset['ready'] = 'true';
