@@ -1,7 +1,7 @@
 /**
  * The proxy's config file (YAML or JSON): schema, defaults and error messages.
  *
- * The required keys are the ones of issue 4, exactly as written:
+ * The required keys, exactly as the README's proxy section shows them:
  *
  * ```yaml
  * listen: 127.0.0.1:8080
