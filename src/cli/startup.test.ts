@@ -102,6 +102,6 @@ describe('CLI start-up loads no command module', () => {
     const r = traced('validate', 'ok.yaml');
     expect(r.code).toBe(0);
     expect(r.loaded).toContain('dist/src/cli/validate.js');
-    expect(r.loaded).toContain('dist/src/scenario/scenario.js');
+    expect(r.loaded.some((f) => f.startsWith('dist/src/scenario/'))).toBe(true);
   });
 });
