@@ -24,6 +24,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fmtRatio, renderTable, type Target } from './format.js';
 import { isMain, ROOT, runNodeJson, runToEnd } from './proc.js';
+import { writeReport } from '../src/report/write.js';
+import type { ResultsFile } from '../src/results/schema.js';
 
 /** What the page exposes to tests and benchmarks (`window.lbsimPlayground`, web/playground/src/main.ts). */
 type PageGlobal = {
@@ -135,12 +137,13 @@ export async function runPlaygroundSection(opts: { quick: boolean; log: (s: stri
       const nodeOut = join(dir, `node-${k}.json`);
       nodeSimMs.push((await runNodeJson<{ ms: number }>('playground.js', ['--child', '--out', nodeOut])).ms);
       const t0 = performance.now();
-      const cli = await runToEnd(process.execPath, [join(ROOT, 'bin/lbsim.js'), 'run', SCENARIO, '--quiet', '--json', join(dir, 'cli.json'), '--report', join(dir, 'report')], {
+      const cli = await runToEnd(process.execPath, [join(ROOT, 'bin/lbsim.js'), 'run', SCENARIO, '--quiet', '--json', join(dir, 'cli.json')], {
         cwd: ROOT,
         timeoutMs: 600_000,
       });
       if (cli.code !== 0) throw new Error(`lbsim run failed: ${cli.stderr.trim()}`);
       cliMs.push(performance.now() - t0);
+      if (k === 0) writeReport([JSON.parse(readFileSync(nodeOut, 'utf8')) as ResultsFile], join(dir, 'report'), { playground: false });
       const reportMs = await readyMs(browser, join(dir, 'report', 'index.html'));
       const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
       const p = await context.newPage();

@@ -33,8 +33,11 @@ import { yamlTree } from './yaml-paths.js';
 export const CONFIRM_ABOVE_REQUESTS = 50_000_000;
 /** The preset opened when nothing else is asked for (the CLI's default comparison). */
 const DEFAULT_PRESET = 'homogeneous';
-/** Shortest time between two redraws of the charts while a run fills them in (ms). */
-const REDRAW_MS = 250;
+/**
+ * Shortest time between two redraws of the charts while a run fills them in (ms): drawing takes
+ * the main thread, and on a small machine the worker's core with it.
+ */
+const REDRAW_MS = 1000;
 
 function el<T extends HTMLElement>(id: string): T {
   const e = document.getElementById(id);
@@ -256,12 +259,12 @@ function loadText(name: string, text: string): void {
 
 let redrawTimer: ReturnType<typeof setTimeout> | undefined;
 let lastRedraw = 0;
-/** How long the last redraw took (ms): the next waits at least twice that, so the page stays responsive. */
+/** How long the last redraw took (ms): the next waits at least three times that, so the page stays responsive. */
 let redrawCost = 0;
 
 function scheduleRedraw(): void {
   if (redrawTimer !== undefined) return;
-  const wait = Math.max(0, lastRedraw + Math.max(REDRAW_MS, 2 * redrawCost) - performance.now());
+  const wait = Math.max(0, lastRedraw + Math.max(REDRAW_MS, 3 * redrawCost) - performance.now());
   redrawTimer = setTimeout(() => {
     redrawTimer = undefined;
     const t = performance.now();
