@@ -1,5 +1,6 @@
 /** `lbsim list [--json]`: the registered strategies with descriptions and options, and the shipped scenarios. */
 import { z } from 'zod';
+import { aliasesOf } from '../strategies/aliases.js';
 import { STRATEGIES } from '../strategies/registry.js';
 import { shippedScenarios } from './scenario-file.js';
 import { readFileSync } from 'node:fs';
@@ -10,11 +11,34 @@ function defaults(schema: z.ZodType): Record<string, unknown> {
   return r.success ? (r.data as Record<string, unknown>) : {};
 }
 
-/** First comment line of a shipped scenario (what it teaches). */
-function teaches(path: string): string {
-  const text = readFileSync(path, 'utf8');
-  const m = /^#\s*(.+)$/m.exec(text);
-  return m ? m[1]!.trim() : '';
+/**
+ * What a shipped scenario teaches: its leading comment block, whole, as one paragraph (editor
+ * modelines such as `# yaml-language-server: …` skipped).
+ */
+export function teaches(text: string): string {
+  const lines: string[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^#\s?(.*)$/.exec(line);
+    if (!m) break;
+    if (/^\s*yaml-language-server:/.test(m[1]!)) continue;
+    lines.push(m[1]!.trim());
+  }
+  return lines.filter((l) => l !== '').join(' ');
+}
+
+/** Wraps `text` to `width` columns; lines after the first are indented by `indent` spaces. */
+export function wrap(text: string, width: number, indent: number): string {
+  const words = text.split(/\s+/).filter((w) => w !== '');
+  const out: string[] = [];
+  let line = '';
+  for (const w of words) {
+    if (line !== '' && line.length + 1 + w.length > width) {
+      out.push(line);
+      line = w;
+    } else line = line === '' ? w : `${line} ${w}`;
+  }
+  if (line !== '') out.push(line);
+  return out.join(`\n${' '.repeat(indent)}`);
 }
 
 /** Prints the lists; returns exit code 0. */
@@ -25,8 +49,10 @@ export function listCommand(opts: { json?: boolean }): number {
     reference: s.reference,
     weighted: s.weighted,
     options: defaults(s.options),
+    /** Other names `--strategies` accepts for it (proxies' names, folded: `leastconn`, `ringhash`). */
+    aliases: aliasesOf(s.name),
   }));
-  const scenarios = shippedScenarios().map((s) => ({ name: s.name, path: s.path, teaches: teaches(s.path) }));
+  const scenarios = shippedScenarios().map((s) => ({ name: s.name, path: s.path, teaches: teaches(readFileSync(s.path, 'utf8')) }));
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ strategies, scenarios }, null, 2)}\n`);
     return 0;
@@ -41,6 +67,8 @@ export function listCommand(opts: { json?: boolean }): number {
   }
   process.stdout.write('\nShipped scenarios (lbsim run NAME):\n');
   const sw = Math.max(0, ...scenarios.map((s) => s.name.length));
-  for (const s of scenarios) process.stdout.write(`  ${s.name.padEnd(sw)}  ${s.teaches}\n`);
+  // Whole descriptions, wrapped to the terminal (100 columns off a terminal), never cut.
+  const columns = Math.max(60, process.stdout.columns ?? 100);
+  for (const s of scenarios) process.stdout.write(`  ${s.name.padEnd(sw)}  ${wrap(s.teaches, columns - sw - 4, sw + 4)}\n`);
   return 0;
 }

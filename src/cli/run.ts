@@ -6,7 +6,7 @@
 import { runScenario } from '../sim/run.js';
 import type { ResultsFile } from '../results/schema.js';
 import { describeScenario } from './describe.js';
-import { useColor, writeFileAtomic, styles } from './output.js';
+import { isStdoutTarget, tableStream, useColor, writeFileAtomic, styles } from './output.js';
 import type { ScenarioOverrides } from './overrides.js';
 import { progress } from './progress.js';
 import { loadScenarioArg } from './scenario-file.js';
@@ -19,22 +19,29 @@ export interface RunFlags extends ScenarioOverrides {
   quiet?: boolean;
 }
 
-/** Prints warnings, the header and the table of a results file. */
-export function printResults(results: ResultsFile, header: string): void {
+/**
+ * Prints warnings, the header and the table of a results file, on `out` (stdout, or stderr when
+ * the results JSON goes to stdout).
+ */
+export function printResults(results: ResultsFile, header: string, out: NodeJS.WriteStream = process.stdout): void {
   const st = styles(useColor(process.stderr));
   for (const w of results.warnings) process.stderr.write(`${st.yellow('warning:')} ${w}\n`);
-  process.stdout.write(`${header}\n`);
-  process.stdout.write(
+  out.write(`${header}\n`);
+  out.write(
     `offered ${results.summary.offeredRate.toFixed(0)} req/s, capacity ${results.summary.capacity.toFixed(0)} req/s, load ${(results.summary.loadFactor * 100).toFixed(0)}%\n\n`,
   );
-  process.stdout.write(`${renderTable(results.results, useColor())}\n`);
+  out.write(`${renderTable(results.results, useColor(out))}\n`);
 }
 
-/** Writes the requested outputs of a finished run. */
+/** Writes the requested outputs of a finished run (`--json -` or `/dev/stdout`: the JSON alone on stdout). */
 export async function writeOutputs(results: ResultsFile, flags: { json?: string; report?: string }): Promise<void> {
   if (flags.json) {
-    writeFileAtomic(flags.json, `${JSON.stringify(results, null, 1)}\n`);
-    process.stderr.write(`results: ${flags.json}\n`);
+    const text = `${JSON.stringify(results, null, 1)}\n`;
+    if (isStdoutTarget(flags.json)) process.stdout.write(text);
+    else {
+      writeFileAtomic(flags.json, text);
+      process.stderr.write(`results: ${flags.json}\n`);
+    }
   }
   if (flags.report) {
     const { writeReport } = await import('../report/write.js');
@@ -53,7 +60,7 @@ export async function runCommand(arg: string, flags: RunFlags): Promise<number> 
   } finally {
     bar.stop();
   }
-  printResults(results, describeScenario(scenario));
+  printResults(results, describeScenario(scenario), tableStream(flags.json));
   await writeOutputs(results, flags);
   return 0;
 }

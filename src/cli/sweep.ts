@@ -13,7 +13,7 @@ import { progress } from './progress.js';
 import { readScenarioDoc } from './scenario-file.js';
 import { fmt } from './table.js';
 import { writeOutputs } from './run.js';
-import { useColor, styles } from './output.js';
+import { tableStream, useColor, styles } from './output.js';
 
 /** Flags of `lbsim sweep`. */
 export interface SweepFlags extends ScenarioOverrides {
@@ -55,14 +55,15 @@ export async function sweepCommand(arg: string, flags: SweepFlags): Promise<numb
   } finally {
     bar.stop();
   }
-  const st = styles(useColor());
+  const out = tableStream(flags.json);
+  const st = styles(useColor(out));
   for (const w of results.warnings) process.stderr.write(`warning: ${w}\n`);
   const points = results.sweep!.points;
   const labels = points[0]!.results.map((r) => r.strategy);
   const w = Math.max(8, ...labels.map((l) => l.length));
-  process.stdout.write(`${st.bold(`p99 latency (ms) by ${key}`)}\n`);
-  process.stdout.write(`${'strategy'.padEnd(w)}  ${points.map((p) => String(p.value).padStart(9)).join(' ')}\n`);
-  process.stdout.write(`${'load'.padEnd(w)}  ${points.map((p) => `${(p.load * 100).toFixed(0)}%`.padStart(9)).join(' ')}\n`);
+  out.write(`${st.bold(`p99 latency (ms) by ${key}`)}\n`);
+  out.write(`${'strategy'.padEnd(w)}  ${points.map((p) => String(p.value).padStart(9)).join(' ')}\n`);
+  out.write(`${'load'.padEnd(w)}  ${points.map((p) => `${(p.load * 100).toFixed(0)}%`.padStart(9)).join(' ')}\n`);
   for (const label of labels) {
     const cells = points.map((p) => {
       const r = p.results.find((x) => x.strategy === label)!;
@@ -70,7 +71,7 @@ export async function sweepCommand(arg: string, flags: SweepFlags): Promise<numb
       const s = fmt(r.latency.p99).padStart(9);
       return r.latency.p99 === best ? st.green(s) : s;
     });
-    process.stdout.write(`${label.padEnd(w)}  ${cells.join(' ')}\n`);
+    out.write(`${label.padEnd(w)}  ${cells.join(' ')}\n`);
   }
   await writeOutputs(results, flags);
   return 0;

@@ -10,7 +10,8 @@ import { InputError } from '../input/errors.js';
 import { readInputFile } from '../input/read.js';
 import { backendId, parseDocument, parseScenario } from '../scenario/index.js';
 import type { Scenario } from '../scenario/types.js';
-import { findStrategy, strategyNames } from '../strategies/registry.js';
+import { didYouMean, foldName, resolveStrategyName } from '../strategies/aliases.js';
+import { strategyNames } from '../strategies/registry.js';
 import { withDefaults } from './common.js';
 import { parseNotes } from './notes.js';
 import type { LbConfig, LbServer } from './types.js';
@@ -49,14 +50,16 @@ export function sectionName(name: string): string {
  * @throws InputError when `ref` names no strategy
  */
 export function scenarioToConfig(scenario: Scenario, ref: string, file: string): LbConfig {
+  // a label of the scenario (exact, then in any spelling), else a registry name or a proxy's name for it
+  const alias = resolveStrategyName(ref);
   const choice =
     scenario.strategies.find((s) => s.label === ref) ??
-    scenario.strategies.find((s) => s.name === ref) ??
-    (findStrategy(ref) ? { name: ref, label: ref, options: {} } : undefined);
+    scenario.strategies.find((s) => foldName(s.label) === foldName(ref)) ??
+    (alias ? (scenario.strategies.find((s) => s.name === alias.name) ?? { name: alias.name, label: ref, options: alias.options ?? {} }) : undefined);
   if (!choice) {
     const labels = scenario.strategies.map((s) => s.label);
     throw new InputError('--strategy', [
-      { path: '', message: `"${ref}" is neither a strategy of ${file} (${labels.join(', ')}) nor a registered strategy (${strategyNames().join(', ')})` },
+      { path: '', message: `"${ref}" is neither a strategy of ${file} (${labels.join(', ')}) nor a registered strategy (${strategyNames().join(', ')})${didYouMean(ref, labels)}` },
     ]);
   }
   const notes = parseNotes(scenario.description ?? '');

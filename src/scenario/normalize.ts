@@ -10,6 +10,7 @@
  */
 import { formatPath, InputError, parseOrThrow, zodProblems, type InputProblem } from '../input/errors.js';
 import { findStrategy, strategyNames } from '../strategies/registry.js';
+import { suggestStrategy } from '../strategies/aliases.js';
 import { backendIds } from './backend-ids.js';
 import { FAULT_EXTRA, FAULT_KEYS, scenarioSchema, type RawScenario } from './schema.js';
 import type { AutoscaleSettings, Distribution, Fault, Scenario, StrategyChoice } from './types.js';
@@ -125,7 +126,8 @@ function normStrategies(raw: RawScenario['strategies'], problems: InputProblem[]
     const opts = typeof item === 'string' ? {} : item.options;
     const at = typeof item === 'string' ? `strategies[${k}]` : `strategies[${k}].name`;
     if (!findStrategy(name)) {
-      problems.push({ path: at, message: `unknown strategy "${name}"; known: ${strategyNames().join(', ')}` });
+      const near = suggestStrategy(name);
+      problems.push({ path: at, message: `unknown strategy "${name}"${near ? `; did you mean ${near}?` : ''} (known: ${strategyNames().join(', ')})` });
       return;
     }
     if (labels.has(label)) {
