@@ -142,8 +142,10 @@ export function aggregate(
       unavailable: e('unavailable'),
     };
   }
+  if (runs.some((r) => r.overBound !== undefined)) result.overBound = avg(runs.map((r) => r.overBound ?? 0));
   const dyn = runs.map((r) => r.dynamics).filter((d): d is DynamicsSummary => d !== undefined);
   if (dyn.length === runs.length && dyn.length > 0) mergeDynamics(result, runs, dyn, ids, at);
+  else if (runs.every((r) => r.retries !== undefined)) result.retries = avg(runs.map((r) => r.retries!));
   return result;
 }
 

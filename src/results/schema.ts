@@ -153,10 +153,15 @@ export interface StrategyResult {
   availability?: number;
   /** Measured requests that did not complete, by kind (simulated runs). */
   errors?: ErrorCounts;
+  /**
+   * Of `requests.failed`, those answered only more than the measured duration after they arrived
+   * (counted as failed, kind timeout; see `src/sim/engine/recorder.ts`); absent when none.
+   */
+  overBound?: number;
+  /** Retries sent by measured requests (simulated runs with `retries` > 0, and the full engine's). */
+  retries?: number;
   // Present when the scenario has faults, health checks, retry budgets, hedging, several
   // balancers, caches or autoscaling (the full engine):
-  /** Retries sent by measured requests. */
-  retries?: number;
   /** Retries a retry budget refused. */
   retriesDenied?: number;
   /** Hedged copies sent by measured requests. */

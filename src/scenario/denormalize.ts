@@ -47,10 +47,13 @@ function dist(d: Distribution): Doc {
     case 'uniform':
       return { dist: 'uniform', min: writeDuration(d.min), max: writeDuration(d.max) };
     case 'lognormal':
+      if (d.median !== undefined && d.p99 !== undefined) return { dist: 'lognormal', median: writeDuration(d.median), p99: writeDuration(d.p99) };
       return { dist: 'lognormal', mu: d.mu, sigma: d.sigma };
     case 'pareto':
+      if (d.mean !== undefined) return { dist: 'pareto', mean: writeDuration(d.mean), shape: d.shape };
       return { dist: 'pareto', scale: writeDuration(d.scale), shape: d.shape };
     case 'gamma':
+      if (d.mean !== undefined) return { dist: 'gamma', shape: d.shape, mean: writeDuration(d.mean) };
       return { dist: 'gamma', shape: d.shape, scale: writeDuration(d.scale) };
     case 'mixture':
       return { dist: 'mixture', parts: d.parts.map((p) => ({ weight: p.weight, of: dist(p.of) })) };
@@ -202,6 +205,7 @@ export function denormalize(s: Scenario): Doc {
       cost: writeDuration(h.costMs),
     };
   }
+  if (b.retryOn) balancer['retryOn'] = [...b.retryOn];
   if (b.retryBudget) balancer['retryBudget'] = { ...b.retryBudget };
   if (b.hedge) balancer['hedge'] = { delay: writeDuration(b.hedge.delayMs) };
   const doc: Doc = {

@@ -12,6 +12,7 @@ import { formatPath, InputError, parseOrThrow, zodProblems, type InputProblem } 
 import { findStrategy, strategyNames } from '../strategies/registry.js';
 import { suggestStrategy } from '../strategies/aliases.js';
 import { backendIds } from './backend-ids.js';
+import { normImported } from './imported.js';
 import { FAULT_EXTRA, FAULT_KEYS, scenarioSchema, type RawScenario } from './schema.js';
 import type { AutoscaleSettings, Distribution, Fault, Scenario, StrategyChoice } from './types.js';
 
@@ -48,7 +49,7 @@ function normDist(raw: any, at: (string | number)[], file: string, files: Scenar
     case 'lognormal': {
       if (raw.median !== undefined && raw.p99 !== undefined && raw.mu === undefined && raw.sigma === undefined) {
         if (!(raw.p99 > raw.median)) p('expected p99 > median', 'p99');
-        return { dist: 'lognormal', mu: Math.log(raw.median), sigma: Math.log(raw.p99 / raw.median) / Z99 };
+        return { dist: 'lognormal', mu: Math.log(raw.median), sigma: Math.log(raw.p99 / raw.median) / Z99, median: raw.median, p99: raw.p99 };
       }
       if (raw.mu !== undefined && raw.sigma !== undefined && raw.median === undefined && raw.p99 === undefined) {
         return { dist: 'lognormal', mu: raw.mu, sigma: raw.sigma };
@@ -63,7 +64,7 @@ function normDist(raw: any, at: (string | number)[], file: string, files: Scenar
       }
       if (raw.mean !== undefined) {
         if (!(raw.shape > 1)) p('a pareto given by its mean needs shape > 1 (the mean is infinite otherwise)', 'shape');
-        return { dist: 'pareto', scale: (raw.mean * (raw.shape - 1)) / raw.shape, shape: raw.shape };
+        return { dist: 'pareto', scale: (raw.mean * (raw.shape - 1)) / raw.shape, shape: raw.shape, mean: raw.mean };
       }
       return { dist: 'pareto', scale: raw.scale, shape: raw.shape };
     }
@@ -72,7 +73,7 @@ function normDist(raw: any, at: (string | number)[], file: string, files: Scenar
         p('expected exactly one of scale or mean, with shape');
         return { dist: 'gamma', shape: raw.shape, scale: 1 };
       }
-      return { dist: 'gamma', shape: raw.shape, scale: raw.scale ?? raw.mean / raw.shape };
+      return raw.scale !== undefined ? { dist: 'gamma', shape: raw.shape, scale: raw.scale } : { dist: 'gamma', shape: raw.shape, scale: raw.mean / raw.shape, mean: raw.mean };
     }
     case 'empirical': {
       if ((raw.samples === undefined) === (raw.file === undefined)) {
@@ -304,7 +305,7 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
   const totalShare = classes.reduce((s, k) => s + k.share, 0);
 
   // passive … queue arrive normalized from the core's settings schema; the rest is the simulator's.
-  const { retries, timeout, network, overhead, healthCheck, retryBudget, hedge, ...settings } = raw.balancer;
+  const { retries, retryOn, timeout, network, overhead, healthCheck, retryBudget, hedge, ...settings } = raw.balancer;
   const scenario: Scenario = {
     name: raw.name,
     description: raw.description,
@@ -335,6 +336,7 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
     balancer: {
       ...settings,
       retries,
+      ...(retryOn !== undefined ? { retryOn: [...new Set(retryOn)] } : {}),
       timeoutMs: timeout,
       network: network ? normDist(network, ['balancer', 'network'], file, files, problems) : { dist: 'constant', value: 0 },
       overheadMs: overhead,
@@ -347,6 +349,7 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
   if (raw.faults !== undefined) scenario.faults = normFaults(raw.faults, scenario.backends, problems);
   if (raw.autoscale !== undefined) scenario.autoscale = normAutoscale(raw.autoscale, scenario.backends, problems);
   if (raw.balancers !== undefined) scenario.balancers = raw.balancers;
+  if (raw.imported !== undefined) scenario.imported = normImported(raw.imported);
   const names = new Set<string>();
   scenario.backends.forEach((g, k) => {
     if (g.name !== null) {

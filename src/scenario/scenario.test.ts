@@ -78,8 +78,10 @@ strategies: all
       expect(Math.exp(ln!.mu)).toBeCloseTo(2, 10);
       expect(Math.exp(ln!.mu + 2.3263478740408408 * ln!.sigma)).toBeCloseTo(40, 8);
     }
-    expect(pa).toEqual({ dist: 'pareto', scale: 2, shape: 3 });
-    expect(ga).toEqual({ dist: 'gamma', shape: 2, scale: 10 });
+    // the terms the file used are kept beside the parameters, for summaries in the user's own terms
+    expect(ln).toMatchObject({ median: 2, p99: 40 });
+    expect(pa).toEqual({ dist: 'pareto', scale: 2, shape: 3, mean: 3 });
+    expect(ga).toEqual({ dist: 'gamma', shape: 2, scale: 10, mean: 20 });
   });
 
   it.each([

@@ -27,6 +27,7 @@
 import { z } from 'zod';
 import { BALANCER_DEFAULTS, balancerSettingsShape } from '../core/balancer/settings.js';
 import { duration } from '../input/units.js';
+import { importedSchema } from './imported.js';
 
 const posNum = z.number().positive();
 const nonNegNum = z.number().nonnegative();
@@ -202,6 +203,7 @@ const balancerSchema = z
       healthCheckDurations: ['cost'],
     }),
     retries: nonNegInt.default(0),
+    retryOn: z.array(z.union([z.enum(['connect', 'reset', 'timeout', '5xx']), z.number().int().min(400).max(599)])).optional(),
     timeout: duration().default(0),
     network: distSchema.optional(),
     overhead: duration().default(0),
@@ -242,6 +244,8 @@ export const scenarioSchema = z
     strategies: z.union([z.literal('all'), z.array(strategyItem).min(1)]).default('all'),
     faults: z.array(faultSchema).optional(),
     autoscale: autoscaleSchema.optional(),
+    /** What `lbsim import` kept for `lbsim export` (src/scenario/imported.ts). */
+    imported: importedSchema.optional(),
     balancers: z
       .union([
         posInt.transform((count) => ({ count, spread: 'round-robin' as const })),

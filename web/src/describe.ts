@@ -35,10 +35,15 @@ export function describeService(s: unknown): string | undefined {
   const kind = str(s['dist'], s['distribution'], s['type'], s['kind'], s['name']);
   const parts: string[] = [];
   if (kind) parts.push(kind);
+  // the user's own terms where the scenario kept them: a lognormal's median and p99 rather than
+  // mu and sigma, a gamma's or pareto's mean rather than its scale
+  const skip = ['dist', 'distribution', 'type', 'kind', 'name'];
+  if (typeof s['median'] === 'number' && typeof s['p99'] === 'number') skip.push('mu', 'sigma');
+  if (typeof s['mean'] === 'number' && kind !== 'exponential') skip.push('scale');
   for (const [k, v] of Object.entries(s)) {
-    if (['dist', 'distribution', 'type', 'kind', 'name'].includes(k)) continue;
+    if (skip.includes(k)) continue;
     if (typeof v === 'number') {
-      const ms = /ms$/i.test(k) || ['mean', 'min', 'max', 'median', 'value', 'scale'].includes(k);
+      const ms = /ms$/i.test(k) || ['mean', 'min', 'max', 'median', 'p99', 'value', 'scale'].includes(k);
       parts.push(`${k.replace(/Ms$/, '')} ${plain(v)}${ms ? ' ms' : ''}`);
     } else if (typeof v === 'string') parts.push(`${k} ${v}`);
   }
@@ -88,7 +93,9 @@ function describeBackends(sc: Obj, file: ResultsFile): { backends: string; servi
   });
   const total = described.reduce((a, g) => a + g.count, 0);
   const services = [...new Set(described.map((g) => g.service ?? ''))];
-  if (described.length === 1 || services.length === 1) {
+  // groups differing only by name read as one; groups that differ in speed, workers or weight are listed
+  const sameBits = new Set(described.map((g) => g.bits.join(', '))).size === 1;
+  if (described.length === 1 || (services.length === 1 && sameBits)) {
     const bits = [...new Set(described.flatMap((g) => g.bits))];
     const each = bits.length > 0 ? ` (${bits.join(', ')}${described.length === 1 && (described[0]?.count ?? 1) > 1 ? ' each' : ''})` : '';
     return { backends: `${total} backend${total === 1 ? '' : 's'}${described.length === 1 ? each : ''}`, service: services[0] || topService };

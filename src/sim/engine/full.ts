@@ -45,6 +45,9 @@ import {
   ERR_REFUSED,
   ERR_TIMEOUT,
   EV_DISPATCH,
+  RETRY_CONNECT,
+  RETRY_RESET,
+  RETRY_TIMEOUT,
   EV_FIRST_FREE,
   Simulation,
 } from './lean.js';
@@ -430,7 +433,7 @@ export class FullSimulation extends Simulation implements FaultHooks, FleetHost 
     }
     req.lastError[r] = err === AE_CONNECT ? ERR_CONNECT : err === AE_RESET ? ERR_RESET : err === AE_FAULT ? ERR_5XX : ERR_REFUSED;
     if (req.nLive[r]! > 0) return; // the other copy may still answer
-    this.retryOrFinish(r);
+    this.retryOrFinish(r, this.retryOn[err === AE_CONNECT ? RETRY_CONNECT : err === AE_RESET ? RETRY_RESET : status] === 1);
   }
 
   protected override onTimeout(a: number, seq: number): void {
@@ -445,7 +448,7 @@ export class FullSimulation extends Simulation implements FaultHooks, FleetHost 
     this.afterRelease(lb, att.backend[a]!);
     this.req.lastError[r] = ERR_TIMEOUT;
     if (this.req.nLive[r]! > 0) return;
-    this.retryOrFinish(r);
+    this.retryOrFinish(r, this.retryOn[RETRY_TIMEOUT] === 1);
   }
 
   /** Attempt `a` of request `r` is over: no longer live; a pending hedge is called off. */
@@ -496,12 +499,15 @@ export class FullSimulation extends Simulation implements FaultHooks, FleetHost 
     req.attempts[r]!--;
   }
 
-  protected override retryOrFinish(r: number): void {
+  protected override retryOrFinish(r: number, retryable: boolean): void {
     const req = this.req;
     const used = req.attempts[r]! - 1 - ((req.flags[r]! & F_HEDGED) !== 0 ? 1 : 0);
-    if (used < this.retries) {
+    if (retryable && used < this.retries) {
       if (this.budget === null || this.budget.tryRetry()) {
-        if (req.measured[r] === 1) this.dyn.retries++;
+        if (req.measured[r] === 1) {
+          this.dyn.retries++;
+          this.retriesSent++;
+        }
         this.dispatch(r);
         return;
       }

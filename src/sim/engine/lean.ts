@@ -38,6 +38,8 @@ import { buildBalancer } from '../../core/balancer/build.js';
 import { backendId } from '../../scenario/backend-ids.js';
 import { BackendFarm } from '../model/backend-model.js';
 import { EventQueue } from './event-queue.js';
+import { retryTable, RETRY_CONNECT, RETRY_RESET, RETRY_TIMEOUT } from './retry-on.js';
+export { RETRY_CONNECT, RETRY_RESET, RETRY_TIMEOUT };
 import { SimClock } from './sim-clock.js';
 import { ERR_KIND, errorCounts, Recorder, type RunSummary } from './recorder.js';
 import type { StrategyChoice } from '../../scenario/types.js';
@@ -134,6 +136,10 @@ export class Simulation implements Timers, QueueListener {
   protected svc: Int32Array; // service-distribution index per backend
   protected readonly S: number; // demands per request
   protected readonly M: number; // max attempts per request
+  /** Which failures are retried (`retry-on.ts`): error-kind slots and status codes. */
+  protected readonly retryOn: Uint8Array;
+  /** Retries sent by measured requests (lean engine; the full engine counts its own). */
+  protected retriesSent = 0;
   protected readonly excludeViews: Int32Array[];
   protected readonly warmup: number;
   protected readonly end: number;
@@ -184,6 +190,7 @@ export class Simulation implements Timers, QueueListener {
     this.S = this.wl.serviceCount;
     const bs = sc.balancer;
     this.M = 1 + Math.max(0, bs.retries) + (bs.hedge ? 1 : 0);
+    this.retryOn = retryTable(bs.retryOn);
     this.excludeViews = Array.from({ length: this.M }, (_, k) => new Int32Array(k));
     this.warmup = sc.warmupMs;
     this.end = sc.warmupMs + sc.durationMs;
@@ -360,6 +367,7 @@ export class Simulation implements Timers, QueueListener {
     const measured = rec.completed + rec.failed + rec.rejected;
     s.availability = measured > 0 ? rec.completed / measured : NaN;
     s.errors = errorCounts(rec.errors);
+    if (this.model.scenario.balancer.retries > 0) s.retries = this.retriesSent;
     return s;
   }
 
@@ -551,7 +559,7 @@ export class Simulation implements Timers, QueueListener {
     this.lb.release(h, status, undefined, 'none');
     if (status >= 500) {
       this.req.lastError[r] = ERR_REFUSED;
-      this.retryOrFinish(r);
+      this.retryOrFinish(r, this.retryOn[status] === 1);
     } else this.complete(r);
   }
 
@@ -563,12 +571,14 @@ export class Simulation implements Timers, QueueListener {
     const r = att.req[a]!;
     this.lb.release(att.handle[a]!, 0, undefined, 'timeout');
     this.req.lastError[r] = ERR_TIMEOUT;
-    this.retryOrFinish(r);
+    this.retryOrFinish(r, this.retryOn[RETRY_TIMEOUT] === 1);
   }
 
-  protected retryOrFinish(r: number): void {
+  /** Request `r`'s attempt failed: another attempt if `retryable` and attempts are left, else it fails. */
+  protected retryOrFinish(r: number, retryable: boolean): void {
     const req = this.req;
-    if (req.attempts[r]! < this.M) {
+    if (retryable && req.attempts[r]! < this.M) {
+      if (req.measured[r] === 1) this.retriesSent++;
       this.dispatch(r);
       return;
     }
