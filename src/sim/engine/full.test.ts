@@ -7,7 +7,7 @@
  * features the full engine gives exactly the lean engine's output. Fixed seeds; tolerances stated.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { Balancer } from '../../core/balancer.js';
+import { Balancer } from '../../core/balancer/index.js';
 import { Simulation } from './lean.js';
 import { FullSimulation, needsFullEngine, type AttemptTrace } from './full.js';
 import { runScenario } from '../run.js';

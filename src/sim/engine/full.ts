@@ -33,7 +33,15 @@
  * For a scenario with none of these features, this engine gives exactly the lean engine's output
  * (a test holds it to that); `needsFullEngine` decides which one runs.
  */
-import { QUEUED, REFUSED_RATE_LIMITED, type Balancer, type ErrorKind } from '../../core/balancer.js';
+import {
+  BACKEND_DRAINING,
+  BACKEND_REMOVED,
+  BACKEND_UP,
+  QUEUED,
+  REFUSED_RATE_LIMITED,
+  type Balancer,
+  type ErrorKind,
+} from '../../core/balancer/index.js';
 import { backend } from '../../core/backend.js';
 import type { Rng } from '../../core/rng.js';
 import { Autoscaler, type FleetHost } from '../features/autoscale.js';
@@ -257,15 +265,16 @@ export class FullSimulation extends Simulation implements FaultHooks, FleetHost 
   protected override onBoundary(k: number): void {
     super.onBoundary(k);
     if (k === 0 || !this.dyn.withSeries) return;
-    const status = this.lb.status();
+    const lb = this.lb;
+    const n = lb.backends.length;
     let pool = 0;
     let healthy = 0;
     let up = 0;
-    for (let b = 0; b < status.length; b++) {
-      const s = status[b]!;
-      if (s.state === 'removed' || s.state === 'draining') continue;
+    for (let b = 0; b < n; b++) {
+      const state = lb.backendState(b);
+      if (state === BACKEND_REMOVED || state === BACKEND_DRAINING) continue;
       pool++;
-      if (s.state === 'up') healthy++;
+      if (state === BACKEND_UP) healthy++;
       if (!this.faults || this.faults.isUp(b)) up++;
     }
     this.dyn.sample(k - 1, pool, healthy, up);
@@ -542,8 +551,9 @@ export class FullSimulation extends Simulation implements FaultHooks, FleetHost 
 
   /** Whether backend `b` is up (not down, not ejected) in `lb`'s view. */
   private static healthyIn(lb: Balancer, b: number): boolean {
-    const s = lb.status()[b];
-    return s === undefined || s.state === 'up' || s.state === 'draining';
+    if (b >= lb.backends.length) return true;
+    const state = lb.backendState(b);
+    return state === BACKEND_UP || state === BACKEND_DRAINING;
   }
 
   /** After a release or a probe on backend `b` by `lb`: an open failure window may now be detected. */

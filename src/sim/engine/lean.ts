@@ -29,7 +29,7 @@
  * balancers, caches or autoscaling run on its subclass {@link FullSimulation} (`src/sim/engine/full.ts`),
  * which overrides the request life cycle; this class's hot path carries none of that.
  */
-import { QUEUED, REFUSED_RATE_LIMITED, type Balancer, type QueueListener } from '../../core/balancer.js';
+import { QUEUED, REFUSED_RATE_LIMITED, type Balancer, type QueueListener } from '../../core/balancer/index.js';
 import { backend, type BackendSpec } from '../../core/backend.js';
 import type { Cancel, Timers } from '../../core/clock.js';
 import { Rng } from '../../core/rng.js';
