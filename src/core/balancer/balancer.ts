@@ -16,7 +16,10 @@
  *   options.ts       what a balancer is built from
  *   codes.ts         refusal, error-kind and backend-state codes
  *   introspection.ts status rows for admin pages and metrics
- * The hot path (acquire, release) keeps its fields here and calls each part monomorphically.
+ * The hot path (acquire, release) keeps its checks here and calls each part monomorphically: the
+ * common pick compares the view's version with the eligibility's and repoints the view only when it
+ * changed. No fractional number is passed to a part on that path (the time travels in `view.now`):
+ * V8 boxes one on the heap whenever it does not inline the call, which depends on the caller.
  */
 import type { BackendSpec } from '../backend.js';
 import type { Clock } from '../clock.js';
@@ -240,10 +243,22 @@ export class Balancer {
    */
   acquire(req: Readonly<RequestInfo>, token = 0, exclude?: ArrayLike<number>): number {
     const now = this.clock.now();
-    this.elig.refresh(now);
     const view = this.view;
     view.now = now;
-    const busy = this.elig.select(exclude);
+    const elig = this.elig;
+    elig.refresh();
+    let busy = false;
+    if ((exclude === undefined || exclude.length === 0) && !elig.anyMaxConn) {
+      // The view already shows the base list unless a filtered list or a recompute replaced it
+      // (both change the version): no stores, so no write barriers, on the common path.
+      const version = elig.baseVersion * 2;
+      if (view.version !== version) {
+        view.list = elig.baseList;
+        view.count = elig.baseCount;
+        view.eligible = elig.baseMask;
+        view.version = version;
+      }
+    } else busy = elig.filter(exclude);
     let key = '';
     if (this.connLimit) {
       key = keyOf(req, this.connKey);
@@ -353,9 +368,8 @@ export class Balancer {
     q.expire();
     while (q.length > 0) {
       const exclude = q.head(s);
-      const now = this.clock.now();
-      this.elig.refresh(now);
-      this.view.now = now;
+      this.view.now = this.clock.now();
+      this.elig.refresh();
       this.elig.filter(exclude);
       if (this.view.count === 0) break; // still busy (or nothing eligible): keep waiting
       const token = q.shift();
@@ -392,13 +406,13 @@ export class Balancer {
 
   /** True when fewer than the panic threshold of backends are healthy (balancing over all). */
   get inPanic(): boolean {
-    this.elig.refresh(this.clock.now());
+    this.refreshNow();
     return this.elig.panic;
   }
 
   /** Number of backends currently eligible for a first attempt (before maxConn/retry filtering). */
   get eligibleCount(): number {
-    this.elig.refresh(this.clock.now());
+    this.refreshNow();
     return this.elig.baseCount;
   }
 
@@ -411,15 +425,19 @@ export class Balancer {
    */
   backendState(i: number): number {
     if (!(Number.isInteger(i) && i >= 0 && i < this.topo.n)) throw new RangeError(`no backend at index ${i}`);
-    const now = this.clock.now();
-    this.elig.refresh(now);
-    return this.elig.stateOf(i, now);
+    this.refreshNow();
+    return this.elig.stateOf(i);
   }
 
   /** Status of every backend (allocates: for admin pages and metrics, not the hot path). */
   status(): BackendStatus[] {
-    const now = this.clock.now();
-    this.elig.refresh(now);
-    return statusRows(this.topo, this.elig, this.health, now);
+    this.refreshNow();
+    return statusRows(this.topo, this.elig, this.health);
+  }
+
+  /** Brings eligibility up to date at the clock's time (outside a pick; the view's time is only read during picks). */
+  private refreshNow(): void {
+    this.view.now = this.clock.now();
+    this.elig.refresh();
   }
 }

@@ -50,7 +50,7 @@ export class PoolView implements PickView {
 
 /** Eligible lists, masks and effective weights over a {@link Topology}, kept current lazily. */
 export class Eligibility {
-  /** What the strategy sees; `list`, `count`, `eligible` and `version` switch between base and per-pick lists. */
+  /** What the strategy sees; `list`, `count`, `eligible` and `version` show the base list (set by the balancer's pick) or a per-pick list ({@link filter}). */
   readonly view = new PoolView();
   /** Set by anything that may change eligibility; the next {@link refresh} recomputes. */
   dirty = true;
@@ -60,16 +60,20 @@ export class Eligibility {
   baseCount = 0;
   /** 1 per backend in the base list. */
   baseMask = new Uint8Array(0);
-  private baseList = new Int32Array(0);
+  /** The base list: indices of the eligible backends, ascending; the first {@link baseCount} are valid. */
+  baseList = new Int32Array(0);
+  /** True once any backend has a `maxConn`: every pick must then filter out full backends. */
+  anyMaxConn = false;
   private up = new Uint8Array(0); // healthy, as of the last recompute
   private pickMask = new Uint8Array(0);
   private pickList = new Int32Array(0);
   private nextChangeAt = Infinity;
   private rampUntil = -Infinity;
-  /** Version of the base list and weights; the view shows it as an even number (filtered lists get odd ones). */
-  private baseVersion = 0;
-  /** True when the view currently shows a per-pick filtered list rather than the base list. */
-  private filtered = false;
+  /**
+   * Version of the base list and weights. The view shows `baseVersion × 2` exactly when it shows
+   * the current base list: filtered lists get odd versions, and a recompute bumps this one.
+   */
+  baseVersion = 0;
   private filterSeq = 0;
 
   constructor(
@@ -92,11 +96,17 @@ export class Eligibility {
     this.pickMask = grow(this.pickMask, n);
     this.pickList = grow(this.pickList, n);
     this.up[i] = 1;
+    if (this.topo.specs[i]!.maxConn > 0) this.anyMaxConn = true;
     this.dirty = true;
   }
 
-  /** Recomputes eligibility and weights if anything changed or a timed transition is due. */
-  refresh(now: number): void {
+  /**
+   * Recomputes eligibility and weights at `view.now` if anything changed or a timed transition is
+   * due. The time is read from the view, not passed: a fractional argument is boxed (allocated)
+   * when V8 does not inline the call, and whether it does depends on the caller.
+   */
+  refresh(): void {
+    const now = this.view.now;
     if (this.dirty || now >= this.nextChangeAt) this.recompute(now);
     else if (now < this.rampUntil + 1) this.recomputeWeights(now);
   }
@@ -151,28 +161,6 @@ export class Eligibility {
     this.rampUntil = slowStart ? slowStart.rampingUntil() : -Infinity;
   }
 
-  /**
-   * Points the view at the list for this pick: the base list when nothing is excluded and no
-   * backend has a `maxConn`, else a filtered one. Returns true when eligible backends exist but all
-   * are at `maxConn` (the request may wait in the queue).
-   */
-  select(exclude: ArrayLike<number> | undefined): boolean {
-    if ((exclude === undefined || exclude.length === 0) && !this.topo.anyMaxConn) {
-      // The view already shows the base list unless a filtered list or a recompute replaced it
-      // (both change the version): no stores, so no write barriers, on the common path.
-      const view = this.view;
-      if (this.filtered || view.version !== this.baseVersion * 2) {
-        view.list = this.baseList;
-        view.count = this.baseCount;
-        view.eligible = this.baseMask;
-        this.filtered = false;
-        view.version = this.baseVersion * 2;
-      }
-      return false;
-    }
-    return this.filter(exclude);
-  }
-
   /** Builds the per-pick list: base eligibility minus excluded and full backends. Returns true if some were full. */
   filter(exclude: ArrayLike<number> | undefined): boolean {
     const view = this.view;
@@ -182,7 +170,7 @@ export class Eligibility {
     const base = this.baseMask;
     for (let i = 0; i < n; i++) mask[i] = base[i]!;
     if (exclude) for (let k = 0; k < exclude.length; k++) mask[exclude[k]!] = 0;
-    if (this.topo.anyMaxConn) {
+    if (this.anyMaxConn) {
       const active = view.active;
       const specs = this.topo.specs;
       for (let i = 0; i < n; i++) {
@@ -199,14 +187,14 @@ export class Eligibility {
     view.count = c;
     view.eligible = mask;
     // A filtered list may differ from the last one: give it a fresh (odd) version.
-    this.filtered = true;
     this.filterSeq++;
     view.version = this.filterSeq * 2 + 1;
     return busy && c === 0;
   }
 
-  /** State code of backend `i` at `now` (see `codes.ts`), read from the mechanisms directly. */
-  stateOf(i: number, now: number): number {
+  /** State code of backend `i` at `view.now` (see `codes.ts`), read from the mechanisms directly. */
+  stateOf(i: number): number {
+    const now = this.view.now;
     const { passive, outlier, active } = this.health;
     if (this.topo.live[i] === 0) return BACKEND_REMOVED;
     if (this.topo.draining[i] === 1) return BACKEND_DRAINING;

@@ -24,10 +24,11 @@ export interface BackendStatus {
   failures: number;
 }
 
-/** One row per backend at `now`; `elig` must have been refreshed at `now`. */
-export function statusRows(topo: Topology, elig: Eligibility, health: HealthMechanisms, now: number): BackendStatus[] {
+/** One row per backend at the view's time; `elig` must have been refreshed at that time. */
+export function statusRows(topo: Topology, elig: Eligibility, health: HealthMechanisms): BackendStatus[] {
   const out: BackendStatus[] = [];
   const view = elig.view;
+  const now = view.now;
   for (let i = 0; i < topo.n; i++) {
     out.push({
       index: i,
@@ -36,7 +37,7 @@ export function statusRows(topo: Topology, elig: Eligibility, health: HealthMech
       effectiveWeight: view.weight[i]!,
       active: view.active[i]!,
       eligible: elig.baseMask[i] === 1,
-      state: BACKEND_STATES[elig.stateOf(i, now)]!,
+      state: BACKEND_STATES[elig.stateOf(i)]!,
       passiveDown: health.passive?.isDown(i, now) ?? false,
       ejected: health.outlier?.isEjected(i, now) ?? false,
       activeDown: health.active?.isDown(i) ?? false,

@@ -42,20 +42,22 @@ export class LeaseTable {
 
   /** Takes a free slot for backend `i` and returns it (use {@link handleOf} for the handle). */
   open(i: number): number {
-    let slot: number;
-    if (this.freeTop > 0) slot = this.free[--this.freeTop]!;
-    else {
-      slot = this.slots++;
-      if (slot >= SLOT_SPACE) {
-        throw new Error(`more than ${SLOT_SPACE} requests in flight on one balancer: the offered load far exceeds capacity for too long`);
-      }
-      this.backend = grow(this.backend, this.slots);
-      this.start = grow(this.start, this.slots);
-      this.gen = grow(this.gen, this.slots);
-      this.free = grow(this.free, this.slots);
-    }
+    const slot = this.freeTop > 0 ? this.free[--this.freeTop]! : this.newSlot();
     this.backend[slot] = i;
     this.outstanding++;
+    return slot;
+  }
+
+  /** A never-used slot, growing the arrays (kept out of {@link open} so that one stays small enough to inline). */
+  private newSlot(): number {
+    const slot = this.slots++;
+    if (slot >= SLOT_SPACE) {
+      throw new Error(`more than ${SLOT_SPACE} requests in flight on one balancer: the offered load far exceeds capacity for too long`);
+    }
+    this.backend = grow(this.backend, this.slots);
+    this.start = grow(this.start, this.slots);
+    this.gen = grow(this.gen, this.slots);
+    this.free = grow(this.free, this.slots);
     return slot;
   }
 

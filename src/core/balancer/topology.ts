@@ -25,8 +25,6 @@ export class Topology {
   requests = new Float64Array(0);
   /** Failed attempts (error or 5xx) per backend. */
   failures = new Float64Array(0);
-  /** True once any backend has a `maxConn`: picks must then filter out full backends. */
-  anyMaxConn = false;
 
   /** Appends a live, undrained backend and returns its index. */
   push(spec: BackendSpec): number {
@@ -40,7 +38,6 @@ export class Topology {
     this.live[i] = 1;
     this.draining[i] = 0;
     this.reweight[i] = 0;
-    if (spec.maxConn > 0) this.anyMaxConn = true;
     return i;
   }
 
