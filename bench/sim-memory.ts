@@ -1,5 +1,5 @@
 /**
- * Peak memory of one simulation run, measured in a fresh process (issue 8 item 4): loads a scenario
+ * Peak memory of one simulation run, measured in a fresh process (for the memory section): loads a scenario
  * (default `sims/homogeneous.yaml`), stretches its duration so that about `--requests` requests
  * arrive (warm-up included), keeps one strategy, runs it once with `simulateRun`, and prints JSON
  * with the process's peak RSS (`process.resourceUsage().maxRSS`) beside its RSS before the run.
@@ -7,7 +7,7 @@
  * Usage: `node dist/bench/sim-memory.js [--requests 1000000] [--strategy p2c] [--scenario FILE]`
  */
 import { join } from 'node:path';
-import { loadScenario } from '../src/scenario/scenario.js';
+import { loadScenario } from '../src/scenario/index.js';
 import { scenarioFacts, simulateRun } from '../src/sim/run.js';
 import type { Scenario } from '../src/scenario/types.js';
 import { isMain, ROOT, runNodeJson } from './proc.js';
