@@ -16,7 +16,7 @@ import { choice, testScenario, type ScenarioPatch } from '../test/fixture.js';
 import { WorkloadModel } from '../model/workload.js';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadScenario } from '../../scenario/scenario.js';
+import { loadScenario } from '../../scenario/index.js';
 
 /** Four `web` backends (1 worker, exponential 1 ms), Poisson 2000/s, 1 s warm-up, 10 s measured, 1 s slices. */
 function fleet(patch: ScenarioPatch = {}): Scenario {
