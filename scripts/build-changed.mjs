@@ -15,11 +15,12 @@ const root = rootArg > 0 ? process.argv[rootArg + 1] : join(import.meta.dirname,
 const STAMPS = join(root, 'dist', '.build-stamps.json');
 const SKIP_DIRS = new Set(['node_modules', 'dist', 'out', '.git', '.vite', 'coverage']);
 const COMMON = ['package.json', 'package-lock.json'];
-const EVERYTHING = ['src', 'web', 'bench', 'bin', 'sims', 'tsconfig.json', 'scenario.schema.json', ...COMMON];
+const EVERYTHING = ['src', 'web', 'bench', 'bin', 'sims', 'tsconfig.json', 'tsconfig.core.json', 'scenario.schema.json', ...COMMON];
 
 /** What each known step reads and writes; any other step reads everything. */
 const STEPS = [
   { match: /^tsc -p tsconfig\.json$/, inputs: ['src', 'bench', 'tsconfig.json', ...COMMON], output: 'dist/src/cli/main.js' },
+  { match: /^tsc -p tsconfig\.core\.json$/, inputs: ['src/core', 'src/strategies', 'tsconfig.json', 'tsconfig.core.json', ...COMMON] },
   { match: /^tsc -p web\/tsconfig\.json$/, inputs: ['src', 'web', ...COMMON] },
   { match: /^vite build --config web\/vite\.config\.ts/, inputs: ['src', 'web/src', 'web/build', 'web/index.html', 'web/vite.config.ts', ...COMMON], output: 'dist/web' },
   { match: /^vite build --config web\/playground\/vite\.config\.ts/, inputs: ['src', 'web', ...COMMON], output: 'dist/playground' },

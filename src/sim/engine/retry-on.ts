@@ -9,6 +9,7 @@
  * `retry_on` (`connect-failure`, `reset`, `5xx`, `retriable-status-codes`).
  */
 import type { RetryCondition } from '../../scenario/types.js';
+import { FAIL_5XX, FAIL_CONNECT, FAIL_FULL, FAIL_RESET, FAIL_TIMEOUT } from './codes.js';
 
 /** Table slot of a connect error (refused). */
 export const RETRY_CONNECT = 0;
@@ -27,4 +28,26 @@ export function retryTable(conditions: readonly RetryCondition[] | undefined): U
   t[RETRY_TIMEOUT] = all || set.has('timeout') ? 1 : 0;
   for (let s = 400; s < 600; s++) t[s] = (all && s >= 500) || (set.has('5xx') && s >= 500) || set.has(s) ? 1 : 0;
   return t;
+}
+
+/**
+ * Whether an attempt that failed with `failure` (a failure code, `codes.ts`) and answered `status`
+ * is retried under `table`: a timeout, a refused or a reset connection by their slots, an answered
+ * error (a full backend's 503, a fault's 5xx) by its status. Any other code keeps the rule without
+ * `retryOn`: retried.
+ */
+export function retryable(table: Uint8Array, failure: number, status: number): boolean {
+  switch (failure) {
+    case FAIL_TIMEOUT:
+      return table[RETRY_TIMEOUT] === 1;
+    case FAIL_CONNECT:
+      return table[RETRY_CONNECT] === 1;
+    case FAIL_RESET:
+      return table[RETRY_RESET] === 1;
+    case FAIL_FULL:
+    case FAIL_5XX:
+      return table[status] === 1;
+    default:
+      return true;
+  }
 }
