@@ -8,7 +8,7 @@
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../input/errors.js';
 import { readInputFile } from '../input/read.js';
-import { backendId, parseDocument, parseScenario } from '../scenario/index.js';
+import { backendIds, parseDocument, parseScenario } from '../scenario/index.js';
 import type { Scenario } from '../scenario/types.js';
 import { didYouMean, foldName, resolveStrategyName } from '../strategies/aliases.js';
 import { strategyNames } from '../strategies/registry.js';
@@ -66,11 +66,12 @@ export function scenarioToConfig(scenario: Scenario, ref: string, file: string):
   const servers: LbServer[] = [];
   const used = new Set<string>();
   let index = 0;
+  const ids = backendIds(scenario.backends, scenario.autoscale?.group);
   for (const g of scenario.backends) {
     const kept = g.name !== null ? notes.addresses.get(g.name) : undefined;
     for (let k = 0; k < g.count; k++) {
-      // a one-server group keeps its name (an imported server's name comes back unchanged)
-      const id = g.name !== null && g.count === 1 ? g.name : backendId(g.name, k, index);
+      // the simulator's ids (a one-server group is named by its name: an imported server comes back unchanged)
+      const id = ids[index]!.id;
       used.add(id);
       servers.push({
         name: id,

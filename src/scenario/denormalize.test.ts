@@ -75,7 +75,7 @@ describe('denormalize', () => {
           { kind: 'slow', backends: 'web', at: '1m', factor: 4 },
           { kind: 'errors', backends: 'b4', fraction: 0.5, status: 503 },
           { kind: 'pause', backends: 'g', every: '5s', length: '300ms' },
-          { kind: 'flap', backends: 'e-0', up: '4s', down: '2s' },
+          { kind: 'flap', backends: 'e', up: '4s', down: '2s' },
         ],
         autoscale: { group: 'web', min: 2, max: 8, target: 0.6, cooldown: '30s' },
         balancers: { count: 3, spread: 'random' },

@@ -152,8 +152,8 @@ function optionsOf(name: string, opts: unknown, at: (string | number)[], problem
 }
 
 /** Normalizes the `faults` list: targets expanded to backend ids, per-kind keys checked. */
-function normFaults(raw: NonNullable<RawScenario['faults']>, groups: Scenario['backends'], problems: InputProblem[]): Fault[] {
-  const ids = backendIds(groups);
+function normFaults(raw: NonNullable<RawScenario['faults']>, groups: Scenario['backends'], scaled: number, problems: InputProblem[]): Fault[] {
+  const ids = backendIds(groups, scaled);
   const out: Fault[] = [];
   raw.forEach((f, k) => {
     const at = `faults[${k}]`;
@@ -346,7 +346,9 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
     },
     strategies: normStrategies(raw.strategies, problems),
   };
-  if (raw.faults !== undefined) scenario.faults = normFaults(raw.faults, scenario.backends, problems);
+  // the autoscaled group keeps numbered ids (backend-ids.ts)
+  const scaled = raw.autoscale === undefined ? -1 : raw.autoscale.group === undefined ? 0 : scenario.backends.findIndex((g) => g.name === raw.autoscale!.group);
+  if (raw.faults !== undefined) scenario.faults = normFaults(raw.faults, scenario.backends, scaled, problems);
   if (raw.autoscale !== undefined) scenario.autoscale = normAutoscale(raw.autoscale, scenario.backends, problems);
   if (raw.balancers !== undefined) scenario.balancers = raw.balancers;
   if (raw.imported !== undefined) scenario.imported = normImported(raw.imported);
@@ -357,6 +359,13 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
       names.add(g.name);
     }
   });
+  // a one-server group is named by its name alone, so "web-1" (one server) and "web" (two) would clash
+  const seen = new Map<string, number>();
+  for (const { id, group } of backendIds(scenario.backends, scaled)) {
+    const other = seen.get(id);
+    if (other !== undefined && other !== group) problems.push({ path: `backends[${group}].name`, message: `backend id "${id}" is also an id of backends[${other}]; rename one of the groups` });
+    seen.set(id, group);
+  }
   if (problems.length > 0) throw new InputError(file, problems);
   return scenario;
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../input/errors.js';
 import { strategyNames } from '../strategies/registry.js';
-import { loadScenario, parseDocument, parseScenario } from './index.js';
+import { backendIds, loadScenario, parseDocument, parseScenario } from './index.js';
 
 const minimal = () => ({
   clients: { arrival: 'poisson', rate: 9000 },
@@ -146,8 +146,8 @@ describe('failures, health and elasticity keys', () => {
     expect(s.faults).toEqual([
       { kind: 'crash', backends: ['web-1'], atMs: 20_000, durationMs: 10_000, mtbfMs: null, mttrMs: null },
       { kind: 'hang', backends: ['web-0', 'web-1', 'web-2'], atMs: 0, durationMs: null, mtbfMs: 30_000, mttrMs: 2_000 },
-      { kind: 'slow', backends: ['db-0'], atMs: 60_000, durationMs: null, factor: 5 },
-      { kind: 'errors', backends: ['web-0', 'db-0'], atMs: 0, durationMs: null, fraction: 0.5, status: 500, latency: 0.1 },
+      { kind: 'slow', backends: ['db'], atMs: 60_000, durationMs: null, factor: 5 },
+      { kind: 'errors', backends: ['web-0', 'db'], atMs: 0, durationMs: null, fraction: 0.5, status: 500, latency: 0.1 },
       { kind: 'pause', backends: ['web-0', 'web-1', 'web-2'], atMs: 0, durationMs: null, everyMs: 5_000, lengthMs: 300 },
       { kind: 'flap', backends: ['web-2'], atMs: 0, durationMs: null, upMs: 4_000, downMs: 1_000 },
     ]);
@@ -211,5 +211,29 @@ describe('shipped scenarios', () => {
     const s = loadScenario(join(dir, f));
     expect(s.description.length).toBeGreaterThan(20);
     expect(s.strategies.length).toBeGreaterThan(0);
+  });
+});
+
+describe('backend ids', () => {
+  it('a group of one is named by its name alone; bigger and autoscaled groups are numbered; clashes are errors', () => {
+    const svc = { dist: 'exponential', mean: '1ms' };
+    const s = parseScenario(
+      {
+        clients: { arrival: 'poisson', rate: 100 },
+        backends: [{ name: 'web', count: 2, service: svc }, { name: 'db', count: 1, service: svc }, { count: 1, service: svc }],
+        faults: [{ kind: 'crash', backends: 'db', at: '1s', duration: '1s' }],
+      },
+      't.yaml',
+    );
+    expect(backendIds(s.backends).map((b) => b.id)).toEqual(['web-0', 'web-1', 'db', 'b3']);
+    expect(s.faults![0]!.backends).toEqual(['db']);
+    const scaled = parseScenario(
+      { clients: { arrival: 'poisson', rate: 100 }, backends: [{ name: 'web', count: 1, service: svc }], autoscale: { min: 1, max: 3, target: 0.6 }, faults: [{ kind: 'crash', backends: 'web-0' }] },
+      't.yaml',
+    );
+    expect(scaled.faults![0]!.backends).toEqual(['web-0']);
+    expect(() =>
+      parseScenario({ clients: { arrival: 'poisson', rate: 100 }, backends: [{ name: 'web', count: 2, service: svc }, { name: 'web-1', count: 1, service: svc }] }, 't.yaml'),
+    ).toThrow(/backends\[1\]\.name: backend id "web-1" is also an id of backends\[0\]/);
   });
 });

@@ -41,7 +41,7 @@ import type { Cancel, Timers } from '../../core/clock.js';
 import { Rng } from '../../core/rng.js';
 import { strategyOf } from '../../strategies/index.js';
 import { buildBalancer } from '../../core/balancer/build.js';
-import { backendId } from '../../scenario/backend-ids.js';
+import { backendIds } from '../../scenario/backend-ids.js';
 import { BackendFarm } from '../model/backend-model.js';
 import { EventQueue } from './event-queue.js';
 import { retryable, retryTable } from './retry-on.js';
@@ -117,12 +117,12 @@ export function balancerFor(
 export function scenarioBackends(model: WorkloadModel): { specs: BackendSpec[]; group: Int32Array } {
   const specs: BackendSpec[] = [];
   const group: number[] = [];
-  model.scenario.backends.forEach((g, gi) => {
-    for (let k = 0; k < g.count; k++) {
-      specs.push(backend({ id: backendId(g.name, k, specs.length), weight: g.weight, maxConn: g.maxConn }));
-      group.push(gi);
-    }
-  });
+  const sc = model.scenario;
+  for (const { id, group: gi } of backendIds(sc.backends, sc.autoscale?.group)) {
+    const g = sc.backends[gi]!;
+    specs.push(backend({ id, weight: g.weight, maxConn: g.maxConn }));
+    group.push(gi);
+  }
   return { specs, group: Int32Array.from(group) };
 }
 
