@@ -4,7 +4,7 @@
  * descriptive parts are read defensively from the normalized `scenario` object, whose exact shape
  * belongs to the simulator, trying the usual key names and leaving out what it cannot find.
  */
-import type { ResultsFile } from './types.js';
+import type { ResultsFile, SweepPoint } from './types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -50,7 +50,7 @@ export function describeService(s: unknown): string | undefined {
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
-function describeClients(sc: Obj, file: ResultsFile): string {
+function describeClients(sc: Obj, offeredRate: number): string {
   const c = sc['clients'];
   const groups: Obj[] = Array.isArray(c) ? c.filter(isObj) : isObj(c) ? [c] : [];
   let count = typeof c === 'number' ? c : undefined;
@@ -66,7 +66,7 @@ function describeClients(sc: Obj, file: ResultsFile): string {
   const parts: string[] = [];
   if (count !== undefined) parts.push(`${plain(count)} client${count === 1 ? '' : 's'}`);
   if (arrival) parts.push(`${arrival} arrivals`);
-  parts.push(`${plain(file.summary.offeredRate)} req/s offered`);
+  parts.push(`${plain(offeredRate)} req/s offered`);
   return parts.join(', ');
 }
 
@@ -107,14 +107,25 @@ function describeBackends(sc: Obj, file: ResultsFile): { backends: string; servi
   return { backends: `${total} backends: ${list.join('; ')}`, service: 'per group, see backends' };
 }
 
-/** The header facts as label/value pairs, in reading order. */
-export function describeScenario(file: ResultsFile): [string, string][] {
-  const sc: Obj = isObj(file.scenario) ? file.scenario : {};
+/**
+ * Offered rate, capacity and load factor at sweep point `point`: a swept rate is the offered rate
+ * itself; any other key (a backend count, a speed) leaves the offered rate and changes the capacity.
+ */
+function atPoint(file: ResultsFile, point: SweepPoint | undefined): { offeredRate: number; capacity: number; loadFactor: number } {
   const s = file.summary;
+  if (!point || !file.sweep || !(point.load > 0)) return s;
+  if (/(^|\.)rate$/.test(file.sweep.key)) return { offeredRate: point.value, capacity: point.value / point.load, loadFactor: point.load };
+  return { offeredRate: s.offeredRate, capacity: s.offeredRate / point.load, loadFactor: point.load };
+}
+
+/** The header facts as label/value pairs, in reading order; for a sweep, at `point` (the one shown). */
+export function describeScenario(file: ResultsFile, point?: SweepPoint): [string, string][] {
+  const sc: Obj = isObj(file.scenario) ? file.scenario : {};
+  const s = { ...file.summary, ...atPoint(file, point) };
   const { backends, service } = describeBackends(sc, file);
   const facts: [string, string][] = [];
   facts.push(['Mode', file.mode === 'live' ? 'measured live on real sockets' : 'simulated']);
-  facts.push(['Clients', describeClients(sc, file)]);
+  facts.push(['Clients', describeClients(sc, s.offeredRate)]);
   facts.push(['Backends', `${backends}; capacity ${plain(s.capacity)} req/s`]);
   facts.push(['Service time', service ?? 'not stated in the scenario']);
   facts.push([

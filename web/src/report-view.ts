@@ -16,7 +16,7 @@ import { errorsTimeChart } from './charts/errors-time.js';
 import { healthChart } from './charts/health.js';
 import { inflightChart } from './charts/inflight.js';
 import { outcomeChart } from './charts/outcomes.js';
-import { p99TimeChart } from './charts/p99-time.js';
+import { P99_TIME_LINES, p99TimeChart } from './charts/p99-time.js';
 import { percentilesChart } from './charts/percentiles.js';
 import { sharesChart } from './charts/shares.js';
 import { sweepChart } from './charts/sweep.js';
@@ -25,7 +25,7 @@ import { describeScenario, fileLabel, scenarioDescription } from './describe.js'
 import { faultList, hasCache, hasDetection, hasErrors, hasHealth } from './failures.js';
 import { assignStrategyColours } from './palette.js';
 import { renderTable, type SortState } from './table.js';
-import { resultsAt, sweepSentence, tableColumns, verdict, type ColumnKey, wideSpread } from './transforms.js';
+import { bestByP99, resultsAt, sweepSentence, tableColumns, verdict, type ColumnKey, wideSpread } from './transforms.js';
 import type { ResultsFile } from './types.js';
 import type { View } from './view.js';
 
@@ -36,6 +36,8 @@ export interface ChartInfo {
   datasets: string[];
   /** Category labels (x axis of bar charts). */
   categories: string[];
+  /** Each axis's drawn range. */
+  scales: Record<string, { min: number; max: number }>;
 }
 
 /** Options of {@link createReportView}. */
@@ -96,7 +98,8 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
     logSweep: false,
     sweepMean: true,
     utilStrategy: '',
-    sort: null,
+    // the terminal's order: lowest p99 first
+    sort: { key: 'p99', dir: 'asc' },
   };
   const charts = new Map<string, Chart>();
 
@@ -152,7 +155,8 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
     el('scenario-description').textContent = scenarioDescription(file) ?? '';
     const dl = el('scenario-facts');
     dl.replaceChildren();
-    for (const [k, v] of describeScenario(file)) {
+    const point = file.sweep && file.sweep.points.length > 0 ? file.sweep.points[pointOf(state.file)] : undefined;
+    for (const [k, v] of describeScenario(file, point)) {
       const dt = document.createElement('dt');
       dt.textContent = k;
       const dd = document.createElement('dd');
@@ -202,7 +206,8 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
 
   function renderUtilPicker(shown: View['results']): View['selected'] {
     const select = el<HTMLSelectElement>('util-strategy');
-    if (!shown.some((r) => r.strategy === state.utilStrategy)) state.utilStrategy = shown[0]?.strategy ?? '';
+    // by default the best strategy (lowest p99, as the table and the terminal rank them)
+    if (!shown.some((r) => r.strategy === state.utilStrategy)) state.utilStrategy = bestByP99(shown)?.strategy ?? '';
     select.replaceChildren(...shown.map((r) => new Option(r.strategy, r.strategy, false, r.strategy === state.utilStrategy)));
     return shown.find((r) => r.strategy === state.utilStrategy);
   }
@@ -256,8 +261,14 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
     draw('chart-percentiles', percentilesChart(v));
     draw('chart-cdf', cdfChart(v));
     draw('chart-throughput', outcomeChart(v, 'throughput'));
-    draw('chart-failed', outcomeChart(v, 'failed'));
-    draw('chart-rejected', outcomeChart(v, 'rejected'));
+    // a panel with nothing to show (no strategy failed / rejected a request) is left out
+    const outcome = (kind: 'failed' | 'rejected'): void => {
+      const any = all.some((r) => r.requests[kind] > 0);
+      el(`chart-${kind}`).parentElement!.hidden = !any;
+      if (any) draw(`chart-${kind}`, outcomeChart(v, kind));
+    };
+    outcome('failed');
+    outcome('rejected');
     // Failure and elasticity cards: present only when the run has the figures (decided on every
     // strategy at this point, so toggling a strategy never removes a card).
     const errors = hasErrors(all);
@@ -281,6 +292,10 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
     }
     draw('chart-shares', sharesChart(v));
     draw('chart-p99-time', p99TimeChart(v));
+    el('p99-time-note').textContent =
+      shown.length > P99_TIME_LINES
+        ? `Drawn: the ${P99_TIME_LINES} of ${shown.length} shown strategies with the lowest p99; hide some with the toggles above to see others.`
+        : '';
     const cache = hasCache(all);
     el('card-cache').hidden = !cache;
     if (cache) draw('chart-cache', cacheChart(v));
@@ -335,6 +350,7 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
         id,
         datasets: c.data.datasets.filter((_d, i) => c.isDatasetVisible(i)).map((d) => String(d.label)),
         categories: (c.data.labels ?? []).map(String),
+        scales: Object.fromEntries(Object.entries(c.scales).map(([k, sc]) => [k, { min: sc.min, max: sc.max }])),
       })),
     selected: () => state.file,
   };
