@@ -102,6 +102,7 @@ export function scenarioToConfig(scenario: Scenario, ref: string, file: string):
     retries: b.retries,
     timeoutMs: b.timeoutMs,
   };
+  if (b.retryOn !== undefined) config.retryOn = b.retryOn;
   if (notes.hashKey) config.hashKey = notes.hashKey;
   if (notes.healthCheck) config.healthCheck = notes.healthCheck;
   return config;

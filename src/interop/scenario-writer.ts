@@ -89,6 +89,7 @@ export function writeScenario(result: ImportResult): string {
   if (config.connLimit !== false) balancer.connLimit = { ...config.connLimit };
   if (config.queue !== false) balancer.queue = { maxQueue: config.queue.maxQueue, timeout: scenarioDuration(config.queue.timeoutMs) };
   balancer.retries = config.retries;
+  if (config.retryOn !== undefined && config.retries > 0) balancer.retryOn = [...config.retryOn];
   if (config.timeoutMs > 0) balancer.timeout = scenarioDuration(config.timeoutMs);
 
   const opts = nonDefaultOptions(config.strategy.name, config.strategy.options);

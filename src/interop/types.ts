@@ -58,7 +58,7 @@ export interface LbHealthCheck {
 /** The balancer mechanisms carried between proxies (a scenario's `balancer` section, normalized). */
 export type LbMechanisms = Pick<
   BalancerSettings,
-  'passive' | 'outlier' | 'panicThreshold' | 'slowStart' | 'rateLimit' | 'connLimit' | 'queue' | 'retries' | 'timeoutMs'
+  'passive' | 'outlier' | 'panicThreshold' | 'slowStart' | 'rateLimit' | 'connLimit' | 'queue' | 'retries' | 'retryOn' | 'timeoutMs'
 >;
 
 /** One proxy's load-balancing configuration in lbsim's terms. */

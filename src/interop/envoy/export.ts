@@ -14,6 +14,7 @@ import { Document } from 'yaml';
 import { equalWeights } from '../common.js';
 import { envoyDuration } from '../durations.js';
 import { describeHashKey, hashKeyToEnvoy } from '../hash-key.js';
+import { retryOnToEnvoy } from '../retry-on.js';
 import type { ExportResult, ExportWarning, LbConfig, LbServer } from '../types.js';
 
 type Obj = Record<string, unknown>;
@@ -176,7 +177,11 @@ export function exportEnvoy(config: LbConfig, header: string[] = []): ExportResu
     tail.push(' On the route that sends to this cluster:');
     if (config.timeoutMs > 0) tail.push(`   timeout: ${envoyDuration(config.timeoutMs)}`);
     if (config.retries > 0) {
-      tail.push('   retry_policy:', `     retry_on: 5xx,connect-failure,reset`, `     num_retries: ${config.retries}`, '     retry_host_predicate: [{ name: envoy.retry_host_predicates.previous_hosts }]');
+      const r = retryOnToEnvoy(config.retryOn ?? ['connect', 'reset', 'timeout', '5xx']);
+      if (config.retryOn !== undefined) for (const m of r.lost) warnFor('balancer.retryOn')(m);
+      tail.push('   retry_policy:', `     retry_on: ${r.retryOn.join(',')}`);
+      if (r.codes.length > 0) tail.push(`     retriable_status_codes: [${r.codes.join(', ')}]`);
+      tail.push(`     num_retries: ${config.retries}`, '     retry_host_predicate: [{ name: envoy.retry_host_predicates.previous_hosts }]');
     }
   }
   if (hashing) {

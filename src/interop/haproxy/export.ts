@@ -12,6 +12,7 @@
 import { equalWeights, groupName } from '../common.js';
 import { proxyTime } from '../durations.js';
 import { describeHashKey, hashKeyToHaproxy } from '../hash-key.js';
+import { retryOnToHaproxy } from '../retry-on.js';
 import type { ExportResult, ExportWarning, LbConfig } from '../types.js';
 import { UNLIMITED_QUEUE } from './import.js';
 
@@ -98,6 +99,11 @@ export function exportHaproxy(config: LbConfig, header: string[] = []): ExportRe
   if (config.timeoutMs > 0) lines.push(`timeout server ${proxyTime(config.timeoutMs)}`);
   lines.push(`retries ${config.retries}`);
   if (config.retries > 0) lines.push('option redispatch 1');
+  if (config.retries > 0 && config.retryOn !== undefined) {
+    const { args, lost } = retryOnToHaproxy(config.retryOn);
+    for (const m of lost) warnFor('balancer.retryOn')(m);
+    lines.push(`retry-on ${args.join(' ')}`);
+  }
 
   const defaults: string[] = [];
   if (h) defaults.push('check', `inter ${proxyTime(h.intervalMs)}`, `rise ${h.rise}`, `fall ${h.fall}`);

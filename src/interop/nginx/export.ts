@@ -11,6 +11,7 @@
 import { equalWeights } from '../common.js';
 import { proxyTime } from '../durations.js';
 import { describeHashKey, hashKeyToNginx } from '../hash-key.js';
+import { retryOnToNginx } from '../retry-on.js';
 import type { ExportResult, ExportWarning, LbConfig } from '../types.js';
 
 /** Port of the example `server { listen … }` block. */
@@ -163,7 +164,10 @@ export function exportNginx(config: LbConfig, header: string[] = []): ExportResu
     location.push(`        limit_conn ${name}_conn ${config.connLimit.perKey};`);
   }
   if (config.retries > 0) {
-    location.push('        proxy_next_upstream error timeout http_500 http_502 http_503 http_504;');
+    // the conditions the scenario retries on (without retryOn lbsim retries every failure)
+    const { args, lost } = retryOnToNginx(config.retryOn ?? ['connect', 'reset', 'timeout', '5xx']);
+    if (config.retryOn !== undefined) for (const m of lost) warnFor('balancer.retryOn')(m);
+    location.push(`        proxy_next_upstream ${args.join(' ')};`);
     location.push(`        proxy_next_upstream_tries ${config.retries + 1};`);
   } else location.push('        proxy_next_upstream off;');
   if (config.timeoutMs > 0) location.push(`        proxy_read_timeout ${proxyTime(config.timeoutMs)};`);

@@ -14,6 +14,7 @@ import { InputError } from '../../input/errors.js';
 import { baseConfig, groupName, mostCommon, withDefaults } from '../common.js';
 import { parseNginxTime, proxyTime } from '../durations.js';
 import { describeHashKey, hashKeyFromNginx } from '../hash-key.js';
+import { retryOnFromNginx } from '../retry-on.js';
 import type { HashKey, ImportResult, InteropWarning, LbConfig, LbServer } from '../types.js';
 import { parseNginxFile, type NginxDirective } from './parser.js';
 
@@ -363,10 +364,11 @@ export function importNginx(file: string, opts: NginxImportOptions = {}): Import
       const n = tries ? intParam(tries, 'tries', tries.args[0] ?? '', 0) : 0;
       mech.retries = n === 0 ? all : Math.min(n - 1, all);
       mech.origins['balancer.retries'] = tries && n > 0 ? `${tries.name} ${n}` : `nginx default: next server on error/timeout, every server once (${active.length} servers)`;
-      const plain = ['error', 'timeout', 'http_500', 'http_502', 'http_503', 'http_504'];
-      if (nu && nu.args.some((a) => !plain.includes(a))) {
-        note(nu, `retry conditions "${nu.args.join(' ')}": lbsim retries on connect errors, timeouts and 5xx responses alike`);
-      }
+      // which failures are retried: as written, or nginx's default `error timeout`
+      const { on, unmodelled } = retryOnFromNginx(nu ? nu.args : ['error', 'timeout']);
+      mech.retryOn = on;
+      mech.origins['balancer.retryOn'] = nu ? `${nu.name} ${nu.args.join(' ')}` : `nginx default ${prefix}_next_upstream error timeout`;
+      if (nu && unmodelled.length > 0) note(nu, `retry conditions ${unmodelled.join(', ')}: not modelled by lbsim (no effect on which simulated failures are retried)`);
     }
     const rt = inherited(chain, cfg.directives, [pass && pass.name !== 'proxy_pass' ? `${prefix}_read_timeout` : 'proxy_read_timeout', 'proxy_timeout'])[0];
     if (rt) {
@@ -388,6 +390,7 @@ export function importNginx(file: string, opts: NginxImportOptions = {}): Import
   if (first.rateLimit) config.rateLimit = first.rateLimit;
   if (first.connLimit) config.connLimit = first.connLimit;
   config.retries = first.retries ?? 0;
+  if (first.retryOn !== undefined) config.retryOn = first.retryOn;
   if (first.timeoutMs !== undefined) config.timeoutMs = first.timeoutMs;
   if (sites.length === 0) {
     origins['balancer.retries'] = `${origins['balancer.retries'] ?? ''} (no proxy_pass to "${name}" in this file: read at the upstream's level)`.trim();
