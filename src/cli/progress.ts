@@ -1,6 +1,8 @@
 /**
  * Progress reporting: a cli-progress bar on a TTY (stderr), plain lines otherwise (one per ~10 %),
- * nothing with `--quiet`.
+ * nothing with `--quiet`. The bar leaves the terminal's modes alone (no hidden cursor, no line
+ * wrap turned off): the simulation runs on the main thread, so a Ctrl-C ends the process before
+ * any handler could turn them back on.
  */
 import cliProgress from 'cli-progress';
 
@@ -10,12 +12,15 @@ export interface Progress {
   stop(): void;
 }
 
+/** cli-progress options that keep the terminal's cursor and line wrap as they are (`linewrap: true`: the line is cut to the terminal's width instead of turning wrap off). */
+export const BAR_TERMINAL = { hideCursor: false, linewrap: true } as const;
+
 /** Creates the progress sink for `label`. */
 export function progress(label: string, quiet: boolean): Progress {
   if (quiet) return { update() {}, stop() {} };
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { format: `${label} [{bar}] {percentage}% | {value}/{total} runs | {duration_formatted}`, stream: process.stderr, hideCursor: true },
+      { format: `${label} [{bar}] {percentage}% | {value}/{total} runs | {duration_formatted}`, stream: process.stderr, ...BAR_TERMINAL },
       cliProgress.Presets.shades_classic,
     );
     let started = false;
