@@ -19,6 +19,7 @@ import { parseDuration } from '../input/units.js';
 import { scenarioDuration } from './durations.js';
 import { formatHashKey, parseHashKey } from './hash-key.js';
 import type { HashKey, LbHealthCheck, LbServer } from './types.js';
+import type { ImportedInfo } from '../scenario/index.js';
 
 /** The line that starts the kept items. */
 export const NOTES_MARKER = 'Kept for `lbsim export` (one item per line; edit with care):';
@@ -95,4 +96,33 @@ export function parseNotes(description: string): ExportNotes {
     }
   }
   return notes;
+}
+
+/**
+ * The kept items of a scenario: its `imported:` section when it has one (what `lbsim import`
+ * writes now), else the lines at the end of its description (scenarios imported before the
+ * section existed).
+ */
+export function notesOf(scenario: { description?: string; imported?: ImportedInfo }): ExportNotes {
+  const im = scenario.imported;
+  if (!im) return parseNotes(scenario.description ?? '');
+  const notes: ExportNotes = { addresses: new Map(Object.entries(im.addresses ?? {})), extraServers: [] };
+  for (const s of im.servers ?? []) notes.extraServers.push({ ...s });
+  if (im.hashKey !== undefined) {
+    const key = parseHashKey(im.hashKey);
+    if (key) notes.hashKey = key;
+  }
+  if (im.healthCheck) notes.healthCheck = { ...im.healthCheck };
+  return notes;
+}
+
+/** The `imported:` section (as written in YAML) for a config's kept items. */
+export function importedSection(notes: ExportNotes): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (notes.extraServers.length > 0) out.servers = notes.extraServers.map((s) => ({ name: s.name, address: s.address, role: s.role, weight: s.weight, maxConn: s.maxConn, ...(s.position !== undefined ? { position: s.position } : {}) }));
+  if (notes.addresses.size > 0) out.addresses = Object.fromEntries(notes.addresses);
+  if (notes.hashKey) out.hashKey = formatHashKey(notes.hashKey);
+  const h = notes.healthCheck;
+  if (h) out.healthCheck = { interval: scenarioDuration(h.intervalMs), timeout: scenarioDuration(h.timeoutMs), rise: h.rise, fall: h.fall, ...(h.path !== undefined ? { path: h.path } : {}) };
+  return out;
 }

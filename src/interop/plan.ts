@@ -13,7 +13,7 @@ import type { Scenario } from '../scenario/types.js';
 import { didYouMean, foldName, resolveStrategyName } from '../strategies/aliases.js';
 import { strategyNames } from '../strategies/registry.js';
 import { withDefaults } from './common.js';
-import { parseNotes } from './notes.js';
+import { notesOf } from './notes.js';
 import type { LbConfig, LbServer } from './types.js';
 
 /** First port of the placeholder addresses given to backends without one. */
@@ -62,7 +62,7 @@ export function scenarioToConfig(scenario: Scenario, ref: string, file: string):
       { path: '', message: `"${ref}" is neither a strategy of ${file} (${labels.join(', ')}) nor a registered strategy (${strategyNames().join(', ')})${didYouMean(ref, labels)}` },
     ]);
   }
-  const notes = parseNotes(scenario.description ?? '');
+  const notes = notesOf(scenario);
   const servers: LbServer[] = [];
   const used = new Set<string>();
   let index = 0;

@@ -4,15 +4,18 @@
  * and `maxConn` stay per server), the balancer section mapped from the config, the imported strategy
  * first in `strategies` followed by a few alternatives to compare, and a placeholder workload
  * (Poisson arrivals at half the placeholder capacity, exponential 10 ms service) for the user to
- * replace. Addresses, backup/down servers, the hash key and health checks go into the description
- * (notes.ts) so that `lbsim export` can write them back. Every warning is repeated in the header.
+ * replace. Addresses, backup/down servers, the hash key and health checks go into the scenario's
+ * `imported:` section (src/scenario/imported.ts, notes.ts) so that `lbsim export` can write them
+ * back, with a fingerprint of the placeholder workload (every run warns while it is unchanged);
+ * the description stays a sentence for people. Every warning is repeated in the header.
  */
 import { basename } from 'node:path';
 import { Document, isMap, isScalar, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { nonDefaultOptions } from './common.js';
 import { scenarioDuration } from './durations.js';
 import { describeHashKey } from './hash-key.js';
-import { formatNotes } from './notes.js';
+import { importedSection } from './notes.js';
+import { parseScenario, workloadFingerprint } from '../scenario/index.js';
 import { formatWarning, type ImportResult, type LbConfig } from './types.js';
 
 /** Placeholder workers per backend (concurrent requests one server handles). */
@@ -58,13 +61,13 @@ export function writeScenario(result: ImportResult): string {
     `Imported by \`lbsim import\` from ${source}; the workload is a placeholder.`,
     describeServers(config),
     ...(config.hashKey ? [`Hash key: ${describeHashKey(config.hashKey)} (lbsim hashes clients.keys; shape that population like your keys).`] : []),
-    ...formatNotes({
-      addresses: new Map(active.map((s) => [s.name, [s.address]])),
-      extraServers: config.servers.flatMap((s, position) => (s.role !== 'active' ? [{ ...s, position }] : [])),
-      ...(config.hashKey ? { hashKey: config.hashKey } : {}),
-      ...(config.healthCheck ? { healthCheck: config.healthCheck } : {}),
-    }),
   ].join('\n');
+  const kept = importedSection({
+    addresses: new Map(active.map((s) => [s.name, [s.address]])),
+    extraServers: config.servers.flatMap((s, position) => (s.role !== 'active' ? [{ ...s, position }] : [])),
+    ...(config.hashKey ? { hashKey: config.hashKey } : {}),
+    ...(config.healthCheck ? { healthCheck: config.healthCheck } : {}),
+  });
 
   const balancer: Record<string, unknown> = {
     passive: config.passive === false ? false : { maxFails: config.passive.maxFails, failTimeout: scenarioDuration(config.passive.failTimeoutMs) },
@@ -109,7 +112,11 @@ export function writeScenario(result: ImportResult): string {
     }),
     balancer,
     strategies: [imported, ...alternativesFor(config)],
+    imported: { format: result.format, file: basename(result.file), section: `${result.kind} ${config.name}`, ...kept },
   });
+  // the placeholder's fingerprint, from the scenario as lbsim reads it (runs warn while it matches)
+  const placeholder = workloadFingerprint(parseScenario(doc.toJS(), basename(result.file)));
+  (doc.get('imported', true) as YAMLMap).set('placeholder', placeholder);
 
   const header = [
     ` lbsim scenario imported from ${source} by \`lbsim import\`.`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../input/errors.js';
-import { parseNotes } from '../notes.js';
+import { notesOf } from '../notes.js';
 import { fixture, importFixture } from '../testing.js';
 import type { LbMechanisms } from '../types.js';
 
@@ -137,7 +137,7 @@ describe('Envoy import: one fixture per lb_policy and option', () => {
   it('keeps health checks for export', () => {
     const { result, scenario } = importFixture(fixture('envoy', 'health.yaml'));
     expect(result.config.healthCheck).toEqual({ intervalMs: 5000, timeoutMs: 1000, rise: 2, fall: 3, path: '/healthz' });
-    expect(parseNotes(scenario.description).healthCheck).toEqual(result.config.healthCheck);
+    expect(notesOf(scenario).healthCheck).toEqual(result.config.healthCheck);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../input/errors.js';
-import { parseNotes } from '../notes.js';
+import { NOTES_MARKER, notesOf } from '../notes.js';
 import { fixture, importFixture } from '../testing.js';
 import type { HashKey, LbMechanisms } from '../types.js';
 
@@ -191,8 +191,12 @@ describe('nginx import: one fixture per balancing method and option', () => {
       expect(text).toMatch(/placeholder: fill in your traffic/);
       for (const w of result.warnings) expect(text).toContain(`${w.directive}: ${w.message}`);
 
-      // Addresses, extra servers and the key survive in the description for export.
-      const notes = parseNotes(scenario.description);
+      // Addresses, extra servers and the key survive in the imported: section for export; the
+      // description stays for people, and the placeholder workload is fingerprinted.
+      expect(scenario.description).not.toContain(NOTES_MARKER);
+      expect(scenario.imported?.format).toBe('nginx');
+      expect(scenario.imported?.placeholder).toMatch(/^[0-9a-f]{8}$/);
+      const notes = notesOf(scenario);
       expect([...notes.addresses.values()].flat()).toEqual(active.map((s) => s[0]));
       expect(notes.extraServers.map((s) => [s.address, s.role])).toEqual(c.servers.filter((s) => s[3] !== 'active').map((s) => [s[0], s[3]]));
       expect(notes.hashKey).toEqual(c.key);
