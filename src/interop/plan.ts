@@ -105,5 +105,9 @@ export function scenarioToConfig(scenario: Scenario, ref: string, file: string):
   if (b.retryOn !== undefined) config.retryOn = b.retryOn;
   if (notes.hashKey) config.hashKey = notes.hashKey;
   if (notes.healthCheck) config.healthCheck = notes.healthCheck;
+  const d = scenario.imported?.directives;
+  if (scenario.imported && d && (d.section || d.location)) {
+    config.passthrough = { format: scenario.imported.format, ...(d.section ? { section: [...d.section] } : {}), ...(d.location ? { location: [...d.location] } : {}) };
+  }
   return config;
 }

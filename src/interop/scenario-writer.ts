@@ -112,7 +112,13 @@ export function writeScenario(result: ImportResult): string {
     }),
     balancer,
     strategies: [imported, ...alternativesFor(config)],
-    imported: { format: result.format, file: basename(result.file), section: `${result.kind} ${config.name}`, ...kept },
+    imported: {
+      format: result.format,
+      file: basename(result.file),
+      section: `${result.kind} ${config.name}`,
+      ...kept,
+      ...(config.passthrough ? { directives: { ...(config.passthrough.section ? { section: config.passthrough.section } : {}), ...(config.passthrough.location ? { location: config.passthrough.location } : {}) } } : {}),
+    },
   });
   // the placeholder's fingerprint, from the scenario as lbsim reads it (runs warn while it matches)
   const placeholder = workloadFingerprint(parseScenario(doc.toJS(), basename(result.file)));

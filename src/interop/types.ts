@@ -71,6 +71,12 @@ export interface LbConfig extends LbMechanisms {
   /** What the hashing strategy hashes, when the config says. */
   hashKey?: HashKey;
   healthCheck?: LbHealthCheck;
+  /**
+   * The proxy's own lines lbsim does not model (nginx `keepalive 32`, `zone app 64k` in the
+   * upstream; `proxy_http_version 1.1` beside `proxy_pass`), verbatim, so an export to the same
+   * format gives them back.
+   */
+  passthrough?: { format: ProxyFormat; section?: string[]; location?: string[] };
 }
 
 /** A directive lbsim cannot model or maps only approximately. */

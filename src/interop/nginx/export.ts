@@ -176,6 +176,11 @@ export function exportNginx(config: LbConfig, header: string[] = []): ExportResu
     location.push(`        # health_check interval=${proxyTime(h.intervalMs)} fails=${h.fall} passes=${h.rise}${h.path ? ` uri=${h.path}` : ''};  # nginx Plus only`);
   }
 
+  // lines lbsim does not model, as the imported nginx config had them
+  const pass = config.passthrough?.format === 'nginx' ? config.passthrough : undefined;
+  for (const l of pass?.section ?? []) upstream.push(`    ${l};`);
+  for (const l of pass?.location ?? []) location.push(`        ${l};`);
+
   if (zones.length > 0) out.push(...zones, '');
   out.push(`upstream ${name} {`, ...upstream, '}', '');
   out.push('server {', `    listen ${NGINX_LISTEN_PORT};`, '', '    location / {', ...location, '    }', '}', '');

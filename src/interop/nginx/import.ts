@@ -41,6 +41,12 @@ function findAll(list: NginxDirective[], name: string | ((d: NginxDirective) => 
   return out;
 }
 
+/** A directive as one line of nginx syntax (arguments quoted where nginx needs it), without the `;`. */
+export function nginxLine(d: NginxDirective): string {
+  const q = (a: string) => (a === '' || /[\s;{}"'#\\]/.test(a) ? `"${a.replace(/(["\\])/g, '\\$1')}"` : a);
+  return [d.name, ...d.args.map(q)].join(' ');
+}
+
 const PASS_DIRECTIVES = ['proxy_pass', 'grpc_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'memcached_pass'];
 
 function referencesUpstream(arg: string, name: string): boolean {
@@ -182,7 +188,10 @@ export function importNginx(file: string, opts: NginxImportOptions = {}): Import
     if (method) warn(d, `load balancing method redefined (was ${method.d.name} on line ${method.d.line}); the last one is used, as nginx does`);
     method = { d, strategy, options, ...(key ? { key } : {}) };
   };
+  const section: string[] = [];
   for (const d of up.block!) {
+    // directives lbsim does not model travel to the export untouched
+    if (['keepalive', 'keepalive_requests', 'keepalive_time', 'keepalive_timeout', 'zone', 'resolver', 'resolver_timeout', 'ntlm'].includes(d.name) && !d.block) section.push(nginxLine(d));
     switch (d.name) {
       case 'server':
         servers.push(parseServer(d, used, warn));
@@ -386,6 +395,18 @@ export function importNginx(file: string, opts: NginxImportOptions = {}): Import
     }
   }
   warnings.push(...first.notes);
+  // the first location's own lines lbsim does not model (proxy_http_version, proxy_set_header, …)
+  const location: string[] = [];
+  const site = sites[0];
+  if (site) {
+    const prefix = site.d.name.replace(/_pass$/, '');
+    const modelled = new Set([...PASS_DIRECTIVES, 'limit_req', 'limit_conn', `${prefix}_next_upstream`, `${prefix}_next_upstream_tries`, `${prefix}_read_timeout`, 'proxy_timeout']);
+    const block = site.chain[site.chain.length - 1]?.block ?? [];
+    for (const d of block) if (!d.block && !modelled.has(d.name)) location.push(nginxLine(d));
+  }
+  if (section.length > 0 || location.length > 0) {
+    config.passthrough = { format: 'nginx', ...(section.length > 0 ? { section } : {}), ...(location.length > 0 ? { location } : {}) };
+  }
   Object.assign(origins, first.origins);
   if (first.rateLimit) config.rateLimit = first.rateLimit;
   if (first.connLimit) config.connLimit = first.connLimit;
