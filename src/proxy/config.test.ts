@@ -46,7 +46,7 @@ describe('loadProxyConfig', () => {
       ['127.0.0.1:9002', 'http://127.0.0.1:9002', 1, 0],
       ['127.0.0.1:9003', 'http://127.0.0.1:9003', 1, 0],
     ]);
-    expect(c.admin).toEqual({ host: '127.0.0.1', port: 9901 });
+    expect(c.admin).toEqual({ host: '127.0.0.1', port: 9901, token: null, allowHosts: [] });
     expect(c.healthCheck).toBe(false);
     expect(c.passive).toEqual({ maxFails: 1, failTimeoutMs: 10_000 });
     expect(c.panicThreshold).toBe(0);

@@ -21,18 +21,23 @@
  * 0 by default here, so with every backend down the proxy answers 503 `no-backend` as HAProxy
  * does, instead of trying dead backends), `hashKey`,
  * `workers` and `seed`. The mechanism sections use the same keys as a scenario's `balancer` section.
+ * The proxy's own serving settings — `client` (client timeouts, connection and header caps, request
+ * buffering), `admin` (address, token, allowed hosts) and the `workers` cap — are defined in
+ * `serving-config.ts`. A config file larger than {@link MAX_CONFIG_BYTES} is refused unread.
  * Durations are a number of ms or a string with a unit (`500ms`, `5s`, `2m`).
  *
  * Errors are {@link ConfigError}s naming the file, the dotted path of the field
  * (`backends[2].url`) and what was expected; the CLI prints them as
  * `lbsim: <file>: <path>: <expected>` and exits with code 2.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { z } from 'zod';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { InputError, unreadable, zodProblems, type InputProblem } from '../input/errors.js';
 import { duration } from '../input/units.js';
 import { findStrategy, strategyNames } from '../strategies/registry.js';
+import { adminSchema, clientSchema, workersSchema, type AdminSettings, type ClientSettings } from './serving-config.js';
 
 /** A bad proxy config: names the file, the field's dotted path and what was expected. */
 export class ConfigError extends InputError {
@@ -172,7 +177,11 @@ const schema = z
     strategy: z.string().min(1),
     options: z.record(z.string(), z.unknown()).default({}),
     backends: z.array(backendSchema).min(1),
-    admin: z.union([z.literal(false), listenSchema]).default({ host: '127.0.0.1', port: 9901 }),
+    // ---- the proxy's own serving settings (serving-config.ts), not balancer settings
+    admin: adminSchema,
+    client: clientSchema,
+    workers: workersSchema,
+    // ----
     healthCheck: section(
       z
         .object({
@@ -249,7 +258,6 @@ const schema = z
     ).default(false),
     queue: section(z.object({ maxQueue: posInt, timeout: duration().default(0) }).strict()).default(false),
     hashKey: hashKeySchema.default('uri'),
-    workers: z.union([posInt, z.literal('auto')]).default(1),
     seed: z.number().int().optional(),
   })
   .strict();
@@ -281,7 +289,10 @@ export interface ProxyConfig {
   /** The strategy named in the file (the inner one when `sticky` wraps it). */
   configuredStrategy: string;
   backends: ProxyBackend[];
-  admin: ListenAddress | false;
+  /** The admin endpoint (address, token, allowed hosts), or false. */
+  admin: AdminSettings | false;
+  /** Client-side timeouts and caps. */
+  client: ClientSettings;
   healthCheck: { path: string; intervalMs: number; timeoutMs: number; rise: number; fall: number } | false;
   passive: { maxFails: number; failTimeoutMs: number } | false;
   outlier: { consecutive5xx: number; baseEjectionMs: number; maxEjectionMs: number; maxEjectionPercent: number } | false;
@@ -357,6 +368,7 @@ function normalize(p: Parsed, file: string): ProxyConfig {
     configuredStrategy: p.strategy,
     backends,
     admin: p.admin,
+    client: p.client,
     healthCheck:
       p.healthCheck === false
         ? false
@@ -405,13 +417,64 @@ export function parseConfigText(text: string, file: string): ProxyConfig {
   return parseProxyConfig(doc, file);
 }
 
+/** Largest config file read (bytes): a bigger one is refused before it is parsed. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+function tooBig(path: string): ConfigError {
+  return new ConfigError(path, [{ path: '', message: `expected a config file of at most ${MAX_CONFIG_BYTES / 1024} KiB` }]);
+}
+
+/**
+ * Reads at most {@link MAX_CONFIG_BYTES} + 1 bytes of `path` (so `/dev/zero` or a FIFO cannot grow
+ * memory) and decodes them as UTF-8; throws {@link ConfigError} when missing, unreadable or too big.
+ */
+function readBoundedSync(path: string): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const buf = Buffer.allocUnsafe(MAX_CONFIG_BYTES + 1);
+    let n = 0;
+    for (;;) {
+      const k = readSync(fd, buf, n, buf.length - n, null);
+      if (k === 0) break;
+      n += k;
+      if (n > MAX_CONFIG_BYTES) throw tooBig(path);
+    }
+    return buf.toString('utf8', 0, n);
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(path, [{ path: '', message: unreadable(e) }]);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /** Reads and validates the proxy config at `path`; throws {@link ConfigError} on any problem. */
 export function loadProxyConfig(path: string): ProxyConfig {
-  let text: string;
+  return parseConfigText(readBoundedSync(path), path);
+}
+
+/**
+ * The config text at `path`, read without blocking the event loop and bounded like
+ * {@link loadProxyConfig}; throws {@link ConfigError} when missing, unreadable or too big.
+ */
+export async function readConfigText(path: string): Promise<string> {
+  let fh: FileHandle | undefined;
   try {
-    text = readFileSync(path, 'utf8');
+    fh = await open(path, 'r');
+    const buf = Buffer.allocUnsafe(MAX_CONFIG_BYTES + 1);
+    let n = 0;
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, n, buf.length - n, null);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+      if (n > MAX_CONFIG_BYTES) throw tooBig(path);
+    }
+    return buf.toString('utf8', 0, n);
   } catch (e) {
+    if (e instanceof ConfigError) throw e;
     throw new ConfigError(path, [{ path: '', message: unreadable(e) }]);
+  } finally {
+    await fh?.close();
   }
-  return parseConfigText(text, path);
 }

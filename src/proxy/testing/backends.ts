@@ -31,6 +31,8 @@ export class TestBackend {
   aborted = 0;
   /** Requests being handled right now. */
   inflight = 0;
+  /** Most requests handled at once so far. */
+  maxInflight = 0;
   /** When false, `/health` answers 503. */
   healthy = true;
   /** When > 0, every request is delayed this long before being handled. */
@@ -97,6 +99,7 @@ export class TestBackend {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     this.seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
     this.inflight++;
+    if (this.inflight > this.maxInflight) this.maxInflight = this.inflight;
     let ended = false;
     res.on('finish', () => {
       ended = true;
