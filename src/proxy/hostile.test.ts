@@ -188,6 +188,30 @@ describe('client timeouts and request buffering', () => {
   });
 });
 
+describe('client.maxConnections', () => {
+  it('a connection past the cap gets 503 client-connections and is closed; a freed slot is usable again', async () => {
+    const proxy = await startTestProxy(oneBackend(backends[0]!, { client: { maxConnections: 3 } }));
+    const open: RawConnection[] = [];
+    try {
+      for (let k = 0; k < 3; k++) open.push(await RawConnection.open(proxy.url));
+      const over = await RawConnection.open(proxy.url);
+      const [r] = await over.response();
+      expect([r!.status, r!.headers['x-lbsim-refused']]).toEqual([503, 'client-connections']);
+      await over.closedByPeer();
+      await open[0]!.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+      expect((await open[0]!.response())[0]!.status).toBe(200);
+      open.pop()!.close();
+      await waitFor(() => proxy.status().clientConnections === 2, 'a slot freed');
+      expect((await rawExchange(proxy.url, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n')).status).toBe(200);
+      expect(proxy.snapshot().refused['client-connections']).toBe(1);
+      await settled(proxy);
+    } finally {
+      for (const c of open) c.close();
+      await proxy.close();
+    }
+  });
+});
+
 describe('pipelining', () => {
   it('pipelined requests reach the backend one at a time and are answered in order', async () => {
     const a = backends[1]!;
