@@ -27,6 +27,8 @@ import type { ClientSettings } from './serving-config.js';
 
 /** Methods a 405 lists in `Allow` (what Node's parser accepts and the proxy forwards, minus CONNECT). */
 const ALLOW = 'GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH, TRACE';
+/** How often Node checks client connections for header and request timeouts (ms). */
+const CONNECTION_CHECK_MS = 1_000;
 /** Longest interval between two logged accept errors (ms). */
 const ACCEPT_ERROR_LOG_MS = 1_000;
 
@@ -116,7 +118,9 @@ class Proxy implements RunningProxy {
   ) {
     this.log = opts.log ?? defaultLog;
     this.gen = new Generation(config, this.metrics, { seed: opts.seed, log: this.log });
-    this.server = createServer();
+    // Client timeouts are enforced by Node's periodic connection check (30 s apart by default):
+    // every second, so a 3 s header timeout is not a 33 s one.
+    this.server = createServer({ connectionsCheckingInterval: CONNECTION_CHECK_MS });
     this.conns = new ClientConnections(this.server, {
       maxConnections: () => this.gen.config.client.maxConnections,
       request: (req, res) => this.handle(req, res),
