@@ -127,6 +127,13 @@ describe('ConfigError names the field', () => {
     });
   }
 
+  it('refuses an unresolved YAML tag and an alias bomb as input errors', () => {
+    expect(() => parseConfigText('listen: !secret x\n', 'tag.yaml')).toThrow(/tag\.yaml: line 1, column \d+: expected valid YAML: .*tag/i);
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (let k = 1; k < 9; k++) levels.push(`${String.fromCharCode(97 + k)}: &${String.fromCharCode(97 + k)} [${Array(9).fill(`*${String.fromCharCode(96 + k)}`).join(', ')}]`);
+    expect(() => parseConfigText(`${levels.join('\n')}\n`, 'bomb.yaml')).toThrow(/bomb\.yaml: expected valid YAML: .*alias/i);
+  });
+
   it('reports YAML syntax errors with their position', () => {
     expect(() => parseConfigText('listen: [1,\n', 'bad.yaml')).toThrow(ConfigError);
     try {

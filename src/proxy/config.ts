@@ -33,7 +33,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { z } from 'zod';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { parseDocument, YAMLError } from 'yaml';
 import { InputError, unreadable, zodProblems, type InputProblem } from '../input/errors.js';
 import { duration } from '../input/units.js';
 import {
@@ -340,17 +340,25 @@ function normalize(p: Parsed, file: string): ProxyConfig {
 
 /** Parses config text: JSON when the file ends in `.json` (or the text starts with `{`), else YAML. */
 export function parseConfigText(text: string, file: string): ProxyConfig {
+  const json = /\.json$/i.test(file) || /^\s*\{/.test(text);
   let doc: unknown;
   try {
-    doc = /\.json$/i.test(file) || /^\s*\{/.test(text) ? JSON.parse(text) : parseYaml(text, { prettyErrors: true, uniqueKeys: true });
+    if (json) doc = JSON.parse(text);
+    else {
+      // A YAML warning (an unresolved tag, …) is a config problem here, not a line on stderr.
+      const d = parseDocument(text, { prettyErrors: true, uniqueKeys: true, logLevel: 'error' });
+      const bad = d.errors[0] ?? d.warnings[0];
+      if (bad !== undefined) throw bad;
+      doc = d.toJS(); // the yaml package's default maxAliasCount (100) stops alias bombs
+    }
   } catch (e) {
-    if (e instanceof YAMLParseError) {
+    if (e instanceof YAMLError) {
       const pos = e.linePos?.[0];
       throw new ConfigError(file, [
         { path: pos ? `line ${pos.line}, column ${pos.col}` : '', message: `expected valid YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` },
       ]);
     }
-    throw new ConfigError(file, [{ path: '', message: `expected valid JSON: ${e instanceof Error ? e.message : String(e)}` }]);
+    throw new ConfigError(file, [{ path: '', message: `expected valid ${json ? 'JSON' : 'YAML'}: ${e instanceof Error ? e.message.split('\n')[0]! : String(e)}` }]);
   }
   return parseProxyConfig(doc, file);
 }

@@ -372,7 +372,7 @@ export class Exchange {
       this.localFailure(503, `proxy out of resources (${(err as NodeJS.ErrnoException).code ?? err.message})`, 'proxy-resources');
       return;
     }
-    this.gen.counters[this.backend]!.attemptErrors[errorSlot(f)]!++;
+    this.gen.countersOf(this.backend).attemptErrors[errorSlot(f)]!++;
     if (this.sent) {
       // Mid-body failure: the status is out; cut the client connection so it sees the truncation.
       this.releaseLease(this.status, errorKind(f));
@@ -510,7 +510,7 @@ export class Exchange {
     }
     this.clearWatchdog();
     this.body?.dispose();
-    const counters = this.backend >= 0 ? gen.counters[this.backend]! : gen.none;
+    const counters = this.backend >= 0 ? gen.countersOf(this.backend) : gen.none;
     counters.record(code, (performance.now() - this.t0) / 1000);
     gen.end();
   }
