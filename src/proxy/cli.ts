@@ -62,6 +62,9 @@ async function runSingle(configPath: string, config: ProxyConfig): Promise<numbe
  * @param opts `workers` overrides the config's `workers`
  */
 export async function proxyCommand(configPath: string, opts: { workers?: number | undefined }): Promise<number> {
+  // A reader of stdout/stderr that went away (a closed pipe) must not end a proxy, or its cluster
+  // workers, with an EPIPE stack trace: log lines are then simply lost.
+  for (const s of [process.stdout, process.stderr]) s.on('error', () => undefined);
   if (cluster.isWorker && process.env[WORKER_ENV] === '1') return runWorker(configPath);
   if (opts.workers !== undefined && !(Number.isInteger(opts.workers) && opts.workers >= 1)) {
     process.stderr.write(`lbsim: --workers: expected a positive integer, got ${String(opts.workers)}\n`);
