@@ -127,7 +127,8 @@ export class ClientConnections {
       const item = st.waiting.shift();
       if (item === undefined) break;
       const [req, res] = item;
-      if (socket.destroyed || res.destroyed) {
+      // Closed, or closing after a `Connection: close` answer: nothing more is answered on it.
+      if (socket.destroyed || socket.writableEnded || res.destroyed) {
         this.on.dropped(req);
         continue;
       }

@@ -234,6 +234,24 @@ describe('pipelining', () => {
   });
 });
 
+describe('pipelining after a refusal', () => {
+  it('requests pipelined behind a refused one are not forwarded: the connection closes after the 400', async () => {
+    const a = backends[0]!;
+    const proxy = await startTestProxy(oneBackend(a));
+    try {
+      const seen = a.seen.length;
+      const c = await RawConnection.open(proxy.url);
+      await c.write('GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity, chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n');
+      await c.closedByPeer();
+      expect(c.responses().map((r) => r.status)).toEqual([400]);
+      expect(a.seen.length).toBe(seen);
+      await settled(proxy);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
 describe('Host (RFC 9112 §3.2)', () => {
   it('two Host fields: 400, nothing forwarded', async () => {
     const proxy = await startTestProxy(testConfig(backends));
