@@ -18,7 +18,7 @@
  * rebinding (a hostile name resolving to 127.0.0.1 arrives with that name in `Host`); and a request
  * carrying `Origin` must be same-origin (its host:port equal to `Host`), so a page elsewhere cannot
  * drain a backend with a cross-origin POST. With `admin.token` set, every POST also needs
- * `Authorization: Bearer <token>` (compared in constant time).
+ * `Authorization: Bearer <token>` (compared in constant time). See docs/proxy-security.md#admin-access.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';

@@ -24,6 +24,8 @@
  *   the client, a gap longer than `bodyTimeoutMs` fails the body as `timeout` (the proxy answers 408);
  * - upstream send stall (nginx `proxy_send_timeout`): when the upstream stops taking the body (the
  *   attempt's stream stays full) for `stallMs`, the attempt fails with {@link SEND_TIMEOUT}.
+ *
+ * See docs/proxy-security.md#request-buffering.
  */
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';

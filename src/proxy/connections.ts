@@ -14,6 +14,8 @@
  * response, and while one waits the socket stops being read — the mechanism Node itself uses when
  * responses back up (`socket._paused` in `lib/_http_server.js`, `parserOnIncoming` /
  * `socketOnDrain`) — so a flood costs at most one read buffer of parsed requests.
+ *
+ * See docs/proxy-security.md#one-request-per-connection.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';

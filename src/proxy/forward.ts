@@ -30,7 +30,7 @@
  * Failures that are the proxy's own — out of file descriptors or buffers (EMFILE, ENFILE,
  * ENOBUFS, ENOMEM, EADDRNOTAVAIL), or a request undici refused to send — are answered by the
  * proxy (503 `proxy-resources`, 500) and released as `cancelled`: they never count against a
- * backend's health.
+ * backend's health. See docs/proxy-security.md#leases and #local-errors.
  */
 import { STATUS_CODES, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';

@@ -23,7 +23,8 @@
  *   `/` or a scheme there): it concerns this server, and no backend request can carry it.
  *
  * CONNECT (authority form) never reaches here: Node hands it to the server's `connect` event,
- * where the proxy answers 405 (see `server.ts`).
+ * where the proxy answers 405 as nginx does (`ngx_http_process_request_header`, see `server.ts`).
+ * Rules, sources and tests: docs/proxy-security.md#request-checks.
  */
 import type { IncomingMessage } from 'node:http';
 

@@ -160,7 +160,7 @@ class Proxy implements RunningProxy {
     res.end(body);
   }
 
-  /** CONNECT (a tunnel request) is not something a reverse proxy does: 405, then close. */
+  /** CONNECT (a tunnel request): 405, then close — nginx's answer too (`ngx_http_process_request_header`, NGX_HTTP_NOT_ALLOWED). */
   private refuseConnect(socket: Socket): void {
     this.metrics.refused('method-not-allowed');
     this.gen.none.record(405, 0);

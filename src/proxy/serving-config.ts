@@ -20,6 +20,8 @@
  * `requestBuffer` is HAProxy's `option http-buffer-request` (wait for the body before connecting,
  * up to a buffer) and nginx's `proxy_request_buffering on` without the temporary file: a client
  * that trickles a small body then holds no upstream connection and no lease.
+ *
+ * See docs/proxy-security.md#client-timeouts.
  */
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
