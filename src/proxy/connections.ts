@@ -112,15 +112,11 @@ export class ClientConnections {
 
   private start(st: ConnState, req: IncomingMessage, res: ServerResponse): void {
     st.busy = true;
-    let over = false;
-    const next = (): void => {
-      if (over) return;
-      over = true;
+    // 'close' follows 'finish' (Node emits it on the next tick) and also ends an aborted response.
+    res.once('close', () => {
       st.busy = false;
       this.next(st, req.socket);
-    };
-    res.once('finish', next);
-    res.once('close', next);
+    });
     this.on.request(req, res);
   }
 

@@ -280,7 +280,6 @@ export class Exchange {
     this.cur = a;
     this.tAttempt = performance.now();
     this.headers ??= upstreamRequestHeaders(req.rawHeaders, this.clientAddr, 'http');
-    this.watchdog = setTimeout(this.onWatchdog, gen.config.timeouts.connectMs + WATCHDOG_GRACE_MS);
     this.dispatching = true;
     try {
       gen.upstreams.pool(this.backend).dispatch({ path: req.url ?? '/', method: req.method ?? 'GET', headers: this.headers, body }, a);
@@ -288,6 +287,11 @@ export class Exchange {
       this.responseError(a, e as Error);
     } finally {
       this.dispatching = false;
+    }
+    // On a free kept-alive connection undici starts the request inside `dispatch`; only an attempt
+    // still waiting (connecting, queued in the pool, or a streamed body) needs the watchdog.
+    if (this.cur === a && a.controller === null && !this.done) {
+      this.watchdog = setTimeout(this.onWatchdog, gen.config.timeouts.connectMs + WATCHDOG_GRACE_MS);
     }
   }
 
