@@ -35,6 +35,8 @@ type HttpSocket = Socket & { _paused?: boolean; parser?: { pause(): void; resume
 interface ConnState {
   /** A request of this connection is being handled. */
   busy: boolean;
+  /** Ends the current request's turn (one function per connection, not per request). */
+  turnOver: () => void;
   /** Requests parsed while another was busy, in order. */
   waiting: [IncomingMessage, ServerResponse][];
   /** Reading was paused here (and is resumed here). */
@@ -74,7 +76,16 @@ export class ClientConnections {
 
   private readonly onConnection = (socket: Socket): void => {
     this.count++;
-    const st: ConnState = { busy: false, waiting: [], paused: false, refused: false };
+    const st: ConnState = {
+      busy: false,
+      turnOver: () => {
+        st.busy = false;
+        this.next(st, socket);
+      },
+      waiting: [],
+      paused: false,
+      refused: false,
+    };
     this.states.set(socket, st);
     socket.once('close', () => {
       this.count--;
@@ -112,11 +123,9 @@ export class ClientConnections {
 
   private start(st: ConnState, req: IncomingMessage, res: ServerResponse): void {
     st.busy = true;
-    // 'close' follows 'finish' (Node emits it on the next tick) and also ends an aborted response.
-    res.once('close', () => {
-      st.busy = false;
-      this.next(st, req.socket);
-    });
+    // 'close' follows 'finish' (Node emits it on the next tick) and also ends an aborted response;
+    // it is emitted once, so `on` (no `once` wrapper to allocate).
+    res.on('close', st.turnOver);
     this.on.request(req, res);
   }
 

@@ -192,7 +192,7 @@ export class Exchange {
   /** Starts handling the request. */
   run(): void {
     this.gen.begin();
-    this.res.once('close', this.onClientClose);
+    this.res.on('close', this.onClientClose); // emitted once; `on` spares the `once` wrapper
     const limit = this.gen.config.client.requestBuffer;
     if (this.body !== null && limit > 0) {
       const len = this.req.headers['content-length'];
