@@ -8,6 +8,7 @@
  *   sim      simulator speed beside a bare M/M/1 loop, and its cost from 10 to 10,000 backends (sim-section.ts)
  *   proxy    proxy throughput and latency against nginx, HAProxy, node-http-proxy (proxy.ts)
  *   memory   peak RSS of a 1M-request simulation; proxy RSS while streaming 1 GB (memory.ts)
+ *   playground  the simulator in the browser page beside the CLI, page start-up (playground.ts)
  *   soak     10 minutes of normal and hostile clients through the proxy, backends killed and
  *            restarted: requests lost, leases left, RSS growth (soak.ts)
  *
@@ -22,13 +23,14 @@ import { dirname, join } from 'node:path';
 import { renderTargets, type Target } from './format.js';
 import { renderMemoryTable, runMemorySection, type MemorySection } from './memory.js';
 import { renderPickTable, runPickSection, type PickSection } from './pick.js';
+import { runPlaygroundSection, type PlaygroundSection } from './playground.js';
 import { ROOT } from './proc.js';
 import { renderProxyTable, runProxySection, type ProxySection } from './proxy.js';
 import { runSimSpeed, type SimSpeedSection } from './sim-section.js';
 import { renderSoak, runSoak, type SoakSection } from './soak.js';
 
 /** Sections in run order. */
-export const SECTIONS = ['pick', 'sim', 'proxy', 'memory', 'soak'] as const;
+export const SECTIONS = ['pick', 'sim', 'proxy', 'memory', 'playground', 'soak'] as const;
 /** A section name. */
 export type SectionName = (typeof SECTIONS)[number];
 
@@ -43,6 +45,7 @@ export interface BenchResults {
   sim?: SimSpeedSection;
   proxy?: ProxySection;
   memory?: MemorySection;
+  playground?: PlaygroundSection;
   soak?: SoakSection;
   /** Sections that failed to run. */
   errors: { section: SectionName; message: string }[];
@@ -124,6 +127,9 @@ export function renderReport(r: Omit<BenchResults, 'text'>): string {
     );
   }
   if (r.memory) parts.push('## Memory', '', renderMemoryTable(r.memory), '');
+  if (r.playground) {
+    parts.push(`## Playground: the default scenario in Chromium beside Node (median of ${r.playground.rounds})`, '', r.playground.table, '');
+  }
   if (r.soak) parts.push('## Soak: normal and hostile clients, backends killed and restarted', '', renderSoak(r.soak), '');
   for (const e of r.errors) parts.push(`ERROR in ${e.section}: ${e.message}`);
   if (r.errors.length > 0) parts.push('');
@@ -171,6 +177,8 @@ async function main(argv: readonly string[]): Promise<number> {
   if (proxy) base.proxy = proxy;
   const memory = await run('memory', () => runMemorySection(withLog));
   if (memory) base.memory = memory;
+  const playground = await run('playground', () => runPlaygroundSection(withLog));
+  if (playground) base.playground = playground;
   const soak = await run('soak', () => runSoak({ ...withLog, ...(args.soakSeconds !== undefined ? { seconds: args.soakSeconds } : {}) }));
   if (soak) base.soak = soak;
 

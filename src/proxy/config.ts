@@ -34,7 +34,8 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { z } from 'zod';
 import { parseDocument, YAMLError } from 'yaml';
-import { InputError, unreadable, zodProblems, type InputProblem } from '../input/errors.js';
+import { InputError, zodProblems, type InputProblem } from '../input/errors.js';
+import { unreadable } from '../input/read.js';
 import { duration } from '../input/units.js';
 import {
   BALANCER_DEFAULTS,
