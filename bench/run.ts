@@ -12,8 +12,7 @@
  *   soak     10 minutes of normal and hostile clients through the proxy, backends killed and
  *            restarted: requests lost, leases left, RSS growth (soak.ts)
  *
- * Options: `--quick` (whole run about a minute: shorter timings, 2 s proxy points, 100 MB stream,
- * a 15 s soak), `--only pick,proxy` (a subset), `--soak-seconds N` (the soak's length), `--out FILE`. Ratios are always taken between figures measured
+ * Options: `--quick` (shorter timings, 2 s proxy points, 100 MB stream, a 15 s soak), `--only pick,proxy` (a subset), `--soak-seconds N` (the soak's length), `--out FILE`. Ratios are always taken between figures measured
  * in the same run. The exit code is 1 when a section failed to run, not when a target is missed
  * (targets are reported; a noisy machine must not break CI).
  */
