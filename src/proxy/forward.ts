@@ -35,7 +35,7 @@
 import { STATUS_CODES, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
-import { QUEUED, REFUSED_CONN_LIMITED, REFUSED_NO_BACKEND, REFUSED_RATE_LIMITED, refusalReason, type ErrorKind } from '../core/balancer.js';
+import { QUEUED, REFUSED_CONN_LIMITED, REFUSED_NO_BACKEND, REFUSED_RATE_LIMITED, refusalReason, type ErrorKind } from '../core/balancer/index.js';
 import { RequestBody, SEND_TIMEOUT, type ClientBodyFailure } from './body.js';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import type { RetryOn } from './config.js';

@@ -14,7 +14,7 @@
  */
 import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Balancer } from '../core/balancer.js';
+import type { Balancer } from '../core/balancer/index.js';
 import { startAdmin, UnknownBackendError, type AdminServer, type AdminSource } from './admin.js';
 import type { ProxyConfig } from './config.js';
 import { ClientConnections } from './connections.js';
