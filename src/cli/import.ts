@@ -7,7 +7,7 @@
  * fitted from them (src/interop/logs/) and checked against them: the comparison is printed and
  * written into the scenario. A config is optional then (`--log-format` says how to read the log).
  */
-import { parseDocument, parseScenario } from '../scenario/scenario.js';
+import { parseDocument, parseScenario } from '../scenario/index.js';
 import { parseFormat } from '../interop/export.js';
 import { importToScenario } from '../interop/import.js';
 import { formatWarning } from '../interop/types.js';

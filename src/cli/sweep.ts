@@ -6,7 +6,7 @@
 import { dirname, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { InputError } from '../input/errors.js';
-import { parseScenario } from '../scenario/scenario.js';
+import { parseScenario } from '../scenario/index.js';
 import { sweepScenarios } from '../sim/sweep.js';
 import { applyOverrides, setPath, type ScenarioOverrides } from './overrides.js';
 import { progress } from './progress.js';
