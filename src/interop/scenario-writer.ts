@@ -15,7 +15,7 @@ import { scenarioDuration } from './durations.js';
 import { describeHashKey } from './hash-key.js';
 import { formatNotes } from './notes.js';
 import { formatWarning, type ImportResult, type LbConfig } from './types.js';
-import { backendValues, clientsValue, descriptionLines, faultValues, headerLines, type LogSection } from './logs/write.js';
+import { backendValues, clientsValue, descriptionLines, faultValues, headerLines, observedValue, type LogSection } from './logs/write.js';
 
 /** Placeholder workers per backend (concurrent requests one server handles). */
 export const PLACEHOLDER_WORKERS = 4;
@@ -132,6 +132,7 @@ export function writeScenario(result: ImportResult, log?: LogSection): string {
     balancer,
     strategies: [imported, ...alternativesFor(config)],
     ...(faults.length > 0 ? { faults: faults.map((f) => f.value) } : {}),
+    ...(log ? { observed: observedValue(log) } : {}),
   });
 
   const header = log
@@ -190,6 +191,12 @@ export function writeScenario(result: ImportResult, log?: LogSection): string {
       (doc.getIn(['backends', k, 'workers'], true) as Scalar).comment = ' placeholder: requests one server serves at once';
     }
   });
+  if (log) {
+    const obs = doc.get('observed', true) as YAMLMap;
+    obs.commentBefore = ' what the log showed (successful requests), for lbsim run and the report to compare with';
+    const shares = obs.get('shares', true);
+    if (isMap(shares)) shares.flow = true;
+  }
   faults.forEach((f, k) => {
     const node = doc.getIn(['faults', k], true) as Node;
     if (isMap(node)) node.flow = true;

@@ -6,19 +6,45 @@
  * parts, an arrival's required keys, group names). Every problem names its field; all are reported
  * at once as one {@link InputError}.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { formatPath, InputError, parseOrThrow, zodProblems, type InputProblem } from '../input/errors.js';
+import { formatPath, InputError, parseOrThrow, unreadable, zodProblems, type InputProblem } from '../input/errors.js';
+import { parseDuration } from '../input/units.js';
+import { logFormatFromSpec } from '../interop/logs/spec.js';
 import { findStrategy, strategyNames } from '../strategies/registry.js';
 import { backendIds } from './backend-ids.js';
 import { FAULT_EXTRA, FAULT_KEYS, scenarioSchema, type RawScenario } from './schema.js';
 import type { AutoscaleSettings, Distribution, Fault, Scenario, StrategyChoice } from './types.js';
 
+/** Keys that only a trace replay takes. */
+const TRACE_KEYS = ['file', 'format', 'speed', 'loop', 'attributes'];
+
 /** z-score of the 99th percentile of the standard normal. */
 const Z99 = 2.3263478740408408;
 
+/** Milliseconds per unit of an empirical distribution's bare numbers. */
+const SAMPLE_UNIT_MS: Record<string, number> = { s: 1000, ms: 1, us: 0.001 };
+
+/**
+ * The unit a list of bare numbers read as ms probably is in, when it does not look like ms:
+ * seconds when the median is under 0.5 and every value under 600 with a decimal point (nginx's
+ * `$request_time` and `$upstream_response_time` print seconds with 3 decimals: "0.012"),
+ * microseconds when the median is at least 100,000.
+ */
+export function likelyUnit(values: readonly number[]): 's' | 'us' | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  if (median < 0.5 && sorted[sorted.length - 1]! < 600 && values.some((v) => !Number.isInteger(v))) return 's';
+  if (median >= 100_000) return 'us';
+  return undefined;
+}
+
+/** Receives a warning about a scenario that is valid but probably not what was meant. */
+export type ScenarioWarning = (message: string) => void;
+
 /** Normalizes a validated distribution; `at` is its path for errors, `dir` resolves `file:`. */
-function normDist(raw: any, at: (string | number)[], file: string, dir: string, problems: InputProblem[]): Distribution {
+function normDist(raw: any, at: (string | number)[], file: string, dir: string, problems: InputProblem[], warn?: ScenarioWarning): Distribution {
   const p = (message: string, sub?: string) => problems.push({ path: formatPath([...at, ...(sub ? [sub] : [])]), message });
   switch (raw.dist) {
     case 'constant':
@@ -62,7 +88,20 @@ function normDist(raw: any, at: (string | number)[], file: string, dir: string, 
         p('expected exactly one of samples (a list of durations) or file (a path to a list of ms values)');
         return { dist: 'empirical', samples: [1] };
       }
-      if (raw.samples) return { dist: 'empirical', samples: raw.samples };
+      const scale = SAMPLE_UNIT_MS[raw.unit ?? 'ms']!;
+      if (raw.samples) {
+        const samples: number[] = [];
+        (raw.samples as (number | string)[]).forEach((v, k) => {
+          const ms = typeof v === 'number' ? v * scale : parseDuration(v);
+          if (!(Number.isFinite(ms) && ms >= 0)) p(`expected a non-negative number (in ${raw.unit ?? 'ms'}) or a duration like 5ms, got ${JSON.stringify(v)}`, `samples[${k}]`);
+          samples.push(ms);
+        });
+        if (raw.unit === undefined) {
+          const likely = likelyUnit((raw.samples as (number | string)[]).filter((v): v is number => typeof v === 'number'));
+          if (likely) warn?.(`${file}: ${formatPath([...at, 'samples'])}: the numbers are read as ms but look like ${likely === 's' ? 'seconds' : 'microseconds'}; add unit: ${likely} if they are`);
+        }
+        return { dist: 'empirical', samples };
+      }
       const path = resolve(dir, raw.file);
       let text: string;
       try {
@@ -77,17 +116,23 @@ function normDist(raw: any, at: (string | number)[], file: string, dir: string, 
         .map(Number);
       const bad = samples.findIndex((x) => !(Number.isFinite(x) && x >= 0));
       if (samples.length === 0 || bad >= 0) {
-        p(`samples file ${path} must hold non-negative numbers (ms) separated by commas or white space${bad >= 0 ? `; item ${bad + 1} is not` : ''}`, 'file');
+        p(`samples file ${path} must hold non-negative numbers (${raw.unit ?? 'ms'}) separated by commas or white space${bad >= 0 ? `; item ${bad + 1} is not` : ''}`, 'file');
         return { dist: 'empirical', samples: [1] };
       }
-      return { dist: 'empirical', samples };
+      if (raw.unit === undefined) {
+        const likely = likelyUnit(samples);
+        if (likely) {
+          warn?.(`${file}: ${formatPath([...at, 'file'])}: the values in ${path} are read as ms but look like ${likely === 's' ? 'seconds' : 'microseconds'} (median ${[...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]}); add unit: ${likely} if they are`);
+        }
+      }
+      return { dist: 'empirical', samples: scale === 1 ? samples : samples.map((x) => x * scale) };
     }
     case 'mixture':
       return {
         dist: 'mixture',
         parts: raw.parts.map((part: any, k: number) => ({
           weight: part.weight,
-          of: normDist(part.of, [...at, 'parts', k, 'of'], file, dir, problems),
+          of: normDist(part.of, [...at, 'parts', k, 'of'], file, dir, problems, warn),
         })),
       };
     default:
@@ -225,9 +270,10 @@ function normAutoscale(raw: NonNullable<RawScenario['autoscale']>, groups: Scena
  * @param value parsed YAML/JSON
  * @param file the file name used in error messages
  * @param dir directory that relative `file:` paths resolve against
+ * @param warn receives warnings (e.g. an empirical file whose values look like seconds read as ms)
  * @throws InputError naming the file and every faulty field
  */
-export function parseScenario(value: unknown, file: string, dir = '.'): Scenario {
+export function parseScenario(value: unknown, file: string, dir = '.', warn?: ScenarioWarning): Scenario {
   const raw = parseOrThrow(scenarioSchema, value, file);
   const problems: InputProblem[] = [];
   const c = raw.clients;
@@ -246,7 +292,7 @@ export function parseScenario(value: unknown, file: string, dir = '.'): Scenario
     case 'poisson':
     case 'constant':
       need('rate', c.rate);
-      forbid(['burstRate', 'on', 'off', 'schedule', 'users', 'think']);
+      forbid(['burstRate', 'on', 'off', 'schedule', 'users', 'think', ...TRACE_KEYS]);
       process = { arrival: c.arrival, rate: c.rate ?? 1 };
       break;
     case 'bursty':
@@ -254,12 +300,12 @@ export function parseScenario(value: unknown, file: string, dir = '.'): Scenario
       need('burstRate', c.burstRate);
       need('on', c.on);
       need('off', c.off);
-      forbid(['schedule', 'users', 'think']);
+      forbid(['schedule', 'users', 'think', ...TRACE_KEYS]);
       process = { arrival: 'bursty', rate: c.rate ?? 1, burstRate: c.burstRate ?? 1, onMs: c.on ?? 1, offMs: c.off ?? 1 };
       break;
     case 'schedule': {
       need('schedule', c.schedule);
-      forbid(['rate', 'burstRate', 'on', 'off', 'users', 'think']);
+      forbid(['rate', 'burstRate', 'on', 'off', 'users', 'think', ...TRACE_KEYS]);
       const steps = (c.schedule ?? [{ at: 0, rate: 1, ramp: false }]).map((s) => ({ atMs: s.at, rate: s.rate, ramp: s.ramp }));
       steps.forEach((s, k) => {
         if (k > 0 && s.atMs <= steps[k - 1]!.atMs) {
@@ -273,13 +319,36 @@ export function parseScenario(value: unknown, file: string, dir = '.'): Scenario
     case 'closed':
       need('users', c.users);
       need('think', c.think);
-      forbid(['rate', 'burstRate', 'on', 'off', 'schedule']);
+      forbid(['rate', 'burstRate', 'on', 'off', 'schedule', ...TRACE_KEYS]);
       process = {
         arrival: 'closed',
         users: c.users ?? 1,
-        think: c.think ? normDist(c.think, ['clients', 'think'], file, dir, problems) : { dist: 'constant', value: 0 },
+        think: c.think ? normDist(c.think, ['clients', 'think'], file, dir, problems, warn) : { dist: 'constant', value: 0 },
       };
       break;
+    case 'trace': {
+      need('file', c.file);
+      need('format', c.format);
+      forbid(['rate', 'burstRate', 'on', 'off', 'schedule', 'users', 'think']);
+      const path = c.file !== undefined ? resolve(dir, c.file) : '';
+      if (c.file !== undefined) {
+        try {
+          if (!statSync(path).isFile()) problems.push({ path: 'clients.file', message: `${path} is not a file` });
+        } catch (e) {
+          problems.push({ path: 'clients.file', message: `${path}: ${unreadable(e)}` });
+        }
+      }
+      if (c.format !== undefined) {
+        try {
+          logFormatFromSpec(c.format);
+        } catch (e) {
+          if (!(e instanceof InputError)) throw e;
+          problems.push({ path: 'clients.format', message: e.problems.map((q) => q.message).join('; ') });
+        }
+      }
+      process = { arrival: 'trace', file: path, format: c.format ?? '', speed: c.speed ?? 1, loop: c.loop ?? false, attributes: c.attributes ?? [] };
+      break;
+    }
   }
   const classes = c.classes ?? [{ name: 'default', share: 1, serviceFactor: 1 }];
   const totalShare = classes.reduce((s, k) => s + k.share, 0);
@@ -309,7 +378,7 @@ export function parseScenario(value: unknown, file: string, dir = '.'): Scenario
       discipline: g.discipline,
       queueLimit: g.queueLimit,
       speed: g.speed,
-      service: normDist(g.service, ['backends', k, 'service'], file, dir, problems),
+      service: normDist(g.service, ['backends', k, 'service'], file, dir, problems, warn),
       maxConn: g.maxConn,
       ...(g.cache ? { cache: { size: g.cache.size, hitFactor: g.cache.hitFactor } } : {}),
     })),
@@ -317,7 +386,7 @@ export function parseScenario(value: unknown, file: string, dir = '.'): Scenario
       ...settings,
       retries,
       timeoutMs: timeout,
-      network: network ? normDist(network, ['balancer', 'network'], file, dir, problems) : { dist: 'constant', value: 0 },
+      network: network ? normDist(network, ['balancer', 'network'], file, dir, problems, warn) : { dist: 'constant', value: 0 },
       overheadMs: overhead,
       ...(healthCheck ? { healthCheck } : {}),
       ...(retryBudget !== undefined ? { retryBudget: typeof retryBudget === 'number' ? { ratio: retryBudget, burst: 10 } : retryBudget } : {}),
@@ -328,6 +397,19 @@ export function parseScenario(value: unknown, file: string, dir = '.'): Scenario
   if (raw.faults !== undefined) scenario.faults = normFaults(raw.faults, scenario.backends, problems);
   if (raw.autoscale !== undefined) scenario.autoscale = normAutoscale(raw.autoscale, scenario.backends, problems);
   if (raw.balancers !== undefined) scenario.balancers = raw.balancers;
+  if (raw.observed !== undefined) {
+    const o = raw.observed;
+    scenario.observed = {
+      source: o.source,
+      what: o.what,
+      p50Ms: o.p50,
+      p90Ms: o.p90,
+      p99Ms: o.p99,
+      shares: o.shares,
+      ...(o.strategy !== undefined ? { strategy: o.strategy } : {}),
+      ...(o.verdict !== undefined ? { verdict: o.verdict } : {}),
+    };
+  }
   const names = new Set<string>();
   scenario.backends.forEach((g, k) => {
     if (g.name !== null) {

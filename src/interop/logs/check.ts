@@ -10,7 +10,7 @@
  * A model with more than {@link MAX_CHECK_REQUESTS} expected requests is checked on its first
  * part only (said so), to keep the import quick.
  */
-import { parseDocument, parseScenario } from '../../scenario/scenario.js';
+import { parseDocument, parseScenario } from '../../scenario/index.js';
 import { simulate } from '../../sim/run.js';
 import { WorkloadModel } from '../../sim/model/workload.js';
 import type { LogModel } from './model.js';

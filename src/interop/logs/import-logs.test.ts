@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../input/errors.js';
-import { parseDocument, parseScenario } from '../../scenario/scenario.js';
+import { parseDocument, parseScenario } from '../../scenario/index.js';
 import { importLogs } from './import-logs.js';
 import type { LogModel } from './model.js';
 import { formatLines, generate, NGINX_TEST_FORMAT, TEST_FORMAT_SPECS, tempDir, type SyntheticSpec } from './testing.js';

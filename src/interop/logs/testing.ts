@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Rng } from '../../core/rng.js';
 import { compileDistribution } from '../../sim/model/distributions.js';
-import type { Distribution } from '../../scenario/types.js';
+import type { Distribution } from '../../scenario/index.js';
 
 /** What generates a synthetic log. */
 export interface SyntheticSpec {

@@ -173,3 +173,18 @@ export function descriptionLines(s: LogSection): string[] {
   if (s.check) out.push(...formatCheck(s.check));
   return out;
 }
+
+/** The scenario's `observed` section: the log's percentiles and shares, and the check's verdict. */
+export function observedValue(s: LogSection): Record<string, unknown> {
+  const o = s.model.observed;
+  const ms = (x: number) => scenarioDuration(+x.toPrecision(4));
+  return {
+    source: s.files.map((f) => basename(f)).join(', '),
+    what: o.what,
+    p50: ms(o.p50),
+    p90: ms(o.p90),
+    p99: ms(o.p99),
+    shares: Object.fromEntries(Object.entries(o.shares).map(([k, v]) => [k, +v.toFixed(4)])),
+    ...(s.check ? { strategy: s.check.strategy, verdict: s.check.verdict } : {}),
+  };
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../core/rng.js';
 import { compileDistribution } from '../../../sim/model/distributions.js';
-import type { Distribution } from '../../../scenario/types.js';
+import type { Distribution } from '../../../scenario/index.js';
 import { chooseServiceFit, fitGamma, ksDistance, meanOfFit } from './families.js';
 import { Moments, Sketch } from './sketch.js';
 import { digamma, lowerRegularizedGamma, normalCdf, trigamma } from './special.js';
