@@ -8,6 +8,8 @@
  *   sim      simulator speed beside a bare M/M/1 loop, and its cost from 10 to 10,000 backends (sim-section.ts)
  *   proxy    proxy throughput and latency against nginx, HAProxy, node-http-proxy (proxy.ts)
  *   memory   peak RSS of a 1M-request simulation; proxy RSS while streaming 1 GB (memory.ts)
+ *   logs     access-log parse lines/s beside a plain readline + regex loop, parse + fit time and
+ *            memory, trace replay vs Poisson arrivals (logs.ts)
  *
  * Options: `--quick` (whole run under a minute: shorter timings, 2 s proxy points, 100 MB stream),
  * `--only pick,proxy` (a subset), `--out FILE`. Ratios are always taken between figures measured
@@ -19,13 +21,14 @@ import { cpus, totalmem, release, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import { renderTargets, type Target } from './format.js';
 import { renderMemoryTable, runMemorySection, type MemorySection } from './memory.js';
+import { runLogsSection, type LogsSection } from './logs.js';
 import { renderPickTable, runPickSection, type PickSection } from './pick.js';
 import { ROOT } from './proc.js';
 import { renderProxyTable, runProxySection, type ProxySection } from './proxy.js';
 import { runSimSpeed, type SimSpeedSection } from './sim-section.js';
 
 /** Sections in run order. */
-export const SECTIONS = ['pick', 'sim', 'proxy', 'memory'] as const;
+export const SECTIONS = ['pick', 'sim', 'proxy', 'memory', 'logs'] as const;
 /** A section name. */
 export type SectionName = (typeof SECTIONS)[number];
 
@@ -40,6 +43,7 @@ export interface BenchResults {
   sim?: SimSpeedSection;
   proxy?: ProxySection;
   memory?: MemorySection;
+  logs?: LogsSection;
   /** Sections that failed to run. */
   errors: { section: SectionName; message: string }[];
   targets: Target[];
@@ -114,6 +118,7 @@ export function renderReport(r: Omit<BenchResults, 'text'>): string {
     );
   }
   if (r.memory) parts.push('## Memory', '', renderMemoryTable(r.memory), '');
+  if (r.logs) parts.push(`## Access logs: ${r.logs.lines} nginx lines; trace replay`, '', r.logs.table, '');
   for (const e of r.errors) parts.push(`ERROR in ${e.section}: ${e.message}`);
   if (r.errors.length > 0) parts.push('');
   const pass = r.targets.filter((t) => t.pass === true).length;
@@ -160,6 +165,8 @@ async function main(argv: readonly string[]): Promise<number> {
   if (proxy) base.proxy = proxy;
   const memory = await run('memory', () => runMemorySection(withLog));
   if (memory) base.memory = memory;
+  const logs = await run('logs', () => runLogsSection(withLog));
+  if (logs) base.logs = logs;
 
   const text = renderReport(base);
   const results: BenchResults = { ...base, text };

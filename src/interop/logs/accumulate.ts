@@ -20,6 +20,8 @@ import type { LogRecord } from './record.js';
 
 /** Distinct URL patterns tracked (later ones are pooled as "other"). */
 export const MAX_PATTERNS = 2000;
+/** URIs remembered with their class (repeated URIs skip the pattern normalization). */
+export const URI_CACHE = 65_536;
 /** A 0 ms time (below a whole-ms log's resolution) counts as this much in logarithms. */
 export const ZERO_FLOOR_MS = 0.5;
 /** Concurrency is tracked when timestamps resolve at least this finely (ms). */
@@ -50,23 +52,54 @@ export class ClassStats {
   }
 }
 
+/** What a path segment becomes: itself, `{n}` (all digits) or `{id}` (an identifier-like token). */
+function segmentKind(p: string, from: number, to: number): 0 | 1 | 2 {
+  const len = to - from;
+  if (len === 0) return 0;
+  let digits = 0;
+  let hex = 0;
+  let word = 0;
+  for (let k = from; k < to; k++) {
+    const c = p.charCodeAt(k);
+    if (c >= 48 && c <= 57) digits++;
+    else if ((c >= 97 && c <= 102) || (c >= 65 && c <= 70)) hex++;
+    else if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 45)) return 0;
+    else word++;
+  }
+  if (digits === len) return 1;
+  if (len >= 8 && digits + hex === len) return 2;
+  if (len >= 16 && digits > 0 && digits + hex + word === len) return 2;
+  return 0;
+}
+
 /**
  * `GET /api/items/123?x=1` → `GET /api/items/{n}`: the query dropped, numeric segments → `{n}`,
- * hex ids (8+ digits), UUIDs and long tokens with digits → `{id}`, at most 6 segments.
+ * hex ids (8+ digits), UUIDs and long tokens with digits (16+ characters) → `{id}`, at most 6
+ * segments. One pass over the characters, no regular expression (it runs once per line).
  */
 export function urlPattern(method: string, uri: string): string {
   const q = uri.indexOf('?');
-  const path = q < 0 ? uri : uri.slice(0, q);
-  const segs = path.split('/');
-  const out: string[] = [];
-  for (let k = 0; k < segs.length && k < 7; k++) {
-    const s = segs[k]!;
-    if (/^\d+$/.test(s)) out.push('{n}');
-    else if (/^[0-9a-f]{8,}$/i.test(s) || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s) || (s.length >= 16 && /\d/.test(s) && /^[\w-]+$/.test(s))) out.push('{id}');
-    else out.push(s);
+  const end = q < 0 ? uri.length : q;
+  let out = '';
+  let changed = false;
+  let seg = 0;
+  let from = uri.charCodeAt(0) === 47 ? 1 : 0;
+  const lead = from === 1 ? '/' : '';
+  while (from <= end && seg < 6) {
+    let to = uri.indexOf('/', from);
+    if (to < 0 || to > end) to = end;
+    const kind = segmentKind(uri, from, to);
+    if (kind !== 0) changed = true;
+    out += (seg > 0 ? '/' : lead) + (kind === 1 ? '{n}' : kind === 2 ? '{id}' : uri.slice(from, to));
+    seg++;
+    from = to + 1;
   }
-  const p = out.join('/') + (segs.length > 7 ? '/…' : '');
-  return method ? `${method} ${p}` : p;
+  if (from <= end) {
+    out += '/…';
+    changed = true;
+  }
+  const path = changed ? out : uri.slice(0, end);
+  return method ? `${method} ${path}` : path;
 }
 
 /** Everything one streaming pass collects. */
@@ -114,9 +147,22 @@ export class LogAccumulator implements StartListener {
     return i;
   }
 
+  /** Recent URIs → class (bounded: cleared when it grows past {@link URI_CACHE}). */
+  private readonly uriCache = new Map<string, number>();
+
   private classOf(method: string, uri: string): number {
     if (uri === '') return -1;
-    let p = urlPattern(method, uri);
+    const key = method.length > 0 ? method + ' ' + uri : uri;
+    const hit = this.uriCache.get(key);
+    if (hit !== undefined) return hit;
+    const i = this.patternIndex(urlPattern(method, uri));
+    if (this.uriCache.size >= URI_CACHE) this.uriCache.clear();
+    this.uriCache.set(key, i);
+    return i;
+  }
+
+  private patternIndex(pattern: string): number {
+    let p = pattern;
     let i = this.classIndex.get(p);
     if (i === undefined) {
       if (this.classes.length >= MAX_PATTERNS) p = 'other';

@@ -76,13 +76,13 @@ function fieldFor(name: string, t: Timers, keyCookie: string | undefined): Field
     case 'Ts':
       return { pattern: '\\d+', provides: ['start'], set: (r, v) => (Number.isNaN(r.startMs) ? !Number.isNaN((r.startMs = num(v) * 1000)) : true) };
     case 'TR':
-      return { pattern: TIMER, provides: [], set: (_r, v) => ((t.TR = timer(v)), true) };
+      return { pattern: TIMER, provides: ['pre_upstream_time'], set: (_r, v) => ((t.TR = timer(v)), true) };
     case 'Tq':
-      return { pattern: TIMER, provides: [], set: (_r, v) => ((t.Tq = timer(v)), true) };
+      return { pattern: TIMER, provides: ['pre_upstream_time'], set: (_r, v) => ((t.Tq = timer(v)), true) };
     case 'Tw':
       return { pattern: TIMER, provides: ['queue_time'], set: (r, v) => ((r.queueMs = t.Tw = timer(v)), true) };
     case 'Tc':
-      return { pattern: TIMER, provides: [], set: (_r, v) => ((t.Tc = timer(v)), true) };
+      return { pattern: TIMER, provides: ['pre_upstream_time'], set: (_r, v) => ((t.Tc = timer(v)), true) };
     case 'Tr':
       return {
         pattern: TIMER,

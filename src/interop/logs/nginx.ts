@@ -10,6 +10,8 @@
  * printable ASCII are written as `\xXX` (`ngx_http_log_escape`), so a quoted value never holds a
  * raw quote; `escape=json` writes `\"` instead.
  *
+ * Every setter writes into a freshly reset record (the caller resets it), so list setters append.
+ *
  * Units (nginx docs, ngx_http_log_module and ngx_http_upstream_module "Embedded variables"):
  * `$request_time`, `$upstream_response_time`, `$upstream_header_time`, `$upstream_connect_time` are
  * seconds with millisecond resolution; `$msec` is epoch seconds with millisecond resolution, taken
@@ -46,7 +48,6 @@ const LIST_ADDR = '[^\\s,]+(?:(?:, | : )[^\\s,]+)*';
 function secondsList(into: (rec: LogRecord) => number[]) {
   return (rec: LogRecord, v: string): boolean => {
     const out = into(rec);
-    out.length = 0;
     for (const p of splitUpstreamList(v)) {
       if (p === '-') {
         out.push(NaN);
@@ -95,7 +96,6 @@ const KNOWN: Record<string, FieldSpec> = {
     pattern: LIST_ADDR,
     provides: ['upstream_addr'],
     set: (r, v) => {
-      r.upstreamAddr.length = 0;
       if (v !== '-') for (const a of splitUpstreamList(v)) r.upstreamAddr.push(a);
       return true;
     },
@@ -104,7 +104,6 @@ const KNOWN: Record<string, FieldSpec> = {
     pattern: '(?:\\d+|-)(?:(?:, | : )(?:\\d+|-))*',
     provides: ['upstream_status'],
     set: (r, v) => {
-      r.upstreamStatus.length = 0;
       for (const p of splitUpstreamList(v)) r.upstreamStatus.push(p === '-' ? 0 : +p);
       return true;
     },
@@ -123,6 +122,17 @@ const KNOWN: Record<string, FieldSpec> = {
   },
   request_method: { pattern: '[A-Z]+|-', provides: ['method'], set: (r, v) => ((r.method = v), true) },
 };
+
+/**
+ * Variables whose values never hold a space (numbers, names, tokens): matched as `\S*` instead of
+ * up to the next literal, which keeps the expression free of backtracking.
+ */
+const NO_SPACE = new Set([
+  'remote_user', 'body_bytes_sent', 'bytes_sent', 'request_length', 'connection', 'connection_requests', 'pipe', 'server_name',
+  'host', 'server_port', 'server_addr', 'scheme', 'server_protocol', 'request_id', 'ssl_protocol', 'ssl_cipher', 'gzip_ratio',
+  'binary_remote_addr', 'remote_port', 'upstream_connect_time', 'upstream_header_time', 'upstream_bytes_received', 'upstream_bytes_sent',
+  'upstream_cache_status', 'args', 'query_string', 'document_uri', 'realpath_root', 'hostname', 'pid', 'proxy_protocol_addr',
+]);
 
 /** Fields whose time values (seconds) have millisecond resolution, for the units statement. */
 const UNIT_NOTES: Record<string, string> = {
@@ -159,6 +169,8 @@ export function nginxSegments(text: string, keyVar?: string): { segments: Segmen
   const segments: Segment[] = [];
   const variables: string[] = [];
   const re = /\$\{([A-Za-z0-9_]+)\}|\$([A-Za-z0-9_]+)/g;
+  // with $msec (ms resolution) the one-second end times are not needed: matched, not parsed
+  const hasMsec = /\$\{?msec\b/.test(text);
   let last = 0;
   let sessionTaken = false;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
@@ -166,6 +178,7 @@ export function nginxSegments(text: string, keyVar?: string): { segments: Segmen
     const name = (m[1] ?? m[2])!;
     variables.push(name);
     let field: FieldSpec | undefined = KNOWN[name];
+    if (hasMsec && (name === 'time_local' || name === 'time_iso8601')) field = { pattern: field!.pattern!, provides: [], set: () => true };
     if (name === keyVar) {
       const base = field;
       field = {
@@ -180,7 +193,7 @@ export function nginxSegments(text: string, keyVar?: string): { segments: Segmen
       sessionTaken = true;
       field = { provides: ['session'], set: (r, v) => ((r.session = v === '-' ? '' : v), true) };
     }
-    segments.push({ name, field: field ?? { provides: [], set: () => true } });
+    segments.push({ name, field: field ?? { ...(NO_SPACE.has(name) || name.startsWith('arg_') ? { pattern: '\\S*' } : {}), provides: [], set: () => true } });
     last = re.lastIndex;
   }
   if (last < text.length) segments.push({ literal: text.slice(last) });

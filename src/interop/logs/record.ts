@@ -104,4 +104,5 @@ export type LogField =
   | 'session'
   | 'key'
   | 'retries'
-  | 'queue_time';
+  | 'queue_time'
+  | 'pre_upstream_time';

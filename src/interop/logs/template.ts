@@ -73,12 +73,18 @@ export function compileTemplate(segments: readonly Segment[], quoted = '[^"]*', 
       } else src += `(?:\\{([^}]*)\\})?`;
     } else {
       let pat = s.field.pattern;
+      const capture = s.field.provides.length > 0;
       if (pat === undefined) {
         if (nextLit === undefined) pat = next === undefined ? '.*' : '\\S*';
         else if (nextLit[0] === '"') pat = quoted;
         else if (nextLit[0] === ']') pat = '[^\\]]*';
         else if (nextLit[0] === '}') pat = '[^}]*';
         else pat = '.*?';
+      }
+      if (!capture) {
+        // a field nothing reads: matched, not captured (no substring, no setter call)
+        src += `(?:${pat})`;
+        continue;
       }
       src += `(${pat})`;
     }

@@ -114,6 +114,7 @@ describe('empirical units', () => {
     const f = tmp.write('rt.txt', '0.012\n0.034\n0.020\n0.101\n');
     const warnings: string[] = [];
     const sc = parseScenario(backend({ dist: 'empirical', file: f }), 'x.yaml', '.', (m) => warnings.push(m));
+    expect((sc.backends[0]!.service as { samples: number[] }).samples[0]).toBe(0.012);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/x.yaml: backends\[0\].service.file: the values in .*rt.txt are read as ms but look like seconds \(median 0.034\); add unit: s/);
     const ok: string[] = [];

@@ -21,86 +21,96 @@ export const REORDER_SLACK_MS = 2000;
 const END = 0;
 const START = 1;
 
-/** A binary min-heap of events over typed arrays. */
+/**
+ * A binary min-heap of events: a time and an event id per entry (two typed arrays, so a sift moves
+ * two numbers); the event's fields live in slot-indexed arrays, slots recycled through a free list.
+ * Order: time, then ends before starts (the id's low bit: 0 = end).
+ */
 class EventHeap {
   time = new Float64Array(1024);
-  value = new Float64Array(1024);
-  server = new Int32Array(1024);
-  tag = new Int32Array(1024);
-  kind = new Uint8Array(1024);
+  id = new Int32Array(1024);
   size = 0;
+  // per slot (an attempt): server, duration, tag
+  server = new Int32Array(512);
+  value = new Float64Array(512);
+  tag = new Int32Array(512);
+  private free: number[] = [];
+  private slots = 0;
 
-  private less(a: number, b: number): boolean {
-    const ta = this.time[a]!;
-    const tb = this.time[b]!;
-    return ta < tb || (ta === tb && this.kind[a]! < this.kind[b]!);
-  }
-
-  private swap(a: number, b: number): void {
-    const t = this.time[a]!;
-    this.time[a] = this.time[b]!;
-    this.time[b] = t;
-    const v = this.value[a]!;
-    this.value[a] = this.value[b]!;
-    this.value[b] = v;
-    const s = this.server[a]!;
-    this.server[a] = this.server[b]!;
-    this.server[b] = s;
-    const g = this.tag[a]!;
-    this.tag[a] = this.tag[b]!;
-    this.tag[b] = g;
-    const k = this.kind[a]!;
-    this.kind[a] = this.kind[b]!;
-    this.kind[b] = k;
-  }
-
-  push(time: number, kind: number, server: number, value: number, tag: number): void {
-    if (this.size === this.time.length) {
-      const grow = <T extends Float64Array | Int32Array | Uint8Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.time = grow(this.time);
-      this.value = grow(this.value);
-      this.server = grow(this.server);
-      this.tag = grow(this.tag);
-      this.kind = grow(this.kind);
-    }
-    let i = this.size++;
-    this.time[i] = time;
-    this.kind[i] = kind;
-    this.server[i] = server;
-    this.value[i] = value;
-    this.tag[i] = tag;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(i, p)) break;
-      this.swap(i, p);
-      i = p;
-    }
-  }
-
-  /** Removes the top event (read its fields at index 0 first). */
-  pop(): void {
-    const last = --this.size;
-    if (last > 0) {
-      this.time[0] = this.time[last]!;
-      this.value[0] = this.value[last]!;
-      this.server[0] = this.server[last]!;
-      this.tag[0] = this.tag[last]!;
-      this.kind[0] = this.kind[last]!;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= last) break;
-        const r = l + 1;
-        const c = r < last && this.less(r, l) ? r : l;
-        if (!this.less(c, i)) break;
-        this.swap(i, c);
-        i = c;
+  /** A slot for an attempt's fields. */
+  slot(server: number, value: number, tag: number): number {
+    let s = this.free.pop();
+    if (s === undefined) {
+      s = this.slots++;
+      if (s === this.server.length) {
+        const n = s * 2;
+        const a = new Int32Array(n);
+        a.set(this.server);
+        this.server = a;
+        const b = new Float64Array(n);
+        b.set(this.value);
+        this.value = b;
+        const c = new Int32Array(n);
+        c.set(this.tag);
+        this.tag = c;
       }
     }
+    this.server[s] = server;
+    this.value[s] = value;
+    this.tag[s] = tag;
+    return s;
+  }
+
+  release(slot: number): void {
+    this.free.push(slot);
+  }
+
+  push(time: number, id: number): void {
+    if (this.size === this.time.length) {
+      const t = new Float64Array(this.size * 2);
+      t.set(this.time);
+      this.time = t;
+      const d = new Int32Array(this.size * 2);
+      d.set(this.id);
+      this.id = d;
+    }
+    const times = this.time;
+    const ids = this.id;
+    let i = this.size++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const tp = times[p]!;
+      if (tp < time || (tp === time && (ids[p]! & 1) <= (id & 1))) break;
+      times[i] = tp;
+      ids[i] = ids[p]!;
+      i = p;
+    }
+    times[i] = time;
+    ids[i] = id;
+  }
+
+  /** Removes the top event (read time[0] and id[0] first). */
+  pop(): void {
+    const last = --this.size;
+    if (last === 0) return;
+    const times = this.time;
+    const ids = this.id;
+    const t = times[last]!;
+    const d = ids[last]!;
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= last) break;
+      const r = c + 1;
+      if (r < last && (times[r]! < times[c]! || (times[r] === times[c] && (ids[r]! & 1) < (ids[c]! & 1)))) c = r;
+      const tc = times[c]!;
+      if (tc > t || (tc === t && (ids[c]! & 1) >= (d & 1))) break;
+      times[i] = tc;
+      ids[i] = ids[c]!;
+      i = c;
+    }
+    times[i] = t;
+    ids[i] = d;
   }
 }
 
@@ -139,8 +149,9 @@ export class ConcurrencyTracker {
       this.inFlight = b;
     }
     const end = start + duration;
-    this.heap.push(start, START, server, duration, tag);
-    this.heap.push(end, END, server, 0, 0);
+    const slot = this.heap.slot(server, duration, tag);
+    this.heap.push(start, (slot << 1) | START);
+    this.heap.push(end, (slot << 1) | END);
     if (this.heap.size > this.peak) this.peak = this.heap.size;
     if (end > this.maxEnd) this.maxEnd = end;
     if (duration > this.maxDuration) this.maxDuration = duration;
@@ -152,17 +163,18 @@ export class ConcurrencyTracker {
     const h = this.heap;
     while (h.size > 0 && h.time[0]! <= until) {
       const t = h.time[0]!;
-      const kind = h.kind[0]!;
-      const s = h.server[0]!;
-      const v = h.value[0]!;
-      const tag = h.tag[0]!;
+      const id = h.id[0]!;
       h.pop();
+      const slot = id >> 1;
+      const s = h.server[slot]!;
       if (t < this.lastProcessed) this.late++;
       else this.lastProcessed = t;
       this.events++;
-      if (kind === END) this.inFlight[s]!--;
-      else {
-        this.listener.onStart(s, this.inFlight[s]!, v, tag);
+      if ((id & 1) === END) {
+        this.inFlight[s]!--;
+        h.release(slot);
+      } else {
+        this.listener.onStart(s, this.inFlight[s]!, h.value[slot]!, h.tag[slot]!);
         this.inFlight[s]!++;
       }
     }
