@@ -6,9 +6,11 @@
  * 19.5 ms) — driven by an open-loop Poisson load generator at 150 req/s (about half the fleet's
  * capacity) for 62 s through both proxies at once. Each proxy's access log is then imported with
  * its config (the log format is read from the config itself) and the test checks:
- *   - every server's de-queued mean service time within 10 % of 32.5 ms,
+ *   - every server's de-queued mean service time within 10 % of the service its backend actually
+ *     gave: 65 ms plus the backend's own measured timer error (sleeps overshoot by 1–4 ms on a
+ *     busy machine; both figures are printed),
  *   - the simulated p50 within 15 % and p99 within 25 % of the log's own (the import's check).
- * Both proxies are stopped by PID; the backends' child process is closed. About 75 s in all.
+ * Both proxies are stopped by PID; the backends' child processes are closed. About 85 s in all.
  * Skipped (with the reason) when nginx or haproxy is not installed.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -24,10 +26,10 @@ import { Rng } from '../../core/rng.js';
 import { importLogs } from './import-logs.js';
 import { tempDir } from './testing.js';
 
-const MEDIAN = 30;
+const MEDIAN = 60;
 const SIGMA = 0.4;
 const TRUE_MEAN = MEDIAN * Math.exp((SIGMA * SIGMA) / 2);
-const RATE = 90;
+const RATE = 45;
 const SECONDS = 62;
 
 function which(bin: string): string | null {
@@ -220,9 +222,13 @@ ${forHaproxy.ports.map((p, i) => `  server web${i + 1} 127.0.0.1:${p}`).join('\n
       expect(b.failed).toBe(0);
       await stopByPid(nginx, 'SIGQUIT'); // graceful: finishes and closes its log
       await stopByPid(haproxy, 'SIGUSR1'); // soft stop
-      // how far the emulated services themselves were from the truth (timer slop), for the record
-      const slop = (await Promise.all(backends.map((b) => b.snapshot()))).flat().map((x) => x.serviceError.mean.toFixed(2));
-      process.stdout.write(`e2e backends: mean achieved − drawn service per backend (ms): ${slop.join(', ')}\n`);
+      // The truth is the service the backends actually gave: the drawn demand plus each backend's
+      // own measured timer error (setTimeout overshoots more on a busy machine).
+      const [snapN, snapH] = await Promise.all([forNginx.snapshot(), forHaproxy.snapshot()]);
+      const truthOf = new Map<string, number>();
+      snapN.forEach((x, i) => truthOf.set(`127.0.0.1:${forNginx.ports[i]}`, TRUE_MEAN + x.serviceError.mean));
+      snapH.forEach((x, i) => truthOf.set(`web${i + 1}`, TRUE_MEAN + x.serviceError.mean));
+      process.stdout.write(`e2e backends: mean achieved − drawn service (ms): ${[...snapN, ...snapH].map((x) => x.serviceError.mean.toFixed(2)).join(', ')}\n`);
 
       for (const [log, config] of [
         [nginxLog, nginxConf],
@@ -232,7 +238,8 @@ ${forHaproxy.ports.map((p, i) => `  server web${i + 1} 127.0.0.1:${p}`).join('\n
         const m = r.section.model;
         expect(m.servers).toHaveLength(3);
         for (const s of m.servers) {
-          expect(Math.abs(s.meanMs / TRUE_MEAN - 1), `${config}: ${s.logName} mean ${s.meanMs.toFixed(2)} ms vs ${TRUE_MEAN.toFixed(2)}`).toBeLessThan(0.1);
+          const truth = truthOf.get(s.logName)!;
+          expect(Math.abs(s.meanMs / truth - 1), `${config}: ${s.logName} mean ${s.meanMs.toFixed(2)} ms vs ${truth.toFixed(2)}`).toBeLessThan(0.1);
         }
         const rows = r.section.check!.rows;
         const p50 = rows.find((x) => x.what === 'p50')!;
@@ -240,7 +247,7 @@ ${forHaproxy.ports.map((p, i) => `  server web${i + 1} 127.0.0.1:${p}`).join('\n
         expect(Math.abs(p50.delta), `${config}: p50 ${p50.observed} vs ${p50.simulated}`).toBeLessThan(0.15);
         expect(Math.abs(p99.delta), `${config}: p99 ${p99.observed} vs ${p99.simulated}`).toBeLessThan(0.25);
         process.stdout.write(
-          `e2e ${config.endsWith('.cfg') ? 'haproxy' : 'nginx'}: means ${m.servers.map((s) => s.meanMs.toFixed(2)).join('/')} ms (truth ${TRUE_MEAN.toFixed(2)}), ` +
+          `e2e ${config.endsWith('.cfg') ? 'haproxy' : 'nginx'}: means ${m.servers.map((s) => `${s.meanMs.toFixed(2)} (truth ${truthOf.get(s.logName)!.toFixed(2)})`).join(', ')} ms, ` +
             `workers ${m.servers.map((s) => s.demand.workers).join('/')}, p50 ${p50.observed.toFixed(2)}→${p50.simulated.toFixed(2)} (${(p50.delta * 100).toFixed(1)} %), ` +
             `p99 ${p99.observed.toFixed(1)}→${p99.simulated.toFixed(1)} (${(p99.delta * 100).toFixed(1)} %), ${r.section.check!.verdict}\n`,
         );
