@@ -166,11 +166,14 @@ export function headerLines(s: LogSection): string[] {
   return lines;
 }
 
-/** Description lines (they travel into results files and the report). */
+/**
+ * Description lines (they travel into results files and the report): the source and method in one
+ * line, and the check's verdict (the figures themselves are in the `observed` section).
+ */
 export function descriptionLines(s: LogSection): string[] {
   const m = s.model;
   const out = [`Workload fitted from the access log ${s.files.map((f) => basename(f)).join(', ')} (${m.requests} requests, ${(m.spanMs / 1000).toFixed(0)} s); service demand ${m.dequeue.join(' / ')}.`];
-  if (s.check) out.push(...formatCheck(s.check));
+  if (s.check) out.push(`Checked against the log under ${s.check.strategy}: ${s.check.verdict}.`);
   return out;
 }
 
