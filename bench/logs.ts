@@ -27,7 +27,7 @@ import { nginxLogFormat } from '../src/interop/logs/nginx.js';
 import { finishRecord, LogRecord } from '../src/interop/logs/record.js';
 import { parseScenario } from '../src/scenario/index.js';
 import { compileDistribution } from '../src/sim/model/distributions.js';
-import { preloadTraces } from '../src/sim/model/trace.js';
+import { preloadTraces } from '../src/sim/model/trace-load.js';
 import { simulateRun } from '../src/sim/run.js';
 import { renderTable, type Target } from './format.js';
 import { isMain, runNodeJson } from './proc.js';

@@ -16,7 +16,7 @@ import { applyOverrides, setPath } from './overrides.js';
 import { printResults, writeOutputs } from './run.js';
 import { readScenarioDoc } from './scenario-file.js';
 import { parseScenario } from '../scenario/index.js';
-import { preloadTraces } from '../sim/model/trace.js';
+import { preloadTraces } from '../sim/model/trace-load.js';
 import { dirname, resolve } from 'node:path';
 
 /** Flags shared by `live` and `compare-live`. */

@@ -4,7 +4,7 @@
  * written unless the whole run succeeds.
  */
 import { runScenario } from '../sim/run.js';
-import { preloadTraces } from '../sim/model/trace.js';
+import { preloadTraces } from '../sim/model/trace-load.js';
 import type { ResultsFile } from '../results/schema.js';
 import { describeScenario } from './describe.js';
 import { useColor, writeFileAtomic, styles } from './output.js';

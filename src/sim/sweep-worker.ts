@@ -6,7 +6,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { runScenario } from './run.js';
-import { preloadTraces } from './model/trace.js';
+import { preloadTraces } from './model/trace-load.js';
 import type { ResultsFile } from '../results/schema.js';
 import type { Scenario } from '../scenario/types.js';
 

@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { runScenario } from './run.js';
-import { preloadTraces } from './model/trace.js';
+import { preloadTraces } from './model/trace-load.js';
 import type { ResultsFile, SweepPoint } from '../results/schema.js';
 import type { Scenario } from '../scenario/types.js';
 import { withValue } from './sweep-path.js';

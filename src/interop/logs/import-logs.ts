@@ -25,7 +25,7 @@ import { ENVOY_DEFAULT } from './envoy.js';
 import { readLogLines } from './lines.js';
 import { buildModel } from './model.js';
 import { finishRecord, LogRecord } from './record.js';
-import { resolveLogFormat } from './spec.js';
+import { resolveLogFormat } from './config-format.js';
 import type { LogSection } from './write.js';
 
 /** Largest share of unparseable lines tolerated (skipped with a warning). */

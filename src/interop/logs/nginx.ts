@@ -25,7 +25,6 @@
  * merges `access_log` per level); `access_log path` without a format name, or no `access_log` at
  * all, means `combined`; `access_log off` is an error.
  */
-import { basename } from 'node:path';
 import { InputError } from '../../input/errors.js';
 import type { NginxConfig, NginxDirective } from '../nginx/parser.js';
 import type { HashKey } from '../types.js';
@@ -142,6 +141,11 @@ const UNIT_NOTES: Record<string, string> = {
   time_local: '$time_local: one-second resolution',
   time_iso8601: '$time_iso8601: one-second resolution',
 };
+
+/** A path's file name (no `node:path`: the format parser also runs where there are no files). */
+function basename(p: string): string {
+  return p.replace(/^.*[\\/]/, '');
+}
 
 /** The nginx variable holding a hash key, when there is one (for per-request keys). */
 export function nginxKeyVariable(key: HashKey | undefined): string | undefined {

@@ -5,7 +5,8 @@ import { parseScenario } from '../../scenario/index.js';
 import { likelyUnit } from '../../scenario/normalize.js';
 import { simulateRun } from '../run.js';
 import { meanRate } from './arrivals.js';
-import { preloadTraces, traceOf } from './trace.js';
+import { traceOf } from './trace.js';
+import { preloadTraces } from './trace-load.js';
 import { Workload, WorkloadModel } from './workload.js';
 import { Rng } from '../../core/rng.js';
 
