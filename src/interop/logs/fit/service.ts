@@ -9,11 +9,13 @@
  * independent of the state), those requests are an unbiased sample of the service distribution.
  *
  * c itself is estimated from the same data: the mean response time of requests that found n others
- * in flight, E[R | n], is flat (= mean service S) for n < c and then grows by one service slot per
- * request ahead, as in an M/M/c FIFO queue: E[R | n] = S·(1 + max(0, n − c + 1)/c). lbsim takes
- * the c whose curve fits E[R | n] best (least squares weighted by the counts, over n seen at least
- * {@link MIN_PER_N} times); when the flat curve (no queueing at any observed n) fits within 10 % of
- * that, no queueing is seen and workers = the 99.9th percentile of concurrency + 1 ("at least").
+ * in flight, E[R | n], is flat (= mean service S) for n < c and then grows with every request
+ * ahead, as in a FIFO queue with c workers (by S/c per request for exponential service, less for
+ * less variable services): E[R | n] = S + b·max(0, n − c + 1). lbsim fits S and b ≥ 0 for each c
+ * by least squares, each mean weighted by the inverse of its squared standard error (over n seen at
+ * least {@link MIN_PER_N} times), takes the best c, and believes the knee only when it beats the
+ * flat curve (no queueing at any observed n) by more than {@link KNEE_CHI2}; otherwise no queueing
+ * is seen and workers = the 99.9th percentile of concurrency + 1 ("at least").
  * This needs start times to the millisecond; with one-second timestamps (nginx `$time_local` without
  * `$msec`) nothing is de-queued and the method says so.
  */
@@ -23,6 +25,11 @@ import { Moments, Sketch } from './sketch.js';
 export const NMAX = 64;
 /** Fewest requests at a concurrency for its mean to enter the workers fit. */
 export const MIN_PER_N = 20;
+/**
+ * How much a knee must lower the weighted squared error (a χ² statistic: each mean weighted by its
+ * inverse squared standard error) to be believed: 10, above χ²₁'s 99.8th percentile.
+ */
+export const KNEE_CHI2 = 10;
 
 /** Everything the log says about one upstream server. */
 export class ServerStats {
@@ -129,28 +136,45 @@ export function estimateDemand(s: ServerStats): DemandEstimate {
     };
   }
   const curve: DemandEstimate['curve'] = [];
+  // weights: 1 / (squared standard error of each mean), so sparse, noisy concurrencies count less
+  const weight: number[] = [];
   for (let n = 0; n < NMAX; n++) {
     const c = s.countN[n]!;
-    if (c >= MIN_PER_N) curve.push({ n, count: c, meanMs: s.sumN[n]! / c });
+    if (c >= MIN_PER_N) {
+      curve.push({ n, count: c, meanMs: s.sumN[n]! / c });
+      const v = s.momentsN[n]!.variance;
+      weight.push(v > 0 ? c / v : c);
+    }
   }
   const maxN = curve.length > 0 ? curve[curve.length - 1]!.n : 0;
-  const sse = (c: number): { sse: number; S: number } => {
+  // knee at c: E[R | n] = S for n < c, S + b·(n − c + 1) for n ≥ c (b ≥ 0 fitted)
+  const sse = (c: number): { sse: number; S: number; b: number } => {
     let w = 0;
     let sum = 0;
-    for (const p of curve) {
+    curve.forEach((p, k) => {
       if (p.n < c) {
-        w += p.count;
-        sum += p.count * p.meanMs;
+        w += weight[k]!;
+        sum += weight[k]! * p.meanMs;
       }
-    }
-    if (w === 0) return { sse: Infinity, S: NaN };
+    });
+    if (w === 0) return { sse: Infinity, S: NaN, b: 0 };
     const S = sum / w;
+    let num = 0;
+    let den = 0;
+    curve.forEach((p, k) => {
+      if (p.n >= c) {
+        const x = p.n - c + 1;
+        num += weight[k]! * (p.meanMs - S) * x;
+        den += weight[k]! * x * x;
+      }
+    });
+    const b = den > 0 ? Math.max(0, num / den) : 0;
     let e = 0;
-    for (const p of curve) {
-      const pred = S * (1 + Math.max(0, p.n - c + 1) / c);
-      e += p.count * (p.meanMs - pred) ** 2;
-    }
-    return { sse: e, S };
+    curve.forEach((p, k) => {
+      const pred = S + b * Math.max(0, p.n - c + 1);
+      e += weight[k]! * (p.meanMs - pred) ** 2;
+    });
+    return { sse: e, S, b };
   };
   let best = { c: maxN + 1, sse: Infinity };
   for (let c = 1; c <= maxN; c++) {
@@ -158,7 +182,7 @@ export function estimateDemand(s: ServerStats): DemandEstimate {
     if (e < best.sse) best = { c, sse: e };
   }
   const flat = sse(maxN + 1).sse;
-  const queueing = curve.length >= 2 && best.c <= maxN && !(flat <= 1.1 * best.sse);
+  const queueing = curve.length >= 2 && best.c <= maxN && flat - best.sse > KNEE_CHI2;
   const workers = queueing ? best.c : s.concurrencyQuantile(0.999) + 1;
   const limit = queueing ? best.c : NMAX + 1;
   const sketch = new Sketch();
