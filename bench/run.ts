@@ -10,6 +10,7 @@
  *   memory   peak RSS of a 1M-request simulation; proxy RSS while streaming 1 GB (memory.ts)
  *   logs     access-log parse lines/s beside a plain readline + regex loop, parse + fit time and
  *            memory, trace replay vs Poisson arrivals (logs.ts)
+ *   playground  the simulator in the browser page beside the CLI, page start-up (playground.ts)
  *
  * Options: `--quick` (whole run under a minute: shorter timings, 2 s proxy points, 100 MB stream),
  * `--only pick,proxy` (a subset), `--out FILE`. Ratios are always taken between figures measured
@@ -23,12 +24,13 @@ import { renderTargets, type Target } from './format.js';
 import { renderMemoryTable, runMemorySection, type MemorySection } from './memory.js';
 import { runLogsSection, type LogsSection } from './logs.js';
 import { renderPickTable, runPickSection, type PickSection } from './pick.js';
+import { runPlaygroundSection, type PlaygroundSection } from './playground.js';
 import { ROOT } from './proc.js';
 import { renderProxyTable, runProxySection, type ProxySection } from './proxy.js';
 import { runSimSpeed, type SimSpeedSection } from './sim-section.js';
 
 /** Sections in run order. */
-export const SECTIONS = ['pick', 'sim', 'proxy', 'memory', 'logs'] as const;
+export const SECTIONS = ['pick', 'sim', 'proxy', 'memory', 'logs', 'playground'] as const;
 /** A section name. */
 export type SectionName = (typeof SECTIONS)[number];
 
@@ -44,6 +46,7 @@ export interface BenchResults {
   proxy?: ProxySection;
   memory?: MemorySection;
   logs?: LogsSection;
+  playground?: PlaygroundSection;
   /** Sections that failed to run. */
   errors: { section: SectionName; message: string }[];
   targets: Target[];
@@ -119,6 +122,9 @@ export function renderReport(r: Omit<BenchResults, 'text'>): string {
   }
   if (r.memory) parts.push('## Memory', '', renderMemoryTable(r.memory), '');
   if (r.logs) parts.push(`## Access logs: ${r.logs.lines} nginx lines; trace replay`, '', r.logs.table, '');
+  if (r.playground) {
+    parts.push(`## Playground: the default scenario in Chromium beside Node (median of ${r.playground.rounds})`, '', r.playground.table, '');
+  }
   for (const e of r.errors) parts.push(`ERROR in ${e.section}: ${e.message}`);
   if (r.errors.length > 0) parts.push('');
   const pass = r.targets.filter((t) => t.pass === true).length;
@@ -167,6 +173,8 @@ async function main(argv: readonly string[]): Promise<number> {
   if (memory) base.memory = memory;
   const logs = await run('logs', () => runLogsSection(withLog));
   if (logs) base.logs = logs;
+  const playground = await run('playground', () => runPlaygroundSection(withLog));
+  if (playground) base.playground = playground;
 
   const text = renderReport(base);
   const results: BenchResults = { ...base, text };

@@ -4,11 +4,11 @@
  * canonical parameters, strategy options validated against each strategy's own schema from the
  * registry, faults expanded to backend ids, and the checks that span several keys (a mixture's
  * parts, an arrival's required keys, group names). Every problem names its field; all are reported
- * at once as one {@link InputError}.
+ * at once as one {@link InputError}. No Node dependency: the files a scenario names (an empirical
+ * distribution's `file:`) are read through {@link ScenarioFiles}, which `document.ts` provides
+ * from disk; the browser playground has none.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { formatPath, InputError, parseOrThrow, unreadable, zodProblems, type InputProblem } from '../input/errors.js';
+import { formatPath, InputError, parseOrThrow, zodProblems, type InputProblem } from '../input/errors.js';
 import { parseDuration } from '../input/units.js';
 import { logFormatFromSpec } from '../interop/logs/spec.js';
 import { findStrategy, strategyNames } from '../strategies/registry.js';
@@ -16,11 +16,24 @@ import { backendIds } from './backend-ids.js';
 import { FAULT_EXTRA, FAULT_KEYS, scenarioSchema, type RawScenario } from './schema.js';
 import type { AutoscaleSettings, Distribution, Fault, Scenario, StrategyChoice } from './types.js';
 
-/** Keys that only a trace replay takes. */
-const TRACE_KEYS = ['file', 'format', 'speed', 'loop', 'attributes'];
-
 /** z-score of the 99th percentile of the standard normal. */
 const Z99 = 2.3263478740408408;
+
+/** How normalization reaches the files a scenario names (an empirical distribution's `file:`, a trace). */
+export interface ScenarioFiles {
+  /** The path of `name` as written in the scenario (relative to the scenario's directory). */
+  resolve(name: string): string;
+  /** The text of the file at `path`; throws when it cannot be read. */
+  read(path: string): string;
+  /** Why `path` is not a readable file (`no such file`, …), or undefined when it is; absent = files cannot be checked here. */
+  problem?(path: string): string | undefined;
+}
+
+/** Receives a warning about a scenario that is valid but probably not what was meant. */
+export type ScenarioWarning = (message: string) => void;
+
+/** Keys that only a trace replay takes. */
+const TRACE_KEYS = ['file', 'format', 'speed', 'loop', 'attributes'];
 
 /** Milliseconds per unit of an empirical distribution's bare numbers. */
 const SAMPLE_UNIT_MS: Record<string, number> = { s: 1000, ms: 1, us: 0.001 };
@@ -40,11 +53,16 @@ export function likelyUnit(values: readonly number[]): 's' | 'us' | undefined {
   return undefined;
 }
 
-/** Receives a warning about a scenario that is valid but probably not what was meant. */
-export type ScenarioWarning = (message: string) => void;
+/** No files: every `file:` is reported as unreadable (the browser playground). */
+export const NO_FILES: ScenarioFiles = {
+  resolve: (name) => name,
+  read: (path) => {
+    throw new Error(`no files are read here (${path})`);
+  },
+};
 
-/** Normalizes a validated distribution; `at` is its path for errors, `dir` resolves `file:`. */
-function normDist(raw: any, at: (string | number)[], file: string, dir: string, problems: InputProblem[], warn?: ScenarioWarning): Distribution {
+/** Normalizes a validated distribution; `at` is its path for errors, `files` reads `file:`. */
+function normDist(raw: any, at: (string | number)[], file: string, files: ScenarioFiles, problems: InputProblem[], warn?: ScenarioWarning): Distribution {
   const p = (message: string, sub?: string) => problems.push({ path: formatPath([...at, ...(sub ? [sub] : [])]), message });
   switch (raw.dist) {
     case 'constant':
@@ -102,10 +120,10 @@ function normDist(raw: any, at: (string | number)[], file: string, dir: string, 
         }
         return { dist: 'empirical', samples };
       }
-      const path = resolve(dir, raw.file);
+      const path = files.resolve(raw.file);
       let text: string;
       try {
-        text = readFileSync(path, 'utf8');
+        text = files.read(path);
       } catch {
         p(`cannot read samples file ${path}`, 'file');
         return { dist: 'empirical', samples: [1] };
@@ -132,7 +150,7 @@ function normDist(raw: any, at: (string | number)[], file: string, dir: string, 
         dist: 'mixture',
         parts: raw.parts.map((part: any, k: number) => ({
           weight: part.weight,
-          of: normDist(part.of, [...at, 'parts', k, 'of'], file, dir, problems, warn),
+          of: normDist(part.of, [...at, 'parts', k, 'of'], file, files, problems, warn),
         })),
       };
     default:
@@ -266,14 +284,15 @@ function normAutoscale(raw: NonNullable<RawScenario['autoscale']>, groups: Scena
 }
 
 /**
- * Validates and normalizes an already-parsed scenario value.
+ * Validates and normalizes an already-parsed scenario value (`parseScenario` in `document.ts` is
+ * this with the files read from disk).
  * @param value parsed YAML/JSON
  * @param file the file name used in error messages
- * @param dir directory that relative `file:` paths resolve against
+ * @param files reads the files the scenario names (default: none)
  * @param warn receives warnings (e.g. an empirical file whose values look like seconds read as ms)
  * @throws InputError naming the file and every faulty field
  */
-export function parseScenario(value: unknown, file: string, dir = '.', warn?: ScenarioWarning): Scenario {
+export function normalizeScenario(value: unknown, file: string, files: ScenarioFiles = NO_FILES, warn?: ScenarioWarning): Scenario {
   const raw = parseOrThrow(scenarioSchema, value, file);
   const problems: InputProblem[] = [];
   const c = raw.clients;
@@ -323,20 +342,17 @@ export function parseScenario(value: unknown, file: string, dir = '.', warn?: Sc
       process = {
         arrival: 'closed',
         users: c.users ?? 1,
-        think: c.think ? normDist(c.think, ['clients', 'think'], file, dir, problems, warn) : { dist: 'constant', value: 0 },
+        think: c.think ? normDist(c.think, ['clients', 'think'], file, files, problems, warn) : { dist: 'constant', value: 0 },
       };
       break;
     case 'trace': {
       need('file', c.file);
       need('format', c.format);
       forbid(['rate', 'burstRate', 'on', 'off', 'schedule', 'users', 'think']);
-      const path = c.file !== undefined ? resolve(dir, c.file) : '';
+      const path = c.file !== undefined ? files.resolve(c.file) : '';
       if (c.file !== undefined) {
-        try {
-          if (!statSync(path).isFile()) problems.push({ path: 'clients.file', message: `${path} is not a file` });
-        } catch (e) {
-          problems.push({ path: 'clients.file', message: `${path}: ${unreadable(e)}` });
-        }
+        const why = files.problem ? files.problem(path) : 'trace files cannot be read here';
+        if (why !== undefined) problems.push({ path: 'clients.file', message: `${path}: ${why}` });
       }
       if (c.format !== undefined) {
         try {
@@ -378,7 +394,7 @@ export function parseScenario(value: unknown, file: string, dir = '.', warn?: Sc
       discipline: g.discipline,
       queueLimit: g.queueLimit,
       speed: g.speed,
-      service: normDist(g.service, ['backends', k, 'service'], file, dir, problems, warn),
+      service: normDist(g.service, ['backends', k, 'service'], file, files, problems, warn),
       maxConn: g.maxConn,
       ...(g.cache ? { cache: { size: g.cache.size, hitFactor: g.cache.hitFactor } } : {}),
     })),
@@ -386,7 +402,7 @@ export function parseScenario(value: unknown, file: string, dir = '.', warn?: Sc
       ...settings,
       retries,
       timeoutMs: timeout,
-      network: network ? normDist(network, ['balancer', 'network'], file, dir, problems, warn) : { dist: 'constant', value: 0 },
+      network: network ? normDist(network, ['balancer', 'network'], file, files, problems, warn) : { dist: 'constant', value: 0 },
       overheadMs: overhead,
       ...(healthCheck ? { healthCheck } : {}),
       ...(retryBudget !== undefined ? { retryBudget: typeof retryBudget === 'number' ? { ratio: retryBudget, burst: 10 } : retryBudget } : {}),

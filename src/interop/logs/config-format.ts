@@ -7,7 +7,8 @@
  */
 import { basename } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { InputError, readInputFile } from '../../input/errors.js';
+import { InputError } from '../../input/errors.js';
+import { readInputFile } from '../../input/read.js';
 import { parseHaproxy } from '../haproxy/parser.js';
 import { parseNginxFile } from '../nginx/parser.js';
 import type { HashKey, ProxyFormat } from '../types.js';

@@ -7,7 +7,8 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import { InputError, unreadable } from '../../input/errors.js';
+import { InputError } from '../../input/errors.js';
+import { unreadable } from '../../input/read.js';
 
 /** What {@link readLogLines} read. */
 export interface ReadSummary {
