@@ -138,7 +138,8 @@ export function envoyLogFormat(text: string, opts: { name?: string; hashKey?: Ha
     last = re.lastIndex;
   }
   if (last < body.length) segments.push({ literal: body.slice(last) });
-  const compiled = compileTemplate(segments);
+  // Envoy writes header values as they came (substitution_formatter.cc escapes nothing in text formats)
+  const compiled = compileTemplate(segments, { unescapedQuotes: true });
   const provides = new Set<LogField>(compiled.provides);
   return {
     kind: 'envoy',

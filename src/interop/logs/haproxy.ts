@@ -18,9 +18,8 @@
  * upstream attempt starts at `%tr` + TR + Tw + Tc. The server is `%s` (its name in the backend);
  * `%rc` counts retries (`+` prefix: redispatched).
  *
- * A syslog header before the message (`Feb  6 12:14:14 localhost haproxy[14389]: `, optionally
- * with a `<PRI>`, or RFC 5424's `<PRI>1 TIMESTAMP HOST APP PID MSGID SD `) is skipped; logs
- * written with `log stdout format raw` have none.
+ * A syslog header before the message (every header HAProxy's `log … format` writes, and those of
+ * rsyslog's file formats: {@link SYSLOG_PREFIX}) is skipped; `log stdout format raw` writes none.
  */
 import type { HaproxySection } from '../haproxy/parser.js';
 import type { HashKey } from '../types.js';
@@ -32,7 +31,20 @@ import { parseClfTime } from './timestamps.js';
 /** The exact log-format of `option httplog` (§8.2.3). */
 export const HAPROXY_HTTPLOG = '%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r';
 
-const SYSLOG_PREFIX = '(?:<\\d+>)?(?:1 \\S+ \\S+ \\S+ \\S+ \\S+ (?:-|\\[[^\\]]*\\]) |[A-Z][a-z]{2} [ \\d]\\d \\d{2}:\\d{2}:\\d{2} \\S+ \\S+?: |\\S+\\[\\d+\\]: )?';
+/**
+ * The header a log line may carry before the message, by HAProxy's `log … format` (configuration
+ * manual, "log" keyword; log.c, `__send_log` / the header builders): `rfc5424`
+ * (`<PRI>1 TIMESTAMP HOST TAG PID MSGID SD `), `rfc3164`/`local` (`<PRI>Mmm dd hh:mm:ss [HOST ]TAG[PID]: `,
+ * also what rsyslog writes to files in its traditional format), rsyslog's high-precision file format
+ * (`2024-02-06T12:14:14.123456+01:00 HOST TAG[PID]: `), `timed` (`<PRI>ISO-DATE `), `iso`
+ * (`ISO-DATE `), `short`/`priority` (`<PRI>`) and `raw` (nothing).
+ */
+const SYSLOG_PREFIX =
+  '(?:<\\d+>)?(?:1 \\S+ \\S+ \\S+ \\S+ \\S+ (?:-|(?:\\[[^\\]]*\\])+) ' +
+  '|[A-Z][a-z]{2} [ \\d]\\d \\d{2}:\\d{2}:\\d{2} (?:\\S+ )?\\S+?: ' +
+  '|\\d{4}-\\d{2}-\\d{2}T\\S+ \\S+ \\S+?\\[\\d+\\]: ' +
+  '|\\d{4}-\\d{2}-\\d{2}T\\S+ ' +
+  '|\\S+\\[\\d+\\]: )?';
 
 /** Timers of one line (ms; NaN = not logged or -1). */
 class Timers {
@@ -278,10 +290,11 @@ export function haproxyLogFormat(text: string, opts: HaproxyFormatOptions = {}):
     }
     names.push(tok.name);
     const field = fieldFor(tok.name, t, keyCookie);
-    if (tok.quoted && !UNQUOTED.has(tok.name)) segments.push({ literal: '"' }, { name: tok.name, field: { ...field, pattern: '[^"]*' } }, { literal: '"' });
+    if (tok.quoted && !UNQUOTED.has(tok.name)) segments.push({ literal: '"' }, { name: tok.name, field }, { literal: '"' });
     else segments.push({ name: tok.name, field });
   }
-  const compiled = compileTemplate(segments, '[^"]*', SYSLOG_PREFIX);
+  // `+Q` does not escape quotes inside a value (only %r's URL encoding does): unescapedQuotes
+  const compiled = compileTemplate(segments, { prefix: SYSLOG_PREFIX, unescapedQuotes: true });
   const provides = new Set<LogField>(compiled.provides);
   const hasPre = names.includes('Tc') && (names.includes('TR') || names.includes('Tq'));
   if (opts.hashKey?.kind === 'client' && provides.has('client')) provides.add('key');

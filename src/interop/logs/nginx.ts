@@ -44,6 +44,15 @@ export const NGINX_SUGGESTED =
 const LIST_NUM = '(?:[\\d.]+|-)(?:(?:, | : )(?:[\\d.]+|-))*';
 const LIST_ADDR = '[^\\s,]+(?:(?:, | : )[^\\s,]+)*';
 
+/**
+ * Upstream variables nginx writes as lists, one value per attempt (`, `) and per internal redirect
+ * (` : `): ngx_http_upstream.c, `ngx_http_upstream_response_time_variable` (connect, header and
+ * response times), `ngx_http_upstream_response_length_variable` (lengths, bytes received and
+ * sent), `ngx_http_upstream_status_variable`, `ngx_http_upstream_addr_variable`. Their values hold
+ * spaces, so they are matched as lists, not as `\S*`.
+ */
+const UPSTREAM_LISTS = new Set(['upstream_connect_time', 'upstream_header_time', 'upstream_response_length', 'upstream_bytes_received', 'upstream_bytes_sent']);
+
 function secondsList(into: (rec: LogRecord) => number[]) {
   return (rec: LogRecord, v: string): boolean => {
     const out = into(rec);
@@ -127,10 +136,9 @@ const KNOWN: Record<string, FieldSpec> = {
  * up to the next literal, which keeps the expression free of backtracking.
  */
 const NO_SPACE = new Set([
-  'remote_user', 'body_bytes_sent', 'bytes_sent', 'request_length', 'connection', 'connection_requests', 'pipe', 'server_name',
+  'body_bytes_sent', 'bytes_sent', 'request_length', 'connection', 'connection_requests', 'pipe', 'server_name',
   'host', 'server_port', 'server_addr', 'scheme', 'server_protocol', 'request_id', 'ssl_protocol', 'ssl_cipher', 'gzip_ratio',
-  'binary_remote_addr', 'remote_port', 'upstream_connect_time', 'upstream_header_time', 'upstream_bytes_received', 'upstream_bytes_sent',
-  'upstream_cache_status', 'args', 'query_string', 'document_uri', 'realpath_root', 'hostname', 'pid', 'proxy_protocol_addr',
+  'binary_remote_addr', 'remote_port', 'upstream_cache_status', 'args', 'query_string', 'document_uri', 'realpath_root', 'hostname', 'pid', 'proxy_protocol_addr',
 ]);
 
 /** Fields whose time values (seconds) have millisecond resolution, for the units statement. */
@@ -197,7 +205,8 @@ export function nginxSegments(text: string, keyVar?: string): { segments: Segmen
       sessionTaken = true;
       field = { provides: ['session'], set: (r, v) => ((r.session = v === '-' ? '' : v), true) };
     }
-    segments.push({ name, field: field ?? { ...(NO_SPACE.has(name) || name.startsWith('arg_') ? { pattern: '\\S*' } : {}), provides: [], set: () => true } });
+    const pattern = UPSTREAM_LISTS.has(name) ? LIST_ADDR : NO_SPACE.has(name) || name.startsWith('arg_') ? '\\S*' : undefined;
+    segments.push({ name, field: field ?? { ...(pattern !== undefined ? { pattern } : {}), provides: [], set: () => true } });
     last = re.lastIndex;
   }
   if (last < text.length) segments.push({ literal: text.slice(last) });
@@ -216,7 +225,8 @@ export interface NginxFormatOptions {
 /** Compiles an nginx `log_format` string. */
 export function nginxLogFormat(text: string, opts: NginxFormatOptions = {}): LogFormat {
   const { segments, variables } = nginxSegments(text, nginxKeyVariable(opts.hashKey));
-  const compiled = compileTemplate(segments, opts.escape === 'json' ? '(?:[^"\\\\]|\\\\.)*' : '[^"]*');
+  // escape=default writes a quote as \x22, escape=json as \" (ngx_http_log_escape, ngx_escape_json); escape=none not at all
+  const compiled = compileTemplate(segments, opts.escape === 'json' ? { quoted: '(?:[^"\\\\]|\\\\.)*' } : { unescapedQuotes: opts.escape === 'none' });
   const provides = new Set<LogField>(compiled.provides);
   const res = variables.includes('msec') ? 1 : 1000;
   return {

@@ -40,13 +40,39 @@ export interface CompiledTemplate {
   provides: Set<LogField>;
 }
 
+/** Options of {@link compileTemplate}. */
+export interface TemplateOptions {
+  /**
+   * Pattern of a value that runs up to a closing quote (default `[^"]*`; nginx's `escape=json`
+   * needs `(?:[^"\\]|\\.)*`, since its values may hold `\"`).
+   */
+  quoted?: string;
+  /** Regex source of a prefix to skip (a syslog header), without capture groups. */
+  prefix?: string;
+  /**
+   * The proxy writes quoted values without escaping quotes inside them (Envoy's text formatter,
+   * nginx `escape=none`, HAProxy `+Q` on arbitrary text): a line the strict expression rejects is
+   * tried again with quoted values matched lazily (`.*?`), the anchors deciding where each ends.
+   * Only lines with at most {@link EXTRA_QUOTES} more quotes than the format writes are retried,
+   * which bounds the backtracking a line full of quotes could cause.
+   */
+  unescapedQuotes?: boolean;
+}
+
+/** Quotes beyond the format's own for which a line is retried with lazily matched quoted values. */
+export const EXTRA_QUOTES = 4;
+
+function countQuotes(s: string): number {
+  let n = 0;
+  for (let k = s.indexOf('"'); k >= 0; k = s.indexOf('"', k + 1)) n++;
+  return n;
+}
+
 /**
- * Compiles template segments into one regular expression and its setters.
- * @param prefix regex source of a prefix to skip (a syslog header), without capture groups
- * @param quoted pattern of a value that runs up to a closing quote (default `[^"]*`; nginx's
- *   `escape=json` needs `(?:[^"\\]|\\.)*`, since its values may hold `\"`)
+ * Compiles template segments into one regular expression and its setters (see the module header
+ * and {@link TemplateOptions}).
  */
-export function compileTemplate(segments: readonly Segment[], quoted = '[^"]*', prefix = ''): CompiledTemplate {
+export function compileTemplate(segments: readonly Segment[], opts: TemplateOptions = {}): CompiledTemplate {
   // merge adjacent literals
   const segs: Segment[] = [];
   for (const s of segments) {
@@ -54,56 +80,69 @@ export function compileTemplate(segments: readonly Segment[], quoted = '[^"]*', 
     if ('literal' in s && last && 'literal' in last) segs[segs.length - 1] = { literal: last.literal + s.literal };
     else if (!('literal' in s && s.literal === '')) segs.push(s);
   }
-  let src = `^${prefix}`;
-  const setters: FieldSpec['set'][] = [];
-  const provides = new Set<LogField>();
-  for (let k = 0; k < segs.length; k++) {
-    const s = segs[k]!;
-    if ('literal' in s) {
-      src += escapeRegex(s.literal);
-      continue;
-    }
-    const next = segs[k + 1];
-    const nextLit = next && 'literal' in next ? next.literal : undefined;
-    if (s.field.braces) {
-      // `{value} ` or nothing at all (HAProxy omits the braces and their separator)
-      if (nextLit !== undefined && nextLit.startsWith(' ')) {
-        src += `(?:\\{([^}]*)\\} )?`;
-        segs[k + 1] = { literal: nextLit.slice(1) };
-      } else src += `(?:\\{([^}]*)\\})?`;
-    } else {
-      let pat = s.field.pattern;
-      const capture = s.field.provides.length > 0;
-      if (pat === undefined) {
-        if (nextLit === undefined) pat = next === undefined ? '.*' : '\\S*';
-        else if (nextLit[0] === '"') pat = quoted;
-        else if (nextLit[0] === ']') pat = '[^\\]]*';
-        else if (nextLit[0] === '}') pat = '[^}]*';
-        else pat = '.*?';
-      }
-      if (!capture) {
-        // a field nothing reads: matched, not captured (no substring, no setter call)
-        src += `(?:${pat})`;
+  const build = (quoted: string) => {
+    let src = `^${opts.prefix ?? ''}`;
+    const setters: FieldSpec['set'][] = [];
+    const provides = new Set<LogField>();
+    let quotes = 0;
+    const local = segs.slice();
+    for (let k = 0; k < local.length; k++) {
+      const s = local[k]!;
+      if ('literal' in s) {
+        src += escapeRegex(s.literal);
+        quotes += countQuotes(s.literal);
         continue;
       }
-      src += `(${pat})`;
-    }
-    setters.push(s.field.set);
-    for (const f of s.field.provides) provides.add(f);
-  }
-  const regex = new RegExp(`${src}$`);
-  const n = setters.length;
-  return {
-    regex,
-    provides,
-    parse(line: string, rec: LogRecord): boolean {
-      const m = regex.exec(line);
-      if (m === null) return false;
-      for (let k = 0; k < n; k++) {
-        const v = m[k + 1];
-        if (v !== undefined && !setters[k]!(rec, v)) return false;
+      const next = local[k + 1];
+      const nextLit = next && 'literal' in next ? next.literal : undefined;
+      if (s.field.braces) {
+        // `{value} ` or nothing at all (HAProxy omits the braces and their separator)
+        if (nextLit !== undefined && nextLit.startsWith(' ')) {
+          src += `(?:\\{([^}]*)\\} )?`;
+          local[k + 1] = { literal: nextLit.slice(1) };
+        } else src += `(?:\\{([^}]*)\\})?`;
+      } else {
+        let pat = s.field.pattern;
+        const capture = s.field.provides.length > 0;
+        if (pat === undefined) {
+          if (nextLit === undefined) pat = next === undefined ? '.*' : '\\S*';
+          else if (nextLit[0] === '"') pat = quoted;
+          else if (nextLit[0] === ']') pat = '[^\\]]*';
+          else if (nextLit[0] === '}') pat = '[^}]*';
+          else pat = '.*?';
+        }
+        if (!capture) {
+          // a field nothing reads: matched, not captured (no substring, no setter call)
+          src += `(?:${pat})`;
+          continue;
+        }
+        src += `(${pat})`;
       }
-      return true;
+      setters.push(s.field.set);
+      for (const f of s.field.provides) provides.add(f);
+    }
+    return { regex: new RegExp(`${src}$`), setters, provides, quotes };
+  };
+  const strict = build(opts.quoted ?? '[^"]*');
+  const lenient = opts.unescapedQuotes ? build('.*?') : undefined;
+  const maxQuotes = strict.quotes + EXTRA_QUOTES;
+  const n = strict.setters.length;
+  const apply = (m: RegExpExecArray, rec: LogRecord): boolean => {
+    for (let k = 0; k < n; k++) {
+      const v = m[k + 1];
+      if (v !== undefined && !strict.setters[k]!(rec, v)) return false;
+    }
+    return true;
+  };
+  return {
+    regex: strict.regex,
+    provides: strict.provides,
+    parse(line: string, rec: LogRecord): boolean {
+      const m = strict.regex.exec(line);
+      if (m !== null) return apply(m, rec);
+      if (lenient === undefined || countQuotes(line) > maxQuotes) return false;
+      const l = lenient.regex.exec(line);
+      return l !== null && apply(l, rec);
     },
   };
 }
