@@ -7,7 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { readInputFile } from '../input/read.js';
 import { unreadable } from '../input/read.js';
-import { normalizeScenario, type ScenarioFiles, type ScenarioWarning } from './normalize.js';
+import { MAX_SAMPLES_FILE_BYTES, normalizeScenario, type ScenarioFiles, type ScenarioWarning } from './normalize.js';
 import { parseDocument } from './parse-document.js';
 import type { Scenario } from './types.js';
 
@@ -17,7 +17,10 @@ export { parseDocument };
 export function filesIn(dir: string): ScenarioFiles {
   return {
     resolve: (name) => resolve(dir, name),
-    read: (path) => readFileSync(path, 'utf8'),
+    read: (path) => {
+      if (statSync(path).size > MAX_SAMPLES_FILE_BYTES) throw new RangeError(`larger than ${MAX_SAMPLES_FILE_BYTES / 2 ** 20} MiB, the most lbsim reads for a samples file`);
+      return readFileSync(path, 'utf8');
+    },
     problem: (path) => {
       try {
         return statSync(path).isFile() ? undefined : 'not a file';

@@ -29,6 +29,12 @@ export interface ScenarioFiles {
   problem?(path: string): string | undefined;
 }
 
+/**
+ * Largest samples file an empirical distribution reads (about 2 million values); `read` throws a
+ * RangeError saying so for a larger one.
+ */
+export const MAX_SAMPLES_FILE_BYTES = 16 * 2 ** 20;
+
 /** Receives a warning about a scenario that is valid but probably not what was meant. */
 export type ScenarioWarning = (message: string) => void;
 
@@ -124,8 +130,8 @@ function normDist(raw: any, at: (string | number)[], file: string, files: Scenar
       let text: string;
       try {
         text = files.read(path);
-      } catch {
-        p(`cannot read samples file ${path}`, 'file');
+      } catch (e) {
+        p(`cannot read samples file ${path}${e instanceof RangeError ? `: ${e.message}` : ''}`, 'file');
         return { dist: 'empirical', samples: [1] };
       }
       const samples = text

@@ -52,7 +52,7 @@ describe('lbsim import --log', () => {
     const r = lbsim('import', '--log', 'nginx.log', '--log-format', TEST_FORMAT_SPECS.nginx, '-o', 'never.yaml');
     expect(r.code).toBe(2);
     expect(r.err.trim().split('\n')).toHaveLength(1);
-    expect(r.err).toMatch(/^lbsim: nginx.log: line 1: \d+ of \d+ lines \(5\.0 %\) do not match/);
+    expect(r.err).toMatch(/^lbsim: nginx.log:1: \d+ of \d+ lines \(5\.0 %\) do not match/);
     expect(existsSync(join(tmp.dir, 'never.yaml'))).toBe(false);
     const none = lbsim('import', '-o', 'never.yaml');
     expect(none.code).toBe(2);

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../input/errors.js';
 import { parseDocument, parseScenario } from '../../scenario/index.js';
+import { MAX_LINE_CHARS } from './lines.js';
 import { importLogs } from './import-logs.js';
 import type { LogModel } from './model.js';
 import { formatLines, generate, NGINX_TEST_FORMAT, TEST_FORMAT_SPECS, tempDir, type SyntheticSpec } from './testing.js';
@@ -167,7 +168,15 @@ describe('bad input', () => {
     for (let k = 10; k < lines.length; k += 50) lines[k] = `garbage line ${k}`;
     const err = await importLogs({ logs: [tmp.write('bad.log', lines)], format: spec }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
-    expect((err as Error).message).toMatch(/bad.log: line 11: \d+ of \d+ lines \(2\.0 %\) do not match the nginx log_format given with --log-format.*first one: "garbage line 10"/);
+    expect((err as Error).message).toMatch(/bad.log:11: \d+ of \d+ lines \(2\.0 %\) do not match the nginx log_format given with --log-format.*this is the first: "garbage line 10"/);
+  });
+
+  it('a line longer than the limit is a malformed line, shown by its start', async () => {
+    const lines = [...good];
+    lines[5] = `x${'y'.repeat(MAX_LINE_CHARS + 10)}`;
+    const out = await importLogs({ logs: [tmp.write('long.log', lines)], format: spec, check: false });
+    expect(out.warnings[0]).toMatch(new RegExp(`long.log:6: does not match .*skipped: xy{199}… \\(longer than ${MAX_LINE_CHARS} characters\\)$`));
+    expect(out.section.unparsed).toBe(1);
   });
 
   it('fewer than 1 %: skipped, the first ones shown with their line numbers', async () => {

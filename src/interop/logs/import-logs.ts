@@ -9,7 +9,9 @@
  * format without upstream timing (the error says which field and how to add it), an empty log, a
  * log spanning less than {@link MIN_SPAN_MS}, a log whose requests all went to one server, and a
  * log with no upstream time on any line. Up to {@link SHOWN_UNPARSED} unmatched lines are shown
- * (with their line numbers) as warnings when there are few enough to skip.
+ * (as `file:line`) as warnings when there are few enough to skip; the error names the first one
+ * as `file:line`. Limits (lines.ts): {@link MAX_LOG_LINES} lines in all files together, a line of at
+ * most {@link MAX_LINE_CHARS} characters (a longer one is a malformed line), 32 GiB of text per file.
  */
 import { basename } from 'node:path';
 import { InputError } from '../../input/errors.js';
@@ -22,7 +24,7 @@ import { checkAgainstLog } from './check.js';
 import { requireTiming, type LogFormat } from './format.js';
 import { HAPROXY_HTTPLOG } from './haproxy.js';
 import { ENVOY_DEFAULT } from './envoy.js';
-import { readLogLines } from './lines.js';
+import { MAX_LINE_CHARS, MAX_LOG_LINES, readLogLines } from './lines.js';
 import { buildModel } from './model.js';
 import { finishRecord, LogRecord } from './record.js';
 import { resolveLogFormat } from './config-format.js';
@@ -108,17 +110,22 @@ export async function importLogs(opts: LogImportOptions): Promise<LogImportOutco
     let bad = 0;
     const examples: { n: number; text: string }[] = [];
     const readHeader = (format as { readHeader?: (line: string, file: string) => void }).readHeader;
-    await readLogLines(file, (line, n) => {
+    await readLogLines(file, (line, n, tooLong) => {
       if (readHeader && n === 1) {
         readHeader(line, file);
         return;
       }
       if (line.trim() === '') return;
       lines++;
+      if (totalLines + lines > MAX_LOG_LINES) {
+        throw new InputError(file, [{ path: '', message: `the logs hold more than ${MAX_LOG_LINES.toLocaleString('en-US')} lines together, the most lbsim reads in one import; give fewer or shorter logs` }]);
+      }
       rec.reset();
-      if (!format.parse(line, rec)) {
+      if (tooLong || !format.parse(line, rec)) {
         bad++;
-        if (examples.length < SHOWN_UNPARSED) examples.push({ n, text: line.length > 200 ? `${line.slice(0, 200)}…` : line });
+        if (examples.length < SHOWN_UNPARSED) {
+          examples.push({ n, text: tooLong ? `${line}… (longer than ${MAX_LINE_CHARS} characters)` : line.length > 200 ? `${line.slice(0, 200)}…` : line });
+        }
         return;
       }
       finishRecord(rec);
@@ -131,10 +138,10 @@ export async function importLogs(opts: LogImportOptions): Promise<LogImportOutco
     if (lines === 0) throw new InputError(file, [{ path: '', message: 'is empty: no access-log lines to fit' }]);
     if (bad / lines > MAX_UNPARSED) {
       const e = examples[0]!;
-      throw new InputError(file, [
+      throw new InputError(`${file}:${e.n}`, [
         {
-          path: `line ${e.n}`,
-          message: `${bad} of ${lines} lines (${((bad / lines) * 100).toFixed(1)} %) do not match ${format.name}, more than the ${MAX_UNPARSED * 100} % lbsim skips; first one: ${JSON.stringify(e.text)}${format.kind === 'nginx' || format.kind === 'haproxy' || format.kind === 'envoy' ? ` (expected: ${format.text})` : ''}`,
+          path: '',
+          message: `${bad} of ${lines} lines (${((bad / lines) * 100).toFixed(1)} %) do not match ${format.name}, more than the ${MAX_UNPARSED * 100} % lbsim skips; this is the first: ${JSON.stringify(e.text)}${format.kind === 'nginx' || format.kind === 'haproxy' || format.kind === 'envoy' ? ` (expected: ${format.text})` : ''}`,
         },
       ]);
     }

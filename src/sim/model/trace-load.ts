@@ -14,6 +14,11 @@ import { hasTrace, registerTrace, type TraceData } from './trace.js';
 
 /** Largest share of a trace's lines that may fail to parse (as in `lbsim import`). */
 const MAX_UNPARSED = 0.01;
+/**
+ * Most requests a trace replays (8 bytes each for the times, 4 per replayed attribute: 160 MB
+ * plus 80 MB per attribute at the limit). Line limits are lines.ts's.
+ */
+export const MAX_TRACE_REQUESTS = 20_000_000;
 
 class Interner {
   readonly values: string[] = [];
@@ -45,8 +50,9 @@ export async function loadTrace(t: TraceArrival): Promise<TraceData> {
   let bad = 0;
   let skipped = 0;
   let firstBad = '';
+  let firstBadLine = 0;
   const readHeader = (format as { readHeader?: (line: string, file: string) => void }).readHeader;
-  await readLogLines(t.file, (line, no) => {
+  await readLogLines(t.file, (line, no, tooLong) => {
     if (readHeader && no === 1) {
       readHeader(line, t.file);
       return;
@@ -54,15 +60,21 @@ export async function loadTrace(t: TraceArrival): Promise<TraceData> {
     if (line.trim() === '') return;
     lines++;
     rec.reset();
-    if (!format.parse(line, rec)) {
+    if (tooLong || !format.parse(line, rec)) {
       bad++;
-      if (firstBad === '') firstBad = `line ${no}: ${JSON.stringify(line.length > 200 ? `${line.slice(0, 200)}…` : line)}`;
+      if (firstBad === '') {
+        firstBadLine = no;
+        firstBad = JSON.stringify(tooLong ? `${line}… (too long)` : line.length > 200 ? `${line.slice(0, 200)}…` : line);
+      }
       return;
     }
     finishRecord(rec);
     if (rec.upstreamAddr.length === 0 || Number.isNaN(rec.arrivalMs)) {
       skipped++;
       return;
+    }
+    if (n === MAX_TRACE_REQUESTS) {
+      throw new InputError(t.file, [{ path: '', message: `holds more than ${MAX_TRACE_REQUESTS.toLocaleString('en-US')} proxied requests, the most a trace replays (clients.file); give a part of it` }]);
     }
     if (n === times.length) {
       const grow = (a: Float64Array) => {
@@ -85,7 +97,9 @@ export async function loadTrace(t: TraceArrival): Promise<TraceData> {
     n++;
   });
   if (lines > 0 && bad / lines > MAX_UNPARSED) {
-    throw new InputError(t.file, [{ path: 'clients.format', message: `${bad} of ${lines} lines do not match ${format.name}; first: ${firstBad}` }]);
+    throw new InputError(`${t.file}:${firstBadLine}`, [
+      { path: '', message: `${bad} of ${lines} lines (${((bad / lines) * 100).toFixed(1)} %) do not match ${format.name} (clients.format), more than the ${MAX_UNPARSED * 100} % a replay skips; this is the first: ${firstBad}` },
+    ]);
   }
   if (n === 0) throw new InputError(t.file, [{ path: 'clients.file', message: `has no request sent to an upstream that ${format.name} can read` }]);
   // arrival order (lines are in end order): sort times, and attributes with them

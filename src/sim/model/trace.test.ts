@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../input/errors.js';
 import { formatLines, generate, tempDir, type SyntheticSpec } from '../../interop/logs/testing.js';
 import { parseScenario } from '../../scenario/index.js';
-import { likelyUnit } from '../../scenario/normalize.js';
+import { likelyUnit, MAX_SAMPLES_FILE_BYTES } from '../../scenario/normalize.js';
 import { simulateRun } from '../run.js';
 import { meanRate } from './arrivals.js';
 import { traceOf } from './trace.js';
@@ -99,6 +99,7 @@ describe('trace replay', () => {
     const junk = tmp.write('junk.log', ['not haproxy', 'nor this']);
     const sc = parseScenario({ clients: { arrival: 'trace', file: junk, format: 'haproxy' }, backends: [{ service: { dist: 'constant', value: 1 } }] }, 'x.yaml');
     await expect(preloadTraces(sc)).rejects.toThrow(InputError);
+    await expect(preloadTraces(sc)).rejects.toThrow(/junk.log:1: 2 of 2 lines \(100\.0 %\) do not match HAProxy option httplog \(clients.format\).*"not haproxy"/);
   });
 });
 
@@ -123,6 +124,11 @@ describe('empirical units', () => {
     expect(ok).toEqual([]);
     const got = (right.backends[0]!.service as { samples: number[] }).samples;
     [12, 34, 20, 101].forEach((v, k) => expect(got[k]).toBeCloseTo(v, 9));
+  });
+
+  it('a samples file over the size limit is refused, naming the field and the limit', () => {
+    const f = tmp.write('big.txt', '1\n'.repeat(MAX_SAMPLES_FILE_BYTES / 2 + 1));
+    expect(() => parseScenario(backend({ dist: 'empirical', file: f }), 'x.yaml')).toThrow(/x.yaml: backends\[0\].service.file: cannot read samples file .*big.txt: larger than 16 MiB/);
   });
 
   it('likelyUnit: seconds, microseconds, or plausible ms', () => {
