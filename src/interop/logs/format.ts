@@ -26,6 +26,12 @@ export interface LogFormat {
   howToAddTiming: string;
   /** Parses a line into `rec` (reset by the caller); false when the line does not match. */
   parse(line: string, rec: LogRecord): boolean;
+  /**
+   * For a line `parse` rejected: whether it is one of the proxy's own event messages that share
+   * its log (HAProxy's "Server be/s1 is DOWN", "Proxy fe started."), skipped without counting as
+   * malformed. Absent: the format's log holds requests only.
+   */
+  isEvent?(line: string): boolean;
 }
 
 /** Fields without which no service time can be fitted: upstream time, a timestamp, the server. */

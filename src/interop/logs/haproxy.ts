@@ -46,6 +46,19 @@ const SYSLOG_PREFIX =
   '|\\d{4}-\\d{2}-\\d{2}T\\S+ ' +
   '|\\S+\\[\\d+\\]: )?';
 
+/**
+ * HAProxy's own event messages, logged through the same `log` targets as the traffic (and so into
+ * the same file): server state changes (server.c, `srv_set_stopped`/`srv_set_running`/maintenance:
+ * "Server be/s1 is DOWN, reason: …"), health and agent checks (check.c: "Health check for server
+ * be/s1 failed, …"), "backend be has no server available!", proxy start/stop/pause (proxy.c:
+ * "Proxy fe started.", "Stopping proxy fe in 0 ms.", "Pausing proxy fe."), and `[NOTICE]`,
+ * `[WARNING]`, `[ALERT]` messages.
+ */
+const EVENT = new RegExp(
+  `^${SYSLOG_PREFIX}(?:\\[(?:NOTICE|WARNING|ALERT)\\]|Server \\S+/\\S+ |(?:Health|Agent) check for |backend \\S+ has no server available|` +
+    `(?:Proxy|Frontend|Backend) \\S+ (?:started|stopped|reached)|Stopping (?:proxy|frontend|backend) |Pausing (?:proxy|frontend|backend) |Resuming (?:proxy|frontend|backend) |Connect from )`,
+);
+
 /** Timers of one line (ms; NaN = not logged or -1). */
 class Timers {
   TR = NaN;
@@ -313,6 +326,7 @@ export function haproxyLogFormat(text: string, opts: HaproxyFormatOptions = {}):
     howToAddTiming:
       'use "option httplog" in the frontend (or defaults), or put %tr, %s and %TR/%Tw/%Tc/%Tr/%Ta into your log-format, e.g. ' +
       `log-format "${HAPROXY_HTTPLOG}"`,
+    isEvent: (line: string) => EVENT.test(line),
     parse(line: string, rec: LogRecord): boolean {
       t.reset();
       if (!compiled.parse(line, rec)) return false;

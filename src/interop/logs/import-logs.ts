@@ -108,6 +108,7 @@ export async function importLogs(opts: LogImportOptions): Promise<LogImportOutco
   for (const file of opts.logs) {
     let lines = 0;
     let bad = 0;
+    let events = 0;
     const examples: { n: number; text: string }[] = [];
     const readHeader = (format as { readHeader?: (line: string, file: string) => void }).readHeader;
     await readLogLines(file, (line, n, tooLong) => {
@@ -122,6 +123,11 @@ export async function importLogs(opts: LogImportOptions): Promise<LogImportOutco
       }
       rec.reset();
       if (tooLong || !format.parse(line, rec)) {
+        if (!tooLong && format.isEvent?.(line)) {
+          lines--;
+          events++;
+          return;
+        }
         bad++;
         if (examples.length < SHOWN_UNPARSED) {
           examples.push({ n, text: tooLong ? `${line}… (longer than ${MAX_LINE_CHARS} characters)` : line.length > 200 ? `${line.slice(0, 200)}…` : line });
@@ -135,7 +141,8 @@ export async function importLogs(opts: LogImportOptions): Promise<LogImportOutco
       }
       acc.add(rec);
     });
-    if (lines === 0) throw new InputError(file, [{ path: '', message: 'is empty: no access-log lines to fit' }]);
+    if (lines === 0) throw new InputError(file, [{ path: '', message: `is empty: no access-log lines to fit${events > 0 ? ` (only ${events} event messages of the proxy)` : ''}` }]);
+    if (events > 0) warnings.push(`${file}: ${events} event messages of the proxy (server state changes, health checks, start and stop) skipped`);
     if (bad / lines > MAX_UNPARSED) {
       const e = examples[0]!;
       throw new InputError(`${file}:${e.n}`, [

@@ -256,7 +256,7 @@ export function csvFormat(text: string): LogFormat & { readHeader?: (line: strin
       const names = splitCsv(line, sep) ?? [];
       columns = items.map((i) => {
         const c = names.indexOf(i.source);
-        if (c < 0) throw new InputError(file, [{ path: 'line 1', message: `CSV header has no column "${i.source}" (columns: ${names.join(', ')})` }]);
+        if (c < 0) throw new InputError(`${file}:1`, [{ path: '', message: `CSV header has no column "${i.source}" (columns: ${names.join(', ')})` }]);
         return c;
       });
     };

@@ -92,6 +92,23 @@ describe('HAProxy 2.6 option httplog lines, with each log header', () => {
     expect(r.queueMs).toBeNaN();
   });
 
+  it('tells HAProxy’s own event messages (same log, skipped) from malformed lines', () => {
+    const events = [
+      '<129>Dec  5 07:47:26 haproxy[28076]: Server be/s1 is DOWN, reason: Layer4 connection problem, info: "Connection refused", check duration: 0ms. 1 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.',
+      'Dec  5 07:47:26 lb1 haproxy[28076]: backend be has no server available!',
+      '2026-12-05T07:47:26.123456+00:00 lb1 haproxy[28076]: Proxy fe started.',
+      '<133>Dec  5 07:47:26 haproxy[28076]: Stopping proxy fe in 0 ms.',
+      '[WARNING]  (28076) : Server be/s1 is DOWN, reason: Layer4 connection problem',
+      'Health check for server be/s2 succeeded, reason: Layer7 check passed, code: 200',
+    ];
+    for (const e of events) {
+      expect(f.parse(e, new LogRecord()), e).toBe(false);
+      expect(f.isEvent?.(e), e).toBe(true);
+    }
+    expect(f.isEvent?.('127.0.0.1:60020 [05/Dec/2026:07:24:18.132] fe be/s2 0/0/0/1/1 200 73 - - ---- 2/1/0/0/+1 0/0 "GET /')).toBe(false);
+    expect(f.isEvent?.('garbage'), 'garbage').toBe(false);
+  });
+
   it('an old (1.x) httplog line: [%t] and Tq/Tw/Tc/Tr/Tt have the same shape', () => {
     const r = parse(f, 'Feb  6 12:14:14 localhost haproxy[14389]: 10.0.1.2:33317 [06/Feb/2009:12:14:14.655] http-in static/srv1 10/0/30/69/109 200 2750 - - ---- 1/1/1/1/0 0/0 {1wt.eu} {} "GET /index.html HTTP/1.1"');
     expect(r.upstreamMs).toEqual([69]);

@@ -61,6 +61,10 @@ export async function loadTrace(t: TraceArrival): Promise<TraceData> {
     lines++;
     rec.reset();
     if (tooLong || !format.parse(line, rec)) {
+      if (!tooLong && format.isEvent?.(line)) {
+        lines--;
+        return;
+      }
       bad++;
       if (firstBad === '') {
         firstBadLine = no;
