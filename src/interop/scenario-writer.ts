@@ -4,7 +4,8 @@
  * and `maxConn` stay per server), the balancer section mapped from the config, the imported strategy
  * first in `strategies` followed by a few alternatives to compare, and a placeholder workload
  * (Poisson arrivals at half the placeholder capacity, exponential 10 ms service) for the user to
- * replace. Addresses, backup/down servers, the hash key and health checks go into the description
+ * replace. Each server's address goes into its group's `address` (hash strategies hash it as the
+ * proxy does); backup/down servers, the hash key and health checks go into the description
  * (notes.ts) so that `lbsim export` can write them back. Every warning is repeated in the header.
  */
 import { basename } from 'node:path';
@@ -12,6 +13,7 @@ import { Document, isMap, isScalar, type Node, type Scalar, type YAMLMap } from 
 import { nonDefaultOptions } from './common.js';
 import { scenarioDuration } from './durations.js';
 import { describeHashKey } from './hash-key.js';
+import { ADDRESS_RE } from '../scenario/index.js';
 import { formatNotes } from './notes.js';
 import { formatWarning, type ImportResult, type LbConfig } from './types.js';
 
@@ -59,7 +61,9 @@ export function writeScenario(result: ImportResult): string {
     describeServers(config),
     ...(config.hashKey ? [`Hash key: ${describeHashKey(config.hashKey)} (lbsim hashes clients.keys; shape that population like your keys).`] : []),
     ...formatNotes({
-      addresses: new Map(active.map((s) => [s.name, [s.address]])),
+      // Active servers' addresses go into the backends' `address` (hash strategies hash them);
+      // one that the scenario schema cannot hold stays a note for export.
+      addresses: new Map(active.filter((s) => !ADDRESS_RE.test(s.address)).map((s) => [s.name, [s.address]])),
       extraServers: config.servers.flatMap((s, position) => (s.role !== 'active' ? [{ ...s, position }] : [])),
       ...(config.hashKey ? { hashKey: config.hashKey } : {}),
       ...(config.healthCheck ? { healthCheck: config.healthCheck } : {}),
@@ -101,6 +105,7 @@ export function writeScenario(result: ImportResult): string {
     clients: { arrival: 'poisson', rate },
     backends: active.map((s) => {
       const g: Record<string, unknown> = { name: s.name, weight: s.weight };
+      if (ADDRESS_RE.test(s.address)) g.address = s.address;
       if (s.maxConn > 0) g.maxConn = s.maxConn;
       g.workers = PLACEHOLDER_WORKERS;
       g.service = { dist: 'exponential', mean: `${PLACEHOLDER_SERVICE_MS}ms` };

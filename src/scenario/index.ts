@@ -6,7 +6,7 @@
 export { backendId, backendIds } from './backend-ids.js';
 export { loadScenario, parseDocument } from './document.js';
 export { parseScenario } from './normalize.js';
-export { scenarioSchema, type RawScenario } from './schema.js';
+export { ADDRESS_RE, scenarioSchema, type RawScenario } from './schema.js';
 export type {
   Arrival,
   AutoscaleSettings,
