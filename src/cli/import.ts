@@ -1,13 +1,14 @@
 /**
- * `lbsim import <config> [--upstream NAME] [--format nginx|haproxy|envoy] [-o scenario.yaml]`:
- * reads the load-balancing part of an nginx, HAProxy or Envoy config and writes an lbsim scenario
- * (to the file, else to stdout). Directives lbsim cannot model are printed as warnings on stderr
+ * `lbsim import <config> [--upstream NAME] [--format nginx|haproxy|envoy|aws] [--targets FILE]
+ * [-o scenario.yaml]`: reads the load-balancing part of an nginx, HAProxy or Envoy config, or an
+ * AWS ALB target group's attributes and targets, and writes an lbsim scenario (to the file, else
+ * to stdout). Directives lbsim cannot model are printed as warnings on stderr
  * and repeated in the scenario's header comment. See src/interop/MAPPING.md.
  */
 import { parseDocument, parseScenario } from '../scenario/index.js';
-import { parseFormat } from '../interop/export.js';
+import { InputError } from '../input/errors.js';
 import { importToScenario } from '../interop/import.js';
-import { formatWarning } from '../interop/types.js';
+import { formatWarning, IMPORT_FORMATS, type ImportFormat } from '../interop/types.js';
 import { writeFileAtomic } from './output.js';
 
 /** Options of `lbsim import`. */
@@ -17,13 +18,25 @@ export interface ImportCommandOptions {
   /** Scenario file to write; stdout when absent. */
   output?: string;
   /** The config's format; guessed from the name and contents when absent. */
-  format?: 'nginx' | 'haproxy' | 'envoy';
+  format?: ImportFormat;
+  /** AWS: the `aws elbv2 describe-target-health` JSON. */
+  targets?: string;
+}
+
+/** Checks an import `--format` value. @throws InputError */
+function parseImportFormat(value: string): ImportFormat {
+  if ((IMPORT_FORMATS as readonly string[]).includes(value)) return value as ImportFormat;
+  throw new InputError('--format', [{ path: '', message: `expected one of ${IMPORT_FORMATS.join(', ')}, got ${JSON.stringify(value)}` }]);
 }
 
 /** Runs `lbsim import`; returns the exit code (input errors propagate as InputError → 2). */
 export async function importCommand(file: string, opts: ImportCommandOptions): Promise<number> {
-  const format = opts.format === undefined ? undefined : parseFormat(opts.format);
-  const { result, text } = importToScenario(file, { ...(opts.upstream !== undefined ? { upstream: opts.upstream } : {}), ...(format ? { format } : {}) });
+  const format = opts.format === undefined ? undefined : parseImportFormat(opts.format);
+  const { result, text } = importToScenario(file, {
+    ...(opts.upstream !== undefined ? { upstream: opts.upstream } : {}),
+    ...(format ? { format } : {}),
+    ...(opts.targets !== undefined ? { targets: opts.targets } : {}),
+  });
   // The written scenario must load: a failure here is a bug in the importer, not user input.
   parseScenario(parseDocument(text, opts.output ?? '<import>'), opts.output ?? '<import>');
   for (const w of result.warnings) process.stderr.write(`lbsim: warning: ${formatWarning(w)}\n`);

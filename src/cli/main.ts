@@ -134,10 +134,11 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   program
     .command('import')
-    .description('read the load-balancing part of an nginx, HAProxy or Envoy config and write a scenario')
-    .argument('<config>', 'nginx.conf, haproxy.cfg or envoy.yaml')
+    .description('read the load-balancing part of an nginx, HAProxy or Envoy config, or an AWS ALB target group, and write a scenario')
+    .argument('<config>', 'nginx.conf, haproxy.cfg, envoy.yaml, or the JSON of aws elbv2 describe-target-group-attributes')
     .option('--upstream <name>', 'which upstream / backend / cluster to import (when there are several)')
-    .addOption(new Option('--format <format>', 'config format (guessed from the file when left out)').choices(['nginx', 'haproxy', 'envoy']))
+    .addOption(new Option('--format <format>', 'config format (guessed from the file when left out)').choices(['nginx', 'haproxy', 'envoy', 'aws']))
+    .option('--targets <file>', 'AWS: the JSON of aws elbv2 describe-target-health for the target group')
     .option('-o, --output <file>', 'write the scenario here (default: stdout)')
     .action(async (file: string, opts) => {
       const { importCommand } = await import('./import.js');

@@ -10,7 +10,7 @@
  */
 import { basename } from 'node:path';
 import { Document, isMap, isScalar, type Node, type Scalar, type YAMLMap } from 'yaml';
-import { nonDefaultOptions } from './common.js';
+import { nonDefaultOptions, withDefaults } from './common.js';
 import { scenarioDuration } from './durations.js';
 import { describeHashKey } from './hash-key.js';
 import { ADDRESS_RE } from '../scenario/index.js';
@@ -24,10 +24,29 @@ export const PLACEHOLDER_SERVICE_MS = 10;
 
 const HASHING = ['consistent-hash', 'maglev', 'rendezvous', 'bounded-load', 'ip-hash'];
 
-/** Strategies worth comparing with the imported one (registry names, imported one excluded). */
-export function alternativesFor(config: LbConfig): string[] {
+/** A strategy entry of the written scenario: a registry name, or a labelled variant with options. */
+type StrategyEntry = string | { name: string; label: string; options: Record<string, unknown> };
+
+/**
+ * The ALB's own algorithms, to compare with the imported one: each target-group algorithm as the
+ * flavor that simulates it.
+ */
+const AWS_ALTERNATIVES: { name: string; label: string; options: Record<string, unknown> }[] = [
+  { name: 'round-robin', label: 'round-robin', options: {} },
+  { name: 'least-connections', label: 'least-outstanding-requests', options: { flavor: 'aws' } },
+  { name: 'weighted-random', label: 'weighted-random-atw', options: { flavor: 'aws', anomalyMitigation: true } },
+];
+
+/** Strategies worth comparing with the imported one (imported one excluded). */
+export function alternativesFor(config: LbConfig, format?: ImportResult['format']): StrategyEntry[] {
   const name = config.strategy.name;
   const inner = name === 'sticky' ? String(config.strategy.options.inner) : name;
+  if (format === 'aws') {
+    const imported = JSON.stringify(config.strategy.options);
+    return AWS_ALTERNATIVES.filter((a) => !(a.name === name && JSON.stringify(withDefaults(a.name, a.options)) === imported)).map((a) =>
+      Object.keys(a.options).length === 0 ? a.name : a,
+    );
+  }
   const pool = HASHING.includes(inner)
     ? ['consistent-hash', 'maglev', 'rendezvous', 'bounded-load']
     : ['weighted-round-robin', 'least-connections', 'p2c', 'peak-ewma'];
@@ -112,7 +131,7 @@ export function writeScenario(result: ImportResult): string {
       return g;
     }),
     balancer,
-    strategies: [imported, ...alternativesFor(config)],
+    strategies: [imported, ...alternativesFor(config, result.format)],
   });
 
   const header = [
@@ -145,6 +164,13 @@ export function writeScenario(result: ImportResult): string {
     if (isMap(value)) value.flow = true;
     const origin = result.origins[`balancer.${key}`];
     if (origin && (isMap(value) || isScalar(value))) value.comment = ` ${origin}`;
+  }
+  for (const item of (doc.get('strategies', true) as { items: Node[] }).items.slice(1)) {
+    if (isMap(item)) {
+      item.flow = true;
+      const o = item.get('options', true);
+      if (isMap(o)) o.flow = true;
+    }
   }
   const first = doc.getIn(['strategies', 0], true) as Node;
   if (isMap(first)) {
