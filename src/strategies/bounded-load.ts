@@ -320,7 +320,7 @@ class EnvoyBoundedLoad implements Strategy {
 /** `bounded-load`: consistent hashing with bounded loads (paper, HAProxy or Envoy rule). */
 export const strategy: StrategyDef<BoundedLoadOptions> = {
   name: 'bounded-load',
-  description: 'Ketama ring where a backend is skipped once it holds ceil(c·(in-flight+1)/n) requests',
+  description: 'Consistent hashing where a backend over its share of c·(in-flight+1) is skipped (paper, HAProxy or Envoy slots)',
   reference: 'Mirrokni, Thorup & Zadimoghaddam 2018; HAProxy hash-balance-factor; Envoy hash_balance_factor',
   options: schema,
   weighted: true,

@@ -134,7 +134,7 @@ class HaproxyConsistentHash implements Strategy {
 /** `consistent-hash`: nginx `hash $key consistent` or HAProxy `hash-type consistent`. */
 export const strategy: StrategyDef<ConsistentHashOptions> = {
   name: 'consistent-hash',
-  description: 'Ketama ring (160 points per weight, crc32); first point at or after the key, skipping ineligible',
+  description: 'Consistent hashing: nginx ketama ring (default) or HAProxy chash tree; the key\'s point, skipping ineligible',
   reference: 'nginx hash $key consistent (ngx_http_upstream_hash_module.c), pingora-ketama; HAProxy hash-type consistent',
   options: schema,
   weighted: true,

@@ -302,7 +302,7 @@ class AwsLeastOutstanding implements Strategy {
 /** `least-connections`: fewest active per weight, by nginx, HAProxy, Envoy or AWS rules. */
 export const strategy: StrategyDef<LeastConnectionsOptions> = {
   name: 'least-connections',
-  description: 'Fewest requests in flight per unit of weight; ties broken by smooth weighted round robin',
+  description: 'Fewest requests in flight per unit of weight (nginx, HAProxy, Envoy or ALB tie and weight rules)',
   reference: 'nginx least_conn, HAProxy leastconn, Envoy LEAST_REQUEST FULL_SCAN, ALB least_outstanding_requests',
   options: schema,
   weighted: true,

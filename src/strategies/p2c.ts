@@ -295,7 +295,7 @@ class EnvoyNChoices implements Strategy {
 /** `p2c`: power of d choices over active/weight. */
 export const strategy: StrategyDef<P2cOptions> = {
   name: 'p2c',
-  description: 'Power of d choices: sample d distinct backends, pick the fewest active per weight',
+  description: 'Power of d choices: sample d backends, pick the fewest active per weight (paper, nginx, HAProxy or Envoy draws)',
   reference: 'Mitzenmacher 2001; nginx random two least_conn; HAProxy random(2); Envoy LEAST_REQUEST',
   options: schema,
   weighted: false,

@@ -287,7 +287,7 @@ class AwsWeightedRandom implements Strategy {
 /** `weighted-random`: random choice with probability ∝ weight (nginx, HAProxy or AWS rule). */
 export const strategy: StrategyDef<WeightedRandomOptions> = {
   name: 'weighted-random',
-  description: 'Random choice with probability proportional to weight (cumulative weights, binary search)',
+  description: 'Random choice with probability proportional to weight (nginx, HAProxy random(1) or ALB weighted_random)',
   reference: 'nginx random (ngx_http_upstream_random_module); HAProxy random(1); ALB weighted_random',
   options: schema,
   weighted: true,

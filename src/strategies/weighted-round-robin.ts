@@ -115,7 +115,7 @@ class EnvoyRoundRobin implements Strategy {
 /** `weighted-round-robin`: nginx smooth weighted round robin, or Envoy's ROUND_ROBIN. */
 export const strategy: StrategyDef<WeightedRoundRobinOptions> = {
   name: 'weighted-round-robin',
-  description: 'nginx smooth weighted round robin (current/effective weights)',
+  description: 'Weighted round robin: nginx smooth WRR (default) or Envoy ROUND_ROBIN (EDF)',
   reference: 'nginx ngx_http_upstream_get_peer (smooth WRR); Envoy ROUND_ROBIN (EDF)',
   options: schema,
   weighted: true,
