@@ -137,11 +137,12 @@ describe('p2c flavor nginx (ngx_http_upstream_get_random2_peer, nginx 1.31.4)', 
     expect(s.pick(view, req)).toBe(2);
   });
 
-  it('after 20 rejected draws (++rp->tries > 20) nginx falls back to round robin', () => {
+  it('after 21 draws without a pair (++rp->tries > 20) nginx falls back to round robin', () => {
     const view = fixtureView(3, [1, 2, 3]);
     view.setEligible(0, false).setEligible(1, false);
-    // b2 once, then 20 draws of b2 again (== prev) and one more: the 21st rejection → smooth WRR → b2.
-    const s = makeStrategyWithRng('p2c', view, { flavor: 'nginx' }, scriptedRng(new Array(22).fill(5)));
+    // b2 once, then 20 more draws of b2 (== prev): 21 draws without a pair → smooth WRR → b2. The
+    // script holds exactly 21 draws, so a 22nd would throw.
+    const s = makeStrategyWithRng('p2c', view, { flavor: 'nginx' }, scriptedRng(new Array(21).fill(5)));
     expect(s.pick(view, req)).toBe(2);
     const v2 = fixtureView(3, [1, 2, 3]).setEligible(2, false);
     const t = makeStrategyWithRng('p2c', v2, { flavor: 'nginx' }, scriptedRng(new Array(21).fill(5)));

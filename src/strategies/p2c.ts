@@ -13,11 +13,11 @@
  *   `ngx_http_upstream_peek_random_peer`: a point in the configured weights of ALL peers (the
  *   `ranges` table), binary-searched; a draw is rejected when the peer is the first candidate, was
  *   tried, or is down, failed or at `max_conns` (here: not eligible). The second accepted candidate
- *   is compared with the first: the first is kept only when `conns × w_first < conns_first × w`
- *   is false the other way round, i.e. the SECOND wins ties. After 20 rejected draws (`tries > 20`),
- *   or with fewer than two peers, nginx falls back to round robin
- *   (`ngx_http_upstream_get_round_robin_peer`, smooth WRR: support/smooth-wrr.ts). Exactly two
- *   draws (`draws` must be 2). O(log n) per draw.
+ *   is compared with the first: the first stays only when the second is busier per weight
+ *   (`conns_second × w_first > conns_first × w_second`), so the SECOND wins ties. After 21 draws
+ *   without a usable pair (`++tries > 20`; the first candidate's draw counts too), or with fewer
+ *   than two peers, nginx falls back to round robin (`ngx_http_upstream_get_round_robin_peer`,
+ *   smooth WRR: support/smooth-wrr.ts). Exactly two draws (`draws` must be 2). O(log n) per draw.
  * - `haproxy`: HAProxy 3.4.0 `balance random(<draws>)`, `get_server_rnd` (src/backend.c). Each of
  *   `draws` draws is `chash_get_server_hash` of a random 32-bit value in the consistent-hash tree
  *   (support/haproxy-chash.ts: 16 × weight nodes per server, the closest node wins), so draws are

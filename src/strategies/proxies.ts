@@ -129,7 +129,7 @@ const TABLE: Record<string, Row> = {
     aws: none('least_outstanding_requests', 'ALB has no key hashing'),
   },
   sticky: {
-    ...ng(e('sticky cookie')),
+    ...ng(e('sticky cookie', undefined, 'ngx_http_upstream_sticky_module ships in the nginx 1.31.4 source; older open-source releases need nginx Plus, so the exporter writes it as a comment')),
     haproxy: e('cookie SERVERID insert'),
     envoy: near('stateful_session filter / RING_HASH cookie hash_policy', 'a route-level setting'),
     aws: e('stickiness.enabled = true (lb_cookie)', undefined, 'a duration-based cookie'),
