@@ -5,7 +5,8 @@
  * (scenario-writer.ts). Per-format readers: nginx/import.ts, haproxy/import.ts, envoy/import.ts,
  * aws/import.ts; the mapping table is MAPPING.md.
  */
-import { InputError, readInputFile } from '../input/errors.js';
+import { InputError } from '../input/errors.js';
+import { readInputFile } from '../input/read.js';
 import { importAws } from './aws/import.js';
 import { importEnvoy } from './envoy/import.js';
 import { importHaproxy } from './haproxy/import.js';

@@ -18,7 +18,8 @@
  * (tie rules, the anomaly detector) is stated in docs/strategies.md.
  */
 import { basename } from 'node:path';
-import { InputError, readInputFile } from '../../input/errors.js';
+import { InputError } from '../../input/errors.js';
+import { readInputFile } from '../../input/read.js';
 import { baseConfig, groupName, withDefaults } from '../common.js';
 import type { ImportResult, InteropWarning, LbServer } from '../types.js';
 

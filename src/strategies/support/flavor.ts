@@ -40,6 +40,8 @@ export function flavorOption<F extends Flavor>(strategy: string, flavors: readon
           ? `${strategy} has no flavor ${JSON.stringify(iss.input)}; its flavors are ${list}`
           : `unknown flavor ${JSON.stringify(iss.input)}; ${strategy}'s flavors are ${list}`,
     })
+    // The JSON Schema of scenario files lists the flavors, for editors' completion.
+    .meta({ enum: [...flavors] })
     .optional() as unknown as z.ZodOptional<z.ZodType<F, string>>;
 }
 
