@@ -40,7 +40,7 @@ describe('round trip: import → scenario → export → import gives the same c
           expect(exported.text).toMatch(/# queue 100 timeout=70s;/);
           expect(exported.text).toMatch(/# slow_start=30s/);
           expect(exported.warnings.map((w) => w.feature)).toEqual(['strategy sticky', 'balancer.slowStart', 'balancer.queue']);
-          expect(back.config).toEqual({ ...first.result.config, strategy: { name: 'least-connections', options: {} }, slowStart: false, queue: false });
+          expect(back.config).toEqual({ ...first.result.config, strategy: { name: 'least-connections', options: { maxFails: 1 } }, slowStart: false, queue: false });
           return;
         }
         expect(back.config).toEqual(first.result.config);
@@ -105,10 +105,11 @@ const COMES_BACK: Record<string, [string, string, string]> = {
 /**
  * Strategies a format expresses exactly with their DEFAULT options (equal weights): no strategy
  * warning expected. A default flavor that is not the format's (p2c's `paper` to nginx,
- * least-connections' `nginx` to HAProxy, …) is warned about, as is a nearest equivalent.
+ * least-connections' `nginx` to HAProxy, …) is warned about, as is a nearest equivalent, and so is
+ * least-connections to nginx without `maxFails` (nginx's `max_fails` lowers effective weights).
  */
 const EXACT: Record<ProxyFormat, string[]> = {
-  nginx: ['round-robin', 'weighted-round-robin', 'random', 'weighted-random', 'least-connections', 'ip-hash', 'consistent-hash'],
+  nginx: ['round-robin', 'weighted-round-robin', 'random', 'weighted-random', 'ip-hash', 'consistent-hash'],
   haproxy: ['round-robin', 'weighted-round-robin', 'random', 'sticky'],
   envoy: ['round-robin', 'random', 'weighted-random', 'maglev'],
 };
@@ -116,6 +117,7 @@ const EXACT: Record<ProxyFormat, string[]> = {
 /** The options that make each strategy with flavors exact for a format: no strategy warning. */
 const FLAVORED: [string, Record<string, unknown>, ProxyFormat, string][] = [
   ['p2c', { flavor: 'nginx' }, 'nginx', 'random two least_conn;'],
+  ['least-connections', { maxFails: 1 }, 'nginx', 'least_conn;'],
   ['p2c', { flavor: 'haproxy', draws: 3 }, 'haproxy', 'balance random(3)'],
   ['p2c', { flavor: 'envoy', draws: 3, activeRequestBias: 0.5 }, 'envoy', 'choice_count: 3'],
   ['least-connections', { flavor: 'haproxy' }, 'haproxy', 'balance leastconn'],

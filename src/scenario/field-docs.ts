@@ -161,7 +161,7 @@ export const STRATEGY_OPTION_DOCS: Readonly<Record<string, string>> = {
   'consistent-hash.hashFunction': 'HAProxy hash-type consistent function: sdbm (default), djb2, wt6, crc32 (flavor haproxy).',
   'consistent-hash.avalanche': 'HAProxy hash-type … avalanche: full_hash on top of the key hash (flavor haproxy).',
   'least-connections.flavor': 'Whose rule: nginx (default: ties by smooth WRR), haproxy (leastconn: idle first, (active+1)/weight), envoy (LEAST_REQUEST FULL_SCAN), aws (ALB least_outstanding_requests).',
-  'least-connections.maxFails': 'nginx max_fails: a failure lowers the effective weight used in ties by weight / maxFails (flavor nginx; default 1).',
+  'least-connections.maxFails': 'nginx max_fails: a failure lowers the effective weight used in ties by weight / maxFails (flavor nginx; unset: failures lower nothing, as max_fails=0).',
   'least-connections.activeRequestBias': 'Envoy active_request_bias: weight / (active + 1)^bias with unequal weights (flavor envoy; default 1).',
   'least-time.alpha': 'EWMA weight of a new response time, in (0, 1] (nginx: 0.05).',
   'least-time.defaultMs': 'Average assumed before a backend’s first response, ms (nginx: 0).',

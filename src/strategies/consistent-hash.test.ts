@@ -147,7 +147,7 @@ describe('consistent-hash', () => {
   });
 });
 
-describe('consistent-hash flavor nginx (ngx_http_upstream_get_chash_peer, nginx 1.31.4)', () => {
+describe('consistent-hash flavor nginx (ngx_http_upstream_get_chash_peer, nginx 1.31.4 src/http/modules/ngx_http_upstream_hash_module.c)', () => {
   it('hashes a backend by its address as nginx splits the server line (ngx_http_upstream_update_chash)', () => {
     // Python: zlib.crc32(HOST + b"\0" + PORT + 4 zero bytes), the first ketama point.
     const first = (address: string) => crc32UpdateU32LE(ketamaBaseHash(backend({ id: 'x', address })), 0);

@@ -87,15 +87,19 @@ function shares(s: Strategy, view: FixtureView, n: number): number[] {
   return c.map((x) => x / n);
 }
 
-describe('least-connections flavor nginx (ngx_http_upstream_get_least_conn_peer, nginx 1.31.4)', () => {
+describe('least-connections flavor nginx (ngx_http_upstream_get_least_conn_peer, nginx 1.31.4 src/http/modules/ngx_http_upstream_least_conn_module.c)', () => {
   it('a failure lowers effective_weight by weight / max_fails, and the tie-break runs on it', () => {
     // ngx_http_upstream_free_round_robin_peer_locked: effective_weight -= weight / max_fails.
     // Weights 1,1,1 idle, b0 failed once (max_fails 1 → effective 0): the tie-break gives
     // current = [0, 1, 1] → b1; then [1, -1+1, 1+1] → b2; then b0. Without the failure: 0 1 2.
     const view = fixtureView(3);
-    const { strategy: s } = makeStrategy('least-connections', view);
+    const { strategy: s } = makeStrategy('least-connections', view, { maxFails: 1 });
     s.released!(0, true, 1, 0, 0);
     expect(Array.from({ length: 3 }, () => s.pick(view, req))).toEqual([1, 2, 0]);
+    // Without maxFails (nginx max_fails=0) a failure lowers nothing: 0 1 2.
+    const { strategy: z0 } = makeStrategy('least-connections', view);
+    z0.released!(0, true, 1, 0, 0);
+    expect(Array.from({ length: 3 }, () => z0.pick(view, req))).toEqual([0, 1, 2]);
     // max_fails 2 on weight 4: effective 4 − 2 = 2, regaining one per tie-break: 1 0 1 0 (else 0 1 0 1).
     const v2 = fixtureView(2, [4, 4]);
     const { strategy: t } = makeStrategy('least-connections', v2, { maxFails: 2 });

@@ -7,10 +7,12 @@
  *   by cross-multiplication against the best so far; when several tie, smooth weighted round robin
  *   runs among the tied ones from the first of them: `current += effective_weight`,
  *   `total += effective_weight`, `effective_weight++` while below the weight, the largest `current`
- *   wins (strictly larger replaces), and the winner's `current -= total`. A failed attempt lowers
- *   the peer's `effective_weight` by `weight / max_fails` (integer division, floored at 0:
+ *   wins (strictly larger replaces), and the winner's `current -= total`. With option `maxFails`
+ *   (nginx `max_fails`; imports set it from the servers' `max_fails`) a failed attempt lowers the
+ *   peer's `effective_weight` by `weight / max_fails` (integer division, floored at 0:
  *   `ngx_http_upstream_free_round_robin_peer_locked`, src/http/ngx_http_upstream_round_robin.c);
- *   option `maxFails` (nginx `max_fails`, default 1). O(n), two passes.
+ *   without it failures leave the effective weights alone, as nginx does with `max_fails=0`, and
+ *   scenarios written before flavors keep their results. O(n), two passes.
  * - `haproxy`: HAProxy 3.4.0 `balance leastconn` (src/lb_fwlc.c). Servers sit in a tree keyed by
  *   `fwlc_get_key`: `inflight ? (inflight + 1) × SRV_EWGHT_MAX / eweight : 0` (integer division;
  *   SRV_EWGHT_MAX = 4096, eweight = 16 × weight), so every idle server comes first whatever its
@@ -46,7 +48,7 @@ const flavors: FlavorTable<LcFlavor> = {
   list: LEAST_CONNECTIONS_FLAVORS,
   default: 'nginx',
   differs: {
-    nginx: 'least active/weight; ties by smooth WRR over effective weights (lowered by failures)',
+    nginx: 'least active/weight; ties by smooth WRR over effective weights (lowered by failures when maxFails is set)',
     haproxy: 'key (active+1)·4096/eweight, idle servers first whatever their weight; ties from 4 random FIFO lists',
     envoy: 'LEAST_REQUEST FULL_SCAN: least active, ties at random; unequal weights → EDF over weight/(active+1)^bias',
     aws: 'ALB least_outstanding_requests: least active, weights ignored, ties at random (AWS tie rule unpublished)',
@@ -57,7 +59,7 @@ const schema = z
   .object({
     /** Whose rule: nginx (default), haproxy, envoy, aws. */
     flavor: flavorOption('least-connections', LEAST_CONNECTIONS_FLAVORS),
-    /** nginx `max_fails`: a failure lowers the effective weight by `weight / maxFails` (flavor nginx; default 1). */
+    /** nginx `max_fails`: a failure lowers the effective weight by `weight / maxFails` (flavor nginx; unset: failures lower nothing, as `max_fails=0`). */
     maxFails: z.number().int().min(1).optional(),
     /** Envoy `active_request_bias` (flavor envoy; default 1). */
     activeRequestBias: z.number().min(0).optional(),
@@ -89,6 +91,7 @@ class NginxLeastConn implements Strategy {
   /** Configured weight per index (`peer->weight`, what a failure subtracts from). */
   private configured = new Float64Array(0);
 
+  /** @param maxFails nginx `max_fails`; 0 = failures do not lower the effective weight. */
   constructor(private readonly maxFails: number) {}
 
   pick(view: PickView): number {
@@ -148,7 +151,7 @@ class NginxLeastConn implements Strategy {
   }
 
   released(i: number, failed: boolean): void {
-    if (!failed || i >= this.deficit.length) return;
+    if (!failed || this.maxFails === 0 || i >= this.deficit.length) return;
     const w = this.configured[i]!;
     const d = this.deficit[i]! + Math.floor(w / this.maxFails);
     this.deficit[i] = d < w ? d : w;
@@ -318,7 +321,7 @@ export const strategy: StrategyDef<LeastConnectionsOptions> = {
       case 'aws':
         return new AwsLeastOutstanding(env.rng);
       default:
-        return new NginxLeastConn(opts.maxFails ?? 1);
+        return new NginxLeastConn(opts.maxFails ?? 0);
     }
   },
 };

@@ -111,7 +111,7 @@ describe('p2c', () => {
   });
 });
 
-describe('p2c flavor nginx (ngx_http_upstream_get_random2_peer, nginx 1.31.4)', () => {
+describe('p2c flavor nginx (ngx_http_upstream_get_random2_peer, nginx 1.31.4 src/http/modules/ngx_http_upstream_random_module.c)', () => {
   // Weights 1, 2, 3: ngx_http_upstream_peek_random_peer maps x = ngx_random() % 6 to b0 for 0,
   // b1 for 1–2, b2 for 3–5 (the `ranges` table of configured weights).
   it('two weighted draws; on equal conns / weight the SECOND wins', () => {

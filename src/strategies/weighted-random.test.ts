@@ -85,6 +85,19 @@ describe('weighted-random', () => {
   });
 });
 
+describe('weighted-random flavor nginx (ngx_http_upstream_peek_random_peer, nginx src/http/modules/ngx_http_upstream_random_module.c)', () => {
+  it('x = random % total_weight falls in the peer whose range starts at or below it: weights 1, 2, 3', () => {
+    // ngx_http_upstream_update_random: ranges[i].range = the weights before peer i (0, 1, 3);
+    // ngx_http_upstream_peek_random_peer binary-searches x in them: x = 0 → p0, 1..2 → p1, 3..5 → p2.
+    // lbsim's draw is a uniform u in [0, 1) scaled by the total; u = x / 6 (rounded up to the
+    // stream's 2^-32 grid) is nginx's x.
+    const view = fixtureView(3, [1, 2, 3]);
+    const xs = [0, 1, 2, 3, 4, 5, 2, 0];
+    const s = makeStrategyWithRng('weighted-random', view, { flavor: 'nginx' }, scriptedRng(xs.map((x) => Math.ceil((x * 4294967296) / 6))));
+    expect(xs.map(() => s.pick(view, req))).toEqual([0, 1, 1, 2, 2, 2, 1, 0]);
+  });
+});
+
 describe('weighted-random flavor haproxy (get_server_rnd with random(1), HAProxy 3.4.0 src/backend.c)', () => {
   it('one random 32-bit point on the chash tree: the closest node (C transcription of chash_get_server_hash)', () => {
     const view = fixtureView(4, [1, 2, 1, 1]);

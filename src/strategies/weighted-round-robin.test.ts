@@ -5,7 +5,7 @@ import { strategy } from './weighted-round-robin.js';
 
 const req = requestInfo();
 
-describe('weighted-round-robin (nginx smooth WRR)', () => {
+describe('weighted-round-robin flavor nginx (ngx_http_upstream_get_peer, nginx src/http/ngx_http_upstream_round_robin.c)', () => {
   it('weights 5,1,1 give the cycle a a b a c a a, repeated', () => {
     const view = fixtureView(3, [5, 1, 1]);
     const { strategy: s } = makeStrategy('weighted-round-robin', view);

@@ -108,8 +108,16 @@ export function exportNginx(config: LbConfig, header: string[] = []): ExportResu
   const mismatch = flavorMismatch(strategy, options, 'nginx');
   if (mismatch) warnFor(`strategy ${strategy}`)(mismatch);
   const m = method(config, strategy, options, warnFor(`strategy ${strategy}`), warnFor('hash key'));
-  if (strategy === 'weighted-round-robin' && config.passive !== false && options.maxFails !== undefined && options.maxFails !== config.passive.maxFails) {
-    warnFor('strategy weighted-round-robin')(`nginx lowers a failing server's effective weight by weight / max_fails, with max_fails from balancer.passive (${config.passive.maxFails}), not the option maxFails ${String(options.maxFails)}`);
+  if (strategy === 'weighted-round-robin' || strategy === 'least-connections') {
+    // ngx_http_upstream_free_round_robin_peer_locked: effective_weight -= weight / max_fails, with
+    // the server's max_fails (0: never), which the export writes from balancer.passive.
+    const nginxMaxFails = config.passive === false ? 0 : config.passive.maxFails;
+    const simulated = typeof options.maxFails === 'number' ? options.maxFails : 0;
+    if (simulated !== nginxMaxFails) {
+      warnFor(`strategy ${strategy}`)(
+        `nginx lowers a failing server's effective weight by weight / max_fails with max_fails from balancer.passive (${nginxMaxFails}${nginxMaxFails === 0 ? ': never' : ''}); the simulation used maxFails ${simulated === 0 ? 'unset (never)' : String(simulated)}`,
+      );
+    }
   }
   if (m) upstream.push(`    ${m}`);
   const noBackup = m !== null && /^(hash|ip_hash|random)/.test(m);

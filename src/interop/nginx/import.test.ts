@@ -137,7 +137,7 @@ const CASES: Case[] = [
   {
     file: 'plus.conf',
     strategy: 'sticky',
-    options: { inner: 'least-connections', innerOptions: {}, maxSessions: 100000 },
+    options: { inner: 'least-connections', innerOptions: { maxFails: 1 }, maxSessions: 100000 },
     servers: [['10.2.0.1:8080', 1, 0, 'active'], ['10.2.0.2:8080', 1, 0, 'active']],
     balancer: { slowStart: { windowMs: 30_000, minWeightPercent: 10, aggression: 1 }, queue: { maxQueue: 100, timeoutMs: 70_000 } },
     warnings: ['zone:3', 'sticky:7'],

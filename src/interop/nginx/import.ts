@@ -285,7 +285,7 @@ export function importNginx(file: string, opts: NginxImportOptions = {}): Import
   // nginx lowers a failed peer's effective_weight by weight / max_fails in round robin and in
   // least_conn's tie-break (ngx_http_upstream_free_round_robin_peer_locked).
   if (strategy === 'weighted-round-robin') options = { maxFails: Math.max(1, maxFails) };
-  if (strategy === 'least-connections' && maxFails > 1) options = { maxFails };
+  if (strategy === 'least-connections' && maxFails > 0) options = { maxFails };
   origins.strategy = method ? `${method.d.name}${method.d.args.length ? ` ${method.d.args.join(' ')}` : ''}` : 'no balancing directive: weighted round robin';
   if (method?.key) {
     config.hashKey = method.key;
