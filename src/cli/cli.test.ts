@@ -138,7 +138,10 @@ describe('lbsim validate, list, sweep', () => {
     expect(j.strategies.length).toBeGreaterThanOrEqual(17);
     expect(j.strategies.find((s: { name: string }) => s.name === 'p2c').options).toEqual({ draws: 2, replacement: false });
     expect(j.scenarios.map((s: { name: string }) => s.name)).toContain('homogeneous');
-    expect(lbsim('list').out).toMatch(/weighted-round-robin\s+nginx smooth weighted round robin/);
+    expect(j.strategies.find((s: { name: string }) => s.name === 'p2c').flavors).toMatchObject({ default: 'paper', list: ['paper', 'nginx', 'haproxy', 'envoy'] });
+    const out = lbsim('list').out;
+    expect(out).toMatch(/weighted-round-robin\s+Weighted round robin: nginx smooth WRR/);
+    expect(out).toMatch(/\n\s+flavors: nginx \(default\), haproxy, envoy, aws\n/);
   });
 
   it('sweep runs every point and writes results with the sweep key', () => {

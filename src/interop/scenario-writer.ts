@@ -5,14 +5,16 @@
  * first in `strategies` followed by a few alternatives to compare, and a placeholder workload
  * (Poisson arrivals at half the placeholder capacity, exponential 10 ms service) for the user to
  * replace — or, with access logs (`--log`), the workload fitted from them (logs/write.ts), each value
- * commented with where it came from and how well it fits. Addresses, backup/down servers, the hash key and health checks go into the description
+ * commented with where it came from and how well it fits. Each server's address goes into its group's `address` (hash strategies hash it as the
+ * proxy does); backup/down servers, the hash key and health checks go into the description
  * (notes.ts) so that `lbsim export` can write them back. Every warning is repeated in the header.
  */
 import { basename } from 'node:path';
 import { Document, isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
-import { nonDefaultOptions } from './common.js';
+import { nonDefaultOptions, withDefaults } from './common.js';
 import { scenarioDuration } from './durations.js';
 import { describeHashKey } from './hash-key.js';
+import { ADDRESS_RE } from '../scenario/index.js';
 import { formatNotes } from './notes.js';
 import { formatWarning, type ImportResult, type LbConfig } from './types.js';
 import { backendValues, clientsValue, descriptionLines, faultValues, headerLines, observedValue, type LogSection } from './logs/write.js';
@@ -24,10 +26,29 @@ export const PLACEHOLDER_SERVICE_MS = 10;
 
 const HASHING = ['consistent-hash', 'maglev', 'rendezvous', 'bounded-load', 'ip-hash'];
 
-/** Strategies worth comparing with the imported one (registry names, imported one excluded). */
-export function alternativesFor(config: LbConfig): string[] {
+/** A strategy entry of the written scenario: a registry name, or a labelled variant with options. */
+type StrategyEntry = string | { name: string; label: string; options: Record<string, unknown> };
+
+/**
+ * The ALB's own algorithms, to compare with the imported one: each target-group algorithm as the
+ * flavor that simulates it.
+ */
+const AWS_ALTERNATIVES: { name: string; label: string; options: Record<string, unknown> }[] = [
+  { name: 'round-robin', label: 'round-robin', options: {} },
+  { name: 'least-connections', label: 'least-outstanding-requests', options: { flavor: 'aws' } },
+  { name: 'weighted-random', label: 'weighted-random-atw', options: { flavor: 'aws', anomalyMitigation: true } },
+];
+
+/** Strategies worth comparing with the imported one (imported one excluded). */
+export function alternativesFor(config: LbConfig, format?: ImportResult['format']): StrategyEntry[] {
   const name = config.strategy.name;
   const inner = name === 'sticky' ? String(config.strategy.options.inner) : name;
+  if (format === 'aws') {
+    const imported = JSON.stringify(config.strategy.options);
+    return AWS_ALTERNATIVES.filter((a) => !(a.name === name && JSON.stringify(withDefaults(a.name, a.options)) === imported)).map((a) =>
+      Object.keys(a.options).length === 0 ? a.name : a,
+    );
+  }
   const pool = HASHING.includes(inner)
     ? ['consistent-hash', 'maglev', 'rendezvous', 'bounded-load']
     : ['weighted-round-robin', 'least-connections', 'p2c', 'peak-ewma'];
@@ -77,7 +98,9 @@ export function writeScenario(result: ImportResult, log?: LogSection): string {
     describeServers(config),
     ...(config.hashKey ? [`Hash key: ${describeHashKey(config.hashKey)} (lbsim hashes clients.keys; shape that population like your keys).`] : []),
     ...formatNotes({
-      addresses: new Map(active.map((s) => [s.name, [s.address]])),
+      // Active servers' addresses go into the backends' `address` (hash strategies hash them);
+      // one that the scenario schema cannot hold stays a note for export.
+      addresses: new Map(active.filter((s) => !ADDRESS_RE.test(s.address)).map((s) => [s.name, [s.address]])),
       extraServers: config.servers.flatMap((s, position) => (s.role !== 'active' ? [{ ...s, position }] : [])),
       ...(config.hashKey ? { hashKey: config.hashKey } : {}),
       ...(config.healthCheck ? { healthCheck: config.healthCheck } : {}),
@@ -120,6 +143,7 @@ export function writeScenario(result: ImportResult, log?: LogSection): string {
     clients: fitted ? fitted.clients : { arrival: 'poisson', rate },
     backends: active.map((s) => {
       const g: Record<string, unknown> = { name: s.name, weight: s.weight };
+      if (ADDRESS_RE.test(s.address)) g.address = s.address;
       if (s.maxConn > 0) g.maxConn = s.maxConn;
       const fit = perServer?.get(s.name);
       if (fit) Object.assign(g, fit.fields);
@@ -130,7 +154,7 @@ export function writeScenario(result: ImportResult, log?: LogSection): string {
       return g;
     }),
     balancer,
-    strategies: [imported, ...alternativesFor(config)],
+    strategies: [imported, ...alternativesFor(config, result.format)],
     ...(faults.length > 0 ? { faults: faults.map((f) => f.value) } : {}),
     ...(log ? { observed: observedValue(log) } : {}),
   });
@@ -209,6 +233,13 @@ export function writeScenario(result: ImportResult, log?: LogSection): string {
     if (isMap(value)) value.flow = true;
     const origin = result.origins[`balancer.${key}`];
     if (origin && (isMap(value) || isScalar(value))) value.comment = ` ${origin}`;
+  }
+  for (const item of (doc.get('strategies', true) as { items: Node[] }).items.slice(1)) {
+    if (isMap(item)) {
+      item.flow = true;
+      const o = item.get('options', true);
+      if (isMap(o)) o.flow = true;
+    }
   }
   const first = doc.getIn(['strategies', 0], true) as Node;
   if (isMap(first)) {

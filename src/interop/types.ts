@@ -16,6 +16,12 @@ export type ProxyFormat = 'nginx' | 'haproxy' | 'envoy';
 /** Every format, for flags and messages. */
 export const PROXY_FORMATS: readonly ProxyFormat[] = ['nginx', 'haproxy', 'envoy'];
 
+/** What `lbsim import` reads: the proxy formats, and an AWS ALB target group (attributes + targets JSON). */
+export type ImportFormat = ProxyFormat | 'aws';
+
+/** Every import format, for flags and messages. */
+export const IMPORT_FORMATS: readonly ImportFormat[] = ['nginx', 'haproxy', 'envoy', 'aws'];
+
 /** One upstream server as the proxy names it. */
 export interface LbServer {
   /** Name used for the scenario's backend group (HAProxy's server name, else derived from the address). */
@@ -86,10 +92,10 @@ export interface InteropWarning {
 
 /** What an importer returns. */
 export interface ImportResult {
-  format: ProxyFormat;
+  format: ImportFormat;
   /** The file that was imported. */
   file: string;
-  /** `upstream`, `backend`, `listen` or `cluster`. */
+  /** `upstream`, `backend`, `listen`, `cluster` or `target-group`. */
   kind: string;
   config: LbConfig;
   /** Where each mapped setting came from (`balancer.passive` → `max_fails=3 fail_timeout=30s`). */

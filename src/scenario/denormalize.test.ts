@@ -50,8 +50,8 @@ describe('denormalize', () => {
         },
         backends: [
           { name: 'web', count: 4, workers: 2, weight: 3, speed: 1.5, maxConn: 10, queueLimit: 20, discipline: 'ps', service: { dist: 'lognormal', median: '2ms', p99: '20ms' }, cache: { size: 100 } },
-          { count: 2, service: { dist: 'pareto', mean: 3, shape: 2.5 } },
-          { name: 'g', count: 1, service: { dist: 'gamma', mean: 4, shape: 2 } },
+          { count: 2, address: ['app-a:80', 'app-b:80'], service: { dist: 'pareto', mean: 3, shape: 2.5 } },
+          { name: 'g', count: 1, address: '10.0.0.7:8080', service: { dist: 'gamma', mean: 4, shape: 2 } },
           { name: 'e', count: 1, service: { dist: 'empirical', samples: [1, 2, '3ms'] } },
         ],
         balancer: {

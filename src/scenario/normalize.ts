@@ -202,6 +202,16 @@ function optionsOf(name: string, opts: unknown, at: (string | number)[], problem
   return r.data as Record<string, unknown>;
 }
 
+/** A group's `address` (one string, or a list of `count`) as one address per backend. */
+function normAddresses(raw: string | string[], count: number, k: number, problems: InputProblem[]): string[] {
+  if (typeof raw === 'string') {
+    if (count !== 1) problems.push({ path: `backends[${k}].address`, message: `one address for ${count} backends; give a list of ${count} addresses` });
+    return [raw];
+  }
+  if (raw.length !== count) problems.push({ path: `backends[${k}].address`, message: `expected ${count} addresses (one per backend of the group), got ${raw.length}` });
+  return raw;
+}
+
 /** Normalizes the `faults` list: targets expanded to backend ids, per-kind keys checked. */
 function normFaults(raw: NonNullable<RawScenario['faults']>, groups: Scenario['backends'], problems: InputProblem[]): Fault[] {
   const ids = backendIds(groups);
@@ -404,6 +414,7 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
       service: normDist(g.service, ['backends', k, 'service'], file, files, problems, warn),
       maxConn: g.maxConn,
       ...(g.cache ? { cache: { size: g.cache.size, hitFactor: g.cache.hitFactor } } : {}),
+      ...(g.address !== undefined ? { addresses: normAddresses(g.address, g.count, k, problems) } : {}),
     })),
     balancer: {
       ...settings,

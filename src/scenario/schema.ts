@@ -134,6 +134,22 @@ const clientsSchema = z
   })
   .strict();
 
+/**
+ * A server address as a proxy config writes it: `host:port`, `host`, `[v6]:port`, `[v6]` or
+ * `unix:/path` (what nginx hashes for `hash … consistent`, HAProxy and Envoy list as endpoints).
+ */
+export const ADDRESS_RE = /^(?:unix:\S+|\[[0-9A-Fa-f:.]+\](?::(\d{1,5}))?|[A-Za-z0-9._-]+(?::(\d{1,5}))?)$/;
+
+const address = z.string().refine(
+  (v) => {
+    const m = ADDRESS_RE.exec(v);
+    if (!m) return false;
+    const port = m[1] ?? m[2];
+    return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
+  },
+  { error: (iss) => `expected a server address (host:port, host, [v6]:port or unix:/path), got ${JSON.stringify(iss.input)}` },
+);
+
 const backendSchema = z
   .object({
     count: posInt.default(1),
@@ -152,6 +168,8 @@ const backendSchema = z
       .object({ size: posInt, hitFactor: z.number().min(0).max(1).default(0.1) })
       .strict()
       .optional(),
+    /** The servers' addresses as the proxy writes them (one, or a list of `count`): hash strategies hash them as the proxy does. */
+    address: z.union([address, z.array(address).min(1)]).optional(),
   })
   .strict();
 

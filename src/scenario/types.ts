@@ -112,6 +112,11 @@ export interface BackendGroup {
   maxConn: number;
   /** Per-backend LRU cache of hash keys (absent = none). */
   cache?: CacheSettings;
+  /**
+   * Each backend's address as the proxy config writes it (`10.0.0.1:8080`), one per backend of the
+   * group (absent = none: hashed by id). Hash strategies hash these exactly as the proxy does.
+   */
+  addresses?: string[];
 }
 
 /** A per-backend LRU cache of request hash keys: a hit is served in `hitFactor` × the service time. */

@@ -210,7 +210,7 @@ export function importNginx(file: string, opts: NginxImportOptions = {}): Import
         else {
           if (d.args[0] !== 'two') fail(d, `invalid parameter "${d.args[0]}": expected random [two [least_conn]]`);
           const m = d.args[1];
-          if (m === undefined || m === 'least_conn') setMethod(d, 'p2c', { draws: 2 });
+          if (m === undefined || m === 'least_conn') setMethod(d, 'p2c', { flavor: 'nginx', draws: 2 });
           else if (/^least_time=(header|last_byte)$/.test(m)) {
             setMethod(d, 'least-time');
             warn(d, `"random two ${m}" compares two random servers by response time; nearest lbsim strategy: least-time (scans every server)`);
@@ -282,7 +282,10 @@ export function importNginx(file: string, opts: NginxImportOptions = {}): Import
   // Strategy.
   let strategy = method?.strategy ?? 'weighted-round-robin';
   let options = method?.options ?? {};
+  // nginx lowers a failed peer's effective_weight by weight / max_fails in round robin and in
+  // least_conn's tie-break (ngx_http_upstream_free_round_robin_peer_locked).
   if (strategy === 'weighted-round-robin') options = { maxFails: Math.max(1, maxFails) };
+  if (strategy === 'least-connections' && maxFails > 0) options = { maxFails };
   origins.strategy = method ? `${method.d.name}${method.d.args.length ? ` ${method.d.args.join(' ')}` : ''}` : 'no balancing directive: weighted round robin';
   if (method?.key) {
     config.hashKey = method.key;
