@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { InputError, readInputFile } from '../input/errors.js';
 import { parseDocument, parseScenario } from '../scenario/index.js';
 import type { Scenario } from '../scenario/types.js';
+import { applyDecisionOverrides, type DecisionOverrides } from './decision-overrides.js';
 import { applyOverrides, type ScenarioOverrides } from './overrides.js';
 
 /** The repository root (where `sims/` lives), from this module's location in src/ or dist/src/. */
@@ -45,7 +46,7 @@ export function readScenarioDoc(arg: string): { file: string; doc: Record<string
 }
 
 /** Loads, overrides and validates the scenario named by `arg`. */
-export function loadScenarioArg(arg: string, overrides: ScenarioOverrides = {}): Scenario {
+export function loadScenarioArg(arg: string, overrides: ScenarioOverrides & DecisionOverrides = {}): Scenario {
   const { file, doc } = readScenarioDoc(arg);
-  return parseScenario(applyOverrides(doc, overrides), file, dirname(resolve(file)));
+  return parseScenario(applyDecisionOverrides(applyOverrides(doc, overrides), overrides), file, dirname(resolve(file)));
 }

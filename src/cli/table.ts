@@ -1,6 +1,6 @@
 /**
- * The comparison table printed by `lbsim run` (and `sweep` per point): one row per strategy,
- * sorted by p99, the best row highlighted. The web report's summary table shows the same columns.
+ * The comparison table printed by `lbsim run`: one row per strategy, in the order of the run's
+ * comparison (`src/results/compare.ts`) with the winner or the tied group marked (`decision-view.ts`). The web report's summary table shows the same columns.
  * Runs with failures (availability below 1, errors, retries or fault windows) add `avail` and
  * `retries`; runs with backend caches add `cache hit`.
  */
@@ -8,7 +8,7 @@ import type { StrategyResult } from '../results/schema.js';
 import { styles } from './output.js';
 
 /** A column of the comparison table: header and cell formatter. */
-interface Column {
+export interface Column {
   head: string;
   cell: (r: StrategyResult) => string;
 }
@@ -93,18 +93,36 @@ export function sortByP99(results: readonly StrategyResult[]): StrategyResult[] 
   return [...results].sort((a, b) => a.latency.p99 - b.latency.p99 || a.latency.mean - b.latency.mean);
 }
 
-/** Renders the table; the best (lowest p99) row is marked `*` and, with colour, green and bold. */
-export function renderTable(results: readonly StrategyResult[], color: boolean): string {
+/**
+ * How the decision marks the table (`decision-view.ts`): row order, a one-character mark per row
+ * (`*` the winner, `=` tied with the best), rows to highlight, and extra columns.
+ */
+export interface TableDecoration {
+  order: readonly string[];
+  marks: ReadonlyMap<string, string>;
+  highlight: ReadonlySet<string>;
+  columns: readonly Column[];
+}
+
+/**
+ * Renders the table. Without a decoration, sorted by p99 with no row marked; with one (from the
+ * run's comparison), in its order with its marks and columns.
+ */
+export function renderTable(results: readonly StrategyResult[], color: boolean, deco?: TableDecoration): string {
   const st = styles(color);
-  const columns = columnsFor(results);
-  const rows = sortByP99(results).map((r) => columns.map((c) => c.cell(r)));
+  const columns = [...columnsFor(results), ...(deco?.columns ?? [])];
+  const rank = new Map(deco?.order.map((s, i) => [s, i]) ?? []);
+  const sorted = deco ? [...results].sort((a, b) => (rank.get(a.strategy) ?? Infinity) - (rank.get(b.strategy) ?? Infinity)) : sortByP99(results);
+  const rows = sorted.map((r) => columns.map((c) => c.cell(r)));
   const widths = columns.map((c, k) => Math.max(c.head.length, ...rows.map((r) => r[k]!.length)));
   const line = (cells: string[]) =>
     cells.map((s, k) => (k === 0 ? s.padEnd(widths[k]!) : s.padStart(widths[k]!))).join('  ');
   const out = [`  ${st.bold(line(columns.map((c) => c.head)))}`];
   rows.forEach((r, k) => {
-    const text = line(r);
-    out.push(k === 0 ? `${st.green(st.bold(`* ${text}`))}` : `  ${text}`);
+    const label = sorted[k]!.strategy;
+    const mark = deco?.marks.get(label) ?? ' ';
+    const text = `${mark} ${line(r)}`;
+    out.push(deco?.highlight.has(label) ? st.green(st.bold(text)) : text);
   });
   return out.join('\n');
 }

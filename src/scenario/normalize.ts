@@ -11,8 +11,9 @@ import { resolve } from 'node:path';
 import { formatPath, InputError, parseOrThrow, zodProblems, type InputProblem } from '../input/errors.js';
 import { findStrategy, strategyNames } from '../strategies/registry.js';
 import { backendIds } from './backend-ids.js';
+import { fleetCapacity, meanClassFactor } from './capacity.js';
 import { FAULT_EXTRA, FAULT_KEYS, scenarioSchema, type RawScenario } from './schema.js';
-import type { AutoscaleSettings, Distribution, Fault, Scenario, StrategyChoice } from './types.js';
+import type { AutoscaleSettings, Distribution, Fault, Scenario, Slo, StrategyChoice } from './types.js';
 
 /** z-score of the 99th percentile of the standard normal. */
 const Z99 = 2.3263478740408408;
@@ -220,6 +221,53 @@ function normAutoscale(raw: NonNullable<RawScenario['autoscale']>, groups: Scena
   };
 }
 
+/** The normalized SLO: latency targets in ms, availability in percent; only the keys given. */
+function normSlo(raw: NonNullable<RawScenario['slo']>): Slo {
+  const out: Slo = {};
+  if (raw.p99 !== undefined) out.p99Ms = raw.p99;
+  if (raw.p999 !== undefined) out.p999Ms = raw.p999;
+  if (raw.availability !== undefined) out.availability = raw.availability;
+  return out;
+}
+
+/**
+ * The label of the strategy `ref` names among `choices`: a label first, else a registry name used by
+ * exactly one choice (`p2c` when the only p2c is labelled `p2c-d3`); null when none or ambiguous.
+ */
+export function resolveStrategyRef(ref: string, choices: readonly StrategyChoice[]): string | null {
+  const byLabel = choices.find((s) => s.label === ref);
+  if (byLabel) return byLabel.label;
+  const byName = choices.filter((s) => s.name === ref);
+  return byName.length === 1 ? byName[0]!.label : null;
+}
+
+/**
+ * `clients.load`: sets the arrival rate to load × the fleet's capacity (`capacity.ts`). A load of 1
+ * or more makes queues grow without bound unless something refuses the excess, so it is accepted
+ * only when every group bounds its waiting requests (`queueLimit`, or `maxConn` so the balancer
+ * queues or refuses) or the balancer rate-limits.
+ */
+function applyLoad(scenario: Scenario, load: number, problems: InputProblem[]): void {
+  const p = scenario.clients.process;
+  if (p.arrival !== 'poisson' && p.arrival !== 'constant') return;
+  const capacity = fleetCapacity(scenario.backends, meanClassFactor(scenario.clients.classes), scenario.autoscale);
+  if (!(capacity > 0 && Number.isFinite(capacity))) {
+    problems.push({ path: 'clients.load', message: 'the fleet has no finite capacity to take a fraction of (a service time of 0 or an infinite mean); give clients.rate instead' });
+    return;
+  }
+  const bounded =
+    scenario.balancer.rateLimit !== false || scenario.backends.every((g) => g.queueLimit !== null || g.maxConn > 0);
+  if (load >= 1 && !bounded) {
+    problems.push({
+      path: 'clients.load',
+      message: `a load of ${load} (≥ 1) makes queues grow without bound: give every backend group a queueLimit (or maxConn), or a balancer rateLimit, or a load below 1`,
+    });
+    return;
+  }
+  scenario.clients.process = { arrival: p.arrival, rate: load * capacity };
+  scenario.clients.load = load;
+}
+
 /**
  * Validates and normalizes an already-parsed scenario value.
  * @param value parsed YAML/JSON
@@ -245,11 +293,13 @@ export function parseScenario(value: unknown, file: string, dir = '.'): Scenario
   switch (c.arrival) {
     case 'poisson':
     case 'constant':
-      need('rate', c.rate);
+      if (c.load === undefined) need('rate', c.rate);
+      else if (c.rate !== undefined) problems.push({ path: 'clients.load', message: 'give either rate or load (a fraction of the capacity), not both' });
       forbid(['burstRate', 'on', 'off', 'schedule', 'users', 'think']);
       process = { arrival: c.arrival, rate: c.rate ?? 1 };
       break;
     case 'bursty':
+      forbid(['load']);
       need('rate', c.rate);
       need('burstRate', c.burstRate);
       need('on', c.on);
@@ -259,7 +309,7 @@ export function parseScenario(value: unknown, file: string, dir = '.'): Scenario
       break;
     case 'schedule': {
       need('schedule', c.schedule);
-      forbid(['rate', 'burstRate', 'on', 'off', 'users', 'think']);
+      forbid(['rate', 'load', 'burstRate', 'on', 'off', 'users', 'think']);
       const steps = (c.schedule ?? [{ at: 0, rate: 1, ramp: false }]).map((s) => ({ atMs: s.at, rate: s.rate, ramp: s.ramp }));
       steps.forEach((s, k) => {
         if (k > 0 && s.atMs <= steps[k - 1]!.atMs) {
@@ -273,7 +323,7 @@ export function parseScenario(value: unknown, file: string, dir = '.'): Scenario
     case 'closed':
       need('users', c.users);
       need('think', c.think);
-      forbid(['rate', 'burstRate', 'on', 'off', 'schedule']);
+      forbid(['rate', 'load', 'burstRate', 'on', 'off', 'schedule']);
       process = {
         arrival: 'closed',
         users: c.users ?? 1,
@@ -328,6 +378,19 @@ export function parseScenario(value: unknown, file: string, dir = '.'): Scenario
   if (raw.faults !== undefined) scenario.faults = normFaults(raw.faults, scenario.backends, problems);
   if (raw.autoscale !== undefined) scenario.autoscale = normAutoscale(raw.autoscale, scenario.backends, problems);
   if (raw.balancers !== undefined) scenario.balancers = raw.balancers;
+  if (c.load !== undefined && (c.arrival === 'poisson' || c.arrival === 'constant')) applyLoad(scenario, c.load, problems);
+  if (raw.slo !== undefined) scenario.slo = normSlo(raw.slo);
+  if (raw.baseline !== undefined) {
+    const b = resolveStrategyRef(raw.baseline, scenario.strategies);
+    if (b === null) {
+      if (scenario.strategies.length > 0)
+        problems.push({
+          path: 'baseline',
+          message: `"${raw.baseline}" is not among the strategies (${scenario.strategies.map((s) => s.label).join(', ')}); add it to strategies or name one of them`,
+        });
+    } else scenario.baseline = b;
+  }
+  if (raw.proxy !== undefined) scenario.proxy = raw.proxy;
   const names = new Set<string>();
   scenario.backends.forEach((g, k) => {
     if (g.name !== null) {
