@@ -192,7 +192,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command('export')
     .description('write a chosen strategy and its settings as an nginx, HAProxy or Envoy config fragment')
     .argument('<scenario-or-results>', 'scenario file or results JSON')
-    .requiredOption('--strategy <name>', 'registry name or a label from the scenario')
+    .requiredOption('--strategy <name>', 'registry name, a label from the scenario, or best (the recommended strategy)')
     .addOption(new Option('--format <format>', 'target proxy').choices(['nginx', 'haproxy', 'envoy']).makeOptionMandatory())
     .option('-o, --output <file>', 'write the fragment here (default: stdout)')
     .action(async (file: string, opts) => {

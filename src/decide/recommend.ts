@@ -163,7 +163,9 @@ export function recommend(results: readonly StrategyResult[], comparison: Compar
   else
     s.push(
       `${among}; ${pick.strategy} has the lowest ${name}${slo ? ' among them' : ''}, ${value}, ` +
-        (others.length > 0 ? `statistically tied with ${listOf(others)}.` : 'and no other is statistically tied with it.'),
+        (others.length > 0
+          ? `statistically tied with ${listOf(others)}${others.every((o) => costsOf(o).length > costsOf(pick.strategy).length) ? `, and it needs the least of them (${others.map((o) => `${o}: ${costsOf(o)[0]}`).join('; ')})` : ''}.`
+          : 'and no other is statistically tied with it.'),
     );
   if (base && base !== pick.strategy) {
     const row = comparison.strategies.find((x) => x.strategy === pick.strategy)!;

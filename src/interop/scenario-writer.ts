@@ -5,7 +5,9 @@
  * first in `strategies` followed by a few alternatives to compare, and a placeholder workload
  * (Poisson arrivals at half the placeholder capacity, exponential 10 ms service) for the user to
  * replace. Addresses, backup/down servers, the hash key and health checks go into the description
- * (notes.ts) so that `lbsim export` can write them back. Every warning is repeated in the header.
+ * (notes.ts) so that `lbsim export` can write them back. `baseline` names the imported strategy (every
+ * other is compared with it) and `proxy` the proxy it came from (recommendations stay within what
+ * that proxy runs). Every warning is repeated in the header.
  */
 import { basename } from 'node:path';
 import { Document, isMap, isScalar, type Node, type Scalar, type YAMLMap } from 'yaml';
@@ -108,6 +110,8 @@ export function writeScenario(result: ImportResult): string {
     }),
     balancer,
     strategies: [imported, ...alternativesFor(config)],
+    baseline: config.strategy.name,
+    proxy: result.proxy,
   });
 
   const header = [
@@ -148,5 +152,7 @@ export function writeScenario(result: ImportResult): string {
     if (isMap(o)) o.flow = true;
   }
   first.comment = ` imported: ${result.origins.strategy ?? config.strategy.name}${result.origins.hashKey ? `; key ${result.origins.hashKey}` : ''}`;
+  (doc.get('baseline', true) as Scalar).comment = ' the strategy the config runs today: every other is compared with it';
+  (doc.get('proxy', true) as Scalar).comment = ` recommend only what ${result.proxy === 'nginx-plus' ? 'nginx Plus' : result.proxy} can run (nginx | nginx-plus | haproxy | envoy; remove for any)`;
   return doc.toString({ lineWidth: 0 });
 }

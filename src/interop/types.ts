@@ -8,7 +8,7 @@
  * {@link LbConfig} (plan.ts) and print it in a proxy's syntax. Round-trip tests compare these
  * objects. Mapping table: MAPPING.md.
  */
-import type { BalancerSettings } from '../scenario/types.js';
+import type { BalancerSettings, ProxyTarget } from '../scenario/types.js';
 
 /** The proxy formats lbsim reads and writes. */
 export type ProxyFormat = 'nginx' | 'haproxy' | 'envoy';
@@ -91,6 +91,8 @@ export interface ImportResult {
   file: string;
   /** `upstream`, `backend`, `listen` or `cluster`. */
   kind: string;
+  /** The proxy the config runs on (nginx Plus when it uses a Plus-only method or directive). */
+  proxy: ProxyTarget;
   config: LbConfig;
   /** Where each mapped setting came from (`balancer.passive` → `max_fails=3 fail_timeout=30s`). */
   origins: Record<string, string>;

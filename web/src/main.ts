@@ -29,6 +29,10 @@ import { renderTable, type SortState } from './table.js';
 import { resultsAt, sweepSentence, tableColumns, verdict, type ColumnKey, wideSpread } from './transforms.js';
 import type { ResultsFile } from './types.js';
 import { checkResultsFile } from './validate.js';
+import { renderDecisionBox } from './decision/box.js';
+import { capacityChart, capacityTitle } from './decision/capacity-chart.js';
+import { comparisonFor, defaultShown } from './decision/comparison.js';
+import { tuneChart } from './decision/tune-chart.js';
 import type { View } from './view.js';
 
 /** Page state; every change goes through `update`. */
@@ -89,6 +93,11 @@ const state: State = {
   sort: null,
 };
 const charts = new Map<string, Chart>();
+// A decided run opens on the recommendation, the baseline and the tied group; the rest is one click away.
+{
+  const shown = files[0] ? defaultShown(files[0]) : null;
+  if (shown) for (const r of files[0]!.results) if (!shown.has(r.strategy)) state.hidden.add(r.strategy);
+}
 
 function pointOf(fileIndex: number): number {
   const f = files[fileIndex];
@@ -135,8 +144,9 @@ function renderPickers(): void {
   );
 }
 
-function renderHeader(file: ResultsFile, shown: View['results']): void {
+function renderHeader(file: ResultsFile, shown: View['results'], comparison: ReturnType<typeof comparisonFor>): void {
   el('scenario-title').textContent = fileLabel(file, state.file);
+  renderDecisionBox(el('decision'), file);
   el('scenario-description').textContent = scenarioDescription(file) ?? '';
   const dl = el('scenario-facts');
   dl.replaceChildren();
@@ -156,7 +166,7 @@ function renderHeader(file: ResultsFile, shown: View['results']): void {
       return li;
     }),
   );
-  const sentences = verdict(shown);
+  const sentences = verdict(shown, comparison);
   if (file.sweep && file.sweep.points.length > 0) {
     const p = file.sweep.points[pointOf(state.file)];
     if (p) sentences.unshift(`At offered load ${p.load.toFixed(2)} (${file.sweep.key} = ${p.value}):`);
@@ -208,15 +218,25 @@ function render(): void {
   if (!file) return;
   const all = resultsAt(file, pointOf(state.file));
   const shown = all.filter((r) => !state.hidden.has(r.strategy));
-  renderHeader(file, shown);
+  const isSweep = (file.sweep?.points.length ?? 0) > 0;
+  const comparison = comparisonFor(file, all, isSweep);
+  const decision = isSweep ? undefined : file.decision;
+  renderHeader(file, shown, comparison);
   renderToggles(all);
+  const searchOnly = all.length === 0 && (file.capacity !== undefined || file.tune !== undefined);
+  el('toggles').hidden = searchOnly;
+  for (const card of document.querySelectorAll<HTMLElement>('main > section.card'))
+    if (!['card-capacity', 'card-tune'].includes(card.id)) card.hidden = searchOnly;
+  renderSearchCards(file);
+  if (searchOnly) return;
   // Columns from every strategy at this point, so hiding one never drops a column.
-  const columns = tableColumns(all);
+  const columns = tableColumns(all, comparison, decision);
   renderTable(el<HTMLTableElement>('summary-table'), shown, state.sort, colour, (key: ColumnKey) =>
     update((s) => {
       s.sort = s.sort?.key === key ? { key, dir: s.sort.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' };
     }),
     columns,
+    { comparison, ...(decision ? { decision } : {}) },
   );
   const keys = new Set(columns.map((c) => c.key));
   el('table-extra-caption').textContent =
@@ -272,9 +292,38 @@ function render(): void {
   const health = hasHealth(v.selected);
   el('health-box').hidden = !health;
   if (health) draw('chart-health', healthChart(v));
-  const isSweep = (file.sweep?.points.length ?? 0) > 0;
   el('card-sweep').hidden = !isSweep;
   if (isSweep) draw('chart-sweep', sweepChart(v));
+}
+
+/** The capacity and tuning cards (files from `lbsim capacity` / `lbsim tune`). */
+function renderSearchCards(file: ResultsFile): void {
+  const cap = file.capacity;
+  el('card-capacity').hidden = !cap;
+  if (cap) {
+    el('capacity-title').textContent = capacityTitle(cap);
+    el('capacity-caption').textContent = `${cap.method}. ${cap.runs} runs in ${cap.seconds.toFixed(1)} s. Whiskers: ${cap.vary === 'backends' ? 'the range over replications' : '95 % intervals over replications'}; dashed: the scenario's current setting.`;
+    draw('chart-capacity', capacityChart(cap, colour));
+  }
+  const tune = file.tune;
+  el('card-tune').hidden = !tune;
+  if (tune) {
+    const box = el('tune-charts');
+    box.replaceChildren(
+      ...tune.parameters.map((p) => {
+        const div = document.createElement('div');
+        div.className = 'chart';
+        const canvas = document.createElement('canvas');
+        canvas.id = `chart-tune-${p.path.replace(/[^A-Za-z0-9]+/g, '-')}`;
+        canvas.setAttribute('role', 'img');
+        canvas.setAttribute('aria-label', `${tune.metric} versus ${p.path}`);
+        div.append(canvas);
+        return div;
+      }),
+    );
+    el('tune-caption').textContent = `${tune.method}. ${tune.evaluations} settings in ${tune.seconds.toFixed(1)} s.`;
+    tune.parameters.forEach((p) => draw(`chart-tune-${p.path.replace(/[^A-Za-z0-9]+/g, '-')}`, tuneChart(tune, p.path, colour(tune.strategy))));
+  }
 }
 
 function wire(): void {
