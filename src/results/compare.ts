@@ -156,7 +156,9 @@ export function compareResults(results: readonly StrategyResult[], opts: Compare
   }
 
   const tail = new Map(ranked.map((r) => [r.strategy, tailWarning(reps.get(r.strategy)!, metric)]));
-  const decidable = n >= 2 && ranked.every((r) => tail.get(r.strategy) === null || !Number.isFinite(point(r)));
+  // every replication must carry the metric (files before p99.9 was kept per replication lack it)
+  const perRep = ranked.every((r) => reps.get(r.strategy)!.every((x) => x[metric] !== undefined));
+  const decidable = n >= 2 && perRep && ranked.every((r) => tail.get(r.strategy) === null || !Number.isFinite(point(r)));
   // Tied groups: a leader and every later strategy whose interval against it contains 0.
   const group = new Map<string, number>();
   if (decidable) {
@@ -196,6 +198,8 @@ export function compareResults(results: readonly StrategyResult[], opts: Compare
       `No winner: one replication gives no interval on the differences, so the lowest ${name} (${best.strategy}, ${fmtMs(point(best))} ms) may be luck. ` +
       `Rerun with --replications 5 (or replications: 5 in the scenario) for 95 % intervals.`;
     warnings.push(`one replication: differences between strategies have no confidence interval; use --replications N (N ≥ 2, e.g. 5) to compare them`);
+  } else if (!perRep) {
+    verdict = `No winner: this file has no per-replication ${name} to pair; rerun to compare by ${name}.`;
   } else if (!decidable) {
     const few = ranked.find((r) => tail.get(r.strategy));
     verdict = `No winner: the ${name} rests on too few requests (${few ? tail.get(few.strategy) : ''}).`;

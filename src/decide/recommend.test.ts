@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../sim/run.js';
+import { choice, testScenario } from '../sim/test/fixture.js';
+import type { Scenario } from '../scenario/types.js';
+import { baselineOf, decideRun } from './decide.js';
+import { serialEvaluate } from './evaluate.js';
+import { proxySupport, strategyCosts } from './proxies.js';
+
+function fleet(patch: Partial<Scenario> = {}): Scenario {
+  return testScenario({
+    durationMs: 3_000,
+    warmupMs: 300,
+    intervalMs: 500,
+    replications: 4,
+    seed: 3,
+    clients: { process: { arrival: 'poisson', rate: 8_500 } },
+    backends: [{ count: 10 }],
+    strategies: [choice('round-robin'), choice('least-connections'), choice('least-time', { bucketMs: 0 }), choice('random'), choice('first')],
+    ...patch,
+  });
+}
+
+describe('recommendation', () => {
+  it('recommends the best strategy meeting the SLO, against the baseline with a paired interval', async () => {
+    const s = fleet({ slo: { p99Ms: 12 }, baseline: 'round-robin' });
+    const r = await decideRun(runScenario(s), s, { source: 'fleet.yaml' });
+    const d = r.decision!;
+    expect(d.recommended).toBe('least-connections');
+    expect(d.settings).toEqual({ name: 'least-connections', options: {} });
+    expect(d.sloResults.find((x) => x.strategy === 'random')!.verdict).toBe('fails');
+    expect(d.pathological.map((p) => p.strategy)).toEqual(['first']);
+    expect(d.pathological[0]!.reason).toContain('first needs maxConn');
+    expect(d.paragraph).toMatch(/^Recommendation: least-connections\. \d of 5 strategies meet the SLO \(p99 ≤ 12ms\) with 95 % confidence/);
+    expect(d.paragraph).toMatch(/Against your baseline round-robin \(p99 [\d.]+ ms, fails the SLO\) it lowers p99 by [\d.]+ ms \(95 % CI [\d.]+ to [\d.]+\)/);
+    expect(d.paragraph).toContain('Export: lbsim export fleet.yaml --strategy best --format nginx.');
+    expect(r.comparison!.baseline).toBe('round-robin');
+  });
+
+  it('keeps to what the proxy can run, and says why the rest is left out', async () => {
+    const s = fleet({ proxy: 'nginx', strategies: [choice('least-time', { bucketMs: 0 }), choice('round-robin'), choice('p2c'), choice('jiq')] });
+    const d = (await decideRun(runScenario(s), s)).decision!;
+    expect(d.excluded.find((e) => e.strategy === 'least-time')!.reason).toBe('nginx (open source) cannot run it (nearest: least_conn (least_time needs nginx Plus))');
+    expect(d.excluded.map((e) => e.strategy).sort()).toEqual(['jiq', 'least-time']);
+    expect(d.recommended).toBe('p2c');
+    expect(d.paragraph).toContain('On nginx (open source): random two least_conn.');
+    expect(d.paragraph).toContain('Left out as nginx (open source) cannot run them: least-time and jiq.');
+    // nginx Plus runs least_time
+    expect(proxySupport(choice('least-time'), 'nginx-plus')).toEqual({ runs: true, as: 'least_time header' });
+    expect(strategyCosts(choice('least-time'), { backends: s.backends })).toEqual(['needs nginx Plus (least_time is a commercial-subscription directive) or lbsim proxy']);
+  });
+
+  it('keeps the baseline when it is statistically tied with the best', async () => {
+    const s = fleet({ baseline: 'p2c-b', strategies: [choice('p2c', {}, 'p2c-a'), choice('p2c', {}, 'p2c-b'), choice('random')] });
+    const d = (await decideRun(runScenario(s), s)).decision!;
+    expect(d.recommended).toBe('p2c-b');
+    expect(d.paragraph).toContain('it is your baseline and statistically tied with the lowest, p2c-a, so switching buys nothing measurable');
+    expect(d.paragraph).toContain('That is your baseline: keep it.');
+  });
+
+  it('recommends nothing from one replication, and says how to get intervals', async () => {
+    const s = fleet({ replications: 1 });
+    const d = (await decideRun(runScenario(s), s)).decision!;
+    expect(d.recommended).toBeNull();
+    expect(d.paragraph).toMatch(/^No recommendation yet: one replication gives no interval on the differences; rerun with --replications 5/);
+  });
+
+  it('recommends nothing when no strategy meets the SLO, and points to lbsim capacity', async () => {
+    const s = fleet({ slo: { p99Ms: 1 } });
+    const d = (await decideRun(runScenario(s), s, { source: 'x.yaml' })).decision!;
+    expect(d.recommended).toBeNull();
+    expect(d.paragraph).toMatch(/^No recommendation: no strategy meets the SLO \(p99 ≤ 1ms\)\. Closest: least-connections/);
+    expect(d.paragraph).toContain('lbsim capacity x.yaml');
+  });
+
+  it('computes headroom when asked: queue-aware strategies hold the SLO to a higher load', async () => {
+    const s = fleet({ slo: { p99Ms: 12 }, strategies: [choice('random'), choice('least-connections')] });
+    const d = (await decideRun(runScenario(s), s, { headroom: serialEvaluate() })).decision!;
+    const [random, lc] = d.headroom!.rows;
+    expect(random!.strategy).toBe('random');
+    expect(lc!.load!).toBeGreaterThan(random!.load! + 0.1);
+    expect(lc!.breaksAt!).toBeGreaterThan(lc!.load!);
+    expect(lc!.rate).toBeCloseTo(lc!.load! * 10_000, 6);
+  });
+
+  it('defaults the baseline to round robin when the scenario names none', () => {
+    expect(baselineOf(fleet())).toEqual({ label: 'round-robin', isDefault: true });
+    expect(baselineOf(fleet({ strategies: [choice('p2c')] }))).toBeNull();
+    expect(baselineOf(fleet({ baseline: 'random' }))).toEqual({ label: 'random', isDefault: false });
+  });
+});
