@@ -236,7 +236,8 @@ function render(): void {
       s.sort = s.sort?.key === key ? { key, dir: s.sort.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' };
     }),
     columns,
-    { comparison, ...(decision ? { decision } : {}) },
+    // Rows in the comparison's order when the file carries one (older files keep their own order).
+    { comparison, ...(decision ? { decision } : {}), byRank: !isSweep && file.comparison !== undefined },
   );
   const keys = new Set(columns.map((c) => c.key));
   el('table-extra-caption').textContent =

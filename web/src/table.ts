@@ -70,9 +70,9 @@ export function renderTable(
   colour: (strategy: string) => string,
   onSort: (key: ColumnKey) => void,
   columns: readonly TableColumn[] = TABLE_COLUMNS,
-  decision?: { comparison: Comparison | null; decision?: Decision },
+  decision?: { comparison: Comparison | null; decision?: Decision; byRank: boolean },
 ): void {
-  const base = tableRows(results, decision?.comparison, decision?.decision);
+  const base = tableRows(results, decision?.comparison, decision?.decision, decision?.byRank ?? true);
   const c = decision?.comparison;
   const mark = (s: string): string | null =>
     c?.winner === s ? 'winner' : c && c.winner === null && c.tied.length > 1 && c.tied.includes(s) ? 'tied' : null;

@@ -209,14 +209,20 @@ export function tableColumns(results: readonly StrategyResult[], comparison?: Co
 }
 
 /**
- * Table rows: in the comparison's order (by the ranked metric) when there is one, else the
- * results' order; with each strategy's tied group and SLO verdict when known.
+ * Table rows: in the comparison's order (by the ranked metric) when there is one and `byRank`, else
+ * the results' order; with each strategy's tied group and SLO verdict when known.
  */
-export function tableRows(results: readonly StrategyResult[], comparison?: Comparison | null, decision?: Decision): TableRow[] {
+export function tableRows(
+  results: readonly StrategyResult[],
+  comparison?: Comparison | null,
+  decision?: Decision,
+  byRank = true,
+): TableRow[] {
   const rank = new Map(comparison?.strategies.map((s) => [s.strategy, s.rank]) ?? []);
   const group = new Map(comparison?.strategies.map((s) => [s.strategy, s.group]) ?? []);
   const slo = new Map(decision?.sloResults.map((s) => [s.strategy, s.verdict]) ?? []);
-  const ordered = comparison ? [...results].sort((a, b) => (rank.get(a.strategy) ?? Infinity) - (rank.get(b.strategy) ?? Infinity)) : results;
+  const ordered =
+    comparison && byRank ? [...results].sort((a, b) => (rank.get(a.strategy) ?? Infinity) - (rank.get(b.strategy) ?? Infinity)) : results;
   return ordered.map((r) => ({
     strategy: r.strategy,
     mean: r.latency.mean,
