@@ -95,6 +95,9 @@ describe('lbsim capacity and tune', () => {
     const [lc, random] = res.capacity.rows;
     expect(lc.value).toBeLessThan(random.value);
     expect(lc.perReplication).toHaveLength(2);
+    // deterministic: the same search again writes the same bytes
+    lbsim('capacity', 'dec.yaml', '--strategies', 'least-connections,random', '--replications', '2', '--json', 'cap2.json', '--quiet');
+    expect(readFileSync(join(dir, 'cap2.json'), 'utf8')).toBe(readFileSync(join(dir, 'cap.json'), 'utf8'));
   });
 
   it('tune: every evaluated setting and the best against the scenario\'s own', () => {

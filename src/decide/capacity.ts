@@ -41,8 +41,6 @@ export interface CapacityOptions {
   /** Range to search instead of the default (see the module header). */
   range?: [number, number];
   evaluate: Evaluate;
-  /** Clock for the report's wall time (ms); the CLI passes `performance.now`. */
-  now?: () => number;
 }
 
 /** The offered rate's share that one backend of `group` serves at full utilization. */
@@ -86,8 +84,6 @@ function checkOptions(s: Scenario, o: CapacityOptions): void {
 /** Runs the capacity search (see the module header). @throws InputError for options the scenario cannot take */
 export async function capacitySearch(scenario: Scenario, o: CapacityOptions): Promise<CapacityReport> {
   checkOptions(scenario, o);
-  const now = o.now ?? (() => 0);
-  const t0 = now();
   const slo = scenario.slo as Slo;
   const facts = scenarioFacts(scenario);
   const group = o.vary === 'backends' ? (o.group ?? 0) : o.group;
@@ -184,7 +180,6 @@ export async function capacitySearch(scenario: Scenario, o: CapacityOptions): Pr
       `${runs} runs of ${(scenario.durationMs / 1000).toLocaleString('en-US')} s`,
     rows,
     runs,
-    seconds: (now() - t0) / 1000,
     warnings,
   };
 }

@@ -25,7 +25,6 @@ export interface TuneOptions {
   /** Settings to evaluate at most (the scenario's own setting included). */
   budget: number;
   evaluate: Evaluate;
-  now?: () => number;
 }
 
 /** What {@link tuneScenario} returns: the report and the initial and best settings as results. */
@@ -45,8 +44,6 @@ export function describeSettings(params: readonly TuneParam[], settings: Record<
 
 /** Runs the search (see the module header). */
 export async function tuneScenario(scenario: Scenario, o: TuneOptions): Promise<TuneOutcome> {
-  const now = o.now ?? (() => 0);
-  const t0 = now();
   const seeds = Array.from({ length: Math.max(1, scenario.replications) }, (_, k) => replicationSeed(scenario.seed, k));
   const runsBy = new Map<string, RunSummary[]>();
   const points = new Map<string, TunePoint>();
@@ -132,7 +129,6 @@ export async function tuneScenario(scenario: Scenario, o: TuneOptions): Promise<
       `coordinate descent: per setting a grid (every integer when few, else 5 points${o.params.some((p) => p.log) ? ', log-spaced for wide ranges' : ''}) then golden-section search; ` +
       `at most ${o.budget} settings, each run on ${seeds.length} replication seed${seeds.length === 1 ? '' : 's'} (common random numbers); minimizing ${metricName(o.metric)}${slo ? ', settings meeting the SLO first' : ''}`,
     evaluations,
-    seconds: (now() - t0) / 1000,
     warnings,
   };
   return { report, initial, best };

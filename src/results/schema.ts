@@ -386,9 +386,8 @@ export interface CapacityReport {
   /** How it was searched, in words. */
   method: string;
   rows: CapacityRow[];
-  /** Total simulation runs and wall time (s). */
+  /** Total simulation runs (wall time is printed, not stored: results stay byte-identical per seed). */
   runs: number;
-  seconds: number;
   /** What limits the answer (one replication, too few requests beyond the percentile, …). */
   warnings: string[];
 }
@@ -422,7 +421,6 @@ export interface TuneReport {
   method: string;
   /** Settings evaluated (each = one run per replication). */
   evaluations: number;
-  seconds: number;
   /** What limits the answer (one replication, nothing in range meets the SLO, …). */
   warnings: string[];
 }

@@ -303,7 +303,7 @@ function renderSearchCards(file: ResultsFile): void {
   el('card-capacity').hidden = !cap;
   if (cap) {
     el('capacity-title').textContent = capacityTitle(cap);
-    el('capacity-caption').textContent = `${cap.method}. ${cap.runs} runs in ${cap.seconds.toFixed(1)} s. Whiskers: ${cap.vary === 'backends' ? 'the range over replications' : '95 % intervals over replications'}; dashed: the scenario's current setting.`;
+    el('capacity-caption').textContent = `${cap.method}. ${cap.runs} runs. Whiskers: ${cap.vary === 'backends' ? 'the range over replications' : '95 % intervals over replications'}; dashed: the scenario's current setting.`;
     draw('chart-capacity', capacityChart(cap, colour));
   }
   const tune = file.tune;
@@ -322,7 +322,7 @@ function renderSearchCards(file: ResultsFile): void {
         return div;
       }),
     );
-    el('tune-caption').textContent = `${tune.method}. ${tune.evaluations} settings in ${tune.seconds.toFixed(1)} s.`;
+    el('tune-caption').textContent = `${tune.method}. ${tune.evaluations} settings.`;
     tune.parameters.forEach((p) => draw(`chart-tune-${p.path.replace(/[^A-Za-z0-9]+/g, '-')}`, tuneChart(tune, p.path, colour(tune.strategy))));
   }
 }
