@@ -32,7 +32,7 @@ export function describeScenario(s: Scenario): string {
       ? `${p.users} closed-loop users`
       : p.arrival === 'schedule'
         ? `scheduled arrivals (${p.steps.length} steps)`
-        : `${p.arrival} arrivals at ${p.rate} req/s`;
+        : `${p.arrival} arrivals at ${+p.rate.toPrecision(6)} req/s${s.clients.load !== undefined ? ` (clients.load ${s.clients.load} × capacity)` : ''}`;
   const backends = s.backends
     .map((g) => `${g.count}×${g.name ?? 'backend'}(${g.workers} worker${g.workers > 1 ? 's' : ''}, ${describeDist(g.service)}${g.weight !== 1 ? `, weight ${g.weight}` : ''})`)
     .join(' + ');

@@ -28,8 +28,8 @@ export function pathologyOf(r: StrategyResult, choice?: StrategyChoice, maxConnS
   }
   const mean = sum / r.backends.length;
   if (hot.utilization > HOT_UTILIZATION && mean < CALM_UTILIZATION) {
-    const hint = choice?.name === 'first' && maxConnSet === false ? '; first needs maxConn on the backends' : '';
-    return `sends ${pct(hot.share)} of requests to ${hot.id} (utilization ${pct(hot.utilization)}) while the backends average ${pct(mean)}${hint}`;
+    const hint = choice?.name === 'first' && maxConnSet === false ? ': first needs maxConn on the backends' : '';
+    return `sends ${pct(hot.share)} of requests to ${hot.id}, at ${pct(hot.utilization)} utilization while the backends average ${pct(mean)}${hint}`;
   }
   return null;
 }

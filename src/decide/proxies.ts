@@ -74,7 +74,7 @@ export function proxySupport(choice: StrategyChoice, proxy: ProxyTarget): ProxyS
 
 /** Human name of a proxy target. */
 export function proxyName(p: ProxyTarget): string {
-  return p === 'nginx' ? 'nginx (open source)' : p === 'nginx-plus' ? 'nginx Plus' : p === 'haproxy' ? 'HAProxy' : 'Envoy';
+  return p === 'nginx' ? 'nginx' : p === 'nginx-plus' ? 'nginx Plus' : p === 'haproxy' ? 'HAProxy' : 'Envoy';
 }
 
 const HASHING = new Set(['ip-hash', 'consistent-hash', 'maglev', 'rendezvous', 'bounded-load']);
@@ -90,7 +90,7 @@ export function strategyCosts(choice: StrategyChoice, scenario: Pick<Scenario, '
   const proxy = scenario.proxy;
   switch (choice.name) {
     case 'least-time':
-      out.push(proxy === 'nginx-plus' ? 'nginx Plus least_time header' : 'needs nginx Plus (least_time is a commercial-subscription directive) or lbsim proxy');
+      out.push(proxy === 'nginx-plus' ? 'nginx Plus least_time header' : 'needs nginx Plus (its least_time) or lbsim proxy');
       break;
     case 'peak-ewma':
       out.push('not built into nginx, HAProxy or Envoy (lbsim proxy, Finagle, linkerd and tower run it); needs per-backend latency tracking');

@@ -39,14 +39,14 @@ describe('recommendation', () => {
   it('keeps to what the proxy can run, and says why the rest is left out', async () => {
     const s = fleet({ proxy: 'nginx', strategies: [choice('least-time', { bucketMs: 0 }), choice('round-robin'), choice('p2c'), choice('jiq')] });
     const d = (await decideRun(runScenario(s), s)).decision!;
-    expect(d.excluded.find((e) => e.strategy === 'least-time')!.reason).toBe('nginx (open source) cannot run it (nearest: least_conn (least_time needs nginx Plus))');
+    expect(d.excluded.find((e) => e.strategy === 'least-time')!.reason).toBe('nginx cannot run it (nearest: least_conn (least_time needs nginx Plus))');
     expect(d.excluded.map((e) => e.strategy).sort()).toEqual(['jiq', 'least-time']);
     expect(d.recommended).toBe('p2c');
-    expect(d.paragraph).toContain('On nginx (open source): random two least_conn.');
-    expect(d.paragraph).toContain('Left out as nginx (open source) cannot run them: least-time and jiq.');
+    expect(d.paragraph).toContain('On nginx: random two least_conn.');
+    expect(d.paragraph).toContain('Left out as nginx cannot run them: least-time and jiq.');
     // nginx Plus runs least_time
     expect(proxySupport(choice('least-time'), 'nginx-plus')).toEqual({ runs: true, as: 'least_time header' });
-    expect(strategyCosts(choice('least-time'), { backends: s.backends })).toEqual(['needs nginx Plus (least_time is a commercial-subscription directive) or lbsim proxy']);
+    expect(strategyCosts(choice('least-time'), { backends: s.backends })).toEqual(['needs nginx Plus (its least_time) or lbsim proxy']);
   });
 
   it('keeps the baseline when it is statistically tied with the best', async () => {

@@ -97,7 +97,7 @@ export function recommend(results: readonly StrategyResult[], comparison: Compar
   if (excluded.length > 0) {
     const forProxy = excluded.filter((e) => !sick.has(e.strategy)).map((e) => e.strategy);
     if (forProxy.length > 0 && scenario.proxy) tail.push(`Left out as ${proxyName(scenario.proxy)} cannot run them: ${listOf(forProxy)}.`);
-    if (pathological.length > 0) tail.push(`Left out as pathological here: ${pathological.map((p) => `${p.strategy} (${p.reason})`).join('; ')}.`);
+    if (pathological.length > 0) tail.push(`Left out as pathological here: ${pathological.map((p) => `${p.strategy} ${p.reason}`).join('; ')}.`);
   }
   const sloText = slo ? describeSlo(slo) : '';
   const finish = (text: string): Decision => {
@@ -164,7 +164,7 @@ export function recommend(results: readonly StrategyResult[], comparison: Compar
     s.push(
       `${among}; ${pick.strategy} has the lowest ${name}${slo ? ' among them' : ''}, ${value}, ` +
         (others.length > 0
-          ? `statistically tied with ${listOf(others)}${others.every((o) => costsOf(o).length > costsOf(pick.strategy).length) ? `, and it needs the least of them (${others.map((o) => `${o}: ${costsOf(o)[0]}`).join('; ')})` : ''}.`
+          ? `statistically tied with ${listOf(others)}${others.every((o) => costsOf(o).length > costsOf(pick.strategy).length) ? `, but needs less (${others.map((o) => `${o}: ${costsOf(o)[0]}`).join('; ')})` : ''}.`
           : 'and no other is statistically tied with it.'),
     );
   if (base && base !== pick.strategy) {
@@ -195,10 +195,9 @@ export function recommend(results: readonly StrategyResult[], comparison: Compar
     s.push(`On ${proxyName(scenario.proxy)}: ${sup.as}${costs.length > 0 ? `; needs: ${costs.join('; ')}` : ''}.`);
   } else {
     const where = LISTED.map((p) => ({ p, sup: proxySupport(choice, p) }));
-    const runs = where.filter((w) => w.sup.runs).map((w) => `${proxyName(w.p)} ${w.sup.as}`);
-    const plus = choice.name === 'least-time' || choice.name === 'sticky' ? [`nginx Plus ${proxySupport(choice, 'nginx-plus').as}`] : [];
-    const runsText = [...runs, ...plus, 'lbsim proxy'].join(', ');
-    s.push(`Runs on ${runsText}${costs.length > 0 ? `; needs: ${costs.join('; ')}` : ''}.`);
+    const runs = where.filter((w) => w.sup.runs).map((w) => `on ${proxyName(w.p)} as ${w.sup.as}`);
+    const plus = choice.name === 'least-time' || choice.name === 'sticky' ? [`on nginx Plus as ${proxySupport(choice, 'nginx-plus').as}`] : [];
+    s.push(`Runs ${listOf([...runs, ...plus, 'in lbsim proxy'])}${costs.length > 0 ? `; needs: ${costs.join('; ')}` : '; needs nothing beyond that'}.`);
   }
   const set = nonDefaultSettings(choice);
   s.push(`Settings: ${set ? `${set} (other options at their defaults)` : 'the strategy\'s defaults'}, with the scenario's balancer settings.`);
