@@ -124,14 +124,14 @@ export function recommend(results: readonly StrategyResult[], comparison: Compar
     return finish('No recommendation: every strategy was left out.');
   }
   const top = pool[0]!;
-  const undecided = comparison.replications < 2 || comparison.tied.length === 0;
+  const undecided = comparison.strategies.length > 1 && (comparison.replications < 2 || comparison.tied.length === 0);
   if (undecided) {
     const why =
       comparison.replications < 2
         ? 'one replication gives no interval on the differences; rerun with --replications 5 (or replications: 5 in the scenario)'
         : `the ${name} rests on too few requests (${comparison.strategies.find((s) => s.sampleWarning)?.sampleWarning ?? 'short run'})`;
     return finish(
-      `No recommendation yet: ${why}. In this run the lowest ${name}${slo ? ` among the ${pool.length} strategies meeting the SLO (${sloText})` : ''} is ${top.strategy}'s, ${fmtMs(byLabel.get(top.strategy)!.latency[metric])} ms.`,
+      `No recommendation yet: ${why}. In this run the lowest ${name}${slo ? ` among the ${pool.length} ${pool.length === 1 ? 'strategy' : 'strategies'} meeting the SLO (${sloText})` : ''} is ${top.strategy}'s, ${fmtMs(byLabel.get(top.strategy)!.latency[metric])} ms.`,
     );
   }
   const tied = pool.filter((s) => s.group !== null && s.group === top.group);
@@ -157,9 +157,15 @@ export function recommend(results: readonly StrategyResult[], comparison: Compar
   const s: string[] = [`Recommendation: ${pick.strategy}.`];
   const ci = metric === 'p99' ? r.ci95.p99 : metric === 'mean' ? r.ci95.mean : null;
   const value = `${fmtMs(r.latency[metric])} ms${ci ? ` (95 % CI ${fmtMs(ci[0])}–${fmtMs(ci[1])})` : ''}`;
-  const among = slo ? `${pool.length} of ${comparison.strategies.length} strategies meet the SLO (${sloText}) with 95 % confidence` : `No SLO is set, so the ranking is by ${name}`;
+  const among =
+    comparison.strategies.length === 1
+      ? `Only ${pick.strategy} was run${slo ? `; it meets the SLO (${sloText})` : ''}, so there is nothing to compare it with`
+      : slo
+        ? `${pool.length} of ${comparison.strategies.length} strategies ${pool.length === 1 ? 'meets' : 'meet'} the SLO (${sloText}) with 95 % confidence`
+        : `No SLO is set, so the ranking is by ${name}`;
   const others = tied.filter((t) => t !== pick).map((t) => t.strategy);
-  if (why) s.push(`${among}; ${pick.strategy} is chosen at ${name} ${value} because ${why}.`);
+  if (comparison.strategies.length === 1) s.push(`${among}: ${name} ${value}.`);
+  else if (why) s.push(`${among}; ${pick.strategy} is chosen at ${name} ${value} because ${why}.`);
   else
     s.push(
       `${among}; ${pick.strategy} has the lowest ${name}${slo ? ' among them' : ''}, ${value}, ` +
