@@ -8,6 +8,7 @@
  *   sim      simulator speed beside a bare M/M/1 loop, and its cost from 10 to 10,000 backends (sim-section.ts)
  *   proxy    proxy throughput and latency against nginx, HAProxy, node-http-proxy (proxy.ts)
  *   memory   peak RSS of a 1M-request simulation; proxy RSS while streaming 1 GB (memory.ts)
+ *   playground  the simulator in the browser page beside the CLI, page start-up (playground.ts)
  *
  * Options: `--quick` (whole run under a minute: shorter timings, 2 s proxy points, 100 MB stream),
  * `--only pick,proxy` (a subset), `--out FILE`. Ratios are always taken between figures measured
@@ -20,12 +21,13 @@ import { dirname, join } from 'node:path';
 import { renderTargets, type Target } from './format.js';
 import { renderMemoryTable, runMemorySection, type MemorySection } from './memory.js';
 import { renderPickTable, runPickSection, type PickSection } from './pick.js';
+import { runPlaygroundSection, type PlaygroundSection } from './playground.js';
 import { ROOT } from './proc.js';
 import { renderProxyTable, runProxySection, type ProxySection } from './proxy.js';
 import { runSimSpeed, type SimSpeedSection } from './sim-section.js';
 
 /** Sections in run order. */
-export const SECTIONS = ['pick', 'sim', 'proxy', 'memory'] as const;
+export const SECTIONS = ['pick', 'sim', 'proxy', 'memory', 'playground'] as const;
 /** A section name. */
 export type SectionName = (typeof SECTIONS)[number];
 
@@ -40,6 +42,7 @@ export interface BenchResults {
   sim?: SimSpeedSection;
   proxy?: ProxySection;
   memory?: MemorySection;
+  playground?: PlaygroundSection;
   /** Sections that failed to run. */
   errors: { section: SectionName; message: string }[];
   targets: Target[];
@@ -114,6 +117,9 @@ export function renderReport(r: Omit<BenchResults, 'text'>): string {
     );
   }
   if (r.memory) parts.push('## Memory', '', renderMemoryTable(r.memory), '');
+  if (r.playground) {
+    parts.push(`## Playground: the default scenario in Chromium beside Node (median of ${r.playground.rounds})`, '', r.playground.table, '');
+  }
   for (const e of r.errors) parts.push(`ERROR in ${e.section}: ${e.message}`);
   if (r.errors.length > 0) parts.push('');
   const pass = r.targets.filter((t) => t.pass === true).length;
@@ -160,6 +166,8 @@ async function main(argv: readonly string[]): Promise<number> {
   if (proxy) base.proxy = proxy;
   const memory = await run('memory', () => runMemorySection(withLog));
   if (memory) base.memory = memory;
+  const playground = await run('playground', () => runPlaygroundSection(withLog));
+  if (playground) base.playground = playground;
 
   const text = renderReport(base);
   const results: BenchResults = { ...base, text };

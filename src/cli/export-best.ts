@@ -6,7 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { decideRun } from '../decide/decide.js';
-import { InputError, readInputFile } from '../input/errors.js';
+import { InputError } from '../input/errors.js';
+import { readInputFile } from '../input/read.js';
 import type { Decision } from '../results/schema.js';
 import { parseDocument } from '../scenario/index.js';
 import { runScenario } from '../sim/run.js';

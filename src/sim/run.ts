@@ -27,6 +27,8 @@ import { WorkloadModel } from './model/workload.js';
 export interface RunOptions {
   /** Called after each single run (strategy × replication) with runs done and total. */
   onProgress?: (done: number, total: number) => void;
+  /** Called with each strategy's aggregated result as soon as its replications are done (the playground draws it). */
+  onResult?: (result: StrategyResult, index: number, total: number) => void;
 }
 
 /**
@@ -72,9 +74,13 @@ export function scenarioFacts(scenario: Scenario): { offeredRate: number; capaci
  * balancers, caches or autoscaling (`src/sim/engine/full.ts`).
  */
 export function simulateRun(scenario: Scenario | WorkloadModel, choice: StrategyChoice, seed: number): SimulationOutput {
+  return newSimulation(scenario, choice, seed).run();
+}
+
+/** The simulation of one strategy on one seed, not started (lean or full engine, as {@link simulateRun}). */
+function newSimulation(scenario: Scenario | WorkloadModel, choice: StrategyChoice, seed: number): Simulation {
   const model = scenario instanceof WorkloadModel ? scenario : new WorkloadModel(scenario);
-  const sim = needsFullEngine(model.scenario) ? new FullSimulation(model, choice, seed) : new Simulation(model, choice, seed);
-  return sim.run();
+  return needsFullEngine(model.scenario) ? new FullSimulation(model, choice, seed) : new Simulation(model, choice, seed);
 }
 
 /** One run of one strategy on one seed: its summary. */
@@ -88,8 +94,38 @@ function optionsOf(choice: StrategyChoice): Record<string, unknown> {
   return def.options.parse(choice.options ?? {}) as Record<string, unknown>;
 }
 
+/**
+ * Requests a run of `scenario` simulates, estimated: the offered rate over warm-up and measured
+ * time, for every strategy and replication (the playground asks before running a very large one).
+ */
+export function estimatedRequests(scenario: Scenario): number {
+  const { offeredRate } = scenarioFacts(scenario);
+  const perRun = (offeredRate * (scenario.warmupMs + scenario.durationMs)) / 1000;
+  return perRun * scenario.strategies.length * Math.max(1, scenario.replications);
+}
+
 /** Runs every strategy of `scenario` over its replications and builds the results file. */
 export function runScenario(scenario: Scenario, opts: RunOptions = {}): ResultsFile {
+  const steps = runScenarioSteps(scenario, opts, Number.POSITIVE_INFINITY);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Where a sliced run is: single runs (strategy × replication) done, their total, and the current one's progress 0..1. */
+export interface RunStep {
+  done: number;
+  total: number;
+  fraction: number;
+}
+
+/**
+ * {@link runScenario} in slices: yields after every `budget` simulated events (and never with an
+ * infinite budget), so a driver can stay responsive and stop between slices (the playground's
+ * worker). The results are the same whatever the budget: slicing only pauses the event loop.
+ */
+export function* runScenarioSteps(scenario: Scenario, opts: RunOptions = {}, budget = 100_000): Generator<RunStep, ResultsFile> {
   const model = new WorkloadModel(scenario);
   const reps = Math.max(1, scenario.replications);
   const seeds = Array.from({ length: reps }, (_, k) => replicationSeed(scenario.seed, k));
@@ -100,10 +136,16 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): ResultsF
     const options = optionsOf(choice);
     const runs: RunSummary[] = [];
     for (const seed of seeds) {
-      runs.push(simulate(model, choice, seed));
-      opts.onProgress?.(++done, total);
+      const sim = newSimulation(model, choice, seed);
+      sim.begin();
+      while (!sim.advance(budget)) yield { done, total, fraction: sim.progress() };
+      runs.push(sim.conclude().summary);
+      done++;
+      opts.onProgress?.(done, total);
     }
-    results.push(aggregate(choice.label, choice.name, options, runs, seeds));
+    const result = aggregate(choice.label, choice.name, options, runs, seeds);
+    results.push(result);
+    opts.onResult?.(result, results.length - 1, scenario.strategies.length);
   }
   const facts = scenarioFacts(scenario);
   const warnings: string[] = [];

@@ -153,6 +153,8 @@ export class Simulation implements Timers, QueueListener {
   private arrivalAt = Infinity;
   private arrivalSeq = 0;
   private ran = false;
+  /** The run is over (the window ended and every request drained, or no event is left). */
+  private over = false;
   /** The run's root random stream (every stream is forked from it by name). */
   protected readonly root: Rng;
   // core timers (rare path)
@@ -256,10 +258,21 @@ export class Simulation implements Timers, QueueListener {
 
   /** Runs the simulation to the end of the window plus the drain, and summarizes it. */
   run(): SimulationOutput {
+    this.begin();
+    this.advance(Number.POSITIVE_INFINITY);
+    return this.conclude();
+  }
+
+  /**
+   * Schedules the first events; then {@link advance} until it returns true, then {@link conclude}.
+   * (`run()` does all three; a driver that must stay responsive, the playground's worker, advances
+   * in slices and yields between them. Slicing changes nothing simulated: the same events in the
+   * same order.)
+   */
+  begin(): void {
     if (this.ran) throw new Error('a Simulation runs once');
     this.ran = true;
     const q = this.q;
-    const clock = this.clock;
     const end = this.end;
     q.push(this.warmup, EV_BOUNDARY, 0);
     this.start();
@@ -270,6 +283,14 @@ export class Simulation implements Timers, QueueListener {
         if (t < end) q.push(t, EV_ARRIVAL, u);
       }
     } else this.armArrival(this.wl.arrivals!.next(0));
+  }
+
+  /** Processes up to `budget` events; true when the run is over (the window ended and drained). */
+  advance(budget: number): boolean {
+    if (this.over) return true;
+    const q = this.q;
+    const clock = this.clock;
+    const end = this.end;
     let events = 0;
     const req = this.req;
     for (;;) {
@@ -282,7 +303,10 @@ export class Simulation implements Timers, QueueListener {
         clock.t = now;
         this.onArrival(-1);
       } else {
-        if (!q.pop()) break;
+        if (!q.pop()) {
+          this.over = true;
+          break;
+        }
         now = q.time;
         clock.t = now;
         const kind = q.kind;
@@ -291,9 +315,25 @@ export class Simulation implements Timers, QueueListener {
         else this.onOther(kind, q.payload, q.seq);
       }
       events++;
-      if (this.boundaryDone && now >= end && req.live === 0) break;
+      if (this.boundaryDone && now >= end && req.live === 0) {
+        this.over = true;
+        break;
+      }
+      if (events >= budget) break;
     }
-    this.counters.events = events;
+    this.counters.events += events;
+    return this.over;
+  }
+
+  /** Simulated time reached, as a fraction of the run (warm-up and window; the drain counts as done). */
+  progress(): number {
+    return this.over ? 1 : Math.min(1, this.clock.t / this.end);
+  }
+
+  /** Checks the run ended cleanly and summarizes it (after {@link advance} returned true). */
+  conclude(): SimulationOutput {
+    const req = this.req;
+    if (!this.over) throw new Error('conclude() before the run is over');
     if (req.live !== 0 || !this.boundaryDone) throw new Error(`simulation ended with ${req.live} requests in flight`);
     this.checkLeases();
     return { summary: this.summarize(), counters: { ...this.counters } };
