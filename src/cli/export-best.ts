@@ -23,7 +23,7 @@ export async function resolveBest(file: string): Promise<string> {
   } else {
     const scenario = loadScenarioArg(file);
     process.stderr.write(`lbsim: running ${scenario.name} to find the best strategy (${scenario.strategies.length} strategies × ${scenario.replications} replications)\n`);
-    decision = (await decideRun(runScenario(scenario), scenario, { source: file })).decision!;
+    decision = (await decideRun(runScenario(scenario), scenario)).decision!;
   }
   if (decision.recommended === null) throw new InputError('--strategy best', [{ path: '', message: decision.paragraph }]);
   process.stderr.write(`lbsim: best: ${decision.recommended}\n`);

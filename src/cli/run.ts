@@ -80,7 +80,6 @@ export async function runCommand(arg: string, flags: RunFlags): Promise<number> 
   try {
     results = await decideRun(results, scenario, {
       ...(metric ? { metric } : {}),
-      source: flags.json ?? arg,
       ...(wantHeadroom ? { headroom: serialEvaluate((d, t) => hbar.update(d, t)) } : {}),
     });
   } finally {

@@ -34,17 +34,24 @@ export function decisionMetric(scenario: Scenario, asked?: CompareMetric): Compa
 /** Options of {@link decideRun}. */
 export interface DecideOptions {
   metric?: CompareMetric;
-  /** How the user names the scenario or results file, for the export command in the paragraph. */
-  source?: string;
   /** Evaluator for the headroom search; headroom is skipped without one. */
   headroom?: Evaluate;
 }
 
-/** `results` with `comparison` and `decision` (and headroom when asked and possible) added. */
-export async function decideRun(results: ResultsFile, scenario: Scenario, opts: DecideOptions = {}): Promise<ResultsFile> {
+/**
+ * `results` with `comparison` and `decision` added, without headroom (no runs: pure, so the
+ * playground's worker decides with it too).
+ */
+export function decideResults(results: ResultsFile, scenario: Scenario, opts: Omit<DecideOptions, 'headroom'> = {}): ResultsFile {
   const base = baselineOf(scenario);
   const comparison = compareResults(results.results, { metric: decisionMetric(scenario, opts.metric), baseline: base?.label ?? null, seed: scenario.seed });
-  const decision = recommend(results.results, comparison, scenario, { ...(opts.source ? { source: opts.source } : {}), defaultBaseline: base?.isDefault ?? false });
-  if (opts.headroom && headroomUnavailable(scenario) === null) decision.headroom = await computeHeadroom(scenario, opts.headroom);
+  const decision = recommend(results.results, comparison, scenario, { defaultBaseline: base?.isDefault ?? false });
   return { ...results, comparison, decision };
+}
+
+/** `results` with `comparison` and `decision` (and headroom when asked and possible) added. */
+export async function decideRun(results: ResultsFile, scenario: Scenario, opts: DecideOptions = {}): Promise<ResultsFile> {
+  const out = decideResults(results, scenario, opts);
+  if (opts.headroom && headroomUnavailable(scenario) === null) out.decision!.headroom = await computeHeadroom(scenario, opts.headroom);
+  return out;
 }

@@ -23,7 +23,7 @@ function fleet(patch: Partial<Scenario> = {}): Scenario {
 describe('recommendation', () => {
   it('recommends the best strategy meeting the SLO, against the baseline with a paired interval', async () => {
     const s = fleet({ slo: { p99Ms: 12 }, baseline: 'round-robin' });
-    const r = await decideRun(runScenario(s), s, { source: 'fleet.yaml' });
+    const r = await decideRun(runScenario(s), s);
     const d = r.decision!;
     expect(d.recommended).toBe('least-connections');
     expect(d.settings).toEqual({ name: 'least-connections', options: {} });
@@ -32,7 +32,7 @@ describe('recommendation', () => {
     expect(d.pathological[0]!.reason).toContain('first needs maxConn');
     expect(d.paragraph).toMatch(/^Recommendation: least-connections\. \d of 5 strategies meet the SLO \(p99 ≤ 12ms\) with 95 % confidence/);
     expect(d.paragraph).toMatch(/Against your baseline round-robin \(p99 [\d.]+ ms, fails the SLO\) it lowers p99 by [\d.]+ ms \(95 % CI [\d.]+ to [\d.]+\)/);
-    expect(d.paragraph).toContain('Export: lbsim export fleet.yaml --strategy best --format nginx.');
+    expect(d.paragraph).toContain('Export: lbsim export <results.json or scenario> --strategy best --format nginx.');
     expect(r.comparison!.baseline).toBe('round-robin');
   });
 
@@ -66,10 +66,10 @@ describe('recommendation', () => {
 
   it('recommends nothing when no strategy meets the SLO, and points to lbsim capacity', async () => {
     const s = fleet({ slo: { p99Ms: 1 } });
-    const d = (await decideRun(runScenario(s), s, { source: 'x.yaml' })).decision!;
+    const d = (await decideRun(runScenario(s), s)).decision!;
     expect(d.recommended).toBeNull();
     expect(d.paragraph).toMatch(/^No recommendation: no strategy meets the SLO \(p99 ≤ 1ms\)\. Closest: least-connections/);
-    expect(d.paragraph).toContain('lbsim capacity x.yaml');
+    expect(d.paragraph).toContain('lbsim capacity <scenario> finds how many');
   });
 
   it('computes headroom when asked: queue-aware strategies hold the SLO to a higher load', async () => {

@@ -24,8 +24,6 @@ import { checkSlo, describeSlo, sloTargets } from './slo.js';
 
 /** Options of {@link recommend}. */
 export interface RecommendOptions {
-  /** How the user names the scenario (file or shipped name), for the export command; default the scenario's name. */
-  source?: string;
   /** True when the baseline was not given by the scenario but defaulted (round robin). */
   defaultBaseline?: boolean;
 }
@@ -118,7 +116,7 @@ export function recommend(results: readonly StrategyResult[], comparison: Compar
       const r = byLabel.get(closest.strategy)!;
       return finish(
         `No recommendation: no strategy meets the SLO (${sloText}). Closest: ${closest.strategy} with ${name} ${fmtMs(r.latency[metric])} ms. ` +
-          `More or faster backends are needed: lbsim capacity ${opts.source ?? scenario.name} finds how many.`,
+          `More or faster backends are needed: lbsim capacity <scenario> finds how many.`,
       );
     }
     return finish('No recommendation: every strategy was left out.');
@@ -207,6 +205,7 @@ export function recommend(results: readonly StrategyResult[], comparison: Compar
   }
   const set = nonDefaultSettings(choice);
   s.push(`Settings: ${set ? `${set} (other options at their defaults)` : 'the strategy\'s defaults'}, with the scenario's balancer settings.`);
-  s.push(`Export: lbsim export ${opts.source ?? scenario.name} --strategy best --format ${exportFormat(scenario)}.`);
+  // No file name here: the results must not depend on where they are written (nor differ from the playground's).
+  s.push(`Export: lbsim export <results.json or scenario> --strategy best --format ${exportFormat(scenario)}.`);
   return finish(s.join(' '));
 }

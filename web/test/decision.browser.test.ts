@@ -56,7 +56,7 @@ async function open(width: number): Promise<Page> {
 beforeAll(async () => {
   await ensureBuilt();
   const evaluate = serialEvaluate();
-  const run = await decideRun(runScenario(scenario), scenario, { source: 'decided.yaml', headroom: evaluate });
+  const run = await decideRun(runScenario(scenario), scenario, { headroom: evaluate });
   const capacity = await capacitySearch({ ...scenario, replications: 1 }, { vary: 'backends', group: null, evaluate });
   const facts = run.summary;
   const capFile: ResultsFile = { ...run, results: [], comparison: undefined, decision: undefined, capacity } as ResultsFile;
