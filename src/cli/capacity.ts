@@ -18,6 +18,7 @@ import { evaluatorFor } from './evaluator.js';
 import { styles, useColor } from './output.js';
 import type { ScenarioOverrides } from './overrides.js';
 import { progress } from './progress.js';
+import { describeSlo } from '../decide/slo.js';
 import { writeOutputs } from './run.js';
 import { loadScenarioArg } from './scenario-file.js';
 
@@ -69,11 +70,7 @@ export function renderCapacity(c: CapacityReport, color: boolean): string {
   const head = ['strategy', what, ...(withCi ? ['95% CI'] : []), 'per replication', 'runs'];
   const body = rows.map((r) => [
     r.strategy,
-    r.value === null
-      ? r.closest
-        ? `none in range (closest: ${fmtSetting(c.vary, r.closest.setting)}, ${r.closest.objective} ${r.closest.objective === 'availability' ? `${r.closest.value.toFixed(3)} %` : `${fmtMs(r.closest.value)} ms`})`
-        : 'none in range'
-      : fmtSetting(c.vary, r.value),
+    r.value === null ? 'none in range' : fmtSetting(c.vary, r.value),
     ...(withCi ? [r.ci95 ? `${fmtSetting(c.vary, r.ci95[0])}–${fmtSetting(c.vary, r.ci95[1])}` : ''] : []),
     r.perReplication.map((x) => (x === null ? '–' : c.vary === 'backends' ? String(x) : fmtSetting(c.vary, x))).join(' '),
     String(r.runs),
@@ -86,6 +83,14 @@ export function renderCapacity(c: CapacityReport, color: boolean): string {
     const isBest = best !== null && rows[k]!.value === best;
     out.push(isBest ? st.green(st.bold(`* ${line(cells)}`)) : `  ${line(cells)}`);
   });
+  // what the strategies that meet the SLO nowhere came closest to
+  for (const r of rows)
+    if (r.value === null && r.closest) {
+      const v = r.closest.objective === 'availability' ? `${r.closest.value.toFixed(3)} %` : `${Math.round(r.closest.value) >= 1000 ? Math.round(r.closest.value).toLocaleString('en-US') : fmtMs(r.closest.value)} ms`;
+      out.push(
+        `  ${r.strategy}: no setting in ${fmtSetting(c.vary, c.range[0])}–${fmtSetting(c.vary, c.range[1])} meets the SLO; closest: ${fmtSetting(c.vary, r.closest.setting)}${c.vary === 'backends' ? ' backends' : ''}, ${r.closest.objective} ${v}.`,
+      );
+    }
   return out.join('\n');
 }
 
@@ -111,7 +116,7 @@ export async function capacityCommand(arg: string, flags: CapacityFlags): Promis
   process.stdout.write(`${describeScenario(scenario)}\n`);
   const what = vary === 'backends' ? 'Smallest backend count' : vary === 'rate' ? 'Largest arrival rate' : 'Smallest speed (× the scenario\'s)';
   const current = vary === 'backends' ? `now ${report.current}` : vary === 'rate' ? `now ${Math.round(report.current).toLocaleString('en-US')} req/s, capacity ${Math.round(facts.capacity).toLocaleString('en-US')} req/s` : 'now 1×';
-  const sloText = Object.entries(report.slo).map(([k, v]) => (k === 'availability' ? `availability ≥ ${v} %` : `${k === 'p999' ? 'p99.9' : k} ≤ ${fmtMs(v)} ms`)).join(', ');
+  const sloText = describeSlo(scenario.slo!);
   process.stdout.write(`${what} meeting the SLO (${sloText}); ${current}; range ${fmtSetting(vary, report.range[0])}–${fmtSetting(vary, report.range[1])}\n\n`);
   process.stdout.write(`${renderCapacity(report, useColor())}\n\n`);
   process.stdout.write(`${wrap(`Method: ${report.method}.`)}\n`);

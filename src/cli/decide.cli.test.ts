@@ -88,7 +88,7 @@ describe('lbsim capacity and tune', () => {
   it('capacity: the smallest backend count per strategy, a table and the JSON', () => {
     const r = lbsim('capacity', 'dec.yaml', '--strategies', 'least-connections,random', '--replications', '2', '--json', 'cap.json', '--quiet');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('Smallest backend count meeting the SLO (p99 ≤ 12.0 ms); now 10; range 9–20');
+    expect(r.out).toContain('Smallest backend count meeting the SLO (p99 ≤ 12ms); now 10; range 9–20');
     expect(r.out).toMatch(/\* least-connections\s+\d+\s+\d+ \d+\s+\d+/);
     const res = JSON.parse(readFileSync(join(dir, 'cap.json'), 'utf8'));
     expect(res.results).toEqual([]);

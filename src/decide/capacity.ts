@@ -105,7 +105,7 @@ export async function capacitySearch(scenario: Scenario, o: CapacityOptions): Pr
       badEndKnown = o.range === undefined;
       integer = true;
       variantOf = (c) => withCount(scenario, g, c);
-      unit = scenario.backends.length > 1 ? `backends in group ${scenario.backends[g]!.name ?? g}` : 'backends';
+      unit = scenario.backends.length > 1 ? `group ${scenario.backends[g]!.name ?? g}` : '';
       break;
     }
     case 'rate':
@@ -119,7 +119,7 @@ export async function capacitySearch(scenario: Scenario, o: CapacityOptions): Pr
       current = 1;
       range = o.range ?? [facts.loadFactor / 0.99, Math.max(4, 4 * facts.loadFactor)];
       variantOf = (f) => withSpeedFactor(scenario, f, group);
-      unit = '× the current speed';
+      unit = 'a multiple of the current speed';
       break;
   }
   const variants = new Map<number, Scenario>();
@@ -175,7 +175,7 @@ export async function capacitySearch(scenario: Scenario, o: CapacityOptions): Pr
     current,
     slo: sloTargets(slo),
     method:
-      `${what} (${unit}) meeting the SLO, by bisection per strategy and per replication seed (${seeds.length}) on common random numbers` +
+      `${what}${unit ? ` (${unit})` : ''} meeting the SLO, by bisection per strategy and per replication seed (${seeds.length}) on common random numbers` +
       `${integer ? '' : ', to 1 %'}; ${integer ? 'the answer is the largest over replications (meets on every one)' : 'mean and 95 % t interval over replications'}; ` +
       `${runs} runs of ${(scenario.durationMs / 1000).toLocaleString('en-US')} s`,
     rows,
