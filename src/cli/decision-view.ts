@@ -4,8 +4,7 @@
  * comparison's verdict. Everything comes from the results file's `comparison` and `decision`, the
  * same fields the report and `--json` carry.
  */
-import { fmtMs } from '../results/compare.js';
-import type { Comparison, Decision, ResultsFile, StrategyResult } from '../results/schema.js';
+import type { Comparison, Decision, StrategyResult } from '../results/schema.js';
 import type { Column, TableDecoration } from './table.js';
 
 /** Wraps `text` at `width` columns (words never split). */
@@ -65,13 +64,4 @@ export function legend(c: Comparison): string {
   lines.push(c.verdict);
   if (c.replications >= 2) lines.push(`Method: ${c.method}.`);
   return lines.map((l) => wrap(l)).join('\n');
-}
-
-/** "least-connections 5.89 ms" for the recommended strategy, for one-line summaries. */
-export function recommendedFigure(results: ResultsFile): string | null {
-  const d = results.decision;
-  const c = results.comparison;
-  if (!d?.recommended || !c) return null;
-  const r = results.results.find((x) => x.strategy === d.recommended);
-  return r ? `${d.recommended} ${fmtMs(r.latency[c.metric])} ms` : null;
 }

@@ -120,7 +120,7 @@ export async function tuneScenario(scenario: Scenario, o: TuneOptions): Promise<
   const report: TuneReport = {
     strategy: o.choice.label,
     metric: o.metric,
-    parameters: o.params.map((p) => ({ path: p.path, min: p.min, max: p.max, integer: p.integer, log: p.log, default: p.initial ?? NaN })),
+    parameters: o.params.map((p) => ({ path: p.path, min: p.min, max: p.max, integer: p.integer, log: p.log, default: p.initial })),
     points: order.map((k) => points.get(k)!),
     best: points.get(bestKey)!,
     initial: points.get(initialKey)!,

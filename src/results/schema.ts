@@ -407,8 +407,8 @@ export interface TunePoint {
 export interface TuneReport {
   strategy: string;
   metric: CompareMetric;
-  /** Parameters searched: path, range, integer or continuous, log scale. */
-  parameters: { path: string; min: number; max: number; integer: boolean; log: boolean; default: number }[];
+  /** Parameters searched: path, range, integer or continuous, log scale, the scenario's value (null: off). */
+  parameters: { path: string; min: number; max: number; integer: boolean; log: boolean; default: number | null }[];
   /** Every evaluated setting, in evaluation order. */
   points: TunePoint[];
   /** The best setting (lowest metric among those meeting the SLO, else overall). */
