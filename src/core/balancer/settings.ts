@@ -20,7 +20,7 @@
  * Pure (zod only): no Node APIs, nothing from outside `src/core`.
  */
 import { z } from 'zod';
-import type { LimitKey } from '../balancer.js';
+import type { LimitKey } from './admission.js';
 import { duration } from '../duration.js';
 import { OUTLIER_DEFAULTS } from '../health/outlier.js';
 import { PANIC_DEFAULT_PERCENT } from '../health/panic.js';
