@@ -102,7 +102,7 @@ export async function capacityCommand(arg: string, flags: CapacityFlags): Promis
   const range = parseRange(flags.range);
   const t0 = performance.now();
   const bar = progress('searching', Boolean(flags.quiet));
-  const { evaluate, close } = await evaluatorFor(flags.parallel, (d, t) => bar.update(d, t));
+  const { evaluate, close } = evaluatorFor(flags.parallel, (d, t) => bar.update(d, t));
   let report: CapacityReport;
   try {
     report = await capacitySearch(scenario, { vary, group, ...(range ? { range } : {}), evaluate });

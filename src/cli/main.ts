@@ -59,6 +59,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--report <dir>', 'write the web report (index.html) into this directory')
     .option('--quiet', 'no progress output')
     .option('--no-headroom', 'skip the headroom search (the load at which each strategy breaks the SLO)')
+    .option('--parallel <n>', 'worker threads of the headroom search (default: CPU count; 1 = this thread)')
     .action(async (scenario: string, opts) => {
       const { runCommand } = await import('./run.js');
       code = await runCommand(scenario, opts);

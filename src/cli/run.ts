@@ -4,11 +4,11 @@
  * written unless the whole run succeeds.
  */
 import { decideRun } from '../decide/decide.js';
-import { serialEvaluate } from '../decide/evaluate.js';
 import { headroomUnavailable } from '../decide/headroom.js';
 import { runScenario } from '../sim/run.js';
 import type { ResultsFile } from '../results/schema.js';
 import { decorate, headroomLine, legend, wrap } from './decision-view.js';
+import { evaluatorFor, parseParallel } from './evaluator.js';
 import { parseMetric, type DecisionOverrides } from './decision-overrides.js';
 import { describeScenario } from './describe.js';
 import { useColor, writeFileAtomic, styles } from './output.js';
@@ -26,6 +26,8 @@ export interface RunFlags extends ScenarioOverrides, DecisionOverrides {
   metric?: string;
   /** false with `--no-headroom`. */
   headroom?: boolean;
+  /** Worker threads of the headroom search (default: the machine's cores). */
+  parallel?: string;
 }
 
 /**
@@ -67,6 +69,7 @@ export async function writeOutputs(results: ResultsFile, flags: { json?: string;
 export async function runCommand(arg: string, flags: RunFlags): Promise<number> {
   const scenario = loadScenarioArg(arg, flags);
   const metric = parseMetric(flags.metric);
+  parseParallel(flags.parallel); // a bad --parallel is refused before anything runs
   const bar = progress('simulating', Boolean(flags.quiet));
   let results: ResultsFile;
   try {
@@ -77,13 +80,15 @@ export async function runCommand(arg: string, flags: RunFlags): Promise<number> 
   const why = headroomUnavailable(scenario);
   const wantHeadroom = flags.headroom !== false && why === null;
   const hbar = progress('headroom', Boolean(flags.quiet) || !wantHeadroom);
+  const evaluator = wantHeadroom ? evaluatorFor(flags.parallel, (d, t) => hbar.update(d, t)) : null;
   try {
     results = await decideRun(results, scenario, {
       ...(metric ? { metric } : {}),
-      ...(wantHeadroom ? { headroom: serialEvaluate((d, t) => hbar.update(d, t)) } : {}),
+      ...(evaluator ? { headroom: evaluator.evaluate } : {}),
     });
   } finally {
     hbar.stop();
+    await evaluator?.close();
   }
   printResults(results, describeScenario(scenario), flags.headroom === false && why === null ? null : why);
   await writeOutputs(results, flags);

@@ -59,7 +59,7 @@ export async function tuneCommand(arg: string, flags: TuneFlags): Promise<number
   const metric = decisionMetric(scenario, parseMetric(flags.metric));
   const t0 = performance.now();
   const bar = progress('tuning', Boolean(flags.quiet));
-  const { evaluate, close } = await evaluatorFor(flags.parallel, (d, t) => bar.update(d, t));
+  const { evaluate, close } = evaluatorFor(flags.parallel, (d, t) => bar.update(d, t));
   let outcome;
   try {
     outcome = await tuneScenario(scenario, { choice, params, metric, budget, evaluate });
