@@ -15,7 +15,7 @@ import { useColor, writeFileAtomic, styles } from './output.js';
 import type { ScenarioOverrides } from './overrides.js';
 import { progress } from './progress.js';
 import { loadScenarioArg } from './scenario-file.js';
-import { renderTable } from './table.js';
+import { renderTable, thinNote } from './table.js';
 
 /** Flags of `lbsim run`. */
 export interface RunFlags extends ScenarioOverrides, DecisionOverrides {
@@ -49,6 +49,8 @@ export function printResults(results: ResultsFile, header: string, headroomWhy: 
   }
   const c = results.comparison;
   process.stdout.write(`${renderTable(results.results, useColor(), c ? decorate(c, results.decision) : undefined)}\n`);
+  const thin = thinNote(results.results);
+  if (thin) process.stdout.write(`${wrap(thin)}\n`);
   if (c) process.stdout.write(`\n${legend(c)}\n`);
 }
 

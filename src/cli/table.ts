@@ -4,8 +4,31 @@
  * Runs with failures (availability below 1, errors, retries or fault windows) add `avail` and
  * `retries`; runs with backend caches add `cache hit`.
  */
+import { MIN_TAIL, thinPercentiles, type TailPercentile } from '../results/compare.js';
 import type { StrategyResult } from '../results/schema.js';
 import { styles } from './output.js';
+
+/** The mark of a percentile cell resting on too few requests beyond it (see {@link thinNote}). */
+export const THIN_MARK = '†';
+
+/** A percentile cell: the value, marked when its tail is thin. */
+function pct(r: StrategyResult, m: TailPercentile): string {
+  return `${fmt(r.latency[m])}${thinPercentiles(r)[m] !== undefined ? THIN_MARK : ''}`;
+}
+
+/**
+ * The line under a table with marked percentile cells: what the mark means and how thin the
+ * thinnest tail is; null when no cell is marked.
+ */
+export function thinNote(results: readonly StrategyResult[]): string | null {
+  const beyond = results.flatMap((r) => Object.values(thinPercentiles(r)));
+  if (beyond.length === 0) return null;
+  const least = Math.min(...beyond);
+  return (
+    `${THIN_MARK} fewer than ${MIN_TAIL} requests beyond this percentile in a replication (as few as ${least}): ` +
+    `an imprecise estimate${least <= 1 ? ', here the maximum itself' : ', close to the maximum'}; a longer --duration gives a precise one.`
+  );
+}
 
 /** A column of the comparison table: header and cell formatter. */
 export interface Column {
@@ -19,8 +42,8 @@ const COLUMNS: Column[] = [
   { head: 'mean ms', cell: (r) => fmt(r.latency.mean) },
   { head: 'p50', cell: (r) => fmt(r.latency.p50) },
   { head: 'p90', cell: (r) => fmt(r.latency.p90) },
-  { head: 'p99', cell: (r) => fmt(r.latency.p99) },
-  { head: 'p99.9', cell: (r) => fmt(r.latency.p999) },
+  { head: 'p99', cell: (r) => pct(r, 'p99') },
+  { head: 'p99.9', cell: (r) => pct(r, 'p999') },
   { head: 'max', cell: (r) => fmt(r.latency.max) },
   { head: 'p99 95% CI', cell: (r) => (r.ci95.p99 ? `${fmt(r.ci95.p99[0])}–${fmt(r.ci95.p99[1])}` : '') },
   { head: 'req/s', cell: (r) => r.throughput.toFixed(0) },
@@ -83,9 +106,10 @@ export function fmtAvailability(a: number): string {
 /** Formats a latency in ms with 3 significant digits. */
 export function fmt(ms: number): string {
   if (!Number.isFinite(ms)) return '-';
-  if (ms >= 100) return ms.toFixed(0);
-  if (ms >= 10) return ms.toFixed(1);
-  return ms.toFixed(ms >= 1 ? 2 : 3);
+  const a = Math.abs(ms); // an interval's lower end can be negative
+  if (a >= 100) return ms.toFixed(0);
+  if (a >= 10) return ms.toFixed(1);
+  return ms.toFixed(a >= 1 ? 2 : 3);
 }
 
 /** Sorts results by p99 (then mean), failed-heavy results last. */

@@ -118,6 +118,25 @@ export function tailWarningFor(completed: number, metric: CompareMetric): string
   return `${beyond} requests beyond the ${metricName(metric)} per replication (fewer than ${MIN_TAIL}): run at least ${need.toLocaleString('en-US')} requests per replication (longer --duration)`;
 }
 
+/** Percentiles the tables show that can rest on a thin tail. */
+export type TailPercentile = 'p99' | 'p999';
+
+/**
+ * Requests beyond each shown percentile of `r` in its replication with the fewest completions,
+ * for the percentiles with fewer than {@link MIN_TAIL} (e.g. `{ p999: 8 }`: that p99.9 is about
+ * the 9th-largest latency, close to the maximum). Empty when every shown percentile has enough.
+ * The tables mark these cells, so a percentile of a short run is not read as a precise one.
+ */
+export function thinPercentiles(r: StrategyResult): Partial<Record<TailPercentile, number>> {
+  const completed = Math.min(...replicationsOf(r).map((x) => x.completed));
+  const out: Partial<Record<TailPercentile, number>> = {};
+  for (const m of ['p99', 'p999'] as const) {
+    const beyond = Math.floor(completed * TAIL_FRACTION[m]);
+    if (beyond < MIN_TAIL && completed > 0) out[m] = beyond;
+  }
+  return out;
+}
+
 /** Formats ms for sentences (3 significant digits). */
 export function fmtMs(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms);

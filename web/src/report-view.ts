@@ -25,6 +25,7 @@ import { utilizationChart } from './charts/utilization.js';
 import { describeScenario, fileLabel, scenarioDescription } from './describe.js';
 import { faultList, hasCache, hasDetection, hasErrors, hasHealth } from './failures.js';
 import { assignStrategyColours } from './palette.js';
+import { MIN_TAIL, thinPercentiles } from '../../src/results/compare.js';
 import { renderTable, type SortState } from './table.js';
 import { resultsAt, sweepSentence, tableColumns, verdict, type ColumnKey, wideSpread } from './transforms.js';
 import type { ResultsFile } from './types.js';
@@ -260,7 +261,11 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
     el('table-extra-caption').textContent =
       (keys.has('availability')
         ? ' Availability is completed ÷ measured requests; retries are retries sent (hover for those a retry budget denied).'
-        : '') + (keys.has('cacheHitRatio') ? ' Cache hit is the share of cache lookups that hit, over all backends.' : '');
+        : '') +
+      (keys.has('cacheHitRatio') ? ' Cache hit is the share of cache lookups that hit, over all backends.' : '') +
+      (shown.some((r) => Object.keys(thinPercentiles(r)).length > 0)
+        ? ` † fewer than ${MIN_TAIL} requests beyond that percentile in a replication: an imprecise estimate, close to the maximum (hover for the count); a longer run gives a precise one.`
+        : '');
     const v: View = {
       file,
       results: shown,

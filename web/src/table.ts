@@ -6,6 +6,7 @@
  * value of each numeric column is bold (lowest latency and losses, highest throughput, fairness,
  * availability and cache hit ratio; retries are not ranked).
  */
+import { MIN_TAIL } from '../../src/results/compare.js';
 import { fmtAvailability, fmtCount, fmtExact, fmtFairness, fmtMs, fmtPct, fmtRate } from './format.js';
 import { sortRows, TABLE_COLUMNS, tableRows, type ColumnKey, type TableColumn, type TableRow } from './transforms.js';
 import type { Comparison, Decision, StrategyResult } from './types.js';
@@ -55,6 +56,9 @@ function cellTitle(row: TableRow, c: TableColumn): string {
   if (c.key === 'availability' || c.key === 'cacheHitRatio') return `${fmtExact(n * 100)} %`;
   let title = `${fmtExact(n)}${c.unit ? ` ${c.unit}` : ''}`;
   if (c.key === 'p99' && row.p99ci) title += ` (95 % CI ${fmtExact(row.p99ci[0])}–${fmtExact(row.p99ci[1])} ms)`;
+  const thin = c.key === 'p99' || c.key === 'p999' ? row.thin[c.key] : undefined;
+  if (thin !== undefined)
+    title += ` — only ${thin} request${thin === 1 ? '' : 's'} beyond it in a replication (fewer than ${MIN_TAIL}): an imprecise estimate, close to the maximum; run longer for a precise one`;
   if (c.key === 'retries' && row.retriesDenied) title += ` (${fmtExact(row.retriesDenied)} more denied by the retry budget)`;
   return title;
 }
@@ -138,6 +142,10 @@ export function renderTable(
       }
       td.textContent = cellText(row, c.key);
       td.title = cellTitle(row, c);
+      if ((c.key === 'p99' || c.key === 'p999') && row.thin[c.key] !== undefined) {
+        td.classList.add('thin');
+        td.textContent += '†';
+      }
       const v = row[c.key];
       if (v !== undefined && best.get(c.key) === v) td.classList.add('best');
     }

@@ -4,6 +4,7 @@
  * sorting, and the verdict paragraph. No DOM and no Chart.js here, so all of it is unit-tested.
  * Latencies are ms, shares and utilization 0..1 in the input (charts show percent).
  */
+import { thinPercentiles } from '../../src/results/compare.js';
 import { availabilitySentence, failureSentences, hasCache, hasFailures } from './failures.js';
 import { fmtCount, fmtFairness, fmtMs, fmtPct, fmtRel } from './format.js';
 import type { Comparison, Decision, ResultsFile, StrategyResult, SweepPoint, XY } from './types.js';
@@ -152,10 +153,12 @@ export interface TableRow {
   tieGroup?: number;
   /** The strategy's SLO verdict, when the scenario has an SLO. */
   slo?: 'meets' | 'fails' | 'uncertain';
+  /** Requests beyond p99 / p99.9 in the thinnest replication, for those with too few (`thinPercentiles`). */
+  thin: Partial<Record<'p99' | 'p999', number>>;
 }
 
 /** Sortable column keys of the table. */
-export type ColumnKey = Exclude<keyof TableRow, 'p99ci' | 'retriesDenied'>;
+export type ColumnKey = Exclude<keyof TableRow, 'p99ci' | 'retriesDenied' | 'thin'>;
 
 /** A column of the summary table: row key, header text and unit. */
 export interface TableColumn {
@@ -242,6 +245,7 @@ export function tableRows(
     retriesDenied: r.retriesDenied,
     tieGroup: group.get(r.strategy) ?? undefined,
     slo: slo.get(r.strategy),
+    thin: thinPercentiles(r),
   }));
 }
 
