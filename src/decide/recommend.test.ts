@@ -5,6 +5,28 @@ import type { Scenario } from '../scenario/types.js';
 import { baselineOf, decideRun } from './decide.js';
 import { serialEvaluate } from './evaluate.js';
 import { proxySupport, strategyCosts } from './proxies.js';
+import { recommend } from './recommend.js';
+import { compareResults } from '../results/compare.js';
+import type { StrategyResult } from '../results/schema.js';
+
+/** A result with the given per-replication p99s (ms) and `completed` requests per replication. */
+function synthetic(strategy: string, p99: number[], completed = 100_000): StrategyResult {
+  const avg = p99.reduce((a, b) => a + b, 0) / p99.length;
+  return {
+    strategy,
+    name: strategy,
+    options: {},
+    latency: { mean: avg / 4, p50: 0, p90: 0, p99: avg, p999: 0, max: 0 },
+    ci95: { mean: null, p99: null },
+    requests: { completed: completed * p99.length, failed: 0, rejected: 0 },
+    throughput: 0,
+    fairness: 1,
+    backends: [],
+    timeseries: { interval: 1, t: [], throughput: [], p50: [], p99: [], utilization: [], inflight: [] },
+    cdf: { p: [], x: [] },
+    replications: p99.map((v, k) => ({ seed: k + 1, mean: v / 4, p99: v, completed })),
+  };
+}
 
 function fleet(patch: Partial<Scenario> = {}): Scenario {
   return testScenario({
@@ -80,6 +102,20 @@ describe('recommendation', () => {
     expect(lc!.load!).toBeGreaterThan(random!.load! + 0.1);
     expect(lc!.breaksAt!).toBeGreaterThan(lc!.load!);
     expect(lc!.rate).toBeCloseTo(lc!.load! * 10_000, 6);
+  });
+
+  it('names what it could not decide: strategies whose SLO interval straddles the target', () => {
+    const results = [
+      synthetic('least-connections', [5, 5.1, 5.2]), // meets p99 ≤ 10 ms
+      synthetic('p2c', [8, 12, 10]), // 95 % interval 5.0–15.0: straddles 10 ms
+      synthetic('round-robin', [20, 21, 22]), // fails
+    ];
+    const s = fleet({ slo: { p99Ms: 10 }, baseline: 'round-robin', strategies: results.map((r) => choice(r.strategy)) });
+    const d = recommend(results, compareResults(results, { baseline: 'round-robin' }), s);
+    expect(d.recommended).toBe('least-connections');
+    expect(d.sloResults.map((r) => r.verdict)).toEqual(['meets', 'uncertain', 'fails']);
+    expect(d.paragraph).toContain('1 of 3 strategies meets the SLO (p99 ≤ 10ms) with 95 % confidence');
+    expect(d.paragraph).toContain('Undecided: whether p2c (95 % interval straddles the target; more replications would tell) meets the SLO.');
   });
 
   it('defaults the baseline to round robin when the scenario names none', () => {

@@ -171,6 +171,17 @@ export function recommend(results: readonly StrategyResult[], comparison: Compar
           ? `statistically tied with ${listOf(others)}${others.every((o) => costsOf(o).length > costsOf(pick.strategy).length) ? `, but needs less (${others.map((o) => `${o}: ${costsOf(o)[0]}`).join('; ')})` : ''}.`
           : 'and no other is statistically tied with it.'),
     );
+  // What the run could not settle: strategies whose SLO check is neither meets nor fails.
+  const unsure = slo ? open.filter((x) => sloOf.get(x.strategy)?.verdict === 'uncertain') : [];
+  if (unsure.length > 0) {
+    const thin = unsure.filter((x) => sloOf.get(x.strategy)!.checks.some((c) => c.verdict === 'uncertain' && c.note?.includes('requests beyond')));
+    const wide = unsure.filter((x) => !thin.includes(x));
+    const parts = [
+      wide.length > 0 ? `${listOf(wide.map((x) => x.strategy))} (95 % interval straddles the target; more replications would tell)` : '',
+      thin.length > 0 ? `${listOf(thin.map((x) => x.strategy))} (too few requests beyond the percentile; a longer --duration would tell)` : '',
+    ].filter((x) => x !== '');
+    s.push(`Undecided: whether ${parts.join(' and ')} ${unsure.length === 1 ? 'meets' : 'meet'} the SLO.`);
+  }
   if (base && base !== pick.strategy) {
     const row = comparison.strategies.find((x) => x.strategy === pick.strategy)!;
     const dp = row.vsBaseline?.[metric];
