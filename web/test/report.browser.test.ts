@@ -145,7 +145,10 @@ describe('web report in headless chromium', () => {
   it('shows the fixture numbers in the table and sorts by a clicked column', async () => {
     expect(await tableStrategies(page)).toEqual(['round-robin', 'random', 'least-connections', 'p2c']);
     expect(await columnTexts(page, 'p99')).toEqual(['231.7', '338.6', '162.3', '171.9']);
-    expect(await columnTexts(page, 'p999')).toEqual(['352.4', '521.7', '240.8', '255.0']);
+    // 14,400 requests per run: 14 beyond the p99.9, so each p99.9 is marked as resting on too few
+    expect(await columnTexts(page, 'p999')).toEqual(['352.4†', '521.7†', '240.8†', '255.0†']);
+    expect(await page.getAttribute('#summary-table td.thin', 'title')).toMatch(/only \d+ requests beyond it in a replication \(fewer than 100\)/);
+    expect(await page.textContent('#table-extra-caption')).toContain('† fewer than 100 requests beyond that percentile');
     expect(await columnTexts(page, 'throughput')).toEqual(['240.0', '239.7', '240.0', '240.0']);
     expect(await columnTexts(page, 'failed')).toEqual(['0', '12', '0', '3']);
     expect(await columnTexts(page, 'rejected')).toEqual(['0', '7', '0', '0']);
@@ -206,7 +209,8 @@ describe('web report in headless chromium', () => {
     expect(await page.textContent('#verdict')).toContain('At offered load 0.50 (clients.rate = 150):');
     // The table is still sorted by strategy name (sorting persists across files and points).
     expect(await tableStrategies(page)).toEqual(['least-connections', 'p2c', 'random', 'round-robin']);
-    expect(await columnTexts(page, 'p99')).toEqual(['122.4', '132.5', '248.4', '176.0']);
+    // a few thousand requests per point: fewer than 100 beyond the p99, so every p99 is marked
+    expect(await columnTexts(page, 'p99')).toEqual(['122.4†', '132.5†', '248.4†', '176.0†']);
     await page.screenshot({ path: join(ROOT, 'out/report-sweep-screenshot.png'), fullPage: true });
     await page.selectOption('#file-select', '0');
     expect(await page.isVisible('#card-sweep')).toBe(false);
