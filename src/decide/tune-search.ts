@@ -7,8 +7,11 @@
  * et al., "Numerical Recipes", 3rd ed., §10.2) inside the grid cells around the best point, down
  * to adjacent integers or 2 % of the setting. At most `budget` distinct settings are evaluated
  * (repeats are free); coordinates are cycled at most `rounds` times, stopping early when a whole
- * round improves nothing. Deterministic: the same objective gives the same path.
+ * round improves nothing. Deterministic: the same objective gives the same path (log scales use
+ * the project's own `ln`/`exp`, `src/core/math.ts`, so the settings tried do not depend on the
+ * JavaScript engine).
  */
+import { exp, ln } from '../core/math.js';
 
 /** One dimension of the search. */
 export interface SearchDim {
@@ -55,8 +58,8 @@ export async function searchSettings(dims: readonly SearchDim[], objective: Obje
     const c = Math.min(d.max, Math.max(d.min, v));
     return d.integer ? Math.round(c) : +c.toPrecision(12);
   };
-  const toT = (d: SearchDim, v: number): number => (d.log ? Math.log(v) : v);
-  const fromT = (d: SearchDim, t: number): number => snap(d, d.log ? Math.exp(t) : t);
+  const toT = (d: SearchDim, v: number): number => (d.log ? ln(v) : v);
+  const fromT = (d: SearchDim, t: number): number => snap(d, d.log ? exp(t) : t);
 
   /** Evaluates the settings not seen yet (within the budget); returns each one's value (Infinity if not evaluated). */
   const evalAll = async (xs: number[][]): Promise<number[]> => {
