@@ -38,13 +38,14 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('lbsim run', () => {
-  it('prints the comparison table sorted by p99 with the best row marked, and writes results JSON', () => {
+  it('prints the comparison table sorted by p99, marks no winner from one short replication, and writes results JSON', () => {
     const r = lbsim('run', 'small.yaml', '--json', 'out/results.json', '--quiet');
     expect(r.code).toBe(0);
-    const rows = r.out.split('\n').filter((l) => /^[* ] (round-robin|p2c|p2c-d3) /.test(l));
+    const rows = r.out.split('\n').filter((l) => /^[*= ] (round-robin|p2c|p2c-d3) /.test(l));
     expect(rows.length).toBe(3);
-    expect(rows[0]!.startsWith('* ')).toBe(true);
-    const p99 = rows.map((l) => Number(l.trim().replace(/^\* /, '').split(/\s+/)[4]));
+    expect(rows.every((l) => l.startsWith('  '))).toBe(true); // one replication: no star, no tie marks
+    expect(r.out).toContain('No winner: one replication gives no interval');
+    const p99 = rows.map((l) => Number(l.trim().split(/\s+/)[4]));
     expect([...p99].sort((a, b) => a - b)).toEqual(p99);
     const res = JSON.parse(readFileSync(join(dir, 'out/results.json'), 'utf8'));
     expect(res.schema).toBe('lbsim/results@1');

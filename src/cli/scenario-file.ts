@@ -9,6 +9,7 @@ import { InputError } from '../input/errors.js';
 import { readInputFile } from '../input/read.js';
 import { parseDocument, parseScenario } from '../scenario/index.js';
 import type { Scenario } from '../scenario/types.js';
+import { applyDecisionOverrides, type DecisionOverrides } from './decision-overrides.js';
 import { applyOverrides, type ScenarioOverrides } from './overrides.js';
 
 /** The repository root (where `sims/` lives), from this module's location in src/ or dist/src/. */
@@ -46,7 +47,7 @@ export function readScenarioDoc(arg: string): { file: string; doc: Record<string
 }
 
 /** Loads, overrides and validates the scenario named by `arg`. */
-export function loadScenarioArg(arg: string, overrides: ScenarioOverrides = {}): Scenario {
+export function loadScenarioArg(arg: string, overrides: ScenarioOverrides & DecisionOverrides = {}): Scenario {
   const { file, doc } = readScenarioDoc(arg);
-  return parseScenario(applyOverrides(doc, overrides), file, dirname(resolve(file)), (m) => process.stderr.write(`lbsim: warning: ${m}\n`));
+  return parseScenario(applyDecisionOverrides(applyOverrides(doc, overrides), overrides), file, dirname(resolve(file)), (m) => process.stderr.write(`lbsim: warning: ${m}\n`));
 }

@@ -7,7 +7,9 @@
  * replace — or, with access logs (`--log`), the workload fitted from them (logs/write.ts), each value
  * commented with where it came from and how well it fits. Each server's address goes into its group's `address` (hash strategies hash it as the
  * proxy does); backup/down servers, the hash key and health checks go into the description
- * (notes.ts) so that `lbsim export` can write them back. Every warning is repeated in the header.
+ * (notes.ts) so that `lbsim export` can write them back. `baseline` names the imported strategy (every
+ * other is compared with it) and `proxy` the proxy it came from (recommendations stay within what
+ * that proxy runs). Every warning is repeated in the header.
  */
 import { basename } from 'node:path';
 import { Document, isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
@@ -155,6 +157,8 @@ export function writeScenario(result: ImportResult, log?: LogSection): string {
     }),
     balancer,
     strategies: [imported, ...alternativesFor(config, result.format)],
+    baseline: config.strategy.name,
+    ...(result.proxy !== undefined ? { proxy: result.proxy } : {}),
     ...(faults.length > 0 ? { faults: faults.map((f) => f.value) } : {}),
     ...(log ? { observed: observedValue(log) } : {}),
   });
@@ -248,5 +252,7 @@ export function writeScenario(result: ImportResult, log?: LogSection): string {
     if (isMap(o)) o.flow = true;
   }
   first.comment = ` imported: ${result.origins.strategy ?? config.strategy.name}${result.origins.hashKey ? `; key ${result.origins.hashKey}` : ''}`;
+  (doc.get('baseline', true) as Scalar).comment = ' the strategy the config runs today: every other is compared with it';
+  (doc.get('proxy', true) as Scalar).comment = ` recommend only what ${result.proxy === 'nginx-plus' ? 'nginx Plus' : result.proxy} can run (nginx | nginx-plus | haproxy | envoy; remove for any)`;
   return doc.toString({ lineWidth: 0 });
 }

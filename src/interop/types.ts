@@ -8,7 +8,7 @@
  * {@link LbConfig} (plan.ts) and print it in a proxy's syntax. Round-trip tests compare these
  * objects. Mapping table: MAPPING.md.
  */
-import type { BalancerSettings } from '../scenario/types.js';
+import type { BalancerSettings, ProxyTarget } from '../scenario/types.js';
 
 /** The proxy formats lbsim reads and writes. */
 export type ProxyFormat = 'nginx' | 'haproxy' | 'envoy';
@@ -97,6 +97,11 @@ export interface ImportResult {
   file: string;
   /** `upstream`, `backend`, `listen`, `cluster` or `target-group`. */
   kind: string;
+  /**
+   * The proxy the config runs on (nginx Plus when it uses a Plus-only method or directive); absent for
+   * an AWS target group and for access logs read without a config (recommendations then are not limited).
+   */
+  proxy?: ProxyTarget;
   config: LbConfig;
   /** Where each mapped setting came from (`balancer.passive` → `max_fails=3 fail_timeout=30s`). */
   origins: Record<string, string>;

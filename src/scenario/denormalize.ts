@@ -109,7 +109,9 @@ function clients(s: Scenario): Doc {
   switch (p.arrival) {
     case 'poisson':
     case 'constant':
-      out['rate'] = p.rate;
+      // a rate derived from clients.load is written as the load (it normalizes to the same rate)
+      if (c.load !== undefined) out['load'] = c.load;
+      else out['rate'] = p.rate;
       break;
     case 'bursty':
       Object.assign(out, { rate: p.rate, burstRate: p.burstRate, on: writeDuration(p.onMs), off: writeDuration(p.offMs) });
@@ -272,5 +274,14 @@ export function denormalize(s: Scenario): Doc {
       ...(o.verdict !== undefined ? { verdict: o.verdict } : {}),
     };
   }
+  if (s.slo) {
+    const slo: Doc = {};
+    if (s.slo.p99Ms !== undefined) slo['p99'] = writeDuration(s.slo.p99Ms);
+    if (s.slo.p999Ms !== undefined) slo['p999'] = writeDuration(s.slo.p999Ms);
+    if (s.slo.availability !== undefined) slo['availability'] = s.slo.availability;
+    doc['slo'] = slo;
+  }
+  if (s.baseline !== undefined) doc['baseline'] = s.baseline;
+  if (s.proxy !== undefined) doc['proxy'] = s.proxy;
   return doc;
 }

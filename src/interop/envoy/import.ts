@@ -400,6 +400,6 @@ export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): Import
     else r.warn([...at, k], 'not modelled by lbsim');
   }
   r.warnings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  const out: ImportResult = { format: 'envoy', file, kind: 'cluster', config, origins, warnings: r.warnings };
+  const out: ImportResult = { format: 'envoy', file, kind: 'cluster', proxy: 'envoy', config, origins, warnings: r.warnings };
   return out;
 }

@@ -436,5 +436,5 @@ export function importHaproxy(file: string, opts: HaproxyImportOptions = {}): Im
     warnAt(checked[0]!.l, 'check', 'active health checks are not simulated (lbsim servers fail only through the scenario); kept for export');
   }
   warnings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  return { format: 'haproxy', file, kind: target.type, config, origins, warnings };
+  return { format: 'haproxy', file, kind: target.type, proxy: 'haproxy', config, origins, warnings };
 }

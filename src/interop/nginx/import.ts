@@ -397,5 +397,16 @@ export function importNginx(file: string, opts: NginxImportOptions = {}): Import
   }
   warnings.sort((a, b) => (a.file === b.file ? (a.line ?? 0) - (b.line ?? 0) : 0));
 
-  return { format: 'nginx', file, kind: 'upstream', config, origins, warnings };
+  return { format: 'nginx', file, kind: 'upstream', proxy: nginxTarget(config), config, origins, warnings };
+}
+
+/**
+ * nginx Plus when the config uses what only the commercial nginx has (ngx_http_upstream_module
+ * documentation: `least_time`, `sticky`, `queue`, the `slow_start=` server parameter; active
+ * `health_check`), else open-source nginx.
+ */
+export function nginxTarget(config: LbConfig): 'nginx' | 'nginx-plus' {
+  const s = config.strategy.name;
+  const plus = s === 'least-time' || s === 'sticky' || config.slowStart !== false || config.queue !== false || config.healthCheck !== undefined;
+  return plus ? 'nginx-plus' : 'nginx';
 }
