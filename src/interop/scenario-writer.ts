@@ -253,6 +253,7 @@ export function writeScenario(result: ImportResult, log?: LogSection): string {
   }
   first.comment = ` imported: ${result.origins.strategy ?? config.strategy.name}${result.origins.hashKey ? `; key ${result.origins.hashKey}` : ''}`;
   (doc.get('baseline', true) as Scalar).comment = ' the strategy the config runs today: every other is compared with it';
-  (doc.get('proxy', true) as Scalar).comment = ` recommend only what ${result.proxy === 'nginx-plus' ? 'nginx Plus' : result.proxy} can run (nginx | nginx-plus | haproxy | envoy; remove for any)`;
+  const proxyNode = doc.get('proxy', true) as Scalar | undefined;
+  if (proxyNode) proxyNode.comment = ` recommend only what ${result.proxy === 'nginx-plus' ? 'nginx Plus' : result.proxy} can run (nginx | nginx-plus | haproxy | envoy; remove for any)`;
   return doc.toString({ lineWidth: 0 });
 }

@@ -27,6 +27,7 @@
  * Cost: unweighted O(choice_count) or O(n) for the full scan; weighted O(log n). No allocation.
  */
 import type { Rng } from '../../core/rng.js';
+import { pow } from '../../core/math.js';
 import type { PickView } from '../../core/view.js';
 import { EdfScheduler } from './edf.js';
 
@@ -70,7 +71,7 @@ export class EnvoyLeastRequest {
       const w = v.weight[i]!;
       if (bias === 1) return w / (v.active[i]! + 1);
       if (bias === 0) return w;
-      return w / Math.pow(v.active[i]! + 1, bias);
+      return w / pow(v.active[i]! + 1, bias);
     };
   }
 
