@@ -8,7 +8,8 @@ import { parseDocument, parseScenario } from '../scenario/index.js';
 import { parseFormat } from '../interop/export.js';
 import { importToScenario } from '../interop/import.js';
 import { formatWarning } from '../interop/types.js';
-import { writeFileAtomic } from './output.js';
+import { parseLimits } from '../input/limits.js';
+import { checkWritable, writeFileAtomic } from './output.js';
 
 /** Options of `lbsim import`. */
 export interface ImportCommandOptions {
@@ -18,12 +19,16 @@ export interface ImportCommandOptions {
   output?: string;
   /** The config's format; guessed from the name and contents when absent. */
   format?: 'nginx' | 'haproxy' | 'envoy';
+  /** `--limit NAME=N` values (`src/input/limits.ts`). */
+  limit?: string[];
 }
 
 /** Runs `lbsim import`; returns the exit code (input errors propagate as InputError → 2). */
 export async function importCommand(file: string, opts: ImportCommandOptions): Promise<number> {
   const format = opts.format === undefined ? undefined : parseFormat(opts.format);
-  const { result, text } = importToScenario(file, { ...(opts.upstream !== undefined ? { upstream: opts.upstream } : {}), ...(format ? { format } : {}) });
+  const limits = parseLimits(opts.limit);
+  if (opts.output !== undefined) checkWritable(opts.output, '--output');
+  const { result, text } = importToScenario(file, { ...(opts.upstream !== undefined ? { upstream: opts.upstream } : {}), ...(format ? { format } : {}), limits });
   // The written scenario must load: a failure here is a bug in the importer, not user input.
   parseScenario(parseDocument(text, opts.output ?? '<import>'), opts.output ?? '<import>');
   for (const w of result.warnings) process.stderr.write(`lbsim: warning: ${formatWarning(w)}\n`);

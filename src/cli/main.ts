@@ -11,9 +11,18 @@ import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../input/errors.js';
 import { VERSION } from './version.js';
 
+/** `--limit NAME=N` (repeatable): raises an input limit (README, "Security and limits"). */
+function limitOption(cmd: Command): Command {
+  return cmd.option(
+    '--limit <name=n>',
+    'raise an input limit: requests, backends, ring-points, series, population, file-size, live-rate, nesting (repeatable; see README "Input limits")',
+    (v: string, prev: string[] = []) => [...prev, v],
+  );
+}
+
 /** The options `live` and `compare-live` share. */
 function liveOptions(cmd: Command): Command {
-  return cmd
+  return limitOption(cmd)
     .argument('<scenario>', 'scenario file (YAML or JSON), or the name of a shipped scenario in sims/')
     .option('--strategies <list>', 'comma-separated registry names, or "all" (overrides the scenario)')
     .option('--seed <n>', 'random seed (overrides the scenario)')
@@ -38,8 +47,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .showHelpAfterError('(run lbsim --help for usage)');
 
-  program
-    .command('run')
+  limitOption(program.command('run'))
     .description('simulate a scenario with every chosen strategy and compare them')
     .argument('<scenario>', 'scenario file (YAML or JSON), or the name of a shipped scenario in sims/')
     .option('--strategies <list>', 'comma-separated registry names, or "all" (overrides the scenario)')
@@ -54,8 +62,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       code = await runCommand(scenario, opts);
     });
 
-  program
-    .command('sweep')
+  limitOption(program.command('sweep'))
     .description('run a scenario at each value of one key (p99 versus offered load)')
     .argument('<scenario>', 'scenario file, or the name of a shipped scenario')
     .requiredOption('--vary <key=from:to:step>', 'the key and its values, e.g. clients.rate=1000:9000:1000')
@@ -81,13 +88,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       code = listCommand(opts);
     });
 
-  program
-    .command('validate')
+  limitOption(program.command('validate'))
     .description('check a scenario file without running it')
     .argument('<scenario>', 'scenario file')
-    .action(async (scenario: string) => {
+    .action(async (scenario: string, opts) => {
       const { validateCommand } = await import('./validate.js');
-      code = validateCommand(scenario);
+      code = await validateCommand(scenario, opts);
     });
 
   program
@@ -151,8 +157,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       code = await compareLiveCommand(scenario, opts);
     });
 
-  program
-    .command('import')
+  limitOption(program.command('import'))
     .description('read the load-balancing part of an nginx, HAProxy or Envoy config and write a scenario')
     .argument('<config>', 'nginx.conf, haproxy.cfg or envoy.yaml')
     .option('--upstream <name>', 'which upstream / backend / cluster to import (when there are several)')

@@ -6,7 +6,8 @@
 import { runScenario } from '../sim/run.js';
 import type { ResultsFile } from '../results/schema.js';
 import { describeScenario } from './describe.js';
-import { useColor, writeFileAtomic, styles } from './output.js';
+import { parseLimits } from '../input/limits.js';
+import { checkWritable, useColor, writeFileAtomic, styles } from './output.js';
 import type { ScenarioOverrides } from './overrides.js';
 import { progress } from './progress.js';
 import { loadScenarioArg } from './scenario-file.js';
@@ -17,6 +18,14 @@ export interface RunFlags extends ScenarioOverrides {
   json?: string;
   report?: string;
   quiet?: boolean;
+  /** `--limit NAME=N` values (`src/input/limits.ts`). */
+  limit?: string[];
+}
+
+/** Checks, before running, that the outputs a command was asked for can be written. @throws InputError */
+export function checkOutputs(flags: { json?: string; report?: string }): void {
+  if (flags.json) checkWritable(flags.json, '--json');
+  if (flags.report) checkWritable(flags.report, '--report', true);
 }
 
 /** Prints warnings, the header and the table of a results file. */
@@ -45,7 +54,9 @@ export async function writeOutputs(results: ResultsFile, flags: { json?: string;
 
 /** Runs the command; returns the exit code. */
 export async function runCommand(arg: string, flags: RunFlags): Promise<number> {
-  const scenario = loadScenarioArg(arg, flags);
+  const limits = parseLimits(flags.limit);
+  checkOutputs(flags);
+  const scenario = await loadScenarioArg(arg, flags, limits);
   const bar = progress('simulating', Boolean(flags.quiet));
   let results: ResultsFile;
   try {

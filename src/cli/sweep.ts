@@ -12,7 +12,9 @@ import { applyOverrides, setPath, type ScenarioOverrides } from './overrides.js'
 import { progress } from './progress.js';
 import { readScenarioDoc } from './scenario-file.js';
 import { fmt } from './table.js';
-import { writeOutputs } from './run.js';
+import { checkOutputs, writeOutputs } from './run.js';
+import { parseLimits } from '../input/limits.js';
+import { checkScenarioLimits } from '../sim/limits.js';
 import { useColor, styles } from './output.js';
 
 /** Flags of `lbsim sweep`. */
@@ -22,6 +24,8 @@ export interface SweepFlags extends ScenarioOverrides {
   json?: string;
   report?: string;
   quiet?: boolean;
+  /** `--limit NAME=N` values (`src/input/limits.ts`). */
+  limit?: string[];
 }
 
 /** Parses `key=from:to:step` into the key and its values (at most 200 points). */
@@ -40,10 +44,17 @@ export function parseVary(spec: string): { key: string; values: number[] } {
 /** Runs the command; returns the exit code. */
 export async function sweepCommand(arg: string, flags: SweepFlags): Promise<number> {
   const { key, values } = parseVary(flags.vary);
-  const { file, doc } = readScenarioDoc(arg);
+  const limits = parseLimits(flags.limit);
+  checkOutputs(flags);
+  const { file, doc } = readScenarioDoc(arg, limits);
   const base = applyOverrides(doc, flags);
   const dir = dirname(resolve(file));
-  const scenarios = values.map((v) => parseScenario(setPath(base, key, v), `${file} (with ${key}=${v})`, dir));
+  const scenarios = values.map((v) => {
+    const name = `${file} (with ${key}=${v})`;
+    const scenario = parseScenario(setPath(base, key, v), name, dir, limits.fileBytes);
+    checkScenarioLimits(scenario, name, limits);
+    return scenario;
+  });
   const parallel = flags.parallel === undefined ? availableParallelism() : Number(flags.parallel);
   if (!Number.isInteger(parallel) || parallel < 1) {
     throw new InputError('--parallel', [{ path: '', message: `expected an integer ≥ 1, got ${JSON.stringify(flags.parallel)}` }]);

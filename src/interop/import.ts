@@ -5,6 +5,7 @@
  * haproxy/import.ts, envoy/import.ts; the mapping table is MAPPING.md.
  */
 import { InputError } from '../input/errors.js';
+import { DEFAULT_LIMITS, type InputLimits } from '../input/limits.js';
 import { readInputFile } from '../input/read.js';
 import { importEnvoy } from './envoy/import.js';
 import { importHaproxy } from './haproxy/import.js';
@@ -18,6 +19,8 @@ export interface ImportOptions {
   upstream?: string;
   /** The config's format; guessed when absent. */
   format?: ProxyFormat;
+  /** Input limits (file size, nginx nesting); the defaults when absent. */
+  limits?: Readonly<InputLimits>;
 }
 
 /**
@@ -40,11 +43,11 @@ export function detectFormat(file: string, text: string): ProxyFormat | undefine
 export function importConfig(file: string, opts: ImportOptions = {}): ImportResult {
   let format = opts.format;
   if (format === undefined) {
-    const text = readInputFile(file);
+    const text = readInputFile(file, (opts.limits ?? DEFAULT_LIMITS).fileBytes);
     format = detectFormat(file, text);
     if (!format) throw new InputError(file, [{ path: '', message: `cannot tell the format; pass --format ${PROXY_FORMATS.join('|')}` }]);
   }
-  const sel = opts.upstream !== undefined ? { upstream: opts.upstream } : {};
+  const sel = { ...(opts.upstream !== undefined ? { upstream: opts.upstream } : {}), ...(opts.limits ? { limits: opts.limits } : {}) };
   switch (format) {
     case 'nginx':
       return importNginx(file, sel);
