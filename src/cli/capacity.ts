@@ -20,10 +20,13 @@ import type { ScenarioOverrides } from './overrides.js';
 import { progress } from './progress.js';
 import { describeSlo } from '../decide/slo.js';
 import { writeOutputs } from './run.js';
+import { parseLimits } from '../input/limits.js';
 import { loadScenarioArg } from './scenario-file.js';
 
 /** Flags of `lbsim capacity`. */
 export interface CapacityFlags extends ScenarioOverrides, DecisionOverrides {
+  /** `--limit NAME=N` values (`src/input/limits.ts`). */
+  limit?: string[];
   vary?: string;
   group?: string;
   range?: string;
@@ -96,7 +99,7 @@ export function renderCapacity(c: CapacityReport, color: boolean): string {
 
 /** Runs the command; returns the exit code. */
 export async function capacityCommand(arg: string, flags: CapacityFlags): Promise<number> {
-  const scenario = loadScenarioArg(arg, flags);
+  const scenario = await loadScenarioArg(arg, flags, parseLimits(flags.limit));
   const vary = (flags.vary ?? 'backends') as CapacityVary;
   const group = parseGroup(scenario, flags.group);
   const range = parseRange(flags.range);

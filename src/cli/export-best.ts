@@ -21,7 +21,7 @@ export async function resolveBest(file: string): Promise<string> {
     decision = doc.decision as Decision | undefined;
     if (!decision) throw new InputError(file, [{ path: 'decision', message: 'this results file has no decision (written by an older lbsim, or by sweep/capacity); run lbsim run again, or name the strategy' }]);
   } else {
-    const scenario = loadScenarioArg(file);
+    const scenario = await loadScenarioArg(file);
     process.stderr.write(`lbsim: running ${scenario.name} to find the best strategy (${scenario.strategies.length} strategies × ${scenario.replications} replications)\n`);
     decision = (await decideRun(runScenario(scenario), scenario)).decision!;
   }

@@ -12,7 +12,8 @@ import { parseDocument, parseScenario } from '../scenario/index.js';
 import { InputError } from '../input/errors.js';
 import { importToScenario } from '../interop/import.js';
 import { formatWarning, IMPORT_FORMATS, type ImportFormat } from '../interop/types.js';
-import { writeFileAtomic } from './output.js';
+import { parseLimits } from '../input/limits.js';
+import { checkWritable, writeFileAtomic } from './output.js';
 
 /** Options of `lbsim import`. */
 export interface ImportCommandOptions {
@@ -28,6 +29,8 @@ export interface ImportCommandOptions {
   log?: string[];
   /** How to read them (`--log-format`); default: the config's own access-log format. */
   logFormat?: string;
+  /** `--limit NAME=N` values (`src/input/limits.ts`). */
+  limit?: string[];
 }
 
 /** Checks an import `--format` value. @throws InputError */
@@ -39,6 +42,8 @@ function parseImportFormat(value: string): ImportFormat {
 /** Runs `lbsim import`; returns the exit code (input errors propagate as InputError → 2). */
 export async function importCommand(file: string | undefined, opts: ImportCommandOptions): Promise<number> {
   const format = opts.format === undefined ? undefined : parseImportFormat(opts.format);
+  const limits = parseLimits(opts.limit);
+  if (opts.output !== undefined) checkWritable(opts.output, '--output');
   const logs = opts.log ?? [];
   if (file === undefined && logs.length === 0) {
     throw new InputError('lbsim import', [{ path: '', message: 'expected a proxy config (nginx.conf, haproxy.cfg, envoy.yaml, an AWS target group JSON), access logs (--log FILE), or both' }]);
@@ -56,6 +61,7 @@ export async function importCommand(file: string | undefined, opts: ImportComman
     ...(opts.upstream !== undefined ? { upstream: opts.upstream } : {}),
     ...(format ? { format } : {}),
     ...(opts.targets !== undefined ? { targets: opts.targets } : {}),
+    limits,
   });
   // The written scenario must load: a failure here is a bug in the importer, not user input.
   parseScenario(parseDocument(text, opts.output ?? '<import>'), opts.output ?? '<import>');

@@ -11,9 +11,18 @@ import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../input/errors.js';
 import { VERSION } from './version.js';
 
+/** `--limit NAME=N` (repeatable): raises an input limit (README, "Security and limits"). */
+function limitOption(cmd: Command): Command {
+  return cmd.option(
+    '--limit <name=n>',
+    'raise an input limit: requests, backends, ring-points, series, population, file-size, live-rate, nesting (repeatable; see README "Input limits")',
+    (v: string, prev: string[] = []) => [...prev, v],
+  );
+}
+
 /** The options `live` and `compare-live` share. */
 function liveOptions(cmd: Command): Command {
-  return cmd
+  return limitOption(cmd)
     .argument('<scenario>', 'scenario file (YAML or JSON), or the name of a shipped scenario in sims/')
     .option('--strategies <list>', 'comma-separated registry names, or "all" (overrides the scenario)')
     .option('--seed <n>', 'random seed (overrides the scenario)')
@@ -47,8 +56,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .showHelpAfterError('(run lbsim --help for usage)');
 
-  decisionOptions(program
-    .command('run')
+  decisionOptions(limitOption(program
+    .command('run'))
     .description('simulate a scenario with every chosen strategy, compare them and recommend one'))
     .argument('<scenario>', 'scenario file (YAML or JSON), or the name of a shipped scenario in sims/')
     .option('--strategies <list>', 'comma-separated registry names, or "all" (overrides the scenario)')
@@ -65,8 +74,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       code = await runCommand(scenario, opts);
     });
 
-  decisionOptions(program
-    .command('capacity')
+  decisionOptions(limitOption(program
+    .command('capacity'))
     .description('per strategy, the smallest backend count (or largest rate, or smallest speed) that meets the SLO'))
     .argument('<scenario>', 'scenario file, or the name of a shipped scenario')
     .addOption(new Option('--vary <what>', 'what to search: backends (default), rate, speed').choices(['backends', 'rate', 'speed']).default('backends'))
@@ -85,8 +94,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       code = await capacityCommand(scenario, opts);
     });
 
-  decisionOptions(program
-    .command('tune')
+  decisionOptions(limitOption(program
+    .command('tune'))
     .description("search one strategy's numeric options (and balancer settings when asked) for the best value"))
     .argument('<scenario>', 'scenario file, or the name of a shipped scenario')
     .requiredOption('--strategy <name>', 'the strategy to tune (registry name or a label of the scenario) (required)')
@@ -131,13 +140,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       code = listCommand(opts);
     });
 
-  program
-    .command('validate')
+  limitOption(program.command('validate'))
     .description('check a scenario file without running it')
     .argument('<scenario>', 'scenario file')
-    .action(async (scenario: string) => {
+    .action(async (scenario: string, opts) => {
       const { validateCommand } = await import('./validate.js');
-      code = validateCommand(scenario);
+      code = await validateCommand(scenario, opts);
     });
 
   program
@@ -201,8 +209,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       code = await compareLiveCommand(scenario, opts);
     });
 
-  program
-    .command('import')
+  limitOption(program
+    .command('import'))
     .description('read the load-balancing part of an nginx, HAProxy or Envoy config, or an AWS ALB target group (and fit the workload from access logs), and write a scenario')
     .argument('[config]', 'nginx.conf, haproxy.cfg, envoy.yaml, or the JSON of aws elbv2 describe-target-group-attributes (optional with --log)')
     .option('--upstream <name>', 'which upstream / backend / cluster to import (when there are several)')

@@ -12,7 +12,8 @@ import { decorate, headroomLine, legend, wrap } from './decision-view.js';
 import { evaluatorFor, parseParallel } from './evaluator.js';
 import { parseMetric, type DecisionOverrides } from './decision-overrides.js';
 import { describeScenario } from './describe.js';
-import { useColor, writeFileAtomic, styles } from './output.js';
+import { parseLimits } from '../input/limits.js';
+import { checkWritable, useColor, writeFileAtomic, styles } from './output.js';
 import type { ScenarioOverrides } from './overrides.js';
 import { progress } from './progress.js';
 import { loadScenarioArg } from './scenario-file.js';
@@ -29,6 +30,14 @@ export interface RunFlags extends ScenarioOverrides, DecisionOverrides {
   headroom?: boolean;
   /** Worker threads of the headroom search (default: the machine's cores). */
   parallel?: string;
+  /** `--limit NAME=N` values (`src/input/limits.ts`). */
+  limit?: string[];
+}
+
+/** Checks, before running, that the outputs a command was asked for can be written. @throws InputError */
+export function checkOutputs(flags: { json?: string; report?: string }): void {
+  if (flags.json) checkWritable(flags.json, '--json');
+  if (flags.report) checkWritable(flags.report, '--report', true);
 }
 
 /**
@@ -70,7 +79,9 @@ export async function writeOutputs(results: ResultsFile, flags: { json?: string;
 
 /** Runs the command; returns the exit code. */
 export async function runCommand(arg: string, flags: RunFlags): Promise<number> {
-  const scenario = loadScenarioArg(arg, flags);
+  const limits = parseLimits(flags.limit);
+  checkOutputs(flags);
+  const scenario = await loadScenarioArg(arg, flags, limits);
   await preloadTraces(scenario);
   const metric = parseMetric(flags.metric);
   parseParallel(flags.parallel); // a bad --parallel is refused before anything runs

@@ -13,7 +13,9 @@ import { progress } from './progress.js';
 import { readScenarioDoc } from './scenario-file.js';
 import { compareResults } from '../results/compare.js';
 import { fmt } from './table.js';
-import { writeOutputs } from './run.js';
+import { checkOutputs, writeOutputs } from './run.js';
+import { parseLimits } from '../input/limits.js';
+import { checkScenarioLimits } from '../sim/limits.js';
 import { useColor, styles } from './output.js';
 
 /** Flags of `lbsim sweep`. */
@@ -23,6 +25,8 @@ export interface SweepFlags extends ScenarioOverrides {
   json?: string;
   report?: string;
   quiet?: boolean;
+  /** `--limit NAME=N` values (`src/input/limits.ts`). */
+  limit?: string[];
 }
 
 /** Parses `key=from:to:step` into the key and its values (at most 200 points). */
@@ -41,10 +45,17 @@ export function parseVary(spec: string): { key: string; values: number[] } {
 /** Runs the command; returns the exit code. */
 export async function sweepCommand(arg: string, flags: SweepFlags): Promise<number> {
   const { key, values } = parseVary(flags.vary);
-  const { file, doc } = readScenarioDoc(arg);
+  const limits = parseLimits(flags.limit);
+  checkOutputs(flags);
+  const { file, doc } = readScenarioDoc(arg, limits);
   const base = applyOverrides(doc, flags);
   const dir = dirname(resolve(file));
-  const scenarios = values.map((v) => parseScenario(setPath(base, key, v), `${file} (with ${key}=${v})`, dir));
+  const scenarios = values.map((v) => {
+    const name = `${file} (with ${key}=${v})`;
+    const scenario = parseScenario(setPath(base, key, v), name, dir, undefined, limits.fileBytes);
+    checkScenarioLimits(scenario, name, limits);
+    return scenario;
+  });
   const parallel = flags.parallel === undefined ? availableParallelism() : Number(flags.parallel);
   if (!Number.isInteger(parallel) || parallel < 1) {
     throw new InputError('--parallel', [{ path: '', message: `expected an integer ≥ 1, got ${JSON.stringify(flags.parallel)}` }]);

@@ -24,10 +24,13 @@ import { styles, useColor } from './output.js';
 import type { ScenarioOverrides } from './overrides.js';
 import { progress } from './progress.js';
 import { writeOutputs } from './run.js';
+import { parseLimits } from '../input/limits.js';
 import { loadScenarioArg } from './scenario-file.js';
 
 /** Flags of `lbsim tune`. */
 export interface TuneFlags extends Omit<ScenarioOverrides, 'strategies'>, DecisionOverrides {
+  /** `--limit NAME=N` values (`src/input/limits.ts`). */
+  limit?: string[];
   strategy: string;
   param?: string[];
   budget?: string;
@@ -43,7 +46,7 @@ export const DEFAULT_BUDGET = 20;
 
 /** Runs the command; returns the exit code. */
 export async function tuneCommand(arg: string, flags: TuneFlags): Promise<number> {
-  const scenario = loadScenarioArg(arg, flags);
+  const scenario = await loadScenarioArg(arg, flags, parseLimits(flags.limit));
   const ref = resolveStrategyRef(flags.strategy, scenario.strategies);
   let choice: StrategyChoice;
   if (ref !== null) choice = scenario.strategies.find((s) => s.label === ref)!;

@@ -6,6 +6,7 @@
  * aws/import.ts; the mapping table is MAPPING.md.
  */
 import { InputError } from '../input/errors.js';
+import { DEFAULT_LIMITS, type InputLimits } from '../input/limits.js';
 import { readInputFile } from '../input/read.js';
 import { importAws } from './aws/import.js';
 import { importEnvoy } from './envoy/import.js';
@@ -22,6 +23,8 @@ export interface ImportOptions {
   format?: ImportFormat;
   /** AWS: the `describe-target-health` JSON with the target group's targets. */
   targets?: string;
+  /** Input limits (file size, nginx nesting); the defaults when absent. */
+  limits?: Readonly<InputLimits>;
 }
 
 /**
@@ -46,12 +49,12 @@ export function detectFormat(file: string, text: string): ImportFormat | undefin
 export function importConfig(file: string, opts: ImportOptions = {}): ImportResult {
   let format = opts.format;
   if (format === undefined) {
-    const text = readInputFile(file);
+    const text = readInputFile(file, (opts.limits ?? DEFAULT_LIMITS).fileBytes);
     format = detectFormat(file, text);
     if (!format) throw new InputError(file, [{ path: '', message: `cannot tell the format; pass --format ${IMPORT_FORMATS.join('|')}` }]);
   }
   if (opts.targets !== undefined && format !== 'aws') throw new InputError('--targets', [{ path: '', message: `applies to an AWS target group import only (this is ${format})` }]);
-  const sel = opts.upstream !== undefined ? { upstream: opts.upstream } : {};
+  const sel = { ...(opts.upstream !== undefined ? { upstream: opts.upstream } : {}), ...(opts.limits ? { limits: opts.limits } : {}) };
   switch (format) {
     case 'aws':
       if (opts.upstream !== undefined) throw new InputError('--upstream', [{ path: '', message: 'an AWS target group file holds one target group: leave --upstream out' }]);

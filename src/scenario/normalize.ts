@@ -65,9 +65,17 @@ export function likelyUnit(values: readonly number[]): 's' | 'us' | undefined {
 export const NO_FILES: ScenarioFiles = {
   resolve: (name) => name,
   read: (path) => {
-    throw new Error(`no files are read here (${path})`);
+    throw new Error(`no files are read here (${path} is not available)`);
   },
 };
+
+/** Why a file could not be read, in words (the reader's message, or the system error's code). */
+function readFailure(e: unknown): string {
+  const code = (e as { code?: unknown }).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (typeof code === 'string') return `cannot read (${code})`;
+  return e instanceof Error ? e.message : String(e);
+}
 
 /** Normalizes a validated distribution; `at` is its path for errors, `files` reads `file:`. */
 function normDist(raw: any, at: (string | number)[], file: string, files: ScenarioFiles, problems: InputProblem[], warn?: ScenarioWarning): Distribution {
@@ -133,7 +141,7 @@ function normDist(raw: any, at: (string | number)[], file: string, files: Scenar
       try {
         text = files.read(path);
       } catch (e) {
-        p(`cannot read samples file ${path}${e instanceof RangeError ? `: ${e.message}` : ''}`, 'file');
+        p(`cannot read samples file ${path}: ${readFailure(e)}`, 'file');
         return { dist: 'empirical', samples: [1] };
       }
       const samples = text
@@ -200,7 +208,16 @@ function optionsOf(name: string, opts: unknown, at: (string | number)[], problem
     problems.push(...zodProblems(r.error.issues, at));
     return {};
   }
-  return r.data as Record<string, unknown>;
+  const out = r.data as Record<string, unknown>;
+  // sticky wraps another strategy: its name and options are checked here, not when the run builds it.
+  if (name === 'sticky' && typeof out.inner === 'string') {
+    if (!findStrategy(out.inner)) {
+      problems.push({ path: formatPath([...at, 'inner']), message: `unknown strategy "${out.inner}"; known: ${strategyNames().join(', ')}` });
+    } else {
+      optionsOf(out.inner, out.innerOptions ?? {}, [...at, 'innerOptions'], problems);
+    }
+  }
+  return out;
 }
 
 /** A group's `address` (one string, or a list of `count`) as one address per backend. */

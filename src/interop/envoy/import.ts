@@ -11,7 +11,9 @@
  */
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { formatPath, InputError } from '../../input/errors.js';
+import { DEFAULT_LIMITS, type InputLimits } from '../../input/limits.js';
 import { readInputFile } from '../../input/read.js';
+import { MAX_YAML_ALIASES, yamlResourceError } from '../../scenario/parse-document.js';
 import { isPrime } from '../../strategies/maglev.js';
 import { baseConfig, groupName, withDefaults } from '../common.js';
 import { parseEnvoyDuration } from '../durations.js';
@@ -21,6 +23,8 @@ import type { ImportResult, InteropWarning, LbConfig, LbServer } from '../types.
 export interface EnvoyImportOptions {
   /** Name of the cluster (required when the file has several). */
   upstream?: string;
+  /** Input limits (file size; nginx nesting depth); the defaults when absent. */
+  limits?: Readonly<InputLimits>;
 }
 
 /** `lb_policy` values lbsim maps. */
@@ -146,16 +150,24 @@ function socketAddress(r: Reader, endpoint: Obj, path: Path): string {
  * @throws InputError with the file, line and field path of a bad value, or an ambiguous cluster
  */
 export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): ImportResult {
-  const text = readInputFile(file);
+  const text = readInputFile(file, (opts.limits ?? DEFAULT_LIMITS).fileBytes);
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, logLevel: 'error' });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const pos = e.linePos?.[0];
     throw new InputError(file, [{ path: pos ? `line ${pos.line}` : '', message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') }]);
   }
   const r: Reader = new Reader(file, doc, lines);
-  const clusters = findClusters(doc.toJS());
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (e) {
+    const why = yamlResourceError(e);
+    if (why) throw new InputError(file, [{ path: '', message: why }]);
+    throw e;
+  }
+  const clusters = findClusters(value);
   if (clusters.length === 0) throw new InputError(file, [{ path: '', message: 'no cluster found (expected static_resources.clusters, clusters, CDS resources or a bare cluster)' }]);
   const names = clusters.map((c) => String(c.cluster.name ?? '(unnamed)'));
   let chosen: { cluster: Obj; path: Path };

@@ -8,6 +8,7 @@
  * keyword of the section that lbsim does not model becomes a warning.
  */
 import { InputError } from '../../input/errors.js';
+import { DEFAULT_LIMITS, type InputLimits } from '../../input/limits.js';
 import { readInputFile } from '../../input/read.js';
 import { baseConfig, equalWeights, groupName, mostCommon, withDefaults } from '../common.js';
 import { parseHaproxyTime, proxyTime } from '../durations.js';
@@ -19,6 +20,8 @@ import { parseHaproxy, type HaproxyLine, type HaproxySection } from './parser.js
 export interface HaproxyImportOptions {
   /** Name of the backend or listen section (required when there are several). */
   upstream?: string;
+  /** Input limits (file size; nginx nesting depth); the defaults when absent. */
+  limits?: Readonly<InputLimits>;
 }
 
 /** `balance` algorithms HAProxy accepts. */
@@ -261,7 +264,7 @@ function defaultsChain(sections: HaproxySection[], target: HaproxySection, file:
  * @throws InputError with file and line for syntax errors, bad values or an ambiguous backend
  */
 export function importHaproxy(file: string, opts: HaproxyImportOptions = {}): ImportResult {
-  const text = readInputFile(file);
+  const text = readInputFile(file, (opts.limits ?? DEFAULT_LIMITS).fileBytes);
   const sections = parseHaproxy(text, file);
   const proxies = sections.filter((s) => s.type === 'backend' || s.type === 'listen');
   if (proxies.length === 0) throw new InputError(file, [{ path: '', message: 'no backend or listen section found' }]);

@@ -15,12 +15,15 @@ import { baseConfig, groupName, mostCommon, withDefaults } from '../common.js';
 import { parseNginxTime, proxyTime } from '../durations.js';
 import { describeHashKey, hashKeyFromNginx } from '../hash-key.js';
 import type { HashKey, ImportResult, InteropWarning, LbConfig, LbServer } from '../types.js';
+import type { InputLimits } from '../../input/limits.js';
 import { parseNginxFile, type NginxDirective } from './parser.js';
 
 /** Options of {@link importNginx}. */
 export interface NginxImportOptions {
   /** Name of the upstream to import (required when the config has several). */
   upstream?: string;
+  /** Input limits (file size; nginx nesting depth); the defaults when absent. */
+  limits?: Readonly<InputLimits>;
 }
 
 interface Located {
@@ -147,7 +150,7 @@ function parseServer(d: NginxDirective, used: Set<string>, warn: (d: NginxDirect
  * @throws InputError with file and line for syntax errors, bad parameters, or an ambiguous upstream
  */
 export function importNginx(file: string, opts: NginxImportOptions = {}): ImportResult {
-  const cfg = parseNginxFile(file);
+  const cfg = parseNginxFile(file, opts.limits);
   const warnings: InteropWarning[] = [...cfg.warnings];
   const origins: Record<string, string> = {};
   const warn = (d: NginxDirective, message: string) => warnings.push({ file: d.file, line: d.line, directive: d.name, message });
