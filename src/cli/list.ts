@@ -1,4 +1,4 @@
-/** `lbsim list [--json]`: the registered strategies with descriptions and options, and the shipped scenarios. */
+/** `lbsim list [--json]`: the registered strategies with descriptions, options and flavors, and the shipped scenarios. */
 import { z } from 'zod';
 import { aliasesOf } from '../strategies/aliases.js';
 import { STRATEGIES } from '../strategies/registry.js';
@@ -51,6 +51,7 @@ export function listCommand(opts: { json?: boolean }): number {
     options: defaults(s.options),
     /** Other names `--strategies` accepts for it (proxies' names, folded: `leastconn`, `ringhash`). */
     aliases: aliasesOf(s.name),
+    ...(s.flavors ? { flavors: { default: s.flavors.default, list: s.flavors.list, differs: s.flavors.differs } } : {}),
   }));
   const scenarios = shippedScenarios().map((s) => ({ name: s.name, path: s.path, teaches: teaches(readFileSync(s.path, 'utf8')) }));
   if (opts.json) {
@@ -64,6 +65,10 @@ export function listCommand(opts: { json?: boolean }): number {
       .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
       .join(' ');
     process.stdout.write(`  ${s.name.padEnd(w)}  ${s.description}${o ? `  [${o}]` : ''}\n`);
+    if (s.flavors) {
+      const f = s.flavors.list.map((x) => (x === s.flavors!.default ? `${x} (default)` : x)).join(', ');
+      process.stdout.write(`  ${''.padEnd(w)}  flavors: ${f}\n`);
+    }
   }
   process.stdout.write('\nShipped scenarios (lbsim run NAME):\n');
   const sw = Math.max(0, ...scenarios.map((s) => s.name.length));

@@ -1,8 +1,9 @@
 /**
  * Scenario → {@link LbConfig} for `lbsim export`: the chosen strategy (by label or registry name),
  * one server per simulated backend, the balancer section, and what an import kept in the
- * description (addresses, backup/down servers, hash key, health check; notes.ts). Backends without
- * a kept address get `127.0.0.1:8001`, `:8002`, … in backend order. Reads a scenario file or a
+ * description (backup/down servers, hash key, health check; notes.ts). Addresses come from the
+ * backends' `address` (or, in files written before that field, from the description); backends
+ * without one get `127.0.0.1:8001`, `:8002`, … in backend order. Reads a scenario file or a
  * results file (whose `scenario` is the normalized scenario).
  */
 import { dirname, resolve } from 'node:path';
@@ -68,7 +69,7 @@ export function scenarioToConfig(scenario: Scenario, ref: string, file: string):
   let index = 0;
   const ids = backendIds(scenario.backends, scenario.autoscale?.group);
   for (const g of scenario.backends) {
-    const kept = g.name !== null ? notes.addresses.get(g.name) : undefined;
+    const kept = g.addresses ?? (g.name !== null ? notes.addresses.get(g.name) : undefined);
     for (let k = 0; k < g.count; k++) {
       // the simulator's ids (a one-server group is named by its name: an imported server comes back unchanged)
       const id = ids[index]!.id;
@@ -106,7 +107,7 @@ export function scenarioToConfig(scenario: Scenario, ref: string, file: string):
   if (notes.hashKey) config.hashKey = notes.hashKey;
   if (notes.healthCheck) config.healthCheck = notes.healthCheck;
   const d = scenario.imported?.directives;
-  if (scenario.imported && d && (d.section || d.location)) {
+  if (scenario.imported && scenario.imported.format !== 'aws' && d && (d.section || d.location)) {
     config.passthrough = { format: scenario.imported.format, ...(d.section ? { section: [...d.section] } : {}), ...(d.location ? { location: [...d.location] } : {}) };
   }
   return config;

@@ -20,14 +20,14 @@ export function backendId(name: string | null, k: number, index: number, alone =
 }
 
 /**
- * Every backend's id in scenario order, with the index of its group.
+ * Every backend's id in scenario order, with the index of its group and its index `k` within it.
  * @param scaled index of the autoscaled group, if any (its ids stay numbered)
  */
-export function backendIds(groups: readonly { name: string | null; count: number }[], scaled = -1): { id: string; group: number }[] {
-  const out: { id: string; group: number }[] = [];
+export function backendIds(groups: readonly { name: string | null; count: number }[], scaled = -1): { id: string; group: number; k: number }[] {
+  const out: { id: string; group: number; k: number }[] = [];
   groups.forEach((g, gi) => {
     const alone = g.count === 1 && gi !== scaled;
-    for (let k = 0; k < g.count; k++) out.push({ id: backendId(g.name, k, out.length, alone), group: gi });
+    for (let k = 0; k < g.count; k++) out.push({ id: backendId(g.name, k, out.length, alone), group: gi, k });
   });
   return out;
 }

@@ -4,7 +4,7 @@
  *
  * ```yaml
  * imported:
- *   format: nginx                      # the proxy the config came from
+ *   format: nginx                      # the proxy (or aws: ALB target group) the config came from
  *   file: nginx.conf
  *   section: upstream backend
  *   placeholder: 9c1f03ab              # fingerprint of the placeholder workload (see below)
@@ -31,7 +31,7 @@ import type { Scenario } from './types.js';
 /** The section as written (zod). */
 export const importedSchema = z
   .object({
-    format: z.enum(['nginx', 'haproxy', 'envoy']),
+    format: z.enum(['nginx', 'haproxy', 'envoy', 'aws']),
     file: z.string().optional(),
     section: z.string().optional(),
     placeholder: z.string().regex(/^[0-9a-f]{8}$/, 'expected the 8-hex-digit fingerprint lbsim import wrote').optional(),
@@ -78,7 +78,7 @@ export type RawImported = z.output<typeof importedSchema>;
 
 /** The normalized section (durations in ms). */
 export interface ImportedInfo {
-  format: 'nginx' | 'haproxy' | 'envoy';
+  format: 'nginx' | 'haproxy' | 'envoy' | 'aws';
   file?: string;
   section?: string;
   placeholder?: string;

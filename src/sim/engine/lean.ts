@@ -118,9 +118,10 @@ export function scenarioBackends(model: WorkloadModel): { specs: BackendSpec[]; 
   const specs: BackendSpec[] = [];
   const group: number[] = [];
   const sc = model.scenario;
-  for (const { id, group: gi } of backendIds(sc.backends, sc.autoscale?.group)) {
+  for (const { id, group: gi, k } of backendIds(sc.backends, sc.autoscale?.group)) {
     const g = sc.backends[gi]!;
-    specs.push(backend({ id, weight: g.weight, maxConn: g.maxConn }));
+    const address = g.addresses?.[k];
+    specs.push(backend({ id, weight: g.weight, maxConn: g.maxConn, ...(address !== undefined ? { address } : {}) }));
     group.push(gi);
   }
   return { specs, group: Int32Array.from(group) };
