@@ -533,13 +533,36 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
       names.add(g.name);
     }
   });
-  // a one-server group is named by its name alone, so "web-1" (one server) and "web" (two) would clash
-  const seen = new Map<string, number>();
-  for (const { id, group } of backendIds(scenario.backends, scaled)) {
-    const other = seen.get(id);
-    if (other !== undefined && other !== group) problems.push({ path: `backends[${group}].name`, message: `backend id "${id}" is also an id of backends[${other}]; rename one of the groups` });
-    seen.set(id, group);
-  }
+  // A one-server group is named by its name alone, so "web-1" (one server) and "web" (two) would
+  // clash; so would "b3" and the unnamed backend at position 3. Numbered ids never clash with each
+  // other (the part after the last "-" is the index). Checked from the counts, without listing every
+  // backend (the backend limit is checked later).
+  const numbered = new Map<string, { group: number; count: number }>();
+  const starts: number[] = []; // each group's first fleet position
+  let position = 0;
+  scenario.backends.forEach((g, gi) => {
+    if (g.name !== null && (g.count !== 1 || gi === scaled)) numbered.set(g.name, { group: gi, count: g.count });
+    starts.push(position);
+    position += g.count;
+  });
+  /** The unnamed group holding fleet position `i`, if any. */
+  const unnamedAt = (i: number): number | undefined => {
+    const gi = scenario.backends.findIndex((g, k) => i >= starts[k]! && i < starts[k]! + g.count);
+    return gi >= 0 && scenario.backends[gi]!.name === null ? gi : undefined;
+  };
+  scenario.backends.forEach((g, gi) => {
+    if (g.name === null || g.count !== 1 || gi === scaled) return;
+    let other: number | undefined;
+    const m = /^(.*)-(0|[1-9]\d*)$/.exec(g.name);
+    const owner = m ? numbered.get(m[1]!) : undefined;
+    if (owner && Number(m![2]) < owner.count) other = owner.group;
+    const b = /^b(0|[1-9]\d*)$/.exec(g.name);
+    if (other === undefined && b) other = unnamedAt(Number(b[1]));
+    if (other !== undefined) {
+      const [first, second] = other < gi ? [other, gi] : [gi, other];
+      problems.push({ path: `backends[${second}].name`, message: `backend id "${g.name}" is also an id of backends[${first}]; rename one of the groups` });
+    }
+  });
   if (problems.length > 0) throw new InputError(file, problems);
   return scenario;
 }
