@@ -69,7 +69,7 @@ export function loadLiveScenario(arg: string, f: LiveFlags): Scenario {
     if (eq <= 0) bad('--set', `expected KEY=VALUE (e.g. clients.rate=5000), got ${JSON.stringify(kv)}`);
     const raw = kv.slice(eq + 1);
     const value = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(raw) ? Number(raw) : raw === 'true' ? true : raw === 'false' ? false : raw;
-    d = setPath(d, kv.slice(0, eq), value);
+    d = setPath(d, kv.slice(0, eq), value, '--set');
   }
   return parseScenario(d, file, dirname(resolve(file)));
 }

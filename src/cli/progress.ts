@@ -1,6 +1,6 @@
 /**
- * Progress reporting: a cli-progress bar on a TTY (stderr), plain lines otherwise (one per ~10 %),
- * nothing with `--quiet`.
+ * Progress reporting: a cli-progress bar on a TTY (stderr) with runs done / total and the ETA, plain
+ * lines otherwise (one per ~10 %, with the ETA), nothing with `--quiet`.
  */
 import cliProgress from 'cli-progress';
 
@@ -10,12 +10,26 @@ export interface Progress {
   stop(): void;
 }
 
+/** `12s`, `3m05s`, `1h02m`. */
+export function formatEta(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '?';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
 /** Creates the progress sink for `label`. */
 export function progress(label: string, quiet: boolean): Progress {
   if (quiet) return { update() {}, stop() {} };
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { format: `${label} [{bar}] {percentage}% | {value}/{total} runs | {duration_formatted}`, stream: process.stderr, hideCursor: true },
+      {
+        format: `${label} [{bar}] {percentage}% | {value}/{total} runs | {duration_formatted} | ETA {eta_formatted}`,
+        stream: process.stderr,
+        hideCursor: true,
+        etaBuffer: 50,
+      },
       cliProgress.Presets.shades_classic,
     );
     let started = false;
@@ -34,12 +48,15 @@ export function progress(label: string, quiet: boolean): Progress {
     };
   }
   let lastTenth = -1;
+  const t0 = performance.now();
   return {
     update(done, total) {
       const tenth = Math.floor((done / Math.max(1, total)) * 10);
       if (tenth !== lastTenth) {
         lastTenth = tenth;
-        process.stderr.write(`${label}: ${done}/${total} runs\n`);
+        const elapsed = (performance.now() - t0) / 1000;
+        const eta = done > 0 && done < total ? `, ETA ${formatEta((elapsed / done) * (total - done))}` : '';
+        process.stderr.write(`${label}: ${done}/${total} runs${eta}\n`);
       }
     },
     stop() {},

@@ -1,9 +1,11 @@
 /**
- * `lbsim run <scenario>`: simulates every chosen strategy on the same seeded workload, prints the
- * comparison table sorted by p99, and writes the results JSON and/or the web report. Nothing is
- * written unless the whole run succeeds.
+ * `lbsim run <scenario>`: simulates every chosen strategy on the same seeded workload (the runs spread
+ * over worker threads, or a Redis queue, by `exec-flags.ts`), prints the comparison table sorted by
+ * p99, and writes the results JSON and/or the web report. Nothing is written unless the whole run
+ * succeeds.
  */
-import { runScenario } from '../sim/run.js';
+import { runScenarioOn } from '../exec/study.js';
+import { openExecutor, type ExecFlags } from './exec-flags.js';
 import type { ResultsFile } from '../results/schema.js';
 import { describeScenario } from './describe.js';
 import { useColor, writeFileAtomic, styles } from './output.js';
@@ -13,7 +15,7 @@ import { loadScenarioArg } from './scenario-file.js';
 import { renderTable } from './table.js';
 
 /** Flags of `lbsim run`. */
-export interface RunFlags extends ScenarioOverrides {
+export interface RunFlags extends ScenarioOverrides, ExecFlags {
   json?: string;
   report?: string;
   quiet?: boolean;
@@ -46,12 +48,14 @@ export async function writeOutputs(results: ResultsFile, flags: { json?: string;
 /** Runs the command; returns the exit code. */
 export async function runCommand(arg: string, flags: RunFlags): Promise<number> {
   const scenario = loadScenarioArg(arg, flags);
+  const executor = await openExecutor(flags, (line) => flags.quiet || process.stderr.write(`${line}\n`));
   const bar = progress('simulating', Boolean(flags.quiet));
   let results: ResultsFile;
   try {
-    results = runScenario(scenario, { onProgress: (done, total) => bar.update(done, total) });
+    results = await runScenarioOn(scenario, executor, (done, total) => bar.update(done, total));
   } finally {
     bar.stop();
+    await executor.close();
   }
   printResults(results, describeScenario(scenario));
   await writeOutputs(results, flags);

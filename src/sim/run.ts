@@ -88,23 +88,22 @@ function optionsOf(choice: StrategyChoice): Record<string, unknown> {
   return def.options.parse(choice.options ?? {}) as Record<string, unknown>;
 }
 
-/** Runs every strategy of `scenario` over its replications and builds the results file. */
-export function runScenario(scenario: Scenario, opts: RunOptions = {}): ResultsFile {
-  const model = new WorkloadModel(scenario);
-  const reps = Math.max(1, scenario.replications);
-  const seeds = Array.from({ length: reps }, (_, k) => replicationSeed(scenario.seed, k));
-  const total = scenario.strategies.length * reps;
-  let done = 0;
-  const results: StrategyResult[] = [];
-  for (const choice of scenario.strategies) {
-    const options = optionsOf(choice);
-    const runs: RunSummary[] = [];
-    for (const seed of seeds) {
-      runs.push(simulate(model, choice, seed));
-      opts.onProgress?.(++done, total);
-    }
-    results.push(aggregate(choice.label, choice.name, options, runs, seeds));
-  }
+/** The seeds of a scenario's replications, in order ({@link replicationSeed}). */
+export function replicationSeeds(scenario: Scenario): number[] {
+  return Array.from({ length: Math.max(1, scenario.replications) }, (_, k) => replicationSeed(scenario.seed, k));
+}
+
+/** One strategy's entry of the results file from its replications' summaries (in seed order). */
+export function strategyResult(choice: StrategyChoice, runs: readonly RunSummary[], seeds: readonly number[]): StrategyResult {
+  return aggregate(choice.label, choice.name, optionsOf(choice), runs, seeds);
+}
+
+/**
+ * The results file of `scenario` from its strategies' entries (in the scenario's strategy order):
+ * the header facts and the overload warning. Shared by the serial {@link runScenario} and the
+ * execution layer (`src/exec/`), so every way of running writes the same file.
+ */
+export function resultsFile(scenario: Scenario, results: StrategyResult[]): ResultsFile {
   const facts = scenarioFacts(scenario);
   const warnings: string[] = [];
   if (facts.loadFactor > 1) {
@@ -122,11 +121,33 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): ResultsF
       ...facts,
       durationS: scenario.durationMs / 1000,
       seed: scenario.seed,
-      replications: reps,
+      replications: Math.max(1, scenario.replications),
     },
     results,
     warnings,
   };
+}
+
+/**
+ * Runs every strategy of `scenario` over its replications, one after another in this thread, and
+ * builds the results file: the serial reference that every parallel or distributed way of running
+ * (`src/exec/`) must reproduce byte for byte.
+ */
+export function runScenario(scenario: Scenario, opts: RunOptions = {}): ResultsFile {
+  const model = new WorkloadModel(scenario);
+  const seeds = replicationSeeds(scenario);
+  const total = scenario.strategies.length * seeds.length;
+  let done = 0;
+  const results: StrategyResult[] = [];
+  for (const choice of scenario.strategies) {
+    const runs: RunSummary[] = [];
+    for (const seed of seeds) {
+      runs.push(simulate(model, choice, seed));
+      opts.onProgress?.(++done, total);
+    }
+    results.push(strategyResult(choice, runs, seeds));
+  }
+  return resultsFile(scenario, results);
 }
 
 function round(x: number): string {

@@ -1,0 +1,39 @@
+/**
+ * `--parallel N` and `--queue redis://…`, shared by the commands that run studies: where the runs
+ * go. Local worker threads by default (N = the core count), this thread with `--parallel 1`, the
+ * Redis queue with `--queue` (checked before anything runs: an unreachable Redis is a one-line error
+ * naming the address and the reason, exit 2, nothing written).
+ */
+import { InputError } from '../input/errors.js';
+import type { Executor } from '../exec/executor.js';
+import { createLocalExecutor, defaultParallelism } from '../exec/pool.js';
+
+/** The flags. */
+export interface ExecFlags {
+  parallel?: string;
+  queue?: string;
+}
+
+/** The `--parallel` value (default: the core count). @throws InputError when it is not an integer ≥ 1 */
+export function parallelOf(flags: ExecFlags): number {
+  if (flags.parallel === undefined) return defaultParallelism();
+  const n = Number(flags.parallel);
+  if (!Number.isInteger(n) || n < 1 || n > 1024) {
+    throw new InputError('--parallel', [{ path: '', message: `expected an integer from 1 to 1024, got ${JSON.stringify(flags.parallel)}` }]);
+  }
+  return n;
+}
+
+/** Opens the executor the flags ask for; the caller closes it. `log` receives one-line notes. */
+export async function openExecutor(flags: ExecFlags, log: (line: string) => void = () => {}): Promise<Executor> {
+  if (flags.queue !== undefined) {
+    if (flags.parallel !== undefined) {
+      throw new InputError('--parallel', [{ path: '', message: 'applies to local threads; with --queue, give the workers --concurrency' }]);
+    }
+    const { parseRedisUrl } = await import('../exec/queue/target.js');
+    const target = parseRedisUrl(flags.queue);
+    const { QueueExecutor } = await import('../exec/queue/submit.js');
+    return QueueExecutor.connect(target, { log });
+  }
+  return createLocalExecutor(parallelOf(flags));
+}
