@@ -7,7 +7,7 @@
  * Usage: `node dist/bench/sim-memory.js [--requests 1000000] [--strategy p2c] [--scenario FILE]`
  */
 import { join } from 'node:path';
-import { loadScenario } from '../src/scenario/scenario.js';
+import { loadScenario } from '../src/scenario/index.js';
 import { scenarioFacts, simulateRun } from '../src/sim/run.js';
 import type { Scenario } from '../src/scenario/types.js';
 import { isMain, ROOT, runNodeJson } from './proc.js';

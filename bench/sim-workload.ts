@@ -5,7 +5,7 @@
  * through the public scenario parser (`parseScenario`), so the benchmark runs exactly what a
  * scenario file with these fields would.
  */
-import { parseScenario } from '../src/scenario/scenario.js';
+import { parseScenario } from '../src/scenario/index.js';
 import type { Scenario } from '../src/scenario/types.js';
 
 /** Arrivals per second per backend: 80 % of one single-worker backend's 1,000 req/s (mean 1 ms). */

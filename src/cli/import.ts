@@ -4,7 +4,7 @@
  * (to the file, else to stdout). Directives lbsim cannot model are printed as warnings on stderr
  * and repeated in the scenario's header comment. See src/interop/MAPPING.md.
  */
-import { parseDocument, parseScenario } from '../scenario/scenario.js';
+import { parseDocument, parseScenario } from '../scenario/index.js';
 import { parseFormat } from '../interop/export.js';
 import { importToScenario } from '../interop/import.js';
 import { formatWarning } from '../interop/types.js';

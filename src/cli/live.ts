@@ -15,7 +15,7 @@ import { useColor, writeFileAtomic } from './output.js';
 import { applyOverrides, setPath } from './overrides.js';
 import { printResults, writeOutputs } from './run.js';
 import { readScenarioDoc } from './scenario-file.js';
-import { parseScenario } from '../scenario/scenario.js';
+import { parseScenario } from '../scenario/index.js';
 import { dirname, resolve } from 'node:path';
 
 /** Flags shared by `live` and `compare-live`. */

@@ -9,7 +9,7 @@
 import { dirname, resolve } from 'node:path';
 import { gridCoordinates, pointLabel, runSweep } from '../exec/sweep.js';
 import type { ResultsFile, SweepAxis, SweepPoint } from '../results/schema.js';
-import { parseScenario } from '../scenario/scenario.js';
+import { parseScenario } from '../scenario/index.js';
 import type { Scenario } from '../scenario/types.js';
 import { openExecutor, type ExecFlags } from './exec-flags.js';
 import { applyOverrides, setPath, type ScenarioOverrides } from './overrides.js';

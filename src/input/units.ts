@@ -1,34 +1,9 @@
 /**
  * Durations in user files: a number is milliseconds; a string has a unit (`us`, `ms`, `s`, `m`, `h`),
- * e.g. `250us`, `1.5ms`, `60s`, `2m`.
+ * e.g. `250us`, `1.5ms`, `60s`, `2m`. The parser lives in the core (`src/core/duration.ts`, which the
+ * balancer-settings schema uses); this module adds the formatting for people.
  */
-import { z } from 'zod';
-
-const UNIT_MS: Record<string, number> = { us: 0.001, µs: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** Parses a duration to ms; returns NaN when it is not one. */
-export function parseDuration(v: number | string): number {
-  if (typeof v === 'number') return v;
-  const m = /^\s*(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*(us|µs|ms|s|m|h)\s*$/i.exec(v);
-  if (!m) return Number.NaN;
-  return Number(m[1]) * UNIT_MS[m[2]!.toLowerCase()]!;
-}
-
-/** Zod schema of a duration (number = ms, or string with unit) → ms; `min` is inclusive unless `positive`. */
-export function duration(opts: { positive?: boolean } = {}) {
-  return z.union([z.number(), z.string()]).transform((v, ctx) => {
-    const ms = parseDuration(v);
-    if (!Number.isFinite(ms)) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration like 5ms, 1.5s or 2m (a number is ms), got ${JSON.stringify(v)}` });
-      return z.NEVER;
-    }
-    if (opts.positive ? !(ms > 0) : ms < 0) {
-      ctx.addIssue({ code: 'custom', message: `expected a ${opts.positive ? 'positive' : 'non-negative'} duration, got ${JSON.stringify(v)}` });
-      return z.NEVER;
-    }
-    return ms;
-  });
-}
+export { duration, parseDuration } from '../core/duration.js';
 
 /** Formats ms for people: `850us`, `12.5ms`, `1.2s`, `3m`. */
 export function formatMs(ms: number): string {

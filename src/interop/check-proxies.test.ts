@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDocument, parseScenario } from '../scenario/scenario.js';
+import { parseDocument, parseScenario } from '../scenario/index.js';
 import { strategyNames } from '../strategies/registry.js';
 import { haproxyCheck, hasCommand, nginxCheck } from './check-proxies.js';
 import { exportConfig } from './export.js';

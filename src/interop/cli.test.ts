@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { exportCommand } from '../cli/export.js';
 import { importCommand } from '../cli/import.js';
 import { InputError } from '../input/errors.js';
-import { loadScenario } from '../scenario/scenario.js';
+import { loadScenario } from '../scenario/index.js';
 import { fixture } from './testing.js';
 
 function capture() {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../input/errors.js';
-import { parseDocument, parseScenario } from '../scenario/scenario.js';
+import { parseDocument, parseScenario } from '../scenario/index.js';
 import { strategyNames } from '../strategies/registry.js';
 import { exportScenario } from './export.js';
 import { DEFAULT_BASE_PORT, scenarioToConfig } from './plan.js';

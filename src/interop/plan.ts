@@ -7,7 +7,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { InputError, readInputFile } from '../input/errors.js';
-import { parseDocument, parseScenario } from '../scenario/scenario.js';
+import { backendId, parseDocument, parseScenario } from '../scenario/index.js';
 import type { Scenario } from '../scenario/types.js';
 import { findStrategy, strategyNames } from '../strategies/registry.js';
 import { withDefaults } from './common.js';
@@ -65,7 +65,8 @@ export function scenarioToConfig(scenario: Scenario, ref: string, file: string):
   for (const g of scenario.backends) {
     const kept = g.name !== null ? notes.addresses.get(g.name) : undefined;
     for (let k = 0; k < g.count; k++) {
-      const id = g.name === null ? `b${index}` : g.count === 1 ? g.name : `${g.name}-${k}`;
+      // a one-server group keeps its name (an imported server's name comes back unchanged)
+      const id = g.name !== null && g.count === 1 ? g.name : backendId(g.name, k, index);
       used.add(id);
       servers.push({
         name: id,

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isIP } from 'node:net';
-import { parseDocument, parseScenario } from '../scenario/scenario.js';
+import { parseDocument, parseScenario } from '../scenario/index.js';
 import type { Scenario } from '../scenario/types.js';
 import { exportConfig } from './export.js';
 import { importConfig, importToScenario, type ImportOptions } from './import.js';

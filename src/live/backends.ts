@@ -7,11 +7,12 @@
  * fault schedule, CPU time, close.
  */
 import { cpuUsage } from 'node:process';
+import { backendIds } from '../scenario/backend-ids.js';
 import type { Scenario } from '../scenario/types.js';
 import { WorkloadModel } from '../sim/model/workload.js';
 import { EmulatedBackend, type BackendSnapshot, type EmulatedBackendSpec } from './backend-server.js';
 import { forkModule, type Registry } from './children.js';
-import { backendIds, backendGroups, type FaultWindow } from './faults.js';
+import type { FaultWindow } from './faults.js';
 
 /** Where the backends run. */
 export type BackendPlacement = 'inline' | 'child';
@@ -37,10 +38,8 @@ export interface BackendHost {
 /** The emulated-backend specs of a (time-scaled) scenario. */
 export function backendSpecs(sc: Scenario): EmulatedBackendSpec[] {
   const model = new WorkloadModel(sc);
-  const ids = backendIds(sc);
-  const groups = backendGroups(sc);
-  return ids.map((id, b) => {
-    const g = sc.backends[groups[b]!]!;
+  return backendIds(sc.backends).map(({ id, group }) => {
+    const g = sc.backends[group]!;
     return {
       id,
       workers: g.workers,
@@ -48,7 +47,7 @@ export function backendSpecs(sc: Scenario): EmulatedBackendSpec[] {
       queueLimit: g.queueLimit,
       speed: g.speed,
       service: g.service,
-      serviceIndex: model.serviceIndex[groups[b]!]!,
+      serviceIndex: model.serviceIndex[group]!,
       seed: sc.seed,
     };
   });

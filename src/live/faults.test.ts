@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Fault, Scenario } from '../scenario/types.js';
 import { testScenario } from '../sim/test/fixture.js';
-import { backendIds, liveFaults } from './faults.js';
+import { backendIds } from '../scenario/backend-ids.js';
+import { liveFaults } from './faults.js';
 
 // warm-up 1 s + 10 s measured: windows end by 11 s
 const sc = testScenario({ warmupMs: 1_000, durationMs: 10_000, backends: [{ count: 2 }, { name: 'slow', count: 2 }] });
@@ -10,7 +11,7 @@ const withFaults = (faults: Fault[]): Scenario => ({ ...sc, faults });
 
 describe('liveFaults', () => {
   it('names backends as the simulator does', () => {
-    expect(backendIds(sc)).toEqual(['b0', 'b1', 'slow-0', 'slow-1']);
+    expect(backendIds(sc.backends).map((b) => b.id)).toEqual(['b0', 'b1', 'slow-0', 'slow-1']);
   });
 
   it('fixed windows, clipped to the end of the measured window; unknown backends reported', () => {

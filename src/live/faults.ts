@@ -16,6 +16,7 @@
  * the same for every strategy of a live run, though not the simulator's exact draws.
  */
 import { Rng } from '../core/rng.js';
+import { backendIds } from '../scenario/backend-ids.js';
 import type { Scenario } from '../scenario/types.js';
 
 /** What a backend does during a window. */
@@ -45,28 +46,12 @@ export interface LiveFaults {
   skipped: string[];
 }
 
-/** Backend ids of a scenario in order (`${group}-${k}` for named groups, else `b${index}`), as the simulator names them. */
-export function backendIds(sc: Scenario): string[] {
-  const ids: string[] = [];
-  for (const g of sc.backends) for (let k = 0; k < g.count; k++) ids.push(g.name ? `${g.name}-${k}` : `b${ids.length}`);
-  return ids;
-}
-
-/** Group index of each backend, in order. */
-export function backendGroups(sc: Scenario): number[] {
-  const out: number[] = [];
-  sc.backends.forEach((g, gi) => {
-    for (let k = 0; k < g.count; k++) out.push(gi);
-  });
-  return out;
-}
-
 /** Reads `sc.faults` (times already scaled) into windows; see the module header. */
 export function liveFaults(sc: Scenario): LiveFaults {
   const out: LiveFaults = { windows: [], skipped: [] };
   const faults = sc.faults ?? [];
   if (faults.length === 0) return out;
-  const ids = backendIds(sc);
+  const ids = backendIds(sc.backends).map((b) => b.id);
   const end = sc.warmupMs + sc.durationMs;
   const root = new Rng(sc.seed).fork('live-faults');
   faults.forEach((f, k) => {

@@ -2,9 +2,9 @@
  * The proxy under test: the real `lbsim proxy` (`src/proxy`), configured from the scenario's
  * balancer section for one strategy, in front of the emulated backends.
  *
- * Mapping scenario → proxy config (`src/proxy/config.ts`, whose sections use the scenario's keys):
- * passive health, outlier ejection, panic threshold, slow start, rate and connection limits, the
- * balancer queue and `maxConn` carry over as they are; `retries: n` becomes `retries.count: n` on
+ * Mapping scenario → proxy config (`src/proxy/config.ts`): the balancer settings (passive health,
+ * outlier ejection, panic threshold, slow start, rate and connection limits, the balancer queue;
+ * one schema in `src/core/balancer/settings.ts`) and `maxConn` carry over as they are; `retries: n` becomes `retries.count: n` on
  * every retryable failure (connect, reset, timeout, 502/503/504 — the simulator retries after any
  * failure); `balancer.timeout` becomes the per-attempt response-header timeout (10 min when 0 = none).
  * Request attributes: the hash key travels in the `x-lbsim-key` header (`hashKey: header:x-lbsim-key`),
@@ -19,6 +19,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { settingsDocument } from '../core/balancer/settings.js';
 import { parseProxyConfig, type ProxyConfig } from '../proxy/config.js';
 import { startProxy } from '../proxy/server.js';
 import type { Scenario, StrategyChoice } from '../scenario/types.js';
@@ -59,21 +60,9 @@ export function proxyConfigDoc(sc: Scenario, choice: StrategyChoice, ports: read
     strategy,
     options,
     backends: ports.map((p, i) => ({ url: `http://127.0.0.1:${p}`, weight: weights[i] ?? 1, maxConn: maxConns[i] ?? 0 })),
-    passive: b.passive === false ? false : { maxFails: b.passive.maxFails, failTimeout: b.passive.failTimeoutMs },
-    outlier:
-      b.outlier === false
-        ? false
-        : {
-            consecutive5xx: b.outlier.consecutive5xx,
-            baseEjection: b.outlier.baseEjectionMs,
-            maxEjection: b.outlier.maxEjectionMs,
-            maxEjectionPercent: b.outlier.maxEjectionPercent,
-          },
-    panicThreshold: b.panicThreshold,
-    slowStart: b.slowStart === false ? false : { window: b.slowStart.windowMs, minWeightPercent: b.slowStart.minWeightPercent, aggression: b.slowStart.aggression },
-    rateLimit: b.rateLimit === false ? false : { rate: b.rateLimit.rate, burst: b.rateLimit.burst, nodelay: b.rateLimit.nodelay, delay: b.rateLimit.delay, key: b.rateLimit.key },
-    connLimit: b.connLimit === false ? false : { perKey: b.connLimit.perKey, key: b.connLimit.key },
-    queue: b.queue === false ? false : { maxQueue: b.queue.maxQueue, timeout: b.queue.timeoutMs },
+    // The balancer settings pass through as they are (in the file form of the same values); a
+    // scenario's active health checks are not carried over: the live proxy runs without them.
+    ...settingsDocument({ ...b, healthCheck: false }),
     retries: { count: b.retries, on: ['connect', 'reset', 'timeout', '502', '503', '504'] },
     timeouts: { connect: 5_000, headers: b.timeoutMs > 0 ? b.timeoutMs : longMs, idle: b.timeoutMs > 0 ? b.timeoutMs : longMs },
     sticky,

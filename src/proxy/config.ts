@@ -1,7 +1,7 @@
 /**
  * The proxy's config file (YAML or JSON): schema, defaults and error messages.
  *
- * The required keys are the ones of issue 4, exactly as written:
+ * The required keys:
  *
  * ```yaml
  * listen: 127.0.0.1:8080
@@ -11,16 +11,16 @@
  *   - { url: http://127.0.0.1:9001, weight: 5, maxConn: 100 }
  * ```
  *
- * plus optional sections with defaults taken from the proxies they imitate: `admin` (listen address
- * or `false`), `healthCheck` (HAProxy `check inter/rise/fall`; off unless given, as in HAProxy and
- * nginx — `healthCheck: {}` probes `GET /` every 5 s), `passive` (nginx `max_fails` /
- * `fail_timeout`), `outlier` (Envoy consecutive 5xx), `retries` (nginx `proxy_next_upstream`),
- * `timeouts` (nginx `proxy_connect_timeout` / `proxy_read_timeout`), `rateLimit` (nginx
- * `limit_req`), `connLimit` (nginx `limit_conn`), `sticky` (nginx `sticky cookie`), `slowStart`
- * (Envoy), `queue` (HAProxy `maxqueue` / `timeout queue`), `panicThreshold` (Envoy's panic mode;
- * 0 by default here, so with every backend down the proxy answers 503 `no-backend` as HAProxy
- * does, instead of trying dead backends), `hashKey`,
- * `workers` and `seed`. The mechanism sections use the same keys as a scenario's `balancer` section.
+ * plus optional sections. The balancer's settings — `passive` (nginx `max_fails` /
+ * `fail_timeout`), `outlier` (Envoy consecutive 5xx), `panicThreshold`, `slowStart` (Envoy),
+ * `rateLimit` (nginx `limit_req`, plus the proxy's refusal `status`), `connLimit` (nginx
+ * `limit_conn`), `queue` (HAProxy `maxqueue` / `timeout queue`) and `healthCheck` (HAProxy `check
+ * inter/rise/fall`, plus the probed `path`; off unless given, as in HAProxy and nginx —
+ * `healthCheck: {}` probes `GET /` every 5 s) — are the core's one schema
+ * (`src/core/balancer/settings.ts`), the same keys as a scenario's `balancer` section, with the
+ * proxy's own defaults in {@link PROXY_DEFAULTS}. The proxy's own sections: `admin` (listen address
+ * or `false`), `retries` (nginx `proxy_next_upstream`), `timeouts` (nginx `proxy_connect_timeout`
+ * / `proxy_read_timeout`), `sticky` (nginx `sticky cookie`), `hashKey`, `workers` and `seed`.
  * Durations are a number of ms or a string with a unit (`500ms`, `5s`, `2m`).
  *
  * Errors are {@link ConfigError}s naming the file, the dotted path of the field
@@ -32,6 +32,15 @@ import { z } from 'zod';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { InputError, unreadable, zodProblems, type InputProblem } from '../input/errors.js';
 import { duration } from '../input/units.js';
+import {
+  BALANCER_DEFAULTS,
+  balancerSettingsShape,
+  section,
+  type ActiveCheckSettings,
+  type BalancerDefaults,
+  type BalancerSettings,
+  type RateLimitSettings,
+} from '../core/balancer/settings.js';
 import { findStrategy, strategyNames } from '../strategies/registry.js';
 
 /** A bad proxy config: names the file, the field's dotted path and what was expected. */
@@ -95,42 +104,26 @@ const listenSchema = z
 });
 
 /**
- * An optional mechanism section: `false` (off) or an object. Parsed by hand rather than as a zod
- * union so that errors point into the object (`rateLimit.status`) instead of at the union.
+ * Where the proxy deliberately departs from a simulation's balancer defaults
+ * (`BALANCER_DEFAULTS`, which a scenario's `balancer` section uses), and why:
+ * - `panicThreshold: 0` — the proxy stands in for nginx and HAProxy, which have no panic mode: with
+ *   every backend down it answers 503 `no-backend` instead of sending requests to dead backends
+ *   (a scenario keeps Envoy's 50 %, `healthy_panic_threshold`).
+ * - `rateLimit.key: client` — a proxy limits each client (nginx `limit_req_zone
+ *   $binary_remote_addr`); a scenario's default is one bucket for all its requests (`global`).
+ * - `healthCheck` every 5 s with a 2 s timeout — nginx Plus `health_check` probes every 5 s; a
+ *   scenario probes every 2 s with a 1 s timeout (HAProxy `inter 2s`).
+ * Every other default is the same in both.
  */
-function section<T extends z.ZodType>(obj: T) {
-  return z.unknown().transform((v, ctx): z.output<T> | false => {
-    if (v === false) return false;
-    const r = obj.safeParse(v, { reportInput: true });
-    if (r.success) return r.data;
-    for (const i of r.error.issues) {
-      if (i.code === 'unrecognized_keys') {
-        for (const k of i.keys) ctx.addIssue({ code: 'custom', message: `unknown key "${k}"`, path: [...i.path, k] });
-      } else ctx.addIssue({ code: 'custom', message: zodProblems([i])[0]!.message, path: i.path });
-    }
-    return z.NEVER;
-  });
-}
+export const PROXY_DEFAULTS: Readonly<BalancerDefaults> = Object.freeze({
+  ...BALANCER_DEFAULTS,
+  panicThreshold: 0,
+  rateLimit: { ...BALANCER_DEFAULTS.rateLimit, key: 'client' as const },
+  healthCheck: { ...BALANCER_DEFAULTS.healthCheck, intervalMs: 5_000, timeoutMs: 2_000 },
+});
 
 const posInt = z.number().int().min(1);
 const nonNegInt = z.number().int().min(0);
-const posNum = z.number().positive();
-const limitKey = z.enum(['global', 'client', 'session', 'hash']);
-
-/** A rate: a number per second, or a string `10r/s` / `600r/m` (nginx `limit_req_zone rate=`). */
-const rateSchema = z.union([z.number(), z.string()]).transform((v, ctx) => {
-  let r = Number.NaN;
-  if (typeof v === 'number') r = v;
-  else {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*r\/(s|m)\s*$/.exec(v);
-    if (m) r = Number(m[1]) / (m[2] === 'm' ? 60 : 1);
-  }
-  if (!(r > 0 && Number.isFinite(r))) {
-    ctx.addIssue({ code: 'custom', message: `expected a positive rate per second (a number, or "10r/s", "600r/m"), got ${JSON.stringify(v)}` });
-    return z.NEVER;
-  }
-  return r;
-});
 
 const backendUrl = z.string().transform((v, ctx) => {
   let u: URL | undefined;
@@ -173,32 +166,10 @@ const schema = z
     options: z.record(z.string(), z.unknown()).default({}),
     backends: z.array(backendSchema).min(1),
     admin: z.union([z.literal(false), listenSchema]).default({ host: '127.0.0.1', port: 9901 }),
-    healthCheck: section(
-      z
-        .object({
-          path: z.string().startsWith('/').default('/'),
-          interval: duration({ positive: true }).default(5_000),
-          timeout: duration({ positive: true }).default(2_000),
-          rise: posInt.default(2),
-          fall: posInt.default(3),
-        })
-        .strict(),
-    ).default(false),
-    passive: section(z.object({ maxFails: nonNegInt.default(1), failTimeout: duration().default(10_000) }).strict()).default({
-      maxFails: 1,
-      failTimeout: 10_000,
+    ...balancerSettingsShape<{ status: 503 | 429 }, { path: string }>(PROXY_DEFAULTS, {
+      rateLimit: { status: z.literal([503, 429]).default(503) },
+      healthCheck: { path: z.string().startsWith('/').default('/') },
     }),
-    outlier: section(
-      z
-        .object({
-          consecutive5xx: posInt.default(5),
-          baseEjection: duration().default(30_000),
-          maxEjection: duration().default(300_000),
-          maxEjectionPercent: z.number().min(0).max(100).default(10),
-        })
-        .strict(),
-    ).default(false),
-    panicThreshold: z.number().min(0).max(100).default(0),
     retries: z
       .object({
         count: nonNegInt.default(2),
@@ -214,40 +185,16 @@ const schema = z
       })
       .strict()
       .default({ connect: 5_000, headers: 60_000, idle: 60_000 }),
-    rateLimit: section(
-      z
-        .object({
-          rate: rateSchema,
-          burst: nonNegInt.default(0),
-          nodelay: z.boolean().default(false),
-          delay: nonNegInt.default(0),
-          key: limitKey.default('client'),
-          status: z.literal([503, 429]).default(503),
-        })
-        .strict(),
+    sticky: section<{ cookie: string; maxSessions: number }>(
+      {
+        cookie: z
+          .string()
+          .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'expected a cookie name (letters, digits, - _ .)')
+          .default('lbsim_session'),
+        maxSessions: posInt.default(100_000),
+      },
+      [],
     ).default(false),
-    connLimit: section(z.object({ perKey: posInt, key: limitKey.default('client') }).strict()).default(false),
-    sticky: section(
-      z
-        .object({
-          cookie: z
-            .string()
-            .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'expected a cookie name (letters, digits, - _ .)')
-            .default('lbsim_session'),
-          maxSessions: posInt.default(100_000),
-        })
-        .strict(),
-    ).default(false),
-    slowStart: section(
-      z
-        .object({
-          window: duration({ positive: true }),
-          minWeightPercent: z.number().min(0).max(100).default(10),
-          aggression: posNum.default(1),
-        })
-        .strict(),
-    ).default(false),
-    queue: section(z.object({ maxQueue: posInt, timeout: duration().default(0) }).strict()).default(false),
     hashKey: hashKeySchema.default('uri'),
     workers: z.union([posInt, z.literal('auto')]).default(1),
     seed: z.number().int().optional(),
@@ -269,8 +216,11 @@ export interface ProxyBackend {
   maxConn: number;
 }
 
-/** A validated proxy config with defaults filled in; durations in ms. */
-export interface ProxyConfig {
+/**
+ * A validated proxy config with defaults filled in; durations in ms. The balancer settings
+ * (`passive` … `queue`, `healthCheck`) are the core's normalized {@link BalancerSettings}.
+ */
+export interface ProxyConfig extends BalancerSettings {
   /** The file it was read from (for messages and reloads); '' when built in code. */
   file: string;
   listen: ListenAddress;
@@ -282,17 +232,13 @@ export interface ProxyConfig {
   configuredStrategy: string;
   backends: ProxyBackend[];
   admin: ListenAddress | false;
-  healthCheck: { path: string; intervalMs: number; timeoutMs: number; rise: number; fall: number } | false;
-  passive: { maxFails: number; failTimeoutMs: number } | false;
-  outlier: { consecutive5xx: number; baseEjectionMs: number; maxEjectionMs: number; maxEjectionPercent: number } | false;
-  panicThreshold: number;
+  /** Active health checks, with the path probed. */
+  healthCheck: ({ path: string } & ActiveCheckSettings) | false;
   retries: { count: number; on: ReadonlySet<RetryOn> };
   timeouts: { connectMs: number; headersMs: number; idleMs: number };
-  rateLimit: { rate: number; burst: number; nodelay: boolean; delay: number; key: 'global' | 'client' | 'session' | 'hash'; status: 503 | 429 } | false;
-  connLimit: { perKey: number; key: 'global' | 'client' | 'session' | 'hash' } | false;
+  /** The rate limit, with the status of a refusal. */
+  rateLimit: (RateLimitSettings & { status: 503 | 429 }) | false;
   sticky: { cookie: string; maxSessions: number } | false;
-  slowStart: { windowMs: number; minWeightPercent: number; aggression: number } | false;
-  queue: { maxQueue: number; timeoutMs: number } | false;
   /** What keys hash strategies: `uri`, `path`, `client`, `host`, `header:NAME`, `cookie:NAME`. */
   hashKey: string;
   /** Worker processes (`auto` = one per CPU). */
@@ -309,6 +255,12 @@ export function parseProxyConfig(doc: unknown, file = '<config>'): ProxyConfig {
   const r = schema.safeParse(doc, { reportInput: true });
   if (!r.success) throw new ConfigError(file, zodProblems(r.error.issues));
   return normalize(r.data, file);
+}
+
+/** The probe settings without the path (which leads in the normalized health check). */
+function withoutPath(h: { path: string } & ActiveCheckSettings): ActiveCheckSettings {
+  const { path: _path, ...probe } = h;
+  return probe;
 }
 
 function normalize(p: Parsed, file: string): ProxyConfig {
@@ -357,31 +309,17 @@ function normalize(p: Parsed, file: string): ProxyConfig {
     configuredStrategy: p.strategy,
     backends,
     admin: p.admin,
-    healthCheck:
-      p.healthCheck === false
-        ? false
-        : { path: p.healthCheck.path, intervalMs: p.healthCheck.interval, timeoutMs: p.healthCheck.timeout, rise: p.healthCheck.rise, fall: p.healthCheck.fall },
-    passive: p.passive === false ? false : { maxFails: p.passive.maxFails, failTimeoutMs: p.passive.failTimeout },
-    outlier:
-      p.outlier === false
-        ? false
-        : {
-            consecutive5xx: p.outlier.consecutive5xx,
-            baseEjectionMs: p.outlier.baseEjection,
-            maxEjectionMs: p.outlier.maxEjection,
-            maxEjectionPercent: p.outlier.maxEjectionPercent,
-          },
+    healthCheck: p.healthCheck ? { path: p.healthCheck.path, ...withoutPath(p.healthCheck) } : false,
+    passive: p.passive,
+    outlier: p.outlier,
     panicThreshold: p.panicThreshold,
     retries: { count: p.retries.count, on: new Set(p.retries.on) },
     timeouts: { connectMs: p.timeouts.connect, headersMs: p.timeouts.headers, idleMs: p.timeouts.idle },
     rateLimit: p.rateLimit,
     connLimit: p.connLimit,
     sticky: p.sticky,
-    slowStart:
-      p.slowStart === false
-        ? false
-        : { windowMs: p.slowStart.window, minWeightPercent: p.slowStart.minWeightPercent, aggression: p.slowStart.aggression },
-    queue: p.queue === false ? false : { maxQueue: p.queue.maxQueue, timeoutMs: p.queue.timeout },
+    slowStart: p.slowStart,
+    queue: p.queue,
     hashKey: p.hashKey,
     workers: p.workers,
     seed: p.seed,

@@ -10,9 +10,10 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { backend, type BackendSpec } from '../core/backend.js';
 import type { Balancer } from '../core/balancer.js';
+import { buildBalancer as buildFromSettings } from '../core/balancer/build.js';
 import { Rng } from '../core/rng.js';
 import { requestInfo, type RequestInfo } from '../core/view.js';
-import { createBalancer } from '../strategies/index.js';
+import { strategyOf } from '../strategies/index.js';
 import type { ProxyConfig } from './config.js';
 import type { Exchange } from './forward.js';
 import { HealthProber } from './health-prober.js';
@@ -27,25 +28,8 @@ export function backendSpecs(config: ProxyConfig): BackendSpec[] {
 
 /** Builds the balancer a config describes, on the real clock. */
 export function buildBalancer(config: ProxyConfig, seed: number): Balancer {
-  return createBalancer({
-    strategy: config.strategy,
-    strategyOptions: config.options,
-    backends: backendSpecs(config),
-    clock: realClock,
-    timers: realTimers,
-    rng: new Rng(seed),
-    passive: config.passive,
-    outlier: config.outlier,
-    active: config.healthCheck === false ? false : { rise: config.healthCheck.rise, fall: config.healthCheck.fall },
-    panicThreshold: config.panicThreshold,
-    slowStart: config.slowStart,
-    rateLimit:
-      config.rateLimit === false
-        ? false
-        : { rate: config.rateLimit.rate, burst: config.rateLimit.burst, nodelay: config.rateLimit.nodelay, delay: config.rateLimit.delay, key: config.rateLimit.key },
-    connLimit: config.connLimit,
-    queue: config.queue,
-  });
+  const env = { ...strategyOf(config.strategy, config.options), backends: backendSpecs(config), clock: realClock, timers: realTimers, rng: new Rng(seed) };
+  return buildFromSettings(config, env);
 }
 
 /** How a request's hash key is taken, per `hashKey` in the config. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../input/errors.js';
 import { strategyNames } from '../strategies/registry.js';
-import { loadScenario, parseDocument, parseScenario } from './scenario.js';
+import { loadScenario, parseDocument, parseScenario } from './index.js';
 
 const minimal = () => ({
   clients: { arrival: 'poisson', rate: 9000 },

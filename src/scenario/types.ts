@@ -1,8 +1,9 @@
 /**
  * The normalized scenario: what a scenario file (YAML or JSON) becomes after validation and defaults
- * (see `src/scenario/scenario.ts` for the schema and its error messages). All durations are milliseconds here;
- * rates are per second. The simulator, `lbsim live` and the report read only this shape.
+ * (see `schema.ts` for the file format and `normalize.ts` for the rules). All durations are milliseconds
+ * here; rates are per second. The simulator, `lbsim live` and the report read only this shape.
  */
+import type { ActiveCheckSettings, BalancerSettings as CoreBalancerSettings } from '../core/balancer/settings.js';
 
 /** A service-time (or think-time, or network-latency) distribution, in ms. */
 export type Distribution =
@@ -113,15 +114,7 @@ export type Fault =
   | (FaultBase & { kind: 'flap'; upMs: number; downMs: number });
 
 /** Active health checks: probe requests from the balancer (HAProxy `check inter rise fall`). */
-export interface HealthCheckSettings {
-  /** Time between probes of one backend (ms). */
-  intervalMs: number;
-  /** A probe not answered within this is failed (ms). */
-  timeoutMs: number;
-  /** Consecutive passes that bring a down backend up. */
-  rise: number;
-  /** Consecutive failures that take an up backend down. */
-  fall: number;
+export interface HealthCheckSettings extends ActiveCheckSettings {
   /** Work a probe costs its backend (work units: ms on a speed-1 worker). */
   costMs: number;
 }
@@ -169,15 +162,12 @@ export interface StrategyChoice {
   options: Record<string, unknown>;
 }
 
-/** The balancer section (feeds the core's options). */
-export interface BalancerSettings {
-  passive: { maxFails: number; failTimeoutMs: number } | false;
-  outlier: { consecutive5xx: number; baseEjectionMs: number; maxEjectionMs: number; maxEjectionPercent: number } | false;
-  panicThreshold: number;
-  slowStart: { windowMs: number; minWeightPercent: number; aggression: number } | false;
-  rateLimit: { rate: number; burst: number; nodelay: boolean; delay: number; key: 'global' | 'client' | 'session' | 'hash' } | false;
-  connLimit: { perKey: number; key: 'global' | 'client' | 'session' | 'hash' } | false;
-  queue: { maxQueue: number; timeoutMs: number } | false;
+/**
+ * The balancer section: the core's balancer settings (passive health, outlier ejection, panic
+ * threshold, slow start, rate and connection limits, queue, active checks; built into the
+ * Balancer by `src/core/balancer/build.ts`) and what the simulator adds around the balancer.
+ */
+export interface BalancerSettings extends CoreBalancerSettings {
   /** Retries to a different backend after a failure (connect error, timeout, 5xx). */
   retries: number;
   /** Per-attempt timeout in ms (0 = none). */

@@ -13,9 +13,17 @@ export type NamedBalancerOptions = Omit<BalancerOptions, 'strategy' | 'resolveSt
   strategy: string;
 };
 
+/**
+ * The strategy part of a balancer's environment: the registered definition of `name`, its options
+ * and the registry lookup (for wrappers such as `sticky`). Throws on an unknown name.
+ */
+export function strategyOf(name: string, options?: unknown): Pick<BalancerOptions, 'strategy' | 'strategyOptions' | 'resolveStrategy'> {
+  const def = findStrategy(name);
+  if (!def) throw new Error(`unknown strategy "${name}" (known: ${strategyNames().join(', ')})`);
+  return { strategy: def, strategyOptions: options, resolveStrategy: findStrategy };
+}
+
 /** Creates a {@link Balancer} for registered strategy `opts.strategy`; throws on an unknown name. */
 export function createBalancer(opts: NamedBalancerOptions): Balancer {
-  const def = findStrategy(opts.strategy);
-  if (!def) throw new Error(`unknown strategy "${opts.strategy}" (known: ${strategyNames().join(', ')})`);
-  return new Balancer({ ...opts, strategy: def, resolveStrategy: findStrategy });
+  return new Balancer({ ...opts, ...strategyOf(opts.strategy, opts.strategyOptions) });
 }

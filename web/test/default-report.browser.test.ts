@@ -11,7 +11,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../src/report/write.js';
 import { runScenario } from '../../src/sim/run.js';
-import { loadScenario } from '../../src/scenario/scenario.js';
+import { loadScenario } from '../../src/scenario/index.js';
 import { strategyNames } from '../../src/strategies/registry.js';
 import { canvasStats, ensureBuilt, launchChromium, ROOT } from './browser.js';
 

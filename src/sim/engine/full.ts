@@ -54,6 +54,7 @@ import { KeyLru } from '../features/key-lru.js';
 import { ERR_KIND, type RunSummary } from './recorder.js';
 import { RetryBudget } from '../features/retry-budget.js';
 import type { FaultKind, Scenario, StrategyChoice } from '../../scenario/types.js';
+import { backendId } from '../../scenario/backend-ids.js';
 import type { WorkloadModel } from '../model/workload.js';
 
 const EV_FIFO_DONE_T = EV_FIRST_FREE; // tracked FIFO completion (payload: job)
@@ -611,8 +612,7 @@ export class FullSimulation extends Simulation implements FaultHooks, FleetHost 
     const sc = this.model.scenario;
     const gi = sc.autoscale!.group;
     const g = sc.backends[gi]!;
-    const id = g.name ? `${g.name}-${this.nextK++}` : `b${this.specs.length}`;
-    const spec = backend({ id, weight: g.weight, maxConn: g.maxConn });
+    const spec = backend({ id: backendId(g.name, this.nextK++, this.specs.length), weight: g.weight, maxConn: g.maxConn });
     const b = this.farm.addBackend({ workers: g.workers, speed: g.speed, discipline: g.discipline, queueLimit: g.queueLimit });
     this.specs.push(spec);
     const svc = new Int32Array(this.specs.length);

@@ -33,7 +33,9 @@ import { QUEUED, REFUSED_RATE_LIMITED, type Balancer, type QueueListener } from 
 import { backend, type BackendSpec } from '../../core/backend.js';
 import type { Cancel, Timers } from '../../core/clock.js';
 import { Rng } from '../../core/rng.js';
-import { createBalancer } from '../../strategies/index.js';
+import { strategyOf } from '../../strategies/index.js';
+import { buildBalancer } from '../../core/balancer/build.js';
+import { backendId } from '../../scenario/backend-ids.js';
 import { BackendFarm } from '../model/backend-model.js';
 import { EventQueue } from './event-queue.js';
 import { SimClock } from './sim-clock.js';
@@ -92,7 +94,7 @@ export interface SimulationOutput {
   counters: RunCounters;
 }
 
-/** The core's options for one balancer of a run (shared by the lean and the full engine). */
+/** One balancer of a run, built from the scenario's balancer settings (shared by the lean and the full engine). */
 export function balancerFor(
   model: WorkloadModel,
   choice: StrategyChoice,
@@ -101,34 +103,16 @@ export function balancerFor(
   timers: Timers,
   rng: Rng,
 ): Balancer {
-  const bs = model.scenario.balancer;
-  const hc = bs.healthCheck;
-  return createBalancer({
-    strategy: choice.name,
-    strategyOptions: choice.options,
-    backends: specs,
-    clock,
-    timers,
-    rng,
-    passive: bs.passive,
-    outlier: bs.outlier,
-    active: hc ? { rise: hc.rise, fall: hc.fall } : false,
-    panicThreshold: bs.panicThreshold,
-    slowStart: bs.slowStart,
-    rateLimit: bs.rateLimit,
-    connLimit: bs.connLimit,
-    queue: bs.queue,
-  });
+  return buildBalancer(model.scenario.balancer, { ...strategyOf(choice.name, choice.options), backends: specs, clock, timers, rng });
 }
 
-/** Backend descriptors of a scenario: ids `${name}-${k}` for named groups, `b${i}` otherwise. */
+/** Backend descriptors of a scenario, named by {@link backendId}. */
 export function scenarioBackends(model: WorkloadModel): { specs: BackendSpec[]; group: Int32Array } {
   const specs: BackendSpec[] = [];
   const group: number[] = [];
   model.scenario.backends.forEach((g, gi) => {
     for (let k = 0; k < g.count; k++) {
-      const id = g.name ? `${g.name}-${k}` : `b${specs.length}`;
-      specs.push(backend({ id, weight: g.weight, maxConn: g.maxConn }));
+      specs.push(backend({ id: backendId(g.name, k, specs.length), weight: g.weight, maxConn: g.maxConn }));
       group.push(gi);
     }
   });

@@ -1,8 +1,9 @@
 /**
  * Test fixture: a complete normalized {@link Scenario} with small defaults (one backend, Poisson
  * arrivals, exponential service, no balancer mechanisms), so simulator tests state only what they
- * vary. Not the scenario loader: that is `src/scenario/scenario.ts`.
+ * vary. Not the scenario loader: that is `src/scenario/` (`document.ts`, `normalize.ts`).
  */
+import { balancerSettingsSchema } from '../../core/balancer/settings.js';
 import type { BackendGroup, BalancerSettings, Clients, Scenario, StrategyChoice } from '../../scenario/types.js';
 
 /** Partial overrides for {@link testScenario}; nested sections merge one level deep. */
@@ -38,14 +39,10 @@ export function testScenario(patch: ScenarioPatch = {}): Scenario {
     classes: [],
     ...patch.clients,
   };
+  // the core's defaults, passive health off (no active checks: the parsed type allows them)
+  const { healthCheck: _none, ...settings } = balancerSettingsSchema.parse({ passive: false });
   const balancer: BalancerSettings = {
-    passive: false,
-    outlier: false,
-    panicThreshold: 50,
-    slowStart: false,
-    rateLimit: false,
-    connLimit: false,
-    queue: false,
+    ...settings,
     retries: 0,
     timeoutMs: 0,
     network: { dist: 'constant', value: 0 },

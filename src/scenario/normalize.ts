@@ -1,0 +1,340 @@
+/**
+ * Scenario normalization: a value validated by the schema (`schema.ts`) becomes the normalized
+ * {@link Scenario} (`types.ts`): defaults filled in, durations in ms, distributions in their
+ * canonical parameters, strategy options validated against each strategy's own schema from the
+ * registry, faults expanded to backend ids, and the checks that span several keys (a mixture's
+ * parts, an arrival's required keys, group names). Every problem names its field; all are reported
+ * at once as one {@link InputError}.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { formatPath, InputError, parseOrThrow, zodProblems, type InputProblem } from '../input/errors.js';
+import { findStrategy, strategyNames } from '../strategies/registry.js';
+import { backendIds } from './backend-ids.js';
+import { FAULT_EXTRA, FAULT_KEYS, scenarioSchema, type RawScenario } from './schema.js';
+import type { AutoscaleSettings, Distribution, Fault, Scenario, StrategyChoice } from './types.js';
+
+/** z-score of the 99th percentile of the standard normal. */
+const Z99 = 2.3263478740408408;
+
+/** Normalizes a validated distribution; `at` is its path for errors, `dir` resolves `file:`. */
+function normDist(raw: any, at: (string | number)[], file: string, dir: string, problems: InputProblem[]): Distribution {
+  const p = (message: string, sub?: string) => problems.push({ path: formatPath([...at, ...(sub ? [sub] : [])]), message });
+  switch (raw.dist) {
+    case 'constant':
+      return { dist: 'constant', value: raw.value };
+    case 'exponential':
+      return { dist: 'exponential', mean: raw.mean };
+    case 'uniform':
+      if (!(raw.max > raw.min)) p(`expected max > min (min ${raw.min} ms, max ${raw.max} ms)`, 'max');
+      return { dist: 'uniform', min: raw.min, max: raw.max };
+    case 'lognormal': {
+      if (raw.median !== undefined && raw.p99 !== undefined && raw.mu === undefined && raw.sigma === undefined) {
+        if (!(raw.p99 > raw.median)) p('expected p99 > median', 'p99');
+        return { dist: 'lognormal', mu: Math.log(raw.median), sigma: Math.log(raw.p99 / raw.median) / Z99 };
+      }
+      if (raw.mu !== undefined && raw.sigma !== undefined && raw.median === undefined && raw.p99 === undefined) {
+        return { dist: 'lognormal', mu: raw.mu, sigma: raw.sigma };
+      }
+      p('expected either median and p99, or mu and sigma (of ln ms)');
+      return { dist: 'lognormal', mu: 0, sigma: 1 };
+    }
+    case 'pareto': {
+      if ((raw.scale === undefined) === (raw.mean === undefined)) {
+        p('expected exactly one of scale (xm) or mean, with shape');
+        return { dist: 'pareto', scale: 1, shape: raw.shape };
+      }
+      if (raw.mean !== undefined) {
+        if (!(raw.shape > 1)) p('a pareto given by its mean needs shape > 1 (the mean is infinite otherwise)', 'shape');
+        return { dist: 'pareto', scale: (raw.mean * (raw.shape - 1)) / raw.shape, shape: raw.shape };
+      }
+      return { dist: 'pareto', scale: raw.scale, shape: raw.shape };
+    }
+    case 'gamma': {
+      if ((raw.scale === undefined) === (raw.mean === undefined)) {
+        p('expected exactly one of scale or mean, with shape');
+        return { dist: 'gamma', shape: raw.shape, scale: 1 };
+      }
+      return { dist: 'gamma', shape: raw.shape, scale: raw.scale ?? raw.mean / raw.shape };
+    }
+    case 'empirical': {
+      if ((raw.samples === undefined) === (raw.file === undefined)) {
+        p('expected exactly one of samples (a list of durations) or file (a path to a list of ms values)');
+        return { dist: 'empirical', samples: [1] };
+      }
+      if (raw.samples) return { dist: 'empirical', samples: raw.samples };
+      const path = resolve(dir, raw.file);
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch {
+        p(`cannot read samples file ${path}`, 'file');
+        return { dist: 'empirical', samples: [1] };
+      }
+      const samples = text
+        .split(/[\s,]+/)
+        .filter((s) => s !== '')
+        .map(Number);
+      const bad = samples.findIndex((x) => !(Number.isFinite(x) && x >= 0));
+      if (samples.length === 0 || bad >= 0) {
+        p(`samples file ${path} must hold non-negative numbers (ms) separated by commas or white space${bad >= 0 ? `; item ${bad + 1} is not` : ''}`, 'file');
+        return { dist: 'empirical', samples: [1] };
+      }
+      return { dist: 'empirical', samples };
+    }
+    case 'mixture':
+      return {
+        dist: 'mixture',
+        parts: raw.parts.map((part: any, k: number) => ({
+          weight: part.weight,
+          of: normDist(part.of, [...at, 'parts', k, 'of'], file, dir, problems),
+        })),
+      };
+    default:
+      p(`unknown distribution ${JSON.stringify(raw.dist)}`);
+      return { dist: 'constant', value: 0 };
+  }
+}
+
+/** Expands the `strategies` key into choices, validating names and options against the registry. */
+function normStrategies(raw: RawScenario['strategies'], problems: InputProblem[]): StrategyChoice[] {
+  if (raw === 'all') {
+    return strategyNames().map((name) => ({ name, label: name, options: optionsOf(name, {}, [], problems) }));
+  }
+  const out: StrategyChoice[] = [];
+  const labels = new Set<string>();
+  raw.forEach((item, k) => {
+    const name = typeof item === 'string' ? item : item.name;
+    const label = typeof item === 'string' ? item : (item.label ?? item.name);
+    const opts = typeof item === 'string' ? {} : item.options;
+    const at = typeof item === 'string' ? `strategies[${k}]` : `strategies[${k}].name`;
+    if (!findStrategy(name)) {
+      problems.push({ path: at, message: `unknown strategy "${name}"; known: ${strategyNames().join(', ')}` });
+      return;
+    }
+    if (labels.has(label)) {
+      problems.push({ path: `strategies[${k}]`, message: `label "${label}" is used twice; give variants distinct labels` });
+      return;
+    }
+    labels.add(label);
+    out.push({ name, label, options: optionsOf(name, opts, ['strategies', k, 'options'], problems) });
+  });
+  return out;
+}
+
+function optionsOf(name: string, opts: unknown, at: (string | number)[], problems: InputProblem[]): Record<string, unknown> {
+  const def = findStrategy(name)!;
+  const r = def.options.safeParse(opts, { reportInput: true });
+  if (!r.success) {
+    problems.push(...zodProblems(r.error.issues, at));
+    return {};
+  }
+  return r.data as Record<string, unknown>;
+}
+
+/** Normalizes the `faults` list: targets expanded to backend ids, per-kind keys checked. */
+function normFaults(raw: NonNullable<RawScenario['faults']>, groups: Scenario['backends'], problems: InputProblem[]): Fault[] {
+  const ids = backendIds(groups);
+  const out: Fault[] = [];
+  raw.forEach((f, k) => {
+    const at = `faults[${k}]`;
+    const keys = FAULT_KEYS[f.kind]!;
+    const rec = f as unknown as Record<string, unknown>;
+    for (const key of keys.need) {
+      if (rec[key] === undefined) problems.push({ path: `${at}.${key}`, message: `is required for a ${f.kind} fault` });
+    }
+    for (const key of FAULT_EXTRA) {
+      if (rec[key] !== undefined && !keys.need.includes(key) && !keys.allow.includes(key)) {
+        problems.push({ path: `${at}.${key}`, message: `does not apply to a ${f.kind} fault` });
+      }
+    }
+    if ((f.mtbf === undefined) !== (f.mttr === undefined)) {
+      problems.push({ path: `${at}.${f.mtbf === undefined ? 'mtbf' : 'mttr'}`, message: 'mtbf and mttr go together (random up and down times)' });
+    }
+    if (f.kind === 'pause' && f.every !== undefined && f.length !== undefined && !(f.length < f.every)) {
+      problems.push({ path: `${at}.length`, message: `expected a pause shorter than its period (every ${f.every} ms)` });
+    }
+    const names = typeof f.backends === 'string' ? [f.backends] : f.backends;
+    const backends: string[] = [];
+    names.forEach((name, j) => {
+      const gi = groups.findIndex((g) => g.name === name);
+      const hits = gi >= 0 ? ids.filter((b) => b.group === gi).map((b) => b.id) : ids.filter((b) => b.id === name).map((b) => b.id);
+      if (hits.length === 0) {
+        problems.push({
+          path: typeof f.backends === 'string' ? `${at}.backends` : `${at}.backends[${j}]`,
+          message: `unknown backend or group "${name}"; backends are ${ids.slice(0, 8).map((b) => b.id).join(', ')}${ids.length > 8 ? ', …' : ''}`,
+        });
+      }
+      for (const id of hits) if (!backends.includes(id)) backends.push(id);
+    });
+    const base = { backends, atMs: f.at, durationMs: f.duration ?? null };
+    switch (f.kind) {
+      case 'crash':
+      case 'hang':
+        out.push({ kind: f.kind, ...base, mtbfMs: f.mtbf ?? null, mttrMs: f.mttr ?? null });
+        break;
+      case 'slow':
+        out.push({ kind: 'slow', ...base, factor: f.factor ?? 1 });
+        break;
+      case 'errors':
+        out.push({ kind: 'errors', ...base, fraction: f.fraction ?? 1, status: f.status ?? 500, latency: f.latency ?? 0.1 });
+        break;
+      case 'pause':
+        out.push({ kind: 'pause', ...base, everyMs: f.every ?? 1, lengthMs: f.length ?? 0 });
+        break;
+      case 'flap':
+        out.push({ kind: 'flap', ...base, upMs: f.up ?? 1, downMs: f.down ?? 1 });
+        break;
+    }
+  });
+  return out;
+}
+
+/** Normalizes `autoscale`: the group by name (or the only group), bounds checked against its count. */
+function normAutoscale(raw: NonNullable<RawScenario['autoscale']>, groups: Scenario['backends'], problems: InputProblem[]): AutoscaleSettings {
+  let group = 0;
+  if (raw.group !== undefined) {
+    group = groups.findIndex((g) => g.name === raw.group);
+    if (group < 0) {
+      problems.push({ path: 'autoscale.group', message: `no backend group is named "${raw.group}"` });
+      group = 0;
+    }
+  } else if (groups.length > 1) {
+    problems.push({ path: 'autoscale.group', message: 'is required when there are several backend groups (name the group to scale)' });
+  }
+  const count = groups[group]?.count ?? 1;
+  if (raw.min > raw.max) problems.push({ path: 'autoscale.min', message: `expected min ≤ max (${raw.max})` });
+  else if (count < raw.min || count > raw.max) {
+    problems.push({ path: `backends[${group}].count`, message: `the scaled group starts with ${count} backends, outside autoscale min ${raw.min} … max ${raw.max}` });
+  }
+  return {
+    group,
+    min: raw.min,
+    max: raw.max,
+    target: raw.target,
+    windowMs: raw.window,
+    intervalMs: raw.interval,
+    cooldownMs: raw.cooldown,
+    provisioningDelayMs: raw.provisioningDelay,
+    tolerance: raw.tolerance,
+  };
+}
+
+/**
+ * Validates and normalizes an already-parsed scenario value.
+ * @param value parsed YAML/JSON
+ * @param file the file name used in error messages
+ * @param dir directory that relative `file:` paths resolve against
+ * @throws InputError naming the file and every faulty field
+ */
+export function parseScenario(value: unknown, file: string, dir = '.'): Scenario {
+  const raw = parseOrThrow(scenarioSchema, value, file);
+  const problems: InputProblem[] = [];
+  const c = raw.clients;
+  let process: Scenario['clients']['process'];
+  const need = (key: string, v: unknown) => {
+    if (v === undefined) problems.push({ path: `clients.${key}`, message: `is required for arrival "${c.arrival}"` });
+  };
+  const forbid = (keys: string[]) => {
+    for (const key of keys) {
+      if ((c as Record<string, unknown>)[key] !== undefined) {
+        problems.push({ path: `clients.${key}`, message: `does not apply to arrival "${c.arrival}"` });
+      }
+    }
+  };
+  switch (c.arrival) {
+    case 'poisson':
+    case 'constant':
+      need('rate', c.rate);
+      forbid(['burstRate', 'on', 'off', 'schedule', 'users', 'think']);
+      process = { arrival: c.arrival, rate: c.rate ?? 1 };
+      break;
+    case 'bursty':
+      need('rate', c.rate);
+      need('burstRate', c.burstRate);
+      need('on', c.on);
+      need('off', c.off);
+      forbid(['schedule', 'users', 'think']);
+      process = { arrival: 'bursty', rate: c.rate ?? 1, burstRate: c.burstRate ?? 1, onMs: c.on ?? 1, offMs: c.off ?? 1 };
+      break;
+    case 'schedule': {
+      need('schedule', c.schedule);
+      forbid(['rate', 'burstRate', 'on', 'off', 'users', 'think']);
+      const steps = (c.schedule ?? [{ at: 0, rate: 1, ramp: false }]).map((s) => ({ atMs: s.at, rate: s.rate, ramp: s.ramp }));
+      steps.forEach((s, k) => {
+        if (k > 0 && s.atMs <= steps[k - 1]!.atMs) {
+          problems.push({ path: `clients.schedule[${k}].at`, message: 'expected times in increasing order' });
+        }
+      });
+      if (steps.every((s) => s.rate === 0)) problems.push({ path: 'clients.schedule', message: 'expected at least one step with rate > 0' });
+      process = { arrival: 'schedule', steps };
+      break;
+    }
+    case 'closed':
+      need('users', c.users);
+      need('think', c.think);
+      forbid(['rate', 'burstRate', 'on', 'off', 'schedule']);
+      process = {
+        arrival: 'closed',
+        users: c.users ?? 1,
+        think: c.think ? normDist(c.think, ['clients', 'think'], file, dir, problems) : { dist: 'constant', value: 0 },
+      };
+      break;
+  }
+  const classes = c.classes ?? [{ name: 'default', share: 1, serviceFactor: 1 }];
+  const totalShare = classes.reduce((s, k) => s + k.share, 0);
+
+  // passive … queue arrive normalized from the core's settings schema; the rest is the simulator's.
+  const { retries, timeout, network, overhead, healthCheck, retryBudget, hedge, ...settings } = raw.balancer;
+  const scenario: Scenario = {
+    name: raw.name,
+    description: raw.description,
+    seed: raw.seed,
+    durationMs: raw.duration,
+    warmupMs: raw.warmup ?? Math.min(raw.duration * 0.1, 10_000),
+    replications: raw.replications,
+    intervalMs: raw.interval ?? Math.max(100, raw.duration / 60),
+    clients: {
+      process,
+      addresses: c.addresses,
+      keys: c.keys,
+      sessions: c.sessions,
+      classes: classes.map((k) => ({ name: k.name, share: k.share / totalShare, serviceFactor: k.serviceFactor })),
+    },
+    backends: raw.backends.map((g, k) => ({
+      name: g.name ?? null,
+      count: g.count,
+      weight: g.weight,
+      workers: g.workers,
+      discipline: g.discipline,
+      queueLimit: g.queueLimit,
+      speed: g.speed,
+      service: normDist(g.service, ['backends', k, 'service'], file, dir, problems),
+      maxConn: g.maxConn,
+      ...(g.cache ? { cache: { size: g.cache.size, hitFactor: g.cache.hitFactor } } : {}),
+    })),
+    balancer: {
+      ...settings,
+      retries,
+      timeoutMs: timeout,
+      network: network ? normDist(network, ['balancer', 'network'], file, dir, problems) : { dist: 'constant', value: 0 },
+      overheadMs: overhead,
+      ...(healthCheck ? { healthCheck } : {}),
+      ...(retryBudget !== undefined ? { retryBudget: typeof retryBudget === 'number' ? { ratio: retryBudget, burst: 10 } : retryBudget } : {}),
+      ...(hedge ? { hedge: { delayMs: hedge.delay } } : {}),
+    },
+    strategies: normStrategies(raw.strategies, problems),
+  };
+  if (raw.faults !== undefined) scenario.faults = normFaults(raw.faults, scenario.backends, problems);
+  if (raw.autoscale !== undefined) scenario.autoscale = normAutoscale(raw.autoscale, scenario.backends, problems);
+  if (raw.balancers !== undefined) scenario.balancers = raw.balancers;
+  const names = new Set<string>();
+  scenario.backends.forEach((g, k) => {
+    if (g.name !== null) {
+      if (names.has(g.name)) problems.push({ path: `backends[${k}].name`, message: `name "${g.name}" is used by another group` });
+      names.add(g.name);
+    }
+  });
+  if (problems.length > 0) throw new InputError(file, problems);
+  return scenario;
+}
