@@ -47,7 +47,7 @@ function parseKeyPath(path: string, flag: string): Step[] {
     if (m[1] !== undefined) steps.push(/^\d+$/.test(m[1]) ? { index: Number(m[1]) } : { key: m[1] });
     else if (m[2] !== undefined) steps.push(/^\d+$/.test(m[2]) ? { index: Number(m[2]) } : { select: m[2] });
   }
-  if (last !== path.length || steps.length === 0 || !('key' in steps[0]!)) {
+  if (!/^[^.[\]]+(\.[^.[\]]+|\[[^\]]+\])*$/.test(path) || last !== path.length || steps.length === 0 || !('key' in steps[0]!)) {
     throw new InputError(flag, [{ path: '', message: `expected a key like clients.rate, backends[0].count or strategies[p2c].options.draws, got ${JSON.stringify(path)}` }]);
   }
   return steps;

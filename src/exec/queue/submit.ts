@@ -78,67 +78,85 @@ export class QueueExecutor implements Executor {
       else byHash.set(h, [i]);
     }
     const hashes = [...byHash.keys()];
+    // Redis lost for too long fails the batch wherever it is waiting
+    let watchdog: NodeJS.Timeout | undefined;
+    const lost = new Promise<never>((_, reject) => {
+      let downSince = 0;
+      const lostAfter = this.opts.lostAfterMs ?? 30_000;
+      watchdog = setInterval(() => {
+        if (this.control.status === 'ready') downSince = 0;
+        else if (downSince === 0) downSince = Date.now();
+        else if (Date.now() - downSince > lostAfter) {
+          reject(unreachable(this.target, `lost the connection for ${Math.round(lostAfter / 1000)} s (${this.lastError || this.control.status})`));
+        }
+      }, 250);
+    });
+    let events: QueueEvents | undefined;
+    try {
+      await Promise.race([lost, this.runBatch(jobs, byHash, hashes, sink, progress, (e) => (events = e))]);
+    } finally {
+      clearInterval(watchdog);
+      if (events) await bounded(events.close());
+    }
+  }
+
+  private async runBatch(
+    jobs: readonly RunJob[],
+    byHash: Map<string, number[]>,
+    hashes: readonly string[],
+    sink: (index: number, summary: RunSummary) => void,
+    progress: ProgressFn | undefined,
+    opened: (events: QueueEvents) => void,
+  ): Promise<void> {
     const tip = await this.control.xrevrange(this.queue.keys['events']!, '+', '-', 'COUNT', 1);
     const events = new QueueEvents(QUEUE_NAME, { connection: this.connection, prefix: QUEUE_PREFIX, lastEventId: tip[0]?.[0] ?? '0-0' });
+    opened(events);
     events.setMaxListeners(0);
     events.on('error', (e: Error) => (this.lastError = e.message));
-    let watchdog: NodeJS.Timeout | undefined;
-    try {
-      await events.waitUntilReady();
-      const added: Job[] = [];
-      for (let k = 0; k < hashes.length; k += ADD_CHUNK) {
-        const chunk = hashes.slice(k, k + ADD_CHUNK);
-        added.push(
-          ...(await this.queue.addBulk(
-            chunk.map((h) => {
-              const job = jobs[byHash.get(h)![0]!]!;
-              return {
-                name: runName(job),
-                data: queuedRun(job, this.version),
-                opts: { jobId: h, attempts: 1, removeOnComplete: KEEP_FINISHED, removeOnFail: KEEP_FAILED },
-              };
-            }),
-          )),
+    await events.waitUntilReady();
+    const added: Job[] = [];
+    for (let k = 0; k < hashes.length; k += ADD_CHUNK) {
+      const chunk = hashes.slice(k, k + ADD_CHUNK);
+      added.push(
+        ...(await this.queue.addBulk(
+          chunk.map((h) => {
+            const job = jobs[byHash.get(h)![0]!]!;
+            return {
+              name: runName(job),
+              data: queuedRun(job, this.version),
+              opts: { jobId: h, attempts: 1, removeOnComplete: KEEP_FINISHED, removeOnFail: KEEP_FAILED },
+            };
+          }),
+        )),
+      );
+    }
+    const reused = await this.retryFailed(hashes);
+    const workers = await this.queue.getWorkersCount().then(String, () => 'an unknown number of');
+    this.opts.log?.(
+      `queue ${this.target.display}: ${plural(hashes.length, 'run')}${reused > 0 ? ` (${reused} already finished, reused)` : ''}; ${workers} workers connected`,
+    );
+    let done = 0;
+    await new Promise<void>((resolve, reject) => {
+      for (const job of added) {
+        const indices = byHash.get(job.id!)!;
+        job.waitUntilFinished(events).then(
+          (value: unknown) => {
+            let summary: RunSummary;
+            try {
+              summary = readRunReply(value, this.version);
+            } catch (e) {
+              reject(new Error(`run ${job.name} (${job.id}): ${(e as Error).message}`));
+              return;
+            }
+            indices.forEach((idx, k) => sink(idx, k === 0 ? summary : structuredClone(summary)));
+            done += indices.length;
+            progress?.(done, jobs.length);
+            if (done === jobs.length) resolve();
+          },
+          (e: unknown) => reject(this.failure(job, e)),
         );
       }
-      const reused = await this.retryFailed(hashes);
-      const workers = await this.queue.getWorkersCount().then(String, () => 'an unknown number of');
-      this.opts.log?.(
-        `queue ${this.target.display}: ${hashes.length} runs${reused > 0 ? ` (${reused} already finished, reused)` : ''}; ${workers} workers connected`,
-      );
-      let done = 0;
-      await new Promise<void>((resolve, reject) => {
-        let downSince = 0;
-        const lostAfter = this.opts.lostAfterMs ?? 30_000;
-        watchdog = setInterval(() => {
-          if (this.control.status === 'ready') downSince = 0;
-          else if (downSince === 0) downSince = Date.now();
-          else if (Date.now() - downSince > lostAfter) reject(unreachable(this.target, `lost the connection for ${Math.round(lostAfter / 1000)} s (${this.lastError || this.control.status})`));
-        }, 500);
-        for (const job of added) {
-          const indices = byHash.get(job.id!)!;
-          job.waitUntilFinished(events).then(
-            (value: unknown) => {
-              let summary: RunSummary;
-              try {
-                summary = readRunReply(value, this.version);
-              } catch (e) {
-                reject(new Error(`run ${job.name} (${job.id}): ${(e as Error).message}`));
-                return;
-              }
-              indices.forEach((idx, k) => sink(idx, k === 0 ? summary : structuredClone(summary)));
-              done += indices.length;
-              progress?.(done, jobs.length);
-              if (done === jobs.length) resolve();
-            },
-            (e: unknown) => reject(this.failure(job, e)),
-          );
-        }
-      });
-    } finally {
-      if (watchdog) clearInterval(watchdog);
-      await events.close().catch(() => {});
-    }
+    });
   }
 
   /** Puts runs that failed in an earlier submission back on the queue; returns how many are already finished. */
@@ -163,7 +181,19 @@ export class QueueExecutor implements Executor {
   }
 
   async close(): Promise<void> {
-    await this.queue.close().catch(() => {});
+    await bounded(this.queue.close());
     this.control.disconnect();
   }
+}
+
+/** `n run` / `n runs`. */
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Waits for a closing step, at most 2 s (closing must not hang when Redis is gone), ignoring its errors. */
+async function bounded(p: Promise<unknown>): Promise<void> {
+  let t: NodeJS.Timeout | undefined;
+  await Promise.race([p.catch(() => {}), new Promise((r) => (t = setTimeout(r, 2000)))]);
+  clearTimeout(t);
 }
