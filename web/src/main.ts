@@ -20,10 +20,12 @@ import { outcomeChart } from './charts/outcomes.js';
 import { p99TimeChart } from './charts/p99-time.js';
 import { percentilesChart } from './charts/percentiles.js';
 import { sharesChart } from './charts/shares.js';
+import { gridChart, gridRange } from './charts/grid.js';
 import { sweepChart } from './charts/sweep.js';
 import { utilizationChart } from './charts/utilization.js';
 import { describeScenario, fileLabel, scenarioDescription } from './describe.js';
 import { faultList, hasCache, hasDetection, hasErrors, hasHealth } from './failures.js';
+import { coordinateText, gridPanels, sliceText, sweepAxes, sweepSlice, sweepStrategies } from './grid.js';
 import { assignStrategyColours } from './palette.js';
 import { renderTable, type SortState } from './table.js';
 import { resultsAt, sweepSentence, tableColumns, verdict, type ColumnKey, wideSpread } from './transforms.js';
@@ -42,6 +44,10 @@ interface State {
   logSweep: boolean;
   sweepMean: boolean;
   utilStrategy: string;
+  /** Grid card: the strategy drawn, the latency metric and its scale. */
+  gridStrategy: string;
+  gridMetric: 'p99' | 'mean';
+  logGrid: boolean;
   sort: SortState;
 }
 
@@ -86,6 +92,9 @@ const state: State = {
   logSweep: false,
   sweepMean: true,
   utilStrategy: '',
+  gridStrategy: '',
+  gridMetric: 'p99',
+  logGrid: false,
   sort: null,
 };
 const charts = new Map<string, Chart>();
@@ -128,10 +137,7 @@ function renderPickers(): void {
   pp.hidden = points.length === 0;
   const at = pointOf(state.file);
   ps.replaceChildren(
-    ...points.map(
-      (p, i) =>
-        new Option(`load ${p.load.toFixed(2)} (${file?.sweep?.key} = ${p.value})`, String(i), false, i === at),
-    ),
+    ...points.map((p, i) => new Option(`load ${p.load.toFixed(2)} (${file?.sweep ? coordinateText(file.sweep, p) : ''})`, String(i), false, i === at)),
   );
 }
 
@@ -159,8 +165,8 @@ function renderHeader(file: ResultsFile, shown: View['results']): void {
   const sentences = verdict(shown);
   if (file.sweep && file.sweep.points.length > 0) {
     const p = file.sweep.points[pointOf(state.file)];
-    if (p) sentences.unshift(`At offered load ${p.load.toFixed(2)} (${file.sweep.key} = ${p.value}):`);
-    const across = sweepSentence(file.sweep.points, (s) => !state.hidden.has(s));
+    if (p) sentences.unshift(`At offered load ${p.load.toFixed(2)} (${coordinateText(file.sweep, p)}):`);
+    const across = sweepSentence(file.sweep.points, (s) => !state.hidden.has(s), sweepAxes(file.sweep).length > 1 ? 'point' : 'load');
     if (across) sentences.push(across);
   }
   el('verdict').textContent = sentences.join(' ');
@@ -232,6 +238,7 @@ function render(): void {
     logSweep: state.logSweep,
     sweepMean: state.sweepMean,
     pointLoad: file.sweep?.points[pointOf(state.file)]?.load,
+    sweepPoints: file.sweep ? sweepSlice(file.sweep, pointOf(state.file)) : [],
     selected: renderUtilPicker(shown),
     toggle: toggleStrategy,
   };
@@ -274,7 +281,55 @@ function render(): void {
   if (health) draw('chart-health', healthChart(v));
   const isSweep = (file.sweep?.points.length ?? 0) > 0;
   el('card-sweep').hidden = !isSweep;
-  if (isSweep) draw('chart-sweep', sweepChart(v));
+  if (isSweep) {
+    const fixed = sliceText(file.sweep!, pointOf(state.file));
+    el('sweep-slice').textContent = fixed ? ` at ${fixed}` : '';
+    draw('chart-sweep', sweepChart(v));
+  }
+  renderGrid(file);
+}
+
+/** The grid card (sweeps with two or more axes): small multiples of one strategy's latency. */
+function renderGrid(file: ResultsFile): void {
+  const sweep = file.sweep;
+  const axes = sweep ? sweepAxes(sweep) : [];
+  el('card-grid').hidden = axes.length < 2;
+  const box = el('grid-panels');
+  box.replaceChildren();
+  if (!sweep || axes.length < 2) return;
+  const strategies = sweepStrategies(sweep);
+  if (!strategies.includes(state.gridStrategy)) state.gridStrategy = strategies.find((s) => !state.hidden.has(s)) ?? strategies[0] ?? '';
+  el<HTMLSelectElement>('grid-strategy').replaceChildren(
+    ...strategies.map((s) => new Option(s, s, false, s === state.gridStrategy)),
+  );
+  const at = pointOf(state.file);
+  const panels = gridPanels(sweep, state.gridStrategy, state.gridMetric, at);
+  const sel = sweep.points[at];
+  const held = sel ? axes.slice(3).map((a, i) => `${a.key} = ${(sel.at ?? [])[i + 3]}`) : [];
+  const rest = held.length > 0 ? `; ${held.join(', ')} (the point picked above)` : '';
+  el('grid-caption').textContent =
+    `${state.gridMetric} latency of ${state.gridStrategy} against ${axes[0]!.key}: one line per value of ${axes[1]!.key}` +
+    (axes.length >= 3 ? `, one panel per value of ${axes[2]!.key}` : '') +
+    `${rest}. Every panel has the same latency scale.`;
+  const range = gridRange(panels);
+  panels.forEach((panel, k) => {
+    const div = document.createElement('div');
+    if (panel.value !== null) {
+      const h = document.createElement('h3');
+      h.textContent = `${axes[2]!.key} = ${panel.value}`;
+      div.append(h);
+    }
+    const chart = document.createElement('div');
+    chart.className = 'chart';
+    const canvas = document.createElement('canvas');
+    canvas.id = `chart-grid-${k}`;
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', `${state.gridStrategy} latency against ${axes[0]!.key}${panel.value !== null ? ` at ${axes[2]!.key} = ${panel.value}` : ''}`);
+    chart.append(canvas);
+    div.append(chart);
+    box.append(div);
+    draw(canvas.id, gridChart(panel, { axes, strategy: state.gridStrategy, metric: state.gridMetric, log: state.logGrid, range }));
+  });
 }
 
 function wire(): void {
@@ -288,6 +343,12 @@ function wire(): void {
     update((s) => (s.utilStrategy = (e.target as HTMLSelectElement).value)),
   );
   el('show-all').addEventListener('click', () => update((s) => s.hidden.clear()));
+  el<HTMLSelectElement>('grid-strategy').addEventListener('change', (e) =>
+    update((s) => (s.gridStrategy = (e.target as HTMLSelectElement).value)),
+  );
+  el<HTMLSelectElement>('grid-metric').addEventListener('change', (e) =>
+    update((s) => (s.gridMetric = (e.target as HTMLSelectElement).value === 'mean' ? 'mean' : 'p99')),
+  );
   const box = (id: string, set: (s: State, on: boolean) => void, initial: boolean): void => {
     const input = el<HTMLInputElement>(id);
     input.checked = initial;
@@ -297,11 +358,12 @@ function wire(): void {
   box('log-percentiles', (s, on) => (s.logPercentiles = on), state.logPercentiles);
   box('log-sweep', (s, on) => (s.logSweep = on), state.logSweep);
   box('sweep-mean', (s, on) => (s.sweepMean = on), state.sweepMean);
+  box('log-grid', (s, on) => (s.logGrid = on), state.logGrid);
 }
 
 /** What tests and the devtools console can read: each chart's visible dataset and category labels. */
 interface ReportHandle {
-  charts(): { id: string; datasets: string[]; categories: string[] }[];
+  charts(): { id: string; datasets: string[]; categories: string[]; sizes: number[] }[];
   problems: string[];
 }
 
@@ -317,6 +379,7 @@ window.lbsimReport = {
       id,
       datasets: c.data.datasets.filter((_d, i) => c.isDatasetVisible(i)).map((d) => String(d.label)),
       categories: (c.data.labels ?? []).map(String),
+      sizes: c.data.datasets.filter((_d, i) => c.isDatasetVisible(i)).map((d) => d.data.length),
     })),
   problems,
 };
