@@ -8,6 +8,7 @@
  *   sim      simulator speed beside a bare M/M/1 loop, and its cost from 10 to 10,000 backends (sim-section.ts)
  *   proxy    proxy throughput and latency against nginx, HAProxy, node-http-proxy (proxy.ts)
  *   memory   peak RSS of a 1M-request simulation; proxy RSS while streaming 1 GB (memory.ts)
+ *   scale    npm start's comparison on 2 threads vs serial; a sweep through Redis vs the local pool (scale-section.ts)
  *
  * Options: `--quick` (whole run under a minute: shorter timings, 2 s proxy points, 100 MB stream),
  * `--only pick,proxy` (a subset), `--out FILE`. Ratios are always taken between figures measured
@@ -22,10 +23,11 @@ import { renderMemoryTable, runMemorySection, type MemorySection } from './memor
 import { renderPickTable, runPickSection, type PickSection } from './pick.js';
 import { ROOT } from './proc.js';
 import { renderProxyTable, runProxySection, type ProxySection } from './proxy.js';
+import { runScaleSection, type ScaleSection } from './scale-section.js';
 import { runSimSpeed, type SimSpeedSection } from './sim-section.js';
 
 /** Sections in run order. */
-export const SECTIONS = ['pick', 'sim', 'proxy', 'memory'] as const;
+export const SECTIONS = ['pick', 'sim', 'proxy', 'memory', 'scale'] as const;
 /** A section name. */
 export type SectionName = (typeof SECTIONS)[number];
 
@@ -40,6 +42,7 @@ export interface BenchResults {
   sim?: SimSpeedSection;
   proxy?: ProxySection;
   memory?: MemorySection;
+  scale?: ScaleSection;
   /** Sections that failed to run. */
   errors: { section: SectionName; message: string }[];
   targets: Target[];
@@ -114,6 +117,7 @@ export function renderReport(r: Omit<BenchResults, 'text'>): string {
     );
   }
   if (r.memory) parts.push('## Memory', '', renderMemoryTable(r.memory), '');
+  if (r.scale) parts.push(`## Scaling out: wall time, best of rounds (${r.scale.cores} cores)`, '', r.scale.table, '');
   for (const e of r.errors) parts.push(`ERROR in ${e.section}: ${e.message}`);
   if (r.errors.length > 0) parts.push('');
   const pass = r.targets.filter((t) => t.pass === true).length;
@@ -160,6 +164,8 @@ async function main(argv: readonly string[]): Promise<number> {
   if (proxy) base.proxy = proxy;
   const memory = await run('memory', () => runMemorySection(withLog));
   if (memory) base.memory = memory;
+  const scale = await run('scale', () => runScaleSection(withLog));
+  if (scale) base.scale = scale;
 
   const text = renderReport(base);
   const results: BenchResults = { ...base, text };

@@ -37,3 +37,27 @@ export async function openExecutor(flags: ExecFlags, log: (line: string) => void
   }
   return createLocalExecutor(parallelOf(flags));
 }
+
+/**
+ * Runs `body` on the executor the flags ask for, after `prepare` (loading and validating the
+ * input), and closes the executor whatever happens. Local pool threads start before `prepare`, so
+ * they boot while it runs; a queue is connected after it, so bad input is reported before an
+ * unreachable Redis.
+ */
+export async function withExecutor<T, R>(
+  flags: ExecFlags,
+  log: (line: string) => void,
+  prepare: () => T,
+  body: (executor: Executor, prepared: T) => Promise<R>,
+): Promise<R> {
+  let executor: Executor | undefined;
+  try {
+    if (flags.queue === undefined) executor = createLocalExecutor(parallelOf(flags));
+    else if (flags.parallel !== undefined) await openExecutor(flags); // throws the flag error
+    const prepared = prepare();
+    executor ??= await openExecutor(flags, log);
+    return await body(executor, prepared);
+  } finally {
+    await executor?.close();
+  }
+}

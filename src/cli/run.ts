@@ -5,7 +5,7 @@
  * succeeds.
  */
 import { runScenarioOn } from '../exec/study.js';
-import { openExecutor, type ExecFlags } from './exec-flags.js';
+import { withExecutor, type ExecFlags } from './exec-flags.js';
 import type { ResultsFile } from '../results/schema.js';
 import { describeScenario } from './describe.js';
 import { useColor, writeFileAtomic, styles } from './output.js';
@@ -47,16 +47,20 @@ export async function writeOutputs(results: ResultsFile, flags: { json?: string;
 
 /** Runs the command; returns the exit code. */
 export async function runCommand(arg: string, flags: RunFlags): Promise<number> {
-  const scenario = loadScenarioArg(arg, flags);
-  const executor = await openExecutor(flags, (line) => flags.quiet || process.stderr.write(`${line}\n`));
-  const bar = progress('simulating', Boolean(flags.quiet));
-  let results: ResultsFile;
-  try {
-    results = await runScenarioOn(scenario, executor, (done, total) => bar.update(done, total));
-  } finally {
-    bar.stop();
-    await executor.close();
-  }
+  const note = (line: string): void => void (flags.quiet || process.stderr.write(`${line}\n`));
+  const { scenario, results } = await withExecutor(
+    flags,
+    note,
+    () => loadScenarioArg(arg, flags),
+    async (executor, scenario) => {
+      const bar = progress('simulating', Boolean(flags.quiet));
+      try {
+        return { scenario, results: await runScenarioOn(scenario, executor, (done, total) => bar.update(done, total)) };
+      } finally {
+        bar.stop();
+      }
+    },
+  );
   printResults(results, describeScenario(scenario));
   await writeOutputs(results, flags);
   return 0;

@@ -11,7 +11,7 @@ import { gridCoordinates, pointLabel, runSweep } from '../exec/sweep.js';
 import type { ResultsFile, SweepAxis, SweepPoint } from '../results/schema.js';
 import { parseScenario } from '../scenario/index.js';
 import type { Scenario } from '../scenario/types.js';
-import { openExecutor, type ExecFlags } from './exec-flags.js';
+import { withExecutor, type ExecFlags } from './exec-flags.js';
 import { applyOverrides, setPath, type ScenarioOverrides } from './overrides.js';
 import { progress } from './progress.js';
 import { readScenarioDoc } from './scenario-file.js';
@@ -78,16 +78,20 @@ function printTables(results: ResultsFile): void {
 
 /** Runs the command; returns the exit code. */
 export async function sweepCommand(arg: string, flags: SweepFlags): Promise<number> {
-  const { axes, scenarios } = sweepScenarios(arg, flags);
-  const executor = await openExecutor(flags, (line) => flags.quiet || process.stderr.write(`${line}\n`));
-  const bar = progress('sweeping', Boolean(flags.quiet));
-  let results: ResultsFile;
-  try {
-    results = await runSweep(axes, scenarios, executor, (d, t) => bar.update(d, t));
-  } finally {
-    bar.stop();
-    await executor.close();
-  }
+  const note = (line: string): void => void (flags.quiet || process.stderr.write(`${line}\n`));
+  const results = await withExecutor(
+    flags,
+    note,
+    () => sweepScenarios(arg, flags),
+    async (executor, { axes, scenarios }) => {
+      const bar = progress('sweeping', Boolean(flags.quiet));
+      try {
+        return await runSweep(axes, scenarios, executor, (d, t) => bar.update(d, t));
+      } finally {
+        bar.stop();
+      }
+    },
+  );
   for (const w of results.warnings) process.stderr.write(`warning: ${w}\n`);
   printTables(results);
   await writeOutputs(results, flags);

@@ -4,7 +4,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { SerialExecutor, runJobs, type Executor } from './executor.js';
-import { PoolExecutor, poolWorkerPath } from './pool.js';
+import { LocalExecutor, PoolExecutor, poolWorkerPath } from './pool.js';
 import { runScenarioOn, runStudy } from './study.js';
 import { gridCoordinates, runSweep } from './sweep.js';
 import { runScenario } from '../sim/run.js';
@@ -36,7 +36,7 @@ class Counting implements Executor {
   }
 }
 
-const pools: PoolExecutor[] = [];
+const pools: Executor[] = [];
 afterAll(async () => {
   for (const p of pools) await p.close();
 });
@@ -52,13 +52,25 @@ describe('runStudy', () => {
     expect(calls.at(-1)).toBe(1);
   });
 
-  it('pool output equals serial output: 1, 2 and 3 worker threads give the same JSON as runScenario', async () => {
-    expect(poolWorkerPath(), 'the compiled pool worker (npm run build)').not.toBeNull();
-    for (const size of [1, 2, 3]) {
-      const pool = new PoolExecutor(size);
-      pools.push(pool);
-      expect(JSON.stringify(await runScenarioOn(small, pool))).toBe(serial);
+  it('pool output equals serial output: 1, 2 and 3 pool threads, and this thread with 1 or 2 pool threads, give the same JSON as runScenario', async () => {
+    const worker = poolWorkerPath();
+    expect(worker, 'the compiled pool worker (npm run build)').not.toBeNull();
+    for (const executor of [new PoolExecutor(1), new PoolExecutor(2), new PoolExecutor(3), new LocalExecutor(2, worker!), new LocalExecutor(3, worker!)]) {
+      pools.push(executor);
+      expect(JSON.stringify(await runScenarioOn(small, executor)), executor.description).toBe(serial);
     }
+  });
+
+  it('this thread and pool threads share a batch: every run once, summaries in job order, failures reject', async () => {
+    const local = new LocalExecutor(2, poolWorkerPath()!);
+    pools.push(local);
+    const jobs: RunJob[] = Array.from({ length: 9 }, (_, k) => ({ scenario: small, choice: choice(k % 2 ? 'p2c' : 'random'), seed: k + 1 }));
+    const seen: number[] = [];
+    const out = await runJobs(local, jobs, (d) => seen.push(d));
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(JSON.stringify(out)).toBe(JSON.stringify(await runJobs(new SerialExecutor(), jobs)));
+    const bad = { scenario: small, choice: { name: 'no-such-strategy', label: 'x', options: {} }, seed: 1 };
+    await expect(runJobs(local, [jobs[0]!, bad, jobs[1]!, bad])).rejects.toThrow(/no-such-strategy/);
   });
 
   it('a pool is reusable across batches and returns summaries in job order (runJobs)', async () => {
