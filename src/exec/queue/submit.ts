@@ -131,9 +131,12 @@ export class QueueExecutor implements Executor {
       );
     }
     const reused = await this.retryFailed(hashes);
-    const workers = await this.queue.getWorkersCount().then(String, () => 'an unknown number of');
+    const workers = await this.queue.getWorkersCount().then(
+      (n) => plural(n, 'worker'),
+      () => 'an unknown number of workers',
+    );
     this.opts.log?.(
-      `queue ${this.target.display}: ${plural(hashes.length, 'run')}${reused > 0 ? ` (${reused} already finished, reused)` : ''}; ${workers} workers connected`,
+      `queue ${this.target.display}: ${plural(hashes.length, 'run')}${reused > 0 ? ` (${reused} already finished, reused)` : ''}; ${workers} connected`,
     );
     let done = 0;
     await new Promise<void>((resolve, reject) => {
