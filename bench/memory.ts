@@ -1,5 +1,5 @@
 /**
- * Memory (issue 8 item 4):
+ * Memory (the memory section of `npm run bench`):
  *  - peak RSS of a simulation of a million requests (one strategy, `sims/homogeneous.yaml`) and of
  *    one of a tenth of that, each in a fresh process (`sim-memory.ts`), so growth per request shows;
  *  - RSS of `lbsim proxy` (1 worker) sampled every 50 ms from /proc while a large body streams

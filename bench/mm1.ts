@@ -1,6 +1,6 @@
 /**
  * A bare, hand-written M/M/1 event loop in plain JS: the ceiling the simulator is measured against
- * (issue 8 item 2). Poisson(λ) arrivals, exponential(μ) service, FIFO, one server; its own binary
+ * (the simulator-speed section's ceiling). Poisson(λ) arrivals, exponential(μ) service, FIFO, one server; its own binary
  * heap over typed arrays (time, kind, sequence number for FIFO ties), the same xoshiro generator as
  * the engine (`src/core/rng.ts`), every response time kept in a Float64Array and averaged at the end.
  * No balancer, no recorder, no summary: the least work a discrete-event simulation of the same

@@ -1,6 +1,6 @@
 /**
  * Pick cost: nanoseconds per acquire+release and bytes allocated per pick, for every registered
- * strategy at 10, 100 and 1,000 backends (issue 2 "Speed", issue 8 item 1).
+ * strategy at 10, 100 and 1,000 backends (the first section of `npm run bench`; targets below).
  *
  * Timing uses tinybench (https://github.com/tinylibs/tinybench): each task call performs a batch of
  * operations (see {@link PickWorkload}) so the timer's own cost (~30–50 ns) is amortised; the figure
@@ -90,7 +90,7 @@ export async function measureStrategy(name: string, sizes: readonly number[], qu
   return rows;
 }
 
-/** Targets of issue 2: at 100 backends O(1)/O(log n) ≤ 150 ns, O(n) ≤ 1.5 µs, and 0 bytes per pick. */
+/** The pick-cost targets: at 100 backends O(1)/O(log n) ≤ 150 ns, O(n) ≤ 1.5 µs, and 0 bytes per pick. */
 export function pickTargets(rows: readonly PickRow[]): Target[] {
   const out: Target[] = [];
   for (const r of rows) {

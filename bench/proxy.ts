@@ -1,5 +1,5 @@
 /**
- * Proxy throughput and latency on loopback (issue 8 item 3): three fast backends, a load generator
+ * Proxy throughput and latency on loopback (the proxy section of `npm run bench`): three fast backends, a load generator
  * (`wrk` when installed, else the undici closed loop of `loadgen.ts`), a fixed time per point at 50
  * and 200 connections, against `lbsim proxy` with 1 and 2 workers, node-http-proxy (when the
  * package is installed), nginx with one worker and HAProxy with one thread (installed with apt when

@@ -1,5 +1,5 @@
 /**
- * `npm run bench` — the benchmark runner (issue 8). Runs the sections one after another, prints
+ * `npm run bench` — the benchmark runner. Runs the sections one after another, prints
  * one combined report (a table per section, then every target as PASS / FAIL / SKIP) and writes
  * the results JSON (`bench/results/latest.json`; `--quick` writes `bench/results/quick.json`; a
  * subset, `--only pick`, writes `latest-pick.json` / `quick-pick.json` and leaves those alone).

@@ -1,5 +1,5 @@
 /**
- * Peak memory of one simulation run, measured in a fresh process (issue 8 item 4): loads a scenario
+ * Peak memory of one simulation run, measured in a fresh process (for the memory section): loads a scenario
  * (default `sims/homogeneous.yaml`), stretches its duration so that about `--requests` requests
  * arrive (warm-up included), keeps one strategy, runs it once with `simulateRun`, and prints JSON
  * with the process's peak RSS (`process.resourceUsage().maxRSS`) beside its RSS before the run.

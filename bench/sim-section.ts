@@ -1,5 +1,5 @@
 /**
- * The simulator-speed section of the runner (issue 8 item 2): runs the measurements of `sim.ts`
+ * The simulator-speed section of the runner: runs the measurements of `sim.ts`
  * each in a fresh node process (`--child`, JSON on stdout: one strategy's JIT state never leaks
  * into another's figures, nor the pick section's into these), then builds the section's tables and
  * targets:

@@ -1,5 +1,5 @@
 /**
- * Simulator speed (issue 8 item 2): simulated requests per second and events per second of the real
+ * Simulator speed (the simulator-speed section of `npm run bench`): simulated requests per second and events per second of the real
  * engine (`src/sim` through the real Balancer), measured through its public entry points
  * (`simulateRun`, `runScenario`) on the homogeneous workload (`sim-workload.ts`), beside the bare
  * M/M/1 loop (`mm1.ts`) as the ceiling. Three measurements, each meant for its own fresh process

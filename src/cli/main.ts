@@ -1,13 +1,14 @@
 /**
  * `lbsim` command line (commander). Each command lives in its own module; this file wires them and
  * turns user errors into one clear message and exit code 2 (commander usage errors included).
+ *
+ * Start-up: only commander, the version and the input-error class load here. Every command module
+ * (and with it the simulator, the strategies, zod, the proxy…) is imported inside its action, so
+ * `lbsim --version`, `lbsim --help` and `lbsim <command> --help` load none of them, and each command
+ * pays only for what it uses. `cli.test.ts` checks that with a trace of the loaded modules.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../input/errors.js';
-import { listCommand } from './list.js';
-import { runCommand } from './run.js';
-import { sweepCommand } from './sweep.js';
-import { validateCommand } from './validate.js';
 import { VERSION } from './version.js';
 
 /** The options `live` and `compare-live` share. */
@@ -45,12 +46,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--seed <n>', 'random seed (overrides the scenario)')
     .option('--replications <n>', 'independent replications (overrides the scenario)')
     .option('--duration <t>', 'measured duration, e.g. 30s (overrides the scenario)')
-    .option('--parallel <n>', 'worker threads (default: CPU count; 1 = this thread)')
+    .option('--parallel <n>', 'threads running simulations (default: CPU count; 1 = this thread only)')
     .option('--queue <redis-url>', 'run on lbsim workers sharing a Redis queue, e.g. redis://127.0.0.1:6379')
     .option('--json <file>', 'write the results JSON here')
     .option('--report <dir>', 'write the web report (index.html) into this directory')
     .option('--quiet', 'no progress output')
     .action(async (scenario: string, opts) => {
+      const { runCommand } = await import('./run.js');
       code = await runCommand(scenario, opts);
     });
 
@@ -67,12 +69,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--seed <n>', 'random seed')
     .option('--replications <n>', 'replications per point')
     .option('--duration <t>', 'measured duration per point')
-    .option('--parallel <n>', 'worker threads (default: CPU count; 1 = this thread)')
+    .option('--parallel <n>', 'threads running simulations (default: CPU count; 1 = this thread only)')
     .option('--queue <redis-url>', 'run on lbsim workers sharing a Redis queue, e.g. redis://127.0.0.1:6379')
     .option('--json <file>', 'write the results JSON here')
     .option('--report <dir>', 'write the web report into this directory')
     .option('--quiet', 'no progress output')
     .action(async (scenario: string, opts) => {
+      const { sweepCommand } = await import('./sweep.js');
       code = await sweepCommand(scenario, opts);
     });
 
@@ -92,7 +95,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command('list')
     .description('list strategies (with options) and shipped scenarios')
     .option('--json', 'machine-readable output')
-    .action((opts) => {
+    .action(async (opts) => {
+      const { listCommand } = await import('./list.js');
       code = listCommand(opts);
     });
 
@@ -100,7 +104,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command('validate')
     .description('check a scenario file without running it')
     .argument('<scenario>', 'scenario file')
-    .action((scenario: string) => {
+    .action(async (scenario: string) => {
+      const { validateCommand } = await import('./validate.js');
       code = validateCommand(scenario);
     });
 

@@ -11,7 +11,7 @@
  * that one modelled term is visible. Timer resolution (backends' achieved − requested service) and
  * CPU use are reported alongside.
  *
- * Agreement criteria (issue 7): per strategy |live − sim| / sim ≤ 15 % for p50 and ≤ 25 % for p99,
+ * Agreement criteria (the targets `compare-live` reports against): per strategy |live − sim| / sim ≤ 15 % for p50 and ≤ 25 % for p99,
  * and the same ranking of strategies (by p99, as `lbsim run` ranks them). A p99 measured over a
  * window of tens of seconds is itself a random quantity, so the simulator also runs the same window
  * over {@link SPREAD_REPLICATIONS} independent seeds (the method of independent replications,

@@ -4,7 +4,7 @@
  *
  * Reference: Mirrokni, Thorup, Zadimoghaddam, "Consistent Hashing with Bounded Loads" (SODA 2018,
  * arXiv:1608.01350); HAProxy `hash-balance-factor` (`chash_server_is_eligible`, src/lb_chash.c);
- * REFERENCE.md, `bounded-load`. With balance factor c (option `factor`, default 1.25), T requests
+ * docs/strategies.md#bounded-load. With balance factor c (option `factor`, default 1.25), T requests
  * in flight (`view.totalActive`) and `count` eligible backends, each may hold at most
  *   cap = ceil(c × (T + 1) / count)
  * so the request about to be placed is counted. The walk starts at the key's ring point (as in

@@ -2,7 +2,7 @@
  * Consistent hashing on a ketama ring, as nginx `hash $key consistent` does it.
  *
  * Reference: nginx `ngx_http_upstream_get_chash_peer` (src/http/modules/
- * ngx_http_upstream_hash_module.c), pingora-ketama (REFERENCE.md, `consistent-hash`). The ring
+ * ngx_http_upstream_hash_module.c), pingora-ketama (docs/strategies.md#consistent-hash). The ring
  * (see ketama-ring.ts) has 160 points per unit of configured weight; a request goes to the owner of
  * the first point ≥ crc32(key), wrapping. If that backend is ineligible the walk continues to the
  * next point (nginx `hp->hash++`), bounded by the number of points; none eligible gives -1 (nginx

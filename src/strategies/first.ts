@@ -2,7 +2,7 @@
  * First: the lowest-index eligible backend that still has a free connection slot.
  *
  * Reference: HAProxy `balance first` ("the first server with available connection slots receives
- * the connection", servers taken from the lowest id; REFERENCE.md, `first`). A slot is free when
+ * the connection", servers taken from the lowest id; docs/strategies.md#first). A slot is free when
  * `active < spec.maxConn`; `maxConn = 0` means unlimited, so that backend always takes the request.
  * The point is consolidation: low ids fill up before higher ones get work, so idle servers can be
  * powered down. The balancer already makes backends at `maxConn` ineligible, so usually the first

@@ -2,7 +2,7 @@
  * Client-address hashing, exactly as nginx `ip_hash`.
  *
  * Reference: nginx `ngx_http_upstream_init_ip_hash_peer` and `ngx_http_upstream_get_ip_hash_peer`
- * (src/http/modules/ngx_http_upstream_ip_hash_module.c; REFERENCE.md, `ip-hash`). The hashed bytes
+ * (src/http/modules/ngx_http_upstream_ip_hash_module.c; docs/strategies.md#ip-hash). The hashed bytes
  * are the first 3 octets of an IPv4 address (the /24), all 16 bytes of an IPv6 address, or 3 zero
  * bytes for anything else (nginx's pseudo address for Unix sockets; here also for an empty or
  * unparsable `clientAddr`). Then, from `hash = 89`:

@@ -3,7 +3,7 @@
  *
  * Reference: Lu, Xie, Kliot, Geller, Larus, Greenberg, "Join-Idle-Queue: A novel load balancing
  * algorithm for dynamically scalable web services", Performance Evaluation 68(11), 2011
- * (REFERENCE.md, `jiq`). In the paper idle servers register in the dispatcher's idle queue and an
+ * (docs/strategies.md#jiq). In the paper idle servers register in the dispatcher's idle queue and an
  * arrival takes one from it. Here the balancer's own in-flight count is the idleness signal: a
  * backend is idle when `view.active[i] === 0`. Idle backends are taken in rotation (a cursor at
  * the index picked last, scanning upward and wrapping) so that several idle backends share the

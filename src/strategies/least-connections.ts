@@ -2,7 +2,7 @@
  * Least connections: the eligible backend with the fewest requests in flight per unit of weight.
  *
  * Reference: nginx `least_conn` (ngx_http_upstream_get_least_conn_peer) and HAProxy `leastconn`
- * (REFERENCE.md, `least-connections`). `active/weight` is compared by cross-multiplication
+ * (docs/strategies.md#least-connections). `active/weight` is compared by cross-multiplication
  * (`a.active × b.weight < b.active × a.weight`), so no division. As in nginx, when several
  * backends tie for the minimum, smooth weighted round robin runs among the tied ones only
  * (`current += weight`, largest `current` wins, winner `current -= total`), so equal loads rotate

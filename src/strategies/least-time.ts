@@ -2,11 +2,11 @@
  * Least time: the eligible backend with the least estimated time to finish its work,
  * `avg_response_time × (1 + active)` per unit of weight.
  *
- * Reference: nginx 1.31 `least_time` (src/http/modules/ngx_http_upstream_least_time_module.c:
- * `ngx_http_upstream_get_least_time_peer`, `ngx_http_upstream_least_time_eta`; REFERENCE.md,
- * `least-time`). The average is the balancer's least-time signal (core/load/least-time.ts: EWMA
- * with α = 0.05, the first sample replacing the initial value), subscribed through
- * `env.load.leastTime({ alpha, defaultMs })`. As in nginx's `eta`:
+ * Reference: nginx 1.31.4 `least_time` (src/http/modules/ngx_http_upstream_least_time_module.c:
+ * `ngx_http_upstream_get_least_time_peer`, `ngx_http_upstream_least_time_eta`;
+ * docs/strategies.md#least-time). The average is the balancer's least-time signal
+ * (core/load/least-time.ts: EWMA with α = 0.05, the first sample replacing the initial value),
+ * subscribed through `env.load.leastTime({ alpha, defaultMs })`. As in nginx's `eta`:
  *   - rt = the average; if rt > `capMs` (5000) it is clamped there ("equally bad, fall back to least
  *     conns"); otherwise it is rounded UP into `bucketMs` (20 ms) clusters, `rt += 20 − rt mod 20`,
  *     "to allow round-robin for peers with close response times";

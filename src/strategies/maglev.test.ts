@@ -18,7 +18,7 @@ function assign(specs: BackendSpec[], keys: readonly string[], ineligible: strin
 }
 
 describe('maglev table', () => {
-  it('REFERENCE vector: M = 65537, weights 1:2 → exactly 21,846 and 43,691 entries (Envoy weighted fill)', () => {
+  it('docs/strategies.md#maglev vector: M = 65537, weights 1:2 → exactly 21,846 and 43,691 entries (Envoy weighted fill)', () => {
     expect(counts(buildMaglevTable(backends(2, [1, 2]), 65537), 2)).toEqual([21846, 43691]);
     expect(counts(buildMaglevTable(backends(2, [2, 1]), 65537), 2)).toEqual([43691, 21846]);
   });

@@ -4,7 +4,7 @@
  * Reference: Eisenbud et al., "Maglev: A Fast and Reliable Software Network Load Balancer"
  * (NSDI 2016) §3.4, pseudocode listing 1; Envoy MAGLEV with weights
  * (`OriginalMaglevTable::constructImplementationInternals`,
- * source/extensions/load_balancing_policies/maglev/maglev_lb.cc); REFERENCE.md, `maglev`.
+ * source/extensions/load_balancing_policies/maglev/maglev_lb.cc); docs/strategies.md#maglev.
  *
  * Build (on rebuild, over all backends, configured weights): backends are ordered by id (Envoy sorts
  * by the hashed key); each gets `offset = h0(id) mod M`, `skip = h1(id) mod (M−1) + 1`, `next = 0`

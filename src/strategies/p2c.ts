@@ -2,7 +2,7 @@
  * Power of d choices (P2C for d = 2): sample d eligible backends, send to the least loaded.
  *
  * Reference: Mitzenmacher, "The Power of Two Choices in Randomized Load Balancing" (IEEE TPDS
- * 2001); nginx `random two least_conn`; HAProxy `balance random(2)` (REFERENCE.md, `p2c`).
+ * 2001); nginx `random two least_conn`; HAProxy `balance random(2)` (docs/strategies.md#p2c).
  * Load is `active / weight`, compared by cross-multiplication; on a tie the first sampled wins.
  * By default the d candidates are DISTINCT (nginx and HAProxy never compare a backend with itself);
  * with `replacement: true` they are independent draws, as in Envoy's least-request balancer,

@@ -2,7 +2,7 @@
  * Peak EWMA: power of two choices over a latency-aware cost, `ewma_rtt × (active + 1)`.
  *
  * Reference: Finagle `PeakEwma` balancer (finagle-core `loadbalancer/PeakEwma.scala`), tower
- * `tower::balance::p2c` over `tower::load::PeakEwma`, linkerd2-proxy (REFERENCE.md, `peak-ewma`).
+ * `tower::balance::p2c` over `tower::load::PeakEwma`, linkerd2-proxy (docs/strategies.md#peak-ewma).
  * The RTT estimate is the balancer's peak-EWMA signal (core/load/peak-ewma.ts, subscribed through
  * `env.load.peakEwma({ tauMs, defaultRttMs })`): it jumps up to any slower sample, decays toward
  * faster ones with time constant τ, and is read decayed toward the pick time without mutation.

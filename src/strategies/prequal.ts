@@ -2,7 +2,7 @@
  * Prequal: probe requests-in-flight and latency, pick by the hot-cold lexicographic (HCL) rule.
  *
  * Reference: Wydrowski, Kleinberg, Rumble, Archer, "Load is not what you should balance:
- * Introducing Prequal", USENIX NSDI 2024 (REFERENCE.md, `prequal`). Defaults follow the paper's
+ * Introducing Prequal", USENIX NSDI 2024 (docs/strategies.md#prequal). Defaults follow the paper's
  * baseline: r_probe = 3 probes per query to distinct random replicas, a pool of at most 16 probes,
  * probes older than 1 s discarded, Q_RIF = 2^-0.25 ≈ 0.84.
  *

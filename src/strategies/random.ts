@@ -1,7 +1,7 @@
 /**
  * Random: uniform choice over the eligible backends, ignoring weight.
  *
- * Reference: Envoy `RANDOM` load-balancing policy (REFERENCE.md, `random`). One draw from the
+ * Reference: Envoy `RANDOM` load-balancing policy (docs/strategies.md#random). One draw from the
  * strategy's own stream per pick: `view.list[rng.int(view.count)]`. O(1), no allocation.
  */
 import { z } from 'zod';

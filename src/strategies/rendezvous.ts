@@ -4,7 +4,7 @@
  *
  * Reference: Thaler & Ravishankar, "Using Name-Based Mappings to Increase Hit Rates" (IEEE/ACM ToN
  * 1998); weighted form `score = −weight / ln(u)` (Schindelhauer & Schomaker's logarithmic method,
- * as in "Weighted Distributed Hash Tables", SPAA 2005); REFERENCE.md, `rendezvous`.
+ * as in "Weighted Distributed Hash Tables", SPAA 2005); docs/strategies.md#rendezvous.
  * u = hash(key, backend) mapped into (0, 1): `u = (h + ½) / 2³²` with
  * `h = hashPair(murmur3(key), murmur3(backend id))` (MurmurHash3 x86_32, see core/hash.ts). With
  * this score backend i wins with probability weight_i / Σ weight, and a backend leaving (or

@@ -2,7 +2,7 @@
  * Round robin: cycle over the eligible backends in index order, ignoring weight.
  *
  * Reference: nginx `ngx_http_upstream_round_robin` and HAProxy `balance roundrobin` with all weights
- * equal (REFERENCE.md, `round-robin`). The cursor is the index picked last; the next pick is the
+ * equal (docs/strategies.md#round-robin). The cursor is the index picked last; the next pick is the
  * lowest eligible index above it, wrapping. Backends that become ineligible are skipped and the
  * rotation resumes where it was when they return. The balancer keeps indices stable (backends are
  * appended, removed ones keep their slot), so the cursor needs no reset on `rebuild`.

@@ -1,9 +1,9 @@
 /**
  * Sticky sessions: a wrapper that sends a known session to the backend it was bound to.
  *
- * Reference: nginx `sticky` (cookie / learn) and HAProxy `cookie` persistence (REFERENCE.md,
- * `sticky`). A request with a non-empty `sessionKey` bound to a backend id goes to that backend
- * while it is eligible. Otherwise the inner strategy (any registered one, `round-robin` by
+ * Reference: nginx `sticky` (cookie / learn) and HAProxy `cookie` persistence
+ * (docs/strategies.md#sticky). A request with a non-empty `sessionKey` bound to a backend id goes
+ * to that backend while it is eligible. Otherwise the inner strategy (any registered one, `round-robin` by
  * default) picks and, when there is a session key, the binding `sessionKey → backend id` is
  * recorded (rebinding a session whose backend became ineligible). Requests without a session key
  * are passed to the inner strategy and bind nothing. Bindings are kept by backend id, so they

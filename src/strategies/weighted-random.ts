@@ -2,7 +2,7 @@
  * Weighted random: each eligible backend is chosen with probability weight / Σ weight.
  *
  * Reference: nginx `random` (ngx_http_upstream_random_module: cumulative `range` per peer and a
- * binary search for a uniform point; REFERENCE.md, `weighted-random`). Weights are `view.weight`
+ * binary search for a uniform point; docs/strategies.md#weighted-random). Weights are `view.weight`
  * (slow start and re-weights included).
  *
  * The cumulative array over the eligible list is cached and rebuilt (O(n)) only when `view.version`

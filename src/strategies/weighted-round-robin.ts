@@ -2,7 +2,7 @@
  * `weighted-round-robin`: smooth weighted round robin, as nginx implements it.
  *
  * Reference: nginx `ngx_http_upstream_get_peer` and `ngx_http_upstream_free_round_robin_peer`
- * (src/http/ngx_http_upstream_round_robin.c; REFERENCE.md, `weighted-round-robin`). For every
+ * (src/http/ngx_http_upstream_round_robin.c; docs/strategies.md#weighted-round-robin). For every
  * eligible peer: `current += effective; total += effective; if effective < weight: effective++`;
  * the peer with the largest `current` wins (first in index order on ties) and `current -= total`.
  * `effective` drops by `weight / maxFails` on a failure. Weights 5,1,1 give the cycle

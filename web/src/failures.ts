@@ -1,6 +1,7 @@
 /**
- * Pure transforms for the failure and elasticity results (issue 6): which optional figures a set
- * of results has (so cards appear only when there is something to show), errors by kind as stacks,
+ * Pure transforms for the failure and elasticity results (faults, health, retries, hedging, caches,
+ * autoscaling): which optional figures a set of results has (so cards appear only when there is
+ * something to show), errors by kind as stacks,
  * backend count / health / failures over time, fault windows, detection and recovery bars, cache
  * hit ratios per backend, and the verdict sentences on availability, retries, detection, caches and
  * autoscaling. No DOM and no Chart.js here, so all of it is unit-tested.

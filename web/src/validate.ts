@@ -81,7 +81,7 @@ function checkStrategy(r: unknown, where: string, out: string[]): void {
 
 const ERROR_KEYS = ['refused', 'timeout', 'http5xx', 'reset', 'rateLimited', 'unavailable'] as const;
 
-/** The optional failure/elasticity fields (issue 6), checked only when present. */
+/** The optional failure/elasticity fields (faults, health, retries, autoscaling), checked only when present. */
 function checkFailureFields(r: Record<string, unknown>, w: string, out: string[]): void {
   for (const k of ['availability', 'retries', 'retriesDenied', 'hedges', 'lostInFailover'])
     if (r[k] !== undefined && !isNum(r[k])) out.push(`${w}: ${k} is not a number`);

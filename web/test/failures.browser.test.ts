@@ -1,5 +1,5 @@
 /**
- * The failure and elasticity parts of the web report (issue 6) in headless Chromium, from the
+ * The failure and elasticity parts of the web report in headless Chromium, from the
  * committed fixture web/test/fixture-failures.json: three real short runs written by
  *
  *   lbsim run sims/backend-crash.yaml --duration 30s --strategies round-robin,least-connections,p2c --json crash.json

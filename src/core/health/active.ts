@@ -16,6 +16,7 @@
  * `initial: 'up'` starts fully up (needs `fall` failures to go down), like HAProxy's
  * `init-state fully-up`; HAProxy's default start (`health = rise`, down at the first failure) is not
  * offered. `initial: 'down'` starts at 0 and needs `rise` successes, like nginx Plus `mandatory`.
+ * Sources, test vectors and departures: docs/mechanisms.md#active-health-checks.
  */
 
 import { checkSize, resizeI32 } from './typed.js';

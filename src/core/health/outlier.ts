@@ -23,6 +23,7 @@
  * aligned to the un-ejection). Results reported for a host while it is ejected are ignored (Envoy
  * counts them but clears the counter on un-ejection, which comes to the same). `now` must not go
  * backwards between calls.
+ * Sources, test vectors and departures: docs/mechanisms.md#outlier-detection.
  */
 
 import { checkSize, resizeF64, resizeI32 } from './typed.js';

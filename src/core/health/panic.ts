@@ -2,9 +2,11 @@
  * Panic threshold: when too few backends are healthy, balance over all of them.
  *
  * Reference: Envoy "Panic threshold" (`common_lb_config.healthy_panic_threshold`, default 50 %) and
- * `LoadBalancerBase::isHostSetInPanic`: `healthy_percent = hosts == 0 ? 0 : 100 × healthy / hosts`;
- * panic if `healthy_percent < threshold`. A threshold of 0 disables panic mode; values above 100
- * act as 100.
+ * `LoadBalancerBase::isHostSetInPanic` (Envoy 1.36,
+ * `source/extensions/load_balancing_policies/common/load_balancer_impl.cc`):
+ * `healthy_percent = hosts == 0 ? 0 : 100 × healthy / hosts`; panic if
+ * `healthy_percent < threshold`. A threshold of 0 disables panic mode; values above 100 act as 100.
+ * Envoy's overprovisioning factor is not applied (docs/mechanisms.md#panic-threshold).
  */
 
 /** Envoy's default `healthy_panic_threshold`, in percent. */

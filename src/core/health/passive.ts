@@ -23,8 +23,9 @@
  * `checked = now` refresh of `get_peer` is applied when the result is reported (at the response's
  * time rather than the pick's); (2) times are continuous milliseconds, so the peer is down for
  * `[checked, checked + failTimeoutMs)` and eligible again exactly at `checked + failTimeoutMs`
- * (nginx compares whole seconds with `<=`). nginx's "all peers failed, mark them live" recovery in
- * `ngx_http_upstream_get_round_robin_peer` is {@link PassiveHealth.resetAll}, for the balancer to call.
+ * (nginx compares whole seconds with `<=`). {@link PassiveHealth.resetAll} models the "all peers
+ * failed, mark them live" recovery that nginx removed in 1.11.5; the balancer does not call it, as
+ * nginx 1.31 does not (docs/mechanisms.md#passive-health).
  */
 
 import { checkSize, resizeF64, resizeI32 } from './typed.js';
@@ -139,7 +140,7 @@ export class PassiveHealth {
     this.accessed[i] = -Infinity;
   }
 
-  /** Forgets every backend's failures (nginx's "all peers failed, mark them as live for quick recovery"). */
+  /** Forgets every backend's failures (the "all peers failed, mark them as live" recovery of nginx before 1.11.5). */
   resetAll(): void {
     this.fails.fill(0);
   }

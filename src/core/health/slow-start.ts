@@ -2,7 +2,8 @@
  * Slow start: a backend that just joined or recovered takes a growing share of its weight.
  *
  * Reference: Envoy `slow_start_config` (round robin / least request) and
- * `EdfLoadBalancerBase::applySlowStartFactor` in `source/common/upstream/load_balancer_impl.cc`:
+ * `EdfLoadBalancerBase::applySlowStartFactor` (Envoy 1.36,
+ * `source/extensions/load_balancing_policies/common/load_balancer_impl.cc`; docs/mechanisms.md#slow-start):
  * while `t < slow_start_window` (t = time since the host became healthy),
  * `weight × max(min_weight_percent, time_factor^(1 / aggression))` with
  * `time_factor = max(1 ms, t) / window`; after the window the full weight. Defaults:

@@ -5,6 +5,7 @@
  * incremented when a request is admitted (rejected with 503 / `limit_conn_status` once it has
  * reached the limit) and decremented by the request's cleanup handler; a node is freed when its
  * count returns to 0. Here the count lives in a `Map<string, number>` whose entry is deleted at 0.
+ * Sources, test vectors and departures: docs/mechanisms.md#conn-limit.
  */
 
 /** Per-key concurrency caps (nginx `limit_conn zone N`). */

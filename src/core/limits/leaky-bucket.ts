@@ -25,6 +25,7 @@
  * (`excess + 1000 <= rate × idle / 1000`), when the table exceeds `maxKeys` (nginx evicts from an
  * LRU on allocation, after 60 s idle); eviction is therefore invisible to admission decisions.
  * Per-key state lives in typed arrays addressed through a `Map<string, slot>`.
+ * Sources, test vectors and departures: docs/mechanisms.md#rate-limit.
  */
 
 /** Options of an nginx `limit_req` zone + directive. */

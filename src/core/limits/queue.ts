@@ -10,6 +10,7 @@
  *
  * Storage is a ring buffer over two `Float64Array`s that doubles when full: no allocation per push.
  * Tokens are non-negative numbers chosen by the caller (request ids); -1 means "none".
+ * Sources, test vectors and departures: docs/mechanisms.md#balancer-queue.
  */
 
 const INITIAL_CAPACITY = 16;

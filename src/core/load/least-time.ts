@@ -3,7 +3,7 @@
  * `least-time` strategy.
  *
  * Reference: nginx 1.31 `ngx_http_upstream_response_time_avg` (src/http/ngx_http_upstream_round_robin.h,
- * used by src/http/modules/ngx_http_upstream_least_time_module.c; REFERENCE.md, `least-time`):
+ * used by src/http/modules/ngx_http_upstream_least_time_module.c; docs/mechanisms.md#least-time-signal):
  *   `avg = avg ? (ngx_msec_t) (0.5 + v·0.05 + avg·0.95) : v`
  * i.e. an EWMA with α = 0.05 whose FIRST sample replaces the "no data" value (nginx marks "no data"
  * by 0). Here "no data" is an explicit per-slot flag and the value before any sample is `defaultMs`

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { PeakEwmaSignal } from './peak-ewma.js';
 
 describe('PeakEwmaSignal', () => {
-  it('REFERENCE vector: defaultRtt 10 ms, τ = 1 s, no observations', () => {
+  it('tower default_decay vector (docs/mechanisms.md#peak-ewma-signal): defaultRtt 10 ms, τ = 1 s, no observations', () => {
     const s = new PeakEwmaSignal({ tauMs: 1000, defaultRttMs: 10 }, 1, 0);
     const v100 = s.value(0, 100); // 10·e^−0.1 = 9.048…
     const v200 = s.value(0, 200); // 10·e^−0.2 = 8.187…

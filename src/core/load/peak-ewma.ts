@@ -2,7 +2,7 @@
  * Peak EWMA of round-trip time, per backend: the latency signal behind the `peak-ewma` strategy.
  *
  * Reference: Finagle `PeakEwma` (finagle-core `loadbalancer/PeakEwma.scala`), tower
- * `tower::load::peak_ewma::RttEstimate` and linkerd2-proxy (REFERENCE.md, `peak-ewma`).
+ * `tower::load::peak_ewma::RttEstimate` and linkerd2-proxy (docs/mechanisms.md#peak-ewma-signal).
  * Each backend keeps a cost (ms) and the time it was last updated. On an observation `rtt` at
  * `now`, with `td = now − stamp` and `w = exp(−td/τ)`:
  *   - if `rtt > cost` the cost jumps to `rtt` (the "peak": react to slowness at once);

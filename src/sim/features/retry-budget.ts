@@ -8,6 +8,7 @@
  * `burst` tokens (what a quiet period may save up), and Finagle's `minRetriesPerSec` floor is not
  * offered, so over any run `retries ≤ ratio × requests` holds exactly. The state is one number;
  * nothing allocates.
+ * Sources, test vectors and departures: docs/mechanisms.md#retries.
  */
 import type { RetryBudgetSettings } from '../../scenario/types.js';
 

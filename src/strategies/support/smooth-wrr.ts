@@ -3,7 +3,7 @@
  * cycle.
  *
  * Reference: nginx `ngx_http_upstream_get_peer` and `ngx_http_upstream_free_round_robin_peer`
- * (src/http/ngx_http_upstream_round_robin.c; REFERENCE.md, `weighted-round-robin`). For every
+ * (src/http/ngx_http_upstream_round_robin.c; docs/strategies.md#weighted-round-robin). For every
  * eligible peer: `current += effective; total += effective; if effective < weight: effective++`;
  * the peer with the largest `current` wins (first in index order on ties) and `current -= total`.
  * `effective` starts at the weight, drops by `weight / maxFails` (integer division, as in nginx)
