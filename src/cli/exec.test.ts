@@ -108,6 +108,9 @@ describe('grid sweeps', () => {
     const v = lbsim('sweep', 'small.yaml', '--vary', 'strategies[p2c].options.draws=0:1', '--json', 'bad.json');
     expect(v.code).toBe(2);
     expect(v.err).toMatch(/small\.yaml \(with strategies\[p2c\]\.options\.draws=0\): strategies\[1\]\.options\.draws/);
+    const big = lbsim('sweep', 'small.yaml', '--vary', 'clients.rate=100:20000:100', '--replications', '1000', '--json', 'bad.json');
+    expect(big.code).toBe(2);
+    expect(big.err).toBe('lbsim: --vary: 200 points × 3 strategies × 1000 replications is 600000 runs; at most 100000\n');
     expect(existsSync(join(dir, 'bad.json'))).toBe(false);
   });
 });

@@ -7,7 +7,9 @@
  * value names the file and the point.
  */
 import { dirname, resolve } from 'node:path';
+import { MAX_STUDY_RUNS, studyRuns } from '../exec/study.js';
 import { gridCoordinates, pointLabel, runSweep } from '../exec/sweep.js';
+import { InputError } from '../input/errors.js';
 import type { ResultsFile, SweepAxis, SweepPoint } from '../results/schema.js';
 import { parseScenario } from '../scenario/index.js';
 import type { Scenario } from '../scenario/types.js';
@@ -40,6 +42,16 @@ export function sweepScenarios(arg: string, flags: SweepFlags): { axes: SweepAxi
     axes.forEach((a, i) => (d = setPath(d, a.key, at[i])));
     return parseScenario(d, `${file} (with ${pointLabel(axes, at)})`, dir);
   });
+  const runs = studyRuns(scenarios);
+  if (runs > MAX_STUDY_RUNS) {
+    const first = scenarios[0]!;
+    throw new InputError('--vary', [
+      {
+        path: '',
+        message: `${scenarios.length} points × ${first.strategies.length} strategies × ${Math.max(1, first.replications)} replications is ${runs} runs; at most ${MAX_STUDY_RUNS}`,
+      },
+    ]);
+  }
   return { axes, scenarios };
 }
 

@@ -16,6 +16,14 @@ import type { Executor, ProgressFn } from './executor.js';
 import { runKey, scenarioDigest } from './hash.js';
 import type { RunJob, RunSummary } from './job.js';
 
+/** Runs a study may have (points × strategies × replications), so a study's plan stays small in memory. */
+export const MAX_STUDY_RUNS = 100_000;
+
+/** Runs of a study before runs shared between points are merged: points × strategies × replications. */
+export function studyRuns(scenarios: readonly Scenario[]): number {
+  return scenarios.reduce((n, sc) => n + sc.strategies.length * Math.max(1, sc.replications), 0);
+}
+
 /** The jobs of a study and where each job's summary goes. */
 export interface StudyPlan {
   /** The study's scenarios (points), by value. */
@@ -30,6 +38,8 @@ export interface StudyPlan {
 
 /** The jobs of `scenarios` (see the module header). */
 export function planStudy(scenarios: readonly Scenario[]): StudyPlan {
+  const runs = studyRuns(scenarios);
+  if (runs > MAX_STUDY_RUNS) throw new Error(`a study of ${runs} runs is too large (at most ${MAX_STUDY_RUNS})`);
   const jobs: RunJob[] = [];
   const firstJob: number[][] = [];
   const seeds: number[][] = [];
