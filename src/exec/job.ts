@@ -4,7 +4,7 @@
  * worker thread or on another machine (`queue/`) and give the same summary: the simulator reads no
  * clock, no `Math.random` and no file (empirical samples are read when the scenario is loaded).
  */
-import { simulate } from '../sim/run.js';
+import { simulate } from '../sim/simulate.js';
 import { WorkloadModel } from '../sim/model/workload.js';
 import type { RunSummary } from '../sim/engine/recorder.js';
 import type { Scenario, StrategyChoice } from '../scenario/types.js';

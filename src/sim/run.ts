@@ -16,8 +16,7 @@ import { VERSION } from '../cli/version.js';
 import { aggregate } from '../results/aggregate.js';
 import { meanRate } from './model/arrivals.js';
 import { meanOf } from './model/distributions.js';
-import { Simulation, type SimulationOutput } from './engine/lean.js';
-import { FullSimulation, needsFullEngine } from './engine/full.js';
+import { simulate } from './simulate.js';
 import type { RunSummary } from './engine/recorder.js';
 import { RESULTS_SCHEMA, type ResultsFile, type StrategyResult } from '../results/schema.js';
 import type { Scenario, StrategyChoice } from '../scenario/types.js';
@@ -66,21 +65,7 @@ export function scenarioFacts(scenario: Scenario): { offeredRate: number; capaci
   return { offeredRate, capacity, loadFactor };
 }
 
-/**
- * One run of one strategy on one seed (the full output, counters included): on the lean engine,
- * or on the full one when the scenario has faults, health checks, hedging, a retry budget, several
- * balancers, caches or autoscaling (`src/sim/engine/full.ts`).
- */
-export function simulateRun(scenario: Scenario | WorkloadModel, choice: StrategyChoice, seed: number): SimulationOutput {
-  const model = scenario instanceof WorkloadModel ? scenario : new WorkloadModel(scenario);
-  const sim = needsFullEngine(model.scenario) ? new FullSimulation(model, choice, seed) : new Simulation(model, choice, seed);
-  return sim.run();
-}
-
-/** One run of one strategy on one seed: its summary. */
-export function simulate(scenario: Scenario | WorkloadModel, choice: StrategyChoice, seed: number): RunSummary {
-  return simulateRun(scenario, choice, seed).summary;
-}
+export { simulate, simulateRun } from './simulate.js';
 
 function optionsOf(choice: StrategyChoice): Record<string, unknown> {
   const def = findStrategy(choice.name);
