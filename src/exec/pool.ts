@@ -60,14 +60,16 @@ export class PoolExecutor implements Executor {
   /**
    * @param size threads at most
    * @param workerPath compiled worker script (default {@link poolWorkerPath})
+   * @param eager start every thread now (a long-lived worker) rather than on demand
    */
   constructor(
     readonly size: number,
     workerPath: string | null = poolWorkerPath(),
+    eager = false,
   ) {
     if (workerPath === null) throw new Error('no compiled pool worker (run `npm run build`)');
     this.description = `${size} worker thread${size === 1 ? '' : 's'}`;
-    this.pool = new Tinypool({ filename: workerPath, minThreads: 0, maxThreads: size, idleTimeout: 60_000 });
+    this.pool = new Tinypool({ filename: workerPath, minThreads: eager ? size : 0, maxThreads: size, idleTimeout: 60_000 });
   }
 
   /** Runs one job on a pool thread. */

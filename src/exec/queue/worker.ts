@@ -43,7 +43,7 @@ export interface RunningWorker {
 export async function startWorker(target: RedisTarget, opts: WorkerOptions): Promise<RunningWorker> {
   await probeRedis(target);
   const version = opts.version ?? VERSION;
-  const pool = new PoolExecutor(opts.concurrency);
+  const pool = new PoolExecutor(opts.concurrency, undefined, true); // threads ready before the first run
   const stats = { done: 0, refused: 0, failed: 0 };
   const processor = async (job: Job): Promise<string> => {
     const read = readQueuedRun(job.data);
