@@ -105,8 +105,8 @@ describe('sweep on a Redis queue', () => {
   it('two workers, one killed mid-run: the run is retried on the other, counted once, results identical to the local sweep', async () => {
     const local = lbsim(...SWEEP, '--parallel', '1', '--json', 'local.json', '--quiet');
     expect(local.code, local.err).toBe(0);
-    const a = start('worker', redis!.url, '--concurrency', '1', '--verbose', '--stall-timeout', '2s');
-    const b = start('worker', redis!.url, '--concurrency', '1', '--verbose', '--stall-timeout', '2s');
+    const a = start('worker', redis!.url, '--concurrency', '1', '--verbose', '--stall-timeout', '3s');
+    const b = start('worker', redis!.url, '--concurrency', '1', '--verbose', '--stall-timeout', '3s');
     await Promise.all([a.waitFor(/taking runs from/), b.waitFor(/taking runs from/)]);
     const sweep = start(...SWEEP, '--queue', redis!.url, '--json', 'queue.json'); // not --quiet: its progress lines are checked
     // kill the first worker the moment it starts a run
