@@ -3,7 +3,11 @@
  * through the Redis queue (`scale.ts` children, one fresh process per measurement), interleaved
  * round by round (serial, then parallel, then again) so that a change in the machine's load hits
  * both; the best round of each is kept (other processes only ever add time). The machine's load
- * average is recorded beside every round: on a shared machine the figures mean little without it.
+ * average is recorded beside every round: on a shared machine the figures mean little without it
+ * (where the kernel shares CPU between sessions, as Linux's autogroup does, a busy machine gives a
+ * session the same share however many threads it runs). So is the CPU time of the submitting
+ * process, every thread: 2 threads' CPU over 1's is what the second thread costs, and bounds the
+ * speedup two idle cores can give (2 ÷ that ratio), whatever the load.
  *
  *  - `npm start`'s comparison (homogeneous, every strategy) with `--parallel 1` and with 2 threads:
  *    target ≥ 1.7x on 2 cores (SKIP with fewer);
@@ -36,6 +40,8 @@ export interface ScaleConfig {
   rounds: number[];
   /** 1-minute load average at the start of each round. */
   load: number[];
+  /** CPU time of the submitting process (every thread) in each round (ms). */
+  cpu: number[];
   best: number;
   runs: number;
 }
@@ -43,7 +49,14 @@ export interface ScaleConfig {
 /** The section's result. */
 export interface ScaleSection {
   cores: number;
-  run: { serial: ScaleConfig; parallel: ScaleConfig; speedup: number; duration: string };
+  run: {
+    serial: ScaleConfig;
+    parallel: ScaleConfig;
+    speedup: number;
+    /** CPU of 2 threads ÷ CPU of 1 (least of each): what the second thread costs in work. */
+    cpuRatio: number;
+    duration: string;
+  };
   sweep?: { pool: ScaleConfig; queue: ScaleConfig; ratio: number; overheadMsPerRun: number; duration: string };
   /** Why the queue part did not run. */
   sweepSkipped?: string;
@@ -55,13 +68,14 @@ async function measure(config: ScaleConfig, args: string[]): Promise<string> {
   config.load.push(loadavg()[0]!);
   const r = await runNodeJson<ScaleChild>('scale.js', args);
   config.rounds.push(r.ms);
+  config.cpu.push(r.cpuMs);
   config.best = Math.min(config.best, r.ms);
   config.runs = r.runs;
   return r.sha;
 }
 
 function config(label: string): ScaleConfig {
-  return { label, rounds: [], load: [], best: Infinity, runs: 0 };
+  return { label, rounds: [], load: [], cpu: [], best: Infinity, runs: 0 };
 }
 
 function agree(what: string, shas: string[]): void {
@@ -115,6 +129,7 @@ export async function runScaleSection(opts: { quick: boolean; log: (s: string) =
   }
   agree("npm start's comparison", shas);
   const speedup = serial.best / parallel.best;
+  const cpuRatio = Math.min(...parallel.cpu) / Math.min(...serial.cpu);
   targets.push({
     name: "npm start's comparison on 2 threads vs serial",
     measured: fmtRatio(speedup),
@@ -169,16 +184,18 @@ export async function runScaleSection(opts: { quick: boolean; log: (s: string) =
     `${(c.best / 1000).toFixed(2)} s`,
     c.rounds.map((ms) => (ms / 1000).toFixed(2)).join(' / '),
     c.load.map((l) => l.toFixed(1)).join(' / '),
+    c.cpu.map((ms) => (ms / 1000).toFixed(2)).join(' / '),
   ];
   const rows = [row(serial), row(parallel)];
   if (sweep) rows.push(row(sweep.pool), row(sweep.queue));
   const table = [
-    renderTable(['study', 'runs', 'best', 'rounds (s)', 'load avg at start'], rows),
+    renderTable(['study', 'runs', 'best', 'rounds (s)', 'load avg at start', 'submitter CPU (s)'], rows),
     '',
-    `npm start's comparison (${runDuration} simulated per strategy): ${fmtRatio(speedup)} faster on 2 threads.`,
+    `npm start's comparison (${runDuration} simulated per strategy): ${fmtRatio(speedup)} faster on 2 threads; ` +
+      `2 threads use ${fmtRatio(cpuRatio)} the CPU time of 1 (thread start and JIT warm-up), so ${fmtRatio(2 / cpuRatio)} is the most 2 idle cores can give.`,
     sweep
       ? `Sweep (${sweep.duration} per run): Redis + 2 workers take ${fmtRatio(sweep.ratio)} the local pool's time; ${sweep.overheadMsPerRun.toFixed(1)} ms per run of overhead.`
       : `Sweep through Redis skipped: ${sweepSkipped}.`,
   ].join('\n');
-  return { cores, run: { serial, parallel, speedup, duration: runDuration }, ...(sweep ? { sweep } : {}), ...(sweepSkipped ? { sweepSkipped } : {}), table, targets };
+  return { cores, run: { serial, parallel, speedup, cpuRatio, duration: runDuration }, ...(sweep ? { sweep } : {}), ...(sweepSkipped ? { sweepSkipped } : {}), table, targets };
 }

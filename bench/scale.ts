@@ -30,6 +30,8 @@ import { isMain } from './proc.js';
 export interface ScaleChild {
   /** Wall time of the study (ms). */
   ms: number;
+  /** CPU time of this process over the study, every thread (ms): the work, whatever the machine's load. */
+  cpuMs: number;
   /** Distinct runs simulated. */
   runs: number;
   /** SHA-256 of the results JSON. */
@@ -62,6 +64,7 @@ async function child(argv: readonly string[]): Promise<ScaleChild> {
   let runs = 0;
   // as the CLI does: the pool threads (or the queue connection) first, then the scenario
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const executor = await openExecutor(argv);
   let json: string;
   try {
@@ -79,7 +82,8 @@ async function child(argv: readonly string[]): Promise<ScaleChild> {
   } finally {
     await executor.close();
   }
-  return { ms: performance.now() - t0, runs, sha: createHash('sha256').update(json).digest('hex') };
+  const cpu = process.cpuUsage(c0);
+  return { ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, runs, sha: createHash('sha256').update(json).digest('hex') };
 }
 
 if (isMain(import.meta.url) && process.argv.includes('--child')) {
