@@ -15,7 +15,7 @@
  * allocation of the harness, not of the balancer. Everything else the loop allocates is the
  * balancer's.
  */
-import type { Balancer } from '../src/core/balancer.js';
+import type { Balancer } from '../src/core/balancer/index.js';
 import { backends } from '../src/core/backend.js';
 import type { Clock } from '../src/core/clock.js';
 import { Rng } from '../src/core/rng.js';

@@ -8,6 +8,7 @@
  *   sim      simulator speed beside a bare M/M/1 loop, and its cost from 10 to 10,000 backends (sim-section.ts)
  *   proxy    proxy throughput and latency against nginx, HAProxy, node-http-proxy (proxy.ts)
  *   memory   peak RSS of a 1M-request simulation; proxy RSS while streaming 1 GB (memory.ts)
+ *   playground  the simulator in the browser page beside the CLI, page start-up (playground.ts)
  *   scale    npm start's comparison on 2 threads vs serial; a sweep through Redis vs the local pool (scale-section.ts)
  *
  * Options: `--quick` (whole run under a minute: shorter timings, 2 s proxy points, 100 MB stream),
@@ -21,13 +22,14 @@ import { dirname, join } from 'node:path';
 import { renderTargets, type Target } from './format.js';
 import { renderMemoryTable, runMemorySection, type MemorySection } from './memory.js';
 import { renderPickTable, runPickSection, type PickSection } from './pick.js';
+import { runPlaygroundSection, type PlaygroundSection } from './playground.js';
 import { ROOT } from './proc.js';
 import { renderProxyTable, runProxySection, type ProxySection } from './proxy.js';
 import { runScaleSection, type ScaleSection } from './scale-section.js';
 import { runSimSpeed, type SimSpeedSection } from './sim-section.js';
 
 /** Sections in run order. */
-export const SECTIONS = ['pick', 'sim', 'proxy', 'memory', 'scale'] as const;
+export const SECTIONS = ['pick', 'sim', 'proxy', 'memory', 'playground', 'scale'] as const;
 /** A section name. */
 export type SectionName = (typeof SECTIONS)[number];
 
@@ -42,6 +44,7 @@ export interface BenchResults {
   sim?: SimSpeedSection;
   proxy?: ProxySection;
   memory?: MemorySection;
+  playground?: PlaygroundSection;
   scale?: ScaleSection;
   /** Sections that failed to run. */
   errors: { section: SectionName; message: string }[];
@@ -117,6 +120,9 @@ export function renderReport(r: Omit<BenchResults, 'text'>): string {
     );
   }
   if (r.memory) parts.push('## Memory', '', renderMemoryTable(r.memory), '');
+  if (r.playground) {
+    parts.push(`## Playground: the default scenario in Chromium beside Node (median of ${r.playground.rounds})`, '', r.playground.table, '');
+  }
   if (r.scale) parts.push(`## Scaling out: wall time, best of rounds (${r.scale.cores} cores)`, '', r.scale.table, '');
   for (const e of r.errors) parts.push(`ERROR in ${e.section}: ${e.message}`);
   if (r.errors.length > 0) parts.push('');
@@ -164,6 +170,8 @@ async function main(argv: readonly string[]): Promise<number> {
   if (proxy) base.proxy = proxy;
   const memory = await run('memory', () => runMemorySection(withLog));
   if (memory) base.memory = memory;
+  const playground = await run('playground', () => runPlaygroundSection(withLog));
+  if (playground) base.playground = playground;
   const scale = await run('scale', () => runScaleSection(withLog));
   if (scale) base.scale = scale;
 

@@ -110,6 +110,25 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
 
   program
+    .command('playground')
+    .description('write the playground: one HTML file that edits and runs scenarios in the browser, offline')
+    .argument('[scenario]', 'scenario file, or the name of a shipped scenario, to open first')
+    .option('--out <dir>', 'output directory (default out/playground)')
+    .action(async (scenario: string | undefined, opts) => {
+      const { playgroundCommand } = await import('./playground.js');
+      code = playgroundCommand(scenario, opts);
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of scenario files (for editors: validation, hover help, completion)')
+    .option('--out <file>', 'write it to this file instead of stdout')
+    .action(async (opts) => {
+      const { schemaCommand } = await import('./schema.js');
+      code = schemaCommand(opts);
+    });
+
+  program
     .command('proxy')
     .description('run the HTTP reverse proxy on the balancing core')
     .requiredOption('--config <file>', 'proxy config (YAML or JSON)')

@@ -5,7 +5,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError, readInputFile } from '../input/errors.js';
+import { InputError } from '../input/errors.js';
+import { readInputFile } from '../input/read.js';
 import { parseDocument, parseScenario } from '../scenario/index.js';
 import type { Scenario } from '../scenario/types.js';
 import { applyOverrides, type ScenarioOverrides } from './overrides.js';

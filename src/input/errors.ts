@@ -1,9 +1,9 @@
 /**
  * User-input errors: a scenario or config that is wrong names the file, the path of the field
  * (`backends[2].service.mean`) and what was expected. The CLI prints `lbsim: <file>: <path>: <message>`
- * and exits with code 2, writing no output file.
+ * and exits with code 2, writing no output file. Reading files is `read.ts` (this module has no Node
+ * dependency: the playground bundles it into the browser).
  */
-import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 
 /** One problem in a user-supplied file. */
@@ -26,21 +26,6 @@ export class InputError extends Error {
     readonly problems: InputProblem[],
   ) {
     super(problems.map((p) => `${file}: ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n'));
-  }
-}
-
-/** Why a file could not be read, in words: `no such file`, or `cannot read (EACCES)`. */
-export function unreadable(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})`;
-}
-
-/** Reads a user-supplied text file (UTF-8). @throws InputError naming the file when it is missing or unreadable */
-export function readInputFile(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(file, [{ path: '', message: unreadable(e) }]);
   }
 }
 

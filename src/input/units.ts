@@ -3,7 +3,7 @@
  * e.g. `250us`, `1.5ms`, `60s`, `2m`. The parser lives in the core (`src/core/duration.ts`, which the
  * balancer-settings schema uses); this module adds the formatting for people.
  */
-export { duration, parseDuration } from '../core/duration.js';
+export { duration, DURATION_PATTERN, durationSchemas, parseDuration } from '../core/duration.js';
 
 /** Formats ms for people: `850us`, `12.5ms`, `1.2s`, `3m`. */
 export function formatMs(ms: number): string {

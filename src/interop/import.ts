@@ -4,7 +4,8 @@
  * writes a scenario file (scenario-writer.ts). Per-format readers: nginx/import.ts,
  * haproxy/import.ts, envoy/import.ts; the mapping table is MAPPING.md.
  */
-import { InputError, readInputFile } from '../input/errors.js';
+import { InputError } from '../input/errors.js';
+import { readInputFile } from '../input/read.js';
 import { importEnvoy } from './envoy/import.js';
 import { importHaproxy } from './haproxy/import.js';
 import { importNginx } from './nginx/import.js';

@@ -6,7 +6,8 @@
  * results file (whose `scenario` is the normalized scenario).
  */
 import { dirname, resolve } from 'node:path';
-import { InputError, readInputFile } from '../input/errors.js';
+import { InputError } from '../input/errors.js';
+import { readInputFile } from '../input/read.js';
 import { backendId, parseDocument, parseScenario } from '../scenario/index.js';
 import type { Scenario } from '../scenario/types.js';
 import { findStrategy, strategyNames } from '../strategies/registry.js';

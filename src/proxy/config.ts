@@ -30,7 +30,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { InputError, unreadable, zodProblems, type InputProblem } from '../input/errors.js';
+import { InputError, zodProblems, type InputProblem } from '../input/errors.js';
+import { unreadable } from '../input/read.js';
 import { duration } from '../input/units.js';
 import {
   BALANCER_DEFAULTS,

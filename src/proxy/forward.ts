@@ -19,7 +19,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
-import { QUEUED, REFUSED_CONN_LIMITED, REFUSED_NO_BACKEND, REFUSED_RATE_LIMITED, refusalReason, type ErrorKind } from '../core/balancer.js';
+import { QUEUED, REFUSED_CONN_LIMITED, REFUSED_NO_BACKEND, REFUSED_RATE_LIMITED, refusalReason, type ErrorKind } from '../core/balancer/index.js';
 import { ReplayableBody, SEND_TIMEOUT } from './body.js';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import type { RetryOn } from './config.js';

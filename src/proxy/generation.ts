@@ -9,7 +9,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { backend, type BackendSpec } from '../core/backend.js';
-import type { Balancer } from '../core/balancer.js';
+import type { Balancer } from '../core/balancer/index.js';
 import { buildBalancer as buildFromSettings } from '../core/balancer/build.js';
 import { Rng } from '../core/rng.js';
 import { requestInfo, type RequestInfo } from '../core/view.js';

@@ -9,7 +9,7 @@
  * once. Probes use their own connections (an undici `Agent`), not the request pools.
  */
 import { Agent, request } from 'undici';
-import type { Balancer } from '../core/balancer.js';
+import type { Balancer } from '../core/balancer/index.js';
 import type { ProxyBackend } from './config.js';
 
 /** Options of a {@link HealthProber}. */

@@ -6,7 +6,7 @@
  * in-flight requests finish (up to a drain timeout) and closes everything.
  */
 import { createServer, type Server } from 'node:http';
-import type { Balancer } from '../core/balancer.js';
+import type { Balancer } from '../core/balancer/index.js';
 import { startAdmin, UnknownBackendError, type AdminServer, type AdminSource } from './admin.js';
 import type { ProxyConfig } from './config.js';
 import { Exchange } from './forward.js';

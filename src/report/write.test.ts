@@ -2,8 +2,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decodeScenario, fragmentPayload } from '../playground/share.js';
 import { RESULTS_SCHEMA, type ResultsFile } from '../results/schema.js';
-import { DATA_ELEMENT, embedJson, injectResults, writeReport } from './write.js';
+import { parseDocument, parseScenario } from '../scenario/index.js';
+import { runScenario } from '../sim/run.js';
+import { DATA_ELEMENT, embedJson, injectResults, LINKS_ELEMENT, writeReport } from './write.js';
 
 const TEMPLATE =
   '<!doctype html><html><body><p>page</p>' +
@@ -110,5 +113,27 @@ describe('writeReport', () => {
     const bad = { ...nasty(), schema: 'other@2' } as unknown as ResultsFile;
     expect(() => writeReport([bad], dir, { template })).toThrow(/lbsim\/results@1/);
     expect(readdirSync(dir)).toEqual(['template.html']);
+  });
+
+  it('writes the playground beside the report and links each file whose scenario comes back exactly', async () => {
+    const template = join(dir, 'template.html');
+    writeFileSync(template, TEMPLATE.replace('</body>', '<script id="lbsim-links" type="application/json">[]</script></body>'));
+    const playground = join(dir, 'playground-template.html');
+    writeFileSync(playground, '<html><body><script id="lbsim-scenario" type="application/json">null</script></body></html>');
+    const scenario = parseScenario(
+      parseDocument('name: tiny\nduration: 1s\nclients: { rate: 200 }\nbackends: [{ count: 2, service: { dist: exponential, mean: 1ms } }]\nstrategies: [p2c]\n', 't.yaml'),
+      't.yaml',
+    );
+    const out = join(dir, 'report');
+    const path = writeReport([runScenario(scenario), nasty()], out, { template, playground });
+    expect(readdirSync(out).sort()).toEqual(['index.html', 'playground.html']);
+    const links = JSON.parse(LINKS_ELEMENT.exec(readFileSync(path, 'utf8'))?.[2] ?? 'null') as (string | null)[];
+    expect(links).toHaveLength(2);
+    expect(links[1]).toBeNull();
+    expect(links[0]).toMatch(/^playground\.html#s=[A-Za-z0-9_-]+$/);
+    const text = await decodeScenario(fragmentPayload(links[0]!.slice(links[0]!.indexOf('#'))) ?? '');
+    expect(JSON.stringify(parseScenario(parseDocument(text, 'link.yaml'), 'link.yaml'))).toBe(JSON.stringify(scenario));
+    writeReport([runScenario(scenario)], join(dir, 'plain'), { template, playground: false });
+    expect(readdirSync(join(dir, 'plain'))).toEqual(['index.html']);
   });
 });

@@ -5,11 +5,17 @@
  * script element by escaping every `<` as `\u003c` (so no `</script>` or `<!--` can appear), as
  * the HTML spec's "restrictions for contents of script elements" require; JSON.parse reads it back
  * unchanged. The file is written to a temporary name and renamed, so readers never see half a page.
+ * Beside it goes the playground (`playground.html`), linked from the header with each file's scenario.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { playgroundTemplatePath, writePlayground } from '../playground/write.js';
 import { RESULTS_SCHEMA, type ResultsFile } from '../results/schema.js';
+import { embedJson, writeHtmlAtomic } from './html.js';
+import { PLAYGROUND_FILE, playgroundFragment } from './playground-links.js';
+
+export { embedJson, writeHtmlAtomic };
 
 /** The element the results go into; the template must contain it exactly once. */
 export const DATA_ELEMENT = /(<script id="lbsim-data" type="application\/json">)([\s\S]*?)(<\/script>)/;
@@ -18,6 +24,12 @@ export const DATA_ELEMENT = /(<script id="lbsim-data" type="application\/json">)
 export interface WriteReportOptions {
   /** The built page to fill in (default: dist/web/index.html of this package). */
   template?: string;
+  /**
+   * The built playground page to write beside the report as `playground.html`, which the report
+   * links each file's scenario to (default: dist/playground/index.html when it is built; false:
+   * neither the page nor the links).
+   */
+  playground?: string | false;
 }
 
 /**
@@ -30,13 +42,8 @@ export function defaultTemplatePath(): string {
   return compiled ? resolve(here, '../../web/index.html') : resolve(here, '../../dist/web/index.html');
 }
 
-/** `value` as JSON that is safe inside an HTML `<script>` element (no `<`, no U+2028/2029). */
-export function embedJson(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, '\\u003c')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
-}
+/** The element with each file's playground link (an href or null per file); optional in the template. */
+export const LINKS_ELEMENT = /(<script id="lbsim-links" type="application\/json">)([\s\S]*?)(<\/script>)/;
 
 /** `html` with the results JSON put into its data element (replacing what was there). */
 export function injectResults(html: string, files: readonly ResultsFile[]): string {
@@ -50,7 +57,8 @@ export function injectResults(html: string, files: readonly ResultsFile[]): stri
 /**
  * Writes `outDir/index.html`: the built report page with `files` embedded, and returns its absolute
  * path. Throws when the page has not been built (run `npm run build`) or a file is not
- * `lbsim/results@1`.
+ * `lbsim/results@1`. When the playground is built, also writes `outDir/playground.html` and links
+ * each file whose scenario can be written back exactly (`src/report/playground-links.ts`) to it.
  */
 export function writeReport(files: ResultsFile[], outDir: string, options: WriteReportOptions = {}): string {
   const template = options.template ?? defaultTemplatePath();
@@ -60,17 +68,16 @@ export function writeReport(files: ResultsFile[], outDir: string, options: Write
     if (f?.schema !== RESULTS_SCHEMA)
       throw new Error(`lbsim report: file ${i + 1} has schema ${JSON.stringify(f?.schema)}, expected ${RESULTS_SCHEMA}`);
   });
-  const html = injectResults(readFileSync(template, 'utf8'), files);
+  let html = injectResults(readFileSync(template, 'utf8'), files);
   const dir = resolve(outDir);
-  mkdirSync(dir, { recursive: true });
-  const target = join(dir, 'index.html');
-  const tmp = join(dir, `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    writeFileSync(tmp, html);
-    renameSync(tmp, target);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
+  const playground = options.playground === undefined ? playgroundTemplatePath() : options.playground;
+  if (playground !== false && existsSync(playground) && LINKS_ELEMENT.test(html)) {
+    const links = files.map((f) => {
+      const fragment = playgroundFragment(f);
+      return fragment === null ? null : `${PLAYGROUND_FILE}${fragment}`;
+    });
+    html = html.replace(LINKS_ELEMENT, (_m, open: string, _old: string, close: string) => open + embedJson(links) + close);
+    writePlayground(dir, { template: playground, fileName: PLAYGROUND_FILE });
   }
-  return target;
+  return writeHtmlAtomic(join(dir, 'index.html'), html);
 }

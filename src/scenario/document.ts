@@ -1,34 +1,35 @@
 /**
- * Scenario documents: reading a YAML or JSON file (`loadScenario`) and parsing text into a value
- * (`parseDocument`, YAML 1.2, of which JSON is a subset) with errors that give the line and column.
+ * Scenario documents on disk: reading a YAML or JSON file (`loadScenario`), and validating a parsed
+ * value with the files it names read relative to its directory (`parseScenario`). Parsing text is
+ * `parse-document.ts` and normalization `normalize.ts` (neither needs Node; this module does).
  */
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { InputError, readInputFile } from '../input/errors.js';
-import { parseScenario } from './normalize.js';
+import { readInputFile } from '../input/read.js';
+import { normalizeScenario, type ScenarioFiles } from './normalize.js';
+import { parseDocument } from './parse-document.js';
 import type { Scenario } from './types.js';
+
+export { parseDocument };
+
+/** The files a scenario in `dir` names, read from disk. */
+export function filesIn(dir: string): ScenarioFiles {
+  return { resolve: (name) => resolve(dir, name), read: (path) => readFileSync(path, 'utf8') };
+}
+
+/**
+ * Validates and normalizes an already-parsed scenario value; relative `file:` paths resolve against `dir`.
+ * @param value parsed YAML/JSON
+ * @param file the file name used in error messages
+ * @param dir directory that relative `file:` paths resolve against
+ * @throws InputError naming the file and every faulty field
+ */
+export function parseScenario(value: unknown, file: string, dir = '.'): Scenario {
+  return normalizeScenario(value, file, filesIn(dir));
+}
 
 /** Reads a YAML or JSON scenario file and validates it. @throws InputError (missing file, syntax, fields) */
 export function loadScenario(path: string): Scenario {
   const text = readInputFile(path);
   return parseScenario(parseDocument(text, path), path, dirname(resolve(path)));
-}
-
-/** Parses YAML (a superset of JSON) with errors that give line and column. @throws InputError */
-export function parseDocument(text: string, file: string): unknown {
-  try {
-    const v = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-      throw new InputError(file, [{ path: '', message: 'expected a mapping of keys (name, clients, backends, …) at the top level' }]);
-    }
-    return v;
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    if (e instanceof YAMLParseError) {
-      const pos = e.linePos?.[0];
-      const where = pos ? `line ${pos.line}, column ${pos.col}` : '';
-      throw new InputError(file, [{ path: where, message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') }]);
-    }
-    throw e;
-  }
 }

@@ -1,11 +1,13 @@
 /**
  * The scenario: its file format (`schema.ts`), normalization (`normalize.ts`), the normalized
- * types (`types.ts`), reading documents (`document.ts`) and backend ids (`backend-ids.ts`). Used by
+ * types (`types.ts`), parsing text (`parse-document.ts`), reading documents (`document.ts`) and
+ * backend ids (`backend-ids.ts`); its JSON Schema (`json-schema.ts`) and the way back from a
+ * normalized scenario to a document (`denormalize.ts`). Used by
  * the simulator, `lbsim live`, the interop importers and exporters, the CLI and the report.
  */
 export { backendId, backendIds } from './backend-ids.js';
-export { loadScenario, parseDocument } from './document.js';
-export { parseScenario } from './normalize.js';
+export { filesIn, loadScenario, parseDocument, parseScenario } from './document.js';
+export { NO_FILES, normalizeScenario, type ScenarioFiles } from './normalize.js';
 export { scenarioSchema, type RawScenario } from './schema.js';
 export type {
   Arrival,

@@ -4,10 +4,10 @@
  * canonical parameters, strategy options validated against each strategy's own schema from the
  * registry, faults expanded to backend ids, and the checks that span several keys (a mixture's
  * parts, an arrival's required keys, group names). Every problem names its field; all are reported
- * at once as one {@link InputError}.
+ * at once as one {@link InputError}. No Node dependency: the files a scenario names (an empirical
+ * distribution's `file:`) are read through {@link ScenarioFiles}, which `document.ts` provides
+ * from disk; the browser playground has none.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { formatPath, InputError, parseOrThrow, zodProblems, type InputProblem } from '../input/errors.js';
 import { findStrategy, strategyNames } from '../strategies/registry.js';
 import { backendIds } from './backend-ids.js';
@@ -17,8 +17,24 @@ import type { AutoscaleSettings, Distribution, Fault, Scenario, StrategyChoice }
 /** z-score of the 99th percentile of the standard normal. */
 const Z99 = 2.3263478740408408;
 
-/** Normalizes a validated distribution; `at` is its path for errors, `dir` resolves `file:`. */
-function normDist(raw: any, at: (string | number)[], file: string, dir: string, problems: InputProblem[]): Distribution {
+/** How normalization reaches the files a scenario names (an empirical distribution's `file:`). */
+export interface ScenarioFiles {
+  /** The path of `name` as written in the scenario (relative to the scenario's directory). */
+  resolve(name: string): string;
+  /** The text of the file at `path`; throws when it cannot be read. */
+  read(path: string): string;
+}
+
+/** No files: every `file:` is reported as unreadable (the browser playground). */
+export const NO_FILES: ScenarioFiles = {
+  resolve: (name) => name,
+  read: (path) => {
+    throw new Error(`no files are read here (${path})`);
+  },
+};
+
+/** Normalizes a validated distribution; `at` is its path for errors, `files` reads `file:`. */
+function normDist(raw: any, at: (string | number)[], file: string, files: ScenarioFiles, problems: InputProblem[]): Distribution {
   const p = (message: string, sub?: string) => problems.push({ path: formatPath([...at, ...(sub ? [sub] : [])]), message });
   switch (raw.dist) {
     case 'constant':
@@ -63,10 +79,10 @@ function normDist(raw: any, at: (string | number)[], file: string, dir: string, 
         return { dist: 'empirical', samples: [1] };
       }
       if (raw.samples) return { dist: 'empirical', samples: raw.samples };
-      const path = resolve(dir, raw.file);
+      const path = files.resolve(raw.file);
       let text: string;
       try {
-        text = readFileSync(path, 'utf8');
+        text = files.read(path);
       } catch {
         p(`cannot read samples file ${path}`, 'file');
         return { dist: 'empirical', samples: [1] };
@@ -87,7 +103,7 @@ function normDist(raw: any, at: (string | number)[], file: string, dir: string, 
         dist: 'mixture',
         parts: raw.parts.map((part: any, k: number) => ({
           weight: part.weight,
-          of: normDist(part.of, [...at, 'parts', k, 'of'], file, dir, problems),
+          of: normDist(part.of, [...at, 'parts', k, 'of'], file, files, problems),
         })),
       };
     default:
@@ -221,13 +237,14 @@ function normAutoscale(raw: NonNullable<RawScenario['autoscale']>, groups: Scena
 }
 
 /**
- * Validates and normalizes an already-parsed scenario value.
+ * Validates and normalizes an already-parsed scenario value (`parseScenario` in `document.ts` is
+ * this with the files read from disk).
  * @param value parsed YAML/JSON
  * @param file the file name used in error messages
- * @param dir directory that relative `file:` paths resolve against
+ * @param files reads the files the scenario names (default: none)
  * @throws InputError naming the file and every faulty field
  */
-export function parseScenario(value: unknown, file: string, dir = '.'): Scenario {
+export function normalizeScenario(value: unknown, file: string, files: ScenarioFiles = NO_FILES): Scenario {
   const raw = parseOrThrow(scenarioSchema, value, file);
   const problems: InputProblem[] = [];
   const c = raw.clients;
@@ -277,7 +294,7 @@ export function parseScenario(value: unknown, file: string, dir = '.'): Scenario
       process = {
         arrival: 'closed',
         users: c.users ?? 1,
-        think: c.think ? normDist(c.think, ['clients', 'think'], file, dir, problems) : { dist: 'constant', value: 0 },
+        think: c.think ? normDist(c.think, ['clients', 'think'], file, files, problems) : { dist: 'constant', value: 0 },
       };
       break;
   }
@@ -309,7 +326,7 @@ export function parseScenario(value: unknown, file: string, dir = '.'): Scenario
       discipline: g.discipline,
       queueLimit: g.queueLimit,
       speed: g.speed,
-      service: normDist(g.service, ['backends', k, 'service'], file, dir, problems),
+      service: normDist(g.service, ['backends', k, 'service'], file, files, problems),
       maxConn: g.maxConn,
       ...(g.cache ? { cache: { size: g.cache.size, hitFactor: g.cache.hitFactor } } : {}),
     })),
@@ -317,7 +334,7 @@ export function parseScenario(value: unknown, file: string, dir = '.'): Scenario
       ...settings,
       retries,
       timeoutMs: timeout,
-      network: network ? normDist(network, ['balancer', 'network'], file, dir, problems) : { dist: 'constant', value: 0 },
+      network: network ? normDist(network, ['balancer', 'network'], file, files, problems) : { dist: 'constant', value: 0 },
       overheadMs: overhead,
       ...(healthCheck ? { healthCheck } : {}),
       ...(retryBudget !== undefined ? { retryBudget: typeof retryBudget === 'number' ? { ratio: retryBudget, burst: 10 } : retryBudget } : {}),

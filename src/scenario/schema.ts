@@ -74,7 +74,7 @@ const distBase = {
 type RawDist = z.input<typeof distBase.constant> | Record<string, unknown>;
 
 /** A distribution as written in a file (validated, not yet normalized). */
-const distSchema: z.ZodType<RawDist> = z.lazy(() =>
+export const distSchema: z.ZodType<RawDist> = z.lazy(() =>
   z.discriminatedUnion('dist', [
     distBase.constant,
     distBase.exponential,

@@ -1,5 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { runScenario, replicationSeed, scenarioFacts } from './run.js';
+import { join } from 'node:path';
+import { loadScenario } from '../scenario/index.js';
+import { estimatedRequests, runScenario, runScenarioSteps, replicationSeed, scenarioFacts } from './run.js';
 import { testScenario, choice } from './test/fixture.js';
 import { RESULTS_SCHEMA } from '../results/schema.js';
 
@@ -120,5 +122,25 @@ describe('scenario facts and seeds', () => {
     expect(s.size).toBe(5);
     for (const x of s) expect(Number.isInteger(x) && x >= 0 && x < 2 ** 31).toBe(true);
     expect(replicationSeed(1, 1)).not.toBe(replicationSeed(2, 0));
+  });
+
+  it('in slices gives the same results as in one go, on the lean and the full engine, and reports progress', () => {
+    const crash = loadScenario(join(import.meta.dirname, '../../sims/backend-crash.yaml'));
+    for (const sc of [small, { ...crash, durationMs: 8_000, strategies: crash.strategies.slice(0, 2) }]) {
+      const results: string[] = [];
+      const steps = runScenarioSteps(sc, { onResult: (r) => results.push(r.strategy) }, 5_000);
+      const seen: number[] = [];
+      let r = steps.next();
+      for (; !r.done; r = steps.next()) seen.push(r.value.done + r.value.fraction);
+      expect(JSON.stringify(r.value)).toBe(JSON.stringify(runScenario(sc)));
+      expect(results).toEqual(sc.strategies.map((c) => c.label));
+      expect(seen.length).toBeGreaterThan(sc.strategies.length);
+      expect(seen.every((x, i) => i === 0 || x >= seen[i - 1]!)).toBe(true);
+    }
+  });
+
+  it('estimates the requests a run simulates: offered rate × (warm-up + window) × strategies × replications', () => {
+    expect(estimatedRequests(small)).toBeCloseTo(3000 * 5.5 * 3, 6);
+    expect(estimatedRequests({ ...small, replications: 4 })).toBeCloseTo(3000 * 5.5 * 3 * 4, 6);
   });
 });

@@ -16,7 +16,7 @@ import { VERSION } from '../cli/version.js';
 import { aggregate } from '../results/aggregate.js';
 import { meanRate } from './model/arrivals.js';
 import { meanOf } from './model/distributions.js';
-import { simulate } from './simulate.js';
+import { newSimulation } from './simulate.js';
 import type { RunSummary } from './engine/recorder.js';
 import { RESULTS_SCHEMA, type ResultsFile, type StrategyResult } from '../results/schema.js';
 import type { Scenario, StrategyChoice } from '../scenario/types.js';
@@ -26,6 +26,8 @@ import { WorkloadModel } from './model/workload.js';
 export interface RunOptions {
   /** Called after each single run (strategy × replication) with runs done and total. */
   onProgress?: (done: number, total: number) => void;
+  /** Called with each strategy's aggregated result as soon as its replications are done (the playground draws it). */
+  onResult?: (result: StrategyResult, index: number, total: number) => void;
 }
 
 /**
@@ -65,7 +67,7 @@ export function scenarioFacts(scenario: Scenario): { offeredRate: number; capaci
   return { offeredRate, capacity, loadFactor };
 }
 
-export { simulate, simulateRun } from './simulate.js';
+export { newSimulation, simulate, simulateRun } from './simulate.js';
 
 function optionsOf(choice: StrategyChoice): Record<string, unknown> {
   const def = findStrategy(choice.name);
@@ -81,6 +83,64 @@ export function replicationSeeds(scenario: Scenario): number[] {
 /** One strategy's entry of the results file from its replications' summaries (in seed order). */
 export function strategyResult(choice: StrategyChoice, runs: readonly RunSummary[], seeds: readonly number[]): StrategyResult {
   return aggregate(choice.label, choice.name, optionsOf(choice), runs, seeds);
+}
+
+/**
+ * Requests a run of `scenario` simulates, estimated: the offered rate over warm-up and measured
+ * time, for every strategy and replication (the playground asks before running a very large one).
+ */
+export function estimatedRequests(scenario: Scenario): number {
+  const { offeredRate } = scenarioFacts(scenario);
+  const perRun = (offeredRate * (scenario.warmupMs + scenario.durationMs)) / 1000;
+  return perRun * scenario.strategies.length * Math.max(1, scenario.replications);
+}
+
+/**
+ * Runs every strategy of `scenario` over its replications, one after another in this thread, and
+ * builds the results file: the serial reference that every parallel or distributed way of running
+ * (`src/exec/`) must reproduce byte for byte.
+ */
+export function runScenario(scenario: Scenario, opts: RunOptions = {}): ResultsFile {
+  const steps = runScenarioSteps(scenario, opts, Number.POSITIVE_INFINITY);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Where a sliced run is: single runs (strategy × replication) done, their total, and the current one's progress 0..1. */
+export interface RunStep {
+  done: number;
+  total: number;
+  fraction: number;
+}
+
+/**
+ * {@link runScenario} in slices: yields after every `budget` simulated events (and never with an
+ * infinite budget), so a driver can stay responsive and stop between slices (the playground's
+ * worker). The results are the same whatever the budget: slicing only pauses the event loop.
+ */
+export function* runScenarioSteps(scenario: Scenario, opts: RunOptions = {}, budget = 100_000): Generator<RunStep, ResultsFile> {
+  const model = new WorkloadModel(scenario);
+  const seeds = replicationSeeds(scenario);
+  const total = scenario.strategies.length * seeds.length;
+  let done = 0;
+  const results: StrategyResult[] = [];
+  for (const choice of scenario.strategies) {
+    const runs: RunSummary[] = [];
+    for (const seed of seeds) {
+      const sim = newSimulation(model, choice, seed);
+      sim.begin();
+      while (!sim.advance(budget)) yield { done, total, fraction: sim.progress() };
+      runs.push(sim.conclude().summary);
+      done++;
+      opts.onProgress?.(done, total);
+    }
+    const result = strategyResult(choice, runs, seeds);
+    results.push(result);
+    opts.onResult?.(result, results.length - 1, scenario.strategies.length);
+  }
+  return resultsFile(scenario, results);
 }
 
 /**
@@ -111,28 +171,6 @@ export function resultsFile(scenario: Scenario, results: StrategyResult[]): Resu
     results,
     warnings,
   };
-}
-
-/**
- * Runs every strategy of `scenario` over its replications, one after another in this thread, and
- * builds the results file: the serial reference that every parallel or distributed way of running
- * (`src/exec/`) must reproduce byte for byte.
- */
-export function runScenario(scenario: Scenario, opts: RunOptions = {}): ResultsFile {
-  const model = new WorkloadModel(scenario);
-  const seeds = replicationSeeds(scenario);
-  const total = scenario.strategies.length * seeds.length;
-  let done = 0;
-  const results: StrategyResult[] = [];
-  for (const choice of scenario.strategies) {
-    const runs: RunSummary[] = [];
-    for (const seed of seeds) {
-      runs.push(simulate(model, choice, seed));
-      opts.onProgress?.(++done, total);
-    }
-    results.push(strategyResult(choice, runs, seeds));
-  }
-  return resultsFile(scenario, results);
 }
 
 function round(x: number): string {

@@ -10,11 +10,15 @@ import type { RunSummary } from './engine/recorder.js';
 import type { Scenario, StrategyChoice } from '../scenario/types.js';
 import { WorkloadModel } from './model/workload.js';
 
+/** The simulation of one strategy on one seed, not started (lean or full engine, see the module header). */
+export function newSimulation(scenario: Scenario | WorkloadModel, choice: StrategyChoice, seed: number): Simulation {
+  const model = scenario instanceof WorkloadModel ? scenario : new WorkloadModel(scenario);
+  return needsFullEngine(model.scenario) ? new FullSimulation(model, choice, seed) : new Simulation(model, choice, seed);
+}
+
 /** One run of one strategy on one seed (the full output, counters included). */
 export function simulateRun(scenario: Scenario | WorkloadModel, choice: StrategyChoice, seed: number): SimulationOutput {
-  const model = scenario instanceof WorkloadModel ? scenario : new WorkloadModel(scenario);
-  const sim = needsFullEngine(model.scenario) ? new FullSimulation(model, choice, seed) : new Simulation(model, choice, seed);
-  return sim.run();
+  return newSimulation(scenario, choice, seed).run();
 }
 
 /** One run of one strategy on one seed: its summary. */

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { backends } from '../core/backend.js';
-import { LeaseError, REFUSED_NO_BACKEND, type Balancer } from '../core/balancer.js';
+import { LeaseError, REFUSED_NO_BACKEND, type Balancer } from '../core/balancer/index.js';
 import { ManualClock } from '../core/clock.js';
 import { Rng } from '../core/rng.js';
 import { requestInfo, type RequestInfo } from '../core/view.js';

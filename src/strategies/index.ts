@@ -2,7 +2,7 @@
  * Public entry of the strategies: the registry and a convenience constructor of a {@link Balancer}
  * by strategy name, with options validated against the strategy's schema.
  */
-import { Balancer, type BalancerOptions } from '../core/balancer.js';
+import { Balancer, type BalancerOptions } from '../core/balancer/index.js';
 import { findStrategy, strategyNames, STRATEGIES } from './registry.js';
 
 export { findStrategy, strategyNames, STRATEGIES };

@@ -19,12 +19,16 @@ export const BACKEND_COLOURS: readonly string[] = [
   '#0077BB', '#33BBEE', '#009988', '#EE7733', '#CC3311', '#EE3377', '#BBBBBB', '#777777', '#444444',
 ];
 
-/** Strategy label → colour, by first appearance across all files (sweep points included). */
-export function assignStrategyColours(files: readonly ResultsFile[]): Map<string, string> {
+/**
+ * Strategy label → colour, by first appearance across all files (sweep points included); labels in
+ * `first` take the first colours, in order (so a strategy can keep its colour from page to page).
+ */
+export function assignStrategyColours(files: readonly ResultsFile[], first: readonly string[] = []): Map<string, string> {
   const map = new Map<string, string>();
   const add = (label: string): void => {
     if (!map.has(label)) map.set(label, STRATEGY_COLOURS[map.size % STRATEGY_COLOURS.length] ?? '#000000');
   };
+  for (const label of first) add(label);
   for (const f of files) {
     for (const r of f.results ?? []) add(r.strategy);
     for (const p of f.sweep?.points ?? []) for (const r of p.results) add(r.strategy);

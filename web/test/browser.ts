@@ -28,11 +28,29 @@ function newestSourceMtime(dir: string): number {
 export async function ensureBuilt(): Promise<void> {
   const sources = Math.max(
     newestSourceMtime(join(ROOT, 'web/src')),
+    newestSourceMtime(join(ROOT, 'web/build')),
     statSync(join(ROOT, 'web/index.html')).mtimeMs,
     statSync(join(ROOT, 'web/vite.config.ts')).mtimeMs,
   );
   if (existsSync(BUILT) && statSync(BUILT).mtimeMs > sources) return;
   await build({ configFile: join(ROOT, 'web/vite.config.ts'), logLevel: 'warn' });
+}
+
+const PLAYGROUND = join(ROOT, 'dist/playground/index.html');
+
+/**
+ * Builds dist/playground/index.html unless it is newer than every source it bundles (the page, the
+ * report's modules, the build plugins, and the simulator's sources in src/ and the presets in sims/).
+ */
+export async function ensurePlaygroundBuilt(): Promise<string> {
+  const sources = Math.max(
+    ...['web/playground', 'web/src', 'web/build', 'src', 'sims'].map((d) => newestSourceMtime(join(ROOT, d))),
+    statSync(join(ROOT, 'package.json')).mtimeMs,
+  );
+  if (!existsSync(PLAYGROUND) || statSync(PLAYGROUND).mtimeMs <= sources) {
+    await build({ configFile: join(ROOT, 'web/playground/vite.config.ts'), logLevel: 'warn' });
+  }
+  return PLAYGROUND;
 }
 
 /** Launches headless Chromium; fails with an install hint when it is missing. */

@@ -4,7 +4,7 @@
  * (`src/sim/engine/lean.ts`) and the proxy (`src/proxy/generation.ts`) both build through here, so
  * a scenario and a proxy config with the same settings give balancers with the same options.
  */
-import { Balancer, type BalancerOptions } from '../balancer.js';
+import { Balancer, type BalancerOptions } from './balancer.js';
 import type { BalancerSettings } from './settings.js';
 
 /** What the driver supplies: everything in {@link BalancerOptions} that is not a setting. */

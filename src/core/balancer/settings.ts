@@ -20,7 +20,7 @@
  * Pure (zod only): no Node APIs, nothing from outside `src/core`.
  */
 import { z } from 'zod';
-import type { LimitKey } from '../balancer.js';
+import type { LimitKey } from './admission.js';
 import { duration } from '../duration.js';
 import { OUTLIER_DEFAULTS } from '../health/outlier.js';
 import { PANIC_DEFAULT_PERCENT } from '../health/panic.js';
@@ -157,6 +157,13 @@ const rate = z.union([z.number(), z.string()]).transform((v, ctx) => {
 });
 
 /**
+ * Every schema made by {@link section}, with its mapping (the zod object) and the keys it suffixes
+ * with `Ms`: the JSON Schema of a scenario (`src/scenario/json-schema.ts`) writes a section as
+ * "false, or this mapping", which the hand-made parse below hides from zod's conversion.
+ */
+export const sectionSchemas = z.registry<{ fields: unknown; durations: readonly string[] }>();
+
+/**
  * An optional mechanism section: `false` (off) or a mapping of `fields`, normalized by appending
  * `Ms` to the names of its `durations` (`failTimeout` → `failTimeoutMs`; key order kept). Parsed by
  * hand rather than as a zod union so that errors point into the mapping (`rateLimit.key: expected
@@ -165,7 +172,7 @@ const rate = z.union([z.number(), z.string()]).transform((v, ctx) => {
  */
 export function section<N>(fields: z.ZodRawShape, durations: readonly string[]): z.ZodType<N | false, unknown> {
   const obj = z.object(fields).strict();
-  return z.unknown().transform((v, ctx): N | false => {
+  const schema = z.unknown().transform((v, ctx): N | false => {
     if (v === false) return false;
     const r = obj.safeParse(v, { reportInput: true });
     if (r.success) {
@@ -181,6 +188,8 @@ export function section<N>(fields: z.ZodRawShape, durations: readonly string[]):
     }
     return z.NEVER;
   }) as unknown as z.ZodType<N | false, unknown>;
+  sectionSchemas.add(schema, { fields: obj, durations });
+  return schema;
 }
 
 /** Keys a consumer adds to a section (the proxy's `rateLimit.status`, a scenario's `healthCheck.cost`). */

@@ -10,7 +10,8 @@
  * the line of the field. The mapping table is in ../MAPPING.md.
  */
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import { formatPath, InputError, readInputFile } from '../../input/errors.js';
+import { formatPath, InputError } from '../../input/errors.js';
+import { readInputFile } from '../../input/read.js';
 import { isPrime } from '../../strategies/maglev.js';
 import { baseConfig, equalWeights, groupName, withDefaults } from '../common.js';
 import { parseEnvoyDuration } from '../durations.js';

@@ -7,7 +7,8 @@
  * `option redispatch`, `option httpchk` and `cookie`. The mapping table is in ../MAPPING.md; every
  * keyword of the section that lbsim does not model becomes a warning.
  */
-import { InputError, readInputFile } from '../../input/errors.js';
+import { InputError } from '../../input/errors.js';
+import { readInputFile } from '../../input/read.js';
 import { baseConfig, mostCommon, withDefaults, groupName } from '../common.js';
 import { parseHaproxyTime, proxyTime } from '../durations.js';
 import { describeHashKey, hashKeyFromHaproxy } from '../hash-key.js';

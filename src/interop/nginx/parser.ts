@@ -13,7 +13,8 @@
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
-import { InputError, unreadable } from '../../input/errors.js';
+import { InputError } from '../../input/errors.js';
+import { unreadable } from '../../input/read.js';
 import type { InteropWarning } from '../types.js';
 import { tokenizeNginx, type NginxToken } from './lexer.js';
 

@@ -7,13 +7,16 @@
  * features the full engine gives exactly the lean engine's output. Fixed seeds; tolerances stated.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { Balancer } from '../../core/balancer.js';
+import { Balancer } from '../../core/balancer/index.js';
 import { Simulation } from './lean.js';
 import { FullSimulation, needsFullEngine, type AttemptTrace } from './full.js';
 import { runScenario } from '../run.js';
 import type { Fault, Scenario } from '../../scenario/types.js';
 import { choice, testScenario, type ScenarioPatch } from '../test/fixture.js';
 import { WorkloadModel } from '../model/workload.js';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadScenario } from '../../scenario/index.js';
 
 /** Four `web` backends (1 worker, exponential 1 ms), Poisson 2000/s, 1 s warm-up, 10 s measured, 1 s slices. */
 function fleet(patch: ScenarioPatch = {}): Scenario {
@@ -412,6 +415,26 @@ describe('contracts', () => {
       const fullOut = new FullSimulation(model, choice(strategy), 3).run();
       delete fullOut.summary.dynamics;
       expect(JSON.stringify(fullOut)).toBe(JSON.stringify(lean));
+    }
+  });
+
+  it('on every shipped scenario the lean engine runs, both engines give identical results for every strategy (0.5 s measured)', () => {
+    const dir = join(import.meta.dirname, '../../../sims');
+    const lean = readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => loadScenario(join(dir, f)))
+      .filter((sc) => !needsFullEngine(sc));
+    expect(lean.length).toBeGreaterThanOrEqual(8);
+    for (const shipped of lean) {
+      const durationMs = Math.min(shipped.durationMs, 500);
+      const sc: Scenario = { ...shipped, durationMs, warmupMs: Math.min(shipped.warmupMs, 50), intervalMs: durationMs / 10 };
+      const model = new WorkloadModel(sc);
+      for (const strategy of sc.strategies) {
+        const a = new Simulation(model, strategy, sc.seed).run();
+        const b = new FullSimulation(model, strategy, sc.seed).run();
+        delete b.summary.dynamics;
+        expect(JSON.stringify(b), `${sc.name} / ${strategy.label}`).toBe(JSON.stringify(a));
+      }
     }
   });
 });

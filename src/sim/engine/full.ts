@@ -1,6 +1,9 @@
 /**
  * The FULL engine: the lean engine's request life cycle (`src/sim/engine/lean.ts`) with failures, health and
- * elasticity, all acted out through the real core's own mechanisms on the virtual clock:
+ * elasticity, all acted out through the real core's own mechanisms on the virtual clock. It adds
+ * its lines through the lean engine's hooks (a request's balancer and copies, what happens at the
+ * backend, after a release, on success, on failure) and its own event kinds; it re-implements no
+ * step of the life cycle.
  *
  * - Faults (`faults.ts`): a crashed or flapped-down backend refuses connections (the attempt ends
  *   after the round trip with status 0 / `connect`) and loses its work in flight (`reset`); a hung
@@ -33,25 +36,34 @@
  * For a scenario with none of these features, this engine gives exactly the lean engine's output
  * (a test holds it to that); `needsFullEngine` decides which one runs.
  */
-import { QUEUED, REFUSED_RATE_LIMITED, type Balancer, type ErrorKind } from '../../core/balancer.js';
+import {
+  BACKEND_DRAINING,
+  BACKEND_REMOVED,
+  BACKEND_UP,
+  QUEUED,
+  type Balancer,
+} from '../../core/balancer/index.js';
 import { backend } from '../../core/backend.js';
 import type { Rng } from '../../core/rng.js';
 import { Autoscaler, type FleetHost } from '../features/autoscale.js';
 import { DynamicsRecorder } from '../features/dynamics.js';
+import { balancerFor, EV_FIRST_FREE, Simulation } from './lean.js';
 import {
-  ABANDONED,
-  ACTIVE,
-  balancerFor,
-  ERR_REFUSED,
-  ERR_TIMEOUT,
-  EV_DISPATCH,
-  EV_FIRST_FREE,
-  Simulation,
-} from './lean.js';
+  ATT_ABANDONED,
+  ATT_ACTIVE,
+  ATT_PROBE,
+  FAIL_5XX,
+  FAIL_CANCELLED,
+  FAIL_CONNECT,
+  FAIL_RESET,
+  RELEASE_ERROR,
+  REQ_FAULTY,
+  REQ_HEDGED,
+} from './codes.js';
 import { FaultRuntime, type FaultHooks } from '../features/faults.js';
-import { AE_CONNECT, AE_NONE, AE_RESET, HealthProber, PROBE } from '../features/health-probes.js';
+import { HealthProber } from '../features/health-probes.js';
 import { KeyLru } from '../features/key-lru.js';
-import { ERR_KIND, type RunSummary } from './recorder.js';
+import type { RunSummary } from './recorder.js';
 import { RetryBudget } from '../features/retry-budget.js';
 import type { FaultKind, Scenario, StrategyChoice } from '../../scenario/types.js';
 import { backendId } from '../../scenario/backend-ids.js';
@@ -63,17 +75,6 @@ const EV_HEDGE = EV_FIRST_FREE + 2; // payload: request
 const EV_SCALE = EV_FIRST_FREE + 3; // autoscaler evaluation
 const EV_JOIN = EV_FIRST_FREE + 4; // a provisioned backend joins (payload: ticket)
 const EV_PROBE = EV_FIRST_FREE + 5; // the prober's four kinds (health-probes.ts)
-
-// `lastError` codes beyond the lean engine's
-const ERR_CONNECT = 3;
-const ERR_RESET = 4;
-const ERR_5XX = 5;
-// attempt error codes (`att.err`) beyond none / connect / reset (health-probes.ts)
-const AE_FAULT = 3; // a 5xx answered by an `errors` fault
-const AE_CANCELLED = 4; // an abandoned hedge race loser (dropped at the backend if not started)
-// request flags
-const F_FAULTY = 1;
-const F_HEDGED = 2;
 
 /** One attempt as the test hook sees it. */
 export interface AttemptTrace {
@@ -105,23 +106,6 @@ export function needsFullEngine(sc: Scenario): boolean {
     sc.autoscale !== undefined ||
     sc.backends.some((g) => g.cache !== undefined)
   );
-}
-
-function errorKind(err: number): ErrorKind {
-  return err === AE_CONNECT ? 'connect' : err === AE_RESET ? 'reset' : 'none';
-}
-
-function kindOf(lastError: number): number {
-  switch (lastError) {
-    case ERR_TIMEOUT:
-      return ERR_KIND.timeout;
-    case ERR_CONNECT:
-      return ERR_KIND.refused;
-    case ERR_RESET:
-      return ERR_KIND.reset;
-    default:
-      return ERR_KIND.http5xx; // ERR_REFUSED (a full backend's 503) and ERR_5XX
-  }
 }
 
 /** One simulation run with faults, health checks, hedging, several balancers, caches or autoscaling. */
@@ -258,15 +242,16 @@ export class FullSimulation extends Simulation implements FaultHooks, FleetHost 
   protected override onBoundary(k: number): void {
     super.onBoundary(k);
     if (k === 0 || !this.dyn.withSeries) return;
-    const status = this.lb.status();
+    const lb = this.lb;
+    const n = lb.backends.length;
     let pool = 0;
     let healthy = 0;
     let up = 0;
-    for (let b = 0; b < status.length; b++) {
-      const s = status[b]!;
-      if (s.state === 'removed' || s.state === 'draining') continue;
+    for (let b = 0; b < n; b++) {
+      const state = lb.backendState(b);
+      if (state === BACKEND_REMOVED || state === BACKEND_DRAINING) continue;
       pool++;
-      if (s.state === 'up') healthy++;
+      if (state === BACKEND_UP) healthy++;
       if (!this.faults || this.faults.isUp(b)) up++;
     }
     this.dyn.sample(k - 1, pool, healthy, up);
@@ -288,99 +273,64 @@ export class FullSimulation extends Simulation implements FaultHooks, FleetHost 
     return s;
   }
 
-  // ---------------------------------------------------------------- requests
+  // ---------------------------------------------------------------- requests: the lean life cycle's hooks
 
-  protected override onArrival(user: number): void {
-    const now = this.clock.t;
-    const wl = this.wl;
-    if (user < 0) this.armArrival(wl.arrivals!.next(now));
+  /** Binds request `r` to a balancer (round robin by arrival number, or at random), no copies yet; a retry-budget deposit. */
+  protected override arrived(r: number): void {
     const req = this.req;
-    const c = this.counters;
-    const r = req.alloc();
-    wl.drawRequest(r, req);
-    req.seqNo[r] = c.arrivals;
-    req.arrive[r] = now;
-    const measured = now >= this.warmup;
-    req.measured[r] = measured ? 1 : 0;
-    req.attempts[r] = 0;
-    req.user[r] = user;
-    req.lastError[r] = 0;
-    req.lbi[r] = this.K === 1 ? 0 : this.spreadRng ? this.spreadRng.int(this.K) : c.arrivals % this.K;
+    req.lbi[r] = this.K === 1 ? 0 : this.spreadRng ? this.spreadRng.int(this.K) : req.seqNo[r]! % this.K;
     req.nLive[r] = 0;
     req.liveAtt[2 * r] = -1;
     req.liveAtt[2 * r + 1] = -1;
     req.hedgeSeq[r] = -1;
     req.flags[r] = 0;
-    c.arrivals++;
-    if (measured) c.measuredArrivals++;
-    c.totalDemand += req.demand[r * this.S]!;
-    c.arrivalTimeSum += now;
     this.budget?.deposit();
-    const delay = this.limited ? this.lbs[req.lbi[r]!]!.admit(this.setInfo(r)) : 0;
-    if (delay < 0) this.onRefused(r, REFUSED_RATE_LIMITED);
-    else if (delay > 0) this.q.push(now + delay, EV_DISPATCH, r);
-    else this.dispatch(r);
   }
 
-  /** The backends request `r` tried in its first `count` attempts, as an exclude list. */
-  private excludeOf(r: number, count: number): Int32Array {
-    const ex = this.excludeViews[count]!;
-    const base = r * this.M;
-    for (let k = 0; k < count; k++) ex[k] = this.req.tried[base + k]!;
-    return ex;
+  protected override balancerOf(r: number): Balancer {
+    return this.lbs[this.req.lbi[r]!]!;
   }
 
-  protected override dispatch(r: number): void {
+  /** Attempt `a` is one of request `r`'s live copies; a first attempt arms the hedge timer. */
+  protected override attemptStarted(r: number, a: number): void {
     const req = this.req;
-    const n = ++req.attempts[r]!;
-    const lb = this.lbs[req.lbi[r]!]!;
-    const info = this.setInfo(r);
-    const h = n === 1 ? lb.acquire(info, r) : lb.acquire(info, r, this.excludeOf(r, n - 1));
-    if (h >= 0) this.startAttempt(r, h);
-    else if (h !== QUEUED) this.onRefused(r, h);
-  }
-
-  protected override startAttempt(r: number, h: number): void {
-    const req = this.req;
-    const att = this.att;
-    const lbi = req.lbi[r]!;
     const n = req.attempts[r]!;
-    const b = this.lbs[lbi]!.backendOf(h);
-    const a = this.newAttempt(r, h, b);
-    att.err[a] = AE_NONE;
-    att.lbi[a] = lbi;
     req.liveAtt[2 * r + (req.liveAtt[2 * r] === -1 ? 0 : 1)] = a;
     req.nLive[r]!++;
     if (this.hedgeDelay > 0 && n === 1) req.hedgeSeq[r] = this.q.push(this.clock.t + this.hedgeDelay, EV_HEDGE, r);
-    this.trace?.({ request: req.seqNo[r]!, attempt: n, backend: b, hedge: this.hedging });
-    this.sendAttempt(r, a);
+    this.trace?.({ request: req.seqNo[r]!, attempt: n, backend: this.att.backend[a]!, hedge: this.hedging });
   }
 
-  protected override atBackend(a: number): void {
+  /**
+   * At the backend: a cancelled copy is dropped; a crashed or flapped-down backend refuses the
+   * connection; an `errors` fault answers a 5xx after a fraction of the work; a cached key is served
+   * in `hitFactor` × its work. Then the (tracked) farm takes it.
+   */
+  protected override enterBackend(a: number, b: number): boolean {
     const att = this.att;
-    const b = att.backend[a]!;
-    const active = att.state[a] === ACTIVE;
-    if (!active && att.err[a] === AE_CANCELLED) {
+    const active = att.state[a] === ATT_ACTIVE;
+    if (!active && att.err[a] === FAIL_CANCELLED) {
       att.release(a); // a cancelled hedge copy arrives: dropped before it starts
-      return;
+      return true;
     }
     const f = this.faults;
-    let status = 200;
+    let answered = true;
     if (f !== null) {
-      if (active && f.isFailing(b)) this.req.flags[att.req[a]!]! |= F_FAULTY;
+      if (active && f.isFailing(b)) this.req.flags[att.req[a]!]! |= REQ_FAULTY;
       if (f.down[b]! > 0) {
         att.status[a] = 0;
-        att.err[a] = AE_CONNECT;
+        att.err[a] = FAIL_CONNECT;
         this.respond(a);
-        return;
+        return true;
       }
       if (f.errFraction[b]! > 0 && f.drawError(b)) {
-        status = f.errStatus[b]!;
-        att.err[a] = AE_FAULT;
+        att.status[a] = f.errStatus[b]!;
+        att.err[a] = FAIL_5XX;
         att.work[a]! *= f.errLatency[b]!;
+        answered = false;
       }
     }
-    if (status === 200 && active) {
+    if (answered && active) {
       const cache = this.caches[b];
       if (cache) {
         const r = att.req[a]!;
@@ -392,88 +342,73 @@ export class FullSimulation extends Simulation implements FaultHooks, FleetHost 
         }
       }
     }
-    att.status[a] = status;
-    if (!(this.tracked ? this.farm.arriveTracked(b, a) : this.farm.arrive(b, a))) {
-      att.status[a] = 503;
-      att.err[a] = AE_NONE;
-      this.respond(a);
-    }
+    return this.tracked ? this.farm.arriveTracked(b, a) : this.farm.arrive(b, a);
   }
 
   protected override backendDone(a: number): void {
-    if (this.att.state[a]! >= PROBE) this.prober!.leave(a);
+    if (this.att.state[a]! >= ATT_PROBE) this.prober!.leave(a);
     else this.respond(a);
   }
 
-  protected override onResponse(a: number): void {
-    const att = this.att;
-    if (att.state[a] === ABANDONED) {
-      att.release(a);
-      return;
-    }
-    const r = att.req[a]!;
-    const h = att.handle[a]!;
-    const status = att.status[a]!;
-    const err = att.err[a]!;
-    const b = att.backend[a]!;
-    const lb = this.lbs[att.lbi[a]!]!;
-    att.release(a);
-    this.dropLive(r, a);
-    lb.release(h, status, undefined, errorKind(err));
-    this.afterRelease(lb, b);
-    const req = this.req;
-    if ((err === AE_NONE || err === AE_FAULT) && status < 500) {
-      if (this.dyn.awaitingRecovery(b)) this.dyn.answered(b, this.clock.t);
-      this.cancelOthers(r);
-      this.complete(r);
-      return;
-    }
-    req.lastError[r] = err === AE_CONNECT ? ERR_CONNECT : err === AE_RESET ? ERR_RESET : err === AE_FAULT ? ERR_5XX : ERR_REFUSED;
-    if (req.nLive[r]! > 0) return; // the other copy may still answer
-    this.retryOrFinish(r);
-  }
-
-  protected override onTimeout(a: number, seq: number): void {
-    const att = this.att;
-    if (att.timerSeq[a] !== seq || att.state[a] !== ACTIVE) return;
-    att.state[a] = ABANDONED;
-    att.timerSeq[a] = -1;
-    const r = att.req[a]!;
-    const lb = this.lbs[att.lbi[a]!]!;
-    this.dropLive(r, a);
-    lb.release(att.handle[a]!, 0, undefined, 'timeout');
-    this.afterRelease(lb, att.backend[a]!);
-    this.req.lastError[r] = ERR_TIMEOUT;
-    if (this.req.nLive[r]! > 0) return;
-    this.retryOrFinish(r);
-  }
-
-  /** Attempt `a` of request `r` is over: no longer live; a pending hedge is called off. */
-  private dropLive(r: number, a: number): void {
+  /** Attempt `a` is no longer live (a pending hedge is called off); an open failure window may now be detected. */
+  protected override released(r: number, a: number, lb: Balancer, b: number): void {
     const req = this.req;
     if (req.liveAtt[2 * r] === a) req.liveAtt[2 * r] = -1;
     else if (req.liveAtt[2 * r + 1] === a) req.liveAtt[2 * r + 1] = -1;
     req.nLive[r]!--;
     req.hedgeSeq[r] = -1;
+    this.afterRelease(lb, b);
   }
 
-  /** Request `r` succeeded: its other live copy (a hedge race) is released as cancelled. */
-  private cancelOthers(r: number): void {
+  /** Request `r` was answered by `b`: a recovery may end; its other live copy (a hedge race) is released as cancelled. */
+  protected override succeeded(r: number, b: number): void {
+    if (this.dyn.awaitingRecovery(b)) this.dyn.answered(b, this.clock.t);
     const req = this.req;
     if (req.nLive[r] === 0) return;
     const att = this.att;
+    const lb = this.balancerOf(r);
     for (let k = 0; k < 2; k++) {
       const a = req.liveAtt[2 * r + k]!;
       if (a < 0) continue;
       req.liveAtt[2 * r + k] = -1;
       req.nLive[r]!--;
-      att.state[a] = ABANDONED;
-      att.err[a] = AE_CANCELLED;
+      att.state[a] = ATT_ABANDONED;
+      att.err[a] = FAIL_CANCELLED;
       att.timerSeq[a] = -1;
-      this.lbs[att.lbi[a]!]!.release(att.handle[a]!, 0, undefined, 'cancelled');
-      // not started yet: the server drops it (if it is still on the way, `atBackend` does)
+      lb.release(att.handle[a]!, 0, undefined, RELEASE_ERROR[FAIL_CANCELLED]!);
+      // not started yet: the server drops it (if it is still on the way, `enterBackend` does)
       if (this.farm.removeWaiting(att.backend[a]!, a)) att.release(a);
     }
+  }
+
+  /** A failed copy waits for the other one of a hedge race. */
+  protected override copiesLive(r: number): boolean {
+    return this.req.nLive[r]! > 0;
+  }
+
+  /** Within `retries` (a hedged copy is not a retry) and the retry budget. */
+  protected override retryAllowed(r: number): boolean {
+    const req = this.req;
+    const measured = req.measured[r] === 1;
+    const used = req.attempts[r]! - 1 - ((req.flags[r]! & REQ_HEDGED) !== 0 ? 1 : 0);
+    if (used >= this.retries) return false;
+    if (this.budget === null || this.budget.tryRetry()) {
+      if (measured) this.dyn.retries++;
+      return true;
+    }
+    if (measured) this.dyn.retriesDenied++;
+    return false;
+  }
+
+  /** A failed request that met a faulty backend is lost in a failover; failure times feed the series. */
+  protected override failed(r: number): void {
+    if (this.req.measured[r] === 1 && (this.req.flags[r]! & REQ_FAULTY) !== 0) this.dyn.lost++;
+    this.dyn.failureAt(this.clock.t);
+  }
+
+  protected override finish(r: number): void {
+    this.req.hedgeSeq[r] = -1;
+    super.finish(r);
   }
 
   private onHedge(r: number, seq: number): void {
@@ -481,11 +416,11 @@ export class FullSimulation extends Simulation implements FaultHooks, FleetHost 
     if (req.hedgeSeq[r] !== seq) return;
     req.hedgeSeq[r] = -1;
     if (req.nLive[r] !== 1 || req.attempts[r]! >= this.M) return;
-    const lb = this.lbs[req.lbi[r]!]!;
+    const lb = this.balancerOf(r);
     const n = ++req.attempts[r]!;
     const h = lb.acquire(this.setInfo(r), r, this.excludeOf(r, n - 1));
     if (h >= 0) {
-      req.flags[r]! |= F_HEDGED;
+      req.flags[r]! |= REQ_HEDGED;
       if (req.measured[r] === 1) this.dyn.hedges++;
       this.hedging = true;
       this.startAttempt(r, h);
@@ -496,55 +431,13 @@ export class FullSimulation extends Simulation implements FaultHooks, FleetHost 
     req.attempts[r]!--;
   }
 
-  protected override retryOrFinish(r: number): void {
-    const req = this.req;
-    const used = req.attempts[r]! - 1 - ((req.flags[r]! & F_HEDGED) !== 0 ? 1 : 0);
-    if (used < this.retries) {
-      if (this.budget === null || this.budget.tryRetry()) {
-        if (req.measured[r] === 1) this.dyn.retries++;
-        this.dispatch(r);
-        return;
-      }
-      if (req.measured[r] === 1) this.dyn.retriesDenied++;
-    }
-    if (req.measured[r] === 1) {
-      const e = req.lastError[r]!;
-      if (e === ERR_REFUSED) this.rec.rejected++;
-      else this.rec.failed++;
-      this.rec.errors[kindOf(e)]!++;
-      if ((req.flags[r]! & F_FAULTY) !== 0) this.dyn.lost++;
-    }
-    this.dyn.failureAt(this.clock.t);
-    this.finish(r);
-  }
-
-  /** Refused by the balancer (admission, acquire, or while queued) with `code`. */
-  protected override onRefused(r: number, code: number): void {
-    const req = this.req;
-    if (req.measured[r] === 1) {
-      const e = req.lastError[r]!;
-      // a retry that finds no other backend fails with the previous attempt's error
-      if (req.attempts[r]! <= 1 || e === ERR_REFUSED) this.rec.rejected++;
-      else this.rec.failed++;
-      if (e === 0) this.rec.errors[code === REFUSED_RATE_LIMITED ? ERR_KIND.rateLimited : ERR_KIND.unavailable]!++;
-      else this.rec.errors[kindOf(e)]!++;
-      if ((req.flags[r]! & F_FAULTY) !== 0) this.dyn.lost++;
-    }
-    this.dyn.failureAt(this.clock.t);
-    this.finish(r);
-  }
-
-  protected override finish(r: number): void {
-    this.req.hedgeSeq[r] = -1;
-    super.finish(r);
-  }
-
   // ---------------------------------------------------------------- health: detection polling
 
   /** Whether backend `b` is up (not down, not ejected) in `lb`'s view. */
   private static healthyIn(lb: Balancer, b: number): boolean {
-    const s = lb.status()[b];
-    return s === undefined || s.state === 'up' || s.state === 'draining';
+    if (b >= lb.backends.length) return true;
+    const state = lb.backendState(b);
+    return state === BACKEND_UP || state === BACKEND_DRAINING;
   }
 
   /** After a release or a probe on backend `b` by `lb`: an open failure window may now be detected. */
@@ -589,10 +482,10 @@ export class FullSimulation extends Simulation implements FaultHooks, FleetHost 
     for (let j = 0; j < n; j++) {
       const a = killed[j]!;
       att.status[a] = 0;
-      att.err[a] = AE_RESET;
+      att.err[a] = FAIL_RESET;
       const st = att.state[a]!;
-      if (st === ACTIVE) this.req.flags[att.req[a]!]! |= F_FAULTY;
-      if (st >= PROBE) this.prober!.leave(a);
+      if (st === ATT_ACTIVE) this.req.flags[att.req[a]!]! |= REQ_FAULTY;
+      if (st >= ATT_PROBE) this.prober!.leave(a);
       else this.respond(a);
     }
   }

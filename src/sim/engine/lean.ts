@@ -25,11 +25,17 @@
  * run stops, so every lease has been released: the engine asserts
  * `balancer.leasesOutstanding === 0`. Abandoned attempts still at the backends are dropped then.
  *
- * This is the LEAN engine: scenarios with faults, health checks, hedging, a retry budget, several
- * balancers, caches or autoscaling run on its subclass {@link FullSimulation} (`src/sim/engine/full.ts`),
- * which overrides the request life cycle; this class's hot path carries none of that.
+ * This is the LEAN engine, and its request life cycle is the only one: scenarios with faults,
+ * health checks, hedging, a retry budget, several balancers, caches or autoscaling run on its
+ * subclass {@link FullSimulation} (`src/sim/engine/full.ts`), which adds its lines through the
+ * protected hooks at the end of this class (`arrived`, `balancerOf`, `attemptStarted`,
+ * `enterBackend`, `released`, `succeeded`, `copiesLive`, `retryAllowed`, `failed`) and re-implements
+ * no step. Here each hook is a no-op or one field read: V8 inlines such a call (a few bytes of
+ * bytecode, one receiver class), so the lean hot path pays nothing for the hooks and still
+ * allocates nothing per request. Attempt states, failure codes and the map to the results' error
+ * kinds are in `codes.ts`.
  */
-import { QUEUED, REFUSED_RATE_LIMITED, type Balancer, type QueueListener } from '../../core/balancer.js';
+import { QUEUED, REFUSED_RATE_LIMITED, type Balancer, type QueueListener } from '../../core/balancer/index.js';
 import { backend, type BackendSpec } from '../../core/backend.js';
 import type { Cancel, Timers } from '../../core/clock.js';
 import { Rng } from '../../core/rng.js';
@@ -39,7 +45,18 @@ import { backendId } from '../../scenario/backend-ids.js';
 import { BackendFarm } from '../model/backend-model.js';
 import { EventQueue } from './event-queue.js';
 import { SimClock } from './sim-clock.js';
-import { ERR_KIND, errorCounts, Recorder, type RunSummary } from './recorder.js';
+import { Recorder, type RunSummary } from './recorder.js';
+import {
+  ATT_ABANDONED,
+  ATT_ACTIVE,
+  ATT_FREE,
+  errorCounts,
+  errorKindOf,
+  FAIL_FULL,
+  FAIL_NONE,
+  FAIL_TIMEOUT,
+  RELEASE_ERROR,
+} from './codes.js';
 import type { StrategyChoice } from '../../scenario/types.js';
 import { AttemptTable, RequestTable } from './tables.js';
 import { Workload, type WorkloadModel } from '../model/workload.js';
@@ -49,30 +66,19 @@ import { meanRate } from '../model/arrivals.js';
 // Event kinds (the full engine adds its own from EV_FIRST_FREE).
 const EV_ARRIVAL = 0;
 /** Event kind: a request admitted with a delay is dispatched (payload: request). */
-export const EV_DISPATCH = 1;
+const EV_DISPATCH = 1;
 /** Event kind: an attempt reaches its backend (payload: attempt). */
-export const EV_AT_BACKEND = 2;
+const EV_AT_BACKEND = 2;
 const EV_FIFO_DONE = 3;
 const EV_PS_DONE = 4;
 const EV_RESPONSE = 5;
 /** Event kind: an attempt's timeout (payload: attempt; the sequence number must match). */
-export const EV_TIMEOUT = 6;
+const EV_TIMEOUT = 6;
 const EV_TIMER = 7;
 const EV_BOUNDARY = 8;
 const EV_GRANTED = 9;
 /** First event kind free for subclasses. */
 export const EV_FIRST_FREE = 10;
-
-/** `lastError` codes: the last attempt timed out. */
-export const ERR_TIMEOUT = 1;
-/** `lastError` codes: the backend answered 503 (queue limit). */
-export const ERR_REFUSED = 2;
-
-/** Attempt states: in flight for its request. */
-export const ACTIVE = 1;
-/** Attempt states: given up by its request (timed out, or cancelled); the backend may still hold it. */
-export const ABANDONED = 2;
-
 
 /** Facts about one run beyond its summary: event counts and common-random-number checks. */
 export interface RunCounters {
@@ -153,6 +159,8 @@ export class Simulation implements Timers, QueueListener {
   private arrivalAt = Infinity;
   private arrivalSeq = 0;
   private ran = false;
+  /** The run is over (the window ended and every request drained, or no event is left). */
+  private over = false;
   /** The run's root random stream (every stream is forked from it by name). */
   protected readonly root: Rng;
   // core timers (rare path)
@@ -256,10 +264,21 @@ export class Simulation implements Timers, QueueListener {
 
   /** Runs the simulation to the end of the window plus the drain, and summarizes it. */
   run(): SimulationOutput {
+    this.begin();
+    this.advance(Number.POSITIVE_INFINITY);
+    return this.conclude();
+  }
+
+  /**
+   * Schedules the first events; then {@link advance} until it returns true, then {@link conclude}.
+   * (`run()` does all three; a driver that must stay responsive, the playground's worker, advances
+   * in slices and yields between them. Slicing changes nothing simulated: the same events in the
+   * same order.)
+   */
+  begin(): void {
     if (this.ran) throw new Error('a Simulation runs once');
     this.ran = true;
     const q = this.q;
-    const clock = this.clock;
     const end = this.end;
     q.push(this.warmup, EV_BOUNDARY, 0);
     this.start();
@@ -270,6 +289,14 @@ export class Simulation implements Timers, QueueListener {
         if (t < end) q.push(t, EV_ARRIVAL, u);
       }
     } else this.armArrival(this.wl.arrivals!.next(0));
+  }
+
+  /** Processes up to `budget` events; true when the run is over (the window ended and drained). */
+  advance(budget: number): boolean {
+    if (this.over) return true;
+    const q = this.q;
+    const clock = this.clock;
+    const end = this.end;
     let events = 0;
     const req = this.req;
     for (;;) {
@@ -282,7 +309,10 @@ export class Simulation implements Timers, QueueListener {
         clock.t = now;
         this.onArrival(-1);
       } else {
-        if (!q.pop()) break;
+        if (!q.pop()) {
+          this.over = true;
+          break;
+        }
         now = q.time;
         clock.t = now;
         const kind = q.kind;
@@ -291,9 +321,25 @@ export class Simulation implements Timers, QueueListener {
         else this.onOther(kind, q.payload, q.seq);
       }
       events++;
-      if (this.boundaryDone && now >= end && req.live === 0) break;
+      if (this.boundaryDone && now >= end && req.live === 0) {
+        this.over = true;
+        break;
+      }
+      if (events >= budget) break;
     }
-    this.counters.events = events;
+    this.counters.events += events;
+    return this.over;
+  }
+
+  /** Simulated time reached, as a fraction of the run (warm-up and window; the drain counts as done). */
+  progress(): number {
+    return this.over ? 1 : Math.min(1, this.clock.t / this.end);
+  }
+
+  /** Checks the run ended cleanly and summarizes it (after {@link advance} returned true). */
+  conclude(): SimulationOutput {
+    const req = this.req;
+    if (!this.over) throw new Error('conclude() before the run is over');
     if (req.live !== 0 || !this.boundaryDone) throw new Error(`simulation ended with ${req.live} requests in flight`);
     this.checkLeases();
     return { summary: this.summarize(), counters: { ...this.counters } };
@@ -377,7 +423,7 @@ export class Simulation implements Timers, QueueListener {
 
   // ---------------------------------------------------------------- request life cycle
 
-  protected onArrival(user: number): void {
+  private onArrival(user: number): void {
     const now = this.clock.t;
     const wl = this.wl;
     if (user < 0) this.armArrival(wl.arrivals!.next(now));
@@ -390,14 +436,15 @@ export class Simulation implements Timers, QueueListener {
     req.measured[r] = measured ? 1 : 0;
     req.attempts[r] = 0;
     req.user[r] = user;
-    req.lastError[r] = 0;
+    req.lastError[r] = FAIL_NONE;
     const c = this.counters;
     c.arrivals++;
     if (measured) c.measuredArrivals++;
     c.totalDemand += req.demand[r * this.S]!;
     c.arrivalTimeSum += now;
+    this.arrived(r);
 
-    const delay = this.limited ? this.lb.admit(this.setInfo(r)) : 0;
+    const delay = this.limited ? this.balancerOf(r).admit(this.setInfo(r)) : 0;
     if (delay < 0) this.onRefused(r, REFUSED_RATE_LIMITED);
     else if (delay > 0) this.q.push(now + delay, EV_DISPATCH, r);
     else this.dispatch(r);
@@ -411,31 +458,37 @@ export class Simulation implements Timers, QueueListener {
     return info;
   }
 
-  protected dispatch(r: number): void {
-    const req = this.req;
-    const n = ++req.attempts[r]!;
+  /** The backends request `r` tried in its first `count` attempts, as an exclude list (a reused view). */
+  protected excludeOf(r: number, count: number): Int32Array {
+    const ex = this.excludeViews[count]!;
+    const tried = this.req.tried;
+    const base = r * this.M;
+    for (let k = 0; k < count; k++) ex[k] = tried[base + k]!;
+    return ex;
+  }
+
+  /** The next attempt of request `r`: a lease (the attempt starts), a refusal, or a wait in the balancer queue. */
+  private dispatch(r: number): void {
+    const n = ++this.req.attempts[r]!;
+    const lb = this.balancerOf(r);
     const info = this.setInfo(r);
-    let h: number;
-    if (n === 1) h = this.lb.acquire(info, r);
-    else {
-      const ex = this.excludeViews[n - 1]!;
-      const base = r * this.M;
-      for (let k = 0; k < n - 1; k++) ex[k] = req.tried[base + k]!;
-      h = this.lb.acquire(info, r, ex);
-    }
+    const h = n === 1 ? lb.acquire(info, r) : lb.acquire(info, r, this.excludeOf(r, n - 1));
     if (h >= 0) this.startAttempt(r, h);
     else if (h !== QUEUED) this.onRefused(r, h);
   }
 
+  /** Request `r` holds lease `h`: its attempt is filled, then sent. */
   protected startAttempt(r: number, h: number): void {
-    this.sendAttempt(r, this.newAttempt(r, h, this.lb.backendOf(h)));
+    const a = this.newAttempt(r, h, this.balancerOf(r).backendOf(h));
+    this.attemptStarted(r, a);
+    this.sendAttempt(r, a);
   }
 
   /**
    * Allocates and fills the attempt of request `r` holding lease `h` on backend `b`, and arms its
-   * timeout; returns the attempt slot. Subclasses add their own fields before {@link sendAttempt}.
+   * timeout; returns the attempt slot.
    */
-  protected newAttempt(r: number, h: number, b: number): number {
+  private newAttempt(r: number, h: number, b: number): number {
     const now = this.clock.t;
     const req = this.req;
     const att = this.att;
@@ -446,7 +499,8 @@ export class Simulation implements Timers, QueueListener {
     att.req[a] = r;
     att.backend[a] = b;
     att.handle[a] = h;
-    att.state[a] = ACTIVE;
+    att.state[a] = ATT_ACTIVE;
+    att.err[a] = FAIL_NONE;
     att.first[a] = n === 1 ? 1 : 0;
     att.work[a] = req.demand[r * this.S + this.svc[b]!]!;
     if (this.M > 1) req.tried[r * this.M + n - 1] = b;
@@ -459,7 +513,7 @@ export class Simulation implements Timers, QueueListener {
   }
 
   /** Sends attempt `a` of request `r` over the network to its backend (or straight in with no network). */
-  protected sendAttempt(r: number, a: number): void {
+  private sendAttempt(r: number, a: number): void {
     const net = this.netZero ? 0 : this.req.attempts[r] === 1 ? this.req.netTo[r]! : this.wl.retryNet();
     if (net > 0) {
       this.q.at = this.clock.t + net;
@@ -468,22 +522,26 @@ export class Simulation implements Timers, QueueListener {
     else this.atBackend(a);
   }
 
-  protected atBackend(a: number): void {
+  /** Attempt `a` reaches its backend: served (answering 200), or refused with a 503 when its queue is full. */
+  private atBackend(a: number): void {
     const att = this.att;
-    if (!this.farm.arrive(att.backend[a]!, a)) {
+    att.status[a] = 200;
+    if (!this.enterBackend(a, att.backend[a]!)) {
       att.status[a] = 503;
+      att.err[a] = FAIL_FULL;
       this.respond(a);
     }
   }
 
+  /** A backend is done with attempt `a`. */
   protected backendDone(a: number): void {
-    this.att.status[a] = 200;
     this.respond(a);
   }
 
+  /** Attempt `a` leaves its backend: its answer travels back (an abandoned one is dropped). */
   protected respond(a: number): void {
     const att = this.att;
-    if (att.state[a] === ABANDONED) {
+    if (att.state[a] === ATT_ABANDONED) {
       att.release(a);
       return;
     }
@@ -495,84 +553,90 @@ export class Simulation implements Timers, QueueListener {
     else this.onResponse(a);
   }
 
-  protected onResponse(a: number): void {
+  /** Attempt `a`'s answer is back: the attempt is over with its failure code (none for an answer below 500). */
+  private onResponse(a: number): void {
     const att = this.att;
-    if (att.state[a] === ABANDONED) {
+    if (att.state[a] === ATT_ABANDONED) {
       att.release(a);
       return;
     }
     const r = att.req[a]!;
     const h = att.handle[a]!;
+    const b = att.backend[a]!;
     const status = att.status[a]!;
-    if (this.attPerRequest) att.state[a] = 0;
+    const failure = att.err[a]!;
+    if (this.attPerRequest) att.state[a] = ATT_FREE;
     else att.release(a);
+    this.attemptOver(r, a, h, b, status, failure);
+  }
+
+  /** Attempt `a`'s timeout fired: the attempt is over (abandoned: its backend still serves it, the answer is dropped). */
+  private onTimeout(a: number, seq: number): void {
+    const att = this.att;
+    if (att.timerSeq[a] !== seq || att.state[a] !== ATT_ACTIVE) return;
+    att.state[a] = ATT_ABANDONED;
+    att.err[a] = FAIL_TIMEOUT;
+    att.timerSeq[a] = -1;
+    this.attemptOver(att.req[a]!, a, att.handle[a]!, att.backend[a]!, 0, FAIL_TIMEOUT);
+  }
+
+  /**
+   * Attempt `a` of request `r` on backend `b` is over with `failure` (`FAIL_NONE`: answered): its
+   * lease `h` is released, exactly once; then the request completes, waits for its other copy, is
+   * retried, or fails.
+   */
+  private attemptOver(r: number, a: number, h: number, b: number, status: number, failure: number): void {
+    const lb = this.balancerOf(r);
     // No latency argument: the balancer measures acquire → release on the virtual clock itself,
     // which keeps a fractional number from being boxed across the call.
-    this.lb.release(h, status, undefined, 'none');
-    if (status >= 500) {
-      this.req.lastError[r] = ERR_REFUSED;
-      this.retryOrFinish(r);
-    } else this.complete(r);
+    lb.release(h, status, undefined, RELEASE_ERROR[failure]!);
+    this.released(r, a, lb, b);
+    if (failure === FAIL_NONE) {
+      this.succeeded(r, b);
+      this.complete(r);
+      return;
+    }
+    this.req.lastError[r] = failure;
+    if (!this.copiesLive(r)) this.retryOrFinish(r);
   }
 
-  protected onTimeout(a: number, seq: number): void {
-    const att = this.att;
-    if (att.timerSeq[a] !== seq || att.state[a] !== ACTIVE) return;
-    att.state[a] = ABANDONED;
-    att.timerSeq[a] = -1;
-    const r = att.req[a]!;
-    this.lb.release(att.handle[a]!, 0, undefined, 'timeout');
-    this.req.lastError[r] = ERR_TIMEOUT;
-    this.retryOrFinish(r);
-  }
-
-  protected retryOrFinish(r: number): void {
-    const req = this.req;
-    if (req.attempts[r]! < this.M) {
+  /** Request `r`'s last attempt failed and none of its copies is in flight: retried, or it fails. */
+  private retryOrFinish(r: number): void {
+    if (this.retryAllowed(r)) {
       this.dispatch(r);
       return;
     }
-    if (req.measured[r] === 1) {
-      const rec = this.rec;
-      if (req.lastError[r] === ERR_REFUSED) {
-        rec.rejected++;
-        rec.errors[ERR_KIND.http5xx]!++;
-      } else {
-        rec.failed++;
-        rec.errors[ERR_KIND.timeout]!++;
-      }
-    }
-    this.finish(r);
+    const e = this.req.lastError[r]!;
+    this.fail(r, e === FAIL_FULL, errorKindOf(e, 0));
   }
 
   /** Refused by the balancer (admission, acquire or while queued) with refusal `code`. */
-  protected onRefused(r: number, code: number): void {
+  private onRefused(r: number, code: number): void {
     const req = this.req;
-    if (req.measured[r] === 1) {
+    const e = req.lastError[r]!;
+    // a retry that finds no other backend fails with the previous attempt's error
+    this.fail(r, req.attempts[r]! <= 1 || e === FAIL_FULL, errorKindOf(e, code));
+  }
+
+  /** Request `r` ends without an answer: counted, if measured, as rejected or failed, by error kind. */
+  private fail(r: number, rejected: boolean, kind: number): void {
+    if (this.req.measured[r] === 1) {
       const rec = this.rec;
-      const e = req.lastError[r]!;
-      // a retry that finds no other backend fails with the previous attempt's error
-      if (req.attempts[r]! <= 1 || e === ERR_REFUSED) rec.rejected++;
+      if (rejected) rec.rejected++;
       else rec.failed++;
-      const kind =
-        e === ERR_TIMEOUT
-          ? ERR_KIND.timeout
-          : e === ERR_REFUSED
-            ? ERR_KIND.http5xx
-            : code === REFUSED_RATE_LIMITED
-              ? ERR_KIND.rateLimited
-              : ERR_KIND.unavailable;
       rec.errors[kind]!++;
     }
+    this.failed(r);
     this.finish(r);
   }
 
-  protected complete(r: number): void {
+  private complete(r: number): void {
     const req = this.req;
     this.rec.complete(this.clock.t + this.overheadMs, req.arrive[r]!, req.measured[r] === 1);
     this.finish(r);
   }
 
+  /** Request `r` is over: its slot is freed; a closed-loop user thinks, then sends the next. */
   protected finish(r: number): void {
     const req = this.req;
     const user = req.user[r]!;
@@ -585,4 +649,45 @@ export class Simulation implements Timers, QueueListener {
       }
     }
   }
+
+  // ---------------------------------------------------------------- hooks (the full engine overrides them)
+
+  /** Hook: request `r` was drawn and counted, before admission (full: its balancer, its copies, the retry budget). */
+  protected arrived(_r: number): void {}
+
+  /** Hook: the balancer serving request `r` (the full engine runs several). */
+  protected balancerOf(_r: number): Balancer {
+    return this.lb;
+  }
+
+  /** Hook: attempt `a` of request `r` is filled and its timeout armed, before it is sent (full: live copies, hedge timer). */
+  protected attemptStarted(_r: number, _a: number): void {}
+
+  /**
+   * Hook: hands attempt `a` to backend `b`; false when the backend refuses it (its queue is full).
+   * The full engine first acts out cancellations, faults and caches, and may end the attempt there
+   * (then it returns true).
+   */
+  protected enterBackend(a: number, b: number): boolean {
+    return this.farm.arrive(b, a);
+  }
+
+  /** Hook: attempt `a` of request `r` gave its lease on backend `b` back to `lb` (full: live copies, failure detection). */
+  protected released(_r: number, _a: number, _lb: Balancer, _b: number): void {}
+
+  /** Hook: request `r` was answered by backend `b`, before it completes (full: recovery time, the other copy cancelled). */
+  protected succeeded(_r: number, _b: number): void {}
+
+  /** Hook: whether a copy of request `r` is still in flight after one failed (full: hedging). */
+  protected copiesLive(_r: number): boolean {
+    return false;
+  }
+
+  /** Hook: whether request `r` may be retried after a failure (full: hedges do not count, the retry budget decides). */
+  protected retryAllowed(r: number): boolean {
+    return this.req.attempts[r]! < this.M;
+  }
+
+  /** Hook: request `r` ends without an answer, before its slot is freed (full: failover losses, failure times). */
+  protected failed(_r: number): void {}
 }

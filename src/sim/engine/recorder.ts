@@ -18,27 +18,13 @@ import type { BackendFarm } from '../model/backend-model.js';
 import type { DynamicsSummary } from '../features/dynamics.js';
 import { giveFloat64, takeFloat64 } from '../../results/buffers.js';
 import { cdfFractions, jainIndex, percentilesOfRange } from '../../results/stats.js';
+import { ERROR_KINDS } from './codes.js';
 
 /** Fractions of the summary's named percentiles (p50, p90, p99, p99.9). */
 const SUMMARY_FRACTIONS = [0.5, 0.9, 0.99, 0.999] as const;
 
 /** Fractions of the per-slice percentiles (p50, p99). */
 const SLICE_FRACTIONS = [0.5, 0.99] as const;
-
-/** Kinds of failure, as indices into {@link Recorder.errors}. */
-export const ERR_KIND = { refused: 0, timeout: 1, http5xx: 2, reset: 3, rateLimited: 4, unavailable: 5 } as const;
-
-/** The counts of {@link Recorder.errors} by name. */
-export function errorCounts(e: Float64Array): ErrorCounts {
-  return {
-    refused: e[ERR_KIND.refused]!,
-    timeout: e[ERR_KIND.timeout]!,
-    http5xx: e[ERR_KIND.http5xx]!,
-    reset: e[ERR_KIND.reset]!,
-    rateLimited: e[ERR_KIND.rateLimited]!,
-    unavailable: e[ERR_KIND.unavailable]!,
-  };
-}
 
 /** Everything one run reports (before aggregation over replications). */
 export interface RunSummary {
@@ -74,8 +60,8 @@ export class Recorder {
   rejected = 0;
   /** Successful completions inside the window (any arrival time). */
   windowCompletions = 0;
-  /** Measured requests that failed or were refused, by kind ({@link ERR_KIND}); the engines count them. */
-  readonly errors = new Float64Array(6);
+  /** Measured requests that failed or were refused, by error kind (`codes.ts`); the engines count them. */
+  readonly errors = new Float64Array(ERROR_KINDS.length);
 
   private lat: Float64Array;
   private n = 0;

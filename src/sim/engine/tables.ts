@@ -5,6 +5,7 @@
  * data-oriented layout of entity-component systems: the hot loop touches a few dense arrays instead
  * of millions of short-lived objects (no garbage-collector pressure).
  */
+import { ATT_FREE } from './codes.js';
 
 function grown<T extends Float64Array | Int32Array | Uint8Array>(a: T, n: number): T {
   const b = new (a.constructor as new (n: number) => T)(n);
@@ -104,7 +105,7 @@ export class RequestTable extends SlotTable {
   tried: Int32Array;
   /** Closed-loop user, or -1. */
   user: Int32Array;
-  /** How the last attempt failed (engine codes). */
+  /** How the last attempt failed (a failure code, `codes.ts`). */
   lastError: Uint8Array;
   /** Lease granted from the balancer queue, until the engine starts the attempt. */
   handle: Float64Array;
@@ -117,7 +118,7 @@ export class RequestTable extends SlotTable {
   liveAtt: Int32Array;
   /** Sequence number of the pending hedge timer, or -1. */
   hedgeSeq: Float64Array;
-  /** Engine flags (e.g. an attempt met a faulty backend). */
+  /** Request flags (`codes.ts`: an attempt met a faulty backend, a hedge was sent). */
   flags: Uint8Array;
 
   /**
@@ -180,7 +181,7 @@ export class AttemptTable extends SlotTable {
   handle: Float64Array;
   /** Sequence number of its timeout event, or -1. */
   timerSeq: Float64Array;
-  /** Engine state code (active / abandoned). */
+  /** Attempt state (`codes.ts`: active, abandoned, probe). */
   state: Uint8Array;
   /** 1 for the request's first attempt (uses the request's pre-drawn network latency). */
   first: Uint8Array;
@@ -188,10 +189,10 @@ export class AttemptTable extends SlotTable {
   status: Int32Array;
   /** Work units this attempt asks of its backend (copied: the request may end before the backend does). */
   work: Float64Array;
-  // Used only by the full engine and the farm's tracked mode.
-  /** How the attempt failed without a status (engine codes: connect refused, reset). */
+  /** How the attempt failed (a failure code, `codes.ts`), set where the failure happens. */
   err: Uint8Array;
-  /** Balancer instance holding its lease. */
+  // Used only by the full engine and the farm's tracked mode.
+  /** Balancer instance of a health probe. */
   lbi: Int32Array;
   /** Scheduled completion time while in service (tracked FIFO), Infinity while stopped. */
   doneAt: Float64Array;
@@ -216,7 +217,7 @@ export class AttemptTable extends SlotTable {
 
   /** Returns slot `id` (its state reset). */
   override release(id: number): void {
-    this.state[id] = 0;
+    this.state[id] = ATT_FREE;
     super.release(id);
   }
 

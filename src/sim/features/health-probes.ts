@@ -9,7 +9,7 @@
  * health endpoint usually stays green while the application fails, which is why outlier detection
  * exists.
  *
- * Probes live in the engine's attempt table with states {@link PROBE} / {@link PROBE_OVER}; the
+ * Probes live in the engine's attempt table with states `ATT_PROBE` / `ATT_PROBE_OVER` (`codes.ts`); the
  * engine routes their events here (four consecutive event kinds from `firstKind`).
  */
 import type { Rng } from '../../core/rng.js';
@@ -20,17 +20,7 @@ import type { HealthCheckSettings } from '../../scenario/types.js';
 import type { SimClock } from '../engine/sim-clock.js';
 import type { AttemptTable } from '../engine/tables.js';
 import type { Workload } from '../model/workload.js';
-
-/** Attempt state: a health probe in flight. */
-export const PROBE = 3;
-/** Attempt state: a probe already reported (timed out), still at its backend or on the way. */
-export const PROBE_OVER = 4;
-/** Attempt error code: no error. */
-export const AE_NONE = 0;
-/** Attempt error code: connection refused. */
-export const AE_CONNECT = 1;
-/** Attempt error code: connection reset mid-request. */
-export const AE_RESET = 2;
+import { ATT_PROBE, ATT_PROBE_OVER, FAIL_CONNECT, FAIL_NONE } from '../engine/codes.js';
 
 /** What the prober needs from the engine. */
 export interface ProbeContext {
@@ -38,7 +28,7 @@ export interface ProbeContext {
   readonly clock: SimClock;
   /** The engine's event queue. */
   readonly q: EventQueue;
-  /** The attempt table (probes are attempts in state {@link PROBE}). */
+  /** The attempt table (probes are attempts in state `ATT_PROBE`). */
   readonly att: AttemptTable;
   /** The backends (in tracked mode). */
   readonly farm: BackendFarm;
@@ -97,7 +87,7 @@ export class HealthProber {
   /** Probe attempt `a` left its backend (answered, refused, or reset): its answer heads back. */
   leave(a: number): void {
     const att = this.ctx.att;
-    if (att.state[a] !== PROBE) {
+    if (att.state[a] !== ATT_PROBE) {
       att.release(a);
       return;
     }
@@ -116,10 +106,10 @@ export class HealthProber {
     att.req[a] = slot;
     att.backend[a] = b;
     att.lbi[a] = slot % this.K;
-    att.state[a] = PROBE;
+    att.state[a] = ATT_PROBE;
     att.work[a] = this.hc.costMs;
     att.status[a] = 0;
-    att.err[a] = AE_NONE;
+    att.err[a] = FAIL_NONE;
     att.first[a] = 0;
     att.timerSeq[a] = q.push(now + this.hc.timeoutMs, this.evTimeout, a);
     const net = this.ctx.wl.sampleNet(this.rng);
@@ -129,13 +119,13 @@ export class HealthProber {
 
   private atBackend(a: number): void {
     const { att, faults, farm } = this.ctx;
-    if (att.state[a] !== PROBE) {
+    if (att.state[a] !== ATT_PROBE) {
       att.release(a); // timed out on the way: it never reaches the backend
       return;
     }
     const b = att.backend[a]!;
     if (faults !== null && faults.down[b]! > 0) {
-      att.err[a] = AE_CONNECT;
+      att.err[a] = FAIL_CONNECT;
       this.leave(a);
       return;
     }
@@ -148,11 +138,11 @@ export class HealthProber {
 
   private back(a: number): void {
     const att = this.ctx.att;
-    if (att.state[a] !== PROBE) {
+    if (att.state[a] !== ATT_PROBE) {
       att.release(a);
       return;
     }
-    const ok = att.err[a] === AE_NONE && att.status[a]! > 0 && att.status[a]! < 500;
+    const ok = att.err[a] === FAIL_NONE && att.status[a]! > 0 && att.status[a]! < 500;
     const k = att.lbi[a]!;
     const b = att.backend[a]!;
     att.release(a);
@@ -161,8 +151,8 @@ export class HealthProber {
 
   private timeout(a: number, seq: number): void {
     const att = this.ctx.att;
-    if (att.timerSeq[a] !== seq || att.state[a] !== PROBE) return;
-    att.state[a] = PROBE_OVER;
+    if (att.timerSeq[a] !== seq || att.state[a] !== ATT_PROBE) return;
+    att.state[a] = ATT_PROBE_OVER;
     att.timerSeq[a] = -1;
     this.ctx.report(att.lbi[a]!, att.backend[a]!, false);
   }

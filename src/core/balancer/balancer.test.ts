@@ -4,8 +4,14 @@
  * retry exclusion and lease bookkeeping.
  */
 import { describe, expect, it } from 'vitest';
-import { backend, backends } from './backend.js';
+import { backend, backends } from '../backend.js';
 import {
+  BACKEND_DOWN,
+  BACKEND_DRAINING,
+  BACKEND_EJECTED,
+  BACKEND_REMOVED,
+  BACKEND_STATES,
+  BACKEND_UP,
   QUEUED,
   REFUSED_ALL_BUSY,
   REFUSED_CONN_LIMITED,
@@ -15,11 +21,11 @@ import {
   REFUSED_RATE_LIMITED,
   refusalReason,
   type Balancer,
-} from './balancer.js';
-import { ManualClock } from './clock.js';
-import { Rng } from './rng.js';
-import { requestInfo } from './view.js';
-import { createBalancer, type NamedBalancerOptions } from '../strategies/index.js';
+} from './index.js';
+import { ManualClock } from '../clock.js';
+import { Rng } from '../rng.js';
+import { requestInfo } from '../view.js';
+import { createBalancer, type NamedBalancerOptions } from '../../strategies/index.js';
 
 type Extra = Partial<Omit<NamedBalancerOptions, 'clock' | 'rng'>>;
 
@@ -115,6 +121,37 @@ describe('Balancer', () => {
     b.reportProbe(2, true);
     expect(b.inPanic).toBe(false); // back to 50 % healthy
     expect(b.eligibleCount).toBe(2);
+  });
+
+  it('backendState gives the state of status() without building rows, for every state', () => {
+    const { b, clock } = setup('round-robin', [1, 1, 1, 1, 1], {
+      passive: { maxFails: 1, failTimeoutMs: 1000 },
+      outlier: { consecutive5xx: 2, maxEjectionPercent: 100 },
+      active: { rise: 1, fall: 1 },
+    });
+    const states = () => b.backends.map((_, i) => BACKEND_STATES[b.backendState(i)]);
+    const req = requestInfo();
+    for (let k = 0; k < 10; k++) {
+      const h = b.acquire(req);
+      const i = b.backendOf(h);
+      b.release(h, i === 0 ? 0 : i === 1 ? 503 : 200, 1, i === 0 ? 'connect' : 'none'); // 0: passive down; 1: ejected after two
+    }
+    b.reportProbe(2, false); // active down
+    b.setDraining('b4', true);
+    b.removeBackend('b3');
+    expect(states()).toEqual(['down', 'ejected', 'down', 'removed', 'draining']);
+    expect(states()).toEqual(b.status().map((s) => s.state));
+    expect(b.backendState(0)).toBe(BACKEND_DOWN);
+    expect(b.backendState(1)).toBe(BACKEND_EJECTED);
+    expect(b.backendState(3)).toBe(BACKEND_REMOVED);
+    expect(b.backendState(4)).toBe(BACKEND_DRAINING);
+    clock.advance(1000); // the passive ban ends; the ejection (30 s) does not
+    b.reportProbe(2, true);
+    expect(states()).toEqual(['up', 'ejected', 'up', 'removed', 'draining']);
+    expect(b.backendState(0)).toBe(BACKEND_UP);
+    expect(states()).toEqual(b.status().map((s) => s.state));
+    expect(() => b.backendState(5)).toThrow(RangeError);
+    expect(() => b.backendState(-1)).toThrow(RangeError);
   });
 
   it('panicThreshold 0 disables panic: all down refuses with no-backend', () => {

@@ -1,0 +1,443 @@
+/**
+ * The Balancer: one strategy + the load signals, health state and limits around it, driven by a
+ * clock it is handed. Both drivers use it the same way: the simulator on virtual time, the proxy on
+ * real time.
+ *
+ *   admit(req)          → delay before forwarding (rate limit, nginx `limit_req`) or a refusal
+ *   acquire(req, token) → a lease handle (≥ 0) on one backend, or a refusal code (< 0), or QUEUED
+ *   release(h, status, latencyMs, error) exactly once per lease → updates load, health, strategy
+ *
+ * This file is the coordinator; its parts compose, each in its own file:
+ *   topology.ts      members, drain, re-weight, counters          (positions never move)
+ *   eligibility.ts   health + panic → eligible list and weights   (nginx, Envoy, HAProxy maxconn)
+ *   leases.ts        slot + generation handles in typed arrays    (0 bytes per acquire/release)
+ *   wait-queue.ts    requests waiting for a free backend slot     (HAProxy maxqueue / timeout queue)
+ *   admission.ts     keys of the per-key limits                   (nginx limit_req / limit_conn)
+ *   options.ts       what a balancer is built from
+ *   codes.ts         refusal, error-kind and backend-state codes
+ *   introspection.ts status rows for admin pages and metrics
+ * The hot path (acquire, release) keeps its checks here and calls each part monomorphically: the
+ * common pick compares the view's version with the eligibility's and repoints the view only when it
+ * changed. No fractional number is passed to a part on that path (the time travels in `view.now`):
+ * V8 boxes one on the heap whenever it does not inline the call, which depends on the caller.
+ */
+import type { BackendSpec } from '../backend.js';
+import type { Clock } from '../clock.js';
+import type { LatencySignal, LeastTimeOptions, LoadSignals, PeakEwmaOptions, Strategy, StrategyEnv } from '../strategy.js';
+import type { RequestInfo } from '../view.js';
+import { PeakEwmaSignal } from '../load/peak-ewma.js';
+import { LeastTimeSignal } from '../load/least-time.js';
+import { PassiveHealth, PASSIVE_DEFAULTS } from '../health/passive.js';
+import { OutlierDetector, OUTLIER_DEFAULTS } from '../health/outlier.js';
+import { ActiveHealth, ACTIVE_DEFAULTS } from '../health/active.js';
+import { SlowStart } from '../health/slow-start.js';
+import { LeakyBucket } from '../limits/leaky-bucket.js';
+import { ConnLimit } from '../limits/conn-limit.js';
+import { keyOf, type LimitKey } from './admission.js';
+import {
+  QUEUED,
+  REFUSED_ALL_BUSY,
+  REFUSED_CONN_LIMITED,
+  REFUSED_NO_BACKEND,
+  REFUSED_QUEUE_FULL,
+  REFUSED_RATE_LIMITED,
+  type ErrorKind,
+} from './codes.js';
+import { Eligibility, type HealthMechanisms, type PoolView } from './eligibility.js';
+import { statusRows, type BackendStatus } from './introspection.js';
+import { LeaseTable } from './leases.js';
+import type { BalancerOptions } from './options.js';
+import { Topology } from './topology.js';
+import { BalancerQueue, type QueueListener } from './wait-queue.js';
+
+export type { BalancerOptions };
+
+/** A load balancer instance: strategy, load, health and limits for one pool of backends. */
+export class Balancer {
+  /** The strategy's registry name. */
+  readonly strategyName: string;
+  private readonly clock: Clock;
+  private readonly strategy: Strategy;
+  private readonly topo = new Topology();
+  private readonly health: HealthMechanisms;
+  private readonly elig: Eligibility;
+  /** The eligibility's view, kept here too: the hot path reads it on every pick. */
+  private readonly view: PoolView;
+  private readonly leases = new LeaseTable();
+
+  // Mechanisms the hot path reaches without going through a part.
+  private readonly passive: PassiveHealth | undefined;
+  private readonly passiveCounts5xx: boolean;
+  private readonly outlier: OutlierDetector | undefined;
+  private readonly limiter: LeakyBucket | undefined;
+  private readonly limiterKey: LimitKey;
+  private readonly connLimit: ConnLimit | undefined;
+  private readonly connKey: LimitKey;
+  private readonly queue: BalancerQueue | undefined;
+  private readonly peakSignals: PeakEwmaSignal[] = [];
+  private readonly timeSignals: LeastTimeSignal[] = [];
+  /**
+   * Whether anything watches finished attempts (outlier detection, a load signal, a strategy's
+   * `released`); set when the strategy is built or asks for a signal. Saves the release path its
+   * checks otherwise.
+   */
+  private observed = false;
+  /** The queued request being granted (reused: draining the queue allocates no request object). */
+  private readonly scratchReq: RequestInfo = { clientAddr: '', hashKey: '', sessionKey: '', attempt: 1 };
+
+  constructor(opts: BalancerOptions) {
+    this.clock = opts.clock;
+    this.strategyName = opts.strategy.name;
+    const size = opts.backends.length;
+    const p = opts.passive === undefined ? {} : opts.passive;
+    this.passive = p === false ? undefined : new PassiveHealth({ ...PASSIVE_DEFAULTS, ...p }, size);
+    this.passiveCounts5xx = p !== false && p.count5xx === true;
+    this.outlier = opts.outlier ? new OutlierDetector({ ...OUTLIER_DEFAULTS, ...opts.outlier }, size) : undefined;
+    this.health = {
+      passive: this.passive,
+      outlier: this.outlier,
+      active: opts.active ? new ActiveHealth({ ...ACTIVE_DEFAULTS, ...opts.active }, size) : undefined,
+      slowStart:
+        opts.slowStart && (opts.slowStart.windowMs ?? 0) > 0
+          ? new SlowStart({ windowMs: 0, minWeightPercent: 10, aggression: 1, ...opts.slowStart }, size)
+          : undefined,
+      panicThreshold: opts.panicThreshold ?? 50,
+    };
+    this.elig = new Eligibility(this.topo, this.health);
+    this.view = this.elig.view;
+    this.limiter = opts.rateLimit ? new LeakyBucket(opts.rateLimit) : undefined;
+    this.limiterKey = (opts.rateLimit && opts.rateLimit.key) || 'global';
+    this.connLimit = opts.connLimit ? new ConnLimit(opts.connLimit.perKey) : undefined;
+    this.connKey = (opts.connLimit && opts.connLimit.key) || 'client';
+    this.queue =
+      opts.queue && opts.queue.maxQueue > 0
+        ? new BalancerQueue(opts.queue.maxQueue, opts.queue.timeoutMs, opts.clock, opts.timers)
+        : undefined;
+
+    for (const spec of opts.backends) this.pushBackend(spec, false);
+    const signals: LoadSignals = {
+      peakEwma: (o: PeakEwmaOptions): LatencySignal => {
+        const s = new PeakEwmaSignal(o, this.topo.n, this.clock.now());
+        this.peakSignals.push(s);
+        this.observed = true;
+        return s;
+      },
+      leastTime: (o: LeastTimeOptions): LatencySignal => {
+        const s = new LeastTimeSignal(o, this.topo.n, this.clock.now());
+        this.timeSignals.push(s);
+        this.observed = true;
+        return s;
+      },
+    };
+    const rng = opts.rng.fork('strategy');
+    const env: StrategyEnv = {
+      rng,
+      load: signals,
+      create: (name: string, options: unknown): Strategy => {
+        const def = opts.resolveStrategy?.(name);
+        if (!def) throw new Error(`unknown strategy "${name}"`);
+        return def.create(def.options.parse(options ?? {}), { ...env, rng: rng.fork(name) });
+      },
+    };
+    const parsed = opts.strategy.options.parse(opts.strategyOptions ?? {});
+    this.strategy = opts.strategy.create(parsed, env);
+    this.observed ||= this.outlier !== undefined || this.strategy.released !== undefined;
+    this.strategy.rebuild?.(this.topo.specs);
+    this.elig.recompute(this.clock.now());
+  }
+
+  // ---------------------------------------------------------------- topology
+
+  /**
+   * Appends a backend slot. `resizeHealth` is false in the constructor, whose mechanisms are already
+   * created at the initial size (resizing per backend there made construction O(n²)).
+   */
+  private pushBackend(spec: BackendSpec, resizeHealth = true): number {
+    const i = this.topo.push(spec);
+    this.elig.added(i);
+    if (resizeHealth) {
+      const n = this.topo.n;
+      const h = this.health;
+      h.passive?.resize(n);
+      h.outlier?.resize(n);
+      h.active?.resize(n);
+      h.slowStart?.resize(n);
+    }
+    return i;
+  }
+
+  /** Adds a backend (autoscaling, admin); it joins through slow start when configured. Returns its index. */
+  addBackend(spec: BackendSpec): number {
+    if (this.topo.indexOf(spec.id) >= 0) throw new Error(`backend "${spec.id}" already exists`);
+    const now = this.clock.now();
+    const i = this.pushBackend(spec);
+    for (const s of this.peakSignals) s.resize(this.topo.n, now);
+    for (const s of this.timeSignals) s.resize(this.topo.n, now);
+    this.health.slowStart?.start(i, now);
+    this.strategy.rebuild?.(this.topo.specs);
+    this.elig.recompute(now);
+    return i;
+  }
+
+  /**
+   * Removes a backend from the pool: no new picks; leases already held still release normally.
+   * Its slot (index) is kept so indices stay stable.
+   */
+  removeBackend(id: string): void {
+    this.topo.live[this.topo.requireIndex(id)] = 0;
+    this.elig.dirty = true;
+  }
+
+  /** Drains (`true`) or undrains a backend: a draining backend gets no new requests. */
+  setDraining(id: string, on: boolean): void {
+    const i = this.topo.requireIndex(id);
+    this.topo.draining[i] = on ? 1 : 0;
+    this.elig.dirty = true;
+    if (!on) this.health.slowStart?.start(i, this.clock.now());
+  }
+
+  /** Overrides a backend's weight at run time (`weight` > 0), or restores the configured one (`null`). */
+  setWeight(id: string, weight: number | null): void {
+    const i = this.topo.requireIndex(id);
+    if (weight !== null && !(weight > 0 && Number.isFinite(weight))) throw new RangeError(`weight must be > 0`);
+    this.topo.reweight[i] = weight ?? 0;
+    this.elig.dirty = true;
+  }
+
+  /** Index of backend `id`, or -1. */
+  indexOf(id: string): number {
+    return this.topo.indexOf(id);
+  }
+
+  /** Descriptors by index (including removed slots). */
+  get backends(): readonly BackendSpec[] {
+    return this.topo.specs;
+  }
+
+  /** Feeds one active health-check result for backend `i` (rise/fall state machine). */
+  reportProbe(i: number, ok: boolean): void {
+    const active = this.health.active;
+    if (active && active.report(i, ok)) this.elig.dirty = true;
+  }
+
+  // ---------------------------------------------------------------- admission
+
+  /**
+   * Rate limiting for a new request (call once per request, before the first `acquire`):
+   * returns the delay in ms before forwarding (0 = now) or {@link REFUSED_RATE_LIMITED}.
+   */
+  admit(req: Readonly<RequestInfo>): number {
+    if (!this.limiter) return 0;
+    const d = this.limiter.admit(keyOf(req, this.limiterKey), this.clock.now());
+    return d < 0 ? REFUSED_RATE_LIMITED : d;
+  }
+
+  // ---------------------------------------------------------------- acquire / release
+
+  /**
+   * Picks a backend for `req` and leases it. Returns a handle ≥ 0, or a negative refusal code, or
+   * {@link QUEUED} (then the {@link QueueListener} hears about `token` later).
+   * @param req request attributes (read now, not kept — except copied when queued)
+   * @param token the driver's id for this request (used only when it is queued)
+   * @param exclude backend indices already tried by this request (retries)
+   */
+  acquire(req: Readonly<RequestInfo>, token = 0, exclude?: ArrayLike<number>): number {
+    const now = this.clock.now();
+    const view = this.view;
+    view.now = now;
+    const elig = this.elig;
+    elig.refresh();
+    let busy = false;
+    if ((exclude === undefined || exclude.length === 0) && !elig.anyMaxConn) {
+      // The view already shows the base list unless a filtered list or a recompute replaced it
+      // (both change the version): no stores, so no write barriers, on the common path.
+      const version = elig.baseVersion * 2;
+      if (view.version !== version) {
+        view.list = elig.baseList;
+        view.count = elig.baseCount;
+        view.eligible = elig.baseMask;
+        view.version = version;
+      }
+    } else busy = elig.filter(exclude);
+    let key = '';
+    if (this.connLimit) {
+      key = keyOf(req, this.connKey);
+      if (!this.connLimit.tryAcquire(key)) return REFUSED_CONN_LIMITED;
+    }
+    if (view.count === 0) {
+      if (this.connLimit) this.connLimit.release(key);
+      if (!busy) return REFUSED_NO_BACKEND;
+      if (!this.queue) return REFUSED_ALL_BUSY;
+      return this.queue.push(token, req, exclude, now) ? QUEUED : REFUSED_QUEUE_FULL;
+    }
+    const i = this.strategy.pick(view, req);
+    if (i < 0 || i >= this.topo.n || view.eligible[i] !== 1) {
+      if (this.connLimit) this.connLimit.release(key);
+      if (i < 0) return REFUSED_NO_BACKEND;
+      throw new Error(`strategy ${this.strategyName} picked ineligible backend ${i}`);
+    }
+    return this.lease(i, key);
+  }
+
+  /** Leases backend `i` at `view.now` (read there, not passed: a fractional argument is boxed when the call is not inlined). */
+  private lease(i: number, key: string): number {
+    const leases = this.leases;
+    const slot = leases.open(i);
+    leases.start[slot] = this.view.now;
+    if (this.connLimit) leases.key[slot] = key;
+    this.view.active[i]!++;
+    this.view.totalActive++;
+    this.topo.requests[i]!++;
+    return leases.handleOf(slot);
+  }
+
+  /** Backend index held by lease `h`. */
+  backendOf(h: number): number {
+    return this.leases.backend[this.leases.slotOf(h)]!;
+  }
+
+  /** Time at which lease `h` was acquired (driver clock, ms). */
+  startOf(h: number): number {
+    return this.leases.start[this.leases.slotOf(h)]!;
+  }
+
+  /**
+   * Ends lease `h`, exactly once. Updates in-flight, load signals, health and the strategy.
+   * @param status HTTP status (0 when there was no response)
+   * @param latencyMs observed latency (time to response headers in the proxy); when omitted (or
+   *   NaN), the time since `acquire` on the balancer's clock, as the simulator wants
+   * @param error how the attempt failed, if it did
+   * @throws LeaseError on a second release of the same handle
+   */
+  release(h: number, status: number, latencyMs?: number, error: ErrorKind = 'none'): void {
+    const leases = this.leases;
+    const slot = leases.slotOf(h);
+    const i = leases.backend[slot]!;
+    const now = this.clock.now();
+    const latency = latencyMs === undefined || latencyMs !== latencyMs ? now - leases.start[slot]! : latencyMs;
+    leases.close(slot);
+    this.view.active[i]!--;
+    this.view.totalActive--;
+    if (this.connLimit) {
+      this.connLimit.release(leases.key[slot]!);
+      leases.key[slot] = '';
+    }
+    if (error !== 'cancelled') {
+      const is5xx = status >= 500;
+      const hardError = error !== 'none';
+      const failed = hardError || is5xx;
+      if (failed) this.topo.failures[i]!++;
+      if (this.passive) {
+        if (hardError || (is5xx && this.passiveCounts5xx)) {
+          if (this.passive.recordFailure(i, now)) this.elig.dirty = true;
+        } else this.passive.recordSuccess(i, now);
+      }
+      if (this.observed) {
+        // inline, not a helper: `latency` and `now` passed to a call V8 does not inline are boxed
+        if (this.outlier && this.outlier.record(i, failed, now)) this.elig.dirty = true;
+        for (let k = 0; k < this.peakSignals.length; k++) this.peakSignals[k]!.observe(i, latency, now);
+        // nginx least_time records response times of successful attempts only.
+        if (!failed) for (let k = 0; k < this.timeSignals.length; k++) this.timeSignals[k]!.observe(i, latency, now);
+        this.strategy.released?.(i, failed, latency, now, this.view.active[i]!);
+      }
+    }
+    if (this.queue !== undefined && this.queue.length > 0) this.drainQueue();
+  }
+
+  // ---------------------------------------------------------------- balancer queue
+
+  /** Sets who hears about queued requests (required when `queue` is configured). */
+  setQueueListener(l: QueueListener): void {
+    if (this.queue) this.queue.listener = l;
+  }
+
+  /** Number of requests waiting in the balancer queue. */
+  get queued(): number {
+    return this.queue ? this.queue.length : 0;
+  }
+
+  /** Removes a queued request (its client went away). Returns true if it was waiting. */
+  cancelQueued(token: number): boolean {
+    return this.queue !== undefined && this.queue.cancel(token);
+  }
+
+  /** Grants waiting requests, oldest first, while a backend has room; refuses those timed out. */
+  private drainQueue(): void {
+    const q = this.queue!;
+    const s = this.scratchReq;
+    q.expire();
+    while (q.length > 0) {
+      const exclude = q.head(s);
+      this.view.now = this.clock.now();
+      this.elig.refresh();
+      this.elig.filter(exclude);
+      if (this.view.count === 0) break; // still busy (or nothing eligible): keep waiting
+      const token = q.shift();
+      let key = '';
+      if (this.connLimit) {
+        key = keyOf(s, this.connKey);
+        if (!this.connLimit.tryAcquire(key)) {
+          q.refused(token, REFUSED_CONN_LIMITED);
+          continue;
+        }
+      }
+      const i = this.strategy.pick(this.view, s);
+      if (i < 0 || this.view.eligible[i] !== 1) {
+        if (this.connLimit) this.connLimit.release(key);
+        q.refused(token, REFUSED_NO_BACKEND);
+        continue;
+      }
+      q.granted(token, this.lease(i, key));
+    }
+    q.arm();
+  }
+
+  // ---------------------------------------------------------------- introspection
+
+  /** Leases currently held (acquired and not yet released). Zero after a clean run. */
+  get leasesOutstanding(): number {
+    return this.leases.outstanding;
+  }
+
+  /** In-flight count of backend `i`. */
+  activeOf(i: number): number {
+    return this.view.active[i]!;
+  }
+
+  /** True when fewer than the panic threshold of backends are healthy (balancing over all). */
+  get inPanic(): boolean {
+    this.refreshNow();
+    return this.elig.panic;
+  }
+
+  /** Number of backends currently eligible for a first attempt (before maxConn/retry filtering). */
+  get eligibleCount(): number {
+    this.refreshNow();
+    return this.elig.baseCount;
+  }
+
+  /**
+   * State of backend `i` now, as a code (`BACKEND_UP`, `BACKEND_DOWN`, `BACKEND_EJECTED`,
+   * `BACKEND_DRAINING`, `BACKEND_REMOVED`; names in `BACKEND_STATES`): the `state` of
+   * {@link status}'s row `i` without building the rows. Brings eligibility up to date at the
+   * clock's time, as `status()` does. Allocates nothing.
+   * @throws RangeError when `i` is not a backend index
+   */
+  backendState(i: number): number {
+    if (!(Number.isInteger(i) && i >= 0 && i < this.topo.n)) throw new RangeError(`no backend at index ${i}`);
+    this.refreshNow();
+    return this.elig.stateOf(i);
+  }
+
+  /** Status of every backend (allocates: for admin pages and metrics, not the hot path). */
+  status(): BackendStatus[] {
+    this.refreshNow();
+    return statusRows(this.topo, this.elig, this.health);
+  }
+
+  /** Brings eligibility up to date at the clock's time (outside a pick; the view's time is only read during picks). */
+  private refreshNow(): void {
+    this.view.now = this.clock.now();
+    this.elig.refresh();
+  }
+}
