@@ -9,7 +9,7 @@ import { parseDuration } from '../input/units.js';
 import { defaultParallelism } from '../exec/pool.js';
 import { parseRedisUrl } from '../exec/queue/target.js';
 import { startWorker } from '../exec/queue/worker.js';
-import { VERSION } from './version.js';
+import { runtimeName, thisRuntime } from '../exec/queue/protocol.js';
 
 /** Flags of `lbsim worker`. */
 export interface WorkerFlags {
@@ -40,7 +40,7 @@ export async function workerCommand(url: string, flags: WorkerFlags): Promise<nu
   const log = (line: string): void => void process.stdout.write(`lbsim worker: ${line}\n`);
   const worker = await startWorker(target, { concurrency, stallTimeoutMs, log, verbose: Boolean(flags.verbose) });
   log(
-    `lbsim ${VERSION}, pid ${process.pid}, taking runs from ${target.display} ` +
+    `${runtimeName(thisRuntime())}, pid ${process.pid}, taking runs from ${target.display} ` +
       `(concurrency ${concurrency}, stall timeout ${stallTimeoutMs / 1000} s); Ctrl-C stops`,
   );
   const signal = await new Promise<NodeJS.Signals>((resolve) => {

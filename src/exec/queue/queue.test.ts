@@ -3,23 +3,32 @@
  * loopback port, `lbsim worker` processes and `lbsim sweep --queue` from the compiled build. Checks
  * that results through Redis are byte-identical to the local sweep even when a worker is killed in
  * the middle of a run (BullMQ puts the run back, another worker runs it, it is counted once); that
- * a study submitted again reuses the finished runs; that a worker of another version refuses runs,
- * naming both versions; that an unreachable or lost Redis is a clear error (exit 2, nothing written).
+ * a study submitted again reuses the finished runs; that a worker of another lbsim version or Node
+ * major refuses runs, naming both; that malformed jobs put on the queue by anyone fail with one line
+ * each and the worker goes on; that an unreachable or lost Redis is a clear error (exit 2, nothing
+ * written).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../input/errors.js';
+import { loadScenario } from '../../scenario/index.js';
+import { runScenario } from '../../sim/run.js';
+import { encode } from '../codec.js';
 import { runScenarioOn } from '../study.js';
 import { choice, testScenario } from '../../sim/test/fixture.js';
 import { freePort, startLocalRedis, type LocalRedis } from './local-redis.js';
+import { QUEUE_NAME, QUEUE_PREFIX } from './protocol.js';
 import { QueueExecutor } from './submit.js';
 import { parseRedisUrl } from './target.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const BIN = join(ROOT, 'bin/lbsim.js');
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const NODE = Number(process.versions.node.split('.')[0]);
 
 const SCENARIO = `name: queue-test
 seed: 5
@@ -102,9 +111,12 @@ afterAll(async () => {
 });
 
 describe('sweep on a Redis queue', () => {
-  it('two workers, one killed mid-run: the run is retried on the other, counted once, results identical to the local sweep', async () => {
+  it('two workers, one killed mid-run: the run is retried on the other, counted once, results identical to the local sweep on 1 and on 3 threads', async () => {
     const local = lbsim(...SWEEP, '--parallel', '1', '--json', 'local.json', '--quiet');
     expect(local.code, local.err).toBe(0);
+    const threads = lbsim(...SWEEP, '--parallel', '3', '--json', 'threads.json', '--quiet');
+    expect(threads.code, threads.err).toBe(0);
+    expect(readFileSync(join(dir, 'threads.json'), 'utf8')).toBe(readFileSync(join(dir, 'local.json'), 'utf8'));
     const a = start('worker', redis!.url, '--concurrency', '1', '--verbose', '--stall-timeout', '3s');
     const b = start('worker', redis!.url, '--concurrency', '1', '--verbose', '--stall-timeout', '3s');
     await Promise.all([a.waitFor(/taking runs from/), b.waitFor(/taking runs from/)]);
@@ -151,27 +163,82 @@ describe('sweep on a Redis queue', () => {
     expect(w.output()).toContain(`stopped: ${2 * RUNS} runs done, 0 refused, 0 failed`);
   }, 120_000);
 
-  it('a worker of another version refuses the runs, naming both versions; the submitter exits with that message', async () => {
+  it('a worker of another lbsim version or Node major refuses the runs, naming both; the submitter exits with that message', async () => {
     const w = start('worker', redis!.url, '--concurrency', '1');
     await w.waitFor(/taking runs from/);
     const sc = testScenario({ durationMs: 200, warmupMs: 20, intervalMs: 100, strategies: [choice('random')] });
-    const ex = await QueueExecutor.connect(parseRedisUrl(redis!.url), { version: '0.0.0-other' });
+    const submitted = [
+      { as: { version: '0.0.0-other' }, name: `lbsim 0.0.0-other on Node ${NODE}` },
+      { as: { node: NODE + 1 }, name: `lbsim ${VERSION} on Node ${NODE + 1}` },
+    ];
     try {
-      const err = await runScenarioOn(sc, ex).then(
-        () => null,
-        (e: unknown) => e,
-      );
-      expect(err).toBeInstanceOf(InputError);
-      const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-      expect((err as Error).message).toBe(
-        `${redis!.url}: run random seed 1: refused: this worker runs lbsim ${version}, the study was submitted by lbsim 0.0.0-other; run workers of the same version as the submitter`,
-      );
-      await w.waitFor(/refused: this worker runs lbsim \S+, the study was submitted by lbsim 0\.0\.0-other/);
+      for (const { as, name } of submitted) {
+        const ex = await QueueExecutor.connect(parseRedisUrl(redis!.url), as);
+        try {
+          const err = await runScenarioOn(sc, ex).then(
+            () => null,
+            (e: unknown) => e,
+          );
+          expect(err).toBeInstanceOf(InputError);
+          const why =
+            `refused: this worker runs lbsim ${VERSION} on Node ${NODE}, the study was submitted by ${name}; ` +
+            'run workers of the same lbsim version and Node major version as the submitter';
+          expect((err as Error).message).toBe(`${redis!.url}: run random seed 1: ${why}`);
+          await w.waitFor(new RegExp(why.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+        } finally {
+          await ex.close();
+        }
+      }
+    } finally {
+      await stopChild(w.child);
+    }
+    expect(w.output()).toContain('stopped: 0 runs done, 2 refused, 0 failed');
+  }, 60_000);
+
+  it('malformed jobs put on the queue by anyone fail with one line each; the worker goes on and runs the next study', async () => {
+    const w = start('worker', redis!.url, '--concurrency', '1');
+    await w.waitFor(/taking runs from/);
+    const good = { ...loadScenario(join(dir, 'grid.yaml')), seed: 91 }; // runs no earlier test finished
+    const wrapped = (job: unknown) => ({ lbsim: VERSION, node: NODE, job: encode(job) });
+    const run = { scenario: good, choice: good.strategies[1]!, seed: 1 };
+    const bad: [string, unknown][] = [
+      ['a string', 'not an object'],
+      ['no runtime', { job: encode(run) }],
+      ['text that is not the codec', { lbsim: VERSION, node: NODE, job: '{broken' }],
+      ['an empty scenario', wrapped({ ...run, scenario: {} })],
+      ['a field out of bounds', wrapped({ ...run, scenario: { ...good, backends: [{ ...good.backends[0]!, count: -1 }] } })],
+      ['an unknown strategy', wrapped({ ...run, choice: { name: 'nope', label: 'nope', options: {} } })],
+      ['a "$" key the codec cannot write back', { lbsim: VERSION, node: NODE, job: encode(run).replace('{"name"', '{"$":5,"name"') }],
+    ];
+    const queue = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: redis!.port, maxRetriesPerRequest: null }, prefix: QUEUE_PREFIX });
+    try {
+      const jobs = await Promise.all(bad.map(([what, data], i) => queue.add(what, data, { jobId: `malformed-${i}`, attempts: 1 })));
+      const deadline = Date.now() + 30_000;
+      for (const job of jobs) {
+        while ((await job.getState()) !== 'failed') {
+          if (Date.now() > deadline) throw new Error(`job "${job.name}" did not fail in time: ${await job.getState()}\n${w.output()}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        const reason = (await queue.getJob(job.id!))!.failedReason;
+        expect(reason, job.name).toMatch(/^malformed job: /);
+        expect(reason, job.name).not.toContain('\n');
+      }
+    } finally {
+      await queue.close();
+    }
+    expect(w.output()).toMatch(/run malformed-4: malformed job: scenario: backends\[0\]\.count: /);
+    // still taking runs: a real study goes through, byte-identical to this thread's run
+    const ex = await QueueExecutor.connect(parseRedisUrl(redis!.url));
+    try {
+      const viaQueue = await runScenarioOn(good, ex);
+      expect(JSON.stringify(viaQueue)).toBe(JSON.stringify(runScenario(good)));
     } finally {
       await ex.close();
       await stopChild(w.child);
     }
-  }, 60_000);
+    expect(w.child.signalCode).toBeNull();
+    expect(w.output()).toContain(`stopped: 2 runs done, 0 refused, ${bad.length} failed`);
+  }, 120_000);
 });
 
 describe('Redis unreachable', () => {

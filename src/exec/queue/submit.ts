@@ -19,18 +19,19 @@
  */
 import { Job, Queue, QueueEvents, type ConnectionOptions, type RedisOptions as BullRedisOptions } from 'bullmq';
 import { Redis } from 'ioredis';
-import { VERSION } from '../../cli/version.js';
 import { InputError } from '../../input/errors.js';
 import type { Executor, ProgressFn } from '../executor.js';
 import { jobHash } from '../hash.js';
 import type { RunJob, RunSummary } from '../job.js';
-import { KEEP_FAILED, KEEP_FINISHED, QUEUE_NAME, QUEUE_PREFIX, queuedRun, readRunReply, runName } from './protocol.js';
+import { KEEP_FAILED, KEEP_FINISHED, QUEUE_NAME, QUEUE_PREFIX, queuedRun, readRunReply, runName, runtimeName, thisRuntime, type Runtime } from './protocol.js';
 import { probeRedis, unreachable, type RedisTarget } from './target.js';
 
 /** Options of {@link QueueExecutor}. */
 export interface QueueExecutorOptions {
   /** The lbsim version runs are submitted as (default: this lbsim's). */
   version?: string;
+  /** The Node major version runs are submitted as (default: this process's). */
+  node?: number;
   /** Fail a batch when Redis has been unreachable this long (ms; default 30 s). */
   lostAfterMs?: number;
   /** Where to write one-line notes (runs submitted, reused, workers connected). */
@@ -45,7 +46,7 @@ export class QueueExecutor implements Executor {
   private readonly queue: Queue;
   private readonly control: Redis;
   private readonly connection: ConnectionOptions;
-  private readonly version: string;
+  private readonly runtime: Runtime;
   private lastError = '';
 
   private constructor(
@@ -53,7 +54,7 @@ export class QueueExecutor implements Executor {
     private readonly opts: QueueExecutorOptions,
   ) {
     this.description = target.display;
-    this.version = opts.version ?? VERSION;
+    this.runtime = thisRuntime(opts.version, opts.node);
     this.connection = { ...target.options, maxRetriesPerRequest: null } as BullRedisOptions;
     this.queue = new Queue(QUEUE_NAME, { connection: this.connection, prefix: QUEUE_PREFIX });
     this.queue.setMaxListeners(0); // one 'closing' listener per waiting job (Job.waitUntilFinished)
@@ -72,7 +73,7 @@ export class QueueExecutor implements Executor {
     if (jobs.length === 0) return;
     const byHash = new Map<string, number[]>();
     for (let i = 0; i < jobs.length; i++) {
-      const h = jobHash(jobs[i]!, this.version);
+      const h = jobHash(jobs[i]!, runtimeName(this.runtime));
       const list = byHash.get(h);
       if (list) list.push(i);
       else byHash.set(h, [i]);
@@ -114,6 +115,8 @@ export class QueueExecutor implements Executor {
     events.setMaxListeners(0);
     events.on('error', (e: Error) => (this.lastError = e.message));
     await events.waitUntilReady();
+    // before adding: a run that fails from now on fails this batch, it is not retried
+    const reused = await this.retryFailed(hashes);
     const added: Job[] = [];
     for (let k = 0; k < hashes.length; k += ADD_CHUNK) {
       const chunk = hashes.slice(k, k + ADD_CHUNK);
@@ -123,14 +126,13 @@ export class QueueExecutor implements Executor {
             const job = jobs[byHash.get(h)![0]!]!;
             return {
               name: runName(job),
-              data: queuedRun(job, this.version),
+              data: queuedRun(job, this.runtime),
               opts: { jobId: h, attempts: 1, removeOnComplete: KEEP_FINISHED, removeOnFail: KEEP_FAILED },
             };
           }),
         )),
       );
     }
-    const reused = await this.retryFailed(hashes);
     const workers = await this.queue.getWorkersCount().then(
       (n) => plural(n, 'worker'),
       () => 'an unknown number of workers',
@@ -146,7 +148,7 @@ export class QueueExecutor implements Executor {
           (value: unknown) => {
             let summary: RunSummary;
             try {
-              summary = readRunReply(value, this.version);
+              summary = readRunReply(value, this.runtime);
             } catch (e) {
               reject(new Error(`run ${job.name} (${job.id}): ${(e as Error).message}`));
               return;
@@ -162,7 +164,10 @@ export class QueueExecutor implements Executor {
     });
   }
 
-  /** Puts runs that failed in an earlier submission back on the queue; returns how many are already finished. */
+  /**
+   * Puts runs that failed in an earlier submission back on the queue (called before this batch adds
+   * its jobs, so a run refused now is not retried); returns how many are already finished.
+   */
   private async retryFailed(hashes: readonly string[]): Promise<number> {
     let finished = 0;
     for (let k = 0; k < hashes.length; k += ADD_CHUNK) {

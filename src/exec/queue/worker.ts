@@ -7,14 +7,16 @@
  * (BullMQ `lockDuration`, `stalledInterval`, `maxStalledCount`: a run may stall once; a second time
  * it fails).
  *
- * Anything on the queue is checked before it runs: a run from another lbsim version is refused
- * (the job fails, naming both versions), malformed data fails the job; neither stops the worker.
+ * Anything on the queue is checked before it runs: a run from another lbsim version or Node major
+ * version is refused (the job fails, naming both), malformed data or a scenario that does not
+ * validate fails the job with one line (`../check-job.ts`); a run that throws in its thread fails
+ * its job; none of these stops the worker.
  */
 import { UnrecoverableError, Worker, type Job, type RedisOptions as BullRedisOptions } from 'bullmq';
-import { VERSION } from '../../cli/version.js';
+import { checkChoice, checkScenario } from '../check-job.js';
 import { scenarioDigest } from '../hash.js';
 import { PoolExecutor } from '../pool.js';
-import { QUEUE_NAME, QUEUE_PREFIX, readQueuedRun, runReply, versionRefusal } from './protocol.js';
+import { QUEUE_NAME, QUEUE_PREFIX, readQueuedRun, runReply, runtimeMismatch, thisRuntime } from './protocol.js';
 import { probeRedis, type RedisTarget } from './target.js';
 
 /** Options of {@link startWorker}. */
@@ -29,6 +31,8 @@ export interface WorkerOptions {
   verbose?: boolean;
   /** The lbsim version this worker runs as (default: this lbsim's). */
   version?: string;
+  /** The Node major version this worker runs as (default: this process's). */
+  node?: number;
 }
 
 /** A running worker. */
@@ -42,9 +46,11 @@ export interface RunningWorker {
 /** Starts a worker on the queue at `target` (checks that Redis answers first). */
 export async function startWorker(target: RedisTarget, opts: WorkerOptions): Promise<RunningWorker> {
   await probeRedis(target);
-  const version = opts.version ?? VERSION;
+  const runtime = thisRuntime(opts.version, opts.node);
   const pool = new PoolExecutor(opts.concurrency, undefined, true); // threads ready before the first run
   const stats = { done: 0, refused: 0, failed: 0 };
+  // scenarios already checked, by content key (a study's runs share a few scenarios)
+  const validScenarios = new Set<string>();
   const processor = async (job: Job): Promise<string> => {
     const read = readQueuedRun(job.data);
     if ('error' in read) {
@@ -52,20 +58,41 @@ export async function startWorker(target: RedisTarget, opts: WorkerOptions): Pro
       opts.log(`run ${job.id}: ${read.error}`);
       throw new UnrecoverableError(read.error);
     }
-    if (read.version !== version) {
+    const why = runtimeMismatch(runtime, read.runtime);
+    if (why !== null) {
       stats.refused++;
-      const why = versionRefusal(version, read.version);
       opts.log(`run ${job.name}: ${why}`);
       throw new UnrecoverableError(why);
     }
-    const run = { ...read.job, scenarioKey: scenarioDigest(read.job.scenario) };
+    let key = '';
+    let problem: string | null;
+    try {
+      key = scenarioDigest(read.job.scenario);
+      problem = checkChoice(read.job.choice);
+      if (problem === null && !validScenarios.has(key)) {
+        problem = checkScenario(read.job.scenario);
+        if (problem === null) {
+          if (validScenarios.size >= 256) validScenarios.clear();
+          validScenarios.add(key);
+        }
+      }
+    } catch (e) {
+      problem = e instanceof Error ? e.message : String(e);
+    }
+    if (problem !== null) {
+      stats.failed++;
+      const msg = `malformed job: ${problem}`;
+      opts.log(`run ${job.id}: ${msg}`);
+      throw new UnrecoverableError(msg);
+    }
+    const run = { ...read.job, scenarioKey: key };
     const t0 = performance.now();
     if (opts.verbose) opts.log(`run ${job.name} (${job.id!.slice(0, 12)}) started`);
     try {
       const summary = await pool.run(run);
       stats.done++;
       if (opts.verbose) opts.log(`run ${job.name} (${job.id!.slice(0, 12)}) done in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
-      return runReply(summary, version);
+      return runReply(summary, runtime);
     } catch (e) {
       stats.failed++;
       const msg = e instanceof Error ? e.message : String(e);
