@@ -13,6 +13,7 @@ import { findStrategy, strategyNames } from '../strategies/registry.js';
 import { backendIds } from './backend-ids.js';
 import { FAULT_EXTRA, FAULT_KEYS, scenarioSchema, type RawScenario } from './schema.js';
 import type { AutoscaleSettings, Distribution, Fault, Scenario, StrategyChoice } from './types.js';
+import { ln } from '../core/math.js';
 
 /** z-score of the 99th percentile of the standard normal. */
 const Z99 = 2.3263478740408408;
@@ -47,7 +48,7 @@ function normDist(raw: any, at: (string | number)[], file: string, files: Scenar
     case 'lognormal': {
       if (raw.median !== undefined && raw.p99 !== undefined && raw.mu === undefined && raw.sigma === undefined) {
         if (!(raw.p99 > raw.median)) p('expected p99 > median', 'p99');
-        return { dist: 'lognormal', mu: Math.log(raw.median), sigma: Math.log(raw.p99 / raw.median) / Z99 };
+        return { dist: 'lognormal', mu: ln(raw.median), sigma: ln(raw.p99 / raw.median) / Z99 };
       }
       if (raw.mu !== undefined && raw.sigma !== undefined && raw.median === undefined && raw.p99 === undefined) {
         return { dist: 'lognormal', mu: raw.mu, sigma: raw.sigma };

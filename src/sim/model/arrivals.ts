@@ -19,6 +19,7 @@
 import type { Rng } from '../../core/rng.js';
 import type { Arrival } from '../../scenario/types.js';
 import { compileDistribution, VariateBlock } from './distributions.js';
+import { ln } from '../../core/math.js';
 
 /** An open-loop arrival process bound to its random stream. */
 export interface ArrivalProcess {
@@ -151,7 +152,7 @@ class PiecewiseArrivals implements ArrivalProcess {
   /** Time of the arrival following one at `now`, by inversion of the integrated rate. */
   next(now: number): number {
     if (!this.positive) return Infinity;
-    let e = -Math.log(this.rng.nextOpen());
+    let e = -ln(this.rng.nextOpen());
     const { start, r0, slope, period } = this.rate;
     const n = this.n;
     let base = period > 0 ? Math.floor(now / period) * period : 0;
