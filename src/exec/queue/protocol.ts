@@ -4,9 +4,10 @@
  * a finished one's result is read back. Job data and return values are `../codec.ts` text, which
  * carries NaN, ±Infinity and -0 exactly. Both ends name their {@link Runtime}, the lbsim version
  * and the Node major version: a worker refuses a run from another runtime (another lbsim may
- * simulate differently; another V8 may round `Math.exp`, `Math.log` or `Math.pow` differently in the
- * last bit, and same seed → same bytes would no longer hold), and the submitter checks the runtime
- * on every result.
+ * simulate differently; byte-identical results are promised for one lbsim version on one Node
+ * major — the engine's own arithmetic is IEEE-exact (`src/core/math.ts`), but number formatting,
+ * sorting and the rest of the runtime are V8's), and the submitter checks the runtime on every
+ * result.
  */
 import { VERSION } from '../../cli/version.js';
 import { decode, encode } from '../codec.js';
