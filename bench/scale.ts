@@ -69,7 +69,7 @@ async function child(argv: readonly string[]): Promise<ScaleChild> {
   let json: string;
   try {
     if (what === 'run') {
-      const scenario = loadScenarioArg('homogeneous', overrides);
+      const scenario = await loadScenarioArg('homogeneous', overrides);
       json = JSON.stringify(await runScenarioOn(scenario, executor, (_d, t) => (runs = t)));
     } else if (what === 'sweep') {
       const total = Number(arg(argv, '--runs') ?? '200');

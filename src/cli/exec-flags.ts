@@ -6,6 +6,7 @@
  */
 import { InputError } from '../input/errors.js';
 import type { Executor } from '../exec/executor.js';
+import type { Scenario } from '../scenario/types.js';
 import { createLocalExecutor, defaultParallelism } from '../exec/pool.js';
 
 /** The flags. */
@@ -47,17 +48,30 @@ export async function openExecutor(flags: ExecFlags, log: (line: string) => void
 export async function withExecutor<T, R>(
   flags: ExecFlags,
   log: (line: string) => void,
-  prepare: () => T,
+  prepare: () => T | Promise<T>,
   body: (executor: Executor, prepared: T) => Promise<R>,
 ): Promise<R> {
   let executor: Executor | undefined;
   try {
     if (flags.queue === undefined) executor = createLocalExecutor(parallelOf(flags));
     else if (flags.parallel !== undefined) await openExecutor(flags); // throws the flag error
-    const prepared = prepare();
+    const prepared = await prepare();
     executor ??= await openExecutor(flags, log);
     return await body(executor, prepared);
   } finally {
     await executor?.close();
+  }
+}
+
+/**
+ * Refuses a replayed trace (`clients.arrival: trace`) with `--queue`: a queued run carries its
+ * scenario by value, and a trace is a file on this machine that a worker elsewhere cannot read.
+ * @throws InputError naming `--queue`
+ */
+export function refuseTraceOnQueue(flags: ExecFlags, scenarios: readonly Scenario[]): void {
+  if (flags.queue === undefined) return;
+  const p = scenarios.find((s) => s.clients.process.arrival === 'trace')?.clients.process;
+  if (p && p.arrival === 'trace') {
+    throw new InputError('--queue', [{ path: '', message: `a replayed trace (clients.arrival: trace, ${p.file}) is a file on this machine and cannot travel in a queued run; run it locally (--parallel N)` }]);
   }
 }

@@ -33,6 +33,9 @@ export function applyOverrides(doc: Record<string, unknown>, o: ScenarioOverride
   return out;
 }
 
+/** Keys that name an object's prototype machinery, never a scenario key: refused, so no flag can reach `Object.prototype`. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** One step of a key path: a mapping key, an array index, or a `[name]` selector. */
 type Step = { key: string } | { index: number } | { select: string };
 
@@ -81,6 +84,11 @@ export function setPath(doc: Record<string, unknown>, path: string, value: unkno
   const root = structuredClone(doc);
   const steps = parseKeyPath(path, flag);
   const missing = (k: number, message = 'does not exist in the scenario') => new InputError(flag, [{ path: show(steps.slice(0, k + 1)), message }]);
+  const bad = steps.findIndex((s) => ('key' in s && FORBIDDEN_KEYS.has(s.key)) || ('select' in s && FORBIDDEN_KEYS.has(s.select)));
+  if (bad >= 0) {
+    const s = steps[bad]!;
+    throw new InputError(flag, [{ path: show(steps.slice(0, bad + 1)), message: `"${'key' in s ? s.key : 'select' in s ? s.select : ''}" is not a scenario key` }]);
+  }
   let cur: unknown = root;
   for (let k = 0; k < steps.length; k++) {
     const step = steps[k]!;
@@ -96,7 +104,7 @@ export function setPath(doc: Record<string, unknown>, path: string, value: unkno
       if (step.key === 'strategies' && 'select' in next && (obj['strategies'] === undefined || obj['strategies'] === 'all')) {
         obj['strategies'] = strategyNames();
       }
-      if (obj[step.key] === undefined && 'key' in next) obj[step.key] = {}; // e.g. a strategy's options; validation rejects unknown keys
+      if ((!Object.hasOwn(obj, step.key) || obj[step.key] === undefined) && 'key' in next) obj[step.key] = {}; // e.g. a strategy's options; validation rejects unknown keys
       if (obj[step.key] === null || typeof obj[step.key] !== 'object') throw missing(k);
       cur = obj[step.key];
       continue;

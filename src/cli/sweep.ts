@@ -2,7 +2,7 @@
  * `lbsim sweep <scenario> --vary key=from:to:step [--vary …]`: the scenario at every point of the
  * grid the `--vary` flags span (`vary.ts`), every strategy at each point; the runs spread over
  * worker threads or a Redis queue (`exec-flags.ts`). Prints p99 per strategy along the first axis,
- * one table per combination of the other axes, and writes the results JSON (with `sweep`) and/or
+ * one table per combination of the other axes (each point's statistical winner marked), and writes the results JSON (with `sweep`) and/or
  * the web report. Each point's scenario is validated from the file with the keys set, so a bad
  * value names the file and the point.
  */
@@ -13,12 +13,16 @@ import { InputError } from '../input/errors.js';
 import type { ResultsFile, SweepAxis, SweepPoint } from '../results/schema.js';
 import { parseScenario } from '../scenario/index.js';
 import type { Scenario } from '../scenario/types.js';
-import { withExecutor, type ExecFlags } from './exec-flags.js';
+import { refuseTraceOnQueue, withExecutor, type ExecFlags } from './exec-flags.js';
 import { applyOverrides, setPath, type ScenarioOverrides } from './overrides.js';
 import { progress } from './progress.js';
 import { readScenarioDoc } from './scenario-file.js';
+import { compareResults } from '../results/compare.js';
 import { fmt } from './table.js';
-import { writeOutputs } from './run.js';
+import { checkOutputs, writeOutputs } from './run.js';
+import { DEFAULT_LIMITS, parseLimits, type InputLimits } from '../input/limits.js';
+import { preloadTraces } from '../sim/model/trace-load.js';
+import { checkScenarioLimits } from '../sim/limits.js';
 import { useColor, styles } from './output.js';
 import { parseGrid } from './vary.js';
 
@@ -29,18 +33,23 @@ export interface SweepFlags extends ScenarioOverrides, ExecFlags {
   json?: string;
   report?: string;
   quiet?: boolean;
+  /** `--limit NAME=N` values (`src/input/limits.ts`). */
+  limit?: string[];
 }
 
 /** The grid's axes and one validated scenario per point (row-major, see `exec/sweep.ts`). */
-export function sweepScenarios(arg: string, flags: SweepFlags): { axes: SweepAxis[]; scenarios: Scenario[] } {
+export function sweepScenarios(arg: string, flags: SweepFlags, limits: Readonly<InputLimits> = DEFAULT_LIMITS): { axes: SweepAxis[]; scenarios: Scenario[] } {
   const axes = parseGrid(flags.vary);
-  const { file, doc } = readScenarioDoc(arg);
+  const { file, doc } = readScenarioDoc(arg, limits);
   const base = applyOverrides(doc, flags);
   const dir = dirname(resolve(file));
   const scenarios = gridCoordinates(axes).map((at) => {
     let d = base;
     axes.forEach((a, i) => (d = setPath(d, a.key, at[i])));
-    return parseScenario(d, `${file} (with ${pointLabel(axes, at)})`, dir);
+    const name = `${file} (with ${pointLabel(axes, at)})`;
+    const scenario = parseScenario(d, name, dir, undefined, limits.fileBytes);
+    checkScenarioLimits(scenario, name, limits);
+    return scenario;
   });
   const runs = studyRuns(scenarios);
   if (runs > MAX_STUDY_RUNS) {
@@ -68,24 +77,31 @@ function printTables(results: ResultsFile): void {
     if (g) g.push(p);
     else groups.set(rest, [p]);
   }
+  // Highlighted: each point's statistical winner (paired comparison, `src/results/compare.ts`); none
+  // when the point has one replication or its best is tied.
+  const winners = new Map(sweep.points.map((p) => [p, compareResults(p.results, { seed: results.summary.seed }).winner]));
   for (const [rest, points] of groups) {
     const labels = points[0]!.results.map((r) => r.strategy);
     const w = Math.max(8, ...labels.map((l) => l.length));
     process.stdout.write(`${st.bold(`p99 latency (ms) by ${sweep.key}${rest ? ` at ${rest}` : ''}`)}\n`);
-    process.stdout.write(`${'strategy'.padEnd(w)}  ${points.map((p) => String(p.value).padStart(9)).join(' ')}\n`);
-    process.stdout.write(`${'load'.padEnd(w)}  ${points.map((p) => `${(p.load * 100).toFixed(0)}%`.padStart(9)).join(' ')}\n`);
+    process.stdout.write(`${'strategy'.padEnd(w)}  ${points.map((p) => `${String(p.value).padStart(9)} `).join(' ')}\n`);
+    process.stdout.write(`${'load'.padEnd(w)}  ${points.map((p) => `${`${(p.load * 100).toFixed(0)}%`.padStart(9)} `).join(' ')}\n`);
     for (const label of labels) {
       const cells = points.map((p) => {
         const r = p.results.find((x) => x.strategy === label);
-        if (!r) return '-'.padStart(9);
-        const best = Math.min(...p.results.map((x) => x.latency.p99));
+        if (!r) return `${'-'.padStart(9)} `;
         const s = fmt(r.latency.p99).padStart(9);
-        return r.latency.p99 === best ? st.green(s) : s;
+        return winners.get(p) === label ? st.green(`${s}*`) : `${s} `;
       });
       process.stdout.write(`${label.padEnd(w)}  ${cells.join(' ')}\n`);
     }
     if (groups.size > 1) process.stdout.write('\n');
   }
+  process.stdout.write(
+    [...winners.values()].some((x) => x !== null)
+      ? '* the point\'s statistical winner (paired 95 % intervals over replications)\n'
+      : 'No point has a statistical winner (one replication, or the best is tied): use --replications N to compare.\n',
+  );
 }
 
 /** Runs the command; returns the exit code. */
@@ -94,7 +110,14 @@ export async function sweepCommand(arg: string, flags: SweepFlags): Promise<numb
   const results = await withExecutor(
     flags,
     note,
-    () => sweepScenarios(arg, flags),
+    async () => {
+      const limits = parseLimits(flags.limit);
+      checkOutputs(flags);
+      const prepared = sweepScenarios(arg, flags, limits);
+      refuseTraceOnQueue(flags, prepared.scenarios);
+      for (const sc of prepared.scenarios) await preloadTraces(sc);
+      return prepared;
+    },
     async (executor, { axes, scenarios }) => {
       const bar = progress('sweeping', Boolean(flags.quiet));
       try {

@@ -6,10 +6,15 @@
  * fails gets one line naming the field (`scenario: backends[0].count: …`) instead of an exception
  * deep in the engine, and a value the schema bounds (counts, durations, rates) cannot reach the
  * simulator out of bounds. The strategy must be registered and its options valid.
+ *
+ * A replayed trace (`arrival: trace`) names a file: the check reaches files through a
+ * {@link ScenarioFiles} — none by default (a queue worker: the file is on the submitter's machine,
+ * so such a job is refused), or this machine's disk for runs checked where they were made
+ * (`filesIn` of `src/scenario/document.ts`).
  */
 import { InputError } from '../input/errors.js';
 import { denormalize } from '../scenario/denormalize.js';
-import { normalizeScenario } from '../scenario/normalize.js';
+import { NO_FILES, normalizeScenario, type ScenarioFiles } from '../scenario/normalize.js';
 import { findStrategy } from '../strategies/registry.js';
 import type { Scenario, StrategyChoice } from '../scenario/types.js';
 import { canonical } from './codec.js';
@@ -28,11 +33,15 @@ function defined(v: unknown): unknown {
 
 const firstLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 
-/** Checks a job's scenario (see the module header). @returns null when valid, else one line */
-export function checkScenario(scenario: Scenario): string | null {
+/**
+ * Checks a job's scenario (see the module header).
+ * @param files how the files it names are reached (default: none)
+ * @returns null when valid, else one line
+ */
+export function checkScenario(scenario: Scenario, files: ScenarioFiles = NO_FILES): string | null {
   let again: Scenario;
   try {
-    again = normalizeScenario(denormalize(scenario), 'scenario');
+    again = normalizeScenario(denormalize(scenario), 'scenario', files);
   } catch (e) {
     return e instanceof InputError ? firstLine(e) : `scenario: not a normalized lbsim scenario (${firstLine(e)})`;
   }
@@ -53,8 +62,9 @@ export function checkChoice(choice: StrategyChoice): string | null {
 
 /**
  * Checks `job` (see the module header).
+ * @param files how the files its scenario names are reached (default: none)
  * @returns null when it can run, else one line saying what is wrong
  */
-export function checkJob(job: RunJob): string | null {
-  return checkScenario(job.scenario) ?? checkChoice(job.choice);
+export function checkJob(job: RunJob, files: ScenarioFiles = NO_FILES): string | null {
+  return checkScenario(job.scenario, files) ?? checkChoice(job.choice);
 }

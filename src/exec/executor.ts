@@ -5,7 +5,7 @@
  * runs finish; callers that assemble results do so by index (`study.ts`), so the output is the
  * same whatever the executor, the number of threads or of workers.
  */
-import { ModelCache, runJob, type RunJob, type RunSummary } from './job.js';
+import { loadJobInputs, ModelCache, runJob, type RunJob, type RunSummary } from './job.js';
 
 /** Progress of a batch: runs finished and the batch's total. */
 export type ProgressFn = (done: number, total: number) => void;
@@ -40,6 +40,7 @@ export class SerialExecutor implements Executor {
 
   async execute(jobs: readonly RunJob[], sink: (index: number, summary: RunSummary) => void, progress?: ProgressFn): Promise<void> {
     for (let i = 0; i < jobs.length; i++) {
+      await loadJobInputs(jobs[i]!);
       sink(i, runJob(jobs[i]!, this.models));
       progress?.(i + 1, jobs.length);
       await yieldNow();

@@ -3,9 +3,12 @@
  * scenario BY VALUE (the normalized scenario, never a path), so it can run in this thread, on a
  * worker thread or on another machine (`queue/`) and give the same summary: the simulator reads no
  * clock, no `Math.random` and no file (empirical samples are read when the scenario is loaded).
+ * A replayed trace (`arrival: trace`) is the exception: its log is read once per thread by
+ * {@link loadJobInputs} before the thread's first run of it (the queue refuses such scenarios).
  */
 import { simulate } from '../sim/simulate.js';
 import { WorkloadModel } from '../sim/model/workload.js';
+import { preloadTraces } from '../sim/model/trace-load.js';
 import type { RunSummary } from '../sim/engine/recorder.js';
 import type { Scenario, StrategyChoice } from '../scenario/types.js';
 
@@ -52,4 +55,13 @@ export class ModelCache {
 /** Runs one job (see the module header). */
 export function runJob(job: RunJob, models?: ModelCache): RunSummary {
   return simulate(models ? models.modelOf(job) : job.scenario, job.choice, job.seed);
+}
+
+/**
+ * Loads what a job's scenario reads from files at run time into this thread (a replayed trace,
+ * once per thread; `src/sim/model/trace-load.ts`). Resolves at once when there is nothing to load.
+ * @throws InputError for an unreadable or bad trace
+ */
+export async function loadJobInputs(job: RunJob): Promise<void> {
+  if (job.scenario.clients.process.arrival === 'trace') await preloadTraces(job.scenario);
 }

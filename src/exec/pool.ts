@@ -25,7 +25,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import Tinypool from 'tinypool';
 import { SerialExecutor, type Executor, type ProgressFn } from './executor.js';
-import { ModelCache, runJob, type RunJob, type RunSummary } from './job.js';
+import { loadJobInputs, ModelCache, runJob, type RunJob, type RunSummary } from './job.js';
 
 /**
  * Path of the pool worker, or null when there is none (see the module header): the one-file bundle
@@ -174,6 +174,7 @@ export class LocalExecutor implements Executor {
       const i = next++; // this thread's next run, then the pool's
       fill();
       try {
+        await loadJobInputs(jobs[i]!);
         finished(i, runJob(jobs[i]!, this.models));
       } catch (e) {
         failed ??= asError(e);

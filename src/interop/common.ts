@@ -2,8 +2,9 @@
  * Helpers shared by the importers and exporters: backend group names from server names or
  * addresses, strategy options with their defaults, and small lookups.
  */
+import { flavorFor, flavorOf } from '../strategies/proxies.js';
 import { findStrategy } from '../strategies/registry.js';
-import type { LbConfig, LbServer } from './types.js';
+import type { LbConfig, LbServer, ProxyFormat } from './types.js';
 
 /**
  * A scenario group name (`[A-Za-z0-9_.-]+`) for a server, unique among `used` (which it extends):
@@ -74,4 +75,17 @@ export function baseConfig(name: string): LbConfig {
     retries: 0,
     timeoutMs: 0,
   };
+}
+
+/**
+ * The warning an exporter gives when the scenario simulates a flavor of `name` that is not the
+ * target proxy's (docs/strategies.md, src/strategies/proxies.ts); undefined when they agree or the
+ * strategy has no flavor for that proxy.
+ */
+export function flavorMismatch(name: string, options: Readonly<Record<string, unknown>>, format: ProxyFormat): string | undefined {
+  const simulated = flavorOf(name, options);
+  const target = flavorFor(name, format);
+  if (simulated === undefined || target === undefined || simulated === target) return undefined;
+  const differs = findStrategy(name)!.flavors!.differs;
+  return `the scenario simulates ${name} flavor ${simulated} (${differs[simulated]}); ${format} runs flavor ${target} (${differs[target]}): simulate flavor ${target} to predict this ${format}`;
 }

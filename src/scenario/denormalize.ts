@@ -109,7 +109,9 @@ function clients(s: Scenario): Doc {
   switch (p.arrival) {
     case 'poisson':
     case 'constant':
-      out['rate'] = p.rate;
+      // a rate derived from clients.load is written as the load (it normalizes to the same rate)
+      if (c.load !== undefined) out['load'] = c.load;
+      else out['rate'] = p.rate;
       break;
     case 'bursty':
       Object.assign(out, { rate: p.rate, burstRate: p.burstRate, on: writeDuration(p.onMs), off: writeDuration(p.offMs) });
@@ -119,6 +121,15 @@ function clients(s: Scenario): Doc {
       break;
     case 'closed':
       Object.assign(out, { users: p.users, think: dist(p.think) });
+      break;
+    case 'trace':
+      Object.assign(out, {
+        file: p.file,
+        format: p.format,
+        ...(p.speed !== 1 ? { speed: p.speed } : {}),
+        ...(p.loop ? { loop: true } : {}),
+        ...(p.attributes.length > 0 ? { attributes: [...p.attributes] } : {}),
+      });
       break;
   }
   const population = (key: 'addresses' | 'keys' | 'sessions', defaultCount: number): void => {
@@ -223,6 +234,7 @@ export function denormalize(s: Scenario): Doc {
     ),
     service: dist(g.service),
     ...(g.cache ? { cache: { ...g.cache } } : {}),
+    ...(g.addresses ? { address: g.count === 1 ? g.addresses[0]! : [...g.addresses] } : {}),
   }));
   const written = withoutDefaults(balancer, BALANCER_DEFAULTS);
   if (Object.keys(written).length > 0) doc['balancer'] = written;
@@ -249,5 +261,27 @@ export function denormalize(s: Scenario): Doc {
     };
   }
   if (s.balancers) doc['balancers'] = s.balancers.spread === 'round-robin' ? s.balancers.count : { ...s.balancers };
+  if (s.observed) {
+    const o = s.observed;
+    doc['observed'] = {
+      source: o.source,
+      what: o.what,
+      p50: writeDuration(o.p50Ms),
+      p90: writeDuration(o.p90Ms),
+      p99: writeDuration(o.p99Ms),
+      shares: { ...o.shares },
+      ...(o.strategy !== undefined ? { strategy: o.strategy } : {}),
+      ...(o.verdict !== undefined ? { verdict: o.verdict } : {}),
+    };
+  }
+  if (s.slo) {
+    const slo: Doc = {};
+    if (s.slo.p99Ms !== undefined) slo['p99'] = writeDuration(s.slo.p99Ms);
+    if (s.slo.p999Ms !== undefined) slo['p999'] = writeDuration(s.slo.p999Ms);
+    if (s.slo.availability !== undefined) slo['availability'] = s.slo.availability;
+    doc['slo'] = slo;
+  }
+  if (s.baseline !== undefined) doc['baseline'] = s.baseline;
+  if (s.proxy !== undefined) doc['proxy'] = s.proxy;
   return doc;
 }

@@ -9,33 +9,76 @@
  * from disk; the browser playground has none.
  */
 import { formatPath, InputError, parseOrThrow, zodProblems, type InputProblem } from '../input/errors.js';
+import { parseDuration } from '../input/units.js';
+import { logFormatFromSpec } from '../interop/logs/spec.js';
 import { findStrategy, strategyNames } from '../strategies/registry.js';
 import { backendIds } from './backend-ids.js';
+import { fleetCapacity, meanClassFactor } from './capacity.js';
 import { FAULT_EXTRA, FAULT_KEYS, scenarioSchema, type RawScenario } from './schema.js';
-import type { AutoscaleSettings, Distribution, Fault, Scenario, StrategyChoice } from './types.js';
+import type { AutoscaleSettings, Distribution, Fault, Scenario, Slo, StrategyChoice } from './types.js';
 import { ln } from '../core/math.js';
 
 /** z-score of the 99th percentile of the standard normal. */
 const Z99 = 2.3263478740408408;
 
-/** How normalization reaches the files a scenario names (an empirical distribution's `file:`). */
+/** How normalization reaches the files a scenario names (an empirical distribution's `file:`, a trace). */
 export interface ScenarioFiles {
   /** The path of `name` as written in the scenario (relative to the scenario's directory). */
   resolve(name: string): string;
   /** The text of the file at `path`; throws when it cannot be read. */
   read(path: string): string;
+  /** Why `path` is not a readable file (`no such file`, …), or undefined when it is; absent = files cannot be checked here. */
+  problem?(path: string): string | undefined;
+}
+
+/**
+ * Largest samples file an empirical distribution reads (about 2 million values); `read` throws a
+ * RangeError saying so for a larger one.
+ */
+export const MAX_SAMPLES_FILE_BYTES = 16 * 2 ** 20;
+
+/** Receives a warning about a scenario that is valid but probably not what was meant. */
+export type ScenarioWarning = (message: string) => void;
+
+/** Keys that only a trace replay takes. */
+const TRACE_KEYS = ['file', 'format', 'speed', 'loop', 'attributes'];
+
+/** Milliseconds per unit of an empirical distribution's bare numbers. */
+const SAMPLE_UNIT_MS: Record<string, number> = { s: 1000, ms: 1, us: 0.001 };
+
+/**
+ * The unit a list of bare numbers read as ms probably is in, when it does not look like ms:
+ * seconds when the median is under 0.5 and every value under 600 with a decimal point (nginx's
+ * `$request_time` and `$upstream_response_time` print seconds with 3 decimals: "0.012"),
+ * microseconds when the median is at least 100,000.
+ */
+export function likelyUnit(values: readonly number[]): 's' | 'us' | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  if (median < 0.5 && sorted[sorted.length - 1]! < 600 && values.some((v) => !Number.isInteger(v))) return 's';
+  if (median >= 100_000) return 'us';
+  return undefined;
 }
 
 /** No files: every `file:` is reported as unreadable (the browser playground). */
 export const NO_FILES: ScenarioFiles = {
   resolve: (name) => name,
   read: (path) => {
-    throw new Error(`no files are read here (${path})`);
+    throw new Error(`no files are read here (${path} is not available)`);
   },
 };
 
+/** Why a file could not be read, in words (the reader's message, or the system error's code). */
+function readFailure(e: unknown): string {
+  const code = (e as { code?: unknown }).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (typeof code === 'string') return `cannot read (${code})`;
+  return e instanceof Error ? e.message : String(e);
+}
+
 /** Normalizes a validated distribution; `at` is its path for errors, `files` reads `file:`. */
-function normDist(raw: any, at: (string | number)[], file: string, files: ScenarioFiles, problems: InputProblem[]): Distribution {
+function normDist(raw: any, at: (string | number)[], file: string, files: ScenarioFiles, problems: InputProblem[], warn?: ScenarioWarning): Distribution {
   const p = (message: string, sub?: string) => problems.push({ path: formatPath([...at, ...(sub ? [sub] : [])]), message });
   switch (raw.dist) {
     case 'constant':
@@ -79,13 +122,26 @@ function normDist(raw: any, at: (string | number)[], file: string, files: Scenar
         p('expected exactly one of samples (a list of durations) or file (a path to a list of ms values)');
         return { dist: 'empirical', samples: [1] };
       }
-      if (raw.samples) return { dist: 'empirical', samples: raw.samples };
+      const scale = SAMPLE_UNIT_MS[raw.unit ?? 'ms']!;
+      if (raw.samples) {
+        const samples: number[] = [];
+        (raw.samples as (number | string)[]).forEach((v, k) => {
+          const ms = typeof v === 'number' ? v * scale : parseDuration(v);
+          if (!(Number.isFinite(ms) && ms >= 0)) p(`expected a non-negative number (in ${raw.unit ?? 'ms'}) or a duration like 5ms, got ${JSON.stringify(v)}`, `samples[${k}]`);
+          samples.push(ms);
+        });
+        if (raw.unit === undefined) {
+          const likely = likelyUnit((raw.samples as (number | string)[]).filter((v): v is number => typeof v === 'number'));
+          if (likely) warn?.(`${file}: ${formatPath([...at, 'samples'])}: the numbers are read as ms but look like ${likely === 's' ? 'seconds' : 'microseconds'}; add unit: ${likely} if they are`);
+        }
+        return { dist: 'empirical', samples };
+      }
       const path = files.resolve(raw.file);
       let text: string;
       try {
         text = files.read(path);
-      } catch {
-        p(`cannot read samples file ${path}`, 'file');
+      } catch (e) {
+        p(`cannot read samples file ${path}: ${readFailure(e)}`, 'file');
         return { dist: 'empirical', samples: [1] };
       }
       const samples = text
@@ -94,17 +150,23 @@ function normDist(raw: any, at: (string | number)[], file: string, files: Scenar
         .map(Number);
       const bad = samples.findIndex((x) => !(Number.isFinite(x) && x >= 0));
       if (samples.length === 0 || bad >= 0) {
-        p(`samples file ${path} must hold non-negative numbers (ms) separated by commas or white space${bad >= 0 ? `; item ${bad + 1} is not` : ''}`, 'file');
+        p(`samples file ${path} must hold non-negative numbers (${raw.unit ?? 'ms'}) separated by commas or white space${bad >= 0 ? `; item ${bad + 1} is not` : ''}`, 'file');
         return { dist: 'empirical', samples: [1] };
       }
-      return { dist: 'empirical', samples };
+      if (raw.unit === undefined) {
+        const likely = likelyUnit(samples);
+        if (likely) {
+          warn?.(`${file}: ${formatPath([...at, 'file'])}: the values in ${path} are read as ms but look like ${likely === 's' ? 'seconds' : 'microseconds'} (median ${[...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]}); add unit: ${likely} if they are`);
+        }
+      }
+      return { dist: 'empirical', samples: scale === 1 ? samples : samples.map((x) => x * scale) };
     }
     case 'mixture':
       return {
         dist: 'mixture',
         parts: raw.parts.map((part: any, k: number) => ({
           weight: part.weight,
-          of: normDist(part.of, [...at, 'parts', k, 'of'], file, files, problems),
+          of: normDist(part.of, [...at, 'parts', k, 'of'], file, files, problems, warn),
         })),
       };
     default:
@@ -146,7 +208,26 @@ function optionsOf(name: string, opts: unknown, at: (string | number)[], problem
     problems.push(...zodProblems(r.error.issues, at));
     return {};
   }
-  return r.data as Record<string, unknown>;
+  const out = r.data as Record<string, unknown>;
+  // sticky wraps another strategy: its name and options are checked here, not when the run builds it.
+  if (name === 'sticky' && typeof out.inner === 'string') {
+    if (!findStrategy(out.inner)) {
+      problems.push({ path: formatPath([...at, 'inner']), message: `unknown strategy "${out.inner}"; known: ${strategyNames().join(', ')}` });
+    } else {
+      optionsOf(out.inner, out.innerOptions ?? {}, [...at, 'innerOptions'], problems);
+    }
+  }
+  return out;
+}
+
+/** A group's `address` (one string, or a list of `count`) as one address per backend. */
+function normAddresses(raw: string | string[], count: number, k: number, problems: InputProblem[]): string[] {
+  if (typeof raw === 'string') {
+    if (count !== 1) problems.push({ path: `backends[${k}].address`, message: `one address for ${count} backends; give a list of ${count} addresses` });
+    return [raw];
+  }
+  if (raw.length !== count) problems.push({ path: `backends[${k}].address`, message: `expected ${count} addresses (one per backend of the group), got ${raw.length}` });
+  return raw;
 }
 
 /** Normalizes the `faults` list: targets expanded to backend ids, per-kind keys checked. */
@@ -237,15 +318,63 @@ function normAutoscale(raw: NonNullable<RawScenario['autoscale']>, groups: Scena
   };
 }
 
+/** The normalized SLO: latency targets in ms, availability in percent; only the keys given. */
+function normSlo(raw: NonNullable<RawScenario['slo']>): Slo {
+  const out: Slo = {};
+  if (raw.p99 !== undefined) out.p99Ms = raw.p99;
+  if (raw.p999 !== undefined) out.p999Ms = raw.p999;
+  if (raw.availability !== undefined) out.availability = raw.availability;
+  return out;
+}
+
+/**
+ * The label of the strategy `ref` names among `choices`: a label first, else a registry name used by
+ * exactly one choice (`p2c` when the only p2c is labelled `p2c-d3`); null when none or ambiguous.
+ */
+export function resolveStrategyRef(ref: string, choices: readonly StrategyChoice[]): string | null {
+  const byLabel = choices.find((s) => s.label === ref);
+  if (byLabel) return byLabel.label;
+  const byName = choices.filter((s) => s.name === ref);
+  return byName.length === 1 ? byName[0]!.label : null;
+}
+
+/**
+ * `clients.load`: sets the arrival rate to load × the fleet's capacity (`capacity.ts`). A load of 1
+ * or more makes queues grow without bound unless something refuses the excess, so it is accepted
+ * only when every group bounds its waiting requests (`queueLimit`, or `maxConn` so the balancer
+ * queues or refuses) or the balancer rate-limits.
+ */
+function applyLoad(scenario: Scenario, load: number, problems: InputProblem[]): void {
+  const p = scenario.clients.process;
+  if (p.arrival !== 'poisson' && p.arrival !== 'constant') return;
+  const capacity = fleetCapacity(scenario.backends, meanClassFactor(scenario.clients.classes), scenario.autoscale);
+  if (!(capacity > 0 && Number.isFinite(capacity))) {
+    problems.push({ path: 'clients.load', message: 'the fleet has no finite capacity to take a fraction of (a service time of 0 or an infinite mean); give clients.rate instead' });
+    return;
+  }
+  const bounded =
+    scenario.balancer.rateLimit !== false || scenario.backends.every((g) => g.queueLimit !== null || g.maxConn > 0);
+  if (load >= 1 && !bounded) {
+    problems.push({
+      path: 'clients.load',
+      message: `a load of ${load} (≥ 1) makes queues grow without bound: give every backend group a queueLimit (or maxConn), or a balancer rateLimit, or a load below 1`,
+    });
+    return;
+  }
+  scenario.clients.process = { arrival: p.arrival, rate: load * capacity };
+  scenario.clients.load = load;
+}
+
 /**
  * Validates and normalizes an already-parsed scenario value (`parseScenario` in `document.ts` is
  * this with the files read from disk).
  * @param value parsed YAML/JSON
  * @param file the file name used in error messages
  * @param files reads the files the scenario names (default: none)
+ * @param warn receives warnings (e.g. an empirical file whose values look like seconds read as ms)
  * @throws InputError naming the file and every faulty field
  */
-export function normalizeScenario(value: unknown, file: string, files: ScenarioFiles = NO_FILES): Scenario {
+export function normalizeScenario(value: unknown, file: string, files: ScenarioFiles = NO_FILES, warn?: ScenarioWarning): Scenario {
   const raw = parseOrThrow(scenarioSchema, value, file);
   const problems: InputProblem[] = [];
   const c = raw.clients;
@@ -263,21 +392,23 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
   switch (c.arrival) {
     case 'poisson':
     case 'constant':
-      need('rate', c.rate);
-      forbid(['burstRate', 'on', 'off', 'schedule', 'users', 'think']);
+      if (c.load === undefined) need('rate', c.rate);
+      else if (c.rate !== undefined) problems.push({ path: 'clients.load', message: 'give either rate or load (a fraction of the capacity), not both' });
+      forbid(['burstRate', 'on', 'off', 'schedule', 'users', 'think', ...TRACE_KEYS]);
       process = { arrival: c.arrival, rate: c.rate ?? 1 };
       break;
     case 'bursty':
+      forbid(['load']);
       need('rate', c.rate);
       need('burstRate', c.burstRate);
       need('on', c.on);
       need('off', c.off);
-      forbid(['schedule', 'users', 'think']);
+      forbid(['schedule', 'users', 'think', ...TRACE_KEYS]);
       process = { arrival: 'bursty', rate: c.rate ?? 1, burstRate: c.burstRate ?? 1, onMs: c.on ?? 1, offMs: c.off ?? 1 };
       break;
     case 'schedule': {
       need('schedule', c.schedule);
-      forbid(['rate', 'burstRate', 'on', 'off', 'users', 'think']);
+      forbid(['rate', 'load', 'burstRate', 'on', 'off', 'users', 'think', ...TRACE_KEYS]);
       const steps = (c.schedule ?? [{ at: 0, rate: 1, ramp: false }]).map((s) => ({ atMs: s.at, rate: s.rate, ramp: s.ramp }));
       steps.forEach((s, k) => {
         if (k > 0 && s.atMs <= steps[k - 1]!.atMs) {
@@ -291,13 +422,33 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
     case 'closed':
       need('users', c.users);
       need('think', c.think);
-      forbid(['rate', 'burstRate', 'on', 'off', 'schedule']);
+      forbid(['rate', 'load', 'burstRate', 'on', 'off', 'schedule', ...TRACE_KEYS]);
       process = {
         arrival: 'closed',
         users: c.users ?? 1,
-        think: c.think ? normDist(c.think, ['clients', 'think'], file, files, problems) : { dist: 'constant', value: 0 },
+        think: c.think ? normDist(c.think, ['clients', 'think'], file, files, problems, warn) : { dist: 'constant', value: 0 },
       };
       break;
+    case 'trace': {
+      need('file', c.file);
+      need('format', c.format);
+      forbid(['rate', 'load', 'burstRate', 'on', 'off', 'schedule', 'users', 'think']);
+      const path = c.file !== undefined ? files.resolve(c.file) : '';
+      if (c.file !== undefined) {
+        const why = files.problem ? files.problem(path) : 'trace files cannot be read here';
+        if (why !== undefined) problems.push({ path: 'clients.file', message: `${path}: ${why}` });
+      }
+      if (c.format !== undefined) {
+        try {
+          logFormatFromSpec(c.format);
+        } catch (e) {
+          if (!(e instanceof InputError)) throw e;
+          problems.push({ path: 'clients.format', message: e.problems.map((q) => q.message).join('; ') });
+        }
+      }
+      process = { arrival: 'trace', file: path, format: c.format ?? '', speed: c.speed ?? 1, loop: c.loop ?? false, attributes: c.attributes ?? [] };
+      break;
+    }
   }
   const classes = c.classes ?? [{ name: 'default', share: 1, serviceFactor: 1 }];
   const totalShare = classes.reduce((s, k) => s + k.share, 0);
@@ -327,15 +478,16 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
       discipline: g.discipline,
       queueLimit: g.queueLimit,
       speed: g.speed,
-      service: normDist(g.service, ['backends', k, 'service'], file, files, problems),
+      service: normDist(g.service, ['backends', k, 'service'], file, files, problems, warn),
       maxConn: g.maxConn,
       ...(g.cache ? { cache: { size: g.cache.size, hitFactor: g.cache.hitFactor } } : {}),
+      ...(g.address !== undefined ? { addresses: normAddresses(g.address, g.count, k, problems) } : {}),
     })),
     balancer: {
       ...settings,
       retries,
       timeoutMs: timeout,
-      network: network ? normDist(network, ['balancer', 'network'], file, files, problems) : { dist: 'constant', value: 0 },
+      network: network ? normDist(network, ['balancer', 'network'], file, files, problems, warn) : { dist: 'constant', value: 0 },
       overheadMs: overhead,
       ...(healthCheck ? { healthCheck } : {}),
       ...(retryBudget !== undefined ? { retryBudget: typeof retryBudget === 'number' ? { ratio: retryBudget, burst: 10 } : retryBudget } : {}),
@@ -346,6 +498,32 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
   if (raw.faults !== undefined) scenario.faults = normFaults(raw.faults, scenario.backends, problems);
   if (raw.autoscale !== undefined) scenario.autoscale = normAutoscale(raw.autoscale, scenario.backends, problems);
   if (raw.balancers !== undefined) scenario.balancers = raw.balancers;
+  if (raw.observed !== undefined) {
+    const o = raw.observed;
+    scenario.observed = {
+      source: o.source,
+      what: o.what,
+      p50Ms: o.p50,
+      p90Ms: o.p90,
+      p99Ms: o.p99,
+      shares: o.shares,
+      ...(o.strategy !== undefined ? { strategy: o.strategy } : {}),
+      ...(o.verdict !== undefined ? { verdict: o.verdict } : {}),
+    };
+  }
+  if (c.load !== undefined && (c.arrival === 'poisson' || c.arrival === 'constant')) applyLoad(scenario, c.load, problems);
+  if (raw.slo !== undefined) scenario.slo = normSlo(raw.slo);
+  if (raw.baseline !== undefined) {
+    const b = resolveStrategyRef(raw.baseline, scenario.strategies);
+    if (b === null) {
+      if (scenario.strategies.length > 0)
+        problems.push({
+          path: 'baseline',
+          message: `"${raw.baseline}" is not among the strategies (${scenario.strategies.map((s) => s.label).join(', ')}); add it to strategies or name one of them`,
+        });
+    } else scenario.baseline = b;
+  }
+  if (raw.proxy !== undefined) scenario.proxy = raw.proxy;
   const names = new Set<string>();
   scenario.backends.forEach((g, k) => {
     if (g.name !== null) {

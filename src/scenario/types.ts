@@ -22,7 +22,47 @@ export type Arrival =
   | { arrival: 'constant'; rate: number }
   | { arrival: 'bursty'; rate: number; burstRate: number; onMs: number; offMs: number } // on/off modulated Poisson: `burstRate` during on-periods, `rate` otherwise
   | { arrival: 'schedule'; steps: { atMs: number; rate: number; ramp: boolean }[] } // rate at times; ramp = linear from the previous step
-  | { arrival: 'closed'; users: number; think: Distribution };
+  | { arrival: 'closed'; users: number; think: Distribution }
+  | TraceArrival;
+
+/** A request attribute a trace replay can take from the log instead of drawing it. */
+export type TraceAttribute = 'key' | 'client' | 'session' | 'class';
+
+/** Replay of the arrival times logged in an access log (src/sim/model/trace.ts). */
+export interface TraceArrival {
+  arrival: 'trace';
+  /** The log (absolute path; plain or gzip). */
+  file: string;
+  /** How to read it, in `lbsim import --log-format` syntax (`haproxy`, `nginx:<log_format>`, …). */
+  format: string;
+  /** Time compression: 2 replays the log twice as fast (twice the rate). */
+  speed: number;
+  /** Repeat the trace after its end (else arrivals stop there). */
+  loop: boolean;
+  /** Attributes taken from the log (the others are drawn as usual). */
+  attributes: TraceAttribute[];
+}
+
+/**
+ * What an access log showed, for a scenario fitted from it (`lbsim import --log`): the figures the
+ * simulation is checked against, carried into results files and shown by the report.
+ */
+export interface ObservedLog {
+  /** The log file(s). */
+  source: string;
+  /** What the latencies are (the proxy's response time, or the upstream time). */
+  what: string;
+  /** Logged latency percentiles (ms) of successful requests. */
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  /** Share of requests per backend group. */
+  shares: Record<string, number>;
+  /** The strategy the config uses (the check ran it). */
+  strategy?: string;
+  /** The check's verdict at import time. */
+  verdict?: string;
+}
 
 /** Key population for hash keys / sessions / client addresses. */
 export interface KeyPopulation {
@@ -44,6 +84,11 @@ export interface RequestClass {
 /** The clients section. */
 export interface Clients {
   process: Arrival;
+  /**
+   * The load factor the file gave instead of a rate (`clients.load: 0.7`): the arrival rate is then
+   * load × the fleet's capacity (see `capacity.ts`). Absent when the file gave the rate itself.
+   */
+  load?: number;
   /** Client addresses (ip-hash): `count` IPv4 addresses, uniform or zipf. */
   addresses: KeyPopulation;
   /** Hash keys (consistent-hash, maglev, rendezvous, bounded-load). */
@@ -72,6 +117,11 @@ export interface BackendGroup {
   maxConn: number;
   /** Per-backend LRU cache of hash keys (absent = none). */
   cache?: CacheSettings;
+  /**
+   * Each backend's address as the proxy config writes it (`10.0.0.1:8080`), one per backend of the
+   * group (absent = none: hashed by id). Hash strategies hash these exactly as the proxy does.
+   */
+  addresses?: string[];
 }
 
 /** A per-backend LRU cache of request hash keys: a hit is served in `hitFactor` × the service time. */
@@ -184,6 +234,20 @@ export interface BalancerSettings extends CoreBalancerSettings {
   hedge?: { delayMs: number };
 }
 
+/**
+ * Service-level objectives (`slo:` in the file; any of them): latency percentiles of completed
+ * requests (ms) and availability (completed ÷ measured requests, in percent).
+ */
+export interface Slo {
+  p99Ms?: number;
+  p999Ms?: number;
+  /** Percent, e.g. 99.9. */
+  availability?: number;
+}
+
+/** The proxies a recommendation can be limited to (what each can run: `src/decide/proxies.ts`). */
+export type ProxyTarget = 'nginx' | 'nginx-plus' | 'haproxy' | 'envoy';
+
 /** A whole normalized scenario. */
 export interface Scenario {
   name: string;
@@ -206,4 +270,12 @@ export interface Scenario {
   autoscale?: AutoscaleSettings;
   /** Several balancer instances (absent = one). */
   balancers?: BalancersSettings;
+  /** What the access log this scenario was fitted from showed (absent = not fitted from a log). */
+  observed?: ObservedLog;
+  /** Objectives the recommendation, `lbsim capacity` and `lbsim tune` check (absent = none). */
+  slo?: Slo;
+  /** Label of the strategy the user runs today, compared with every other (absent = none given). */
+  baseline?: string;
+  /** Limit recommendations to what this proxy can run (absent = any; `lbsim proxy` runs all). */
+  proxy?: ProxyTarget;
 }

@@ -4,7 +4,8 @@
  * report from the committed fixtures with writeReport, opens it from file:// and checks: no module
  * script, every chart canvas has drawn (non-blank pixels, and each strategy's colour present), the
  * header, verdict and table show the fixture's numbers, sorting, toggling a strategy hides it on
- * every chart and in the table, the sweep file draws its chart, and no console errors. Saves a
+ * every chart and in the table, the sweep file draws its chart, a scenario fitted from an access
+ * log shows its log check (and no other does), and no console errors. Saves a
  * full-page screenshot to out/report-screenshot.png for a person to look at.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,6 +22,23 @@ const SCREENSHOT = join(ROOT, 'out/report-screenshot.png');
 
 const RUN = (JSON.parse(readFileSync(join(ROOT, 'web/test/fixture-results.json'), 'utf8')) as ResultsFile[])[0] as ResultsFile;
 const SWEEP = JSON.parse(readFileSync(join(ROOT, 'web/test/fixture-sweep.json'), 'utf8')) as ResultsFile;
+/** The run fixture as if its scenario had been fitted from an access log (`lbsim import --log`). */
+const FITTED = {
+  ...RUN,
+  scenario: {
+    ...RUN.scenario,
+    observed: {
+      source: 'access.log',
+      what: 'response time at the proxy ($request_time)',
+      p50Ms: 50,
+      p90Ms: 120,
+      p99Ms: 240,
+      shares: { b0: 0.34, b1: 0.33, b2: 0.33 },
+      strategy: 'round-robin',
+      verdict: 'agrees with the log (p50 −3 %, p99 −3 %)',
+    },
+  },
+} as ResultsFile;
 
 /** The canvases of a single-run file (the sweep chart only shows for sweeps). */
 const RUN_CANVASES = [
@@ -72,7 +90,7 @@ describe('web report in headless chromium', () => {
   beforeAll(async () => {
     await ensureBuilt();
     outDir = mkdtempSync(join(tmpdir(), 'lbsim-web-'));
-    htmlPath = writeReport([RUN, SWEEP], outDir);
+    htmlPath = writeReport([RUN, SWEEP, FITTED], outDir);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.on('console', (m) => {
@@ -132,9 +150,9 @@ describe('web report in headless chromium', () => {
     expect(facts).toContain('Seed42');
     expect(facts).toContain('5 (95 % CIs shown)');
     const verdict = await page.textContent('#verdict');
+    // the paired comparison (computed in the page for a file without one): 162 ms is no win over 172 ms here
     expect(verdict).toContain(
-      'least-connections has the lowest p99, 162.3 ms: 30 % lower than round-robin (231.7 ms). ' +
-        'Their 95 % confidence intervals do not overlap.',
+      'No single winner on p99: least-connections (162 ms) is statistically tied with p2c (e.g. p2c − least-connections = 7.28 ms (95 % CI -3.18 to 17.7), paired over 5 replications).',
     );
     expect(verdict).toContain('No strategy overloads a backend: the busiest is b0 under random at 89.3 % utilization.');
     const random = RUN.results.find((r) => r.strategy === 'random');
@@ -145,7 +163,10 @@ describe('web report in headless chromium', () => {
   it('shows the fixture numbers in the table and sorts by a clicked column', async () => {
     expect(await tableStrategies(page)).toEqual(['round-robin', 'random', 'least-connections', 'p2c']);
     expect(await columnTexts(page, 'p99')).toEqual(['231.7', '338.6', '162.3', '171.9']);
-    expect(await columnTexts(page, 'p999')).toEqual(['352.4', '521.7', '240.8', '255.0']);
+    // 14,400 requests per run: 14 beyond the p99.9, so each p99.9 is marked as resting on too few
+    expect(await columnTexts(page, 'p999')).toEqual(['352.4†', '521.7†', '240.8†', '255.0†']);
+    expect(await page.getAttribute('#summary-table td.thin', 'title')).toMatch(/only \d+ requests beyond it in a replication \(fewer than 100\)/);
+    expect(await page.textContent('#table-extra-caption')).toContain('† fewer than 100 requests beyond that percentile');
     expect(await columnTexts(page, 'throughput')).toEqual(['240.0', '239.7', '240.0', '240.0']);
     expect(await columnTexts(page, 'failed')).toEqual(['0', '12', '0', '3']);
     expect(await columnTexts(page, 'rejected')).toEqual(['0', '7', '0', '0']);
@@ -199,17 +220,45 @@ describe('web report in headless chromium', () => {
     expect(sweep?.datasets.filter((d) => !d.endsWith('(mean)'))).toEqual(Object.keys(COLOURS));
     const verdict = await page.textContent('#verdict');
     expect(verdict).toContain('At offered load 0.95 (clients.rate = 285):');
-    expect(verdict).toContain('least-connections has the lowest p99, 1224 ms');
+    expect(verdict).toContain('No winner: one replication gives no interval on the differences, so the lowest p99 (least-connections, 1224 ms) may be luck.');
     expect(verdict).toContain('Across the sweep, least-connections has the lowest p99 at 5 of 5 loads.');
     expect(await page.textContent('#warnings')).toContain('close to capacity');
     await page.selectOption('#point-select', '0');
     expect(await page.textContent('#verdict')).toContain('At offered load 0.50 (clients.rate = 150):');
     // The table is still sorted by strategy name (sorting persists across files and points).
     expect(await tableStrategies(page)).toEqual(['least-connections', 'p2c', 'random', 'round-robin']);
-    expect(await columnTexts(page, 'p99')).toEqual(['122.4', '132.5', '248.4', '176.0']);
+    // a few thousand requests per point: fewer than 100 beyond the p99, so every p99 is marked
+    expect(await columnTexts(page, 'p99')).toEqual(['122.4†', '132.5†', '248.4†', '176.0†']);
     await page.screenshot({ path: join(ROOT, 'out/report-sweep-screenshot.png'), fullPage: true });
     await page.selectOption('#file-select', '0');
     expect(await page.isVisible('#card-sweep')).toBe(false);
+  });
+
+  it('shows the access-log check only for a scenario fitted from a log: the log beside every strategy, the config strategy’s shares', async () => {
+    expect(await page.isVisible('#card-observed')).toBe(false);
+    await page.selectOption('#file-select', '2');
+    expect(await page.isVisible('#card-observed')).toBe(true);
+    const caption = await page.textContent('#observed-caption');
+    expect(caption).toContain('fitted from access.log');
+    expect(caption).toContain('At import, round-robin agrees with the log (p50 −3 %, p99 −3 %).');
+    const rows = await page.$$eval('#observed-table tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? '')));
+    expect(rows[0]).toEqual(['', 'p50', 'p90', 'p99']);
+    expect(rows[1]).toEqual(['access log (access.log)', '50.0', '120.0', '240.0']);
+    expect(rows[2]).toEqual(['round-robin (the config’s)', '48.3 (-3.4 %)', '120.5 (+0.4 %)', '231.7 (-3.5 %)']);
+    expect(rows.slice(2).map((r) => r[0]?.replace(' (the config’s)', ''))).toEqual(Object.keys(COLOURS));
+    const shares = await page.$$eval('#observed-shares tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? '')));
+    expect(shares).toEqual([
+      ['server', 'share in the log', 'simulated (round-robin)'],
+      ['b0', '34.0 %', '33.3 %'],
+      ['b1', '33.0 %', '33.3 %'],
+      ['b2', '33.0 %', '33.3 %'],
+    ]);
+    await page.click('.chip[data-strategy="random"]');
+    const without = await page.$$eval('#observed-table tr td:first-child', (tds) => tds.map((td) => td.textContent ?? ''));
+    expect(without).not.toContain('random');
+    await page.click('.chip[data-strategy="random"]');
+    await page.selectOption('#file-select', '0');
+    expect(await page.isVisible('#card-observed')).toBe(false);
   });
 
   it('logged no console errors', () => {

@@ -118,7 +118,8 @@ export function scenarioBackends(model: WorkloadModel): { specs: BackendSpec[]; 
   const group: number[] = [];
   model.scenario.backends.forEach((g, gi) => {
     for (let k = 0; k < g.count; k++) {
-      specs.push(backend({ id: backendId(g.name, k, specs.length), weight: g.weight, maxConn: g.maxConn }));
+      const address = g.addresses?.[k];
+      specs.push(backend({ id: backendId(g.name, k, specs.length), weight: g.weight, maxConn: g.maxConn, ...(address !== undefined ? { address } : {}) }));
       group.push(gi);
     }
   });

@@ -97,7 +97,7 @@ describe('help and completion from the JSON Schema', () => {
   });
 
   it('offers values from fixed sets: arrivals, distributions, strategy names with their descriptions', () => {
-    expect(valueOptions(schema, ['clients', 'arrival'], {}).map((v) => v.label)).toEqual(['poisson', 'constant', 'bursty', 'schedule', 'closed']);
+    expect(valueOptions(schema, ['clients', 'arrival'], {}).map((v) => v.label)).toEqual(['poisson', 'constant', 'bursty', 'schedule', 'closed', 'trace']);
     const doc = { backends: [{ service: { dist: 'exp' } }] };
     expect(valueOptions(schema, ['backends', 0, 'service', 'dist'], doc).map((v) => v.label)).toEqual(
       expect.arrayContaining(['constant', 'exponential', 'lognormal', 'mixture', 'empirical']),
@@ -110,7 +110,7 @@ describe('help and completion from the JSON Schema', () => {
   it("follows a distribution's kind and a strategy's name to their own keys", () => {
     const doc = { backends: [{ service: { dist: 'lognormal' } }], strategies: [{ name: 'p2c', options: {} }] };
     expect(keyOptions(schema, ['backends', 0, 'service'], doc).map((k) => k.key).sort()).toEqual(['median', 'mu', 'p99', 'sigma']);
-    expect(keyOptions(schema, ['strategies', 0, 'options'], doc).map((k) => k.key).sort()).toEqual(['draws', 'replacement']);
+    expect(keyOptions(schema, ['strategies', 0, 'options'], doc).map((k) => k.key).sort()).toEqual(['activeRequestBias', 'draws', 'flavor', 'replacement']);
     const hover = schemasAt(schema, ['strategies', 0, 'options', 'draws'], doc);
     expect(descriptionOf(hover)).toMatch(/candidates/);
     expect(typeSummary(schemasAt(schema, ['duration'], {}))).toMatch(/number.*duration string/);
