@@ -76,7 +76,7 @@ async function child(argv: readonly string[]): Promise<ScaleChild> {
       const points = Math.max(1, Math.round(total / 4));
       // 8000 req/s is 80 % of capacity; points from 40 % upwards in steps of 0.5 %
       const vary = `clients.rate=4000:${4000 + (points - 1) * 40}:40`;
-      const { axes, scenarios } = sweepScenarios('homogeneous', { vary: [vary], strategies: SWEEP_STRATEGIES, ...overrides });
+      const { axes, scenarios } = await sweepScenarios('homogeneous', { vary: [vary], strategies: SWEEP_STRATEGIES, ...overrides });
       json = JSON.stringify(await runSweep(axes, scenarios, executor, (_d, t) => (runs = t)));
     } else throw new Error(`--child: expected run or sweep, got ${String(what)}`);
   } finally {

@@ -99,12 +99,11 @@ export function renderCapacity(c: CapacityReport, color: boolean): string {
 
 /** Runs the command; returns the exit code. */
 export async function capacityCommand(arg: string, flags: CapacityFlags): Promise<number> {
-  const scenario = await loadScenarioArg(arg, flags, parseLimits(flags.limit));
+  const scenario = await loadScenarioArg(arg, flags, parseLimits(flags.limit), (s) => refuseTraceOnQueue(flags, [s]));
   const vary = (flags.vary ?? 'backends') as CapacityVary;
   const group = parseGroup(scenario, flags.group);
   const range = parseRange(flags.range);
   const t0 = performance.now();
-  refuseTraceOnQueue(flags, [scenario]);
   const executor = await openExecutor(flags, (line) => void (flags.quiet || process.stderr.write(`${line}\n`)));
   const bar = progress('searching', Boolean(flags.quiet));
   const evaluate = evaluateOn(executor, (d, t) => bar.update(d, t));

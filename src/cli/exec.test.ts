@@ -113,4 +113,15 @@ describe('grid sweeps', () => {
     expect(big.err).toBe('lbsim: --vary: 200 points × 3 strategies × 1000 replications is 600000 runs; at most 100000\n');
     expect(existsSync(join(dir, 'bad.json'))).toBe(false);
   });
+
+  it('a replayed trace with --queue (run, sweep, capacity) exits 2 in one line naming --queue, before the trace or Redis is read, writing nothing', () => {
+    writeFileSync(join(dir, 'access.log'), '');
+    writeFileSync(join(dir, 'trace.yaml'), SMALL.replace('clients: { arrival: poisson, rate: 2000 }', 'clients: { arrival: trace, file: access.log, format: haproxy }').replace('strategies:', 'slo: { p99: 10ms }\nstrategies:'));
+    for (const args of [['run'], ['sweep', '--vary', 'backends[0].count=3,4'], ['capacity']]) {
+      const r = lbsim(args[0]!, 'trace.yaml', ...args.slice(1), '--queue', 'redis://127.0.0.1:1', '--json', 'bad.json');
+      expect(r.code, r.err).toBe(2);
+      expect(r.err).toMatch(/^lbsim: --queue: a replayed trace \(clients\.arrival: trace, .*access\.log\) is a file on this machine and cannot travel in a queued run; run it locally \(--parallel N\)\n$/);
+    }
+    expect(existsSync(join(dir, 'bad.json'))).toBe(false);
+  });
 });

@@ -7,7 +7,6 @@
 import { decideRun } from '../decide/decide.js';
 import { headroomUnavailable } from '../decide/headroom.js';
 import { runScenarioOn } from '../exec/study.js';
-import { preloadTraces } from '../sim/model/trace-load.js';
 import { refuseTraceOnQueue, withExecutor, type ExecFlags } from './exec-flags.js';
 import type { ResultsFile } from '../results/schema.js';
 import { decorate, headroomLine, legend, wrap } from './decision-view.js';
@@ -86,9 +85,7 @@ export async function runCommand(arg: string, flags: RunFlags): Promise<number> 
     async () => {
       const limits = parseLimits(flags.limit);
       checkOutputs(flags);
-      const scenario = await loadScenarioArg(arg, flags, limits);
-      refuseTraceOnQueue(flags, [scenario]);
-      await preloadTraces(scenario);
+      const scenario = await loadScenarioArg(arg, flags, limits, (s) => refuseTraceOnQueue(flags, [s]));
       return { scenario, metric: parseMetric(flags.metric) };
     },
     async (executor, { scenario, metric }) => {

@@ -38,19 +38,21 @@ export interface SweepFlags extends ScenarioOverrides, ExecFlags {
 }
 
 /** The grid's axes and one validated scenario per point (row-major, see `exec/sweep.ts`). */
-export function sweepScenarios(arg: string, flags: SweepFlags, limits: Readonly<InputLimits> = DEFAULT_LIMITS): { axes: SweepAxis[]; scenarios: Scenario[] } {
+export async function sweepScenarios(arg: string, flags: SweepFlags, limits: Readonly<InputLimits> = DEFAULT_LIMITS): Promise<{ axes: SweepAxis[]; scenarios: Scenario[] }> {
   const axes = parseGrid(flags.vary);
   const { file, doc } = readScenarioDoc(arg, limits);
   const base = applyOverrides(doc, flags);
   const dir = dirname(resolve(file));
-  const scenarios = gridCoordinates(axes).map((at) => {
+  const names = gridCoordinates(axes).map((at) => ({ at, name: `${file} (with ${pointLabel(axes, at)})` }));
+  const scenarios = names.map(({ at, name }) => {
     let d = base;
     axes.forEach((a, i) => (d = setPath(d, a.key, at[i])));
-    const name = `${file} (with ${pointLabel(axes, at)})`;
-    const scenario = parseScenario(d, name, dir, undefined, limits.fileBytes);
-    checkScenarioLimits(scenario, name, limits);
-    return scenario;
+    return parseScenario(d, name, dir, undefined, limits.fileBytes);
   });
+  refuseTraceOnQueue(flags, scenarios); // before a trace is read
+  // the limits count a replayed trace's requests: load it first
+  for (const sc of scenarios) await preloadTraces(sc);
+  scenarios.forEach((sc, k) => checkScenarioLimits(sc, names[k]!.name, limits));
   const runs = studyRuns(scenarios);
   if (runs > MAX_STUDY_RUNS) {
     const first = scenarios[0]!;
@@ -113,10 +115,7 @@ export async function sweepCommand(arg: string, flags: SweepFlags): Promise<numb
     async () => {
       const limits = parseLimits(flags.limit);
       checkOutputs(flags);
-      const prepared = sweepScenarios(arg, flags, limits);
-      refuseTraceOnQueue(flags, prepared.scenarios);
-      for (const sc of prepared.scenarios) await preloadTraces(sc);
-      return prepared;
+      return sweepScenarios(arg, flags, limits);
     },
     async (executor, { axes, scenarios }) => {
       const bar = progress('sweeping', Boolean(flags.quiet));

@@ -46,7 +46,7 @@ export const DEFAULT_BUDGET = 20;
 
 /** Runs the command; returns the exit code. */
 export async function tuneCommand(arg: string, flags: TuneFlags): Promise<number> {
-  const scenario = await loadScenarioArg(arg, flags, parseLimits(flags.limit));
+  const scenario = await loadScenarioArg(arg, flags, parseLimits(flags.limit), (s) => refuseTraceOnQueue(flags, [s]));
   const ref = resolveStrategyRef(flags.strategy, scenario.strategies);
   let choice: StrategyChoice;
   if (ref !== null) choice = scenario.strategies.find((s) => s.label === ref)!;
@@ -61,7 +61,6 @@ export async function tuneCommand(arg: string, flags: TuneFlags): Promise<number
     throw new InputError('--budget', [{ path: '', message: `expected an integer from 2 to 500 (settings to evaluate), got ${JSON.stringify(flags.budget)}` }]);
   const metric = decisionMetric(scenario, parseMetric(flags.metric));
   const t0 = performance.now();
-  refuseTraceOnQueue(flags, [scenario]);
   const executor = await openExecutor(flags, (line) => void (flags.quiet || process.stderr.write(`${line}\n`)));
   const bar = progress('tuning', Boolean(flags.quiet));
   const evaluate = evaluateOn(executor, (d, t) => bar.update(d, t));
