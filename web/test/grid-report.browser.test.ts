@@ -48,7 +48,7 @@ describe('a grid sweep in the browser', () => {
     await ensureBuilt();
     dir = mkdtempSync(join(tmpdir(), 'lbsim-grid-'));
     writeFileSync(join(dir, 'grid.yaml'), SCENARIO);
-    const { axes, scenarios } = sweepScenarios(join(dir, 'grid.yaml'), { vary: VARY });
+    const { axes, scenarios } = await sweepScenarios(join(dir, 'grid.yaml'), { vary: VARY });
     const file = await runSweep(axes, scenarios, new SerialExecutor());
     const html = writeReport([file], join(dir, 'report'));
     browser = await launchChromium();
