@@ -4,16 +4,19 @@
  * and `maxConn` stay per server), the balancer section mapped from the config, the imported strategy
  * first in `strategies` followed by a few alternatives to compare, and a placeholder workload
  * (Poisson arrivals at half the placeholder capacity, exponential 10 ms service) for the user to
- * replace. Addresses, backup/down servers, the hash key and health checks go into the description
+ * replace. Backup servers (nginx/HAProxy `backup`, Envoy priorities) become groups with a
+ * `priority` and `balancer.failover` names whose semantics apply; zones are kept on the groups.
+ * Addresses, down servers, the hash key and health checks go into the description
  * (notes.ts) so that `lbsim export` can write them back. Every warning is repeated in the header.
  */
 import { basename } from 'node:path';
 import { Document, isMap, isScalar, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { NGINX_NO_BACKUP } from '../core/balancer/tier-checks.js';
 import { nonDefaultOptions } from './common.js';
 import { scenarioDuration } from './durations.js';
 import { describeHashKey } from './hash-key.js';
 import { formatNotes } from './notes.js';
-import { formatWarning, type ImportResult, type LbConfig } from './types.js';
+import { formatWarning, tierOfServer, type ImportResult, type LbConfig } from './types.js';
 
 /** Placeholder workers per backend (concurrent requests one server handles). */
 export const PLACEHOLDER_WORKERS = 4;
@@ -29,7 +32,9 @@ export function alternativesFor(config: LbConfig): string[] {
   const pool = HASHING.includes(inner)
     ? ['consistent-hash', 'maglev', 'rendezvous', 'bounded-load']
     : ['weighted-round-robin', 'least-connections', 'p2c', 'peak-ewma'];
-  return pool.filter((s) => s !== name);
+  // nginx refuses backup servers with hash, ip_hash and random (src/core/balancer/tier-checks.ts).
+  const nginxTiers = config.failover?.mode === 'nginx' && config.servers.some((s) => s.role === 'backup');
+  return pool.filter((s) => s !== name && !(nginxTiers && NGINX_NO_BACKUP[s] !== undefined));
 }
 
 const KIND_WORD: Record<string, string> = { upstream: 'upstream', backend: 'backend', listen: 'listen section', cluster: 'cluster' };
@@ -41,7 +46,7 @@ function describeServers(config: LbConfig): string {
   const backup = config.servers.filter((s) => s.role === 'backup');
   const down = config.servers.filter((s) => s.role === 'down');
   let text = `Servers: ${active.map(fmt).join(', ')}.`;
-  if (backup.length > 0) text += ` Backup (not simulated): ${backup.map(fmt).join(', ')}.`;
+  if (backup.length > 0) text += ` Backup (failover tier): ${backup.map((s) => `${fmt(s)}${tierOfServer(s) !== 1 ? ` priority ${tierOfServer(s)}` : ''}`).join(', ')}.`;
   if (down.length > 0) text += ` Down (not simulated): ${down.map(fmt).join(', ')}.`;
   return text;
 }
@@ -50,6 +55,7 @@ function describeServers(config: LbConfig): string {
 export function writeScenario(result: ImportResult): string {
   const { config } = result;
   const active = config.servers.filter((s) => s.role === 'active');
+  const simulated = config.servers.filter((s) => s.role !== 'down');
   const capacity = active.length * PLACEHOLDER_WORKERS * (1000 / PLACEHOLDER_SERVICE_MS);
   const rate = Math.max(1, Math.round(capacity / 2));
   const source = `${result.format} ${KIND_WORD[result.kind] ?? result.kind} "${config.name}" in ${basename(result.file)}`;
@@ -59,8 +65,8 @@ export function writeScenario(result: ImportResult): string {
     describeServers(config),
     ...(config.hashKey ? [`Hash key: ${describeHashKey(config.hashKey)} (lbsim hashes clients.keys; shape that population like your keys).`] : []),
     ...formatNotes({
-      addresses: new Map(active.map((s) => [s.name, [s.address]])),
-      extraServers: config.servers.flatMap((s, position) => (s.role !== 'active' ? [{ ...s, position }] : [])),
+      addresses: new Map(simulated.map((s) => [s.name, [s.address]])),
+      extraServers: config.servers.flatMap((s, position) => (s.role === 'down' ? [{ ...s, position }] : [])),
       ...(config.hashKey ? { hashKey: config.hashKey } : {}),
       ...(config.healthCheck ? { healthCheck: config.healthCheck } : {}),
     }),
@@ -88,6 +94,14 @@ export function writeScenario(result: ImportResult): string {
   if (config.rateLimit !== false) balancer.rateLimit = { ...config.rateLimit };
   if (config.connLimit !== false) balancer.connLimit = { ...config.connLimit };
   if (config.queue !== false) balancer.queue = { maxQueue: config.queue.maxQueue, timeout: scenarioDuration(config.queue.timeoutMs) };
+  if (config.failover !== undefined) {
+    const f = config.failover;
+    balancer.failover = {
+      mode: f.mode,
+      ...(f.mode === 'haproxy' ? { allBackups: f.allBackups } : {}),
+      ...(f.mode === 'envoy' ? { overprovisioningFactor: f.overprovisioningFactor } : {}),
+    };
+  }
   balancer.retries = config.retries;
   if (config.timeoutMs > 0) balancer.timeout = scenarioDuration(config.timeoutMs);
 
@@ -99,9 +113,11 @@ export function writeScenario(result: ImportResult): string {
     description,
     duration: '60s',
     clients: { arrival: 'poisson', rate },
-    backends: active.map((s) => {
+    backends: simulated.map((s) => {
       const g: Record<string, unknown> = { name: s.name, weight: s.weight };
       if (s.maxConn > 0) g.maxConn = s.maxConn;
+      if (tierOfServer(s) > 0) g.priority = tierOfServer(s);
+      if (s.zone !== undefined) g.zone = s.zone;
       g.workers = PLACEHOLDER_WORKERS;
       g.service = { dist: 'exponential', mean: `${PLACEHOLDER_SERVICE_MS}ms` };
       return g;
@@ -125,7 +141,7 @@ export function writeScenario(result: ImportResult): string {
   const desc = doc.get('description', true) as Scalar;
   desc.type = 'BLOCK_LITERAL';
   (doc.getIn(['clients', 'rate'], true) as Scalar).comment = ' placeholder: fill in your traffic (requests per second)';
-  active.forEach((_, k) => {
+  simulated.forEach((_, k) => {
     const svc = doc.getIn(['backends', k, 'service'], true) as YAMLMap;
     svc.flow = true;
     if (k === 0) {

@@ -8,7 +8,7 @@
  * setting nginx cannot express gets a warning naming the nearest equivalent used (MAPPING.md).
  * `nginx -t` accepts the fragment inside `http { }` (tested where nginx is installed).
  */
-import { equalWeights } from '../common.js';
+import { equalWeights, tierWarnings } from '../common.js';
 import { proxyTime } from '../durations.js';
 import { describeHashKey, hashKeyToNginx } from '../hash-key.js';
 import type { ExportResult, ExportWarning, LbConfig } from '../types.js';
@@ -111,6 +111,7 @@ export function exportNginx(config: LbConfig, header: string[] = []): ExportResu
     warnFor('strategy weighted-round-robin')(`nginx lowers a failing server's effective weight by weight / max_fails, with max_fails from balancer.passive (${config.passive.maxFails}), not the option maxFails ${String(options.maxFails)}`);
   }
   if (m) upstream.push(`    ${m}`);
+  warnings.push(...tierWarnings(config, 'nginx'));
   const noBackup = m !== null && /^(hash|ip_hash|random)/.test(m);
   for (const s of config.servers) {
     if (s.role === 'backup' && noBackup) {
