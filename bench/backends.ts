@@ -6,7 +6,7 @@
  *   GET  anything else  a small fixed body (64 bytes, Content-Length, keep-alive)
  *   POST / PUT          reads and discards the body, answers `{"bytes":N}`
  *
- * Run as a script it listens on 127.0.0.1 at a port from the OS and prints `{"port":N}`.
+ * Run as a script it listens on 127.0.0.1 at a port from the OS (or `--port N`) and prints `{"port":N}`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { ChildProcess } from 'node:child_process';
@@ -66,9 +66,10 @@ export interface Backends {
   stop(): Promise<void>;
 }
 
-function startOne(): Promise<{ child: ChildProcess; port: number }> {
+/** Starts one backend process (on `port`, or one from the OS when 0); resolves once it listens. */
+export function startBackendProcess(port = 0): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawnTracked(process.execPath, [join(BENCH_DIR, 'backends.js')]);
+    const child = spawnTracked(process.execPath, [join(BENCH_DIR, 'backends.js'), ...(port > 0 ? ['--port', String(port)] : [])]);
     let buf = '';
     const timer = setTimeout(() => reject(new Error('backend did not report its port')), 10_000);
     child.stdout?.setEncoding('utf8').on('data', (d: string) => {
@@ -88,7 +89,7 @@ function startOne(): Promise<{ child: ChildProcess; port: number }> {
 
 /** Starts `n` backend processes and waits until each listens. */
 export async function startBackends(n: number): Promise<Backends> {
-  const started = await Promise.all(Array.from({ length: n }, () => startOne()));
+  const started = await Promise.all(Array.from({ length: n }, () => startBackendProcess()));
   return {
     ports: started.map((s) => s.port),
     pids: started.map((s) => s.child.pid ?? 0),
@@ -100,7 +101,8 @@ export async function startBackends(n: number): Promise<Backends> {
 
 if (isMain(import.meta.url)) {
   const server = createServer({ keepAliveTimeout: 120_000 }, handle);
-  server.listen(0, LOOPBACK, () => {
+  const at = process.argv.indexOf('--port');
+  server.listen(at > 0 ? Number(process.argv[at + 1]) : 0, LOOPBACK, () => {
     const a = server.address();
     process.stdout.write(`${JSON.stringify({ port: typeof a === 'object' && a ? a.port : 0 })}\n`);
   });

@@ -9,9 +9,10 @@
  *   proxy    proxy throughput and latency against nginx, HAProxy, node-http-proxy (proxy.ts)
  *   memory   peak RSS of a 1M-request simulation; proxy RSS while streaming 1 GB (memory.ts)
  *   playground  the simulator in the browser page beside the CLI, page start-up (playground.ts)
+ *   soak     10 minutes of normal and hostile clients through the proxy, backends killed and
+ *            restarted: requests lost, leases left, RSS growth (soak.ts)
  *
- * Options: `--quick` (whole run under a minute: shorter timings, 2 s proxy points, 100 MB stream),
- * `--only pick,proxy` (a subset), `--out FILE`. Ratios are always taken between figures measured
+ * Options: `--quick` (shorter timings, 2 s proxy points, 100 MB stream, a 15 s soak), `--only pick,proxy` (a subset), `--soak-seconds N` (the soak's length), `--out FILE`. Ratios are always taken between figures measured
  * in the same run. The exit code is 1 when a section failed to run, not when a target is missed
  * (targets are reported; a noisy machine must not break CI).
  */
@@ -25,9 +26,10 @@ import { runPlaygroundSection, type PlaygroundSection } from './playground.js';
 import { ROOT } from './proc.js';
 import { renderProxyTable, runProxySection, type ProxySection } from './proxy.js';
 import { runSimSpeed, type SimSpeedSection } from './sim-section.js';
+import { renderSoak, runSoak, type SoakSection } from './soak.js';
 
 /** Sections in run order. */
-export const SECTIONS = ['pick', 'sim', 'proxy', 'memory', 'playground'] as const;
+export const SECTIONS = ['pick', 'sim', 'proxy', 'memory', 'playground', 'soak'] as const;
 /** A section name. */
 export type SectionName = (typeof SECTIONS)[number];
 
@@ -43,6 +45,7 @@ export interface BenchResults {
   proxy?: ProxySection;
   memory?: MemorySection;
   playground?: PlaygroundSection;
+  soak?: SoakSection;
   /** Sections that failed to run. */
   errors: { section: SectionName; message: string }[];
   targets: Target[];
@@ -54,11 +57,13 @@ interface Args {
   quick: boolean;
   only: SectionName[];
   out: string | undefined;
+  soakSeconds: number | undefined;
 }
 
 function parseArgs(argv: readonly string[]): Args {
   let only: SectionName[] = [...SECTIONS];
   let out: string | undefined;
+  let soakSeconds: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--only' || a.startsWith('--only=')) {
@@ -67,9 +72,13 @@ function parseArgs(argv: readonly string[]): Args {
       for (const n of names) if (!(SECTIONS as readonly string[]).includes(n)) throw new Error(`--only: unknown section "${n}" (${SECTIONS.join(', ')})`);
       only = names as SectionName[];
     } else if (a === '--out' || a.startsWith('--out=')) out = a.includes('=') ? a.slice(6) : argv[++i];
-    else if (a !== '--quick') throw new Error(`unknown option ${a} (known: --quick, --only LIST, --out FILE)`);
+    else if (a === '--soak-seconds' || a.startsWith('--soak-seconds=')) {
+      const v = Number(a.includes('=') ? a.slice(15) : argv[++i]);
+      if (!(Number.isInteger(v) && v >= 5 && v <= 86_400)) throw new Error('--soak-seconds: expected a whole number of seconds from 5 to 86400');
+      soakSeconds = v;
+    } else if (a !== '--quick') throw new Error(`unknown option ${a} (known: --quick, --only LIST, --soak-seconds N, --out FILE)`);
   }
-  return { quick: argv.includes('--quick'), only, out };
+  return { quick: argv.includes('--quick'), only, out, soakSeconds };
 }
 
 function machine(): BenchResults['machine'] {
@@ -120,6 +129,7 @@ export function renderReport(r: Omit<BenchResults, 'text'>): string {
   if (r.playground) {
     parts.push(`## Playground: the default scenario in Chromium beside Node (median of ${r.playground.rounds})`, '', r.playground.table, '');
   }
+  if (r.soak) parts.push('## Soak: normal and hostile clients, backends killed and restarted', '', renderSoak(r.soak), '');
   for (const e of r.errors) parts.push(`ERROR in ${e.section}: ${e.message}`);
   if (r.errors.length > 0) parts.push('');
   const pass = r.targets.filter((t) => t.pass === true).length;
@@ -168,6 +178,8 @@ async function main(argv: readonly string[]): Promise<number> {
   if (memory) base.memory = memory;
   const playground = await run('playground', () => runPlaygroundSection(withLog));
   if (playground) base.playground = playground;
+  const soak = await run('soak', () => runSoak({ ...withLog, ...(args.soakSeconds !== undefined ? { seconds: args.soakSeconds } : {}) }));
+  if (soak) base.soak = soak;
 
   const text = renderReport(base);
   const results: BenchResults = { ...base, text };

@@ -11,11 +11,21 @@
  * `:id` is the backend id (`host:port`, URL-encoded or not) or its index. The handler reads through
  * an {@link AdminSource}, so the same routes serve one process or a cluster primary that asks its
  * workers.
+ *
+ * Who may use it ({@link adminRefusal}): the endpoint binds 127.0.0.1 unless an address is given.
+ * A browser can still be made to reach a loopback port, so every request must name this server in
+ * `Host` — an IP literal, `localhost`, or a name listed in `admin.allowHosts` — which defeats DNS
+ * rebinding (a hostile name resolving to 127.0.0.1 arrives with that name in `Host`); and a request
+ * carrying `Origin` must be same-origin (its host:port equal to `Host`), so a page elsewhere cannot
+ * drain a backend with a cross-origin POST. With `admin.token` set, every POST also needs
+ * `Authorization: Bearer <token>` (compared in constant time). See docs/proxy-security.md#admin-access.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { ListenAddress } from './config.js';
+import { isIP } from 'node:net';
 import { closeServer, listen, serverUrl } from './listen.js';
 import { renderPrometheus, type MetricsSnapshot } from './metrics.js';
+import type { AdminSettings } from './serving-config.js';
 
 /** A backend id that names no backend. */
 export class UnknownBackendError extends Error {
@@ -69,8 +79,72 @@ async function weightValue(req: IncomingMessage, url: URL): Promise<number | nul
   return n;
 }
 
-/** Handles one admin request against `source`. */
-export async function handleAdmin(source: AdminSource, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** Who may call the admin endpoint: the `admin` settings' token and allowed host names. */
+export type AdminAccess = Pick<AdminSettings, 'token' | 'allowHosts'>;
+
+/** The host name of a `Host` value (`name`, `name:port`, `[v6]:port`), lower case; null if malformed. */
+function hostName(host: string): string | null {
+  const m = /^(\[[0-9A-Fa-f:.]+\]|[^:[\]]+)(:\d*)?$/.exec(host.trim());
+  return m ? m[1]!.toLowerCase() : null;
+}
+
+function allowedHost(name: string, access: AdminAccess): boolean {
+  if (name === 'localhost') return true;
+  if (isIP(name.startsWith('[') ? name.slice(1, -1) : name) !== 0) return true;
+  return access.allowHosts.includes(name);
+}
+
+function sameToken(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Why `req` may not use the admin endpoint — `[status, message]` — or null when it may: a `Host`
+ * that is not an IP literal, `localhost` or an allowed name (DNS rebinding); an `Origin` other
+ * than the server's own (cross-origin request from a web page); a POST without the bearer token
+ * when one is configured.
+ */
+export function adminRefusal(req: IncomingMessage, access: AdminAccess): [number, string] | null {
+  const host = req.headers.host;
+  if (host !== undefined) {
+    const name = hostName(host);
+    if (name === null || !allowedHost(name, access)) {
+      return [403, `Host ${JSON.stringify(host.slice(0, 100))} is not allowed (use an IP address or localhost, or list the name in admin.allowHosts)`];
+    }
+  }
+  const origin = req.headers.origin;
+  if (origin !== undefined) {
+    let originHost: string | null = null;
+    try {
+      originHost = new URL(origin).host.toLowerCase();
+    } catch {
+      originHost = null;
+    }
+    if (originHost === null || host === undefined || originHost !== host.trim().toLowerCase()) {
+      return [403, `cross-origin request refused (Origin ${JSON.stringify(origin.slice(0, 100))})`];
+    }
+  }
+  if (req.method === 'POST' && access.token !== null) {
+    const auth = req.headers.authorization ?? '';
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    if (!m || !sameToken(m[1]!, access.token)) return [401, 'this admin endpoint needs Authorization: Bearer <admin.token> for changes'];
+  }
+  return null;
+}
+
+/** Handles one admin request against `source` (after {@link adminRefusal} when `access` is given). */
+export async function handleAdmin(source: AdminSource, req: IncomingMessage, res: ServerResponse, access?: AdminAccess): Promise<void> {
+  if (access !== undefined) {
+    const no = adminRefusal(req, access);
+    if (no !== null) {
+      req.resume();
+      res.setHeader('connection', 'close');
+      if (no[0] === 401) res.setHeader('www-authenticate', 'Bearer');
+      return json(res, no[0], { error: no[1] });
+    }
+  }
   const url = new URL(req.url ?? '/', 'http://admin');
   const path = url.pathname;
   try {
@@ -111,12 +185,14 @@ export interface AdminServer {
   close(): Promise<void>;
 }
 
-/** Starts the admin endpoint on `addr` (port 0 allowed). */
-export async function startAdmin(source: AdminSource, addr: ListenAddress): Promise<AdminServer> {
+/** Starts the admin endpoint on `settings`' address (port 0 allowed), guarded by its token and allowed hosts. */
+export async function startAdmin(source: AdminSource, settings: AdminSettings): Promise<AdminServer> {
+  const access: AdminAccess = { token: settings.token, allowHosts: settings.allowHosts };
   const server = createServer((req, res) => {
-    void handleAdmin(source, req, res);
+    void handleAdmin(source, req, res, access);
   });
-  await listen(server, addr);
+  server.on('error', () => undefined); // accept errors (EMFILE) must not end the process
+  await listen(server, settings);
   return {
     url: serverUrl(server),
     server,

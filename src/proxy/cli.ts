@@ -9,6 +9,8 @@ import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { ConfigError, loadProxyConfig, type ProxyConfig } from './config.js';
 import { runPrimary, runWorker, WORKER_ENV } from './cluster.js';
+import { loadConfigOffThread } from './reload.js';
+import { workersProblem } from './serving-config.js';
 import { startProxy } from './server.js';
 
 function log(line: string): void {
@@ -37,14 +39,11 @@ async function runSingle(configPath: string, config: ProxyConfig): Promise<numbe
     void proxy.close().then(stop, stop);
   };
   const onHup = (): void => {
-    let next: ProxyConfig;
-    try {
-      next = loadProxyConfig(configPath);
-    } catch (e) {
-      log(`reload refused, keeping the running config: ${e instanceof Error ? e.message : String(e)}`);
-      return;
-    }
-    void proxy.reload(next);
+    // Read and parsed off the serving path (reload.ts); requests keep flowing meanwhile.
+    loadConfigOffThread(configPath).then(
+      (next) => proxy.reload(next),
+      (e: unknown) => log(`reload refused, keeping the running config: ${e instanceof Error ? e.message : String(e)}`),
+    );
   };
   process.on('SIGTERM', onTerm);
   process.on('SIGINT', onTerm);
@@ -63,9 +62,17 @@ async function runSingle(configPath: string, config: ProxyConfig): Promise<numbe
  * @param opts `workers` overrides the config's `workers`
  */
 export async function proxyCommand(configPath: string, opts: { workers?: number | undefined }): Promise<number> {
+  // A reader of stdout/stderr that went away (a closed pipe) must not end a proxy, or its cluster
+  // workers, with an EPIPE stack trace: log lines are then simply lost.
+  for (const s of [process.stdout, process.stderr]) s.on('error', () => undefined);
   if (cluster.isWorker && process.env[WORKER_ENV] === '1') return runWorker(configPath);
   if (opts.workers !== undefined && !(Number.isInteger(opts.workers) && opts.workers >= 1)) {
     process.stderr.write(`lbsim: --workers: expected a positive integer, got ${String(opts.workers)}\n`);
+    return 2;
+  }
+  const tooMany = opts.workers !== undefined ? workersProblem(opts.workers) : null;
+  if (tooMany !== null) {
+    process.stderr.write(`lbsim: --workers: ${tooMany}\n`);
     return 2;
   }
   let config: ProxyConfig;

@@ -14,6 +14,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { startAdmin, UnknownBackendError, type AdminServer, type AdminSource } from './admin.js';
 import { ConfigError, loadProxyConfig, type ProxyConfig } from './config.js';
 import { mergeSnapshots, type MetricsSnapshot } from './metrics.js';
+import { loadConfigOffThread } from './reload.js';
 import { startProxy, type RunningProxy } from './server.js';
 
 /** Environment variable marking a process forked as a proxy worker. */
@@ -46,8 +47,10 @@ export async function runWorker(configPath: string): Promise<number> {
   const log = (line: string): void => {
     process.stderr.write(`lbsim proxy[w${id}]: ${line}\n`);
   };
+  // A send can still fail (EPIPE) when the primary dies in between: ignored, the 'disconnect'
+  // handler below stops this worker.
   const send = (m: ToPrimary): void => {
-    if (process.connected) process.send?.(m);
+    if (process.connected) process.send?.(m, undefined, undefined, () => undefined);
   };
   let proxy: RunningProxy;
   try {
@@ -67,7 +70,7 @@ export async function runWorker(configPath: string): Promise<number> {
     if (m.lbsim === 'shutdown') return shutdown();
     if (m.lbsim === 'reload') {
       try {
-        await proxy.reload(loadProxyConfig(configPath));
+        await proxy.reload(await loadConfigOffThread(configPath));
       } catch (e) {
         log(`reload failed, keeping the running config: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -86,13 +89,17 @@ export async function runWorker(configPath: string): Promise<number> {
     }
   };
   process.on('message', onMessage);
+  // The primary is gone (killed, crashed): an orphaned worker finishes its requests and exits
+  // instead of serving on with nobody to report to.
+  process.once('disconnect', shutdown);
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
   process.on('SIGHUP', () => undefined); // the primary relays reloads; a stray HUP must not kill a worker
   send({ lbsim: 'ready', url: proxy.url });
   await finished;
   process.off('message', onMessage);
-  cluster.worker?.disconnect();
+  process.off('disconnect', shutdown);
+  if (process.connected) cluster.worker?.disconnect();
   return 0;
 }
 
@@ -204,14 +211,14 @@ export async function runPrimary(configPath: string, config: ProxyConfig, n: num
     checkExited();
   };
   const onHup = (): void => {
-    try {
-      loadProxyConfig(configPath);
-    } catch (e) {
-      log(`reload refused, keeping the running config: ${e instanceof Error ? e.message : String(e)}`);
-      return;
-    }
-    log(`reloading ${configPath} in ${workers.size} workers`);
-    for (const w of workers) if (w.isConnected()) w.send({ lbsim: 'reload' } satisfies ToWorker);
+    // Validated off the serving path (reload.ts) before any worker is told.
+    loadConfigOffThread(configPath).then(
+      () => {
+        log(`reloading ${configPath} in ${workers.size} workers`);
+        for (const w of workers) if (w.isConnected()) w.send({ lbsim: 'reload' } satisfies ToWorker);
+      },
+      (e: unknown) => log(`reload refused, keeping the running config: ${e instanceof Error ? e.message : String(e)}`),
+    );
   };
   process.on('SIGTERM', onTerm);
   process.on('SIGINT', onTerm);

@@ -46,7 +46,7 @@ describe('loadProxyConfig', () => {
       ['127.0.0.1:9002', 'http://127.0.0.1:9002', 1, 0],
       ['127.0.0.1:9003', 'http://127.0.0.1:9003', 1, 0],
     ]);
-    expect(c.admin).toEqual({ host: '127.0.0.1', port: 9901 });
+    expect(c.admin).toEqual({ host: '127.0.0.1', port: 9901, token: null, allowHosts: [] });
     expect(c.healthCheck).toBe(false);
     expect(c.passive).toEqual({ maxFails: 1, failTimeoutMs: 10_000 });
     expect(c.panicThreshold).toBe(0);
@@ -108,6 +108,14 @@ describe('ConfigError names the field', () => {
     ['bad retry condition', { ...base, retries: { on: ['connect', '500'] } }, 'retries.on[1]', /expected one of/],
     ['bad rate-limit status', { ...base, rateLimit: { rate: 1, status: 500 } }, 'rateLimit.status', /.+/],
     ['bad inner strategy', { ...base, strategy: 'sticky', options: { inner: 'nope' } }, 'options.inner', /registered strategy/],
+    ['too many workers', { ...base, workers: 100_000 }, 'workers', /expected at most \d+ \(4 per CPU core, \d+ cores\), got 100000/],
+    ['bad client timeout', { ...base, client: { bodyTimeout: '-1s' } }, 'client.bodyTimeout', /positive duration/],
+    ['request buffer too big', { ...base, client: { requestBuffer: '1GB' } }, 'client.requestBuffer', /size from 0 to 64 MB/],
+    ['unknown client key', { ...base, client: { maxConns: 5 } }, 'client.maxConns', /unknown key/],
+    ['too many headers allowed', { ...base, client: { maxHeaders: 5000 } }, 'client.maxHeaders', /.+/],
+    ['bad admin address', { ...base, admin: 'everywhere' }, 'admin', /host:port/],
+    ['short admin token', { ...base, admin: { listen: 9901, token: 'short' } }, 'admin.token', /at least 16/],
+    ['unknown admin key', { ...base, admin: { listen: 9901, tokn: 'x' } }, 'admin.tokn', /unknown key/],
   ];
   for (const [what, doc, path, expected] of cases) {
     it(`${what} → ${path}`, () => {
@@ -119,6 +127,13 @@ describe('ConfigError names the field', () => {
     });
   }
 
+  it('refuses an unresolved YAML tag and an alias bomb as input errors', () => {
+    expect(() => parseConfigText('listen: !secret x\n', 'tag.yaml')).toThrow(/tag\.yaml: line 1, column \d+: expected valid YAML: .*tag/i);
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (let k = 1; k < 9; k++) levels.push(`${String.fromCharCode(97 + k)}: &${String.fromCharCode(97 + k)} [${Array(9).fill(`*${String.fromCharCode(96 + k)}`).join(', ')}]`);
+    expect(() => parseConfigText(`${levels.join('\n')}\n`, 'bomb.yaml')).toThrow(/bomb\.yaml: expected valid YAML: .*alias/i);
+  });
+
   it('reports YAML syntax errors with their position', () => {
     expect(() => parseConfigText('listen: [1,\n', 'bad.yaml')).toThrow(ConfigError);
     try {
@@ -126,6 +141,42 @@ describe('ConfigError names the field', () => {
     } catch (e) {
       expect((e as ConfigError).path).toMatch(/^line \d+/);
     }
+  });
+});
+
+describe('serving settings', () => {
+  it('client defaults follow nginx (60 s client timeouts), Node (5 s keep-alive, 300 s request) and HAProxy (100 headers)', () => {
+    expect(parseProxyConfig(base).client).toEqual({
+      headerTimeoutMs: 60_000,
+      requestTimeoutMs: 300_000,
+      bodyTimeoutMs: 60_000,
+      sendTimeoutMs: 60_000,
+      keepAliveTimeoutMs: 5_000,
+      maxConnections: 10_000,
+      maxHeaders: 100,
+      requestBuffer: 65_536,
+    });
+    expect(parseProxyConfig({ ...base, client: { requestBuffer: '1MB', bodyTimeout: '5s' } }).client).toMatchObject({ requestBuffer: 1_048_576, bodyTimeoutMs: 5_000 });
+  });
+
+  it('admin: a bare port or :port binds 127.0.0.1; an address or an object is taken as given', () => {
+    expect(parseProxyConfig({ ...base, admin: 9901 }).admin).toEqual({ host: '127.0.0.1', port: 9901, token: null, allowHosts: [] });
+    expect(parseProxyConfig({ ...base, admin: ':9901' }).admin).toMatchObject({ host: '127.0.0.1' });
+    expect(parseProxyConfig({ ...base, admin: '0.0.0.0:9901' }).admin).toMatchObject({ host: '0.0.0.0' });
+    expect(parseProxyConfig({ ...base, admin: false }).admin).toBe(false);
+    expect(parseProxyConfig({ ...base, admin: { listen: 9902, token: 'abcdefghijklmnopq', allowHosts: ['LB.example'] } }).admin).toEqual({
+      host: '127.0.0.1',
+      port: 9902,
+      token: 'abcdefghijklmnopq',
+      allowHosts: ['lb.example'],
+    });
+  });
+
+  it('a config file is read bounded: /dev/zero and an oversized file are refused without reading them whole', () => {
+    expect(() => loadProxyConfig('/dev/zero')).toThrow(/at most 1024 KiB/);
+    const big = join(dir, 'big.yaml');
+    writeFileSync(big, `listen: :0\n# ${'x'.repeat(1024 * 1024)}\n`);
+    expect(() => loadProxyConfig(big)).toThrow(/big\.yaml: expected a config file of at most 1024 KiB/);
   });
 });
 

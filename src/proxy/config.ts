@@ -20,18 +20,22 @@
  * `healthCheck: {}` probes `GET /` every 5 s) and `failover` (how `backup` / `priority` backends
  * are used: nginx, HAProxy or Envoy semantics, docs/tiers.md) — are the core's one schema
  * (`src/core/balancer/settings.ts`), the same keys as a scenario's `balancer` section, with the
- * proxy's own defaults in {@link PROXY_DEFAULTS}. The proxy's own sections: `admin` (listen address
- * or `false`), `retries` (nginx `proxy_next_upstream`), `timeouts` (nginx `proxy_connect_timeout`
- * / `proxy_read_timeout`), `sticky` (nginx `sticky cookie`), `hashKey`, `workers` and `seed`.
+ * proxy's own defaults in {@link PROXY_DEFAULTS}. The proxy's own sections: `retries` (nginx
+ * `proxy_next_upstream`), `timeouts` (nginx `proxy_connect_timeout` / `proxy_read_timeout`),
+ * `sticky` (nginx `sticky cookie`), `hashKey` and `seed`; and its serving settings — `client`
+ * (client timeouts, connection and header caps, request buffering), `admin` (address, token,
+ * allowed hosts) and `workers` (capped per core) — defined in `serving-config.ts`. A config file
+ * larger than {@link MAX_CONFIG_BYTES} is refused unread.
  * Durations are a number of ms or a string with a unit (`500ms`, `5s`, `2m`).
  *
  * Errors are {@link ConfigError}s naming the file, the dotted path of the field
  * (`backends[2].url`) and what was expected; the CLI prints them as
  * `lbsim: <file>: <path>: <expected>` and exits with code 2.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { z } from 'zod';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { parseDocument, YAMLError } from 'yaml';
 import { InputError, zodProblems, type InputProblem } from '../input/errors.js';
 import { unreadable } from '../input/read.js';
 import { duration } from '../input/units.js';
@@ -46,6 +50,7 @@ import {
 } from '../core/balancer/settings.js';
 import { tierProblems } from '../core/balancer/tier-checks.js';
 import { findStrategy, strategyNames } from '../strategies/registry.js';
+import { adminSchema, clientSchema, workersSchema, type AdminSettings, type ClientSettings } from './serving-config.js';
 
 /** A bad proxy config: names the file, the field's dotted path and what was expected. */
 export class ConfigError extends InputError {
@@ -175,7 +180,11 @@ const schema = z
     strategy: z.string().min(1),
     options: z.record(z.string(), z.unknown()).default({}),
     backends: z.array(backendSchema).min(1),
-    admin: z.union([z.literal(false), listenSchema]).default({ host: '127.0.0.1', port: 9901 }),
+    // ---- the proxy's own serving settings (serving-config.ts), not balancer settings
+    admin: adminSchema,
+    client: clientSchema,
+    workers: workersSchema,
+    // ---- the balancer settings (the core's one schema)
     ...balancerSettingsShape<{ status: 503 | 429 }, { path: string }>(PROXY_DEFAULTS, {
       rateLimit: { status: z.literal([503, 429]).default(503) },
       healthCheck: { path: z.string().startsWith('/').default('/') },
@@ -206,7 +215,6 @@ const schema = z
       [],
     ).default(false),
     hashKey: hashKeySchema.default('uri'),
-    workers: z.union([posInt, z.literal('auto')]).default(1),
     seed: z.number().int().optional(),
   })
   .strict();
@@ -245,7 +253,10 @@ export interface ProxyConfig extends BalancerSettings {
   /** The strategy named in the file (the inner one when `sticky` wraps it). */
   configuredStrategy: string;
   backends: ProxyBackend[];
-  admin: ListenAddress | false;
+  /** The admin endpoint (address, token, allowed hosts), or false. */
+  admin: AdminSettings | false;
+  /** Client-side timeouts and caps. */
+  client: ClientSettings;
   /** Active health checks, with the path probed. */
   healthCheck: ({ path: string } & ActiveCheckSettings) | false;
   retries: { count: number; on: ReadonlySet<RetryOn> };
@@ -331,6 +342,7 @@ function normalize(p: Parsed, file: string): ProxyConfig {
     configuredStrategy: p.strategy,
     backends,
     admin: p.admin,
+    client: p.client,
     healthCheck: p.healthCheck ? { path: p.healthCheck.path, ...withoutPath(p.healthCheck) } : false,
     passive: p.passive,
     outlier: p.outlier,
@@ -351,28 +363,87 @@ function normalize(p: Parsed, file: string): ProxyConfig {
 
 /** Parses config text: JSON when the file ends in `.json` (or the text starts with `{`), else YAML. */
 export function parseConfigText(text: string, file: string): ProxyConfig {
+  const json = /\.json$/i.test(file) || /^\s*\{/.test(text);
   let doc: unknown;
   try {
-    doc = /\.json$/i.test(file) || /^\s*\{/.test(text) ? JSON.parse(text) : parseYaml(text, { prettyErrors: true, uniqueKeys: true });
+    if (json) doc = JSON.parse(text);
+    else {
+      // A YAML warning (an unresolved tag, …) is a config problem here, not a line on stderr.
+      const d = parseDocument(text, { prettyErrors: true, uniqueKeys: true, logLevel: 'error' });
+      const bad = d.errors[0] ?? d.warnings[0];
+      if (bad !== undefined) throw bad;
+      doc = d.toJS(); // the yaml package's default maxAliasCount (100) stops alias bombs
+    }
   } catch (e) {
-    if (e instanceof YAMLParseError) {
+    if (e instanceof YAMLError) {
       const pos = e.linePos?.[0];
       throw new ConfigError(file, [
         { path: pos ? `line ${pos.line}, column ${pos.col}` : '', message: `expected valid YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` },
       ]);
     }
-    throw new ConfigError(file, [{ path: '', message: `expected valid JSON: ${e instanceof Error ? e.message : String(e)}` }]);
+    throw new ConfigError(file, [{ path: '', message: `expected valid ${json ? 'JSON' : 'YAML'}: ${e instanceof Error ? e.message.split('\n')[0]! : String(e)}` }]);
   }
   return parseProxyConfig(doc, file);
 }
 
+/** Largest config file read (bytes): a bigger one is refused before it is parsed. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+function tooBig(path: string): ConfigError {
+  return new ConfigError(path, [{ path: '', message: `expected a config file of at most ${MAX_CONFIG_BYTES / 1024} KiB` }]);
+}
+
+/**
+ * Reads at most {@link MAX_CONFIG_BYTES} + 1 bytes of `path` (so `/dev/zero` or a FIFO cannot grow
+ * memory) and decodes them as UTF-8; throws {@link ConfigError} when missing, unreadable or too big.
+ */
+function readBoundedSync(path: string): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const buf = Buffer.allocUnsafe(MAX_CONFIG_BYTES + 1);
+    let n = 0;
+    for (;;) {
+      const k = readSync(fd, buf, n, buf.length - n, null);
+      if (k === 0) break;
+      n += k;
+      if (n > MAX_CONFIG_BYTES) throw tooBig(path);
+    }
+    return buf.toString('utf8', 0, n);
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(path, [{ path: '', message: unreadable(e) }]);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /** Reads and validates the proxy config at `path`; throws {@link ConfigError} on any problem. */
 export function loadProxyConfig(path: string): ProxyConfig {
-  let text: string;
+  return parseConfigText(readBoundedSync(path), path);
+}
+
+/**
+ * The config text at `path`, read without blocking the event loop and bounded like
+ * {@link loadProxyConfig}; throws {@link ConfigError} when missing, unreadable or too big.
+ */
+export async function readConfigText(path: string): Promise<string> {
+  let fh: FileHandle | undefined;
   try {
-    text = readFileSync(path, 'utf8');
+    fh = await open(path, 'r');
+    const buf = Buffer.allocUnsafe(MAX_CONFIG_BYTES + 1);
+    let n = 0;
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, n, buf.length - n, null);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+      if (n > MAX_CONFIG_BYTES) throw tooBig(path);
+    }
+    return buf.toString('utf8', 0, n);
   } catch (e) {
+    if (e instanceof ConfigError) throw e;
     throw new ConfigError(path, [{ path: '', message: unreadable(e) }]);
+  } finally {
+    await fh?.close();
   }
-  return parseConfigText(text, path);
 }

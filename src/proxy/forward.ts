@@ -1,26 +1,42 @@
 /**
- * One client request through the proxy: admit → acquire → forward → release, with retries.
+ * One client request through the proxy: (buffer the body) → admit → acquire → forward → release,
+ * with retries.
  *
- * The flow is nginx's `ngx_http_upstream` one: the balancer admits the request (rate limit,
- * nginx `limit_req`), leases a backend (or queues it, HAProxy `maxqueue`), the request is streamed
- * to the backend's keep-alive pool (undici `Pool.dispatch`, this object being the handler), and the
- * response is streamed back with backpressure both ways. A failed attempt is retried on another
- * backend (the tried ones excluded) when nginx's `proxy_next_upstream` rules allow it: the failure
- * kind is listed in `retries.on`, attempts remain, and the request can be replayed (no body byte
- * sent yet; after the request may have reached the backend — reset, timeout, 5xx — only for
- * idempotent methods, nginx's `non_idempotent` default).
+ * The flow is nginx's `ngx_http_upstream` one: the request body is read ahead up to
+ * `client.requestBuffer` (see `body.ts`), the balancer admits the request (rate limit, nginx
+ * `limit_req`), leases a backend (or queues it, HAProxy `maxqueue`), the request is sent to the
+ * backend's keep-alive pool (undici `Pool.dispatch`, one {@link Attempt} object as the handler),
+ * and the response is streamed back with backpressure both ways. A failed attempt is retried on
+ * another backend (the tried ones excluded) when nginx's `proxy_next_upstream` rules allow it: the
+ * failure kind is listed in `retries.on`, attempts remain, and the request can be replayed (its
+ * body still in memory or not yet sent; after the request may have reached the backend — reset,
+ * timeout, 5xx — only for idempotent methods, nginx's `non_idempotent` default).
  *
- * Lease discipline: the lease handle lives in `this.h` and is released ONLY by
- * {@link Exchange.releaseLease}, which resets `this.h` to -1 first, so every path (response end,
- * upstream error, client abort, retry) releases it exactly once. The request as a whole ends ONLY
- * in {@link Exchange.finish}, guarded by `this.done`. Latency given to the balancer = time to the
- * response headers of that attempt.
+ * Ownership, so that a lease cannot leak:
+ * - The {@link Exchange} is the one owner of its request's lease (`this.h`). A lease is released
+ *   ONLY by {@link Exchange.releaseLease}, which clears `this.h` first: at most once.
+ * - The request ends ONLY in {@link Exchange.finish} (guarded by `done`), and `finish` itself
+ *   releases a lease still held (as `cancelled`), leaves the balancer queue, clears the rate-limit
+ *   delay and the attempt's watchdog: every way out — a refusal, the client leaving before, while
+ *   queued or while in flight, an upstream error or timeout, a relay error — passes there.
+ * - Every way a request can stall ends in `finish`: the client leaving (the response's `close`),
+ *   the client body timeout (408), the send timeout (a client not reading), undici's connect,
+ *   header and body timeouts, and a watchdog for an attempt undici never starts (a request stuck in
+ *   a pool's queue), which no backend is blamed for.
+ * - Each attempt has its own handler object; callbacks of an attempt that is no longer current
+ *   (timed out, abandoned) are ignored and cannot touch the lease of the next one.
+ * Latency given to the balancer = time to the response headers of that attempt.
+ *
+ * Failures that are the proxy's own — out of file descriptors or buffers (EMFILE, ENFILE,
+ * ENOBUFS, ENOMEM, EADDRNOTAVAIL), or a request undici refused to send — are answered by the
+ * proxy (503 `proxy-resources`, 500) and released as `cancelled`: they never count against a
+ * backend's health. See docs/proxy-security.md#leases and #local-errors.
  */
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import { QUEUED, REFUSED_CONN_LIMITED, REFUSED_NO_BACKEND, REFUSED_RATE_LIMITED, refusalReason, type ErrorKind } from '../core/balancer/index.js';
-import { ReplayableBody, SEND_TIMEOUT } from './body.js';
+import { RequestBody, SEND_TIMEOUT, type ClientBodyFailure } from './body.js';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import type { RetryOn } from './config.js';
 import type { Generation } from './generation.js';
@@ -28,8 +44,11 @@ import type { Generation } from './generation.js';
 /** Status sent (and counted) when the client went away first (nginx's 499). */
 export const CLIENT_CLOSED = 499;
 
-/** How an upstream attempt failed, for retry decisions. */
-type Failure = 'connect' | 'connect-timeout' | 'reset' | 'timeout';
+/** Extra time, past the connect timeout, before an attempt undici has not started is abandoned. */
+const WATCHDOG_GRACE_MS = 1_000;
+
+/** How an upstream attempt failed, for retry decisions; `local` is the proxy's own resource error. */
+type Failure = 'connect' | 'connect-timeout' | 'reset' | 'timeout' | 'local';
 
 /** Classifies an undici / socket error. */
 export function classifyError(err: unknown): Failure {
@@ -40,7 +59,6 @@ export function classifyError(err: unknown): Failure {
     case 'ENETUNREACH':
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-    case 'EADDRNOTAVAIL':
       return 'connect';
     case 'UND_ERR_CONNECT_TIMEOUT':
     case 'ETIMEDOUT':
@@ -49,6 +67,12 @@ export function classifyError(err: unknown): Failure {
     case 'UND_ERR_BODY_TIMEOUT':
     case SEND_TIMEOUT:
       return 'timeout';
+    case 'EMFILE':
+    case 'ENFILE':
+    case 'ENOBUFS':
+    case 'ENOMEM':
+    case 'EADDRNOTAVAIL': // no local port left to connect from
+      return 'local';
     default:
       return 'reset';
   }
@@ -62,23 +86,61 @@ function errorSlot(f: Failure): number {
 }
 
 function errorKind(f: Failure): ErrorKind {
-  return f === 'connect-timeout' ? 'timeout' : f;
+  return f === 'connect-timeout' ? 'timeout' : f === 'local' ? 'cancelled' : f;
+}
+
+/** Characters Node accepts in a reason phrase that are also the same in every decoding (ASCII). */
+const SAFE_REASON = /^[\t\x20-\x7e]*$/;
+
+/** The reason phrase to relay: the backend's when plain ASCII, else the standard one for `status`. */
+export function safeReason(reason: string | undefined, status: number): string {
+  if (reason !== undefined && reason !== '' && SAFE_REASON.test(reason)) return reason;
+  return STATUS_CODES[status] ?? 'Unknown';
 }
 
 class ClientGone extends Error {
   override name = 'ClientGone';
 }
 
-/** One client request; also the undici dispatch handler of its current attempt. */
-export class Exchange implements Dispatcher.DispatchHandler {
+/** The undici dispatch handler of one attempt: forwards to its exchange, which ignores it once stale. */
+class Attempt implements Dispatcher.DispatchHandler {
+  controller: Dispatcher.DispatchController | null = null;
+
+  constructor(private readonly x: Exchange) {}
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    this.x.attemptStarted(this, controller);
+  }
+
+  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>, statusMessage?: string): void {
+    this.x.responseStart(this, statusCode, headers, statusMessage);
+  }
+
+  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.x.responseData(this, chunk);
+  }
+
+  onResponseEnd(): void {
+    this.x.responseEnd(this);
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    this.x.responseError(this, err);
+  }
+}
+
+/** One client request. */
+export class Exchange {
   /** The lease held by the current attempt, or -1. */
   private h = -1;
   /** Backend index of the current (or last) attempt, or -1. */
   private backend = -1;
   private attempt = 0;
   private tried: number[] | undefined;
-  private controller: Dispatcher.DispatchController | null = null;
-  private readonly body: ReplayableBody | null;
+  /** The current attempt, or null between attempts. */
+  private cur: Attempt | null = null;
+  private readonly body: RequestBody | null;
   private headers: string[] | null = null;
   private readonly t0: number;
   private tAttempt = 0;
@@ -90,8 +152,14 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private discard = false;
   private clientGone = false;
   private done = false;
+  private queued = false;
+  /** True while `dispatch` runs: an error reported now is undici refusing the request, not the backend. */
+  private dispatching = false;
   private token = 0;
   private delay: NodeJS.Timeout | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
+  private sendTimer: NodeJS.Timeout | undefined;
+  private sendTimedOut = false;
   /** Why the previous attempt failed (a failure kind or a retryable status), or null. */
   private lastFailure: Failure | 502 | 503 | 504 | null = null;
   private readonly clientAddr: string;
@@ -107,7 +175,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.t0 = performance.now();
     const h = req.headers;
     const hasBody = h['content-length'] !== undefined ? h['content-length'] !== '0' : h['transfer-encoding'] !== undefined;
-    this.body = hasBody ? new ReplayableBody(req, gen.config.timeouts.idleMs, this.onClientBodyError) : null;
+    const c = gen.config;
+    this.body = hasBody ? new RequestBody(req, { bodyTimeoutMs: c.client.bodyTimeoutMs, stallMs: c.timeouts.idleMs, onClientError: this.onClientBodyError }) : null;
     this.clientAddr = req.socket.remoteAddress ?? '';
     this.hashKey = gen.hashKeyOf(req);
     if (gen.stickyCookie !== null) {
@@ -123,12 +192,27 @@ export class Exchange implements Dispatcher.DispatchHandler {
   /** Starts handling the request. */
   run(): void {
     this.gen.begin();
-    this.res.once('close', this.onClientClose);
+    this.res.on('close', this.onClientClose); // emitted once; `on` spares the `once` wrapper
+    const limit = this.gen.config.client.requestBuffer;
+    if (this.body !== null && limit > 0) {
+      const len = this.req.headers['content-length'];
+      if (len === undefined || Number(len) <= limit) {
+        this.body.buffer(limit, this.onBuffered);
+        return;
+      }
+    }
+    this.admit();
+  }
+
+  private readonly onBuffered = (): void => {
+    if (!this.done) this.admit();
+  };
+
+  private admit(): void {
     const d = this.gen.balancer.admit(this.fillInfo());
     if (d === REFUSED_RATE_LIMITED) this.refuse(d);
-    else if (d > 0) {
-      this.delay = setTimeout(this.onDelayed, d);
-    } else this.acquire();
+    else if (d > 0) this.delay = setTimeout(this.onDelayed, d);
+    else this.acquire();
   }
 
   private readonly onDelayed = (): void => {
@@ -150,15 +234,18 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (this.token === 0) this.token = gen.nextToken();
     const h = gen.balancer.acquire(this.fillInfo(), this.token, this.tried);
     if (h >= 0) this.send(h);
-    else if (h === QUEUED) gen.waiting.set(this.token, this);
-    else if (h === REFUSED_NO_BACKEND && this.lastFailure !== null) this.failUpstream(this.lastFailure);
+    else if (h === QUEUED) {
+      this.queued = true;
+      gen.waiting.set(this.token, this);
+    } else if (h === REFUSED_NO_BACKEND && this.lastFailure !== null) this.failUpstream(this.lastFailure);
     else this.refuse(h);
   }
 
   /** A queued request was granted lease `h` (called by the generation's queue listener). */
   granted(h: number): void {
+    this.queued = false;
     if (this.done) {
-      // Cannot happen (a finished request is removed from the queue), but never leak a lease.
+      // Cannot happen (a finished request leaves the queue), but never leak a lease.
       this.gen.balancer.release(h, 0, 0, 'cancelled');
       return;
     }
@@ -167,6 +254,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   /** A queued request was refused while waiting (called by the queue listener). */
   refusedWhileQueued(code: number): void {
+    this.queued = false;
     if (!this.done) this.refuse(code);
   }
 
@@ -176,26 +264,50 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.backend = gen.balancer.backendOf(h);
     this.attempt++;
     if (this.attempt > 1) gen.metrics.retries++;
-    this.controller = null;
     this.discard = false;
-    this.tAttempt = performance.now();
     const req = this.req;
+    let body: ReturnType<RequestBody['open']> | null = null;
+    if (this.body !== null) {
+      if (!this.body.replayable) {
+        // mayRetry never allows this; a guard, not a path.
+        this.releaseLease(0, 'cancelled');
+        this.respond(502, 'bad gateway: the request body cannot be sent again');
+        return;
+      }
+      body = this.body.open();
+    }
+    const a = new Attempt(this);
+    this.cur = a;
+    this.tAttempt = performance.now();
     this.headers ??= upstreamRequestHeaders(req.rawHeaders, this.clientAddr, 'http');
-    gen.upstreams.pools[this.backend]!.dispatch(
-      { path: req.url ?? '/', method: req.method ?? 'GET', headers: this.headers, body: this.body === null ? null : this.body.open() },
-      this,
-    );
+    this.dispatching = true;
+    try {
+      gen.upstreams.pool(this.backend).dispatch({ path: req.url ?? '/', method: req.method ?? 'GET', headers: this.headers, body }, a);
+    } catch (e) {
+      this.responseError(a, e as Error);
+    } finally {
+      this.dispatching = false;
+    }
+    // On a free kept-alive connection undici starts the request inside `dispatch`; only an attempt
+    // still waiting (connecting, queued in the pool, or a streamed body) needs the watchdog.
+    if (this.cur === a && a.controller === null && !this.done) {
+      this.watchdog = setTimeout(this.onWatchdog, gen.config.timeouts.connectMs + WATCHDOG_GRACE_MS);
+    }
   }
 
-  // ------------------------------------------------------------------ undici handler
+  // ------------------------------------------------------------------ the current attempt
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
-    if (this.clientGone) controller.abort(new ClientGone('client closed the connection'));
+  /** undici started attempt `a` on a connection. */
+  attemptStarted(a: Attempt, controller: Dispatcher.DispatchController): void {
+    if (a !== this.cur || this.done) {
+      controller.abort(new ClientGone('request already finished'));
+      return;
+    }
+    this.clearWatchdog();
   }
 
-  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>, statusMessage?: string): void {
-    if (statusCode < 200) return;
+  responseStart(a: Attempt, statusCode: number, headers: Record<string, string | string[] | undefined>, statusMessage: string | undefined): void {
+    if (a !== this.cur || this.done || statusCode < 200) return;
     this.latency = performance.now() - this.tAttempt;
     this.status = statusCode;
     if ((statusCode === 502 || statusCode === 503 || statusCode === 504) && this.mayRetry(statusCode === 502 ? '502' : statusCode === 503 ? '503' : '504', true)) {
@@ -209,58 +321,66 @@ export class Exchange implements Dispatcher.DispatchHandler {
     }
     if (this.gen.closing) out.connection = 'close';
     try {
-      if (statusMessage) this.res.writeHead(statusCode, statusMessage, out);
-      else this.res.writeHead(statusCode, out);
+      this.res.writeHead(statusCode, safeReason(statusMessage, statusCode), out);
     } catch (e) {
-      // Headers Node refuses to send (invalid characters): a bad gateway.
+      // Header values Node refuses to send (invalid characters): a bad gateway.
       this.releaseLease(statusCode, 'none');
-      this.controller?.abort(e as Error);
+      this.dropAttempt(e instanceof Error ? e.message : 'invalid upstream response headers');
       this.respond(502, 'bad gateway: invalid upstream response headers');
       return;
     }
     this.sent = true;
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.discard || this.clientGone) return;
+  responseData(a: Attempt, chunk: Buffer): void {
+    if (a !== this.cur || this.done || this.discard) return;
     if (!this.res.write(chunk)) {
-      controller.pause();
+      a.controller?.pause();
+      this.armSendTimeout();
       this.res.once('drain', this.onDrain);
     }
   }
 
   private readonly onDrain = (): void => {
-    this.controller?.resume();
+    this.clearSendTimeout();
+    this.cur?.controller?.resume();
   };
 
-  onResponseEnd(): void {
-    if (this.h < 0) return; // already settled (invalid headers path)
+  responseEnd(a: Attempt): void {
+    if (a !== this.cur || this.done) return;
     this.releaseLease(this.status, 'none');
     if (this.discard) {
-      if (this.clientGone) this.finish(CLIENT_CLOSED);
-      else {
-        this.lastFailure = this.status as 502 | 503 | 504;
-        this.retry();
-      }
+      this.lastFailure = this.status as 502 | 503 | 504;
+      this.retry();
       return;
     }
     this.res.end();
     this.finish(this.status);
   }
 
-  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
-    if (this.clientGone || err instanceof ClientGone) {
-      this.releaseLease(this.sent ? this.status : 0, 'cancelled');
-      this.finish(CLIENT_CLOSED);
+  responseError(a: Attempt, err: Error): void {
+    if (a !== this.cur || this.done) return;
+    if (this.dispatching) {
+      // undici refused the request before sending it (the checks in request-checks.ts should make
+      // this impossible): the proxy's fault. Its pool may now queue forever: rebuild it.
+      this.gen.upstreams.discard(this.backend);
+      this.localFailure(500, 'internal error: the request could not be sent upstream', 'proxy-error');
       return;
     }
-    if (this.h < 0) return; // already settled
+    if (err instanceof ClientGone || this.clientGone) {
+      this.abandon();
+      return;
+    }
     const f = classifyError(err);
-    this.gen.counters[this.backend]!.attemptErrors[errorSlot(f)]!++;
+    if (f === 'local') {
+      this.localFailure(503, `proxy out of resources (${(err as NodeJS.ErrnoException).code ?? err.message})`, 'proxy-resources');
+      return;
+    }
+    this.gen.countersOf(this.backend).attemptErrors[errorSlot(f)]!++;
     if (this.sent) {
       // Mid-body failure: the status is out; cut the client connection so it sees the truncation.
       this.releaseLease(this.status, errorKind(f));
-      this.res.destroy(err);
+      this.res.destroy();
       this.finish(this.status);
       return;
     }
@@ -278,6 +398,14 @@ export class Exchange implements Dispatcher.DispatchHandler {
     else this.failUpstream(f);
   }
 
+  /** An attempt undici never started (stuck in a pool queue): the proxy's failure, not the backend's. */
+  private readonly onWatchdog = (): void => {
+    this.watchdog = undefined;
+    if (this.done || this.cur === null) return;
+    this.gen.upstreams.discard(this.backend);
+    this.localFailure(503, 'the upstream request could not be started', 'proxy-stalled');
+  };
+
   // ------------------------------------------------------------------ decisions
 
   /**
@@ -292,6 +420,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
   }
 
   private retry(): void {
+    this.dropAttempt(null);
     (this.tried ??= []).push(this.backend);
     this.acquire();
   }
@@ -324,11 +453,23 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.respond(timeout ? 504 : 502, timeout ? `gateway timeout: upstream ${f}` : `bad gateway: upstream ${f}`);
   }
 
+  /** The proxy's own failure during an attempt: released as cancelled, answered without blaming the backend. */
+  private localFailure(status: number, text: string, reason: string): void {
+    this.dropAttempt('abandoned by the proxy');
+    this.releaseLease(0, 'cancelled');
+    this.backend = -1;
+    this.gen.metrics.refused(reason);
+    if (this.sent) {
+      this.res.destroy();
+      this.finish(this.status);
+    } else this.respond(status, text, reason);
+  }
+
   /** Sends a short proxy-generated response and finishes. */
   private respond(status: number, text: string, refused?: string): void {
     if (this.done) return;
     const res = this.res;
-    if (!res.headersSent && !this.clientGone) {
+    if (!res.headersSent && !this.clientGone && !res.destroyed) {
       const body = `${text}\n`;
       const headers: OutgoingHttpHeaders = {
         'content-type': 'text/plain; charset=utf-8',
@@ -336,48 +477,102 @@ export class Exchange implements Dispatcher.DispatchHandler {
         'cache-control': 'no-store',
       };
       if (refused !== undefined) headers['x-lbsim-refused'] = refused;
-      if (this.gen.closing || this.body !== null) headers.connection = 'close';
-      res.writeHead(status, headers);
+      // A body not read to its end cannot be skipped on a kept-alive connection: close it.
+      if (this.gen.closing || (this.body !== null && !this.body.complete)) headers.connection = 'close';
+      res.writeHead(status, STATUS_CODES[status] ?? 'Unknown', headers);
       res.end(body);
     } else if (!res.writableEnded) res.destroy();
     this.finish(status);
   }
 
-  /** Ends the request: the ONLY place it is counted and forgotten. */
+  /** The client is gone (or timed out): stop everything for this request, blaming no backend. */
+  private abandon(): void {
+    this.clientGone = true;
+    this.dropAttempt('client closed the connection');
+    this.releaseLease(this.sent ? this.status : 0, 'cancelled');
+    this.finish(this.sendTimedOut ? this.status : CLIENT_CLOSED);
+  }
+
+  /**
+   * Ends the request: the ONLY place it is counted and forgotten. Whatever is still held — a
+   * lease, a place in the balancer queue, the rate-limit delay, the watchdog, body timers — is
+   * given back here, so no way out can leak one.
+   */
   private finish(code: number): void {
     if (this.done) return;
     this.done = true;
     const gen = this.gen;
-    const counters = this.backend >= 0 ? gen.counters[this.backend]! : gen.none;
+    this.releaseLease(this.sent ? this.status : 0, 'cancelled');
+    if (this.queued) {
+      this.queued = false;
+      if (gen.waiting.get(this.token) === this) gen.waiting.delete(this.token);
+      gen.balancer.cancelQueued(this.token);
+    }
+    if (this.delay !== undefined) {
+      clearTimeout(this.delay);
+      this.delay = undefined;
+    }
+    this.clearWatchdog();
+    this.body?.dispose();
+    const counters = this.backend >= 0 ? gen.countersOf(this.backend) : gen.none;
     counters.record(code, (performance.now() - this.t0) / 1000);
     gen.end();
   }
 
+  /**
+   * Detaches the current attempt (its later callbacks are stale and ignored) and, with a reason,
+   * aborts it — undici may report that abort synchronously, which must not count as a failure.
+   */
+  private dropAttempt(reason: string | null): void {
+    const a = this.cur;
+    this.cur = null;
+    this.clearWatchdog();
+    if (reason !== null) a?.controller?.abort(new ClientGone(reason));
+  }
+
+  private clearWatchdog(): void {
+    if (this.watchdog !== undefined) {
+      clearTimeout(this.watchdog);
+      this.watchdog = undefined;
+    }
+  }
+
+  /** nginx `send_timeout`: the client must take some of the response within `client.sendTimeout`. */
+  private armSendTimeout(): void {
+    if (this.sendTimer !== undefined) this.sendTimer.refresh();
+    else this.sendTimer = setTimeout(this.onSendTimeout, this.gen.config.client.sendTimeoutMs);
+  }
+
+  private clearSendTimeout(): void {
+    if (this.sendTimer !== undefined) {
+      clearTimeout(this.sendTimer);
+      this.sendTimer = undefined;
+    }
+  }
+
+  private readonly onSendTimeout = (): void => {
+    this.sendTimer = undefined;
+    this.sendTimedOut = true;
+    this.res.destroy(); // its 'close' ends the request (onClientClose)
+  };
+
   /** The client's request body failed: the client is at fault (never the backend's health). */
-  private readonly onClientBodyError = (): void => {
-    this.clientGone = true;
+  private readonly onClientBodyError = (why: ClientBodyFailure): void => {
+    if (this.done) return;
+    if (why === 'timeout' && !this.sent) {
+      this.dropAttempt('client body timeout');
+      this.releaseLease(0, 'cancelled');
+      this.respond(408, 'request timeout: the client stopped sending the request body');
+      return;
+    }
+    this.abandon();
   };
 
   /** The client connection closed: before the response finished, that is an abort. */
   private readonly onClientClose = (): void => {
+    this.clearSendTimeout();
     if (this.done || this.res.writableFinished) return;
-    this.clientGone = true;
-    const gen = this.gen;
-    if (this.delay !== undefined) {
-      clearTimeout(this.delay);
-      this.delay = undefined;
-      this.finish(CLIENT_CLOSED);
-    } else if (this.token !== 0 && gen.waiting.get(this.token) === this && this.h < 0) {
-      gen.waiting.delete(this.token);
-      gen.balancer.cancelQueued(this.token);
-      this.finish(CLIENT_CLOSED);
-    } else if (this.h >= 0) {
-      // In flight: abort the upstream request; onResponseError releases the lease as cancelled.
-      // Without a controller yet (still waiting for a pooled connection), onRequestStart aborts.
-      this.controller?.abort(new ClientGone('client closed the connection'));
-    } else {
-      this.finish(CLIENT_CLOSED);
-    }
+    this.abandon();
   };
 }
 

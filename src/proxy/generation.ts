@@ -79,8 +79,8 @@ export class Generation {
   readonly balancer: Balancer;
   /** Upstream pools, by backend index. */
   readonly upstreams: Upstreams;
-  /** Counters by backend index (shared with later generations by backend id). */
-  readonly counters: BackendCounters[];
+  /** Counters by backend index, made on first use (shared with later generations by backend id). */
+  private readonly counters: (BackendCounters | undefined)[];
   /** Counters of requests answered without a backend. */
   readonly none: BackendCounters;
   /** Requests waiting in the balancer queue, by token. */
@@ -109,7 +109,9 @@ export class Generation {
     this.seed = opts.seed ?? config.seed ?? randomInt(0, 2 ** 31);
     this.balancer = buildBalancer(config, this.seed);
     this.upstreams = new Upstreams(config.backends, config.timeouts);
-    this.counters = config.backends.map((b) => metrics.backend(b.id));
+    // Made on first use: a backend's counters hold a 600-slot status array, and a config with tens
+    // of thousands of backends must not allocate them all while requests wait (reload).
+    this.counters = config.backends.map(() => undefined);
     this.none = metrics.backend(NO_BACKEND);
     this.hashKeyOf = hashKeyFn(config.hashKey);
     this.stickyCookie = config.sticky === false ? null : config.sticky.cookie;
@@ -137,6 +139,11 @@ export class Generation {
             onChange: (id, up) => log?.(`backend ${id} is ${up ? 'up' : 'down'} (active health check)`),
           });
     this.prober?.start();
+  }
+
+  /** The counters of backend `i`. */
+  countersOf(i: number): BackendCounters {
+    return (this.counters[i] ??= this.metrics.backend(this.config.backends[i]!.id));
   }
 
   /** A fresh token naming a request in the balancer queue. */

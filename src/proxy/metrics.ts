@@ -200,7 +200,7 @@ export function renderPrometheus(s: MetricsSnapshot): string {
   }
   head('lbsim_retries_total', 'counter', 'Upstream attempts after the first, over all requests.');
   lines.push(`lbsim_retries_total ${num(s.retries)}`);
-  head('lbsim_refused_total', 'counter', 'Requests refused by the balancer, by reason.');
+  head('lbsim_refused_total', 'counter', 'Requests (and client connections) answered by the proxy itself, by reason: the balancer refusing (no-backend, rate-limited, queue-full, …) or the proxy (bad-request, too-many-headers, method-not-allowed, client-connections, proxy-resources, …).');
   for (const reason in s.refused) lines.push(`lbsim_refused_total{reason="${esc(reason)}"} ${num(s.refused[reason]!)}`);
   head('lbsim_inflight', 'gauge', 'Requests in flight to each backend (leases held).');
   for (const g of s.backends) lines.push(`lbsim_inflight{backend="${esc(g.id)}"} ${num(g.inflight)}`);

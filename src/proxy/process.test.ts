@@ -51,7 +51,8 @@ describe('one process', () => {
 
       writeConfig(file, 'round-robin', [b.url]);
       child.proc.kill('SIGHUP');
-      await waitFor(async () => (await client.get(`${child.url}/`)).text === 'b', 'new config in effect');
+      // A reload parses the file in a worker thread (reload.ts): allow for its start on a busy machine.
+      await waitFor(async () => (await client.get(`${child.url}/`)).text === 'b', 'new config in effect', 30_000);
       const old = await inflight;
       expect([old.status, old.text]).toEqual([200, 'a']);
       expect(child.stderr()).toMatch(/reloaded .*single\.yaml: strategy round-robin, 1 backends/);
@@ -59,7 +60,7 @@ describe('one process', () => {
       // A bad config on reload is refused and the running one kept.
       writeFileSync(file, 'listen: 127.0.0.1:0\nstrategy: nope\nbackends: []\n');
       child.proc.kill('SIGHUP');
-      await waitFor(() => /reload refused/.test(child.stderr()), 'reload refused');
+      await waitFor(() => /reload refused/.test(child.stderr()), 'reload refused', 30_000);
       expect((await client.get(`${child.url}/`)).text).toBe('b');
 
       const last = client.get(`${child.url}/slow/500`);
@@ -125,7 +126,7 @@ describe('--workers 2 (node cluster)', () => {
       await waitFor(async () => {
         const s = JSON.parse((await client.get(`${child.adminUrl}/status`)).text) as { workers: { strategy: string }[] };
         return s.workers.length === 2 && s.workers.every((w) => w.strategy === 'first');
-      }, 'both workers reloaded');
+      }, 'both workers reloaded', 30_000);
 
       // SIGTERM with a request in flight: it completes, then the whole cluster exits 0.
       const inflight = client.get(`${child.url}/slow/500`);

@@ -4,15 +4,33 @@
  * admin endpoint. `reload(config)` swaps in a new generation for new requests while in-flight ones
  * finish on the old (nginx's graceful reload, within a process); `close()` stops accepting, lets
  * in-flight requests finish (up to a drain timeout) and closes everything.
+ *
+ * In front of the exchanges: the client-connection cap and one-request-at-a-time per connection
+ * (`connections.ts`), and the requests the proxy answers itself (`request-checks.ts`; CONNECT
+ * gets 405 here). `Upgrade` is not acted on (no `upgrade` listener): Node then serves such a
+ * request as plain HTTP/1.1, and the proxy forwards it without its hop-by-hop `Upgrade` — what
+ * RFC 9110 §7.8 allows a server that ignores the upgrade (e.g. `Upgrade: h2c`). Errors accepting
+ * connections (EMFILE when out of descriptors) are logged, never fatal.
  */
-import { createServer, type Server } from 'node:http';
+import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Balancer } from '../core/balancer/index.js';
 import { startAdmin, UnknownBackendError, type AdminServer, type AdminSource } from './admin.js';
 import type { ProxyConfig } from './config.js';
-import { Exchange } from './forward.js';
+import { ClientConnections } from './connections.js';
+import { CLIENT_CLOSED, Exchange } from './forward.js';
 import { Generation } from './generation.js';
 import { closeServer, listen, serverUrl } from './listen.js';
 import { ProxyMetrics, type MetricsSnapshot } from './metrics.js';
+import { checkRequest } from './request-checks.js';
+import type { ClientSettings } from './serving-config.js';
+
+/** Methods a 405 lists in `Allow` (what Node's parser accepts and the proxy forwards, minus CONNECT). */
+const ALLOW = 'GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH, TRACE';
+/** How often Node checks client connections for header and request timeouts (ms). */
+const CONNECTION_CHECK_MS = 1_000;
+/** Longest interval between two logged accept errors (ms). */
+const ACCEPT_ERROR_LOG_MS = 1_000;
 
 /** Options of {@link startProxy}. */
 export interface StartOptions {
@@ -64,6 +82,8 @@ export function configSummary(c: ProxyConfig): Record<string, unknown> {
     balancerStrategy: c.strategy,
     options: c.options,
     backends: c.backends.map((b) => ({ id: b.id, url: b.origin, weight: b.weight, maxConn: b.maxConn })),
+    admin: c.admin === false ? false : { host: c.admin.host, port: c.admin.port, token: c.admin.token !== null, allowHosts: c.admin.allowHosts },
+    client: c.client,
     healthCheck: c.healthCheck,
     passive: c.passive,
     outlier: c.outlier,
@@ -86,6 +106,8 @@ class Proxy implements RunningProxy {
   private gen: Generation;
   private readonly old = new Set<Generation>();
   private readonly server: Server;
+  private readonly conns: ClientConnections;
+  private lastAcceptError = 0;
   private admin: AdminServer | null = null;
   private closing: Promise<void> | null = null;
   private readonly log: (line: string) => void;
@@ -96,12 +118,59 @@ class Proxy implements RunningProxy {
   ) {
     this.log = opts.log ?? defaultLog;
     this.gen = new Generation(config, this.metrics, { seed: opts.seed, log: this.log });
-    this.server = createServer((req, res) => {
-      new Exchange(this.gen, req, res).run();
+    // Client timeouts are enforced by Node's periodic connection check (30 s apart by default):
+    // every second, so a 3 s header timeout is not a 33 s one.
+    this.server = createServer({ connectionsCheckingInterval: CONNECTION_CHECK_MS });
+    this.conns = new ClientConnections(this.server, {
+      maxConnections: () => this.gen.config.client.maxConnections,
+      request: (req, res) => this.handle(req, res),
+      refused: () => this.metrics.refused('client-connections'),
+      dropped: () => this.gen.none.record(CLIENT_CLOSED, 0),
     });
-    this.server.on('upgrade', (_req, socket) => {
-      socket.end('HTTP/1.1 501 Not Implemented\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    this.server.on('connect', (_req: IncomingMessage, socket: Socket) => this.refuseConnect(socket));
+    this.server.on('error', (e: NodeJS.ErrnoException) => {
+      // Accept failures (EMFILE, ENFILE, ENOBUFS): the proxy's own limits; never fatal.
+      const now = Date.now();
+      if (now - this.lastAcceptError >= ACCEPT_ERROR_LOG_MS) {
+        this.lastAcceptError = now;
+        this.log(`cannot accept a client connection: ${e.code ?? e.message}${e.code === 'EMFILE' || e.code === 'ENFILE' ? ' (out of file descriptors: lower client.maxConnections or raise the limit)' : ''}`);
+      }
     });
+    applyClientSettings(this.server, config.client);
+  }
+
+  /** One client request: answered here when it cannot be forwarded, else an {@link Exchange}. */
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const gen = this.gen;
+    const refusal = checkRequest(req, gen.config.client.maxHeaders);
+    if (refusal === null) {
+      new Exchange(gen, req, res).run();
+      return;
+    }
+    this.metrics.refused(refusal.reason);
+    gen.none.record(refusal.status, 0);
+    const body = `${refusal.text}\n`;
+    res.writeHead(refusal.status, STATUS_CODES[refusal.status] ?? 'Unknown', {
+      'content-type': 'text/plain; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      'cache-control': 'no-store',
+      'x-lbsim-refused': refusal.reason,
+      connection: 'close',
+    });
+    res.end(body);
+  }
+
+  /** CONNECT (a tunnel request): 405, then close — nginx's answer too (`ngx_http_process_request_header`, NGX_HTTP_NOT_ALLOWED). */
+  private refuseConnect(socket: Socket): void {
+    this.metrics.refused('method-not-allowed');
+    this.gen.none.record(405, 0);
+    const body = 'CONNECT is not supported by this reverse proxy\n';
+    socket.on('error', () => undefined);
+    socket.end(
+      `HTTP/1.1 405 Method Not Allowed\r\nallow: ${ALLOW}\r\ncontent-type: text/plain; charset=utf-8\r\n` +
+        `x-lbsim-refused: method-not-allowed\r\nconnection: close\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
+    );
+    socket.setTimeout(2_000, () => socket.destroy());
   }
 
   async start(): Promise<void> {
@@ -145,6 +214,7 @@ class Proxy implements RunningProxy {
       strategy: b.strategyName,
       seed: this.gen.seed,
       inProgress: this.inProgress,
+      clientConnections: this.conns.open,
       leasesOutstanding: b.leasesOutstanding,
       queued: b.queued,
       panic: b.inPanic,
@@ -184,6 +254,7 @@ class Proxy implements RunningProxy {
       this.log('reload: listen/admin address changes need a restart (the listening sockets are kept); other changes apply');
     }
     const next = new Generation({ ...config, listen: cur.listen, admin: cur.admin }, this.metrics, { seed: this.opts.seed, log: this.log });
+    applyClientSettings(this.server, config.client);
     const prev = this.gen;
     this.gen = next;
     this.old.add(prev);
@@ -219,6 +290,15 @@ class Proxy implements RunningProxy {
     await closed;
     await this.admin?.close();
   }
+}
+
+/** Applies the client-side timeouts and the header cap to the server (at start and on reload). */
+function applyClientSettings(server: Server, c: ClientSettings): void {
+  server.headersTimeout = c.headerTimeoutMs;
+  server.requestTimeout = c.requestTimeoutMs;
+  server.keepAliveTimeout = c.keepAliveTimeoutMs;
+  // One past the cap, so a request over it is seen (and refused with 431) instead of truncated.
+  server.maxHeadersCount = c.maxHeaders + 1;
 }
 
 /**

@@ -9,6 +9,8 @@
  * - `/upload`         → reads the body, answers `{"name","bytes","sha256"}`
  * - `/slow/:ms`       → answers after ms (records an abort if the client goes away first)
  * - `/hold`           → never answers (until the client goes away)
+ * - `/cut/:n`         → promises 2n bytes, sends n, then resets the connection
+ * - `/stuck-body`     → promises 100 bytes, sends 10, then sends nothing more
  * - `/stall`          → neither reads the request body nor answers (upload backpressure)
  * - `/health`         → 200 unless the backend is marked unhealthy (then 503)
  * - anything else     → 200, body `<name>`, headers `x-backend`, `x-seen-*` echoing forwarding headers
@@ -31,6 +33,8 @@ export class TestBackend {
   aborted = 0;
   /** Requests being handled right now. */
   inflight = 0;
+  /** Most requests handled at once so far. */
+  maxInflight = 0;
   /** When false, `/health` answers 503. */
   healthy = true;
   /** When > 0, every request is delayed this long before being handled. */
@@ -97,6 +101,7 @@ export class TestBackend {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     this.seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
     this.inflight++;
+    if (this.inflight > this.maxInflight) this.maxInflight = this.inflight;
     let ended = false;
     res.on('finish', () => {
       ended = true;
@@ -142,6 +147,15 @@ export class TestBackend {
       res.on('close', () => clearTimeout(t));
     } else if (path === '/hold') {
       req.resume();
+    } else if ((m = /^\/cut\/(\d+)$/.exec(path))) {
+      req.resume();
+      const n = Number(m[1]);
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': 2 * n, 'x-backend': this.name });
+      res.write(fillPattern(Buffer.allocUnsafe(n), 0), () => res.socket?.destroy());
+    } else if (path === '/stuck-body') {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 100, 'x-backend': this.name });
+      res.write('0123456789');
     } else if (path === '/stall') {
       // Leave the body unread: the proxy's upload must stall once socket buffers fill.
     } else if (path === '/health') {

@@ -24,11 +24,42 @@ export interface ProxyChild {
   kill(): void;
 }
 
+/** Options of {@link startProxyChild}. */
+export interface ChildOptions {
+  /** Open-file limit of the child (`ulimit -n`), to exhaust its descriptors on purpose. */
+  fdLimit?: number;
+}
+
+/** The command line running `proxy-main.ts` with `args` (under `ulimit -n` when asked). */
+function command(args: string[], opts: ChildOptions): [string, string[]] {
+  const node = [process.execPath, '--import', join(here, 'ts-register.mjs'), join(here, 'proxy-main.ts'), ...args];
+  if (opts.fdLimit === undefined) return [node[0]!, node.slice(1)];
+  return ['sh', ['-c', `ulimit -n ${opts.fdLimit} && exec "$@"`, 'sh', ...node]];
+}
+
+/** Runs `proxy-main.ts` with `args` to its exit (killed after `maxMs`): exit code and output. */
+export function runProxyMain(args: string[], maxMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const [cmd, argv] = command(args, {});
+  const proc = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const timer = setTimeout(() => proc.kill('SIGKILL'), maxMs);
+  return new Promise((resolve) =>
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+}
+
 /** Starts `proxy-main.ts --config <file> [--workers n]`; resolves once the banner is printed. */
-export function startProxyChild(configFile: string, workers?: number): Promise<ProxyChild> {
-  const args = ['--import', join(here, 'ts-register.mjs'), join(here, 'proxy-main.ts'), '--config', configFile];
+export function startProxyChild(configFile: string, workers?: number, opts: ChildOptions = {}): Promise<ProxyChild> {
+  const args = ['--config', configFile];
   if (workers !== undefined) args.push('--workers', String(workers));
-  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const [cmd, argv] = command(args, opts);
+  const proc = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
