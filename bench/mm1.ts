@@ -2,10 +2,12 @@
  * A bare, hand-written M/M/1 event loop in plain JS: the ceiling the simulator is measured against
  * (the simulator-speed section's ceiling). Poisson(λ) arrivals, exponential(μ) service, FIFO, one server; its own binary
  * heap over typed arrays (time, kind, sequence number for FIFO ties), the same xoshiro generator as
- * the engine (`src/core/rng.ts`), every response time kept in a Float64Array and averaged at the end.
+ * the engine (`src/core/rng.ts`) and the same logarithm (`src/core/math.ts`: the engine computes
+ * its own, engine-independent `ln`, so the floor does too), every response time kept in a Float64Array and averaged at the end.
  * No balancer, no recorder, no summary: the least work a discrete-event simulation of the same
  * traffic can do (two events per request). Reference: the M/M/1 queue, mean response 1/(μ − λ).
  */
+import { ln } from '../src/core/math.js';
 import { Rng } from '../src/core/rng.js';
 
 /** What one bare run reports. */
@@ -91,15 +93,15 @@ export function bareMM1(requests: number, lambdaPerMs: number, muPerMs: number, 
   let done = 0;
   let generated = 0;
   let events = 0;
-  push(-Math.log(rng.nextOpen()) / lambdaPerMs, 0);
+  push(-ln(rng.nextOpen()) / lambdaPerMs, 0);
   while (n > 0) {
     const kind = pop();
     const now = popT;
     events++;
     if (kind === 0) {
       generated++;
-      if (generated < requests) push(now - Math.log(rng.nextOpen()) / lambdaPerMs, 0);
-      const s = -Math.log(rng.nextOpen()) / muPerMs;
+      if (generated < requests) push(now - ln(rng.nextOpen()) / lambdaPerMs, 0);
+      const s = -ln(rng.nextOpen()) / muPerMs;
       if (len === ring) throw new Error('bareMM1: queue longer than its ring (load too high)');
       const at = (head + len) & mask;
       arrivalsAt[at] = now;

@@ -8,6 +8,8 @@
  *   sim      simulator speed beside a bare M/M/1 loop, and its cost from 10 to 10,000 backends (sim-section.ts)
  *   proxy    proxy throughput and latency against nginx, HAProxy, node-http-proxy (proxy.ts)
  *   memory   peak RSS of a 1M-request simulation; proxy RSS while streaming 1 GB (memory.ts)
+ *   logs     access-log parse lines/s beside a plain readline + regex loop, parse + fit time and
+ *            memory, trace replay vs Poisson arrivals (logs.ts)
  *   playground  the simulator in the browser page beside the CLI, page start-up (playground.ts)
  *   soak     10 minutes of normal and hostile clients through the proxy, backends killed and
  *            restarted: requests lost, leases left, RSS growth (soak.ts)
@@ -21,6 +23,7 @@ import { cpus, totalmem, release, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import { renderTargets, type Target } from './format.js';
 import { renderMemoryTable, runMemorySection, type MemorySection } from './memory.js';
+import { runLogsSection, type LogsSection } from './logs.js';
 import { renderPickTable, runPickSection, type PickSection } from './pick.js';
 import { runPlaygroundSection, type PlaygroundSection } from './playground.js';
 import { ROOT } from './proc.js';
@@ -29,7 +32,7 @@ import { runSimSpeed, type SimSpeedSection } from './sim-section.js';
 import { renderSoak, runSoak, type SoakSection } from './soak.js';
 
 /** Sections in run order. */
-export const SECTIONS = ['pick', 'sim', 'proxy', 'memory', 'playground', 'soak'] as const;
+export const SECTIONS = ['pick', 'sim', 'proxy', 'memory', 'logs', 'playground', 'soak'] as const;
 /** A section name. */
 export type SectionName = (typeof SECTIONS)[number];
 
@@ -44,6 +47,7 @@ export interface BenchResults {
   sim?: SimSpeedSection;
   proxy?: ProxySection;
   memory?: MemorySection;
+  logs?: LogsSection;
   playground?: PlaygroundSection;
   soak?: SoakSection;
   /** Sections that failed to run. */
@@ -126,6 +130,7 @@ export function renderReport(r: Omit<BenchResults, 'text'>): string {
     );
   }
   if (r.memory) parts.push('## Memory', '', renderMemoryTable(r.memory), '');
+  if (r.logs) parts.push(`## Access logs: ${r.logs.lines} nginx lines; trace replay`, '', r.logs.table, '');
   if (r.playground) {
     parts.push(`## Playground: the default scenario in Chromium beside Node (median of ${r.playground.rounds})`, '', r.playground.table, '');
   }
@@ -176,6 +181,8 @@ async function main(argv: readonly string[]): Promise<number> {
   if (proxy) base.proxy = proxy;
   const memory = await run('memory', () => runMemorySection(withLog));
   if (memory) base.memory = memory;
+  const logs = await run('logs', () => runLogsSection(withLog));
+  if (logs) base.logs = logs;
   const playground = await run('playground', () => runPlaygroundSection(withLog));
   if (playground) base.playground = playground;
   const soak = await run('soak', () => runSoak({ ...withLog, ...(args.soakSeconds !== undefined ? { seconds: args.soakSeconds } : {}) }));

@@ -1,4 +1,5 @@
 /** One-line description of a scenario for `validate` and run headers. */
+import { basename } from 'node:path';
 import type { Distribution, Scenario } from '../scenario/types.js';
 import { formatMs } from '../input/units.js';
 
@@ -32,7 +33,9 @@ export function describeScenario(s: Scenario): string {
       ? `${p.users} closed-loop users`
       : p.arrival === 'schedule'
         ? `scheduled arrivals (${p.steps.length} steps)`
-        : `${p.arrival} arrivals at ${p.rate} req/s`;
+        : p.arrival === 'trace'
+          ? `replay of ${basename(p.file)}${p.speed !== 1 ? ` at ${p.speed}x speed` : ''}${p.loop ? ', looped' : ''}`
+          : `${p.arrival} arrivals at ${p.rate} req/s`;
   const backends = s.backends
     .map((g) => `${g.count}×${g.name ?? 'backend'}(${g.workers} worker${g.workers > 1 ? 's' : ''}, ${describeDist(g.service)}${g.weight !== 1 ? `, weight ${g.weight}` : ''})`)
     .join(' + ');

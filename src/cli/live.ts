@@ -16,6 +16,7 @@ import { applyOverrides, setPath } from './overrides.js';
 import { printResults, writeOutputs } from './run.js';
 import { readScenarioDoc } from './scenario-file.js';
 import { parseScenario } from '../scenario/index.js';
+import { preloadTraces } from '../sim/model/trace-load.js';
 import { dirname, resolve } from 'node:path';
 
 /** Flags shared by `live` and `compare-live`. */
@@ -142,6 +143,7 @@ function liveSummary(results: ResultsFile): string {
 /** `lbsim live`: returns the exit code. */
 export async function liveCommand(arg: string, flags: LiveCommandFlags): Promise<number> {
   const scenario = loadLiveScenario(arg, flags);
+  await preloadTraces(scenario);
   const o = liveOptions(flags);
   const { scenario: real, scale } = prepareLive(scenario, o);
   const registry = new Registry();
@@ -162,6 +164,7 @@ export async function liveCommand(arg: string, flags: LiveCommandFlags): Promise
 /** `lbsim compare-live`: returns the exit code (0 whether or not they agree; the table says). */
 export async function compareLiveCommand(arg: string, flags: CompareFlags): Promise<number> {
   const scenario = loadLiveScenario(arg, flags);
+  await preloadTraces(scenario);
   const o: CompareOptions = liveOptions(flags);
   if (flags.overhead !== undefined) {
     if (flags.overhead === 'measured' || flags.overhead === 'none') o.overhead = flags.overhead;

@@ -153,12 +153,14 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   program
     .command('import')
-    .description('read the load-balancing part of an nginx, HAProxy or Envoy config and write a scenario')
-    .argument('<config>', 'nginx.conf, haproxy.cfg or envoy.yaml')
+    .description('read the load-balancing part of an nginx, HAProxy or Envoy config (and fit the workload from access logs) and write a scenario')
+    .argument('[config]', 'nginx.conf, haproxy.cfg or envoy.yaml (optional with --log)')
     .option('--upstream <name>', 'which upstream / backend / cluster to import (when there are several)')
     .addOption(new Option('--format <format>', 'config format (guessed from the file when left out)').choices(['nginx', 'haproxy', 'envoy']))
+    .option('--log <file>', 'access log to fit the workload from, plain or .gz (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--log-format <format>', "how to read the logs: nginx:'<log_format>', haproxy[:<log-format>], envoy[:<format>], envoy-json:<key=OP,…>, jsonl:<mapping>, csv:<mapping> (default: the config's own)")
     .option('-o, --output <file>', 'write the scenario here (default: stdout)')
-    .action(async (file: string, opts) => {
+    .action(async (file: string | undefined, opts) => {
       const { importCommand } = await import('./import.js');
       code = await importCommand(file, opts);
     });

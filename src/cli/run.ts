@@ -4,6 +4,7 @@
  * written unless the whole run succeeds.
  */
 import { runScenario } from '../sim/run.js';
+import { preloadTraces } from '../sim/model/trace-load.js';
 import type { ResultsFile } from '../results/schema.js';
 import { describeScenario } from './describe.js';
 import { useColor, writeFileAtomic, styles } from './output.js';
@@ -46,6 +47,7 @@ export async function writeOutputs(results: ResultsFile, flags: { json?: string;
 /** Runs the command; returns the exit code. */
 export async function runCommand(arg: string, flags: RunFlags): Promise<number> {
   const scenario = loadScenarioArg(arg, flags);
+  await preloadTraces(scenario);
   const bar = progress('simulating', Boolean(flags.quiet));
   let results: ResultsFile;
   try {

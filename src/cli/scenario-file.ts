@@ -48,5 +48,5 @@ export function readScenarioDoc(arg: string): { file: string; doc: Record<string
 /** Loads, overrides and validates the scenario named by `arg`. */
 export function loadScenarioArg(arg: string, overrides: ScenarioOverrides = {}): Scenario {
   const { file, doc } = readScenarioDoc(arg);
-  return parseScenario(applyOverrides(doc, overrides), file, dirname(resolve(file)));
+  return parseScenario(applyOverrides(doc, overrides), file, dirname(resolve(file)), (m) => process.stderr.write(`lbsim: warning: ${m}\n`));
 }

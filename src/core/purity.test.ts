@@ -1,7 +1,7 @@
 /**
  * The core-purity rule: `src/core` and `src/strategies` receive time and randomness, they never read
  * them. Two checks: the compile-time guard of `tsconfig.core.json` (no Node types, no DOM, and
- * `pure-globals.d.ts`) rejects each forbidden read, shown on small snippets compiled under the same
+ * `types/core-purity.d.ts`) rejects each forbidden read, shown on small snippets compiled under the same
  * options; and a scan of the sources for the same names, which also catches uses the type checker
  * lets through (a bare `Date.now();` statement, or one turned into a string).
  */
@@ -53,7 +53,7 @@ describe('tsconfig.core.json rejects reads of time, randomness and the host', ()
           writeFileSync(file, `${src}\nexport {};\n`);
           files.set(file, src);
         });
-        const program = ts.createProgram([...files.keys(), join(ROOT, 'src/core/pure-globals.d.ts')], pureOptions());
+        const program = ts.createProgram([...files.keys(), join(ROOT, 'types/core-purity.d.ts')], pureOptions());
         compiled = new Map([...files.values()].map((src) => [src, []]));
         for (const d of ts.getPreEmitDiagnostics(program)) {
           const src = d.file && files.get(d.file.fileName);

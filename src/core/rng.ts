@@ -11,6 +11,7 @@
  * stream therefore does not depend on how much its parent or siblings were used, which is what gives
  * the simulator common random numbers: every strategy sees the same arrivals and service draws.
  */
+import { ln } from './math.js';
 
 
 /** FNV-1a 32-bit hash of a string (UTF-16 code units). */
@@ -119,6 +120,6 @@ export class Rng {
 
   /** Exponential variate with the given mean. */
   exp(mean: number): number {
-    return -Math.log(this.nextOpen()) * mean;
+    return -ln(this.nextOpen()) * mean;
   }
 }

@@ -4,19 +4,22 @@
  * and `maxConn` stay per server), the balancer section mapped from the config, the imported strategy
  * first in `strategies` followed by a few alternatives to compare, and a placeholder workload
  * (Poisson arrivals at half the placeholder capacity, exponential 10 ms service) for the user to
- * replace. Backup servers (nginx/HAProxy `backup`, Envoy priorities) become groups with a
- * `priority` and `balancer.failover` names whose semantics apply; zones are kept on the groups.
- * Addresses, down servers, the hash key and health checks go into the description
- * (notes.ts) so that `lbsim export` can write them back. Every warning is repeated in the header.
+ * replace — or, with access logs (`--log`), the workload fitted from them (logs/write.ts), each value
+ * commented with where it came from and how well it fits. Backup servers (nginx/HAProxy `backup`,
+ * Envoy priorities) become groups with a `priority` and `balancer.failover` names whose semantics
+ * apply; zones are kept on the groups. Addresses, down servers, the hash key and health checks go
+ * into the description (notes.ts) so that `lbsim export` can write them back. Every warning is
+ * repeated in the header.
  */
 import { basename } from 'node:path';
-import { Document, isMap, isScalar, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { Document, isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { NGINX_NO_BACKUP } from '../core/balancer/tier-checks.js';
 import { nonDefaultOptions } from './common.js';
 import { scenarioDuration } from './durations.js';
 import { describeHashKey } from './hash-key.js';
 import { formatNotes } from './notes.js';
 import { formatWarning, tierOfServer, type ImportResult, type LbConfig } from './types.js';
+import { backendValues, clientsValue, descriptionLines, faultValues, headerLines, observedValue, type LogSection } from './logs/write.js';
 
 /** Placeholder workers per backend (concurrent requests one server handles). */
 export const PLACEHOLDER_WORKERS = 4;
@@ -51,17 +54,33 @@ function describeServers(config: LbConfig): string {
   return text;
 }
 
-/** The scenario document (YAML text) for an import. */
-export function writeScenario(result: ImportResult): string {
+/** Warm-up of a scenario fitted from a log of this span (ms): 10 % of it, at most 10 s. */
+export function logWarmupMs(spanMs: number): number {
+  return Math.round(Math.min(10_000, spanMs * 0.1));
+}
+
+/**
+ * The scenario document (YAML text) for an import.
+ * @param result the config import (for a log-only import: a config built from the log's servers, `kind` "log")
+ * @param log the access-log fit, when logs were given
+ */
+export function writeScenario(result: ImportResult, log?: LogSection): string {
   const { config } = result;
   const active = config.servers.filter((s) => s.role === 'active');
   const simulated = config.servers.filter((s) => s.role !== 'down');
   const capacity = active.length * PLACEHOLDER_WORKERS * (1000 / PLACEHOLDER_SERVICE_MS);
   const rate = Math.max(1, Math.round(capacity / 2));
-  const source = `${result.format} ${KIND_WORD[result.kind] ?? result.kind} "${config.name}" in ${basename(result.file)}`;
+  const source =
+    result.kind === 'log'
+      ? `the access log ${basename(result.file)} (no proxy config: servers from the log, strategy ${config.strategy.name})`
+      : `${result.format} ${KIND_WORD[result.kind] ?? result.kind} "${config.name}" in ${basename(result.file)}`;
+  const warmupMs = log ? logWarmupMs(log.model.spanMs) : 0;
+  const fitted = log ? clientsValue(log, warmupMs) : undefined;
+  const perServer = log ? backendValues(log) : undefined;
 
   const description = [
-    `Imported by \`lbsim import\` from ${source}; the workload is a placeholder.`,
+    log ? `Imported by \`lbsim import\` from ${source}.` : `Imported by \`lbsim import\` from ${source}; the workload is a placeholder.`,
+    ...(log ? descriptionLines(log) : []),
     describeServers(config),
     ...(config.hashKey ? [`Hash key: ${describeHashKey(config.hashKey)} (lbsim hashes clients.keys; shape that population like your keys).`] : []),
     ...formatNotes({
@@ -108,30 +127,43 @@ export function writeScenario(result: ImportResult): string {
   const opts = nonDefaultOptions(config.strategy.name, config.strategy.options);
   const imported = Object.keys(opts).length > 0 ? { name: config.strategy.name, options: opts } : config.strategy.name;
 
+  const faults = log ? faultValues(log) : [];
   const doc = new Document({
     name: config.name,
     description,
-    duration: '60s',
-    clients: { arrival: 'poisson', rate },
+    ...(log ? { duration: scenarioDuration(Math.ceil(log.model.spanMs / 1000) * 1000), warmup: scenarioDuration(warmupMs) } : { duration: '60s' }),
+    clients: fitted ? fitted.clients : { arrival: 'poisson', rate },
     backends: simulated.map((s) => {
       const g: Record<string, unknown> = { name: s.name, weight: s.weight };
       if (s.maxConn > 0) g.maxConn = s.maxConn;
       if (tierOfServer(s) > 0) g.priority = tierOfServer(s);
       if (s.zone !== undefined) g.zone = s.zone;
-      g.workers = PLACEHOLDER_WORKERS;
-      g.service = { dist: 'exponential', mean: `${PLACEHOLDER_SERVICE_MS}ms` };
+      const fit = perServer?.get(s.name);
+      if (fit) Object.assign(g, fit.fields);
+      else {
+        g.workers = PLACEHOLDER_WORKERS;
+        g.service = { dist: 'exponential', mean: `${PLACEHOLDER_SERVICE_MS}ms` };
+      }
       return g;
     }),
     balancer,
     strategies: [imported, ...alternativesFor(config)],
+    ...(faults.length > 0 ? { faults: faults.map((f) => f.value) } : {}),
+    ...(log ? { observed: observedValue(log) } : {}),
   });
 
-  const header = [
-    ` lbsim scenario imported from ${source} by \`lbsim import\`.`,
-    ' The balancing part (servers, weights, strategy, health, limits) comes from the config; the',
-    ' workload is a PLACEHOLDER: fill in your traffic (clients) and your servers\' workers and',
-    ' service times, then `lbsim run` this file. `lbsim export` writes the chosen strategy back.',
-  ];
+  const header = log
+    ? [
+        ` lbsim scenario imported from ${source} by \`lbsim import\`.`,
+        ...(result.kind === 'log' ? [] : [' The balancing part (servers, weights, strategy, health, limits) comes from the config.']),
+        ...headerLines(log),
+      ]
+    : [
+        ` lbsim scenario imported from ${source} by \`lbsim import\`.`,
+        ' The balancing part (servers, weights, strategy, health, limits) comes from the config; the',
+        ' workload is a PLACEHOLDER: fill in your traffic (clients) and your servers\' workers and',
+        ' service times, then `lbsim run` this file. `lbsim export` writes the chosen strategy back.',
+      ];
   if (result.warnings.length > 0) {
     header.push('', ' Not modelled or approximated (also printed as warnings):');
     for (const w of result.warnings) header.push(`   - ${formatWarning(w)}`);
@@ -140,14 +172,52 @@ export function writeScenario(result: ImportResult): string {
 
   const desc = doc.get('description', true) as Scalar;
   desc.type = 'BLOCK_LITERAL';
-  (doc.getIn(['clients', 'rate'], true) as Scalar).comment = ' placeholder: fill in your traffic (requests per second)';
-  simulated.forEach((_, k) => {
-    const svc = doc.getIn(['backends', k, 'service'], true) as YAMLMap;
-    svc.flow = true;
-    if (k === 0) {
-      svc.comment = ' placeholder: your service time';
+  if (fitted) {
+    const clients = doc.get('clients', true) as YAMLMap;
+    for (const pair of clients.items) {
+      const key = String((pair.key as Scalar).value);
+      const value = pair.value as Node;
+      if (isMap(value)) value.flow = true;
+      if (isSeq(value)) {
+        value.flow = true;
+        for (const item of value.items) if (isMap(item)) item.flow = true;
+      }
+      const c = fitted.comments[key];
+      if (c !== undefined) (isScalar(value) || isMap(value) || isSeq(value) ? value : (pair.key as Node)).comment = c;
+    }
+  } else (doc.getIn(['clients', 'rate'], true) as Scalar).comment = ' placeholder: fill in your traffic (requests per second)';
+  simulated.forEach((s, k) => {
+    const svc = doc.getIn(['backends', k, 'service'], true) as Node;
+    if (isMap(svc)) svc.flow = true;
+    const fit = perServer?.get(s.name);
+    if (fit) {
+      for (const key of ['workers', 'speed', 'service'] as const) {
+        const node = doc.getIn(['backends', k, key], true) as Node;
+        if (isMap(node)) {
+          node.flow = true;
+          for (const pair of node.items) {
+            const v = pair.value as Node;
+            if (isSeq(v) || isMap(v)) v.flow = true;
+            if (isSeq(v)) for (const it of v.items) if (isMap(it)) it.flow = true;
+          }
+        }
+        node.comment = fit.comments[key];
+      }
+    } else if (k === 0) {
+      if (isMap(svc)) svc.comment = ' placeholder: your service time';
       (doc.getIn(['backends', k, 'workers'], true) as Scalar).comment = ' placeholder: requests one server serves at once';
     }
+  });
+  if (log) {
+    const obs = doc.get('observed', true) as YAMLMap;
+    obs.commentBefore = ' what the log showed (successful requests), for lbsim run and the report to compare with';
+    const shares = obs.get('shares', true);
+    if (isMap(shares)) shares.flow = true;
+  }
+  faults.forEach((f, k) => {
+    const node = doc.getIn(['faults', k], true) as Node;
+    if (isMap(node)) node.flow = true;
+    node.comment = f.comment;
   });
   const bal = doc.get('balancer', true) as YAMLMap;
   for (const pair of bal.items) {

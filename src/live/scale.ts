@@ -102,6 +102,8 @@ function scaleArrival(a: Arrival, s: number): Arrival {
       return { arrival: 'schedule', steps: a.steps.map((st) => ({ atMs: st.atMs * s, rate: st.rate / s, ramp: st.ramp })) };
     case 'closed':
       return { arrival: 'closed', users: a.users, think: scaleDistribution(a.think, s) };
+    case 'trace':
+      return { ...a, speed: a.speed / s };
   }
 }
 

@@ -22,6 +22,7 @@
  */
 import { mean, sampleStandardDeviation } from 'simple-statistics';
 import { giveFloat64, takeFloat64 } from './buffers.js';
+import { exp, ln, log10, pow } from '../core/math.js';
 
 /**
  * Sorts `a[0..n)` ascending in place. Values must be non-negative and not NaN (latencies); falls
@@ -163,8 +164,8 @@ function floydRivest(a: Float64Array, k: number, left: number, right: number): v
     if (right - left > 600) {
       const n = right - left + 1;
       const m = k - left + 1;
-      const z = Math.log(n);
-      const s = 0.5 * Math.exp((2 * z) / 3);
+      const z = ln(n);
+      const s = 0.5 * exp((2 * z) / 3);
       const sd = 0.5 * Math.sqrt((z * s * (n - s)) / n) * (m - n / 2 < 0 ? -1 : 1);
       const newLeft = Math.max(left, Math.floor(k - (m * s) / n + sd));
       const newRight = Math.min(right, Math.floor(k + ((n - m) * s) / n + sd));
@@ -444,8 +445,8 @@ export function meanOfValues(xs: readonly number[]): number {
 export function cdfFractions(n: number): number[] {
   const p: number[] = [];
   for (let k = 0; k <= 90; k++) p.push(k / 100);
-  const xmax = Math.min(6, Math.log10(Math.max(1, n)));
-  for (let i = 21; i / 20 <= xmax + 1e-9; i++) p.push(Math.round((1 - Math.pow(10, -i / 20)) * 1e12) / 1e12);
+  const xmax = Math.min(6, log10(Math.max(1, n)));
+  for (let i = 21; i / 20 <= xmax + 1e-9; i++) p.push(Math.round((1 - pow(10, -i / 20)) * 1e12) / 1e12);
   p.push(1);
   return p;
 }

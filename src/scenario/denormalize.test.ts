@@ -4,7 +4,8 @@
  * (lognormal by median and p99, pareto and gamma by mean, classes, schedules, the closed loop, every
  * fault kind, autoscaling, several balancers, balancer sections, strategy variants).
  */
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -98,6 +99,41 @@ describe('denormalize', () => {
       'bursty.yaml',
     );
     expect(JSON.stringify(roundTrip(bursty))).toBe(JSON.stringify(bursty));
+  });
+
+  it('gives back a trace replay, empirical samples given in seconds, and the observed section of a fitted scenario', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lbsim-denorm-'));
+    try {
+      const log = join(dir, 'access.log');
+      writeFileSync(log, '');
+      const s = parseScenario(
+        {
+          clients: { arrival: 'trace', file: 'access.log', format: 'haproxy', speed: 2, loop: true, attributes: ['client', 'class'] },
+          backends: [
+            { name: 'app', count: 2, service: { dist: 'empirical', samples: [0.012, 0.02, '5ms'], unit: 's' } },
+            { name: 'db', count: 1, service: { dist: 'lognormal', mu: 1, sigma: 0.5 } },
+          ],
+          observed: {
+            source: 'access.log',
+            what: 'response time at the proxy (Ta)',
+            p50: 12.5,
+            p90: '40ms',
+            p99: 0.1234,
+            shares: { app: 0.7, db: 0.3 },
+            strategy: 'weighted-round-robin',
+            verdict: 'agrees (p50 +2 %, p99 −4 %)',
+          },
+        },
+        'fitted.yaml',
+        dir,
+      );
+      expect(JSON.stringify(roundTrip(s))).toBe(JSON.stringify(s));
+      const plain = parseScenario({ clients: { arrival: 'trace', file: log, format: 'envoy' }, backends: [{ service: { dist: 'constant', value: 1 } }] }, 'plain.yaml');
+      expect(denormalize(plain)['clients']).toEqual({ arrival: 'trace', file: log, format: 'envoy' });
+      expect(JSON.stringify(roundTrip(plain))).toBe(JSON.stringify(plain));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('leaves defaults out and writes `all` for the whole registry', () => {

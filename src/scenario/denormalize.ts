@@ -120,6 +120,15 @@ function clients(s: Scenario): Doc {
     case 'closed':
       Object.assign(out, { users: p.users, think: dist(p.think) });
       break;
+    case 'trace':
+      Object.assign(out, {
+        file: p.file,
+        format: p.format,
+        ...(p.speed !== 1 ? { speed: p.speed } : {}),
+        ...(p.loop ? { loop: true } : {}),
+        ...(p.attributes.length > 0 ? { attributes: [...p.attributes] } : {}),
+      });
+      break;
   }
   const population = (key: 'addresses' | 'keys' | 'sessions', defaultCount: number): void => {
     const p = c[key];
@@ -252,5 +261,18 @@ export function denormalize(s: Scenario): Doc {
     };
   }
   if (s.balancers) doc['balancers'] = s.balancers.spread === 'round-robin' ? s.balancers.count : { ...s.balancers };
+  if (s.observed) {
+    const o = s.observed;
+    doc['observed'] = {
+      source: o.source,
+      what: o.what,
+      p50: writeDuration(o.p50Ms),
+      p90: writeDuration(o.p90Ms),
+      p99: writeDuration(o.p99Ms),
+      shares: { ...o.shares },
+      ...(o.strategy !== undefined ? { strategy: o.strategy } : {}),
+      ...(o.verdict !== undefined ? { verdict: o.verdict } : {}),
+    };
+  }
   return doc;
 }

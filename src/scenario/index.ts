@@ -23,8 +23,11 @@ export type {
   FaultKind,
   HealthCheckSettings,
   KeyPopulation,
+  ObservedLog,
   RequestClass,
   RetryBudgetSettings,
   Scenario,
   StrategyChoice,
+  TraceArrival,
+  TraceAttribute,
 } from './types.js';

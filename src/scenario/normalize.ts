@@ -9,21 +9,56 @@
  * from disk; the browser playground has none.
  */
 import { formatPath, InputError, parseOrThrow, zodProblems, type InputProblem } from '../input/errors.js';
+import { parseDuration } from '../input/units.js';
+import { logFormatFromSpec } from '../interop/logs/spec.js';
 import { findStrategy, strategyNames } from '../strategies/registry.js';
 import { NGINX_NO_BACKUP, tierProblems } from '../core/balancer/tier-checks.js';
 import { backendIds } from './backend-ids.js';
 import { FAULT_EXTRA, FAULT_KEYS, scenarioSchema, type RawScenario } from './schema.js';
 import type { AutoscaleSettings, Distribution, Fault, Scenario, StrategyChoice } from './types.js';
+import { ln } from '../core/math.js';
 
 /** z-score of the 99th percentile of the standard normal. */
 const Z99 = 2.3263478740408408;
 
-/** How normalization reaches the files a scenario names (an empirical distribution's `file:`). */
+/** How normalization reaches the files a scenario names (an empirical distribution's `file:`, a trace). */
 export interface ScenarioFiles {
   /** The path of `name` as written in the scenario (relative to the scenario's directory). */
   resolve(name: string): string;
   /** The text of the file at `path`; throws when it cannot be read. */
   read(path: string): string;
+  /** Why `path` is not a readable file (`no such file`, …), or undefined when it is; absent = files cannot be checked here. */
+  problem?(path: string): string | undefined;
+}
+
+/**
+ * Largest samples file an empirical distribution reads (about 2 million values); `read` throws a
+ * RangeError saying so for a larger one.
+ */
+export const MAX_SAMPLES_FILE_BYTES = 16 * 2 ** 20;
+
+/** Receives a warning about a scenario that is valid but probably not what was meant. */
+export type ScenarioWarning = (message: string) => void;
+
+/** Keys that only a trace replay takes. */
+const TRACE_KEYS = ['file', 'format', 'speed', 'loop', 'attributes'];
+
+/** Milliseconds per unit of an empirical distribution's bare numbers. */
+const SAMPLE_UNIT_MS: Record<string, number> = { s: 1000, ms: 1, us: 0.001 };
+
+/**
+ * The unit a list of bare numbers read as ms probably is in, when it does not look like ms:
+ * seconds when the median is under 0.5 and every value under 600 with a decimal point (nginx's
+ * `$request_time` and `$upstream_response_time` print seconds with 3 decimals: "0.012"),
+ * microseconds when the median is at least 100,000.
+ */
+export function likelyUnit(values: readonly number[]): 's' | 'us' | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  if (median < 0.5 && sorted[sorted.length - 1]! < 600 && values.some((v) => !Number.isInteger(v))) return 's';
+  if (median >= 100_000) return 'us';
+  return undefined;
 }
 
 /** No files: every `file:` is reported as unreadable (the browser playground). */
@@ -35,7 +70,7 @@ export const NO_FILES: ScenarioFiles = {
 };
 
 /** Normalizes a validated distribution; `at` is its path for errors, `files` reads `file:`. */
-function normDist(raw: any, at: (string | number)[], file: string, files: ScenarioFiles, problems: InputProblem[]): Distribution {
+function normDist(raw: any, at: (string | number)[], file: string, files: ScenarioFiles, problems: InputProblem[], warn?: ScenarioWarning): Distribution {
   const p = (message: string, sub?: string) => problems.push({ path: formatPath([...at, ...(sub ? [sub] : [])]), message });
   switch (raw.dist) {
     case 'constant':
@@ -48,7 +83,7 @@ function normDist(raw: any, at: (string | number)[], file: string, files: Scenar
     case 'lognormal': {
       if (raw.median !== undefined && raw.p99 !== undefined && raw.mu === undefined && raw.sigma === undefined) {
         if (!(raw.p99 > raw.median)) p('expected p99 > median', 'p99');
-        return { dist: 'lognormal', mu: Math.log(raw.median), sigma: Math.log(raw.p99 / raw.median) / Z99 };
+        return { dist: 'lognormal', mu: ln(raw.median), sigma: ln(raw.p99 / raw.median) / Z99 };
       }
       if (raw.mu !== undefined && raw.sigma !== undefined && raw.median === undefined && raw.p99 === undefined) {
         return { dist: 'lognormal', mu: raw.mu, sigma: raw.sigma };
@@ -79,13 +114,26 @@ function normDist(raw: any, at: (string | number)[], file: string, files: Scenar
         p('expected exactly one of samples (a list of durations) or file (a path to a list of ms values)');
         return { dist: 'empirical', samples: [1] };
       }
-      if (raw.samples) return { dist: 'empirical', samples: raw.samples };
+      const scale = SAMPLE_UNIT_MS[raw.unit ?? 'ms']!;
+      if (raw.samples) {
+        const samples: number[] = [];
+        (raw.samples as (number | string)[]).forEach((v, k) => {
+          const ms = typeof v === 'number' ? v * scale : parseDuration(v);
+          if (!(Number.isFinite(ms) && ms >= 0)) p(`expected a non-negative number (in ${raw.unit ?? 'ms'}) or a duration like 5ms, got ${JSON.stringify(v)}`, `samples[${k}]`);
+          samples.push(ms);
+        });
+        if (raw.unit === undefined) {
+          const likely = likelyUnit((raw.samples as (number | string)[]).filter((v): v is number => typeof v === 'number'));
+          if (likely) warn?.(`${file}: ${formatPath([...at, 'samples'])}: the numbers are read as ms but look like ${likely === 's' ? 'seconds' : 'microseconds'}; add unit: ${likely} if they are`);
+        }
+        return { dist: 'empirical', samples };
+      }
       const path = files.resolve(raw.file);
       let text: string;
       try {
         text = files.read(path);
-      } catch {
-        p(`cannot read samples file ${path}`, 'file');
+      } catch (e) {
+        p(`cannot read samples file ${path}${e instanceof RangeError ? `: ${e.message}` : ''}`, 'file');
         return { dist: 'empirical', samples: [1] };
       }
       const samples = text
@@ -94,17 +142,23 @@ function normDist(raw: any, at: (string | number)[], file: string, files: Scenar
         .map(Number);
       const bad = samples.findIndex((x) => !(Number.isFinite(x) && x >= 0));
       if (samples.length === 0 || bad >= 0) {
-        p(`samples file ${path} must hold non-negative numbers (ms) separated by commas or white space${bad >= 0 ? `; item ${bad + 1} is not` : ''}`, 'file');
+        p(`samples file ${path} must hold non-negative numbers (${raw.unit ?? 'ms'}) separated by commas or white space${bad >= 0 ? `; item ${bad + 1} is not` : ''}`, 'file');
         return { dist: 'empirical', samples: [1] };
       }
-      return { dist: 'empirical', samples };
+      if (raw.unit === undefined) {
+        const likely = likelyUnit(samples);
+        if (likely) {
+          warn?.(`${file}: ${formatPath([...at, 'file'])}: the values in ${path} are read as ms but look like ${likely === 's' ? 'seconds' : 'microseconds'} (median ${[...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]}); add unit: ${likely} if they are`);
+        }
+      }
+      return { dist: 'empirical', samples: scale === 1 ? samples : samples.map((x) => x * scale) };
     }
     case 'mixture':
       return {
         dist: 'mixture',
         parts: raw.parts.map((part: any, k: number) => ({
           weight: part.weight,
-          of: normDist(part.of, [...at, 'parts', k, 'of'], file, files, problems),
+          of: normDist(part.of, [...at, 'parts', k, 'of'], file, files, problems, warn),
         })),
       };
     default:
@@ -243,9 +297,10 @@ function normAutoscale(raw: NonNullable<RawScenario['autoscale']>, groups: Scena
  * @param value parsed YAML/JSON
  * @param file the file name used in error messages
  * @param files reads the files the scenario names (default: none)
+ * @param warn receives warnings (e.g. an empirical file whose values look like seconds read as ms)
  * @throws InputError naming the file and every faulty field
  */
-export function normalizeScenario(value: unknown, file: string, files: ScenarioFiles = NO_FILES): Scenario {
+export function normalizeScenario(value: unknown, file: string, files: ScenarioFiles = NO_FILES, warn?: ScenarioWarning): Scenario {
   const raw = parseOrThrow(scenarioSchema, value, file);
   const problems: InputProblem[] = [];
   const c = raw.clients;
@@ -264,7 +319,7 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
     case 'poisson':
     case 'constant':
       need('rate', c.rate);
-      forbid(['burstRate', 'on', 'off', 'schedule', 'users', 'think']);
+      forbid(['burstRate', 'on', 'off', 'schedule', 'users', 'think', ...TRACE_KEYS]);
       process = { arrival: c.arrival, rate: c.rate ?? 1 };
       break;
     case 'bursty':
@@ -272,12 +327,12 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
       need('burstRate', c.burstRate);
       need('on', c.on);
       need('off', c.off);
-      forbid(['schedule', 'users', 'think']);
+      forbid(['schedule', 'users', 'think', ...TRACE_KEYS]);
       process = { arrival: 'bursty', rate: c.rate ?? 1, burstRate: c.burstRate ?? 1, onMs: c.on ?? 1, offMs: c.off ?? 1 };
       break;
     case 'schedule': {
       need('schedule', c.schedule);
-      forbid(['rate', 'burstRate', 'on', 'off', 'users', 'think']);
+      forbid(['rate', 'burstRate', 'on', 'off', 'users', 'think', ...TRACE_KEYS]);
       const steps = (c.schedule ?? [{ at: 0, rate: 1, ramp: false }]).map((s) => ({ atMs: s.at, rate: s.rate, ramp: s.ramp }));
       steps.forEach((s, k) => {
         if (k > 0 && s.atMs <= steps[k - 1]!.atMs) {
@@ -291,13 +346,33 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
     case 'closed':
       need('users', c.users);
       need('think', c.think);
-      forbid(['rate', 'burstRate', 'on', 'off', 'schedule']);
+      forbid(['rate', 'burstRate', 'on', 'off', 'schedule', ...TRACE_KEYS]);
       process = {
         arrival: 'closed',
         users: c.users ?? 1,
-        think: c.think ? normDist(c.think, ['clients', 'think'], file, files, problems) : { dist: 'constant', value: 0 },
+        think: c.think ? normDist(c.think, ['clients', 'think'], file, files, problems, warn) : { dist: 'constant', value: 0 },
       };
       break;
+    case 'trace': {
+      need('file', c.file);
+      need('format', c.format);
+      forbid(['rate', 'burstRate', 'on', 'off', 'schedule', 'users', 'think']);
+      const path = c.file !== undefined ? files.resolve(c.file) : '';
+      if (c.file !== undefined) {
+        const why = files.problem ? files.problem(path) : 'trace files cannot be read here';
+        if (why !== undefined) problems.push({ path: 'clients.file', message: `${path}: ${why}` });
+      }
+      if (c.format !== undefined) {
+        try {
+          logFormatFromSpec(c.format);
+        } catch (e) {
+          if (!(e instanceof InputError)) throw e;
+          problems.push({ path: 'clients.format', message: e.problems.map((q) => q.message).join('; ') });
+        }
+      }
+      process = { arrival: 'trace', file: path, format: c.format ?? '', speed: c.speed ?? 1, loop: c.loop ?? false, attributes: c.attributes ?? [] };
+      break;
+    }
   }
   const classes = c.classes ?? [{ name: 'default', share: 1, serviceFactor: 1 }];
   const totalShare = classes.reduce((s, k) => s + k.share, 0);
@@ -327,7 +402,7 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
       discipline: g.discipline,
       queueLimit: g.queueLimit,
       speed: g.speed,
-      service: normDist(g.service, ['backends', k, 'service'], file, files, problems),
+      service: normDist(g.service, ['backends', k, 'service'], file, files, problems, warn),
       maxConn: g.maxConn,
       ...(g.priority !== undefined ? { priority: g.priority } : {}),
       ...(g.zone !== undefined ? { zone: g.zone } : {}),
@@ -337,7 +412,7 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
       ...settings,
       retries,
       timeoutMs: timeout,
-      network: network ? normDist(network, ['balancer', 'network'], file, files, problems) : { dist: 'constant', value: 0 },
+      network: network ? normDist(network, ['balancer', 'network'], file, files, problems, warn) : { dist: 'constant', value: 0 },
       overheadMs: overhead,
       ...(healthCheck ? { healthCheck } : {}),
       ...(retryBudget !== undefined ? { retryBudget: typeof retryBudget === 'number' ? { ratio: retryBudget, burst: 10 } : retryBudget } : {}),
@@ -348,6 +423,19 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
   if (raw.faults !== undefined) scenario.faults = normFaults(raw.faults, scenario.backends, problems);
   if (raw.autoscale !== undefined) scenario.autoscale = normAutoscale(raw.autoscale, scenario.backends, problems);
   if (raw.balancers !== undefined) scenario.balancers = raw.balancers;
+  if (raw.observed !== undefined) {
+    const o = raw.observed;
+    scenario.observed = {
+      source: o.source,
+      what: o.what,
+      p50Ms: o.p50,
+      p90Ms: o.p90,
+      p99Ms: o.p99,
+      shares: o.shares,
+      ...(o.strategy !== undefined ? { strategy: o.strategy } : {}),
+      ...(o.verdict !== undefined ? { verdict: o.verdict } : {}),
+    };
+  }
   const names = new Set<string>();
   scenario.backends.forEach((g, k) => {
     if (g.name !== null) {

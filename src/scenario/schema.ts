@@ -65,8 +65,10 @@ const distBase = {
   empirical: z
     .object({
       dist: z.literal('empirical'),
-      samples: z.array(duration()).min(1).optional(),
+      // numbers are in `unit` (default ms); strings carry their own unit (normalize.ts converts)
+      samples: z.array(z.union([z.number().nonnegative(), z.string()])).min(1).optional(),
       file: z.string().min(1).optional(),
+      unit: z.enum(['s', 'ms', 'us']).optional(),
     })
     .strict(),
 };
@@ -105,7 +107,7 @@ const population = z.union([
 
 const clientsSchema = z
   .object({
-    arrival: z.enum(['poisson', 'constant', 'bursty', 'schedule', 'closed']).default('poisson'),
+    arrival: z.enum(['poisson', 'constant', 'bursty', 'schedule', 'closed', 'trace']).default('poisson'),
     rate: posNum.optional(),
     burstRate: posNum.optional(),
     on: duration({ positive: true }).optional(),
@@ -116,6 +118,12 @@ const clientsSchema = z
       .optional(),
     users: posInt.optional(),
     think: distSchema.optional(),
+    // trace replay (src/sim/model/trace.ts)
+    file: z.string().min(1).optional(),
+    format: z.string().min(1).optional(),
+    speed: posNum.optional(),
+    loop: z.boolean().optional(),
+    attributes: z.array(z.enum(['key', 'client', 'session', 'class'])).optional(),
     addresses: population.default({ count: 1000, popularity: 'uniform', exponent: 1 }),
     keys: population.default({ count: 10000, popularity: 'uniform', exponent: 1 }),
     sessions: population.default({ count: 1000, popularity: 'uniform', exponent: 1 }),
@@ -252,6 +260,20 @@ export const scenarioSchema = z
         posInt.transform((count) => ({ count, spread: 'round-robin' as const })),
         z.object({ count: posInt, spread: z.enum(['round-robin', 'random']).default('round-robin') }).strict(),
       ])
+      .optional(),
+    // written by `lbsim import --log`: what the access log showed (src/interop/logs/check.ts)
+    observed: z
+      .object({
+        source: z.string().min(1),
+        what: z.string().default('response time at the proxy'),
+        p50: duration(),
+        p90: duration(),
+        p99: duration(),
+        shares: z.record(z.string(), z.number().min(0).max(1)).default({}),
+        strategy: z.string().optional(),
+        verdict: z.string().optional(),
+      })
+      .strict()
       .optional(),
   })
   .strict();

@@ -22,7 +22,47 @@ export type Arrival =
   | { arrival: 'constant'; rate: number }
   | { arrival: 'bursty'; rate: number; burstRate: number; onMs: number; offMs: number } // on/off modulated Poisson: `burstRate` during on-periods, `rate` otherwise
   | { arrival: 'schedule'; steps: { atMs: number; rate: number; ramp: boolean }[] } // rate at times; ramp = linear from the previous step
-  | { arrival: 'closed'; users: number; think: Distribution };
+  | { arrival: 'closed'; users: number; think: Distribution }
+  | TraceArrival;
+
+/** A request attribute a trace replay can take from the log instead of drawing it. */
+export type TraceAttribute = 'key' | 'client' | 'session' | 'class';
+
+/** Replay of the arrival times logged in an access log (src/sim/model/trace.ts). */
+export interface TraceArrival {
+  arrival: 'trace';
+  /** The log (absolute path; plain or gzip). */
+  file: string;
+  /** How to read it, in `lbsim import --log-format` syntax (`haproxy`, `nginx:<log_format>`, …). */
+  format: string;
+  /** Time compression: 2 replays the log twice as fast (twice the rate). */
+  speed: number;
+  /** Repeat the trace after its end (else arrivals stop there). */
+  loop: boolean;
+  /** Attributes taken from the log (the others are drawn as usual). */
+  attributes: TraceAttribute[];
+}
+
+/**
+ * What an access log showed, for a scenario fitted from it (`lbsim import --log`): the figures the
+ * simulation is checked against, carried into results files and shown by the report.
+ */
+export interface ObservedLog {
+  /** The log file(s). */
+  source: string;
+  /** What the latencies are (the proxy's response time, or the upstream time). */
+  what: string;
+  /** Logged latency percentiles (ms) of successful requests. */
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  /** Share of requests per backend group. */
+  shares: Record<string, number>;
+  /** The strategy the config uses (the check ran it). */
+  strategy?: string;
+  /** The check's verdict at import time. */
+  verdict?: string;
+}
 
 /** Key population for hash keys / sessions / client addresses. */
 export interface KeyPopulation {
@@ -210,4 +250,6 @@ export interface Scenario {
   autoscale?: AutoscaleSettings;
   /** Several balancer instances (absent = one). */
   balancers?: BalancersSettings;
+  /** What the access log this scenario was fitted from showed (absent = not fitted from a log). */
+  observed?: ObservedLog;
 }

@@ -6,6 +6,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { runScenario } from './run.js';
+import { preloadTraces } from './model/trace-load.js';
 import type { ResultsFile } from '../results/schema.js';
 import type { Scenario } from '../scenario/types.js';
 
@@ -23,8 +24,9 @@ export type SweepReply =
 
 const port = parentPort;
 if (port) {
-  port.on('message', (task: SweepTask) => {
+  port.on('message', async (task: SweepTask) => {
     try {
+      await preloadTraces(task.scenario);
       const result = runScenario(task.scenario, {
         onProgress: () => port.postMessage({ type: 'progress', id: task.id } satisfies SweepReply),
       });

@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { runScenario } from './run.js';
+import { preloadTraces } from './model/trace-load.js';
 import type { ResultsFile, SweepPoint } from '../results/schema.js';
 import type { Scenario } from '../scenario/types.js';
 import { withValue } from './sweep-path.js';
@@ -60,6 +61,7 @@ export async function sweepScenarios(
   if (scenarios.length === 0 || scenarios.length !== values.length) {
     throw new Error('sweep: expected one scenario per value, and at least one');
   }
+  for (const sc of scenarios) await preloadTraces(sc);
   const total = scenarios.reduce((s, sc) => s + sc.strategies.length * Math.max(1, sc.replications), 0);
   let done = 0;
   const tick = (): void => opts.onProgress?.(++done, total);

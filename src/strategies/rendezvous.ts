@@ -21,6 +21,7 @@ import { hashPair, murmur3 } from '../core/hash.js';
 import type { Strategy, StrategyDef } from '../core/strategy.js';
 import type { PickView, RequestInfo } from '../core/view.js';
 import { requestKey } from './consistent-hash.js';
+import { ln } from '../core/math.js';
 
 const schema = z.object({}).strict();
 
@@ -31,7 +32,7 @@ const TWO_NEG_32 = 1 / 4294967296;
 
 /** Weighted HRW score of a backend of `weight` for a pair hash `h` (unsigned 32-bit). */
 export function rendezvousScore(h: number, weight: number): number {
-  return -weight / Math.log((h + 0.5) * TWO_NEG_32);
+  return -weight / ln((h + 0.5) * TWO_NEG_32);
 }
 
 class Rendezvous implements Strategy {
@@ -72,7 +73,7 @@ class Rendezvous implements Strategy {
     }
     // Unequal weights. −ln u ≥ 1 − u, so w / (1 − u) bounds the score from above (in floating point
     // too: 1 − u is exact here, and −ln u exceeds it by a relative (1 − u)/2 ≥ 2⁻³⁴, far beyond
-    // Math.log's error; division rounds monotonically). A backend whose bound cannot beat the best
+    // ln's error; division rounds monotonically). A backend whose bound cannot beat the best
     // score so far cannot win, so its logarithm is skipped: the same pick, with a handful of
     // logarithms per pick instead of one per backend (the running best rises fast).
     let bestScore = -1;

@@ -25,6 +25,7 @@ import { describeScenario, fileLabel, scenarioDescription } from './describe.js'
 import { faultList, hasCache, hasDetection, hasErrors, hasHealth } from './failures.js';
 import { assignStrategyColours } from './palette.js';
 import { renderTable, type SortState } from './table.js';
+import { observedOf, observedTable, shareTable } from './observed.js';
 import { resultsAt, sweepSentence, tableColumns, verdict, type ColumnKey, wideSpread } from './transforms.js';
 import type { ResultsFile } from './types.js';
 import type { View } from './view.js';
@@ -212,6 +213,42 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
     charts.set(id, new Chart(canvas, config as ChartConfiguration));
   }
 
+  /** Fills a table from header and row texts. */
+  function fillTable(table: HTMLTableElement, headers: readonly string[], rows: readonly (readonly string[])[]): void {
+    const head = document.createElement('tr');
+    for (const h of headers) {
+      const th = document.createElement('th');
+      th.textContent = h;
+      head.append(th);
+    }
+    table.replaceChildren(
+      head,
+      ...rows.map((r) => {
+        const tr = document.createElement('tr');
+        for (const c of r) {
+          const td = document.createElement('td');
+          td.textContent = c;
+          tr.append(td);
+        }
+        return tr;
+      }),
+    );
+  }
+
+  /** The "checked against the access log" card (scenarios fitted by `lbsim import --log`). */
+  function renderObserved(file: ResultsFile, shown: View['results']): void {
+    const o = observedOf(file);
+    el('card-observed').hidden = o === undefined;
+    if (!o) return;
+    el('observed-caption').textContent =
+      `The scenario was fitted from ${o.source}; the log's ${o.what} percentiles beside each strategy's simulated ones (ms, difference from the log). ` +
+      (o.verdict ? `At import, ${o.strategy ?? 'the config’s strategy'} ${o.verdict}.` : '');
+    const t = observedTable(o, shown);
+    fillTable(el<HTMLTableElement>('observed-table'), t.headers, t.rows);
+    const shares = shareTable(o, shown);
+    fillTable(el<HTMLTableElement>('observed-shares'), shares.length > 0 ? ['server', 'share in the log', `simulated (${o.strategy})`] : [], shares);
+  }
+
   function render(): void {
     for (const c of charts.values()) c.destroy();
     charts.clear();
@@ -235,6 +272,7 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
         }),
       columns,
     );
+    renderObserved(file, shown);
     const keys = new Set(columns.map((c) => c.key));
     el('table-extra-caption').textContent =
       (keys.has('availability')

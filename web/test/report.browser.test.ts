@@ -4,7 +4,8 @@
  * report from the committed fixtures with writeReport, opens it from file:// and checks: no module
  * script, every chart canvas has drawn (non-blank pixels, and each strategy's colour present), the
  * header, verdict and table show the fixture's numbers, sorting, toggling a strategy hides it on
- * every chart and in the table, the sweep file draws its chart, and no console errors. Saves a
+ * every chart and in the table, the sweep file draws its chart, a scenario fitted from an access
+ * log shows its log check (and no other does), and no console errors. Saves a
  * full-page screenshot to out/report-screenshot.png for a person to look at.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,6 +22,23 @@ const SCREENSHOT = join(ROOT, 'out/report-screenshot.png');
 
 const RUN = (JSON.parse(readFileSync(join(ROOT, 'web/test/fixture-results.json'), 'utf8')) as ResultsFile[])[0] as ResultsFile;
 const SWEEP = JSON.parse(readFileSync(join(ROOT, 'web/test/fixture-sweep.json'), 'utf8')) as ResultsFile;
+/** The run fixture as if its scenario had been fitted from an access log (`lbsim import --log`). */
+const FITTED = {
+  ...RUN,
+  scenario: {
+    ...RUN.scenario,
+    observed: {
+      source: 'access.log',
+      what: 'response time at the proxy ($request_time)',
+      p50Ms: 50,
+      p90Ms: 120,
+      p99Ms: 240,
+      shares: { b0: 0.34, b1: 0.33, b2: 0.33 },
+      strategy: 'round-robin',
+      verdict: 'agrees with the log (p50 −3 %, p99 −3 %)',
+    },
+  },
+} as ResultsFile;
 
 /** The canvases of a single-run file (the sweep chart only shows for sweeps). */
 const RUN_CANVASES = [
@@ -72,7 +90,7 @@ describe('web report in headless chromium', () => {
   beforeAll(async () => {
     await ensureBuilt();
     outDir = mkdtempSync(join(tmpdir(), 'lbsim-web-'));
-    htmlPath = writeReport([RUN, SWEEP], outDir);
+    htmlPath = writeReport([RUN, SWEEP, FITTED], outDir);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.on('console', (m) => {
@@ -210,6 +228,33 @@ describe('web report in headless chromium', () => {
     await page.screenshot({ path: join(ROOT, 'out/report-sweep-screenshot.png'), fullPage: true });
     await page.selectOption('#file-select', '0');
     expect(await page.isVisible('#card-sweep')).toBe(false);
+  });
+
+  it('shows the access-log check only for a scenario fitted from a log: the log beside every strategy, the config strategy’s shares', async () => {
+    expect(await page.isVisible('#card-observed')).toBe(false);
+    await page.selectOption('#file-select', '2');
+    expect(await page.isVisible('#card-observed')).toBe(true);
+    const caption = await page.textContent('#observed-caption');
+    expect(caption).toContain('fitted from access.log');
+    expect(caption).toContain('At import, round-robin agrees with the log (p50 −3 %, p99 −3 %).');
+    const rows = await page.$$eval('#observed-table tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? '')));
+    expect(rows[0]).toEqual(['', 'p50', 'p90', 'p99']);
+    expect(rows[1]).toEqual(['access log (access.log)', '50.0', '120.0', '240.0']);
+    expect(rows[2]).toEqual(['round-robin (the config’s)', '48.3 (-3.4 %)', '120.5 (+0.4 %)', '231.7 (-3.5 %)']);
+    expect(rows.slice(2).map((r) => r[0]?.replace(' (the config’s)', ''))).toEqual(Object.keys(COLOURS));
+    const shares = await page.$$eval('#observed-shares tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? '')));
+    expect(shares).toEqual([
+      ['server', 'share in the log', 'simulated (round-robin)'],
+      ['b0', '34.0 %', '33.3 %'],
+      ['b1', '33.0 %', '33.3 %'],
+      ['b2', '33.0 %', '33.3 %'],
+    ]);
+    await page.click('.chip[data-strategy="random"]');
+    const without = await page.$$eval('#observed-table tr td:first-child', (tds) => tds.map((td) => td.textContent ?? ''));
+    expect(without).not.toContain('random');
+    await page.click('.chip[data-strategy="random"]');
+    await page.selectOption('#file-select', '0');
+    expect(await page.isVisible('#card-observed')).toBe(false);
   });
 
   it('logged no console errors', () => {

@@ -12,6 +12,7 @@
  */
 
 import { checkSize, resizeF64 } from './typed.js';
+import { pow } from '../math.js';
 
 /** Options of Envoy-style slow start. */
 export interface SlowStartOptions {
@@ -94,7 +95,7 @@ export class SlowStart {
     const t = now - this.started[i]!;
     if (!(t < this.windowMs)) return 1; // also off (window 0) and never started (t = Infinity)
     const tf = (t > 1 ? t : 1) / this.windowMs;
-    const f = this.aggression === 1 ? tf : Math.pow(tf, this.invAggression);
+    const f = this.aggression === 1 ? tf : pow(tf, this.invAggression);
     return f > this.minFactor ? f : this.minFactor;
   }
 

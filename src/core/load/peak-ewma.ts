@@ -14,6 +14,7 @@
  * Storage: two Float64Arrays (cost, stamp); observe and value allocate nothing.
  */
 import type { LatencySignal, PeakEwmaOptions } from '../strategy.js';
+import { exp } from '../math.js';
 
 /** Per-backend peak-EWMA RTT estimates (ms), updated on each observation, read as pure projections. */
 export class PeakEwmaSignal implements LatencySignal {
@@ -74,7 +75,7 @@ export class PeakEwmaSignal implements LatencySignal {
     } else {
       let td = now - this.stamp[i]!;
       if (td < 0) td = 0;
-      const w = Math.exp(-td / this.tauMs);
+      const w = exp(-td / this.tauMs);
       this.cost[i] = cost * w + rttMs * (1 - w);
     }
     this.stamp[i] = now;
@@ -84,7 +85,7 @@ export class PeakEwmaSignal implements LatencySignal {
   value(i: number, now: number): number {
     let td = now - this.stamp[i]!;
     if (td < 0) td = 0;
-    return this.cost[i]! * Math.exp(-td / this.tauMs);
+    return this.cost[i]! * exp(-td / this.tauMs);
   }
 
   /** Writes every backend's decayed cost at `now` into `out`. Pure. */
@@ -93,7 +94,7 @@ export class PeakEwmaSignal implements LatencySignal {
     for (let i = 0; i < n; i++) {
       let td = now - this.stamp[i]!;
       if (td < 0) td = 0;
-      out[i] = this.cost[i]! * Math.exp(-td / this.tauMs);
+      out[i] = this.cost[i]! * exp(-td / this.tauMs);
     }
   }
 }

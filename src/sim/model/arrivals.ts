@@ -13,12 +13,15 @@
  *   of the warm-up): before the first step the rate is 0; a step with `ramp` is reached linearly
  *   from the previous step's rate (from rate 0 at t = 0 for the first step); after the last step
  *   its rate holds.
+ * - `trace`: the times logged in an access log, replayed (trace.ts).
  * Times are in ms, rates in requests per second. The closed loop (users and think time) is driven
  * by the engine itself.
  */
 import type { Rng } from '../../core/rng.js';
 import type { Arrival } from '../../scenario/types.js';
 import { compileDistribution, VariateBlock } from './distributions.js';
+import { traceOf, TraceArrivals, traceRate } from './trace.js';
+import { ln } from '../../core/math.js';
 
 /** An open-loop arrival process bound to its random stream. */
 export interface ArrivalProcess {
@@ -151,7 +154,7 @@ class PiecewiseArrivals implements ArrivalProcess {
   /** Time of the arrival following one at `now`, by inversion of the integrated rate. */
   next(now: number): number {
     if (!this.positive) return Infinity;
-    let e = -Math.log(this.rng.nextOpen());
+    let e = -ln(this.rng.nextOpen());
     const { start, r0, slope, period } = this.rate;
     const n = this.n;
     let base = period > 0 ? Math.floor(now / period) * period : 0;
@@ -197,6 +200,8 @@ export function arrivalProcess(a: Arrival, rng: Rng): ArrivalProcess {
       return new PiecewiseArrivals(rng, PiecewiseRate.of(a));
     case 'closed':
       throw new Error('the closed loop has no open arrival process (the engine drives users)');
+    case 'trace':
+      return new TraceArrivals(traceOf(a), a.speed, a.loop);
   }
 }
 
@@ -214,5 +219,7 @@ export function meanRate(a: Arrival, fromMs: number, toMs: number): number {
       return toMs > fromMs ? (PiecewiseRate.of(a).mass(fromMs, toMs) / (toMs - fromMs)) * 1000 : 0;
     case 'closed':
       return NaN;
+    case 'trace':
+      return traceRate(a, fromMs, toMs);
   }
 }

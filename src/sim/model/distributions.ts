@@ -15,6 +15,7 @@
  */
 import type { Rng } from '../../core/rng.js';
 import type { Distribution } from '../../scenario/types.js';
+import { cos, exp, ln, pow, sin } from '../../core/math.js';
 
 const TWO_PI = 2 * Math.PI;
 
@@ -29,11 +30,11 @@ export class NormalGen {
       this.has = false;
       return this.spare;
     }
-    const r = Math.sqrt(-2 * Math.log(rng.nextOpen()));
+    const r = Math.sqrt(-2 * ln(rng.nextOpen()));
     const th = TWO_PI * rng.next();
-    this.spare = r * Math.sin(th);
+    this.spare = r * sin(th);
     this.has = true;
-    return r * Math.cos(th);
+    return r * cos(th);
   }
 }
 
@@ -119,13 +120,13 @@ export class Sampler {
   sample(rng: Rng): number {
     switch (this.kind) {
       case K_EXPONENTIAL:
-        return -Math.log(rng.nextOpen()) * this.a;
+        return -ln(rng.nextOpen()) * this.a;
       case K_CONSTANT:
         return this.a;
       case K_UNIFORM:
         return this.a + this.b * rng.next();
       case K_PARETO:
-        return this.a * Math.pow(rng.nextOpen(), this.b);
+        return this.a * pow(rng.nextOpen(), this.b);
       default:
         return this.sampleOther(rng);
     }
@@ -134,7 +135,7 @@ export class Sampler {
   private sampleOther(rng: Rng): number {
     switch (this.kind) {
       case K_LOGNORMAL:
-        return Math.exp(this.a + this.b * this.normal.next(rng));
+        return exp(this.a + this.b * this.normal.next(rng));
       case K_GAMMA:
         return this.gamma(rng);
       case K_MIXTURE: {
@@ -167,10 +168,10 @@ export class Sampler {
       const u = rng.nextOpen();
       const x2 = x * x;
       if (u < 1 - 0.0331 * x2 * x2) break;
-      if (Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) break;
+      if (ln(u) < 0.5 * x2 + d * (1 - v + ln(v))) break;
     }
     let g = d * v;
-    if (this.c !== 0) g *= Math.pow(rng.nextOpen(), this.c);
+    if (this.c !== 0) g *= pow(rng.nextOpen(), this.c);
     return g * this.d;
   }
 }
@@ -228,7 +229,7 @@ export function meanOf(d: Distribution): number {
     case 'uniform':
       return (d.min + d.max) / 2;
     case 'lognormal':
-      return Math.exp(d.mu + (d.sigma * d.sigma) / 2);
+      return exp(d.mu + (d.sigma * d.sigma) / 2);
     case 'pareto':
       return d.shape > 1 ? (d.shape * d.scale) / (d.shape - 1) : Infinity;
     case 'gamma':

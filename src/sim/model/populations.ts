@@ -22,6 +22,7 @@
  */
 import type { Rng } from '../../core/rng.js';
 import type { KeyPopulation } from '../../scenario/types.js';
+import { pow } from '../../core/math.js';
 
 const TWO_NEG_32 = 1 / 4294967296;
 
@@ -62,7 +63,7 @@ export class Population {
       const cdf = new Float64Array(n);
       let acc = 0;
       for (let i = 0; i < n; i++) {
-        acc += Math.pow(i + 1, -spec.exponent);
+        acc += pow(i + 1, -spec.exponent);
         cdf[i] = acc;
       }
       for (let i = 0; i < n; i++) cdf[i] = cdf[i]! / acc;

@@ -17,12 +17,17 @@
  * {@link WorkloadModel} is built once per scenario (populations and their strings);
  * {@link Workload} is one run's state (streams and samplers, whose cached spares are per run).
  * A retry's network legs draw from a separate stream, so retries never shift first-attempt draws.
+ *
+ * A trace replay (`arrival: trace`, trace.ts) may take keys, clients, sessions and classes from
+ * the log: request n then has the n-th logged request's values (modulo the trace's length when it
+ * loops) instead of the counter-based ones.
  */
 import { Rng } from '../../core/rng.js';
 import type { Scenario } from '../../scenario/types.js';
 import { compileDistribution, isZero, VariateBlock, type Sampler } from './distributions.js';
 import { arrivalProcess, type ArrivalProcess } from './arrivals.js';
 import { clientAddress, hash32, Population } from './populations.js';
+import { traceOf, type TraceColumn, type TraceData } from './trace.js';
 import type { RequestTable } from '../engine/tables.js';
 
 /** The immutable, per-scenario part of the workload. */
@@ -41,6 +46,13 @@ export class WorkloadModel {
   readonly services: readonly string[];
   /** Index into {@link services} per backend group. */
   readonly serviceIndex: Int32Array;
+  /** The replayed trace (arrival `trace`), else null. */
+  readonly trace: TraceData | null;
+  /**
+   * Replayed classes: trace class id (URL pattern) → scenario class index, by name; a pattern that
+   * is no class name goes to the class named `other`, else is drawn by share (−1). Null when not replayed.
+   */
+  readonly traceClass: Int32Array | null;
 
   constructor(readonly scenario: Scenario) {
     const c = scenario.clients;
@@ -66,6 +78,16 @@ export class WorkloadModel {
       this.serviceIndex[i] = j;
     });
     this.services = services;
+    const p = c.process;
+    this.trace = p.arrival === 'trace' ? traceOf(p) : null;
+    const col = this.trace?.columns.class;
+    if (col) {
+      const other = classes.findIndex((k) => k.name === 'other');
+      this.traceClass = Int32Array.from(col.values.map((v) => {
+        const i = classes.findIndex((k) => k.name === v);
+        return i >= 0 ? i : other;
+      }));
+    } else this.traceClass = null;
   }
 
   /** Mean service factor over the classes (share-weighted). */
@@ -104,6 +126,14 @@ export class Workload {
   private readonly thinkTimes: VariateBlock | null;
   private readonly classCdf: Float64Array;
   private readonly classFactor: Float64Array;
+  /** Requests drawn so far (= the next request's arrival number). */
+  private drawn = 0;
+  private readonly traceN: number;
+  private readonly traceKey: TraceColumn | null;
+  private readonly traceClient: TraceColumn | null;
+  private readonly traceSession: TraceColumn | null;
+  private readonly traceClassIds: Int32Array | null;
+  private readonly traceClass: Int32Array | null;
 
   /**
    * @param model the scenario's workload model
@@ -130,6 +160,13 @@ export class Workload {
     this.thinkTimes = p.arrival === 'closed' ? new VariateBlock(compileDistribution(p.think), root.fork('think')) : null;
     this.classCdf = model.classCdf;
     this.classFactor = model.classFactor;
+    const tr = model.trace;
+    this.traceN = tr ? tr.n : 1;
+    this.traceKey = tr?.columns.key ?? null;
+    this.traceClient = tr?.columns.client ?? null;
+    this.traceSession = tr?.columns.session ?? null;
+    this.traceClassIds = tr?.columns.class?.ids ?? null;
+    this.traceClass = model.traceClass;
   }
 
   /**
@@ -137,8 +174,13 @@ export class Workload {
    * of the request table (its attributes are counter-based: see {@link clientOf}).
    */
   drawRequest(r: number, t: RequestTable): void {
+    const n = this.drawn++;
     let f = this.classFactor[0]!;
-    if (this.classCdf.length > 1) f = this.classFactor[this.drawClass()]!;
+    if (this.classCdf.length > 1) {
+      let c = -1;
+      if (this.traceClass !== null) c = this.traceClass[this.traceClassIds![n % this.traceN]!]!;
+      f = this.classFactor[c >= 0 ? c : this.drawClass()]!;
+    }
     const S = this.serviceCount;
     const base = r * S;
     for (let j = 0; j < S; j++) t.demand[base + j] = this.service[j]!.take() * f;
@@ -150,23 +192,30 @@ export class Workload {
 
   /** Client address of the request with arrival number `n`. */
   clientOf(n: number): string {
+    const tc = this.traceClient;
+    if (tc !== null) return tc.values[tc.ids[n % this.traceN]!]!;
     const p = this.model.addresses;
     return p.value(p.index(hash32(hash32(n ^ this.clientSalt) ^ this.clientSalt)));
   }
 
   /** Hash key of the request with arrival number `n`. */
   keyOf(n: number): string {
+    const tk = this.traceKey;
+    if (tk !== null) return tk.values[tk.ids[n % this.traceN]!]!;
     const p = this.model.keys;
     return p.value(p.index(hash32(hash32(n ^ this.keySalt) ^ this.keySalt)));
   }
 
   /** Index in the key population of the hash key of the request with arrival number `n` (caches). */
   keyIndexOf(n: number): number {
+    if (this.traceKey !== null) return this.traceKey.ids[n % this.traceN]!;
     return this.model.keys.index(hash32(hash32(n ^ this.keySalt) ^ this.keySalt));
   }
 
   /** Session key of the request with arrival number `n`. */
   sessionOf(n: number): string {
+    const ts = this.traceSession;
+    if (ts !== null) return ts.values[ts.ids[n % this.traceN]!]!;
     const p = this.model.sessions;
     return p.value(p.index(hash32(hash32(n ^ this.sessionSalt) ^ this.sessionSalt)));
   }

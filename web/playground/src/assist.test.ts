@@ -97,7 +97,7 @@ describe('help and completion from the JSON Schema', () => {
   });
 
   it('offers values from fixed sets: arrivals, distributions, strategy names with their descriptions', () => {
-    expect(valueOptions(schema, ['clients', 'arrival'], {}).map((v) => v.label)).toEqual(['poisson', 'constant', 'bursty', 'schedule', 'closed']);
+    expect(valueOptions(schema, ['clients', 'arrival'], {}).map((v) => v.label)).toEqual(['poisson', 'constant', 'bursty', 'schedule', 'closed', 'trace']);
     const doc = { backends: [{ service: { dist: 'exp' } }] };
     expect(valueOptions(schema, ['backends', 0, 'service', 'dist'], doc).map((v) => v.label)).toEqual(
       expect.arrayContaining(['constant', 'exponential', 'lognormal', 'mixture', 'empirical']),

@@ -118,6 +118,8 @@ export function createQuickForm(root: HTMLFormElement, opts: QuickFormOptions): 
     box.append(h('span', { class: 'qf-note', text: `arrival: ${arrival}` }));
     if (arrival === 'closed') {
       box.append(field('qf-users', 'users', c['users'], (x) => opts.edit((d) => d.setIn(['clients', 'users'], typed(x))), { inputmode: 'numeric' }));
+    } else if (arrival === 'trace') {
+      box.append(h('span', { class: 'qf-note', text: 'access-log replay: the log is read by lbsim run, not here' }));
     } else if (arrival !== 'schedule') {
       box.append(field('qf-rate', 'rate (req/s)', c['rate'], (x) => opts.edit((d) => d.setIn(['clients', 'rate'], typed(x))), { inputmode: 'decimal' }));
     } else box.append(h('span', { class: 'qf-note', text: 'rate schedule: edit it in the YAML' }));

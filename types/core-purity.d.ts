@@ -5,7 +5,8 @@
  * not exist there. `Date.now()`, `new Date()` and `Math.random()` are part of the language, so this
  * file (loaded only by that config) adds a first overload to each that returns an unusable brand
  * instead of a number: using the result anywhere a number is expected is a type error naming the
- * rule. `tsconfig.json` excludes this file; everything else sees the standard signatures.
+ * rule. It lives outside `src/` so that `tsconfig.json` never loads it; everything else sees the standard
+ * signatures.
  */
 
 declare const readsTheClockOrRandomness: unique symbol;
