@@ -74,13 +74,14 @@ export class PickWorkload {
    * @param strategy registry name
    * @param size number of backends (weights 1–4, so weighted strategies have work to do)
    * @param seed root seed for the balancer and the request mix
+   * @param options the strategy's options (default: its defaults), e.g. `{ flavor: 'haproxy' }`
    */
-  constructor(strategy: string, size: number, seed = 1) {
+  constructor(strategy: string, size: number, seed = 1, options: Record<string, unknown> = {}) {
     this.strategy = strategy;
     this.size = size;
     const weights: number[] = [];
     for (let i = 0; i < size; i++) weights.push(1 + (i % 4));
-    this.balancer = createBalancer({ strategy, backends: backends(size, weights), clock: this.clock, rng: new Rng(seed) });
+    this.balancer = createBalancer({ strategy, strategyOptions: options, backends: backends(size, weights), clock: this.clock, rng: new Rng(seed) });
     this.reqs = requestMix(seed);
     this.held = new Float64Array(Math.max(8, size));
     for (let k = 0; k < this.held.length; k++) this.held[k] = this.acquireNext();

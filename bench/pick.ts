@@ -10,8 +10,10 @@
  * measuring all in one process would make the balancer's call to `strategy.pick` megamorphic and
  * charge later strategies for the earlier ones.
  *
- * Usage: `node dist/bench/pick.js [--quick]` (prints the table), or `--child <strategy>` (internal:
- * measures one strategy and prints JSON).
+ * Every non-default flavor of a strategy is measured too, as a row of its own (`p2c[nginx]`).
+ *
+ * Usage: `node dist/bench/pick.js [--quick]` (prints the table), or `--child <strategy>[<flavor>]`
+ * (internal: measures one strategy or flavor and prints JSON).
  */
 import { Bench } from 'tinybench';
 import { STRATEGIES, findStrategy } from '../src/strategies/index.js';
@@ -54,19 +56,27 @@ function timing(quick: boolean): { time: number; warmupTime: number; iterations:
     : { time: 600, warmupTime: 200, iterations: 64, allocOps: 400_000 };
 }
 
-/** Measures one strategy at each size in this process (needs {@link ALLOC_NODE_FLAGS} for bytes). */
-export async function measureStrategy(name: string, sizes: readonly number[], quick: boolean): Promise<PickRow[]> {
+/** Every strategy, then each non-default flavor as `name[flavor]`, in registry order. */
+export function pickVariants(): string[] {
+  return STRATEGIES.flatMap((s) => [s.name, ...(s.flavors?.list.filter((f) => f !== s.flavors!.default).map((f) => `${s.name}[${f}]`) ?? [])]);
+}
+
+/** Measures one strategy (or `name[flavor]`) at each size in this process (needs {@link ALLOC_NODE_FLAGS} for bytes). */
+export async function measureStrategy(variant: string, sizes: readonly number[], quick: boolean): Promise<PickRow[]> {
+  const m = /^([^[]+)(?:\[([a-z]+)\])?$/.exec(variant);
+  const name = m?.[1] ?? variant;
+  const options = m?.[2] !== undefined ? { flavor: m[2] } : {};
   const def = findStrategy(name);
-  if (!def) throw new Error(`unknown strategy "${name}"`);
+  if (!def) throw new Error(`unknown strategy "${variant}"`);
   const t = timing(quick);
   const rows: PickRow[] = [];
   for (const size of sizes) {
-    const w = new PickWorkload(name, size);
+    const w = new PickWorkload(name, size, 1, options);
     const bench = new Bench({ time: t.time, warmupTime: t.warmupTime, iterations: t.iterations, timestampProvider: 'hrtimeNow', throws: true });
-    bench.add(`${name}@${size}`, () => w.run(BATCH));
+    bench.add(`${variant}@${size}`, () => w.run(BATCH));
     await bench.run();
     const r = bench.tasks[0]!.result;
-    if (r.state !== 'completed') throw new Error(`${name}@${size}: tinybench ${r.state}`);
+    if (r.state !== 'completed') throw new Error(`${variant}@${size}: tinybench ${r.state}`);
     // Warm up at the same batch shape, then count allocation over many operations.
     let bytes = Number.NaN;
     if (canMeasureAlloc()) {
@@ -75,9 +85,9 @@ export async function measureStrategy(name: string, sizes: readonly number[], qu
       bytes = a.valid ? a.bytesPerOp : Number.NaN;
     }
     const left = w.close();
-    if (left !== 0) throw new Error(`${name}@${size}: ${left} leases outstanding after close`);
+    if (left !== 0) throw new Error(`${variant}@${size}: ${left} leases outstanding after close`);
     rows.push({
-      strategy: name,
+      strategy: variant,
       cost: def.cost,
       backends: size,
       ns: (r.latency.p50 * 1e6) / BATCH,
@@ -110,7 +120,7 @@ export function pickTargets(rows: readonly PickRow[]): Target[] {
 
 /** Runs the pick section: one child process per strategy, all sizes. */
 export async function runPickSection(opts: { quick: boolean; strategies?: readonly string[]; log?: (s: string) => void }): Promise<PickSection> {
-  const names = opts.strategies ?? STRATEGIES.map((s) => s.name);
+  const names = opts.strategies ?? pickVariants();
   const rows: PickRow[] = [];
   for (const name of names) {
     opts.log?.(`pick: ${name}`);

@@ -38,13 +38,14 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('lbsim run', () => {
-  it('prints the comparison table sorted by p99 with the best row marked, and writes results JSON', () => {
+  it('prints the comparison table sorted by p99, marks no winner from one short replication, and writes results JSON', () => {
     const r = lbsim('run', 'small.yaml', '--json', 'out/results.json', '--quiet');
     expect(r.code).toBe(0);
-    const rows = r.out.split('\n').filter((l) => /^[* ] (round-robin|p2c|p2c-d3) /.test(l));
+    const rows = r.out.split('\n').filter((l) => /^[*= ] (round-robin|p2c|p2c-d3) /.test(l));
     expect(rows.length).toBe(3);
-    expect(rows[0]!.startsWith('* ')).toBe(true);
-    const p99 = rows.map((l) => Number(l.trim().replace(/^\* /, '').split(/\s+/)[4]));
+    expect(rows.every((l) => l.startsWith('  '))).toBe(true); // one replication: no star, no tie marks
+    expect(r.out).toContain('No winner: one replication gives no interval');
+    const p99 = rows.map((l) => Number(l.trim().split(/\s+/)[4]));
     expect([...p99].sort((a, b) => a - b)).toEqual(p99);
     const res = JSON.parse(readFileSync(join(dir, 'out/results.json'), 'utf8'));
     expect(res.schema).toBe('lbsim/results@1');
@@ -138,7 +139,10 @@ describe('lbsim validate, list, sweep', () => {
     expect(j.strategies.length).toBeGreaterThanOrEqual(17);
     expect(j.strategies.find((s: { name: string }) => s.name === 'p2c').options).toEqual({ draws: 2, replacement: false });
     expect(j.scenarios.map((s: { name: string }) => s.name)).toContain('homogeneous');
-    expect(lbsim('list').out).toMatch(/weighted-round-robin\s+nginx smooth weighted round robin/);
+    expect(j.strategies.find((s: { name: string }) => s.name === 'p2c').flavors).toMatchObject({ default: 'paper', list: ['paper', 'nginx', 'haproxy', 'envoy'] });
+    const out = lbsim('list').out;
+    expect(out).toMatch(/weighted-round-robin\s+Weighted round robin: nginx smooth WRR/);
+    expect(out).toMatch(/\n\s+flavors: nginx \(default\), haproxy, envoy, aws\n/);
   });
 
   it('sweep runs every point and writes results with the sweep key', () => {

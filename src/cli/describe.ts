@@ -35,7 +35,7 @@ export function describeScenario(s: Scenario): string {
         ? `scheduled arrivals (${p.steps.length} steps)`
         : p.arrival === 'trace'
           ? `replay of ${basename(p.file)}${p.speed !== 1 ? ` at ${p.speed}x speed` : ''}${p.loop ? ', looped' : ''}`
-          : `${p.arrival} arrivals at ${p.rate} req/s`;
+          : `${p.arrival} arrivals at ${+p.rate.toPrecision(6)} req/s${s.clients.load !== undefined ? ` (clients.load ${s.clients.load} × capacity)` : ''}`;
   const backends = s.backends
     .map((g) => `${g.count}×${g.name ?? 'backend'}(${g.workers} worker${g.workers > 1 ? 's' : ''}, ${describeDist(g.service)}${g.weight !== 1 ? `, weight ${g.weight}` : ''})`)
     .join(' + ');

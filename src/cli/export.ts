@@ -3,8 +3,10 @@
  * writes the chosen strategy (a label or registry name of the scenario) with the scenario's
  * balancer settings and servers as a config fragment for the proxy (to the file, else stdout).
  * What the proxy cannot express is printed as a warning naming the nearest equivalent written.
+ * `--strategy best` exports the strategy the decision recommends (`export-best.ts`).
  */
 import { exportScenario, parseFormat } from '../interop/export.js';
+import { resolveBest } from './export-best.js';
 import { writeFileAtomic } from './output.js';
 
 /** Options of `lbsim export`. */
@@ -20,7 +22,8 @@ export interface ExportCommandOptions {
 /** Runs `lbsim export`; returns the exit code (input errors propagate as InputError → 2). */
 export async function exportCommand(file: string, opts: ExportCommandOptions): Promise<number> {
   const format = parseFormat(opts.format);
-  const r = exportScenario(file, { strategy: opts.strategy, format });
+  const strategy = opts.strategy === 'best' ? await resolveBest(file) : opts.strategy;
+  const r = exportScenario(file, { strategy, format });
   for (const w of r.warnings) process.stderr.write(`lbsim: warning: ${format}: ${w.feature}: ${w.message}\n`);
   if (opts.output !== undefined) {
     writeFileAtomic(opts.output, r.text);

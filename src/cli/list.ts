@@ -1,4 +1,4 @@
-/** `lbsim list [--json]`: the registered strategies with descriptions and options, and the shipped scenarios. */
+/** `lbsim list [--json]`: the registered strategies with descriptions, options and flavors, and the shipped scenarios. */
 import { z } from 'zod';
 import { STRATEGIES } from '../strategies/registry.js';
 import { shippedScenarios } from './scenario-file.js';
@@ -25,6 +25,7 @@ export function listCommand(opts: { json?: boolean }): number {
     reference: s.reference,
     weighted: s.weighted,
     options: defaults(s.options),
+    ...(s.flavors ? { flavors: { default: s.flavors.default, list: s.flavors.list, differs: s.flavors.differs } } : {}),
   }));
   const scenarios = shippedScenarios().map((s) => ({ name: s.name, path: s.path, teaches: teaches(s.path) }));
   if (opts.json) {
@@ -38,6 +39,10 @@ export function listCommand(opts: { json?: boolean }): number {
       .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
       .join(' ');
     process.stdout.write(`  ${s.name.padEnd(w)}  ${s.description}${o ? `  [${o}]` : ''}\n`);
+    if (s.flavors) {
+      const f = s.flavors.list.map((x) => (x === s.flavors!.default ? `${x} (default)` : x)).join(', ');
+      process.stdout.write(`  ${''.padEnd(w)}  flavors: ${f}\n`);
+    }
   }
   process.stdout.write('\nShipped scenarios (lbsim run NAME):\n');
   const sw = Math.max(0, ...scenarios.map((s) => s.name.length));

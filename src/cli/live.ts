@@ -11,9 +11,12 @@ import { compareLive, renderComparison, type CompareOptions } from '../live/comp
 import { Registry } from '../live/children.js';
 import { prepareLive, runLivePrepared, type LiveInfo, type LiveOptions } from '../live/run.js';
 import { describeScenario } from './describe.js';
-import { useColor, writeFileAtomic } from './output.js';
+import { checkWritable, useColor, writeFileAtomic } from './output.js';
+import { formatCount, limitHint, parseLimits } from '../input/limits.js';
+import { scenarioFacts } from '../sim/run.js';
+import { checkScenarioLimits } from '../sim/limits.js';
 import { applyOverrides, setPath } from './overrides.js';
-import { printResults, writeOutputs } from './run.js';
+import { checkOutputs, printResults, writeOutputs } from './run.js';
 import { readScenarioDoc } from './scenario-file.js';
 import { parseScenario } from '../scenario/index.js';
 import { preloadTraces } from '../sim/model/trace-load.js';
@@ -35,6 +38,8 @@ export interface LiveFlags {
   backends?: string;
   proxy?: string;
   quiet?: boolean;
+  /** `--limit NAME=N` values (`src/input/limits.ts`). */
+  limit?: string[];
 }
 
 /** Flags of `lbsim live`. */
@@ -63,16 +68,19 @@ function bad(flag: string, message: string): never {
 
 /** Loads the scenario with `--strategies`, `--seed` and `--set` applied. */
 export function loadLiveScenario(arg: string, f: LiveFlags): Scenario {
-  const { file, doc } = readScenarioDoc(arg);
+  const limits = parseLimits(f.limit);
+  const { file, doc } = readScenarioDoc(arg, limits);
   let d = applyOverrides(doc, { ...(f.strategies !== undefined ? { strategies: f.strategies } : {}), ...(f.seed !== undefined ? { seed: f.seed } : {}) });
   for (const kv of f.set ?? []) {
     const eq = kv.indexOf('=');
     if (eq <= 0) bad('--set', `expected KEY=VALUE (e.g. clients.rate=5000), got ${JSON.stringify(kv)}`);
     const raw = kv.slice(eq + 1);
     const value = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(raw) ? Number(raw) : raw === 'true' ? true : raw === 'false' ? false : raw;
-    d = setPath(d, kv.slice(0, eq), value);
+    d = setPath(d, kv.slice(0, eq), value, '--set');
   }
-  return parseScenario(d, file, dirname(resolve(file)));
+  const scenario = parseScenario(d, file, dirname(resolve(file)), undefined, limits.fileBytes);
+  checkScenarioLimits(scenario, file, limits);
+  return scenario;
 }
 
 function ms(flag: string, v: string | undefined): number | undefined {
@@ -140,12 +148,30 @@ function liveSummary(results: ResultsFile): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * Refuses a live run whose scaled scenario offers more requests per second than the `live-rate`
+ * limit: the load generator, the proxy and the backends share this machine, and far above it they
+ * measure only themselves (an unscaled sub-millisecond scenario, or `--scale 1e-9`, would ask for
+ * billions). The closed loop offers at most its users' zero-queueing rate.
+ * @throws InputError naming `--scale` (or the scenario's rate) and the limit
+ */
+export function checkLiveRate(real: Scenario, scale: number, file: string, f: LiveFlags): void {
+  const limits = parseLimits(f.limit);
+  const rate = scenarioFacts(real).offeredRate;
+  if (rate <= limits.liveRate) return;
+  const what = `the live run would offer ${formatCount(rate)} req/s at time scale ×${scale}; ${limitHint('liveRate', limits)}`;
+  if (f.scale !== undefined && f.scale !== 'auto') bad('--scale', `${what} (or use a larger --scale, or auto)`);
+  throw new InputError(file, [{ path: real.clients.process.arrival === 'closed' ? 'clients.users' : 'clients.rate', message: what }]);
+}
+
 /** `lbsim live`: returns the exit code. */
 export async function liveCommand(arg: string, flags: LiveCommandFlags): Promise<number> {
+  checkOutputs(flags);
   const scenario = loadLiveScenario(arg, flags);
   await preloadTraces(scenario);
   const o = liveOptions(flags);
   const { scenario: real, scale } = prepareLive(scenario, o);
+  checkLiveRate(real, scale, arg, flags);
   const registry = new Registry();
   const untrap = registry.trapSignals((l) => process.stderr.write(`lbsim live: ${l}\n`));
   let results: ResultsFile;
@@ -163,6 +189,9 @@ export async function liveCommand(arg: string, flags: LiveCommandFlags): Promise
 
 /** `lbsim compare-live`: returns the exit code (0 whether or not they agree; the table says). */
 export async function compareLiveCommand(arg: string, flags: CompareFlags): Promise<number> {
+  if (flags.jsonSim) checkWritable(flags.jsonSim, '--json-sim');
+  if (flags.jsonLive) checkWritable(flags.jsonLive, '--json-live');
+  if (flags.report) checkWritable(flags.report, '--report', true);
   const scenario = loadLiveScenario(arg, flags);
   await preloadTraces(scenario);
   const o: CompareOptions = liveOptions(flags);
@@ -175,6 +204,7 @@ export async function compareLiveCommand(arg: string, flags: CompareFlags): Prom
     }
   }
   const { scenario: real, scale } = prepareLive(scenario, o);
+  checkLiveRate(real, scale, arg, flags);
   const registry = new Registry();
   const untrap = registry.trapSignals((l) => process.stderr.write(`lbsim compare-live: ${l}\n`));
   let c;

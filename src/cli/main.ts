@@ -11,9 +11,18 @@ import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../input/errors.js';
 import { VERSION } from './version.js';
 
+/** `--limit NAME=N` (repeatable): raises an input limit (README, "Security and limits"). */
+function limitOption(cmd: Command): Command {
+  return cmd.option(
+    '--limit <name=n>',
+    'raise an input limit: requests, backends, ring-points, series, population, file-size, live-rate, nesting (repeatable; see README "Input limits")',
+    (v: string, prev: string[] = []) => [...prev, v],
+  );
+}
+
 /** The options `live` and `compare-live` share. */
 function liveOptions(cmd: Command): Command {
-  return cmd
+  return limitOption(cmd)
     .argument('<scenario>', 'scenario file (YAML or JSON), or the name of a shipped scenario in sims/')
     .option('--strategies <list>', 'comma-separated registry names, or "all" (overrides the scenario)')
     .option('--seed <n>', 'random seed (overrides the scenario)')
@@ -24,6 +33,15 @@ function liveOptions(cmd: Command): Command {
     .option('--workers <n>', 'proxy worker processes (node cluster; default 1)')
     .option('--backends <where>', 'where the emulated backends run: inline (default, this process) or child')
     .option('--proxy <where>', 'where a one-worker proxy runs: inline (default, this process) or child');
+}
+
+/** The flags of the decision (`run`, `capacity`, `tune`): objectives, baseline, proxy, metric. */
+function decisionOptions(cmd: Command): Command {
+  return cmd
+    .option('--slo <objectives>', 'service-level objectives, e.g. p99=10ms,p999=50ms,availability=99.9 (overrides the scenario)')
+    .option('--baseline <strategy>', 'the strategy you run today, compared with every other (overrides the scenario)')
+    .addOption(new Option('--proxy <proxy>', 'recommend only what this proxy can run (overrides the scenario)').choices(['nginx', 'nginx-plus', 'haproxy', 'envoy']))
+    .addOption(new Option('--metric <metric>', 'rank strategies by this latency figure (default: the SLO\'s percentile, else p99)').choices(['p99', 'p999', 'mean']));
 }
 
 /** Runs the CLI with `argv` (as `process.argv`) and resolves to the exit code. */
@@ -38,9 +56,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .showHelpAfterError('(run lbsim --help for usage)');
 
-  program
-    .command('run')
-    .description('simulate a scenario with every chosen strategy and compare them')
+  decisionOptions(limitOption(program
+    .command('run'))
+    .description('simulate a scenario with every chosen strategy, compare them and recommend one'))
     .argument('<scenario>', 'scenario file (YAML or JSON), or the name of a shipped scenario in sims/')
     .option('--strategies <list>', 'comma-separated registry names, or "all" (overrides the scenario)')
     .option('--seed <n>', 'random seed (overrides the scenario)')
@@ -49,9 +67,50 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--json <file>', 'write the results JSON here')
     .option('--report <dir>', 'write the web report (index.html) into this directory')
     .option('--quiet', 'no progress output')
+    .option('--no-headroom', 'skip the headroom search (the load at which each strategy breaks the SLO)')
+    .option('--parallel <n>', 'worker threads of the headroom search (default: CPU count; 1 = this thread)')
     .action(async (scenario: string, opts) => {
       const { runCommand } = await import('./run.js');
       code = await runCommand(scenario, opts);
+    });
+
+  decisionOptions(limitOption(program
+    .command('capacity'))
+    .description('per strategy, the smallest backend count (or largest rate, or smallest speed) that meets the SLO'))
+    .argument('<scenario>', 'scenario file, or the name of a shipped scenario')
+    .addOption(new Option('--vary <what>', 'what to search: backends (default), rate, speed').choices(['backends', 'rate', 'speed']).default('backends'))
+    .option('--group <name>', 'the backend group to vary (name or index; required with several groups for backends)')
+    .option('--range <lo:hi>', 'the range to search (backend counts, req/s, or speed multipliers)')
+    .option('--strategies <list>', 'comma-separated registry names, or "all"')
+    .option('--seed <n>', 'random seed')
+    .option('--replications <n>', 'replications (each searched on its own seed; the answer gets an interval)')
+    .option('--duration <t>', 'measured duration per run')
+    .option('--parallel <n>', 'worker threads (default: CPU count; 1 = this thread)')
+    .option('--json <file>', 'write the results JSON (with capacity) here')
+    .option('--report <dir>', 'write the web report into this directory')
+    .option('--quiet', 'no progress output')
+    .action(async (scenario: string, opts) => {
+      const { capacityCommand } = await import('./capacity.js');
+      code = await capacityCommand(scenario, opts);
+    });
+
+  decisionOptions(limitOption(program
+    .command('tune'))
+    .description("search one strategy's numeric options (and balancer settings when asked) for the best value"))
+    .argument('<scenario>', 'scenario file, or the name of a shipped scenario')
+    .requiredOption('--strategy <name>', 'the strategy to tune (registry name or a label of the scenario) (required)')
+    .option('--param <spec>', 'a setting to search, with an optional range: draws, draws=2:8, balancer.hedge.delay=1ms:50ms (repeatable; default: every numeric option)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--budget <n>', 'settings to evaluate at most (default 20; each runs every replication)')
+    .option('--seed <n>', 'random seed')
+    .option('--replications <n>', 'replications per setting')
+    .option('--duration <t>', 'measured duration per run')
+    .option('--parallel <n>', 'worker threads (default: CPU count; 1 = this thread)')
+    .option('--json <file>', 'write the results JSON (with tune) here')
+    .option('--report <dir>', 'write the web report into this directory')
+    .option('--quiet', 'no progress output')
+    .action(async (scenario: string, opts) => {
+      const { tuneCommand } = await import('./tune.js');
+      code = await tuneCommand(scenario, opts);
     });
 
   program
@@ -81,13 +140,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       code = listCommand(opts);
     });
 
-  program
-    .command('validate')
+  limitOption(program.command('validate'))
     .description('check a scenario file without running it')
     .argument('<scenario>', 'scenario file')
-    .action(async (scenario: string) => {
+    .action(async (scenario: string, opts) => {
       const { validateCommand } = await import('./validate.js');
-      code = validateCommand(scenario);
+      code = await validateCommand(scenario, opts);
     });
 
   program
@@ -151,12 +209,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       code = await compareLiveCommand(scenario, opts);
     });
 
-  program
-    .command('import')
-    .description('read the load-balancing part of an nginx, HAProxy or Envoy config (and fit the workload from access logs) and write a scenario')
-    .argument('[config]', 'nginx.conf, haproxy.cfg or envoy.yaml (optional with --log)')
+  limitOption(program
+    .command('import'))
+    .description('read the load-balancing part of an nginx, HAProxy or Envoy config, or an AWS ALB target group (and fit the workload from access logs), and write a scenario')
+    .argument('[config]', 'nginx.conf, haproxy.cfg, envoy.yaml, or the JSON of aws elbv2 describe-target-group-attributes (optional with --log)')
     .option('--upstream <name>', 'which upstream / backend / cluster to import (when there are several)')
-    .addOption(new Option('--format <format>', 'config format (guessed from the file when left out)').choices(['nginx', 'haproxy', 'envoy']))
+    .addOption(new Option('--format <format>', 'config format (guessed from the file when left out)').choices(['nginx', 'haproxy', 'envoy', 'aws']))
+    .option('--targets <file>', 'AWS: the JSON of aws elbv2 describe-target-health for the target group')
     .option('--log <file>', 'access log to fit the workload from, plain or .gz (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--log-format <format>', "how to read the logs: nginx:'<log_format>', haproxy[:<log-format>], envoy[:<format>], envoy-json:<key=OP,…>, jsonl:<mapping>, csv:<mapping> (default: the config's own)")
     .option('-o, --output <file>', 'write the scenario here (default: stdout)')
@@ -169,7 +228,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command('export')
     .description('write a chosen strategy and its settings as an nginx, HAProxy or Envoy config fragment')
     .argument('<scenario-or-results>', 'scenario file or results JSON')
-    .requiredOption('--strategy <name>', 'registry name or a label from the scenario')
+    .requiredOption('--strategy <name>', 'registry name, a label from the scenario, or best (the recommended strategy)')
     .addOption(new Option('--format <format>', 'target proxy').choices(['nginx', 'haproxy', 'envoy']).makeOptionMandatory())
     .option('-o, --output <file>', 'write the fragment here (default: stdout)')
     .action(async (file: string, opts) => {

@@ -2,8 +2,9 @@
  * Output helpers for the CLI: atomic file writes (temp file + rename, so a failed run leaves no
  * partial output) and terminal styling that degrades to plain text off a TTY or with NO_COLOR.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { InputError } from '../input/errors.js';
 
 /** Writes `text` to `path` atomically, creating parent directories. */
 export function writeFileAtomic(path: string, text: string): void {
@@ -12,6 +13,41 @@ export function writeFileAtomic(path: string, text: string): void {
   const tmp = `${abs}.${process.pid}.tmp`;
   writeFileSync(tmp, text);
   renameSync(tmp, abs);
+}
+
+/**
+ * Checks, before any work, that an output can be written at `path` (a file, or with `dir` a
+ * directory to create): the nearest existing ancestor must be a directory in which a file can be
+ * created (probed with a temporary file, removed at once), and an existing `path` must be a file
+ * (or a directory when `dir`). Creates nothing that stays.
+ * @param flag the option that named the path (`--json`), for the error
+ * @throws InputError naming the flag and the path when it cannot be written
+ */
+export function checkWritable(path: string, flag: string, dir = false): void {
+  const abs = resolve(path);
+  const fail = (message: string): never => {
+    throw new InputError(flag, [{ path: '', message: `cannot write ${path}: ${message}` }]);
+  };
+  if (existsSync(abs)) {
+    const isDir = statSync(abs).isDirectory();
+    if (isDir && !dir) fail('it is a directory');
+    if (!isDir && dir) fail('it is a file, not a directory');
+  }
+  let parent = dir && existsSync(abs) ? abs : dirname(abs);
+  while (!existsSync(parent)) {
+    const up = dirname(parent);
+    if (up === parent) break;
+    parent = up;
+  }
+  if (!statSync(parent).isDirectory()) fail(`${parent} is not a directory`);
+  const probe = join(parent, `.lbsim-write-probe-${process.pid}`);
+  try {
+    closeSync(openSync(probe, 'wx'));
+    unlinkSync(probe);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    fail(`cannot create files in ${parent}${code ? ` (${code})` : ''}`);
+  }
 }
 
 /** True when stdout is a terminal and NO_COLOR is unset. */

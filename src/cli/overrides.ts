@@ -32,16 +32,27 @@ export function applyOverrides(doc: Record<string, unknown>, o: ScenarioOverride
   return out;
 }
 
-/** Sets a dotted path (`clients.rate`, `backends[0].count`) in a plain document, creating mappings as needed. */
-export function setPath(doc: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+/** Keys that name an object's prototype machinery, never a scenario key: refused, so no flag can reach `Object.prototype`. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Sets a dotted path (`clients.rate`, `backends[0].count`) in a plain document; every key but the
+ * last must already exist (as the document's own key).
+ * @param flag the option that gave the path (`--vary`, `--set`), for errors
+ */
+export function setPath(doc: Record<string, unknown>, path: string, value: unknown, flag = '--vary'): Record<string, unknown> {
   const root = structuredClone(doc);
   const keys = path.replace(/\[(\d+)\]/g, '.$1').split('.').filter((k) => k !== '');
-  if (keys.length === 0) throw new InputError('--vary', [{ path: '', message: 'expected KEY=FROM:TO:STEP, e.g. clients.rate=1000:9000:1000' }]);
+  if (keys.length === 0) throw new InputError(flag, [{ path: '', message: 'expected KEY=FROM:TO:STEP, e.g. clients.rate=1000:9000:1000' }]);
+  const bad = keys.findIndex((k) => FORBIDDEN_KEYS.has(k));
+  if (bad >= 0) {
+    throw new InputError(flag, [{ path: keys.slice(0, bad + 1).join('.'), message: `"${keys[bad]}" is not a scenario key` }]);
+  }
   let cur: any = root;
   for (let k = 0; k < keys.length - 1; k++) {
     const key = keys[k]!;
-    if (cur[key] === undefined || cur[key] === null || typeof cur[key] !== 'object') {
-      throw new InputError('--vary', [{ path: keys.slice(0, k + 1).join('.'), message: 'does not exist in the scenario' }]);
+    if (!Object.hasOwn(cur, key) || cur[key] === null || typeof cur[key] !== 'object') {
+      throw new InputError(flag, [{ path: keys.slice(0, k + 1).join('.'), message: 'does not exist in the scenario' }]);
     }
     cur = cur[key];
   }

@@ -3,32 +3,65 @@
  * comparison table sorted by p99, and writes the results JSON and/or the web report. Nothing is
  * written unless the whole run succeeds.
  */
+import { decideRun } from '../decide/decide.js';
+import { headroomUnavailable } from '../decide/headroom.js';
 import { runScenario } from '../sim/run.js';
 import { preloadTraces } from '../sim/model/trace-load.js';
 import type { ResultsFile } from '../results/schema.js';
+import { decorate, headroomLine, legend, wrap } from './decision-view.js';
+import { evaluatorFor, parseParallel } from './evaluator.js';
+import { parseMetric, type DecisionOverrides } from './decision-overrides.js';
 import { describeScenario } from './describe.js';
-import { useColor, writeFileAtomic, styles } from './output.js';
+import { parseLimits } from '../input/limits.js';
+import { checkWritable, useColor, writeFileAtomic, styles } from './output.js';
 import type { ScenarioOverrides } from './overrides.js';
 import { progress } from './progress.js';
 import { loadScenarioArg } from './scenario-file.js';
-import { renderTable } from './table.js';
+import { renderTable, thinNote } from './table.js';
 
 /** Flags of `lbsim run`. */
-export interface RunFlags extends ScenarioOverrides {
+export interface RunFlags extends ScenarioOverrides, DecisionOverrides {
   json?: string;
   report?: string;
   quiet?: boolean;
+  /** `--metric`: what strategies are ranked by (p99, p999, mean). */
+  metric?: string;
+  /** false with `--no-headroom`. */
+  headroom?: boolean;
+  /** Worker threads of the headroom search (default: the machine's cores). */
+  parallel?: string;
+  /** `--limit NAME=N` values (`src/input/limits.ts`). */
+  limit?: string[];
 }
 
-/** Prints warnings, the header and the table of a results file. */
-export function printResults(results: ResultsFile, header: string): void {
+/** Checks, before running, that the outputs a command was asked for can be written. @throws InputError */
+export function checkOutputs(flags: { json?: string; report?: string }): void {
+  if (flags.json) checkWritable(flags.json, '--json');
+  if (flags.report) checkWritable(flags.report, '--report', true);
+}
+
+/**
+ * Prints warnings, the header, the recommendation and headroom (when the run was decided), the
+ * table and the comparison's verdict.
+ */
+export function printResults(results: ResultsFile, header: string, headroomWhy: string | null = null): void {
   const st = styles(useColor(process.stderr));
-  for (const w of results.warnings) process.stderr.write(`${st.yellow('warning:')} ${w}\n`);
+  for (const w of [...results.warnings, ...(results.comparison?.warnings ?? [])]) process.stderr.write(`${st.yellow('warning:')} ${w}\n`);
   process.stdout.write(`${header}\n`);
+  const load = results.scenario['clients'] as { load?: number } | undefined;
   process.stdout.write(
-    `offered ${results.summary.offeredRate.toFixed(0)} req/s, capacity ${results.summary.capacity.toFixed(0)} req/s, load ${(results.summary.loadFactor * 100).toFixed(0)}%\n\n`,
+    `offered ${results.summary.offeredRate.toFixed(0)} req/s${load?.load !== undefined ? ` (clients.load ${load.load} × capacity)` : ''}, capacity ${results.summary.capacity.toFixed(0)} req/s, load ${(results.summary.loadFactor * 100).toFixed(0)}%\n\n`,
   );
-  process.stdout.write(`${renderTable(results.results, useColor())}\n`);
+  const out = styles(useColor());
+  if (results.decision) {
+    process.stdout.write(`${out.bold(wrap(results.decision.paragraph))}\n`);
+    process.stdout.write(`${wrap(headroomLine(results.decision, headroomWhy))}\n\n`);
+  }
+  const c = results.comparison;
+  process.stdout.write(`${renderTable(results.results, useColor(), c ? decorate(c, results.decision) : undefined)}\n`);
+  const thin = thinNote(results.results);
+  if (thin) process.stdout.write(`${wrap(thin)}\n`);
+  if (c) process.stdout.write(`\n${legend(c)}\n`);
 }
 
 /** Writes the requested outputs of a finished run. */
@@ -46,8 +79,12 @@ export async function writeOutputs(results: ResultsFile, flags: { json?: string;
 
 /** Runs the command; returns the exit code. */
 export async function runCommand(arg: string, flags: RunFlags): Promise<number> {
-  const scenario = loadScenarioArg(arg, flags);
+  const limits = parseLimits(flags.limit);
+  checkOutputs(flags);
+  const scenario = await loadScenarioArg(arg, flags, limits);
   await preloadTraces(scenario);
+  const metric = parseMetric(flags.metric);
+  parseParallel(flags.parallel); // a bad --parallel is refused before anything runs
   const bar = progress('simulating', Boolean(flags.quiet));
   let results: ResultsFile;
   try {
@@ -55,7 +92,20 @@ export async function runCommand(arg: string, flags: RunFlags): Promise<number> 
   } finally {
     bar.stop();
   }
-  printResults(results, describeScenario(scenario));
+  const why = headroomUnavailable(scenario);
+  const wantHeadroom = flags.headroom !== false && why === null;
+  const hbar = progress('headroom', Boolean(flags.quiet) || !wantHeadroom);
+  const evaluator = wantHeadroom ? evaluatorFor(flags.parallel, (d, t) => hbar.update(d, t)) : null;
+  try {
+    results = await decideRun(results, scenario, {
+      ...(metric ? { metric } : {}),
+      ...(evaluator ? { headroom: evaluator.evaluate } : {}),
+    });
+  } finally {
+    hbar.stop();
+    await evaluator?.close();
+  }
+  printResults(results, describeScenario(scenario), flags.headroom === false && why === null ? null : why);
   await writeOutputs(results, flags);
   return 0;
 }

@@ -6,9 +6,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../input/errors.js';
+import { DEFAULT_LIMITS, type InputLimits } from '../input/limits.js';
 import { readInputFile } from '../input/read.js';
 import { parseDocument, parseScenario } from '../scenario/index.js';
 import type { Scenario } from '../scenario/types.js';
+import { applyDecisionOverrides, type DecisionOverrides } from './decision-overrides.js';
 import { applyOverrides, type ScenarioOverrides } from './overrides.js';
 
 /** The repository root (where `sims/` lives), from this module's location in src/ or dist/src/. */
@@ -39,14 +41,26 @@ export function resolveScenarioPath(arg: string): string {
   throw new InputError(arg, [{ path: '', message: `no such file, and no shipped scenario of that name (see lbsim list)` }]);
 }
 
-/** Reads the scenario document (YAML/JSON) of `arg`. */
-export function readScenarioDoc(arg: string): { file: string; doc: Record<string, unknown> } {
+/** Reads the scenario document (YAML/JSON) of `arg`, at most the file-size limit. */
+export function readScenarioDoc(arg: string, limits: Readonly<InputLimits> = DEFAULT_LIMITS): { file: string; doc: Record<string, unknown> } {
   const file = resolveScenarioPath(arg);
-  return { file, doc: parseDocument(readInputFile(file), file) as Record<string, unknown> };
+  return { file, doc: parseDocument(readInputFile(file, limits.fileBytes), file) as Record<string, unknown> };
 }
 
-/** Loads, overrides and validates the scenario named by `arg`. */
-export function loadScenarioArg(arg: string, overrides: ScenarioOverrides = {}): Scenario {
-  const { file, doc } = readScenarioDoc(arg);
-  return parseScenario(applyOverrides(doc, overrides), file, dirname(resolve(file)), (m) => process.stderr.write(`lbsim: warning: ${m}\n`));
+/**
+ * Loads, overrides and validates the scenario named by `arg`, then checks it against the input
+ * limits (`src/sim/limits.ts`): what `validate` accepts, `run` runs.
+ */
+export async function loadScenarioArg(arg: string, overrides: ScenarioOverrides & DecisionOverrides = {}, limits: Readonly<InputLimits> = DEFAULT_LIMITS): Promise<Scenario> {
+  const { file, doc } = readScenarioDoc(arg, limits);
+  const scenario = parseScenario(
+    applyDecisionOverrides(applyOverrides(doc, overrides), overrides),
+    file,
+    dirname(resolve(file)),
+    (m) => process.stderr.write(`lbsim: warning: ${m}\n`),
+    limits.fileBytes,
+  );
+  const { checkScenarioLimits } = await import('../sim/limits.js');
+  checkScenarioLimits(scenario, file, limits);
+  return scenario;
 }

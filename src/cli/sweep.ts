@@ -1,7 +1,7 @@
 /**
  * `lbsim sweep <scenario> --vary key=from:to:step`: the scenario at each value of one key, every
  * strategy at each point; points run in parallel on worker threads. Prints p99 per strategy per
- * point and writes the results JSON (with `sweep`) and/or the web report.
+ * point (each point's statistical winner marked) and writes the results JSON (with `sweep`) and/or the web report.
  */
 import { dirname, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
@@ -11,8 +11,11 @@ import { sweepScenarios } from '../sim/sweep.js';
 import { applyOverrides, setPath, type ScenarioOverrides } from './overrides.js';
 import { progress } from './progress.js';
 import { readScenarioDoc } from './scenario-file.js';
+import { compareResults } from '../results/compare.js';
 import { fmt } from './table.js';
-import { writeOutputs } from './run.js';
+import { checkOutputs, writeOutputs } from './run.js';
+import { parseLimits } from '../input/limits.js';
+import { checkScenarioLimits } from '../sim/limits.js';
 import { useColor, styles } from './output.js';
 
 /** Flags of `lbsim sweep`. */
@@ -22,6 +25,8 @@ export interface SweepFlags extends ScenarioOverrides {
   json?: string;
   report?: string;
   quiet?: boolean;
+  /** `--limit NAME=N` values (`src/input/limits.ts`). */
+  limit?: string[];
 }
 
 /** Parses `key=from:to:step` into the key and its values (at most 200 points). */
@@ -40,10 +45,17 @@ export function parseVary(spec: string): { key: string; values: number[] } {
 /** Runs the command; returns the exit code. */
 export async function sweepCommand(arg: string, flags: SweepFlags): Promise<number> {
   const { key, values } = parseVary(flags.vary);
-  const { file, doc } = readScenarioDoc(arg);
+  const limits = parseLimits(flags.limit);
+  checkOutputs(flags);
+  const { file, doc } = readScenarioDoc(arg, limits);
   const base = applyOverrides(doc, flags);
   const dir = dirname(resolve(file));
-  const scenarios = values.map((v) => parseScenario(setPath(base, key, v), `${file} (with ${key}=${v})`, dir));
+  const scenarios = values.map((v) => {
+    const name = `${file} (with ${key}=${v})`;
+    const scenario = parseScenario(setPath(base, key, v), name, dir, undefined, limits.fileBytes);
+    checkScenarioLimits(scenario, name, limits);
+    return scenario;
+  });
   const parallel = flags.parallel === undefined ? availableParallelism() : Number(flags.parallel);
   if (!Number.isInteger(parallel) || parallel < 1) {
     throw new InputError('--parallel', [{ path: '', message: `expected an integer ≥ 1, got ${JSON.stringify(flags.parallel)}` }]);
@@ -61,17 +73,24 @@ export async function sweepCommand(arg: string, flags: SweepFlags): Promise<numb
   const labels = points[0]!.results.map((r) => r.strategy);
   const w = Math.max(8, ...labels.map((l) => l.length));
   process.stdout.write(`${st.bold(`p99 latency (ms) by ${key}`)}\n`);
-  process.stdout.write(`${'strategy'.padEnd(w)}  ${points.map((p) => String(p.value).padStart(9)).join(' ')}\n`);
-  process.stdout.write(`${'load'.padEnd(w)}  ${points.map((p) => `${(p.load * 100).toFixed(0)}%`.padStart(9)).join(' ')}\n`);
+  process.stdout.write(`${'strategy'.padEnd(w)}  ${points.map((p) => `${String(p.value).padStart(9)} `).join(' ')}\n`);
+  process.stdout.write(`${'load'.padEnd(w)}  ${points.map((p) => `${`${(p.load * 100).toFixed(0)}%`.padStart(9)} `).join(' ')}\n`);
+  // Highlighted: each point's statistical winner (paired comparison, `src/results/compare.ts`); none
+  // when the point has one replication or its best is tied.
+  const winners = points.map((p) => compareResults(p.results, { seed: results.summary.seed }).winner);
   for (const label of labels) {
-    const cells = points.map((p) => {
+    const cells = points.map((p, k) => {
       const r = p.results.find((x) => x.strategy === label)!;
-      const best = Math.min(...p.results.map((x) => x.latency.p99));
       const s = fmt(r.latency.p99).padStart(9);
-      return r.latency.p99 === best ? st.green(s) : s;
+      return winners[k] === label ? st.green(`${s}*`) : `${s} `;
     });
     process.stdout.write(`${label.padEnd(w)}  ${cells.join(' ')}\n`);
   }
+  process.stdout.write(
+    winners.some((x) => x !== null)
+      ? '* the point\'s statistical winner (paired 95 % intervals over replications)\n'
+      : 'No point has a statistical winner (one replication, or the best is tied): use --replications N to compare.\n',
+  );
   await writeOutputs(results, flags);
   return 0;
 }

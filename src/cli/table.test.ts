@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StrategyResult } from '../results/schema.js';
-import { columnsFor, fmtAvailability, hasFailures, renderTable } from './table.js';
+import { columnsFor, fmtAvailability, hasFailures, renderTable, thinNote } from './table.js';
 
 /** A small result; `extra` adds the optional failure/cache fields. */
 function mk(strategy: string, p99: number, extra: Partial<StrategyResult> = {}): StrategyResult {
@@ -60,6 +60,32 @@ describe('CLI table columns', () => {
     const lines = renderTable(rs, false).split('\n');
     expect(lines[1]!.trim().split(/\s+/).slice(-1)).toEqual(['74.3%']);
     expect(lines[2]!.endsWith('  ')).toBe(true); // b has no cache: an empty, padded cell
+  });
+});
+
+describe('percentiles on a thin tail', () => {
+  const cells = (r: StrategyResult): string[] => renderTable([r], false).split('\n')[1]!.trim().split(/\s+/);
+
+  it('marks p99 and p99.9 cells with fewer than 100 requests beyond them, and says so under the table', () => {
+    const short = mk('a', 10); // 1,000 completed: 10 beyond the p99, 1 beyond the p99.9
+    expect(cells(short).slice(4, 6)).toEqual(['10.0†', '15.0†']);
+    expect(thinNote([short])).toMatch(/^† fewer than 100 requests beyond this percentile in a replication \(as few as 1\)/);
+    const mid = mk('b', 10, { requests: { completed: 20_000, failed: 0, rejected: 0 } }); // 200 beyond p99, 20 beyond p99.9
+    expect(cells(mid).slice(4, 6)).toEqual(['10.0', '15.0†']);
+    expect(thinNote([mid])).toContain('as few as 20');
+    const long = mk('c', 10, { requests: { completed: 100_000, failed: 0, rejected: 0 } });
+    expect(cells(long).slice(4, 6)).toEqual(['10.0', '15.0']);
+    expect(thinNote([long])).toBeNull();
+  });
+
+  it('judges each replication: the thinnest one decides', () => {
+    const reps = [
+      { seed: 1, mean: 1, p99: 10, completed: 200_000 },
+      { seed: 2, mean: 1, p99: 10, completed: 50_000 },
+    ];
+    const r = mk('a', 10, { requests: { completed: 250_000, failed: 0, rejected: 0 }, replications: reps });
+    expect(cells(r).slice(4, 6)).toEqual(['10.0', '15.0†']);
+    expect(thinNote([r])).toContain('as few as 50');
   });
 });
 

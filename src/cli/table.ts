@@ -1,14 +1,37 @@
 /**
- * The comparison table printed by `lbsim run` (and `sweep` per point): one row per strategy,
- * sorted by p99, the best row highlighted. The web report's summary table shows the same columns.
+ * The comparison table printed by `lbsim run`: one row per strategy, in the order of the run's
+ * comparison (`src/results/compare.ts`) with the winner or the tied group marked (`decision-view.ts`). The web report's summary table shows the same columns.
  * Runs with failures (availability below 1, errors, retries or fault windows) add `avail` and
  * `retries`; runs with backend caches add `cache hit`.
  */
+import { MIN_TAIL, thinPercentiles, type TailPercentile } from '../results/compare.js';
 import type { StrategyResult } from '../results/schema.js';
 import { styles } from './output.js';
 
+/** The mark of a percentile cell resting on too few requests beyond it (see {@link thinNote}). */
+export const THIN_MARK = '†';
+
+/** A percentile cell: the value, marked when its tail is thin. */
+function pct(r: StrategyResult, m: TailPercentile): string {
+  return `${fmt(r.latency[m])}${thinPercentiles(r)[m] !== undefined ? THIN_MARK : ''}`;
+}
+
+/**
+ * The line under a table with marked percentile cells: what the mark means and how thin the
+ * thinnest tail is; null when no cell is marked.
+ */
+export function thinNote(results: readonly StrategyResult[]): string | null {
+  const beyond = results.flatMap((r) => Object.values(thinPercentiles(r)));
+  if (beyond.length === 0) return null;
+  const least = Math.min(...beyond);
+  return (
+    `${THIN_MARK} fewer than ${MIN_TAIL} requests beyond this percentile in a replication (as few as ${least}): ` +
+    `an imprecise estimate${least <= 1 ? ', here the maximum itself' : ', close to the maximum'}; a longer --duration gives a precise one.`
+  );
+}
+
 /** A column of the comparison table: header and cell formatter. */
-interface Column {
+export interface Column {
   head: string;
   cell: (r: StrategyResult) => string;
 }
@@ -19,8 +42,8 @@ const COLUMNS: Column[] = [
   { head: 'mean ms', cell: (r) => fmt(r.latency.mean) },
   { head: 'p50', cell: (r) => fmt(r.latency.p50) },
   { head: 'p90', cell: (r) => fmt(r.latency.p90) },
-  { head: 'p99', cell: (r) => fmt(r.latency.p99) },
-  { head: 'p99.9', cell: (r) => fmt(r.latency.p999) },
+  { head: 'p99', cell: (r) => pct(r, 'p99') },
+  { head: 'p99.9', cell: (r) => pct(r, 'p999') },
   { head: 'max', cell: (r) => fmt(r.latency.max) },
   { head: 'p99 95% CI', cell: (r) => (r.ci95.p99 ? `${fmt(r.ci95.p99[0])}–${fmt(r.ci95.p99[1])}` : '') },
   { head: 'req/s', cell: (r) => r.throughput.toFixed(0) },
@@ -83,9 +106,10 @@ export function fmtAvailability(a: number): string {
 /** Formats a latency in ms with 3 significant digits. */
 export function fmt(ms: number): string {
   if (!Number.isFinite(ms)) return '-';
-  if (ms >= 100) return ms.toFixed(0);
-  if (ms >= 10) return ms.toFixed(1);
-  return ms.toFixed(ms >= 1 ? 2 : 3);
+  const a = Math.abs(ms); // an interval's lower end can be negative
+  if (a >= 100) return ms.toFixed(0);
+  if (a >= 10) return ms.toFixed(1);
+  return ms.toFixed(a >= 1 ? 2 : 3);
 }
 
 /** Sorts results by p99 (then mean), failed-heavy results last. */
@@ -93,18 +117,36 @@ export function sortByP99(results: readonly StrategyResult[]): StrategyResult[] 
   return [...results].sort((a, b) => a.latency.p99 - b.latency.p99 || a.latency.mean - b.latency.mean);
 }
 
-/** Renders the table; the best (lowest p99) row is marked `*` and, with colour, green and bold. */
-export function renderTable(results: readonly StrategyResult[], color: boolean): string {
+/**
+ * How the decision marks the table (`decision-view.ts`): row order, a one-character mark per row
+ * (`*` the winner, `=` tied with the best), rows to highlight, and extra columns.
+ */
+export interface TableDecoration {
+  order: readonly string[];
+  marks: ReadonlyMap<string, string>;
+  highlight: ReadonlySet<string>;
+  columns: readonly Column[];
+}
+
+/**
+ * Renders the table. Without a decoration, sorted by p99 with no row marked; with one (from the
+ * run's comparison), in its order with its marks and columns.
+ */
+export function renderTable(results: readonly StrategyResult[], color: boolean, deco?: TableDecoration): string {
   const st = styles(color);
-  const columns = columnsFor(results);
-  const rows = sortByP99(results).map((r) => columns.map((c) => c.cell(r)));
+  const columns = [...columnsFor(results), ...(deco?.columns ?? [])];
+  const rank = new Map(deco?.order.map((s, i) => [s, i]) ?? []);
+  const sorted = deco ? [...results].sort((a, b) => (rank.get(a.strategy) ?? Infinity) - (rank.get(b.strategy) ?? Infinity)) : sortByP99(results);
+  const rows = sorted.map((r) => columns.map((c) => c.cell(r)));
   const widths = columns.map((c, k) => Math.max(c.head.length, ...rows.map((r) => r[k]!.length)));
   const line = (cells: string[]) =>
     cells.map((s, k) => (k === 0 ? s.padEnd(widths[k]!) : s.padStart(widths[k]!))).join('  ');
   const out = [`  ${st.bold(line(columns.map((c) => c.head)))}`];
   rows.forEach((r, k) => {
-    const text = line(r);
-    out.push(k === 0 ? `${st.green(st.bold(`* ${text}`))}` : `  ${text}`);
+    const label = sorted[k]!.strategy;
+    const mark = deco?.marks.get(label) ?? ' ';
+    const text = `${mark} ${line(r)}`;
+    out.push(deco?.highlight.has(label) ? st.green(st.bold(text)) : text);
   });
   return out.join('\n');
 }

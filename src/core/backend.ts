@@ -12,6 +12,12 @@ export interface BackendSpec {
   readonly host: string;
   /** TCP port (0 where it has no meaning, e.g. in the simulator). */
   readonly port: number;
+  /**
+   * The server as the proxy's config writes it (`10.0.0.1:8080`, `app.internal:80`, `[::1]:80`,
+   * `unix:/run/app.sock`), when known. Hash strategies hash it exactly as the proxy does (nginx's
+   * ketama points hash this text), so an imported upstream keeps its production key → server map.
+   */
+  readonly address?: string;
   /** Configured weight, a positive integer (nginx `weight=`, default 1). */
   readonly weight: number;
   /** Maximum concurrent requests from this balancer; 0 = unlimited (nginx `max_conns`, HAProxy `maxconn`). */
@@ -32,6 +38,7 @@ export interface BackendInit {
   id: string;
   host?: string;
   port?: number;
+  address?: string;
   weight?: number;
   maxConn?: number;
   zone?: string;
@@ -57,6 +64,7 @@ export function backend(init: BackendInit): BackendSpec {
     id: init.id,
     host: init.host ?? init.id,
     port: init.port ?? 0,
+    ...(init.address !== undefined ? { address: init.address } : {}),
     weight,
     maxConn,
     ...(init.zone !== undefined ? { zone: init.zone } : {}),

@@ -70,6 +70,19 @@ export interface Strategy {
   released?(i: number, failed: boolean, latencyMs: number, now: number, active: number): void;
 }
 
+/**
+ * A strategy's flavors: where nginx, HAProxy, Envoy, AWS or the paper implement it differently,
+ * the `flavor` option picks whose rule is followed (docs/strategies.md, `src/strategies/proxies.ts`).
+ */
+export interface StrategyFlavors {
+  /** The flavor names it has, default first. */
+  readonly list: readonly string[];
+  /** The flavor used when the options name none. */
+  readonly default: string;
+  /** Per flavor, what differs, in one line (README, `lbsim list`). */
+  readonly differs: Readonly<Record<string, string>>;
+}
+
 /** A registry entry: name, documentation, option schema and constructor. */
 export interface StrategyDef<O = unknown> {
   /** Stable kebab-case name used in the CLI, scenarios, results and charts. */
@@ -86,6 +99,8 @@ export interface StrategyDef<O = unknown> {
   readonly spreads: boolean;
   /** Cost class of a pick, for the benchmark targets. */
   readonly cost: 'O(1)' | 'O(log n)' | 'O(n)';
+  /** The flavors, when proxies differ (absent: one rule for all). */
+  readonly flavors?: StrategyFlavors;
   /** Creates an instance; `rebuild(specs)` is called by the balancer before the first pick. */
   create(options: O, env: StrategyEnv): Strategy;
 }

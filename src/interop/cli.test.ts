@@ -42,8 +42,16 @@ describe('lbsim import / lbsim export commands', () => {
     expect(io.out.join('')).toMatch(/^# lbsim scenario imported from envoy cluster "first"/);
   });
 
+  it('import reads an AWS target group with --targets (format guessed from the JSON)', async () => {
+    const io = capture();
+    expect(await importCommand(fixture('aws', 'least-outstanding.json'), { targets: fixture('aws', 'targets.json') })).toBe(0);
+    expect(io.out.join('')).toMatch(/^# lbsim scenario imported from aws target-group "least-outstanding"/);
+    expect(io.err.at(-1)).toMatch(/^lbsim: imported aws target-group "least-outstanding": 3 servers, strategy sticky, \d+ warnings\n$/);
+  });
+
   it('import rejects an unknown --format as an input error', async () => {
     capture();
+    await expect(importCommand(fixture('envoy', 'cds.yaml'), { format: 'caddy' as 'nginx' })).rejects.toThrow(/--format: expected one of nginx, haproxy, envoy, aws, got "caddy"/);
     await expect(importCommand(fixture('envoy', 'cds.yaml'), { format: 'caddy' as 'nginx' })).rejects.toThrow(InputError);
   });
 

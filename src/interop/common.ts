@@ -2,6 +2,7 @@
  * Helpers shared by the importers and exporters: backend group names from server names or
  * addresses, strategy options with their defaults, and small lookups.
  */
+import { flavorFor, flavorOf } from '../strategies/proxies.js';
 import { findStrategy } from '../strategies/registry.js';
 import { tierOfServer, type ExportWarning, type LbConfig, type LbServer, type ProxyFormat } from './types.js';
 
@@ -96,4 +97,17 @@ export function tierWarnings(config: LbConfig, format: ProxyFormat): ExportWarni
     out.push({ feature: 'backends zone', message: `${format} has no zones or localities; the zones are not written` });
   }
   return out;
+}
+
+/**
+ * The warning an exporter gives when the scenario simulates a flavor of `name` that is not the
+ * target proxy's (docs/strategies.md, src/strategies/proxies.ts); undefined when they agree or the
+ * strategy has no flavor for that proxy.
+ */
+export function flavorMismatch(name: string, options: Readonly<Record<string, unknown>>, format: ProxyFormat): string | undefined {
+  const simulated = flavorOf(name, options);
+  const target = flavorFor(name, format);
+  if (simulated === undefined || target === undefined || simulated === target) return undefined;
+  const differs = findStrategy(name)!.flavors!.differs;
+  return `the scenario simulates ${name} flavor ${simulated} (${differs[simulated]}); ${format} runs flavor ${target} (${differs[target]}): simulate flavor ${target} to predict this ${format}`;
 }

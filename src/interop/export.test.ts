@@ -40,7 +40,7 @@ describe('round trip: import → scenario → export → import gives the same c
           expect(exported.text).toMatch(/# queue 100 timeout=70s;/);
           expect(exported.text).toMatch(/# slow_start=30s/);
           expect(exported.warnings.map((w) => w.feature)).toEqual(['strategy sticky', 'balancer.slowStart', 'balancer.queue']);
-          expect(back.config).toEqual({ ...first.result.config, strategy: { name: 'least-connections', options: {} }, slowStart: false, queue: false });
+          expect(back.config).toEqual({ ...first.result.config, strategy: { name: 'least-connections', options: { maxFails: 1 } }, slowStart: false, queue: false });
           return;
         }
         expect(back.config).toEqual(first.result.config);
@@ -91,7 +91,7 @@ const COMES_BACK: Record<string, [string, string, string]> = {
   'weighted-round-robin': ['weighted-round-robin', 'weighted-round-robin', 'weighted-round-robin'],
   random: ['weighted-random', 'weighted-random', 'random'],
   'weighted-random': ['weighted-random', 'weighted-random', 'random'],
-  'least-connections': ['least-connections', 'least-connections', 'p2c'],
+  'least-connections': ['least-connections', 'least-connections', 'least-connections'],
   p2c: ['p2c', 'p2c', 'p2c'],
   'peak-ewma': ['p2c', 'p2c', 'p2c'],
   'least-time': ['least-time', 'least-connections', 'p2c'],
@@ -106,12 +106,31 @@ const COMES_BACK: Record<string, [string, string, string]> = {
   prequal: ['p2c', 'p2c', 'p2c'],
 };
 
-/** Strategies a format expresses exactly (equal weights): no strategy warning expected. */
+/**
+ * Strategies a format expresses exactly with their DEFAULT options (equal weights): no strategy
+ * warning expected. A default flavor that is not the format's (p2c's `paper` to nginx,
+ * least-connections' `nginx` to HAProxy, …) is warned about, as is a nearest equivalent, and so is
+ * least-connections to nginx without `maxFails` (nginx's `max_fails` lowers effective weights).
+ */
 const EXACT: Record<ProxyFormat, string[]> = {
-  nginx: ['round-robin', 'weighted-round-robin', 'random', 'weighted-random', 'least-connections', 'p2c', 'ip-hash', 'consistent-hash'],
-  haproxy: ['round-robin', 'weighted-round-robin', 'random', 'weighted-random', 'least-connections', 'p2c', 'consistent-hash', 'bounded-load', 'sticky'],
-  envoy: ['round-robin', 'weighted-round-robin', 'random', 'weighted-random', 'consistent-hash', 'maglev', 'bounded-load'],
+  nginx: ['round-robin', 'weighted-round-robin', 'random', 'weighted-random', 'ip-hash', 'consistent-hash'],
+  haproxy: ['round-robin', 'weighted-round-robin', 'random', 'sticky'],
+  envoy: ['round-robin', 'random', 'weighted-random', 'maglev'],
 };
+
+/** The options that make each strategy with flavors exact for a format: no strategy warning. */
+const FLAVORED: [string, Record<string, unknown>, ProxyFormat, string][] = [
+  ['p2c', { flavor: 'nginx' }, 'nginx', 'random two least_conn;'],
+  ['least-connections', { maxFails: 1 }, 'nginx', 'least_conn;'],
+  ['p2c', { flavor: 'haproxy', draws: 3 }, 'haproxy', 'balance random(3)'],
+  ['p2c', { flavor: 'envoy', draws: 3, activeRequestBias: 0.5 }, 'envoy', 'choice_count: 3'],
+  ['least-connections', { flavor: 'haproxy' }, 'haproxy', 'balance leastconn'],
+  ['least-connections', { flavor: 'envoy' }, 'envoy', 'selection_method: FULL_SCAN'],
+  ['weighted-random', { flavor: 'haproxy' }, 'haproxy', 'balance random(1)'],
+  ['weighted-round-robin', { flavor: 'envoy' }, 'envoy', 'lb_policy: ROUND_ROBIN'],
+  ['consistent-hash', { flavor: 'haproxy', hashFunction: 'djb2', avalanche: true }, 'haproxy', 'hash-type consistent djb2 avalanche'],
+  ['bounded-load', { flavor: 'haproxy', factor: 1.5 }, 'haproxy', 'hash-balance-factor 150'],
+];
 
 describe('every registered strategy exports to every format', () => {
   const scenario = parseScenario(parseDocument(SYNTH, 'synth.yaml'), 'synth.yaml');
@@ -131,6 +150,26 @@ describe('every registered strategy exports to every format', () => {
       });
     });
   }
+
+  for (const [name, options, format, line] of FLAVORED) {
+    it(`${name} ${JSON.stringify(options)} → ${format}: the proxy's own flavor, no strategy warning, and back`, () => {
+      const flavored = { ...scenario, strategies: [{ name, label: name, options }] };
+      const { back, exported } = roundTrip(flavored, name, format, 'synth.yaml');
+      expect(exported.text).toContain(line);
+      expect(exported.warnings.filter((w) => w.feature.startsWith('strategy ') && !/ring|RING_HASH|hash key/.test(w.message))).toEqual([]);
+      expect(back.config.strategy.name).toBe(name);
+      expect(back.config.strategy.options).toMatchObject(options);
+    });
+  }
+
+  it('warns when the simulated flavor is not the target proxy’s', () => {
+    const msg = (name: string, format: ProxyFormat) =>
+      roundTrip(scenario, name, format, 'synth.yaml').exported.warnings.map((w) => `${w.feature}: ${w.message}`);
+    expect(msg('p2c', 'nginx')[0]).toBe(
+      'strategy p2c: the scenario simulates p2c flavor paper (d uniform draws, distinct (or with replacement); least active/weight; a tie keeps the first); nginx runs flavor nginx (random two: 2 distinct draws weighted by configured weight; a tie keeps the second; 20 rejected draws → round robin): simulate flavor nginx to predict this nginx',
+    );
+    expect(msg('least-connections', 'haproxy')[0]).toMatch(/^strategy least-connections: the scenario simulates least-connections flavor nginx .*; haproxy runs flavor haproxy/);
+  });
 
   it('names the nearest equivalent for strategies a proxy cannot express', () => {
     const msg = (name: string, format: ProxyFormat) =>
@@ -213,6 +252,7 @@ strategies:
       ].join('\n'),
     );
     expect(exported.warnings.map((w) => w.feature)).toEqual([
+      'strategy bounded-load',
       'hash key',
       'backends weight',
       'balancer.passive',
@@ -220,7 +260,7 @@ strategies:
       'balancer.rateLimit',
       'balancer.connLimit',
     ]);
-    expect(back.config.strategy).toEqual({ name: 'bounded-load', options: { factor: 1.1 } });
+    expect(back.config.strategy).toEqual({ name: 'bounded-load', options: { flavor: 'haproxy', factor: 1.1 } });
     expect(back.config.queue).toEqual({ maxQueue: 20, timeoutMs: 2000 });
     expect(back.config.retries).toBe(2);
   });

@@ -1,31 +1,40 @@
 /**
- * `lbsim import`: reads an nginx, HAProxy or Envoy config (format from `--format`, else guessed
- * from the file name and contents), maps one upstream / backend / cluster to lbsim's terms and
- * writes a scenario file (scenario-writer.ts). Per-format readers: nginx/import.ts,
- * haproxy/import.ts, envoy/import.ts; the mapping table is MAPPING.md.
+ * `lbsim import`: reads an nginx, HAProxy or Envoy config, or an AWS ALB target group's attributes
+ * and targets (format from `--format`, else guessed from the file name and contents), maps one
+ * upstream / backend / cluster / target group to lbsim's terms and writes a scenario file
+ * (scenario-writer.ts). Per-format readers: nginx/import.ts, haproxy/import.ts, envoy/import.ts,
+ * aws/import.ts; the mapping table is MAPPING.md.
  */
 import { InputError } from '../input/errors.js';
+import { DEFAULT_LIMITS, type InputLimits } from '../input/limits.js';
 import { readInputFile } from '../input/read.js';
+import { importAws } from './aws/import.js';
 import { importEnvoy } from './envoy/import.js';
 import { importHaproxy } from './haproxy/import.js';
 import { importNginx } from './nginx/import.js';
 import { writeScenario } from './scenario-writer.js';
-import { PROXY_FORMATS, type ImportResult, type ProxyFormat } from './types.js';
+import { IMPORT_FORMATS, type ImportFormat, type ImportResult } from './types.js';
 
 /** Options of {@link importConfig}. */
 export interface ImportOptions {
   /** Upstream, backend or cluster name (required when the file has several). */
   upstream?: string;
   /** The config's format; guessed when absent. */
-  format?: ProxyFormat;
+  format?: ImportFormat;
+  /** AWS: the `describe-target-health` JSON with the target group's targets. */
+  targets?: string;
+  /** Input limits (file size, nginx nesting); the defaults when absent. */
+  limits?: Readonly<InputLimits>;
 }
 
 /**
- * Guesses a config's format: `.yaml`/`.yml`/`.json` → envoy, `.cfg` → haproxy, `.conf` → nginx;
- * otherwise from the contents (`{` blocks and `;` → nginx, section keywords at line starts →
- * haproxy, a YAML mapping → envoy).
+ * Guesses a config's format: JSON with an `"Attributes"` list → aws (the output of
+ * `aws elbv2 describe-target-group-attributes`); `.yaml`/`.yml`/`.json` → envoy, `.cfg` → haproxy,
+ * `.conf` → nginx; otherwise from the contents (`{` blocks and `;` → nginx, section keywords at
+ * line starts → haproxy, a YAML mapping → envoy).
  */
-export function detectFormat(file: string, text: string): ProxyFormat | undefined {
+export function detectFormat(file: string, text: string): ImportFormat | undefined {
+  if (/^\s*\{[\s\S]*"Attributes"\s*:\s*\[/.test(text)) return 'aws';
   if (/\.(ya?ml|json)$/i.test(file)) return 'envoy';
   if (/\.cfg$/i.test(file) || /haproxy/i.test(file)) return 'haproxy';
   if (/\.conf$/i.test(file) || /nginx/i.test(file)) return 'nginx';
@@ -40,12 +49,16 @@ export function detectFormat(file: string, text: string): ProxyFormat | undefine
 export function importConfig(file: string, opts: ImportOptions = {}): ImportResult {
   let format = opts.format;
   if (format === undefined) {
-    const text = readInputFile(file);
+    const text = readInputFile(file, (opts.limits ?? DEFAULT_LIMITS).fileBytes);
     format = detectFormat(file, text);
-    if (!format) throw new InputError(file, [{ path: '', message: `cannot tell the format; pass --format ${PROXY_FORMATS.join('|')}` }]);
+    if (!format) throw new InputError(file, [{ path: '', message: `cannot tell the format; pass --format ${IMPORT_FORMATS.join('|')}` }]);
   }
-  const sel = opts.upstream !== undefined ? { upstream: opts.upstream } : {};
+  if (opts.targets !== undefined && format !== 'aws') throw new InputError('--targets', [{ path: '', message: `applies to an AWS target group import only (this is ${format})` }]);
+  const sel = { ...(opts.upstream !== undefined ? { upstream: opts.upstream } : {}), ...(opts.limits ? { limits: opts.limits } : {}) };
   switch (format) {
+    case 'aws':
+      if (opts.upstream !== undefined) throw new InputError('--upstream', [{ path: '', message: 'an AWS target group file holds one target group: leave --upstream out' }]);
+      return importAws(file, opts.targets !== undefined ? { targets: opts.targets } : {});
     case 'nginx':
       return importNginx(file, sel);
     case 'haproxy':

@@ -2,9 +2,10 @@
  * Scenario → {@link LbConfig} for `lbsim export`: the chosen strategy (by label or registry name),
  * one server per simulated backend (a group with `priority` ≥ 1 gives backup servers, its `zone`
  * their zone), the balancer section with `failover`, and what an import kept in the description
- * (addresses, down servers, hash key, health check; notes.ts; backup servers kept there by older
- * imports still come back). Backends without
- * a kept address get `127.0.0.1:8001`, `:8002`, … in backend order. Reads a scenario file or a
+ * (down servers, hash key, health check; notes.ts; backup servers kept there by older imports
+ * still come back). Addresses come from the backends' `address` (or, in files written before that
+ * field, from the description); backends without one get `127.0.0.1:8001`, `:8002`, … in backend
+ * order. Reads a scenario file or a
  * results file (whose `scenario` is the normalized scenario).
  */
 import { dirname, resolve } from 'node:path';
@@ -67,7 +68,7 @@ export function scenarioToConfig(scenario: Scenario, ref: string, file: string):
   const used = new Set<string>();
   let index = 0;
   for (const g of scenario.backends) {
-    const kept = g.name !== null ? notes.addresses.get(g.name) : undefined;
+    const kept = g.addresses ?? (g.name !== null ? notes.addresses.get(g.name) : undefined);
     for (let k = 0; k < g.count; k++) {
       // a one-server group keeps its name (an imported server's name comes back unchanged)
       const id = g.name !== null && g.count === 1 ? g.name : backendId(g.name, k, index);

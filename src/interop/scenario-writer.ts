@@ -7,16 +7,19 @@
  * replace — or, with access logs (`--log`), the workload fitted from them (logs/write.ts), each value
  * commented with where it came from and how well it fits. Backup servers (nginx/HAProxy `backup`,
  * Envoy priorities) become groups with a `priority` and `balancer.failover` names whose semantics
- * apply; zones are kept on the groups. Addresses, down servers, the hash key and health checks go
- * into the description (notes.ts) so that `lbsim export` can write them back. Every warning is
- * repeated in the header.
+ * apply; zones are kept on the groups. Each simulated server's address goes into its group's
+ * `address` (hash strategies hash it as the proxy does); down servers, the hash key and health
+ * checks go into the description (notes.ts) so that `lbsim export` can write them back. `baseline`
+ * names the imported strategy (every other is compared with it) and `proxy` the proxy it came from
+ * (recommendations stay within what that proxy runs). Every warning is repeated in the header.
  */
 import { basename } from 'node:path';
 import { Document, isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { NGINX_NO_BACKUP } from '../core/balancer/tier-checks.js';
-import { nonDefaultOptions } from './common.js';
+import { nonDefaultOptions, withDefaults } from './common.js';
 import { scenarioDuration } from './durations.js';
 import { describeHashKey } from './hash-key.js';
+import { ADDRESS_RE } from '../scenario/index.js';
 import { formatNotes } from './notes.js';
 import { formatWarning, tierOfServer, type ImportResult, type LbConfig } from './types.js';
 import { backendValues, clientsValue, descriptionLines, faultValues, headerLines, observedValue, type LogSection } from './logs/write.js';
@@ -28,10 +31,29 @@ export const PLACEHOLDER_SERVICE_MS = 10;
 
 const HASHING = ['consistent-hash', 'maglev', 'rendezvous', 'bounded-load', 'ip-hash'];
 
-/** Strategies worth comparing with the imported one (registry names, imported one excluded). */
-export function alternativesFor(config: LbConfig): string[] {
+/** A strategy entry of the written scenario: a registry name, or a labelled variant with options. */
+type StrategyEntry = string | { name: string; label: string; options: Record<string, unknown> };
+
+/**
+ * The ALB's own algorithms, to compare with the imported one: each target-group algorithm as the
+ * flavor that simulates it.
+ */
+const AWS_ALTERNATIVES: { name: string; label: string; options: Record<string, unknown> }[] = [
+  { name: 'round-robin', label: 'round-robin', options: {} },
+  { name: 'least-connections', label: 'least-outstanding-requests', options: { flavor: 'aws' } },
+  { name: 'weighted-random', label: 'weighted-random-atw', options: { flavor: 'aws', anomalyMitigation: true } },
+];
+
+/** Strategies worth comparing with the imported one (imported one excluded). */
+export function alternativesFor(config: LbConfig, format?: ImportResult['format']): StrategyEntry[] {
   const name = config.strategy.name;
   const inner = name === 'sticky' ? String(config.strategy.options.inner) : name;
+  if (format === 'aws') {
+    const imported = JSON.stringify(config.strategy.options);
+    return AWS_ALTERNATIVES.filter((a) => !(a.name === name && JSON.stringify(withDefaults(a.name, a.options)) === imported)).map((a) =>
+      Object.keys(a.options).length === 0 ? a.name : a,
+    );
+  }
   const pool = HASHING.includes(inner)
     ? ['consistent-hash', 'maglev', 'rendezvous', 'bounded-load']
     : ['weighted-round-robin', 'least-connections', 'p2c', 'peak-ewma'];
@@ -84,7 +106,9 @@ export function writeScenario(result: ImportResult, log?: LogSection): string {
     describeServers(config),
     ...(config.hashKey ? [`Hash key: ${describeHashKey(config.hashKey)} (lbsim hashes clients.keys; shape that population like your keys).`] : []),
     ...formatNotes({
-      addresses: new Map(simulated.map((s) => [s.name, [s.address]])),
+      // Active and backup servers' addresses go into the backends' `address` (hash strategies hash
+      // them); one that the scenario schema cannot hold stays a note for export.
+      addresses: new Map(simulated.filter((s) => !ADDRESS_RE.test(s.address)).map((s) => [s.name, [s.address]])),
       extraServers: config.servers.flatMap((s, position) => (s.role === 'down' ? [{ ...s, position }] : [])),
       ...(config.hashKey ? { hashKey: config.hashKey } : {}),
       ...(config.healthCheck ? { healthCheck: config.healthCheck } : {}),
@@ -135,6 +159,7 @@ export function writeScenario(result: ImportResult, log?: LogSection): string {
     clients: fitted ? fitted.clients : { arrival: 'poisson', rate },
     backends: simulated.map((s) => {
       const g: Record<string, unknown> = { name: s.name, weight: s.weight };
+      if (ADDRESS_RE.test(s.address)) g.address = s.address;
       if (s.maxConn > 0) g.maxConn = s.maxConn;
       if (tierOfServer(s) > 0) g.priority = tierOfServer(s);
       if (s.zone !== undefined) g.zone = s.zone;
@@ -147,7 +172,9 @@ export function writeScenario(result: ImportResult, log?: LogSection): string {
       return g;
     }),
     balancer,
-    strategies: [imported, ...alternativesFor(config)],
+    strategies: [imported, ...alternativesFor(config, result.format)],
+    baseline: config.strategy.name,
+    ...(result.proxy !== undefined ? { proxy: result.proxy } : {}),
     ...(faults.length > 0 ? { faults: faults.map((f) => f.value) } : {}),
     ...(log ? { observed: observedValue(log) } : {}),
   });
@@ -227,6 +254,13 @@ export function writeScenario(result: ImportResult, log?: LogSection): string {
     const origin = result.origins[`balancer.${key}`];
     if (origin && (isMap(value) || isScalar(value))) value.comment = ` ${origin}`;
   }
+  for (const item of (doc.get('strategies', true) as { items: Node[] }).items.slice(1)) {
+    if (isMap(item)) {
+      item.flow = true;
+      const o = item.get('options', true);
+      if (isMap(o)) o.flow = true;
+    }
+  }
   const first = doc.getIn(['strategies', 0], true) as Node;
   if (isMap(first)) {
     first.flow = true;
@@ -234,5 +268,8 @@ export function writeScenario(result: ImportResult, log?: LogSection): string {
     if (isMap(o)) o.flow = true;
   }
   first.comment = ` imported: ${result.origins.strategy ?? config.strategy.name}${result.origins.hashKey ? `; key ${result.origins.hashKey}` : ''}`;
+  (doc.get('baseline', true) as Scalar).comment = ' the strategy the config runs today: every other is compared with it';
+  const proxyNode = doc.get('proxy', true) as Scalar | undefined;
+  if (proxyNode) proxyNode.comment = ` recommend only what ${result.proxy === 'nginx-plus' ? 'nginx Plus' : result.proxy} can run (nginx | nginx-plus | haproxy | envoy; remove for any)`;
   return doc.toString({ lineWidth: 0 });
 }

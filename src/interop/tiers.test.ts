@@ -57,9 +57,11 @@ describe('tiers through import and export', () => {
     expect(tiers(back.config)).toEqual(tiers(result.config));
     expect(back.config.failover).toEqual(result.config.failover);
     expect(back.config.panicThreshold).toBe(40);
-    // nginx has one backup tier and no zones: both said.
+    // nginx has one backup tier and no zones: both said (besides the Envoy flavor of the strategy).
     const toNginx = roundTrip(scenario, 'weighted-round-robin', 'nginx');
-    expect(toNginx.exported.warnings.map((w) => w.feature).filter((f) => f !== 'balancer.panicThreshold').sort()).toEqual(['backends priority', 'backends zone', 'balancer.failover']);
+    const features = toNginx.exported.warnings.map((w) => w.feature);
+    expect(features.filter((f) => f !== 'balancer.panicThreshold' && !f.startsWith('strategy ')).sort()).toEqual(['backends priority', 'backends zone', 'balancer.failover']);
+    expect(toNginx.exported.warnings.some((w) => w.feature === 'strategy weighted-round-robin' && /flavor envoy/.test(w.message))).toBe(true);
     expect(toNginx.back.config.servers.filter((s) => s.role === 'backup').map((s) => s.address)).toEqual(['10.1.1.2:8080', '10.2.0.1:8080']);
   });
 

@@ -9,13 +9,19 @@
  * objects. Mapping table: MAPPING.md.
  */
 import type { FailoverSettings } from '../core/balancer/settings.js';
-import type { BalancerSettings } from '../scenario/types.js';
+import type { BalancerSettings, ProxyTarget } from '../scenario/types.js';
 
 /** The proxy formats lbsim reads and writes. */
 export type ProxyFormat = 'nginx' | 'haproxy' | 'envoy';
 
 /** Every format, for flags and messages. */
 export const PROXY_FORMATS: readonly ProxyFormat[] = ['nginx', 'haproxy', 'envoy'];
+
+/** What `lbsim import` reads: the proxy formats, and an AWS ALB target group (attributes + targets JSON). */
+export type ImportFormat = ProxyFormat | 'aws';
+
+/** Every import format, for flags and messages. */
+export const IMPORT_FORMATS: readonly ImportFormat[] = ['nginx', 'haproxy', 'envoy', 'aws'];
 
 /** One upstream server as the proxy names it. */
 export interface LbServer {
@@ -101,11 +107,16 @@ export interface InteropWarning {
 
 /** What an importer returns. */
 export interface ImportResult {
-  format: ProxyFormat;
+  format: ImportFormat;
   /** The file that was imported. */
   file: string;
-  /** `upstream`, `backend`, `listen` or `cluster`. */
+  /** `upstream`, `backend`, `listen`, `cluster` or `target-group`. */
   kind: string;
+  /**
+   * The proxy the config runs on (nginx Plus when it uses a Plus-only method or directive); absent for
+   * an AWS target group and for access logs read without a config (recommendations then are not limited).
+   */
+  proxy?: ProxyTarget;
   config: LbConfig;
   /** Where each mapped setting came from (`balancer.passive` → `max_fails=3 fail_timeout=30s`). */
   origins: Record<string, string>;

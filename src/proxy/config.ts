@@ -37,7 +37,9 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { z } from 'zod';
 import { parseDocument, YAMLError } from 'yaml';
 import { InputError, zodProblems, type InputProblem } from '../input/errors.js';
+import { DEFAULT_LIMITS, formatCount } from '../input/limits.js';
 import { unreadable } from '../input/read.js';
+import { POINTS_PER_WEIGHT } from '../strategies/support/ketama-ring.js';
 import { duration } from '../input/units.js';
 import {
   BALANCER_DEFAULTS,
@@ -192,7 +194,8 @@ const schema = z
     retries: z
       .object({
         count: nonNegInt.default(2),
-        on: z.array(z.enum(RETRY_ON)).default(['connect', 'reset', 'timeout']),
+        // A status may be written as a number (`on: [502]`, as YAML reads it) or a string (`"502"`).
+        on: z.array(z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.enum(RETRY_ON))).default(['connect', 'reset', 'timeout']),
       })
       .strict()
       .default({ count: 2, on: ['connect', 'reset', 'timeout'] }),
@@ -332,6 +335,18 @@ function normalize(p: Parsed, file: string): ProxyConfig {
   const mode = p.failover === false ? false : p.failover?.mode;
   for (const t of tierProblems(backends.map((b) => b.priority), mode, p.strategy)) {
     fail(t.backend < 0 ? 'strategy' : `backends[${t.backend}].priority`, t.message);
+  }
+  // A ketama ring holds 160 points per unit of weight: a weight of a million is gigabytes (input limits, README).
+  const ringOf = strategy === 'sticky' ? options.inner : strategy;
+  if (ringOf === 'consistent-hash' || ringOf === 'bounded-load') {
+    const weight = p.backends.reduce((sum, b) => sum + b.weight, 0);
+    if (weight * POINTS_PER_WEIGHT > DEFAULT_LIMITS.ringPoints) {
+      const heaviest = p.backends.reduce((best, b, k) => (b.weight > p.backends[best]!.weight ? k : best), 0);
+      fail(
+        `backends[${heaviest}].weight`,
+        `${ringOf} builds a ketama ring of ${POINTS_PER_WEIGHT} points per unit of weight: total weight ${formatCount(weight)} gives ${formatCount(weight * POINTS_PER_WEIGHT)} points, more than the limit of ${formatCount(DEFAULT_LIMITS.ringPoints)} (at most ${formatCount(Math.floor(DEFAULT_LIMITS.ringPoints / POINTS_PER_WEIGHT))} in all)`,
+      );
+    }
   }
 
   return {

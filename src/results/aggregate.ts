@@ -129,7 +129,15 @@ export function aggregate(
     timeseries: one ? runs[0]!.timeseries : avgSeries(runs, at),
     cdf: one ? runs[0]!.cdf : avgCdf(runs),
   };
-  if (!one) result.replications = runs.map((r, k) => ({ seed: seeds[k]!, mean: r.latency.mean, p99: r.latency.p99 }));
+  if (!one)
+    result.replications = runs.map((r, k) => ({
+      seed: seeds[k]!,
+      mean: r.latency.mean,
+      p99: r.latency.p99,
+      p999: r.latency.p999,
+      completed: r.requests.completed,
+      ...(r.availability !== undefined ? { availability: r.availability } : {}),
+    }));
   if (runs.every((r) => r.errors !== undefined && r.availability !== undefined)) {
     result.availability = avg(runs.map((r) => r.availability!));
     const e = (k: keyof NonNullable<RunSummary['errors']>): number => avg(runs.map((r) => r.errors![k]));

@@ -127,6 +127,18 @@ export interface AutoscaleResult {
   actions: { t: number; from: number; to: number }[];
 }
 
+/** One replication's headline figures (latencies in ms). */
+export interface ReplicationSummary {
+  seed: number;
+  mean: number;
+  p99: number;
+  p999?: number;
+  /** Completed measured requests in this replication. */
+  completed?: number;
+  /** Completed / measured requests, 0..1 (simulated runs). */
+  availability?: number;
+}
+
 /** One strategy's result (mean over replications where there are several). */
 export interface StrategyResult {
   /** Label shown in tables and charts (registry name, or the scenario's `label`). */
@@ -147,8 +159,11 @@ export interface StrategyResult {
   timeseries: TimeSeries;
   /** Latency CDF for charts: `x` latencies (ms) at cumulative fractions `p`. */
   cdf: { p: number[]; x: number[] };
-  /** Per-replication summaries (mean, p99) when replications > 1. */
-  replications?: { seed: number; mean: number; p99: number }[];
+  /**
+   * Per-replication summaries when replications > 1: mean, p99 and (files from this version on)
+   * p99.9, completed requests and availability, paired by seed in comparisons (`compare.ts`).
+   */
+  replications?: ReplicationSummary[];
   /** Completed / measured requests, 0..1 (simulated runs). */
   availability?: number;
   /** Measured requests that did not complete, by kind (simulated runs). */
@@ -206,5 +221,206 @@ export interface ResultsFile {
   /** Present for sweeps: the varied key (e.g. `clients.rate`) and the points. */
   sweep?: { key: string; points: SweepPoint[] };
   /** Warnings raised while running (e.g. offered load above capacity). */
+  warnings: string[];
+  /** The statistical comparison of `results` (`src/results/compare.ts`); absent in older files. */
+  comparison?: Comparison;
+  /** The decision drawn from it: SLO checks, recommendation, headroom (`src/decide/`). */
+  decision?: Decision;
+  /** Written by `lbsim capacity`: per strategy, the fleet size / rate / speed that meets the SLO. */
+  capacity?: CapacityReport;
+  /** Written by `lbsim tune`: the settings searched and the best found. */
+  tune?: TuneReport;
+}
+
+/** Latency figures a comparison can rank by. */
+export type CompareMetric = 'mean' | 'p99' | 'p999';
+
+/** A difference a − b of one metric, paired over replications on common random numbers. */
+export interface PairedDifference {
+  /** Mean over replications of (a − b) in that replication (ms). */
+  diff: number;
+  /** 95 % paired-t interval of the mean difference; null with one replication. */
+  ci95: [number, number] | null;
+  /** Replications paired (by seed). */
+  n: number;
+}
+
+/** One strategy in a {@link Comparison}. */
+export interface StrategyComparison {
+  strategy: string;
+  /** Position by the metric's point estimate, 1 = lowest. */
+  rank: number;
+  /**
+   * Statistically tied group (1 = the best's): a group is a leader and every later strategy whose
+   * paired interval against the leader contains 0. Null when the comparison cannot decide (one
+   * replication, or too few requests beyond the percentile).
+   */
+  group: number | null;
+  /** This strategy − the best (lowest point estimate), per metric. */
+  vsBest: Partial<Record<CompareMetric, PairedDifference>>;
+  /** This strategy − the baseline, per metric; null without a baseline (or for the baseline itself). */
+  vsBaseline: Partial<Record<CompareMetric, PairedDifference>> | null;
+  /** Why the ranked percentile is not trustworthy for this strategy (too few requests beyond it). */
+  sampleWarning?: string;
+}
+
+/** The statistical comparison of a run's strategies (`src/results/compare.ts`). */
+export interface Comparison {
+  /** The metric strategies are ranked and grouped by. */
+  metric: CompareMetric;
+  /** How the intervals were computed, in words. */
+  method: string;
+  /** Replications paired. */
+  replications: number;
+  /** Lowest point estimate of the metric (not a claim by itself). */
+  best: string;
+  /** `best` when it is statistically better than every other strategy; null otherwise (see `verdict`). */
+  winner: string | null;
+  /** One sentence: the winner and why, or why there is none. */
+  verdict: string;
+  /** Strategies tied with the best (the best included); empty when the comparison cannot decide. */
+  tied: string[];
+  /** The strategy every other is compared with (label), or null. */
+  baseline: string | null;
+  /** Every strategy, in rank order. */
+  strategies: StrategyComparison[];
+  /** Why parts of the comparison cannot be trusted, with what to do. */
+  warnings: string[];
+}
+
+/** One objective checked for one strategy. */
+export interface SloCheck {
+  objective: 'p99' | 'p999' | 'availability';
+  /** Target: ms for percentiles, percent for availability. */
+  target: number;
+  /** The strategy's value (mean over replications), in the target's unit. */
+  value: number;
+  /** 95 % interval of the value over replications; null with one replication. */
+  ci95: [number, number] | null;
+  /** `meets` / `fails` with 95 % confidence (or by the point estimate with one replication), else `uncertain`. */
+  verdict: 'meets' | 'fails' | 'uncertain';
+  /** Why the verdict is weaker than it looks (one replication, too few requests beyond the percentile). */
+  note?: string;
+}
+
+/** Whether one strategy meets the scenario's SLO. */
+export interface SloResult {
+  strategy: string;
+  /** `meets` when every objective meets, `fails` when one fails, else `uncertain`. */
+  verdict: 'meets' | 'fails' | 'uncertain';
+  checks: SloCheck[];
+}
+
+/** The load at which one strategy stops meeting the SLO (`src/decide/headroom.ts`). */
+export interface HeadroomRow {
+  strategy: string;
+  /** Highest load factor (offered ÷ capacity) found to meet the SLO; null when even the lowest tried fails. */
+  load: number | null;
+  /** The same as a rate (req/s); null with `load`. */
+  rate: number | null;
+  /** Lowest load found to break it; null when none up to the search's top breaks it. */
+  breaksAt: number | null;
+}
+
+/** Headroom of every strategy: how far the load can grow before the SLO breaks. */
+export interface Headroom {
+  /** How it was found, in words (bisection on the arrival rate, run length, resolution). */
+  method: string;
+  rows: HeadroomRow[];
+}
+
+/** The decision drawn from a run: SLO, candidates, recommendation (`src/decide/recommend.ts`). */
+export interface Decision {
+  /** The scenario's objectives as checked (latencies in ms, availability in percent); null without one. */
+  slo: { p99?: number; p999?: number; availability?: number } | null;
+  /** Per strategy, in comparison order; empty without an SLO. */
+  sloResults: SloResult[];
+  /** The proxy the candidates were limited to, or null (any: `lbsim proxy` runs every strategy). */
+  proxy: string | null;
+  /** Strategies left out of the candidates, and why (the proxy cannot run them, or they are pathological). */
+  excluded: { strategy: string; reason: string }[];
+  /** Strategies that behave pathologically in this scenario, with the reason (collapsed in the report). */
+  pathological: { strategy: string; reason: string }[];
+  /** The recommended strategy (label), or null with the reason in `paragraph`. */
+  recommended: string | null;
+  /** Its registry name and options, for export. */
+  settings: { name: string; options: Record<string, unknown> } | null;
+  /** What the recommendation costs or needs (nginx Plus, health checks, …). */
+  costs: string[];
+  /** The recommendation as one paragraph (shown first in the terminal and in the report). */
+  paragraph: string;
+  /** Load at which each strategy breaks the SLO, when computed. */
+  headroom?: Headroom;
+}
+
+/** One strategy's answer in `lbsim capacity`. */
+export interface CapacityRow {
+  strategy: string;
+  /**
+   * The answer per replication: the smallest backend count / largest rate / smallest speed that
+   * meets the SLO on that replication's seed; null where nothing in the range meets it.
+   */
+  perReplication: (number | null)[];
+  /** Mean over replications (counts: the largest, so every replication meets); null when none met. */
+  value: number | null;
+  /** 95 % interval over replications (rate and speed; counts give the range); null with one or none. */
+  ci95: [number, number] | null;
+  /** When nothing in range meets the SLO: the closest setting and the objective's value there. */
+  closest?: { setting: number; value: number; objective: string };
+  /** Simulation runs this strategy's search used. */
+  runs: number;
+}
+
+/** What `lbsim capacity` found. */
+export interface CapacityReport {
+  /** What was varied: backends of a group (count), the arrival rate, or the backends' speed. */
+  vary: 'backends' | 'rate' | 'speed';
+  /** For `backends`: the group varied (its name or index). */
+  group?: string;
+  /** The range searched (backend counts, req/s, or speed multipliers of the scenario's speeds). */
+  range: [number, number];
+  /** The scenario's own setting, in the same unit (for comparison with the answers). */
+  current: number;
+  /** Objectives (latencies ms, availability percent). */
+  slo: { p99?: number; p999?: number; availability?: number };
+  /** How it was searched, in words. */
+  method: string;
+  rows: CapacityRow[];
+  /** Total simulation runs (wall time is printed, not stored: results stay byte-identical per seed). */
+  runs: number;
+  /** What limits the answer (one replication, too few requests beyond the percentile, …). */
+  warnings: string[];
+}
+
+/** One evaluated setting in `lbsim tune`. */
+export interface TunePoint {
+  /** Parameter values (by parameter path). */
+  settings: Record<string, number>;
+  /** Metric (ms) mean over replications, and its 95 % interval. */
+  value: number;
+  ci95: [number, number] | null;
+  /** Whether the setting meets the SLO (null without one). */
+  meetsSlo: boolean | null;
+}
+
+/** What `lbsim tune` found. */
+export interface TuneReport {
+  strategy: string;
+  metric: CompareMetric;
+  /** Parameters searched: path, range, integer or continuous, log scale, the scenario's value (null: off). */
+  parameters: { path: string; min: number; max: number; integer: boolean; log: boolean; default: number | null }[];
+  /** Every evaluated setting, in evaluation order. */
+  points: TunePoint[];
+  /** The best setting (lowest metric among those meeting the SLO, else overall). */
+  best: TunePoint;
+  /** The setting the scenario had (defaults filled). */
+  initial: TunePoint;
+  /** best − initial, paired over replications. */
+  improvement: PairedDifference;
+  /** How it was searched and the evaluation budget, in words. */
+  method: string;
+  /** Settings evaluated (each = one run per replication). */
+  evaluations: number;
+  /** What limits the answer (one replication, nothing in range meets the SLO, …). */
   warnings: string[];
 }

@@ -2,7 +2,7 @@
  * denormalize: a normalized scenario written back as a document that normalizes to exactly the same
  * scenario, for every shipped scenario and for scenarios that use each form normalization rewrites
  * (lognormal by median and p99, pareto and gamma by mean, classes, schedules, the closed loop, every
- * fault kind, autoscaling, several balancers, balancer sections, strategy variants).
+ * fault kind, autoscaling, several balancers, balancer sections, strategy variants, the decision keys).
  */
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,8 +50,8 @@ describe('denormalize', () => {
         },
         backends: [
           { name: 'web', count: 4, workers: 2, weight: 3, speed: 1.5, maxConn: 10, queueLimit: 20, discipline: 'ps', service: { dist: 'lognormal', median: '2ms', p99: '20ms' }, cache: { size: 100 } },
-          { count: 2, service: { dist: 'pareto', mean: 3, shape: 2.5 } },
-          { name: 'g', count: 1, service: { dist: 'gamma', mean: 4, shape: 2 } },
+          { count: 2, address: ['app-a:80', 'app-b:80'], service: { dist: 'pareto', mean: 3, shape: 2.5 } },
+          { name: 'g', count: 1, address: '10.0.0.7:8080', service: { dist: 'gamma', mean: 4, shape: 2 } },
           { name: 'e', count: 1, service: { dist: 'empirical', samples: [1, 2, '3ms'] } },
         ],
         balancer: {
@@ -134,6 +134,26 @@ describe('denormalize', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('gives back the decision keys: slo, baseline, proxy, and clients.load as the load', () => {
+    const s = parseScenario(
+      {
+        clients: { arrival: 'constant', load: 0.7 },
+        backends: [{ count: 4, workers: 2, service: { dist: 'exponential', mean: '2ms' } }],
+        strategies: ['round-robin', { name: 'p2c', label: 'p2c-d3', options: { draws: 3 } }],
+        slo: { p99: '30ms', p999: '0.2s', availability: 99.95 },
+        baseline: 'p2c-d3',
+        proxy: 'nginx-plus',
+      },
+      'decide.yaml',
+    );
+    const doc = denormalize(s);
+    expect(doc['clients']).toMatchObject({ arrival: 'constant', load: 0.7 });
+    expect(doc['clients']).not.toHaveProperty('rate');
+    expect(doc['slo']).toEqual({ p99: '30ms', p999: '200ms', availability: 99.95 });
+    expect([doc['baseline'], doc['proxy']]).toEqual(['p2c-d3', 'nginx-plus']);
+    expect(JSON.stringify(roundTrip(s))).toBe(JSON.stringify(s));
   });
 
   it('leaves defaults out and writes `all` for the whole registry', () => {

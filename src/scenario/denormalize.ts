@@ -109,7 +109,9 @@ function clients(s: Scenario): Doc {
   switch (p.arrival) {
     case 'poisson':
     case 'constant':
-      out['rate'] = p.rate;
+      // a rate derived from clients.load is written as the load (it normalizes to the same rate)
+      if (c.load !== undefined) out['load'] = c.load;
+      else out['rate'] = p.rate;
       break;
     case 'bursty':
       Object.assign(out, { rate: p.rate, burstRate: p.burstRate, on: writeDuration(p.onMs), off: writeDuration(p.offMs) });
@@ -235,6 +237,7 @@ export function denormalize(s: Scenario): Doc {
     ...(g.zone !== undefined ? { zone: g.zone } : {}),
     service: dist(g.service),
     ...(g.cache ? { cache: { ...g.cache } } : {}),
+    ...(g.addresses ? { address: g.count === 1 ? g.addresses[0]! : [...g.addresses] } : {}),
   }));
   const written = withoutDefaults(balancer, BALANCER_DEFAULTS);
   if (Object.keys(written).length > 0) doc['balancer'] = written;
@@ -274,5 +277,14 @@ export function denormalize(s: Scenario): Doc {
       ...(o.verdict !== undefined ? { verdict: o.verdict } : {}),
     };
   }
+  if (s.slo) {
+    const slo: Doc = {};
+    if (s.slo.p99Ms !== undefined) slo['p99'] = writeDuration(s.slo.p99Ms);
+    if (s.slo.p999Ms !== undefined) slo['p999'] = writeDuration(s.slo.p999Ms);
+    if (s.slo.availability !== undefined) slo['availability'] = s.slo.availability;
+    doc['slo'] = slo;
+  }
+  if (s.baseline !== undefined) doc['baseline'] = s.baseline;
+  if (s.proxy !== undefined) doc['proxy'] = s.proxy;
   return doc;
 }

@@ -8,7 +8,7 @@
 export { backendId, backendIds } from './backend-ids.js';
 export { filesIn, loadScenario, parseDocument, parseScenario } from './document.js';
 export { NO_FILES, normalizeScenario, type ScenarioFiles } from './normalize.js';
-export { scenarioSchema, type RawScenario } from './schema.js';
+export { ADDRESS_RE, scenarioSchema, type RawScenario } from './schema.js';
 export type {
   Arrival,
   AutoscaleSettings,

@@ -14,8 +14,9 @@ import { logFormatFromSpec } from '../interop/logs/spec.js';
 import { findStrategy, strategyNames } from '../strategies/registry.js';
 import { NGINX_NO_BACKUP, tierProblems } from '../core/balancer/tier-checks.js';
 import { backendIds } from './backend-ids.js';
+import { fleetCapacity, meanClassFactor } from './capacity.js';
 import { FAULT_EXTRA, FAULT_KEYS, scenarioSchema, type RawScenario } from './schema.js';
-import type { AutoscaleSettings, Distribution, Fault, Scenario, StrategyChoice } from './types.js';
+import type { AutoscaleSettings, Distribution, Fault, Scenario, Slo, StrategyChoice } from './types.js';
 import { ln } from '../core/math.js';
 
 /** z-score of the 99th percentile of the standard normal. */
@@ -65,9 +66,17 @@ export function likelyUnit(values: readonly number[]): 's' | 'us' | undefined {
 export const NO_FILES: ScenarioFiles = {
   resolve: (name) => name,
   read: (path) => {
-    throw new Error(`no files are read here (${path})`);
+    throw new Error(`no files are read here (${path} is not available)`);
   },
 };
+
+/** Why a file could not be read, in words (the reader's message, or the system error's code). */
+function readFailure(e: unknown): string {
+  const code = (e as { code?: unknown }).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (typeof code === 'string') return `cannot read (${code})`;
+  return e instanceof Error ? e.message : String(e);
+}
 
 /** Normalizes a validated distribution; `at` is its path for errors, `files` reads `file:`. */
 function normDist(raw: any, at: (string | number)[], file: string, files: ScenarioFiles, problems: InputProblem[], warn?: ScenarioWarning): Distribution {
@@ -133,7 +142,7 @@ function normDist(raw: any, at: (string | number)[], file: string, files: Scenar
       try {
         text = files.read(path);
       } catch (e) {
-        p(`cannot read samples file ${path}${e instanceof RangeError ? `: ${e.message}` : ''}`, 'file');
+        p(`cannot read samples file ${path}: ${readFailure(e)}`, 'file');
         return { dist: 'empirical', samples: [1] };
       }
       const samples = text
@@ -200,7 +209,26 @@ function optionsOf(name: string, opts: unknown, at: (string | number)[], problem
     problems.push(...zodProblems(r.error.issues, at));
     return {};
   }
-  return r.data as Record<string, unknown>;
+  const out = r.data as Record<string, unknown>;
+  // sticky wraps another strategy: its name and options are checked here, not when the run builds it.
+  if (name === 'sticky' && typeof out.inner === 'string') {
+    if (!findStrategy(out.inner)) {
+      problems.push({ path: formatPath([...at, 'inner']), message: `unknown strategy "${out.inner}"; known: ${strategyNames().join(', ')}` });
+    } else {
+      optionsOf(out.inner, out.innerOptions ?? {}, [...at, 'innerOptions'], problems);
+    }
+  }
+  return out;
+}
+
+/** A group's `address` (one string, or a list of `count`) as one address per backend. */
+function normAddresses(raw: string | string[], count: number, k: number, problems: InputProblem[]): string[] {
+  if (typeof raw === 'string') {
+    if (count !== 1) problems.push({ path: `backends[${k}].address`, message: `one address for ${count} backends; give a list of ${count} addresses` });
+    return [raw];
+  }
+  if (raw.length !== count) problems.push({ path: `backends[${k}].address`, message: `expected ${count} addresses (one per backend of the group), got ${raw.length}` });
+  return raw;
 }
 
 /** Normalizes the `faults` list: targets expanded to backend ids, per-kind keys checked. */
@@ -291,6 +319,53 @@ function normAutoscale(raw: NonNullable<RawScenario['autoscale']>, groups: Scena
   };
 }
 
+/** The normalized SLO: latency targets in ms, availability in percent; only the keys given. */
+function normSlo(raw: NonNullable<RawScenario['slo']>): Slo {
+  const out: Slo = {};
+  if (raw.p99 !== undefined) out.p99Ms = raw.p99;
+  if (raw.p999 !== undefined) out.p999Ms = raw.p999;
+  if (raw.availability !== undefined) out.availability = raw.availability;
+  return out;
+}
+
+/**
+ * The label of the strategy `ref` names among `choices`: a label first, else a registry name used by
+ * exactly one choice (`p2c` when the only p2c is labelled `p2c-d3`); null when none or ambiguous.
+ */
+export function resolveStrategyRef(ref: string, choices: readonly StrategyChoice[]): string | null {
+  const byLabel = choices.find((s) => s.label === ref);
+  if (byLabel) return byLabel.label;
+  const byName = choices.filter((s) => s.name === ref);
+  return byName.length === 1 ? byName[0]!.label : null;
+}
+
+/**
+ * `clients.load`: sets the arrival rate to load × the fleet's capacity (`capacity.ts`). A load of 1
+ * or more makes queues grow without bound unless something refuses the excess, so it is accepted
+ * only when every group bounds its waiting requests (`queueLimit`, or `maxConn` so the balancer
+ * queues or refuses) or the balancer rate-limits.
+ */
+function applyLoad(scenario: Scenario, load: number, problems: InputProblem[]): void {
+  const p = scenario.clients.process;
+  if (p.arrival !== 'poisson' && p.arrival !== 'constant') return;
+  const capacity = fleetCapacity(scenario.backends, meanClassFactor(scenario.clients.classes), scenario.autoscale);
+  if (!(capacity > 0 && Number.isFinite(capacity))) {
+    problems.push({ path: 'clients.load', message: 'the fleet has no finite capacity to take a fraction of (a service time of 0 or an infinite mean); give clients.rate instead' });
+    return;
+  }
+  const bounded =
+    scenario.balancer.rateLimit !== false || scenario.backends.every((g) => g.queueLimit !== null || g.maxConn > 0);
+  if (load >= 1 && !bounded) {
+    problems.push({
+      path: 'clients.load',
+      message: `a load of ${load} (≥ 1) makes queues grow without bound: give every backend group a queueLimit (or maxConn), or a balancer rateLimit, or a load below 1`,
+    });
+    return;
+  }
+  scenario.clients.process = { arrival: p.arrival, rate: load * capacity };
+  scenario.clients.load = load;
+}
+
 /**
  * Validates and normalizes an already-parsed scenario value (`parseScenario` in `document.ts` is
  * this with the files read from disk).
@@ -318,11 +393,13 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
   switch (c.arrival) {
     case 'poisson':
     case 'constant':
-      need('rate', c.rate);
+      if (c.load === undefined) need('rate', c.rate);
+      else if (c.rate !== undefined) problems.push({ path: 'clients.load', message: 'give either rate or load (a fraction of the capacity), not both' });
       forbid(['burstRate', 'on', 'off', 'schedule', 'users', 'think', ...TRACE_KEYS]);
       process = { arrival: c.arrival, rate: c.rate ?? 1 };
       break;
     case 'bursty':
+      forbid(['load']);
       need('rate', c.rate);
       need('burstRate', c.burstRate);
       need('on', c.on);
@@ -332,7 +409,7 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
       break;
     case 'schedule': {
       need('schedule', c.schedule);
-      forbid(['rate', 'burstRate', 'on', 'off', 'users', 'think', ...TRACE_KEYS]);
+      forbid(['rate', 'load', 'burstRate', 'on', 'off', 'users', 'think', ...TRACE_KEYS]);
       const steps = (c.schedule ?? [{ at: 0, rate: 1, ramp: false }]).map((s) => ({ atMs: s.at, rate: s.rate, ramp: s.ramp }));
       steps.forEach((s, k) => {
         if (k > 0 && s.atMs <= steps[k - 1]!.atMs) {
@@ -346,7 +423,7 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
     case 'closed':
       need('users', c.users);
       need('think', c.think);
-      forbid(['rate', 'burstRate', 'on', 'off', 'schedule', ...TRACE_KEYS]);
+      forbid(['rate', 'load', 'burstRate', 'on', 'off', 'schedule', ...TRACE_KEYS]);
       process = {
         arrival: 'closed',
         users: c.users ?? 1,
@@ -356,7 +433,7 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
     case 'trace': {
       need('file', c.file);
       need('format', c.format);
-      forbid(['rate', 'burstRate', 'on', 'off', 'schedule', 'users', 'think']);
+      forbid(['rate', 'load', 'burstRate', 'on', 'off', 'schedule', 'users', 'think']);
       const path = c.file !== undefined ? files.resolve(c.file) : '';
       if (c.file !== undefined) {
         const why = files.problem ? files.problem(path) : 'trace files cannot be read here';
@@ -407,6 +484,7 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
       ...(g.priority !== undefined ? { priority: g.priority } : {}),
       ...(g.zone !== undefined ? { zone: g.zone } : {}),
       ...(g.cache ? { cache: { size: g.cache.size, hitFactor: g.cache.hitFactor } } : {}),
+      ...(g.address !== undefined ? { addresses: normAddresses(g.address, g.count, k, problems) } : {}),
     })),
     balancer: {
       ...settings,
@@ -436,6 +514,19 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
       ...(o.verdict !== undefined ? { verdict: o.verdict } : {}),
     };
   }
+  if (c.load !== undefined && (c.arrival === 'poisson' || c.arrival === 'constant')) applyLoad(scenario, c.load, problems);
+  if (raw.slo !== undefined) scenario.slo = normSlo(raw.slo);
+  if (raw.baseline !== undefined) {
+    const b = resolveStrategyRef(raw.baseline, scenario.strategies);
+    if (b === null) {
+      if (scenario.strategies.length > 0)
+        problems.push({
+          path: 'baseline',
+          message: `"${raw.baseline}" is not among the strategies (${scenario.strategies.map((s) => s.label).join(', ')}); add it to strategies or name one of them`,
+        });
+    } else scenario.baseline = b;
+  }
+  if (raw.proxy !== undefined) scenario.proxy = raw.proxy;
   const names = new Set<string>();
   scenario.backends.forEach((g, k) => {
     if (g.name !== null) {

@@ -59,6 +59,23 @@ strategies: all
     expect(s.strategies[1]!.options).toMatchObject({ draws: 3 });
   });
 
+  it('keeps backend addresses as written, one per backend (absent without them)', () => {
+    const s = parseScenario(
+      {
+        ...minimal(),
+        backends: [
+          { name: 'web', count: 2, address: ['10.0.0.1:8080', 'app.internal'], service: { dist: 'constant', value: 1 } },
+          { name: 'v6', address: '[2001:db8::1]:80', service: { dist: 'constant', value: 1 } },
+          { name: 'sock', address: 'unix:/run/app.sock', service: { dist: 'constant', value: 1 } },
+          { name: 'plain', service: { dist: 'constant', value: 1 } },
+        ],
+      },
+      't.yaml',
+    );
+    expect(s.backends.map((g) => g.addresses)).toEqual([['10.0.0.1:8080', 'app.internal'], ['[2001:db8::1]:80'], ['unix:/run/app.sock'], undefined]);
+    expect('addresses' in s.backends[3]!).toBe(false);
+  });
+
   it('converts lognormal median/p99 to mu/sigma and pareto/gamma means to scales', () => {
     const s = parseScenario(
       {
@@ -97,6 +114,13 @@ strategies: all
     ['missing backends', { clients: { arrival: 'poisson', rate: 1 } }, 'backends: is required'],
     ['a closed loop without users', { ...minimal(), clients: { arrival: 'closed', think: { dist: 'constant', value: 1 } } }, 'clients.users: is required'],
     ['duplicate labels', { ...minimal(), strategies: ['p2c', 'p2c'] }, 'strategies[1]: label "p2c" is used twice'],
+    ['an unknown flavor', { ...minimal(), strategies: [{ name: 'p2c', options: { flavor: 'caddy' } }] }, 'strategies[0].options.flavor: unknown flavor "caddy"; p2c\'s flavors are paper, nginx, haproxy, envoy'],
+    ['a flavor the strategy does not have', { ...minimal(), strategies: [{ name: 'consistent-hash', options: { flavor: 'envoy' } }] }, 'strategies[0].options.flavor: consistent-hash has no flavor "envoy"; its flavors are nginx, haproxy'],
+    ['an option of another flavor', { ...minimal(), strategies: [{ name: 'p2c', options: { flavor: 'haproxy', activeRequestBias: 2 } }] }, 'strategies[0].options.activeRequestBias: applies to flavor envoy only (the flavor here is haproxy)'],
+    ['a malformed address', { ...minimal(), backends: [{ count: 1, address: 'http://10.0.0.1', service: { dist: 'constant', value: 1 } }] }, 'backends[0].address: expected a server address (host:port, host, [v6]:port or unix:/path), got "http://10.0.0.1"'],
+    ['a port out of range', { ...minimal(), backends: [{ count: 1, address: '10.0.0.1:70000', service: { dist: 'constant', value: 1 } }] }, 'backends[0].address: expected a server address'],
+    ['one address for a group of several', { ...minimal(), backends: [{ count: 2, address: '10.0.0.1:80', service: { dist: 'constant', value: 1 } }] }, 'backends[0].address: one address for 2 backends; give a list of 2 addresses'],
+    ['a list of the wrong length', { ...minimal(), backends: [{ count: 3, address: ['a:1', 'b:1'], service: { dist: 'constant', value: 1 } }] }, 'backends[0].address: expected 3 addresses (one per backend of the group), got 2'],
   ])('rejects %s with the field path', (_what, doc, expected) => {
     expect(problems(doc).join('\n')).toContain(expected);
   });

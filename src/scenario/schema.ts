@@ -23,10 +23,20 @@
  *   balancers: 4 | { count: 4, spread: round-robin | random } # independent balancer instances
  *   autoscale: { group: web, min: 2, max: 10, target: 0.6, window: 10s, interval: 1s,
  *                cooldown: 10s, provisioningDelay: 5s, tolerance: 0.1 }
+ *
+ * Decision keys (read by `src/decide`, never by the simulator):
+ *   slo: { p99: 300ms, p999: 1s, availability: 99.9 }    # any of them
+ *   baseline: round-robin      # the strategy (label or registry name) you run today
+ *   proxy: nginx               # nginx | nginx-plus | haproxy | envoy: what the recommendation may pick
+ *   clients.load: 0.7          # instead of clients.rate: rate = load × the fleet's capacity
  */
 import { z } from 'zod';
 import { BALANCER_DEFAULTS, balancerSettingsShape } from '../core/balancer/settings.js';
 import { duration } from '../input/units.js';
+import type { ProxyTarget } from './types.js';
+
+/** Every proxy a recommendation can be limited to (`proxy:` in the file, `--proxy` on the CLI). */
+export const PROXY_TARGETS: readonly ProxyTarget[] = ['nginx', 'nginx-plus', 'haproxy', 'envoy'];
 
 const posNum = z.number().positive();
 const nonNegNum = z.number().nonnegative();
@@ -116,6 +126,7 @@ const clientsSchema = z
       .array(z.object({ at: duration(), rate: nonNegNum, ramp: z.boolean().default(false) }).strict())
       .min(1)
       .optional(),
+    load: posNum.optional(),
     users: posInt.optional(),
     think: distSchema.optional(),
     // trace replay (src/sim/model/trace.ts)
@@ -133,6 +144,22 @@ const clientsSchema = z
       .optional(),
   })
   .strict();
+
+/**
+ * A server address as a proxy config writes it: `host:port`, `host`, `[v6]:port`, `[v6]` or
+ * `unix:/path` (what nginx hashes for `hash … consistent`, HAProxy and Envoy list as endpoints).
+ */
+export const ADDRESS_RE = /^(?:unix:\S+|\[[0-9A-Fa-f:.]+\](?::(\d{1,5}))?|[A-Za-z0-9._-]+(?::(\d{1,5}))?)$/;
+
+const address = z.string().refine(
+  (v) => {
+    const m = ADDRESS_RE.exec(v);
+    if (!m) return false;
+    const port = m[1] ?? m[2];
+    return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
+  },
+  { error: (iss) => `expected a server address (host:port, host, [v6]:port or unix:/path), got ${JSON.stringify(iss.input)}` },
+);
 
 const backendSchema = z
   .object({
@@ -157,6 +184,8 @@ const backendSchema = z
       .object({ size: posInt, hitFactor: z.number().min(0).max(1).default(0.1) })
       .strict()
       .optional(),
+    /** The servers' addresses as the proxy writes them (one, or a list of `count`): hash strategies hash them as the proxy does. */
+    address: z.union([address, z.array(address).min(1)]).optional(),
   })
   .strict();
 
@@ -239,6 +268,21 @@ const strategyItem = z.union([
     .strict(),
 ]);
 
+/**
+ * Service-level objectives: `slo: { p99: 300ms, p999: 1s, availability: 99.9 }`, any of them
+ * (latency percentiles of completed requests; availability in percent of measured requests).
+ */
+const sloSchema = z
+  .object({
+    p99: duration({ positive: true }).optional(),
+    p999: duration({ positive: true }).optional(),
+    availability: z.number().gt(0).max(100).optional(),
+  })
+  .strict()
+  .refine((s) => s.p99 !== undefined || s.p999 !== undefined || s.availability !== undefined, {
+    message: 'expected at least one objective: p99, p999 or availability (e.g. { p99: 300ms })',
+  });
+
 /** A whole scenario file. */
 export const scenarioSchema = z
   .object({
@@ -275,6 +319,9 @@ export const scenarioSchema = z
       })
       .strict()
       .optional(),
+    slo: sloSchema.optional(),
+    baseline: z.string().min(1).optional(),
+    proxy: z.enum(PROXY_TARGETS as unknown as [ProxyTarget, ...ProxyTarget[]]).optional(),
   })
   .strict();
 

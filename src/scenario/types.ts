@@ -84,6 +84,11 @@ export interface RequestClass {
 /** The clients section. */
 export interface Clients {
   process: Arrival;
+  /**
+   * The load factor the file gave instead of a rate (`clients.load: 0.7`): the arrival rate is then
+   * load × the fleet's capacity (see `capacity.ts`). Absent when the file gave the rate itself.
+   */
+  load?: number;
   /** Client addresses (ip-hash): `count` IPv4 addresses, uniform or zipf. */
   addresses: KeyPopulation;
   /** Hash keys (consistent-hash, maglev, rendezvous, bounded-load). */
@@ -116,6 +121,11 @@ export interface BackendGroup {
   zone?: string;
   /** Per-backend LRU cache of hash keys (absent = none). */
   cache?: CacheSettings;
+  /**
+   * Each backend's address as the proxy config writes it (`10.0.0.1:8080`), one per backend of the
+   * group (absent = none: hashed by id). Hash strategies hash these exactly as the proxy does.
+   */
+  addresses?: string[];
 }
 
 /** A per-backend LRU cache of request hash keys: a hit is served in `hitFactor` × the service time. */
@@ -228,6 +238,20 @@ export interface BalancerSettings extends CoreBalancerSettings {
   hedge?: { delayMs: number };
 }
 
+/**
+ * Service-level objectives (`slo:` in the file; any of them): latency percentiles of completed
+ * requests (ms) and availability (completed ÷ measured requests, in percent).
+ */
+export interface Slo {
+  p99Ms?: number;
+  p999Ms?: number;
+  /** Percent, e.g. 99.9. */
+  availability?: number;
+}
+
+/** The proxies a recommendation can be limited to (what each can run: `src/decide/proxies.ts`). */
+export type ProxyTarget = 'nginx' | 'nginx-plus' | 'haproxy' | 'envoy';
+
 /** A whole normalized scenario. */
 export interface Scenario {
   name: string;
@@ -252,4 +276,10 @@ export interface Scenario {
   balancers?: BalancersSettings;
   /** What the access log this scenario was fitted from showed (absent = not fitted from a log). */
   observed?: ObservedLog;
+  /** Objectives the recommendation, `lbsim capacity` and `lbsim tune` check (absent = none). */
+  slo?: Slo;
+  /** Label of the strategy the user runs today, compared with every other (absent = none given). */
+  baseline?: string;
+  /** Limit recommendations to what this proxy can run (absent = any; `lbsim proxy` runs all). */
+  proxy?: ProxyTarget;
 }

@@ -4,7 +4,8 @@ import { Rng } from '../core/rng.js';
 import { requestInfo } from '../core/view.js';
 import { FixtureView, fixtureView, makeStrategy } from './test/fixture.js';
 import { crc32 } from '../core/hash.js';
-import { boundedLoadCap, strategy } from './bounded-load.js';
+import { boundedLoadCap, haproxySlots, strategy, totalSlots } from './bounded-load.js';
+import { HaproxyChash, haproxyKeyHash } from './support/haproxy-chash.js';
 import { KetamaRing } from './support/ketama-ring.js';
 
 describe('bounded-load', () => {
@@ -142,5 +143,107 @@ describe('bounded-load', () => {
     expect(strategy.options.parse({})).toEqual({ factor: 1.25 });
     expect(() => strategy.options.parse({ factor: 0.9 })).toThrow();
     expect(() => strategy.options.parse({ c: 2 })).toThrow();
+  });
+});
+
+describe('bounded-load flavor haproxy (chash_server_is_eligible, HAProxy 3.4.0 src/lb_chash.c)', () => {
+  it('tot_slots = ((served + 1) × factor% + 99) / 100, shared out by position and eweight: the slots sum to tot_slots', () => {
+    // 4 servers of weight 1 (eweight 16, tot_weight 64), 3 served, factor 125: tot_slots = 599 / 100 = 5;
+    // 5 / 64 = 0 per weight, remainder 5: ((cum + 16) × 5) / 64 − (cum × 5) / 64 = 1, 1, 1, 2.
+    expect(totalSlots(3, 125)).toBe(5);
+    expect([0, 16, 32, 48].map((cum) => haproxySlots(5, 16, cum, 64))).toEqual([1, 1, 1, 2]);
+    // The paper's cap is 2 for each; HAProxy gives three of them one slot fewer.
+    expect(boundedLoadCap(1.25, 3, 4)).toBe(2);
+    // Weights 1, 2, 1 (eweights 16, 32, 16), 9 served, factor 150: tot_slots = 15, 0 per weight, remainder 15.
+    expect([haproxySlots(15, 16, 0, 64), haproxySlots(15, 32, 16, 64), haproxySlots(15, 16, 48, 64)]).toEqual([3, 8, 4]);
+    expect(haproxySlots(0, 16, 0, 64)).toBe(1); // never 0
+  });
+
+  it('a server at its slots is passed; the walk goes on from the closest node', () => {
+    const view = fixtureView(4);
+    const { strategy: s } = makeStrategy('bounded-load', view, { flavor: 'haproxy' });
+    const tree = new HaproxyChash();
+    tree.build(view.specs);
+    const key = '/item/a';
+    const first = tree.owners[tree.closest(haproxyKeyHash(key, 'sdbm', false), view.eligible)]!;
+    expect(s.pick(view, requestInfo({ hashKey: key }))).toBe(first);
+    // served 3: slots by position 1, 1, 1, 2. Give `first` its slot(s): it is skipped.
+    const slots = [1, 1, 1, 2];
+    view.active.fill(0);
+    view.active[first] = slots[first]!;
+    let extra = 3 - slots[first]!;
+    for (let j = 0; j < 4 && extra > 0; j++) {
+      if (j !== first) {
+        view.active[j] = 1;
+        extra--;
+      }
+    }
+    view.refresh();
+    expect(view.totalActive).toBe(3);
+    const got = s.pick(view, requestInfo({ hashKey: key }));
+    expect(got).not.toBe(first);
+    expect(view.active[got]!).toBeLessThan(slots[got]!);
+  });
+
+  it('every pick respects HAProxy slots (rule recomputed from scratch)', () => {
+    const view = fixtureView(5, [1, 2, 1, 3, 1]);
+    const { strategy: s } = makeStrategy('bounded-load', view, { flavor: 'haproxy', factor: 1.5 });
+    const rng = new Rng(71);
+    const req = requestInfo();
+    for (let r = 0; r < 3000; r++) {
+      req.hashKey = `k${rng.int(20)}`;
+      const i = s.pick(view, req);
+      const tot = totalSlots(view.totalActive, 150);
+      let cum = 0;
+      for (let j = 0; j < i; j++) cum += view.weight[j]! * 16;
+      expect(view.active[i]!).toBeLessThan(haproxySlots(tot, view.weight[i]! * 16, cum, 16 * 8));
+      view.active[i]!++;
+      if (rng.next() < 0.45) {
+        const j = rng.int(5);
+        if (view.active[j]! > 0) view.active[j]!--;
+      }
+      view.refresh();
+    }
+  });
+});
+
+describe('bounded-load flavor envoy (BoundedLoadHashingLoadBalancer::chooseHost, Envoy 1.36 thread_aware_lb_impl.cc)', () => {
+  it('a host may reach its slots (overloaded only when active > slots): one more than the paper allows', () => {
+    const view = fixtureView(4);
+    const key = 'user:42';
+    const { strategy: paper } = makeStrategy('bounded-load', view);
+    const first = paper.pick(view, requestInfo({ hashKey: key }));
+    // 3 in flight, factor 125: total_slots 5, slots = ceil(5 / 4) = 2; the paper's cap is also 2.
+    view.active[first] = 2;
+    view.active[(first + 1) % 4] = 1;
+    view.refresh();
+    const { strategy: envoy } = makeStrategy('bounded-load', view, { flavor: 'envoy' });
+    expect(envoy.pick(view, requestInfo({ hashKey: key }))).toBe(first); // 2 ≤ 2
+    expect(paper.pick(view, requestInfo({ hashKey: key }))).not.toBe(first); // 2 < 2 fails
+  });
+
+  it('an overloaded host: hosts probed in the order of a std::mt19937 shuffle seeded with the key hash', () => {
+    // crc32("user:42") = 1684999558; a C++ std::mt19937 with that seed and Envoy's uniform_int
+    // shuffles 10 hosts into 0 5 3 7 2 8 9 4 1 6. Factor 1.0; 8 hosts hold 6 (T = 48: total 49,
+    // slots 5, overloaded) and two hold 0; the first idle host in that order wins.
+    const order = [0, 5, 3, 7, 2, 8, 9, 4, 1, 6];
+    const view = fixtureView(10);
+    const key = 'user:42';
+    const { strategy: s } = makeStrategy('bounded-load', view, { flavor: 'envoy', factor: 1 });
+    const first = s.pick(view, requestInfo({ hashKey: key }));
+    const probe = order.filter((i) => i !== first);
+    const idle = [probe[4]!, probe[2]!];
+    view.active.fill(6);
+    for (const i of idle) view.active[i] = 0;
+    view.refresh();
+    expect(s.pick(view, requestInfo({ hashKey: key }))).toBe(probe[2]);
+  });
+});
+
+describe('bounded-load flavors', () => {
+  it('hashFunction/avalanche belong to flavor haproxy; unknown flavors name the flavors', () => {
+    expect(strategy.options.safeParse({ avalanche: true }).error?.issues[0]?.message).toBe('applies to flavor haproxy only (the flavor here is paper)');
+    expect(strategy.options.safeParse({ flavor: 'nginx' }).error?.issues[0]?.message).toBe('bounded-load has no flavor "nginx"; its flavors are paper, haproxy, envoy');
+    expect(strategy.options.parse({ flavor: 'envoy' })).toEqual({ flavor: 'envoy', factor: 1.25 });
   });
 });

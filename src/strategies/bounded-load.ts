@@ -1,36 +1,86 @@
 /**
- * Consistent hashing with bounded loads: a ketama ring where a backend takes a request only while
- * it holds fewer than its cap; otherwise the walk goes on along the ring.
+ * Consistent hashing with bounded loads: a hash ring where a backend takes a request only while
+ * its load is within its share of c × (in flight + 1); otherwise the search goes on. Three flavors
+ * that follow their sources exactly (docs/strategies.md#bounded-load):
  *
- * Reference: Mirrokni, Thorup, Zadimoghaddam, "Consistent Hashing with Bounded Loads" (SODA 2018,
- * arXiv:1608.01350); HAProxy `hash-balance-factor` (`chash_server_is_eligible`, src/lb_chash.c);
- * docs/strategies.md#bounded-load. With balance factor c (option `factor`, default 1.25), T requests
- * in flight (`view.totalActive`) and `count` eligible backends, each may hold at most
- *   cap = ceil(c × (T + 1) / count)
- * so the request about to be placed is counted. The walk starts at the key's ring point (as in
- * `consistent-hash`) and takes the first eligible backend with `active < cap`. Such a backend
- * always exists, since count × cap ≥ c(T+1) > T; the walk is bounded by the number of points and
- * falls back to the least-active eligible backend if every backend with points was passed.
+ * - `paper` (default): Mirrokni, Thorup & Zadimoghaddam, "Consistent Hashing with Bounded Loads"
+ *   (SODA 2018, arXiv:1608.01350), on the `consistent-hash` ketama ring (support/ketama-ring.ts).
+ *   With balance factor c (`factor`, default 1.25), T = `view.totalActive` and n eligible backends,
+ *   each may hold `cap = ceil(c × (T + 1) / n)` (the request being placed is counted); the walk
+ *   from the key's point takes the first eligible backend with `active < cap`. With unequal
+ *   configured weights `cap_i = ceil(c × (T + 1) × w_i / W)`, W the eligible weight sum. Since
+ *   n × cap ≥ c(T + 1) > T such a backend exists; the walk is bounded by the ring's length and
+ *   falls back to the least active eligible backend.
+ * - `haproxy`: HAProxy 3.4.0 `hash-type consistent` + `hash-balance-factor`,
+ *   `chash_server_is_eligible` and `chash_get_server_hash` (src/lb_chash.c), on HAProxy's own tree
+ *   (support/haproxy-chash.ts; key hashed with `hashFunction`, default sdbm, and `avalanche`).
+ *   `tot_slots = ((served + 1) × factor% + 99) / 100` (integer), shared out by position and
+ *   weight: `slots = eweight × (tot_slots / tot_weight)` plus
+ *   `((cumulative + eweight) × rem) / tot_weight − (cumulative × rem) / tot_weight`
+ *   (rem = tot_slots mod tot_weight, integer divisions, eweight = 16 × weight, cumulative = the
+ *   eweights of the usable servers declared before it), at least 1; a server is eligible while
+ *   `served < slots`. The slots sum to exactly `tot_slots`, so some servers get one fewer than the
+ *   paper's cap. From the closest node the walk goes forward until an eligible server, giving up
+ *   after wrapping twice (`++loop > 1`: the last server seen is returned).
+ * - `envoy`: Envoy 1.36 `hash_balance_factor`,
+ *   `ThreadAwareLoadBalancerBase::BoundedLoadHashingLoadBalancer` (source/extensions/
+ *   load_balancing_policies/common/thread_aware_lb_impl.cc). `total_slots = ((active + 1) ×
+ *   factor% + 99) / 100`, `slots = max(ceil(total_slots × w_i / W), 1)`; a host is overloaded
+ *   only when `active > slots` (so Envoy lets a host reach its slots, one more than the others).
+ *   An overloaded first choice is followed by a pseudo-random probe of all hosts: a Fisher–Yates
+ *   shuffle driven by `std::mt19937` seeded with the request's hash (support/mt19937.ts,
+ *   `uniform_int(k)` = rejection of `random() / (2^32 / k)`), taking the first host within its
+ *   slots, else the least overloaded (`active / slots`). The first choice comes from lbsim's
+ *   ketama ring and the shuffle is seeded with that ring's 32-bit key hash (Envoy: its RING_HASH or
+ *   MAGLEV table with a 64-bit xxHash).
  *
- * Weights: when the configured weights differ, the cap is split in proportion to effective weight,
- * `cap_i = ceil(c × (T + 1) × w_i / W)` with W the eligible weight sum (HAProxy adapts the
- * algorithm to weights the same way); W is summed again only when `view.version` changes. With
- * equal configured weights the formula above is used as is. O(log n) per pick plus the walk past
- * full backends; no allocation.
+ * `factor` is the balance factor as a ratio (1.25); HAProxy and Envoy take an integer percentage,
+ * so the `haproxy` and `envoy` flavors use `round(100 × factor)`. Cost: O(log n) per pick plus the
+ * walk past full backends (the `envoy` probe is O(n) when the first choice is overloaded). No
+ * allocation per pick.
  */
 import { z } from 'zod';
 import type { BackendSpec } from '../core/backend.js';
+import { crc32Int } from '../core/hash.js';
 import type { Strategy, StrategyDef } from '../core/strategy.js';
 import type { PickView, RequestInfo } from '../core/view.js';
 import { requestKey } from './consistent-hash.js';
+import { flavorOption, onlyWithFlavor, type FlavorTable } from './support/flavor.js';
+import { BE_WEIGHT_SCALE, HAPROXY_HASH_FUNCTIONS, HaproxyChash, haproxyKeyHash, type HaproxyHashFunction } from './support/haproxy-chash.js';
 import { KetamaRing } from './support/ketama-ring.js';
+import { Mt19937 } from './support/mt19937.js';
+
+/** The flavors of `bounded-load`, default first. */
+export const BOUNDED_LOAD_FLAVORS = ['paper', 'haproxy', 'envoy'] as const;
+type BlFlavor = (typeof BOUNDED_LOAD_FLAVORS)[number];
+
+const flavors: FlavorTable<BlFlavor> = {
+  list: BOUNDED_LOAD_FLAVORS,
+  default: 'paper',
+  differs: {
+    paper: 'every backend may hold ceil(c·(T+1)/n) (by weight share); walk the ketama ring to the first below it',
+    haproxy: 'ceil(c·(T+1)) slots shared out by position and weight (some get one fewer); HAProxy chash tree (sdbm key)',
+    envoy: 'slots ceil(total·w/W) and a host may reach them (active ≤ slots); overload → mt19937 shuffle probe',
+  },
+};
 
 const schema = z
   .object({
-    /** Balance factor c ≥ 1: a backend may hold at most c times the average load (rounded up). */
+    /** Whose rule: paper (default), haproxy, envoy. */
+    flavor: flavorOption('bounded-load', BOUNDED_LOAD_FLAVORS),
+    /** Balance factor c ≥ 1: a backend may hold about c times the average load. */
     factor: z.number().min(1).default(1.25),
+    /** HAProxy `hash-type consistent <function>` (flavor haproxy; default sdbm). */
+    hashFunction: z.enum(HAPROXY_HASH_FUNCTIONS as [HaproxyHashFunction, ...HaproxyHashFunction[]]).optional(),
+    /** HAProxy `hash-type consistent … avalanche` (flavor haproxy; default false). */
+    avalanche: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((o, ctx) => {
+    const f = o.flavor ?? flavors.default;
+    onlyWithFlavor(ctx, 'hashFunction', o.hashFunction, f, ['haproxy']);
+    onlyWithFlavor(ctx, 'avalanche', o.avalanche, f, ['haproxy']);
+  });
 
 /** Options of `bounded-load`. */
 export type BoundedLoadOptions = z.infer<typeof schema>;
@@ -40,7 +90,25 @@ export function boundedLoadCap(factor: number, totalActive: number, count: numbe
   return Math.ceil((factor * (totalActive + 1)) / count);
 }
 
-class BoundedLoad implements Strategy {
+/** HAProxy and Envoy total slots: `((active + 1) × percent + 99) / 100`, integer. */
+export function totalSlots(totalActive: number, percent: number): number {
+  return Math.floor(((totalActive + 1) * percent + 99) / 100);
+}
+
+/**
+ * HAProxy `chash_server_is_eligible`'s slot count for a server with effective weight `eweight`
+ * whose usable predecessors weigh `cumulative`, out of `totWeight`, for `totSlots` slots.
+ */
+export function haproxySlots(totSlots: number, eweight: number, cumulative: number, totWeight: number): number {
+  const perWeight = Math.floor(totSlots / totWeight);
+  const rem = totSlots % totWeight;
+  let slots = eweight * perWeight;
+  slots += Math.floor(((cumulative + eweight) * rem) / totWeight) - Math.floor((cumulative * rem) / totWeight);
+  return slots === 0 ? 1 : slots;
+}
+
+/** The paper's rule on the ketama ring. */
+class PaperBoundedLoad implements Strategy {
   private readonly ring = new KetamaRing();
   /** True when every configured weight is equal (cap without weights). */
   private uniform = true;
@@ -100,16 +168,174 @@ class BoundedLoad implements Strategy {
   }
 }
 
-/** `bounded-load`: consistent hashing with bounded loads (factor c). */
+/** HAProxy `cur_eweight` of an effective weight: 16 × weight, at least 1. */
+function eweight(w: number): number {
+  const e = Math.floor(w * BE_WEIGHT_SCALE);
+  return e < 1 ? 1 : e;
+}
+
+/** HAProxy `hash-balance-factor` on HAProxy's chash tree. */
+class HaproxyBoundedLoad implements Strategy {
+  private readonly tree = new HaproxyChash();
+  /** `cumulative_weight` per backend (eweights of the eligible backends before it). */
+  private cumulative = new Float64Array(0);
+  /** `tot_weight`: Σ eweight over the eligible backends. */
+  private totWeight = 0;
+  private cumVersion = Number.NaN;
+
+  constructor(
+    private readonly percent: number,
+    private readonly fn: HaproxyHashFunction,
+    private readonly avalanche: boolean,
+  ) {}
+
+  pick(view: PickView, req: Readonly<RequestInfo>): number {
+    if (view.count === 0) return -1;
+    if (view.version !== this.cumVersion) this.recount(view);
+    const tree = this.tree;
+    const owners = tree.owners;
+    const eligible = view.eligible;
+    let pos = tree.closest(haproxyKeyHash(requestKey(req), this.fn, this.avalanche), eligible);
+    if (pos < 0) return -1;
+    const totSlots = totalSlots(view.totalActive, this.percent);
+    const active = view.active;
+    const weight = view.weight;
+    const cumulative = this.cumulative;
+    const tot = this.totWeight;
+    let loop = 0;
+    for (;;) {
+      const i = owners[pos]!;
+      if (active[i]! < haproxySlots(totSlots, eweight(weight[i]!), cumulative[i]!, tot)) return i;
+      const next = tree.nextEligible(pos, eligible);
+      // `eb32_next` past the last node wraps to the first; HAProxy gives up on the second wrap.
+      if (next <= pos && ++loop > 1) return i;
+      pos = next;
+    }
+  }
+
+  /** `recount_servers`: cumulative eweights in declaration order over the usable servers. */
+  private recount(view: PickView): void {
+    if (this.cumulative.length < view.size) this.cumulative = new Float64Array(view.size);
+    let t = 0;
+    for (let k = 0; k < view.count; k++) {
+      const i = view.list[k]!;
+      this.cumulative[i] = t;
+      t += eweight(view.weight[i]!);
+    }
+    this.totWeight = t;
+    this.cumVersion = view.version;
+  }
+
+  rebuild(specs: readonly BackendSpec[]): void {
+    this.tree.build(specs);
+    this.cumVersion = Number.NaN;
+  }
+}
+
+/** Envoy `BoundedLoadHashingLoadBalancer` over lbsim's ketama ring. */
+class EnvoyBoundedLoad implements Strategy {
+  private readonly ring = new KetamaRing();
+  private readonly mt = new Mt19937();
+  /** Scratch permutation of list positions for the probe. */
+  private perm = new Int32Array(0);
+  /** Σ effective weight of the eligible backends, per view version. */
+  private weightTotal = 0;
+  private totalVersion = Number.NaN;
+
+  constructor(private readonly percent: number) {}
+
+  /** `hostOverloadFactor`: active / slots, slots = max(ceil(total × w / W), 1). */
+  private overload(view: PickView, i: number, total: number): number {
+    let slots = Math.ceil((total * view.weight[i]!) / this.weightTotal);
+    if (slots < 1) slots = 1;
+    return view.active[i]! / slots;
+  }
+
+  pick(view: PickView, req: Readonly<RequestInfo>): number {
+    const ring = this.ring;
+    const n = ring.length;
+    const count = view.count;
+    if (count === 0 || n === 0) return -1;
+    if (view.version !== this.totalVersion) this.sumWeights(view);
+    const eligible = view.eligible;
+    const owners = ring.owners;
+    const hash = crc32Int(requestKey(req));
+    let pos = ring.find(hash >>> 0);
+    let host = -1;
+    for (let t = 0; t < n; t++) {
+      const i = owners[pos]!;
+      if (eligible[i] === 1) {
+        host = i;
+        break;
+      }
+      if (++pos === n) pos = 0;
+    }
+    if (host < 0) return -1;
+    const total = totalSlots(view.totalActive, this.percent);
+    let least = this.overload(view, host, total);
+    if (least <= 1) return host;
+    // The probe: a Fisher–Yates shuffle of the hosts, seeded by the hash, first host within slots.
+    const mt = this.mt;
+    mt.seed(hash >>> 0);
+    const perm = this.perm;
+    for (let k = 0; k < count; k++) perm[k] = k;
+    const list = view.list;
+    let best = host;
+    for (let k = 0; k < count; k++) {
+      const span = count - k;
+      const bucket = Math.floor(4294967296 / span);
+      let x = span;
+      while (x >= span) x = Math.floor(mt.next() / bucket);
+      const j = k + x;
+      const tmp = perm[k]!;
+      perm[k] = perm[j]!;
+      perm[j] = tmp;
+      const alt = list[perm[k]!]!;
+      if (alt === host) continue;
+      const f = this.overload(view, alt, total);
+      if (f <= 1) return alt;
+      if (least > f) {
+        best = alt;
+        least = f;
+      }
+    }
+    return best;
+  }
+
+  private sumWeights(view: PickView): void {
+    let total = 0;
+    for (let k = 0; k < view.count; k++) total += view.weight[view.list[k]!]!;
+    this.weightTotal = total;
+    this.totalVersion = view.version;
+    if (this.perm.length < view.size) this.perm = new Int32Array(view.size);
+  }
+
+  rebuild(specs: readonly BackendSpec[]): void {
+    this.ring.build(specs);
+    this.totalVersion = Number.NaN;
+    if (this.perm.length < specs.length) this.perm = new Int32Array(specs.length);
+  }
+}
+
+/** `bounded-load`: consistent hashing with bounded loads (paper, HAProxy or Envoy rule). */
 export const strategy: StrategyDef<BoundedLoadOptions> = {
   name: 'bounded-load',
-  description: 'Ketama ring where a backend is skipped once it holds ceil(c·(in-flight+1)/n) requests',
-  reference: 'Mirrokni, Thorup & Zadimoghaddam 2018; HAProxy hash-balance-factor',
+  description: 'Consistent hashing where a backend over its share of c·(in-flight+1) is skipped (paper, HAProxy or Envoy slots)',
+  reference: 'Mirrokni, Thorup & Zadimoghaddam 2018; HAProxy hash-balance-factor; Envoy hash_balance_factor',
   options: schema,
   weighted: true,
   spreads: false,
   cost: 'O(log n)',
+  flavors,
   create(opts: BoundedLoadOptions): Strategy {
-    return new BoundedLoad(opts.factor);
+    const percent = Math.round(opts.factor * 100);
+    switch (opts.flavor ?? flavors.default) {
+      case 'haproxy':
+        return new HaproxyBoundedLoad(percent, opts.hashFunction ?? 'sdbm', opts.avalanche ?? false);
+      case 'envoy':
+        return new EnvoyBoundedLoad(percent);
+      default:
+        return new PaperBoundedLoad(opts.factor);
+    }
   },
 };

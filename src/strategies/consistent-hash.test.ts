@@ -1,11 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import { backend, backends, type BackendSpec } from '../core/backend.js';
-import { crc32 } from '../core/hash.js';
+import { crc32, crc32UpdateU32LE } from '../core/hash.js';
 import { Rng } from '../core/rng.js';
 import { requestInfo } from '../core/view.js';
 import { FixtureView, assignKeys, makeStrategy } from './test/fixture.js';
-import { KetamaRing, ketamaBaseHash, POINTS_PER_WEIGHT } from './support/ketama-ring.js';
-import { strategy } from './consistent-hash.js';
+import { KetamaRing, ketamaBaseHash, nginxServerParts, POINTS_PER_WEIGHT } from './support/ketama-ring.js';
+import { NGINX_CHASH_TRIES, strategy } from './consistent-hash.js';
 
 const KEYS = Array.from({ length: 100_000 }, (_, i) => `key-${i}`);
 
@@ -75,19 +75,16 @@ describe('ketama ring lookup index and key hashing', () => {
 });
 
 describe('consistent-hash', () => {
-  it('a key maps to the owner of its ring point; hashKey, else clientAddr', () => {
+  it('a key maps to the owner of its ring point', () => {
     const specs = backends(6);
     const view = new FixtureView(specs);
     const { strategy: s } = makeStrategy('consistent-hash', view);
     const ring = new KetamaRing();
     ring.build(specs);
-    for (const k of ['a', 'user:42', '10.1.2.3', '']) {
+    for (const k of ['a', 'user:42', '10.1.2.3']) {
       const want = ring.owners[ring.find(crc32(k))]!;
       expect(s.pick(view, requestInfo({ hashKey: k }))).toBe(want);
     }
-    expect(s.pick(view, requestInfo({ clientAddr: '10.1.2.3' }))).toBe(
-      s.pick(view, requestInfo({ hashKey: '10.1.2.3', clientAddr: '9.9.9.9' })),
-    );
   });
 
   it('adding one backend to 10 moves ≈ 1/11 of 100k keys (within ±30 % relative), all to the new one', () => {
@@ -147,5 +144,93 @@ describe('consistent-hash', () => {
     expect(makeStrategy('consistent-hash', view).strategy.pick(view, requestInfo({ hashKey: 'k' }))).toBe(-1);
     expect(strategy.options.parse({})).toEqual({});
     expect(() => strategy.options.parse({ points: 3 })).toThrow();
+  });
+});
+
+describe('consistent-hash flavor nginx (ngx_http_upstream_get_chash_peer, nginx 1.31.4 src/http/modules/ngx_http_upstream_hash_module.c)', () => {
+  it('hashes a backend by its address as nginx splits the server line (ngx_http_upstream_update_chash)', () => {
+    // Python: zlib.crc32(HOST + b"\0" + PORT + 4 zero bytes), the first ketama point.
+    const first = (address: string) => crc32UpdateU32LE(ketamaBaseHash(backend({ id: 'x', address })), 0);
+    expect(first('10.0.0.1:8080')).toBe(4058667663); // b"10.0.0.1\x008080"
+    expect(first('unix:/run/app.sock')).toBe(2906223951); // b"/run/app.sock\x00": no port
+    expect(first('backend.internal')).toBe(1988779286); // b"backend.internal\x00"
+    expect(first('[::1]:80')).toBe(1028208324); // b"[::1]\x0080"
+    expect(first('10.0.0.1:08080')).toBe(3109312071); // the port as written: b"10.0.0.1\x0008080"
+    expect(nginxServerParts('host:port')).toEqual(['host:port', '']); // a non-digit run is part of the host
+    // An address wins over id/host/port: the same ring as a proxy config listing that server.
+    expect(ketamaBaseHash(backend({ id: 'b0', address: '10.0.0.1:8080' }))).toBe(ketamaBaseHash(backend({ id: 'a', host: '10.0.0.1', port: 8080 })));
+  });
+
+  it('an empty key goes to round robin (hp->key.len == 0), smooth WRR over the eligible', () => {
+    const view = new FixtureView(backends(3));
+    const { strategy: s } = makeStrategy('consistent-hash', view);
+    const req = requestInfo({ hashKey: '', clientAddr: '10.1.2.3' });
+    expect(Array.from({ length: 6 }, () => s.pick(view, req))).toEqual([0, 1, 2, 0, 1, 2]);
+  });
+
+  it('after 21 ineligible points (++hp->tries > 20) nginx leaves the ring for round robin', () => {
+    // b0 (weight 50) is ineligible and owns long runs of points; b1 and b2 (weight 1) are eligible.
+    const specs = [backend({ id: 'b0', weight: 50 }), backend({ id: 'b1' }), backend({ id: 'b2' })];
+    const ring = new KetamaRing();
+    ring.build(specs);
+    const run = (pos: number) => {
+      let n = 0;
+      while (ring.owners[(pos + n) % ring.length] === 0) n++;
+      return { n, next: ring.owners[(pos + n) % ring.length]! };
+    };
+    let long = '';
+    let short = '';
+    for (let k = 0; k < 10_000 && (long === '' || short === ''); k++) {
+      const { n, next } = run(ring.findKey(`key-${k}`));
+      if (n > NGINX_CHASH_TRIES && next === 2 && long === '') long = `key-${k}`;
+      if (n > 0 && n <= NGINX_CHASH_TRIES && next === 2 && short === '') short = `key-${k}`;
+    }
+    expect(long).not.toBe('');
+    expect(short).not.toBe('');
+    const view = new FixtureView(specs).setEligible(0, false);
+    const { strategy: s } = makeStrategy('consistent-hash', view);
+    // Within 21 points the walk reaches b2; past them, smooth WRR over {b1, b2}: b1, then b2.
+    expect(s.pick(view, requestInfo({ hashKey: short }))).toBe(2);
+    expect(s.pick(view, requestInfo({ hashKey: long }))).toBe(1);
+    expect(s.pick(view, requestInfo({ hashKey: long }))).toBe(2);
+  });
+});
+
+describe('consistent-hash flavor haproxy (chash_get_server_hash, HAProxy 3.4.0 src/lb_chash.c)', () => {
+  // Vectors from a C transcription of HAProxy's tree (16 nodes per weight keyed full_hash(puid × 4096 + j),
+  // the closer of the nodes around the hash, the earlier on a tie) and of hash_sdbm / hash_djb2.
+  const KEYS7 = ['/item/a', '/item/b', 'user:42', 'k1', 'k2', '/index.html', 'session-9f3'];
+  const pick = (options: object, keys: readonly string[], down: number[] = []) => {
+    const view = new FixtureView(backends(4, [1, 2, 1, 1]));
+    for (const i of down) view.setEligible(i, false);
+    const { strategy: s } = makeStrategy('consistent-hash', view, { flavor: 'haproxy', ...options });
+    return keys.map((k) => s.pick(view, requestInfo({ hashKey: k })));
+  };
+
+  it('sdbm keys (the default hash function) on weights 1, 2, 1, 1', () => {
+    expect(pick({}, KEYS7)).toEqual([1, 1, 1, 3, 3, 1, 2]);
+  });
+
+  it('avalanche (full_hash after sdbm) and djb2', () => {
+    expect(pick({ avalanche: true }, KEYS7)).toEqual([1, 3, 2, 1, 1, 3, 1]);
+    expect(pick({ hashFunction: 'djb2' }, KEYS7)).toEqual([2, 2, 2, 3, 3, 0, 1]);
+  });
+
+  it('a down server is out of the tree: the closest remaining node wins', () => {
+    expect(pick({}, KEYS7, [1])).toEqual([2, 2, 3, 3, 3, 2, 2]);
+  });
+
+  it('an empty key falls back to round robin over the tree (chash_get_next_server)', () => {
+    const got = pick({}, Array.from({ length: 80 }, () => ''));
+    // 16 nodes per unit of weight: one pass over the 80 nodes visits each server weight × 16 times.
+    expect([0, 1, 2, 3].map((i) => got.filter((x) => x === i).length)).toEqual([16, 32, 16, 16]);
+  });
+
+  it('hashFunction and avalanche belong to flavor haproxy', () => {
+    const message = (o: object) => strategy.options.safeParse(o).error?.issues[0]?.message;
+    expect(message({ hashFunction: 'sdbm' })).toBe('applies to flavor haproxy only (the flavor here is nginx)');
+    expect(message({ flavor: 'envoy' })).toBe('consistent-hash has no flavor "envoy"; its flavors are nginx, haproxy');
+    expect(message({ flavor: 'squid' })).toBe('unknown flavor "squid"; consistent-hash\'s flavors are nginx, haproxy');
+    expect(strategy.options.parse({ flavor: 'haproxy', hashFunction: 'wt6', avalanche: true })).toEqual({ flavor: 'haproxy', hashFunction: 'wt6', avalanche: true });
   });
 });

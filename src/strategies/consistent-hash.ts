@@ -1,65 +1,148 @@
 /**
- * Consistent hashing on a ketama ring, as nginx `hash $key consistent` does it.
+ * Consistent hashing, in two flavors that follow their sources exactly
+ * (docs/strategies.md#consistent-hash):
  *
- * Reference: nginx `ngx_http_upstream_get_chash_peer` (src/http/modules/
- * ngx_http_upstream_hash_module.c), pingora-ketama (docs/strategies.md#consistent-hash). The ring
- * (see ketama-ring.ts) has 160 points per unit of configured weight; a request goes to the owner of
- * the first point ≥ crc32(key), wrapping. If that backend is ineligible the walk continues to the
- * next point (nginx `hp->hash++`), bounded by the number of points; none eligible gives -1 (nginx
- * returns NGX_BUSY). Key: `req.hashKey`, or `req.clientAddr` when the key is empty.
+ * - `nginx` (default): nginx 1.31.4 `hash $key consistent`, `ngx_http_upstream_init_chash_peer`
+ *   and `ngx_http_upstream_get_chash_peer` (src/http/modules/ngx_http_upstream_hash_module.c), on
+ *   the ketama ring (support/ketama-ring.ts: 160 points per unit of configured weight, each server
+ *   hashed by its address as the config writes it). A request goes to the owner of the first point
+ *   ≥ crc32(key), wrapping. If that backend is not eligible the walk moves to the next point
+ *   (`hp->hash++`); after 21 points missed (`++hp->tries > 20`) nginx gives up the ring and uses
+ *   round robin (`ngx_http_upstream_get_round_robin_peer`, smooth WRR: support/smooth-wrr.ts). An
+ *   empty key (`hp->key.len == 0`) and an upstream of a single server go to round robin directly.
+ * - `haproxy`: HAProxy 3.4.0 `hash-type consistent` (src/lb_chash.c `chash_get_server_hash`) on
+ *   HAProxy's own tree (support/haproxy-chash.ts: 16 nodes per unit of weight keyed
+ *   `full_hash(puid × 4096 + j)`; the closer of the nodes around the key's hash wins). The key is
+ *   hashed by `gen_hash` (src/backend.c) with `hashFunction` (sdbm, HAProxy's default; djb2, wt6,
+ *   crc32) and `full_hash` on top with `avalanche`. An empty key falls back to round robin over the
+ *   tree (`chash_get_next_server`: the next node after the last one used).
+ *
  * Adding a backend moves about 1/(n+1) of the keys, all to the new one; removing one (or making it
- * ineligible) moves only the keys it held.
- * Cost: O(log points) per pick (one CRC of the key, a binary search), no allocation.
+ * ineligible) moves only the keys it held. Cost: O(log points) per pick (one hash of the key, a
+ * binary search), no allocation.
  */
 import { z } from 'zod';
 import type { BackendSpec } from '../core/backend.js';
 import type { Strategy, StrategyDef } from '../core/strategy.js';
 import type { PickView, RequestInfo } from '../core/view.js';
+import { flavorOption, onlyWithFlavor, type FlavorTable } from './support/flavor.js';
+import { HAPROXY_HASH_FUNCTIONS, HaproxyChash, haproxyKeyHash, type HaproxyHashFunction } from './support/haproxy-chash.js';
 import { KetamaRing } from './support/ketama-ring.js';
+import { SmoothWrr } from './support/smooth-wrr.js';
 
-const schema = z.object({}).strict();
+/** The flavors of `consistent-hash`, default first. */
+export const CONSISTENT_HASH_FLAVORS = ['nginx', 'haproxy'] as const;
+type ChFlavor = (typeof CONSISTENT_HASH_FLAVORS)[number];
 
-/** Options of `consistent-hash` (none). */
+const flavors: FlavorTable<ChFlavor> = {
+  list: CONSISTENT_HASH_FLAVORS,
+  default: 'nginx',
+  differs: {
+    nginx: 'ketama ring (crc32 of host\\0port, 160 points/weight); 21 points missed or empty key → round robin',
+    haproxy: 'HAProxy chash tree (16 nodes/weight, full_hash of server id); sdbm key; closest node; empty key → round robin',
+  },
+};
+
+const schema = z
+  .object({
+    /** Whose rule: nginx (default), haproxy. */
+    flavor: flavorOption('consistent-hash', CONSISTENT_HASH_FLAVORS),
+    /** HAProxy `hash-type consistent <function>` (flavor haproxy; default sdbm). */
+    hashFunction: z.enum(HAPROXY_HASH_FUNCTIONS as [HaproxyHashFunction, ...HaproxyHashFunction[]]).optional(),
+    /** HAProxy `hash-type consistent … avalanche` (flavor haproxy; default false). */
+    avalanche: z.boolean().optional(),
+  })
+  .strict()
+  .superRefine((o, ctx) => {
+    const f = o.flavor ?? flavors.default;
+    onlyWithFlavor(ctx, 'hashFunction', o.hashFunction, f, ['haproxy']);
+    onlyWithFlavor(ctx, 'avalanche', o.avalanche, f, ['haproxy']);
+  });
+
+/** Options of `consistent-hash`. */
 export type ConsistentHashOptions = z.infer<typeof schema>;
 
-/** The request's hash key: `hashKey`, or `clientAddr` when it is empty. */
+/** The request's hash key for the hashing strategies other than nginx's: `hashKey`, or `clientAddr` when it is empty. */
 export function requestKey(req: Readonly<RequestInfo>): string {
   return req.hashKey !== '' ? req.hashKey : req.clientAddr;
 }
 
-class ConsistentHash implements Strategy {
+/** nginx: points missed before the walk gives up for round robin (`hp->tries > 20`). */
+export const NGINX_CHASH_TRIES = 20;
+
+/** nginx `hash $key consistent`. */
+class NginxConsistentHash implements Strategy {
   private readonly ring = new KetamaRing();
+  private readonly rr = new SmoothWrr(1);
+  private single = true;
 
   pick(view: PickView, req: Readonly<RequestInfo>): number {
     const ring = this.ring;
     const n = ring.length;
     if (view.count === 0 || n === 0) return -1;
+    const key = req.hashKey;
+    if (this.single || key === '') return this.rr.pick(view);
     const owners = ring.owners;
     const eligible = view.eligible;
-    let pos = ring.findKey(requestKey(req));
-    for (let t = 0; t < n; t++) {
+    let pos = ring.findKey(key);
+    for (let tries = 0; ; ) {
       const i = owners[pos]!;
       if (eligible[i] === 1) return i;
       if (++pos === n) pos = 0;
+      if (++tries > NGINX_CHASH_TRIES) return this.rr.pick(view);
     }
-    return -1;
   }
 
   rebuild(specs: readonly BackendSpec[]): void {
     this.ring.build(specs);
+    this.rr.rebuild(specs);
+    this.single = specs.length < 2;
   }
 }
 
-/** `consistent-hash`: nginx `hash $key consistent` (ketama). */
+/** HAProxy `hash-type consistent`. */
+class HaproxyConsistentHash implements Strategy {
+  private readonly tree = new HaproxyChash();
+  /** `lbprm.chash.last`: the node the round-robin fallback used last (-1: none). */
+  private last = -1;
+
+  constructor(
+    private readonly fn: HaproxyHashFunction,
+    private readonly avalanche: boolean,
+  ) {}
+
+  pick(view: PickView, req: Readonly<RequestInfo>): number {
+    const tree = this.tree;
+    if (view.count === 0 || tree.length === 0) return -1;
+    const key = req.hashKey;
+    if (key === '') {
+      const pos = tree.nextEligible(this.last < 0 ? tree.length - 1 : this.last, view.eligible);
+      if (pos < 0) return -1;
+      this.last = pos;
+      return tree.owners[pos]!;
+    }
+    const pos = tree.closest(haproxyKeyHash(key, this.fn, this.avalanche), view.eligible);
+    return pos < 0 ? -1 : tree.owners[pos]!;
+  }
+
+  rebuild(specs: readonly BackendSpec[]): void {
+    this.tree.build(specs);
+    this.last = -1;
+  }
+}
+
+/** `consistent-hash`: nginx `hash $key consistent` or HAProxy `hash-type consistent`. */
 export const strategy: StrategyDef<ConsistentHashOptions> = {
   name: 'consistent-hash',
-  description: 'Ketama ring (160 points per weight, crc32); first point at or after the key, skipping ineligible',
-  reference: 'nginx hash $key consistent (ngx_http_upstream_hash_module.c), pingora-ketama',
+  description: 'Consistent hashing: nginx ketama ring (default) or HAProxy chash tree; the key\'s point, skipping ineligible',
+  reference: 'nginx hash $key consistent (ngx_http_upstream_hash_module.c), pingora-ketama; HAProxy hash-type consistent',
   options: schema,
   weighted: true,
   spreads: false,
   cost: 'O(log n)',
-  create(): Strategy {
-    return new ConsistentHash();
+  flavors,
+  create(opts: ConsistentHashOptions): Strategy {
+    if ((opts.flavor ?? flavors.default) === 'haproxy') return new HaproxyConsistentHash(opts.hashFunction ?? 'sdbm', opts.avalanche ?? false);
+    return new NginxConsistentHash();
   },
 };

@@ -6,14 +6,15 @@
  * (`OriginalMaglevTable::constructImplementationInternals`,
  * source/extensions/load_balancing_policies/maglev/maglev_lb.cc); docs/strategies.md#maglev.
  *
- * Build (on rebuild, over all backends, configured weights): backends are ordered by id (Envoy sorts
- * by the hashed key); each gets `offset = h0(id) mod M`, `skip = h1(id) mod (M−1) + 1`, `next = 0`
+ * Build (on rebuild, over all backends, configured weights): backends are ordered by their hashed
+ * name, the `address` when the scenario gives one (Envoy hashes and sorts by the host's address),
+ * else the id; each gets `offset = h0(name) mod M`, `skip = h1(name) mod (M−1) + 1`, `next = 0`
  * and a normalised weight `w = weight / Σweight`. Rounds `iteration = 1, 2, …` visit the backends in
  * order; a backend takes a turn only if `iteration × w ≥ target`, and then `target += max w`, so a
  * backend of weight max takes every round and one of a third of it every third round (Envoy's
  * weighted Maglev). A turn claims the first free slot of `(offset + skip × next) mod M`, advancing
  * `next`. Weights 1:2 in M = 65537 give exactly 21,846 and 43,691 entries (Envoy's arithmetic in
- * doubles, reproduced). Hashes: h0, h1 are MurmurHash3 x86_32 of the backend id with seeds 0 and 1
+ * doubles, reproduced). Hashes: h0, h1 are MurmurHash3 x86_32 of that name with seeds 0 and 1
  * (Envoy: xxHash64 of the address with seeds 0 and 1), so tables differ from Envoy's slot by slot
  * but not in their counts.
  *
@@ -58,6 +59,11 @@ export type MaglevOptions = z.infer<typeof schema>;
 /** Seed of the key hash (distinct from the offset/skip seeds 0 and 1). */
 const KEY_SEED = 2;
 
+/** What a backend is hashed and ordered by: its address when known (Envoy hashes the host's address), else its id. */
+export function hashName(spec: BackendSpec): string {
+  return spec.address ?? spec.id;
+}
+
 /**
  * Builds the weighted Maglev table: entry → backend index in `specs` (every entry filled when
  * `specs` is non-empty). Allocates; called on rebuild only.
@@ -69,8 +75,8 @@ export function buildMaglevTable(specs: readonly BackendSpec[], tableSize: numbe
   if (n === 0) return table;
   const order = specs.map((_, i) => i);
   order.sort((a, b) => {
-    const x = specs[a]!.id;
-    const y = specs[b]!.id;
+    const x = hashName(specs[a]!);
+    const y = hashName(specs[b]!);
     return x < y ? -1 : x > y ? 1 : a - b;
   });
   let sum = 0;
@@ -84,8 +90,8 @@ export function buildMaglevTable(specs: readonly BackendSpec[], tableSize: numbe
     const spec = specs[order[k]!]!;
     w[k] = (spec.weight * 1.0) / sum;
     if (w[k]! > maxW) maxW = w[k]!;
-    slot[k] = murmur3(spec.id, 0) % m;
-    skip[k] = (murmur3(spec.id, 1) % (m - 1)) + 1;
+    slot[k] = murmur3(hashName(spec), 0) % m;
+    skip[k] = (murmur3(hashName(spec), 1) % (m - 1)) + 1;
   }
   let filled = 0;
   for (let iteration = 1; filled < m; iteration++) {

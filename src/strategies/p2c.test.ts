@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { Rng } from '../core/rng.js';
 import type { Strategy } from '../core/strategy.js';
 import { requestInfo } from '../core/view.js';
-import { fixtureView, makeStrategy, type FixtureView } from './test/fixture.js';
+import { fixtureView, makeStrategy, makeStrategyWithRng, scriptedRng, type FixtureView } from './test/fixture.js';
 import { strategy } from './p2c.js';
 import { DistinctSampler } from './support/sampling.js';
 
@@ -103,10 +103,127 @@ describe('p2c', () => {
     expect([sampler.pos[0], sampler.pos[1]].sort()).toEqual([0, 1]);
   });
 
-  it('defaults draws=2 distinct; rejects draws < 2 and unknown keys', () => {
+  it('defaults draws=2 distinct (flavor paper); rejects draws < 2 and unknown keys', () => {
     expect(strategy.options.parse({})).toEqual({ draws: 2, replacement: false });
     expect(() => strategy.options.parse({ draws: 1 })).toThrow();
     expect(() => strategy.options.parse({ draws: 2.5 })).toThrow();
     expect(() => strategy.options.parse({ d: 2 })).toThrow();
+  });
+});
+
+describe('p2c flavor nginx (ngx_http_upstream_get_random2_peer, nginx 1.31.4 src/http/modules/ngx_http_upstream_random_module.c)', () => {
+  // Weights 1, 2, 3: ngx_http_upstream_peek_random_peer maps x = ngx_random() % 6 to b0 for 0,
+  // b1 for 1–2, b2 for 3–5 (the `ranges` table of configured weights).
+  it('two weighted draws; on equal conns / weight the SECOND wins', () => {
+    const view = fixtureView(3, [1, 2, 3]);
+    const s = makeStrategyWithRng('p2c', view, { flavor: 'nginx' }, scriptedRng([1, 4, 4, 1]));
+    expect(s.pick(view, req)).toBe(2); // b1 then b2, both idle: b2
+    expect(s.pick(view, req)).toBe(1); // b2 then b1: b1
+  });
+
+  it('the first is kept only when the second is busier per weight (conns × w_first > conns_first × w)', () => {
+    const view = fixtureView(3, [1, 2, 3]);
+    view.active.set([0, 0, 1]);
+    view.refresh();
+    const s = makeStrategyWithRng('p2c', view, { flavor: 'nginx' }, scriptedRng([1, 4]));
+    expect(s.pick(view, req)).toBe(1); // 1 × 2 > 0 × 3
+  });
+
+  it('a draw equal to the first, or not usable, is drawn again', () => {
+    const view = fixtureView(3, [1, 2, 3]);
+    view.setEligible(0, false);
+    // b1, b1 again (peer == prev), b0 (down), b2.
+    const s = makeStrategyWithRng('p2c', view, { flavor: 'nginx' }, scriptedRng([2, 1, 0, 5]));
+    expect(s.pick(view, req)).toBe(2);
+  });
+
+  it('after 21 draws without a pair (++rp->tries > 20) nginx falls back to round robin', () => {
+    const view = fixtureView(3, [1, 2, 3]);
+    view.setEligible(0, false).setEligible(1, false);
+    // b2 once, then 20 more draws of b2 (== prev): 21 draws without a pair → smooth WRR → b2. The
+    // script holds exactly 21 draws, so a 22nd would throw.
+    const s = makeStrategyWithRng('p2c', view, { flavor: 'nginx' }, scriptedRng(new Array(21).fill(5)));
+    expect(s.pick(view, req)).toBe(2);
+    const v2 = fixtureView(3, [1, 2, 3]).setEligible(2, false);
+    const t = makeStrategyWithRng('p2c', v2, { flavor: 'nginx' }, scriptedRng(new Array(21).fill(5)));
+    expect(t.pick(v2, req)).toBe(1); // 21 rejections of b2 → round robin over b0, b1 (weights 1, 2) → b1
+  });
+
+  it('idle weights 1:3 → the LIGHTER server gets 3/4 (distinct weighted draws, the second wins ties)', () => {
+    const view = fixtureView(2, [1, 3]);
+    const { strategy: s } = makeStrategy('p2c', view, { flavor: 'nginx' }, 31);
+    const got = shares(s, view, 40_000);
+    expect(Math.abs(got[0]! - 0.75)).toBeLessThan(0.01);
+  });
+
+  it('nginx draws exactly two', () => {
+    expect(strategy.options.safeParse({ flavor: 'nginx', draws: 3 }).error?.issues[0]?.message).toBe('nginx `random two` draws exactly 2 (flavor nginx)');
+    expect(strategy.options.safeParse({ flavor: 'nginx', replacement: true }).error?.issues[0]?.message).toBe('applies to flavor paper only (the flavor here is nginx)');
+  });
+});
+
+describe('p2c flavor haproxy (get_server_rnd, HAProxy 3.4.0 src/backend.c)', () => {
+  // Weights 1, 2, 1, 1 on HAProxy's chash tree: the random values below land on (C transcription of
+  // chash_get_server_hash) 123456789 → b3, 2147483648 → b1, 4000000000 → b0, 1 → b3.
+  it('draws on the consistent-hash tree; the busier per eweight loses', () => {
+    const view = fixtureView(4, [1, 2, 1, 1]);
+    view.active.set([0, 1, 0, 2]);
+    view.refresh();
+    const s = makeStrategyWithRng('p2c', view, { flavor: 'haproxy' }, scriptedRng([123456789, 2147483648]));
+    expect(s.pick(view, req)).toBe(1); // b3 (2 × 32) vs b1 (1 × 16): b1
+  });
+
+  it('the same server twice is simply chosen', () => {
+    const view = fixtureView(4, [1, 2, 1, 1]);
+    const s = makeStrategyWithRng('p2c', view, { flavor: 'haproxy' }, scriptedRng([1, 123456789]));
+    expect(s.pick(view, req)).toBe(3);
+  });
+
+  it('equal load: the lower session rate per weight stays, else the later draw', () => {
+    const view = fixtureView(4, [1, 2, 1, 1]);
+    const s = makeStrategyWithRng('p2c', view, { flavor: 'haproxy' }, scriptedRng([4000000000, 123456789, 4000000000, 123456789]));
+    expect(s.pick(view, req)).toBe(3); // b0 then b3, idle, both rates 0: the later draw (b3)
+    expect(s.pick(view, req)).toBe(0); // the same draws; b3 has had a session this second, b0 none: b0 stays
+  });
+
+  it('random(3): three draws', () => {
+    const view = fixtureView(4, [1, 2, 1, 1]);
+    view.active.set([3, 1, 0, 2]);
+    view.refresh();
+    const s = makeStrategyWithRng('p2c', view, { flavor: 'haproxy', draws: 3 }, scriptedRng([4000000000, 2147483648, 1]));
+    expect(s.pick(view, req)).toBe(1); // b0 (3×32) vs b1 (1×16) → b1; b1 (1×16) vs b3 (2×32) → b1
+  });
+});
+
+describe('p2c flavor envoy (LEAST_REQUEST N_CHOICES: least_request_lb.cc, Envoy 1.36)', () => {
+  it('equal weights: choice_count draws with replacement; the Envoy vector 44.4 / 44.4 / 11.1 %', () => {
+    const view = fixtureView(3);
+    view.active.set([0, 0, 5]);
+    view.refresh();
+    const { strategy: s } = makeStrategy('p2c', view, { flavor: 'envoy' }, 22);
+    const got = shares(s, view, 100_000);
+    expect(Math.abs(got[2]! - 1 / 9)).toBeLessThan(0.01);
+    const { strategy: t } = makeStrategy('p2c', view, { flavor: 'envoy', draws: 3 }, 23);
+    expect(Math.abs(shares(t, view, 100_000)[2]! - 1 / 27)).toBeLessThan(0.005);
+  });
+
+  it('a tie keeps the earlier draw (only strictly fewer active replaces it)', () => {
+    const view = fixtureView(3);
+    // seed_ (unused with equal weights), then draws b2, b0: both idle → b2.
+    const s = makeStrategyWithRng('p2c', view, { flavor: 'envoy' }, scriptedRng([0, 2, 0]));
+    expect(s.pick(view, req)).toBe(2);
+  });
+
+  it('unequal weights: the EDF schedule (same vectors as least-connections flavor envoy)', () => {
+    const view = fixtureView(3, [1, 2, 1]);
+    const s = makeStrategyWithRng('p2c', view, { flavor: 'envoy' }, scriptedRng([0]));
+    const out: number[] = [];
+    for (let k = 0; k < 12; k++) {
+      const i = s.pick(view, req);
+      out.push(i);
+      view.active[i]!++;
+      view.refresh();
+    }
+    expect(out).toEqual([1, 0, 2, 1, 0, 2, 1, 1, 0, 2, 1, 0]);
   });
 });

@@ -6,9 +6,10 @@
  * 1998); weighted form `score = −weight / ln(u)` (Schindelhauer & Schomaker's logarithmic method,
  * as in "Weighted Distributed Hash Tables", SPAA 2005); docs/strategies.md#rendezvous.
  * u = hash(key, backend) mapped into (0, 1): `u = (h + ½) / 2³²` with
- * `h = hashPair(murmur3(key), murmur3(backend id))` (MurmurHash3 x86_32, see core/hash.ts). With
- * this score backend i wins with probability weight_i / Σ weight, and a backend leaving (or
- * becoming ineligible) moves exactly the keys it held. Weights are the effective weights of the
+ * `h = hashPair(murmur3(key), murmur3(name))` (MurmurHash3 x86_32, see core/hash.ts), the name
+ * being the backend's `address` when the scenario gives one, else its id. With this score backend
+ * i wins with probability weight_i / Σ weight, and a backend leaving (or becoming ineligible)
+ * moves exactly the keys it held. Weights are the effective weights of the
  * view, so slow start and re-weights apply at once. Key: `hashKey`, else `clientAddr`.
  * Ties (probability ~2⁻³²) go to the lower list position.
  * Cost: O(n) per pick: one hash mix per eligible backend; with unequal weights a logarithm only for
@@ -93,7 +94,7 @@ class Rendezvous implements Strategy {
 
   rebuild(specs: readonly BackendSpec[]): void {
     const ids = new Uint32Array(specs.length);
-    for (let i = 0; i < specs.length; i++) ids[i] = murmur3(specs[i]!.id);
+    for (let i = 0; i < specs.length; i++) ids[i] = murmur3(specs[i]!.address ?? specs[i]!.id);
     this.idHash = ids;
   }
 }

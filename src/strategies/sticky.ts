@@ -27,7 +27,11 @@ import type { PickView, RequestInfo } from '../core/view.js';
 const schema = z
   .object({
     /** Registered name of the strategy that picks for unbound requests. */
-    inner: z.string().min(1).default('round-robin'),
+    inner: z
+      .string()
+      .min(1)
+      .refine((v) => v !== 'sticky', { message: 'expected a strategy other than sticky (sticky sessions do not nest)' })
+      .default('round-robin'),
     /** Options for the inner strategy (validated by its own schema). */
     innerOptions: z.record(z.string(), z.unknown()).default({}),
     /** Most session bindings kept; the least recently used is dropped beyond it. */

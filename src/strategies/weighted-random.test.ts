@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { requestInfo } from '../core/view.js';
 import type { Strategy } from '../core/strategy.js';
-import { fixtureView, makeStrategy, type FixtureView } from './test/fixture.js';
-import { strategy } from './weighted-random.js';
+import { fixtureView, makeStrategy, makeStrategyWithRng, scriptedRng, type FixtureView } from './test/fixture.js';
+import { ATW_FLOOR, ATW_INTERVAL_MS, strategy } from './weighted-random.js';
 
 const req = requestInfo();
 
@@ -82,5 +82,82 @@ describe('weighted-random', () => {
   it('parses {} and rejects unknown options', () => {
     expect(strategy.options.parse({})).toEqual({});
     expect(() => strategy.options.parse({ x: 1 })).toThrow();
+  });
+});
+
+describe('weighted-random flavor nginx (ngx_http_upstream_peek_random_peer, nginx src/http/modules/ngx_http_upstream_random_module.c)', () => {
+  it('x = random % total_weight falls in the peer whose range starts at or below it: weights 1, 2, 3', () => {
+    // ngx_http_upstream_update_random: ranges[i].range = the weights before peer i (0, 1, 3);
+    // ngx_http_upstream_peek_random_peer binary-searches x in them: x = 0 → p0, 1..2 → p1, 3..5 → p2.
+    // lbsim's draw is a uniform u in [0, 1) scaled by the total; u = x / 6 (rounded up to the
+    // stream's 2^-32 grid) is nginx's x.
+    const view = fixtureView(3, [1, 2, 3]);
+    const xs = [0, 1, 2, 3, 4, 5, 2, 0];
+    const s = makeStrategyWithRng('weighted-random', view, { flavor: 'nginx' }, scriptedRng(xs.map((x) => Math.ceil((x * 4294967296) / 6))));
+    expect(xs.map(() => s.pick(view, req))).toEqual([0, 1, 1, 2, 2, 2, 1, 0]);
+  });
+});
+
+describe('weighted-random flavor haproxy (get_server_rnd with random(1), HAProxy 3.4.0 src/backend.c)', () => {
+  it('one random 32-bit point on the chash tree: the closest node (C transcription of chash_get_server_hash)', () => {
+    const view = fixtureView(4, [1, 2, 1, 1]);
+    const points = [0, 1, 123456789, 2147483648, 4000000000, 4294967295];
+    const s = makeStrategyWithRng('weighted-random', view, { flavor: 'haproxy' }, scriptedRng(points));
+    expect(points.map(() => s.pick(view, req))).toEqual([3, 3, 3, 1, 0, 3]);
+  });
+
+  it("shares are the servers' arcs of the circle: about ∝ weight over many servers, not exactly", () => {
+    const view = fixtureView(40, Array.from({ length: 40 }, (_, i) => 1 + (i % 2)));
+    const { strategy: s } = makeStrategy('weighted-random', view, { flavor: 'haproxy' }, 3);
+    const got = shares(s, view, 120_000);
+    const heavy = got.filter((_, i) => i % 2 === 1).reduce((a, b) => a + b, 0);
+    expect(Math.abs(heavy - 2 / 3)).toBeLessThan(0.05);
+  });
+});
+
+describe('weighted-random flavor aws (ALB weighted_random with Automatic Target Weights: the assumed rule)', () => {
+  /** Runs `periods` ATW periods: 600 picks per period, target `bad` failing every other attempt. */
+  function run(n: number, bad: number[], periods: number, mitigate = true): number[] {
+    const view = fixtureView(n);
+    const { strategy: s } = makeStrategy('weighted-random', view, { flavor: 'aws', anomalyMitigation: mitigate }, 17);
+    let last: number[] = [];
+    for (let p = 0; p < periods; p++) {
+      const c = new Array<number>(n).fill(0);
+      for (let k = 0; k < 600; k++) {
+        view.now = p * ATW_INTERVAL_MS + (k * ATW_INTERVAL_MS) / 600;
+        const i = s.pick(view, req);
+        c[i]!++;
+        s.released!(i, bad.includes(i) && k % 2 === 0, 1, view.now, 0);
+      }
+      last = c.map((x) => x / 600);
+    }
+    return last;
+  }
+
+  it('without mitigation: uniform over the healthy targets', () => {
+    for (const p of run(4, [0], 3, false)) expect(Math.abs(p - 0.25)).toBeLessThan(0.06);
+  });
+
+  it('an anomalous target’s weight halves per period, down to 1/64, and the others take its traffic', () => {
+    // Period 1 measures; from period 2 on the factor is 1/2, 1/4, …: in period 4 it is 1/8.
+    const got = run(4, [0], 4);
+    expect(got[0]!).toBeLessThan(0.1); // expected (1/8) / (3 + 1/8) = 4 %
+    expect(ATW_FLOOR).toBe(1 / 64);
+  });
+
+  it('fewer than three targets: no detection (AWS: at least three healthy targets)', () => {
+    const got = run(2, [0], 4);
+    expect(Math.abs(got[0]! - 0.5)).toBeLessThan(0.08);
+  });
+
+  it('at most half of the targets are mitigated at once', () => {
+    const got = run(4, [0, 1, 2], 5);
+    // Three failing targets: the pooled ratio of the others stays low for each, but only two are cut.
+    const cut = got.filter((p) => p < 0.1).length;
+    expect(cut).toBeLessThanOrEqual(2);
+  });
+
+  it('anomalyMitigation belongs to flavor aws', () => {
+    expect(strategy.options.safeParse({ anomalyMitigation: true }).error?.issues[0]?.message).toBe('applies to flavor aws only (the flavor here is nginx)');
   });
 });

@@ -1,11 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import { requestInfo } from '../core/view.js';
-import { fixtureView, makeStrategy } from './test/fixture.js';
+import { fixtureView, makeStrategy, makeStrategyWithRng, scriptedRng } from './test/fixture.js';
 import { strategy } from './weighted-round-robin.js';
 
 const req = requestInfo();
 
-describe('weighted-round-robin (nginx smooth WRR)', () => {
+describe('weighted-round-robin flavor nginx (ngx_http_upstream_get_peer, nginx src/http/ngx_http_upstream_round_robin.c)', () => {
   it('weights 5,1,1 give the cycle a a b a c a a, repeated', () => {
     const view = fixtureView(3, [5, 1, 1]);
     const { strategy: s } = makeStrategy('weighted-round-robin', view);
@@ -84,5 +84,28 @@ describe('weighted-round-robin (nginx smooth WRR)', () => {
     expect(strategy.options.parse({})).toEqual({ maxFails: 1 });
     expect(() => strategy.options.parse({ maxFails: 0 })).toThrow();
     expect(() => strategy.options.parse({ other: 1 })).toThrow();
+  });
+});
+
+describe('weighted-round-robin flavor envoy (RoundRobinLoadBalancer, Envoy 1.36 round_robin_lb.h)', () => {
+  it('equal weights: hosts[rr_index++ % n], the index starting at the random seed_', () => {
+    const view = fixtureView(3);
+    const s = makeStrategyWithRng('weighted-round-robin', view, { flavor: 'envoy' }, scriptedRng([7]));
+    expect(Array.from({ length: 6 }, () => s.pick(view, req))).toEqual([1, 2, 0, 1, 2, 0]);
+    // The index is kept when the host list changes: 13 % 2 = 1 → the second remaining host.
+    view.setEligible(0, false);
+    expect(s.pick(view, req)).toBe(2);
+  });
+
+  it('unequal weights: EDF deadlines 1/weight built with createWithPicks (C++ transcription of edf_scheduler.h)', () => {
+    for (const seed of [0, 7]) {
+      const view = fixtureView(3, [5, 1, 1]);
+      const s = makeStrategyWithRng('weighted-round-robin', view, { flavor: 'envoy' }, scriptedRng([seed]));
+      expect(Array.from({ length: 14 }, () => s.pick(view, req))).toEqual([0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0, 1, 2, 0]);
+    }
+  });
+
+  it('maxFails belongs to flavor nginx', () => {
+    expect(strategy.options.safeParse({ flavor: 'envoy', maxFails: 3 }).error?.issues[0]?.message).toBe('applies to flavor nginx only (the flavor here is envoy)');
   });
 });

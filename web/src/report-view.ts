@@ -1,6 +1,7 @@
 /**
- * The report view: header, verdict, summary table and charts of one results file (and sweep point)
- * out of a list, drawn into the shared markup (`report.html`). Used by the report page (`main.ts`,
+ * The report view: the decision box (`decision/`), header, verdict, summary table and charts of one
+ * results file (and sweep point) out of a list, drawn into the shared markup (`report.html`); the
+ * capacity and tuning charts for files from `lbsim capacity` and `lbsim tune`. Used by the report page (`main.ts`,
  * the files embedded in the page) and by the playground (the files its simulator just produced).
  * Every control change re-renders the whole view from the state below: there are under twenty
  * charts and no animation, so this stays fast and keeps every view consistent (one strategy toggle
@@ -24,11 +25,16 @@ import { utilizationChart } from './charts/utilization.js';
 import { describeScenario, fileLabel, scenarioDescription } from './describe.js';
 import { faultList, hasCache, hasDetection, hasErrors, hasHealth } from './failures.js';
 import { assignStrategyColours } from './palette.js';
+import { MIN_TAIL, thinPercentiles } from '../../src/results/compare.js';
 import { renderTable, type SortState } from './table.js';
 import { observedOf, observedTable, shareTable } from './observed.js';
 import { resultsAt, sweepSentence, tableColumns, verdict, type ColumnKey, wideSpread } from './transforms.js';
 import type { ResultsFile } from './types.js';
 import type { View } from './view.js';
+import { renderDecisionBox } from './decision/box.js';
+import { capacityChart, capacityTitle } from './decision/capacity-chart.js';
+import { comparisonFor, defaultShown } from './decision/comparison.js';
+import { tuneChart } from './decision/tune-chart.js';
 
 /** What a test or the devtools console can read of a drawn chart. */
 export interface ChartInfo {
@@ -148,8 +154,9 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
     if (bar) bar.hidden = picker.hidden && pp.hidden;
   }
 
-  function renderHeader(file: ResultsFile, shown: View['results']): void {
+  function renderHeader(file: ResultsFile, shown: View['results'], comparison: ReturnType<typeof comparisonFor>): void {
     el('scenario-title').textContent = fileLabel(file, state.file);
+    renderDecisionBox(el('decision'), file);
     el('scenario-description').textContent = scenarioDescription(file) ?? '';
     const dl = el('scenario-facts');
     dl.replaceChildren();
@@ -169,7 +176,7 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
         return li;
       }),
     );
-    const sentences = verdict(shown);
+    const sentences = verdict(shown, comparison);
     if (file.sweep && file.sweep.points.length > 0) {
       const p = file.sweep.points[pointOf(state.file)];
       if (p) sentences.unshift(`At offered load ${p.load.toFixed(2)} (${file.sweep.key} = ${p.value}):`);
@@ -257,10 +264,23 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
     if (!file) return;
     const all = resultsAt(file, pointOf(state.file));
     const shown = all.filter((r) => !state.hidden.has(r.strategy));
-    renderHeader(file, shown);
+    const isSweep = (file.sweep?.points.length ?? 0) > 0;
+    const comparison = comparisonFor(file, all, isSweep);
+    const decision = isSweep ? undefined : file.decision;
+    renderHeader(file, shown, comparison);
     renderToggles(all);
+    // Files from `lbsim capacity` have no per-strategy results: only their search card is drawn.
+    const searchOnly = all.length === 0 && (file.capacity !== undefined || file.tune !== undefined);
+    el('toggles').hidden = searchOnly;
+    for (const card of document.querySelectorAll<HTMLElement>('main > section.card'))
+      if (!['card-capacity', 'card-tune'].includes(card.id)) card.hidden = searchOnly;
+    renderSearchCards(file);
+    if (searchOnly) {
+      options.onRender?.(state.file);
+      return;
+    }
     // Columns from every strategy at this point, so hiding one never drops a column.
-    const columns = tableColumns(all);
+    const columns = tableColumns(all, comparison, decision);
     renderTable(
       el<HTMLTableElement>('summary-table'),
       shown,
@@ -271,13 +291,19 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
           s.sort = s.sort?.key === key ? { key, dir: s.sort.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' };
         }),
       columns,
+      // Rows in the comparison's order when the file carries one (older files keep their own order).
+      { comparison, ...(decision ? { decision } : {}), byRank: !isSweep && file.comparison !== undefined },
     );
     renderObserved(file, shown);
     const keys = new Set(columns.map((c) => c.key));
     el('table-extra-caption').textContent =
       (keys.has('availability')
         ? ' Availability is completed ÷ measured requests; retries are retries sent (hover for those a retry budget denied).'
-        : '') + (keys.has('cacheHitRatio') ? ' Cache hit is the share of cache lookups that hit, over all backends.' : '');
+        : '') +
+      (keys.has('cacheHitRatio') ? ' Cache hit is the share of cache lookups that hit, over all backends.' : '') +
+      (shown.some((r) => Object.keys(thinPercentiles(r)).length > 0)
+        ? ` † fewer than ${MIN_TAIL} requests beyond that percentile in a replication: an imprecise estimate, close to the maximum (hover for the count); a longer run gives a precise one.`
+        : '');
     const v: View = {
       file,
       results: shown,
@@ -327,10 +353,39 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
     const health = hasHealth(v.selected);
     el('health-box').hidden = !health;
     if (health) draw('chart-health', healthChart(v));
-    const isSweep = (file.sweep?.points.length ?? 0) > 0;
     el('card-sweep').hidden = !isSweep;
     if (isSweep) draw('chart-sweep', sweepChart(v));
     options.onRender?.(state.file);
+  }
+
+  /** The capacity and tuning cards (files from `lbsim capacity` / `lbsim tune`). */
+  function renderSearchCards(file: ResultsFile): void {
+    const cap = file.capacity;
+    el('card-capacity').hidden = !cap;
+    if (cap) {
+      el('capacity-title').textContent = capacityTitle(cap);
+      el('capacity-caption').textContent = `${cap.method}. Whiskers: ${cap.vary === 'backends' ? 'the range over replications' : '95 % intervals over replications'}; dashed: the scenario's current setting.`;
+      draw('chart-capacity', capacityChart(cap, colour));
+    }
+    const tune = file.tune;
+    el('card-tune').hidden = !tune;
+    if (tune) {
+      const id = (path: string): string => `chart-tune-${path.replace(/[^A-Za-z0-9]+/g, '-')}`;
+      el('tune-charts').replaceChildren(
+        ...tune.parameters.map((p) => {
+          const div = document.createElement('div');
+          div.className = 'chart';
+          const canvas = document.createElement('canvas');
+          canvas.id = id(p.path);
+          canvas.setAttribute('role', 'img');
+          canvas.setAttribute('aria-label', `${tune.metric} versus ${p.path}`);
+          div.append(canvas);
+          return div;
+        }),
+      );
+      el('tune-caption').textContent = `${tune.method}. ${tune.evaluations} settings.`;
+      for (const p of tune.parameters) draw(id(p.path), tuneChart(tune, p.path, colour(tune.strategy)));
+    }
   }
 
   function wire(): void {
@@ -358,10 +413,15 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
 
   return {
     show(next, opts = {}) {
+      const first = files.length === 0;
       files = next;
       colours = assignStrategyColours(next, opts.colourKeys);
       if (opts.file !== undefined) state.file = opts.file;
       if (state.file >= files.length) state.file = 0;
+      // A decided run opens on the recommendation, the baseline and the tied group; the rest is one click away.
+      const opening = files[state.file];
+      const shownFirst = first && opening ? defaultShown(opening) : null;
+      if (shownFirst) for (const r of opening!.results) if (!shownFirst.has(r.strategy)) state.hidden.add(r.strategy);
       if (state.logPercentiles === undefined && files[0]) {
         state.logPercentiles = wideSpread(resultsAt(files[0], 0).flatMap((r) => [r.latency.p50, r.latency.p999]));
         el<HTMLInputElement>('log-percentiles').checked = state.logPercentiles;

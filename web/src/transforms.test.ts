@@ -175,6 +175,7 @@ describe('table rows and sorting', () => {
       rejected: 0,
       fairness: 0.95,
       p99ci: [9, 11],
+      thin: { p99: 10, p999: 1 }, // 1,000 requests: 10 beyond the p99, 1 beyond the p99.9
     });
   });
   it('sorts numbers ascending or descending, keeping file order among ties', () => {

@@ -4,9 +4,10 @@
  * sorting, and the verdict paragraph. No DOM and no Chart.js here, so all of it is unit-tested.
  * Latencies are ms, shares and utilization 0..1 in the input (charts show percent).
  */
+import { thinPercentiles } from '../../src/results/compare.js';
 import { availabilitySentence, failureSentences, hasCache, hasFailures } from './failures.js';
 import { fmtCount, fmtFairness, fmtMs, fmtPct, fmtRel } from './format.js';
-import type { ResultsFile, StrategyResult, SweepPoint, XY } from './types.js';
+import type { Comparison, Decision, ResultsFile, StrategyResult, SweepPoint, XY } from './types.js';
 
 /** Utilization above which a backend counts as overloaded in the verdict. */
 export const OVERLOAD_UTILIZATION = 0.95;
@@ -148,10 +149,16 @@ export interface TableRow {
   p99ci: [number, number] | null;
   /** Retries a retry budget refused (for the retries cell's tooltip). */
   retriesDenied?: number;
+  /** Statistically tied group from the run's comparison (1 = tied with the best). */
+  tieGroup?: number;
+  /** The strategy's SLO verdict, when the scenario has an SLO. */
+  slo?: 'meets' | 'fails' | 'uncertain';
+  /** Requests beyond p99 / p99.9 in the thinnest replication, for those with too few (`thinPercentiles`). */
+  thin: Partial<Record<'p99' | 'p999', number>>;
 }
 
 /** Sortable column keys of the table. */
-export type ColumnKey = Exclude<keyof TableRow, 'p99ci' | 'retriesDenied'>;
+export type ColumnKey = Exclude<keyof TableRow, 'p99ci' | 'retriesDenied' | 'thin'>;
 
 /** A column of the summary table: row key, header text and unit. */
 export interface TableColumn {
@@ -181,21 +188,45 @@ export const FAILURE_COLUMNS: readonly TableColumn[] = [
   { key: 'retries', label: 'retries', unit: 'sent' },
 ];
 
+/** The comparison's tied groups and the SLO verdict: shown when the run has them. */
+export const DECISION_COLUMNS: readonly TableColumn[] = [
+  { key: 'tieGroup', label: 'tie group', unit: '1 = best' },
+  { key: 'slo', label: 'SLO', unit: '' },
+];
+
 /** Cache hit ratio: shown when some result has caches. */
 export const CACHE_COLUMNS: readonly TableColumn[] = [{ key: 'cacheHitRatio', label: 'cache hit', unit: '%' }];
 
-/** The columns for `results` (all strategies at the point, so toggling one keeps the columns). */
-export function tableColumns(results: readonly StrategyResult[]): TableColumn[] {
+/**
+ * The columns for `results` (all strategies at the point, so toggling one keeps the columns); the
+ * tie-group column when the comparison has replications, the SLO column when the decision has an SLO.
+ */
+export function tableColumns(results: readonly StrategyResult[], comparison?: Comparison | null, decision?: Decision): TableColumn[] {
   return [
     ...TABLE_COLUMNS,
     ...(hasFailures(results) ? FAILURE_COLUMNS : []),
     ...(hasCache(results) ? CACHE_COLUMNS : []),
+    ...(comparison && comparison.replications >= 2 && comparison.tied.length > 0 ? DECISION_COLUMNS.slice(0, 1) : []),
+    ...(decision && decision.sloResults.length > 0 ? DECISION_COLUMNS.slice(1) : []),
   ];
 }
 
-/** Table rows in the results' order. */
-export function tableRows(results: readonly StrategyResult[]): TableRow[] {
-  return results.map((r) => ({
+/**
+ * Table rows: in the comparison's order (by the ranked metric) when there is one and `byRank`, else
+ * the results' order; with each strategy's tied group and SLO verdict when known.
+ */
+export function tableRows(
+  results: readonly StrategyResult[],
+  comparison?: Comparison | null,
+  decision?: Decision,
+  byRank = true,
+): TableRow[] {
+  const rank = new Map(comparison?.strategies.map((s) => [s.strategy, s.rank]) ?? []);
+  const group = new Map(comparison?.strategies.map((s) => [s.strategy, s.group]) ?? []);
+  const slo = new Map(decision?.sloResults.map((s) => [s.strategy, s.verdict]) ?? []);
+  const ordered =
+    comparison && byRank ? [...results].sort((a, b) => (rank.get(a.strategy) ?? Infinity) - (rank.get(b.strategy) ?? Infinity)) : results;
+  return ordered.map((r) => ({
     strategy: r.strategy,
     mean: r.latency.mean,
     p50: r.latency.p50,
@@ -212,6 +243,9 @@ export function tableRows(results: readonly StrategyResult[]): TableRow[] {
     cacheHitRatio: r.cache?.hitRatio,
     p99ci: r.ci95?.p99 ?? null,
     retriesDenied: r.retriesDenied,
+    tieGroup: group.get(r.strategy) ?? undefined,
+    slo: slo.get(r.strategy),
+    thin: thinPercentiles(r),
   }));
 }
 
@@ -333,15 +367,16 @@ function lossSentence(results: readonly StrategyResult[]): string | null {
 }
 
 /**
- * The verdict paragraph for `results` (the strategies shown): lowest p99 and by how much versus
+ * The verdict paragraph for `results` (the strategies shown): the comparison's verdict when given
+ * (paired intervals and ties, `src/results/compare.ts`), else the lowest p99 and by how much versus
  * round-robin (with whether the 95 % CIs overlap), overloaded backends or shares far from ideal,
  * the least fair strategy, and lost requests; then, when the results have them, availability
  * (which replaces the lost-requests sentence), retries, failure detection, cache hit ratio and
  * autoscaling (see `failures.ts`).
  */
-export function verdict(results: readonly StrategyResult[]): string[] {
+export function verdict(results: readonly StrategyResult[], comparison?: Comparison | null): string[] {
   if (results.length === 0) return ['No strategy is shown: switch one on above.'];
-  const out = [p99Sentence(results), overloadSentence(results)];
+  const out = [comparison ? comparison.verdict : p99Sentence(results), overloadSentence(results)];
   const fair = fairnessSentence(results);
   if (fair) out.push(fair);
   const loss = availabilitySentence(results) ? null : lossSentence(results);

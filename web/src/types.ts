@@ -4,6 +4,17 @@
  */
 export type {
   AutoscaleResult,
+  CapacityReport,
+  CapacityRow,
+  Comparison,
+  CompareMetric,
+  Decision,
+  Headroom,
+  PairedDifference,
+  SloResult,
+  StrategyComparison,
+  TunePoint,
+  TuneReport,
   BackendResult,
   DetectionResult,
   ErrorCounts,

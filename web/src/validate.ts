@@ -147,8 +147,20 @@ export function checkResultsFile(x: unknown, index: number): string[] {
           out.push(`${where}: sweep.points[${i}] must have value, load and results`);
         else p['results'].forEach((r, j) => checkStrategy(r, `${where} sweep.points[${i}].results[${j}]`, out));
       });
-  } else if (Array.isArray(x['results']) && x['results'].length === 0) {
-    out.push(`${where}: no results and no sweep`);
+  } else if (Array.isArray(x['results']) && x['results'].length === 0 && !isObj(x['capacity'])) {
+    out.push(`${where}: no results, no sweep and no capacity search`);
   }
+  const cap = x['capacity'];
+  if (cap !== undefined && (!isObj(cap) || !Array.isArray(cap['rows']) || !Array.isArray(cap['range'])))
+    out.push(`${where}: capacity must have rows and range`);
+  const tune = x['tune'];
+  if (tune !== undefined && (!isObj(tune) || !Array.isArray(tune['points']) || !Array.isArray(tune['parameters'])))
+    out.push(`${where}: tune must have points and parameters`);
+  const cmp = x['comparison'];
+  if (cmp !== undefined && (!isObj(cmp) || !Array.isArray(cmp['strategies']) || typeof cmp['verdict'] !== 'string'))
+    out.push(`${where}: comparison must have strategies and a verdict`);
+  const dec = x['decision'];
+  if (dec !== undefined && (!isObj(dec) || typeof dec['paragraph'] !== 'string' || !Array.isArray(dec['pathological'])))
+    out.push(`${where}: decision must have a paragraph`);
   return out;
 }

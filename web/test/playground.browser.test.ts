@@ -22,6 +22,7 @@ import { fmtMs, fmtRate } from '../src/format.js';
 import { writePlayground } from '../../src/playground/write.js';
 import { writeReport } from '../../src/report/write.js';
 import type { ResultsFile } from '../../src/results/schema.js';
+import { thinPercentiles } from '../../src/results/compare.js';
 import { parseDocument, parseScenario } from '../../src/scenario/index.js';
 import { runScenario } from '../../src/sim/run.js';
 import { ensureBuilt, ensurePlaygroundBuilt, launchChromium, ROOT } from './browser.js';
@@ -168,11 +169,15 @@ describe('the playground from file://', () => {
     const rows = await page.$$eval('#summary-table tbody tr', (trs) =>
       trs.map((tr) => [(tr as HTMLElement).dataset['strategy'] ?? '', ...[...tr.querySelectorAll('td')].slice(1, 8).map((td) => td.textContent ?? '')]),
     );
-    expect(rows.map((row) => row[0])).toEqual(labels);
+    // rows in the comparison's order (the worker decides as lbsim run does)
+    expect(rows.map((row) => row[0])).toEqual(cli.comparison!.strategies.map((x) => x.strategy));
     for (const row of rows) {
       const c = cli.results.find((x) => x.strategy === row[0])!;
       const l = c.latency;
-      expect(row.slice(1), row[0]).toEqual([l.mean, l.p50, l.p90, l.p99, l.p999, l.max].map(fmtMs).concat(fmtRate(c.throughput)));
+      // a percentile with fewer than 100 requests beyond it is marked †, as in the terminal
+      const mark = (m: 'p99' | 'p999'): string => (thinPercentiles(c)[m] !== undefined ? '†' : '');
+      const want = [fmtMs(l.mean), fmtMs(l.p50), fmtMs(l.p90), fmtMs(l.p99) + mark('p99'), fmtMs(l.p999) + mark('p999'), fmtMs(l.max), fmtRate(c.throughput)];
+      expect(row.slice(1), row[0]).toEqual(want);
     }
   }, 180_000);
 

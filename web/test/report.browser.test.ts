@@ -150,9 +150,9 @@ describe('web report in headless chromium', () => {
     expect(facts).toContain('Seed42');
     expect(facts).toContain('5 (95 % CIs shown)');
     const verdict = await page.textContent('#verdict');
+    // the paired comparison (computed in the page for a file without one): 162 ms is no win over 172 ms here
     expect(verdict).toContain(
-      'least-connections has the lowest p99, 162.3 ms: 30 % lower than round-robin (231.7 ms). ' +
-        'Their 95 % confidence intervals do not overlap.',
+      'No single winner on p99: least-connections (162 ms) is statistically tied with p2c (e.g. p2c − least-connections = 7.28 ms (95 % CI -3.18 to 17.7), paired over 5 replications).',
     );
     expect(verdict).toContain('No strategy overloads a backend: the busiest is b0 under random at 89.3 % utilization.');
     const random = RUN.results.find((r) => r.strategy === 'random');
@@ -163,7 +163,10 @@ describe('web report in headless chromium', () => {
   it('shows the fixture numbers in the table and sorts by a clicked column', async () => {
     expect(await tableStrategies(page)).toEqual(['round-robin', 'random', 'least-connections', 'p2c']);
     expect(await columnTexts(page, 'p99')).toEqual(['231.7', '338.6', '162.3', '171.9']);
-    expect(await columnTexts(page, 'p999')).toEqual(['352.4', '521.7', '240.8', '255.0']);
+    // 14,400 requests per run: 14 beyond the p99.9, so each p99.9 is marked as resting on too few
+    expect(await columnTexts(page, 'p999')).toEqual(['352.4†', '521.7†', '240.8†', '255.0†']);
+    expect(await page.getAttribute('#summary-table td.thin', 'title')).toMatch(/only \d+ requests beyond it in a replication \(fewer than 100\)/);
+    expect(await page.textContent('#table-extra-caption')).toContain('† fewer than 100 requests beyond that percentile');
     expect(await columnTexts(page, 'throughput')).toEqual(['240.0', '239.7', '240.0', '240.0']);
     expect(await columnTexts(page, 'failed')).toEqual(['0', '12', '0', '3']);
     expect(await columnTexts(page, 'rejected')).toEqual(['0', '7', '0', '0']);
@@ -217,14 +220,15 @@ describe('web report in headless chromium', () => {
     expect(sweep?.datasets.filter((d) => !d.endsWith('(mean)'))).toEqual(Object.keys(COLOURS));
     const verdict = await page.textContent('#verdict');
     expect(verdict).toContain('At offered load 0.95 (clients.rate = 285):');
-    expect(verdict).toContain('least-connections has the lowest p99, 1224 ms');
+    expect(verdict).toContain('No winner: one replication gives no interval on the differences, so the lowest p99 (least-connections, 1224 ms) may be luck.');
     expect(verdict).toContain('Across the sweep, least-connections has the lowest p99 at 5 of 5 loads.');
     expect(await page.textContent('#warnings')).toContain('close to capacity');
     await page.selectOption('#point-select', '0');
     expect(await page.textContent('#verdict')).toContain('At offered load 0.50 (clients.rate = 150):');
     // The table is still sorted by strategy name (sorting persists across files and points).
     expect(await tableStrategies(page)).toEqual(['least-connections', 'p2c', 'random', 'round-robin']);
-    expect(await columnTexts(page, 'p99')).toEqual(['122.4', '132.5', '248.4', '176.0']);
+    // a few thousand requests per point: fewer than 100 beyond the p99, so every p99 is marked
+    expect(await columnTexts(page, 'p99')).toEqual(['122.4†', '132.5†', '248.4†', '176.0†']);
     await page.screenshot({ path: join(ROOT, 'out/report-sweep-screenshot.png'), fullPage: true });
     await page.selectOption('#file-select', '0');
     expect(await page.isVisible('#card-sweep')).toBe(false);

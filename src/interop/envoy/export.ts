@@ -1,7 +1,8 @@
 /**
  * lbsim → Envoy: one cluster (`envoy.config.cluster.v3.Cluster`) as YAML, to paste under
  * `static_resources.clusters`: `lb_policy` with `least_request_lb_config` (`choice_count`,
- * `slow_start_config`), `round_robin_lb_config`, `maglev_lb_config`, and
+ * `active_request_bias`, `slow_start_config`), `round_robin_lb_config`, `maglev_lb_config`, or for
+ * least-connections the `least_request` extension with `selection_method: FULL_SCAN`, and
  * `common_lb_config` (`healthy_panic_threshold`, `consistent_hashing_lb_config.hash_balance_factor`),
  * `load_assignment` (priority 0 for simulated servers, priority 1 for backup servers,
  * `health_status: UNHEALTHY` for down ones, `load_balancing_weight`), `outlier_detection` and
@@ -11,7 +12,7 @@
  */
 import { isIP } from 'node:net';
 import { Document } from 'yaml';
-import { equalWeights, tierWarnings } from '../common.js';
+import { equalWeights, flavorMismatch, tierWarnings } from '../common.js';
 import { envoyDuration } from '../durations.js';
 import { describeHashKey, hashKeyToEnvoy } from '../hash-key.js';
 import { tierOfServer, type ExportResult, type ExportWarning, type LbConfig, type LbServer } from '../types.js';
@@ -37,6 +38,12 @@ function endpoint(s: LbServer): Obj {
   return ep;
 }
 
+/** `active_request_bias` when the options set it (flavor envoy), as a RuntimeDouble. */
+function activeRequestBias(options: Obj): Obj {
+  const b = options.activeRequestBias;
+  return typeof b === 'number' ? { active_request_bias: { default_value: b, runtime_key: 'upstream.lbsim.active_request_bias' } } : {};
+}
+
 /** Writes the config as an Envoy cluster (YAML). */
 export function exportEnvoy(config: LbConfig, header: string[] = []): ExportResult {
   const warnings: ExportWarning[] = [];
@@ -49,7 +56,8 @@ export function exportEnvoy(config: LbConfig, header: string[] = []): ExportResu
     options = (options.innerOptions as Obj | undefined) ?? {};
   }
   const warn = warnFor(`strategy ${name}`);
-  const active = config.servers.filter((s) => s.role === 'active');
+  const mismatch = flavorMismatch(name, options, 'envoy');
+  if (mismatch) warn(mismatch);
   let policy = 'ROUND_ROBIN';
   let policyConfig: Obj | undefined;
   const common: Obj = {};
@@ -69,13 +77,11 @@ export function exportEnvoy(config: LbConfig, header: string[] = []): ExportResu
       break;
     case 'least-connections':
       policy = 'LEAST_REQUEST';
-      policyConfig = { choice_count: Math.max(2, active.length) };
-      warn('Envoy LEAST_REQUEST samples choice_count hosts (with replacement) instead of scanning all; choice_count = number of hosts is the nearest');
+      policyConfig = { selection_method: 'FULL_SCAN', ...activeRequestBias(options) };
       break;
     case 'p2c':
       policy = 'LEAST_REQUEST';
-      policyConfig = { choice_count: options.draws };
-      if (options.replacement !== true) warn('Envoy samples with replacement (a host may be drawn twice); lbsim p2c here draws distinct hosts');
+      policyConfig = { ...(options.draws !== 2 ? { choice_count: options.draws } : {}), ...activeRequestBias(options) };
       break;
     case 'peak-ewma':
     case 'least-time':
@@ -93,6 +99,7 @@ export function exportEnvoy(config: LbConfig, header: string[] = []): ExportResu
     case 'consistent-hash':
       policy = 'RING_HASH';
       hashing = true;
+      warn("Envoy's RING_HASH builds its own ring (xxHash64 of the host addresses, 1024 to 8M entries): the same affinity and remapping behaviour as the simulated ketama ring, other key → host pairs");
       break;
     case 'rendezvous':
       policy = 'RING_HASH';
@@ -107,6 +114,7 @@ export function exportEnvoy(config: LbConfig, header: string[] = []): ExportResu
     case 'bounded-load':
       policy = 'RING_HASH';
       hashing = true;
+      warn("Envoy's RING_HASH places keys on its own ring (xxHash64); the load bound is Envoy's when the scenario simulates flavor envoy, the first choice is lbsim's ketama ring");
       common.consistent_hashing_lb_config = { hash_balance_factor: Math.max(100, Math.round(Number(options.factor) * 100)) };
       break;
     case 'first':
@@ -135,7 +143,21 @@ export function exportEnvoy(config: LbConfig, header: string[] = []): ExportResu
     lb_policy: policy,
   };
   const cfgKey: Record<string, string> = { LEAST_REQUEST: 'least_request_lb_config', ROUND_ROBIN: 'round_robin_lb_config', MAGLEV: 'maglev_lb_config' };
-  if (policyConfig && cfgKey[policy]) cluster[cfgKey[policy]!] = policyConfig;
+  if (policyConfig && 'selection_method' in policyConfig) {
+    // selection_method exists only in the extension's LeastRequest proto, not in the cluster's
+    // legacy least_request_lb_config: write the policy as a load_balancing_policy extension.
+    delete cluster.lb_policy;
+    cluster.load_balancing_policy = {
+      policies: [
+        {
+          typed_extension_config: {
+            name: 'envoy.load_balancing_policies.least_request',
+            typed_config: { '@type': 'type.googleapis.com/envoy.extensions.load_balancing_policies.least_request.v3.LeastRequest', ...policyConfig },
+          },
+        },
+      ],
+    };
+  } else if (policyConfig && cfgKey[policy]) cluster[cfgKey[policy]!] = policyConfig;
   if (Object.keys(common).length > 0) cluster.common_lb_config = common;
   warnings.push(...tierWarnings(config, 'envoy'));
   // One LocalityLbEndpoints per (priority, zone), in order of first appearance within a priority.

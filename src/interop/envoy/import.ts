@@ -11,9 +11,11 @@
  */
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { formatPath, InputError } from '../../input/errors.js';
+import { DEFAULT_LIMITS, type InputLimits } from '../../input/limits.js';
 import { readInputFile } from '../../input/read.js';
+import { MAX_YAML_ALIASES, yamlResourceError } from '../../scenario/parse-document.js';
 import { isPrime } from '../../strategies/maglev.js';
-import { baseConfig, equalWeights, groupName, withDefaults } from '../common.js';
+import { baseConfig, groupName, withDefaults } from '../common.js';
 import { parseEnvoyDuration } from '../durations.js';
 import type { ImportResult, InteropWarning, LbConfig, LbServer } from '../types.js';
 
@@ -21,6 +23,8 @@ import type { ImportResult, InteropWarning, LbConfig, LbServer } from '../types.
 export interface EnvoyImportOptions {
   /** Name of the cluster (required when the file has several). */
   upstream?: string;
+  /** Input limits (file size; nginx nesting depth); the defaults when absent. */
+  limits?: Readonly<InputLimits>;
 }
 
 /** `lb_policy` values lbsim maps. */
@@ -146,16 +150,24 @@ function socketAddress(r: Reader, endpoint: Obj, path: Path): string {
  * @throws InputError with the file, line and field path of a bad value, or an ambiguous cluster
  */
 export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): ImportResult {
-  const text = readInputFile(file);
+  const text = readInputFile(file, (opts.limits ?? DEFAULT_LIMITS).fileBytes);
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, logLevel: 'error' });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const pos = e.linePos?.[0];
     throw new InputError(file, [{ path: pos ? `line ${pos.line}` : '', message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') }]);
   }
   const r: Reader = new Reader(file, doc, lines);
-  const clusters = findClusters(doc.toJS());
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (e) {
+    const why = yamlResourceError(e);
+    if (why) throw new InputError(file, [{ path: '', message: why }]);
+    throw e;
+  }
+  const clusters = findClusters(value);
   if (clusters.length === 0) throw new InputError(file, [{ path: '', message: 'no cluster found (expected static_resources.clusters, clusters, CDS resources or a bare cluster)' }]);
   const names = clusters.map((c) => String(c.cluster.name ?? '(unnamed)'));
   let chosen: { cluster: Obj; path: Path };
@@ -281,21 +293,34 @@ export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): Import
   const known: string[] = ['@type', 'slow_start_config', 'locality_lb_config'];
   switch (policy) {
     case 'ROUND_ROBIN':
+      strategy = 'weighted-round-robin';
+      options = { flavor: 'envoy' };
       origins.strategy = 'lb_policy ROUND_ROBIN';
       break;
     case 'LEAST_REQUEST': {
-      const draws = r.num(pcfg, 'choice_count', pPath, (n) => Number.isInteger(n) && n >= 2, 'an integer ≥ 2') ?? 2;
-      strategy = 'p2c';
-      options = { draws, replacement: true };
-      known.push('choice_count', 'active_request_bias');
-      origins.strategy = `lb_policy LEAST_REQUEST, choice_count ${draws}`;
+      const draws = r.num(pcfg, 'choice_count', pPath, (n) => Number.isInteger(n) && n >= 1, 'an integer ≥ 1') ?? 2;
+      known.push('choice_count', 'active_request_bias', 'selection_method', 'enable_full_scan');
       const bias = pcfg.active_request_bias;
+      let b: number | undefined;
       if (bias !== undefined) {
-        const b = isObj(bias) ? bias.default_value : bias;
-        if (b !== 1) r.warn([...pPath, 'active_request_bias'], `active_request_bias ${JSON.stringify(b)} shapes Envoy's weighted mode (weight / (active + 1)^bias); lbsim's p2c compares active / weight`);
+        const v = isObj(bias) ? bias.default_value : bias;
+        if (typeof v !== 'number' || !(v >= 0)) r.fail([...pPath, 'active_request_bias'], `expected a RuntimeDouble with default_value ≥ 0, got ${JSON.stringify(bias)}`);
+        b = v;
       }
-      if (!equalWeights(servers)) {
-        r.warn([...at, 'lb_policy'], 'with unequal weights Envoy picks by weighted round robin over weight / (active + 1)^bias, not by sampling; nearest lbsim strategy: p2c (active / weight)');
+      const method = pcfg.selection_method ?? 'N_CHOICES';
+      if (method !== 'N_CHOICES' && method !== 'FULL_SCAN') r.fail([...pPath, 'selection_method'], `expected N_CHOICES or FULL_SCAN, got ${JSON.stringify(method)}`);
+      const full = method === 'FULL_SCAN' || (isObj(pcfg.enable_full_scan) ? pcfg.enable_full_scan.value === true : pcfg.enable_full_scan === true);
+      if (full) {
+        strategy = 'least-connections';
+        options = { flavor: 'envoy', ...(b !== undefined ? { activeRequestBias: b } : {}) };
+        origins.strategy = 'lb_policy LEAST_REQUEST, selection_method FULL_SCAN';
+      } else {
+        if (draws < 2) {
+          r.warn([...pPath, 'choice_count'], 'choice_count 1 is one random host per request; lbsim p2c needs 2 draws or more (2 is used)');
+        }
+        strategy = 'p2c';
+        options = { flavor: 'envoy', draws: Math.max(2, draws), ...(b !== undefined ? { activeRequestBias: b } : {}) };
+        origins.strategy = `lb_policy LEAST_REQUEST, choice_count ${draws}${b !== undefined ? `, active_request_bias ${b}` : ''}`;
       }
       break;
     }
@@ -306,7 +331,8 @@ export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): Import
       }
       if (factor > 0) {
         strategy = 'bounded-load';
-        options = { factor: factor / 100 };
+        options = { flavor: 'envoy', factor: factor / 100 };
+        r.warn([...at, 'lb_policy'], "Envoy's RING_HASH ring (xxHash64, ring size bounds) is not modelled: the first choice comes from lbsim's ketama ring; the load bound is Envoy's");
       } else strategy = 'consistent-hash';
       origins.strategy = `lb_policy RING_HASH${factor > 0 ? `, hash_balance_factor ${factor}` : ''}`;
       break;
@@ -315,8 +341,8 @@ export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): Import
       const tableSize = r.num(pcfg, 'table_size', pPath, (n) => Number.isInteger(n) && n >= 3 && n <= 5000011 && isPrime(n), 'a prime table size up to 5000011') ?? 65537;
       if (factor > 0) {
         strategy = 'bounded-load';
-        options = { factor: factor / 100 };
-        r.warn(chPath, 'Maglev with a hash balance factor: mapped to lbsim bounded-load (a ketama ring with bounded loads), the nearest strategy');
+        options = { flavor: 'envoy', factor: factor / 100 };
+        r.warn(chPath, "Maglev with a hash balance factor: lbsim bounded-load flavor envoy (Envoy's load bound and probe) with the first choice from a ketama ring instead of the Maglev table");
       } else {
         strategy = 'maglev';
         options = { tableSize };
@@ -409,6 +435,6 @@ export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): Import
     else r.warn([...at, k], 'not modelled by lbsim');
   }
   r.warnings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  const out: ImportResult = { format: 'envoy', file, kind: 'cluster', config, origins, warnings: r.warnings };
+  const out: ImportResult = { format: 'envoy', file, kind: 'cluster', proxy: 'envoy', config, origins, warnings: r.warnings };
   return out;
 }

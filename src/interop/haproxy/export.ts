@@ -9,7 +9,7 @@
  * (MAPPING.md). `haproxy -c` accepts the section after a `defaults` section (tested where HAProxy
  * is installed).
  */
-import { equalWeights, groupName, tierWarnings } from '../common.js';
+import { equalWeights, flavorMismatch, groupName, tierWarnings } from '../common.js';
 import { proxyTime } from '../durations.js';
 import { describeHashKey, hashKeyToHaproxy } from '../hash-key.js';
 import type { ExportResult, ExportWarning, LbConfig } from '../types.js';
@@ -26,7 +26,10 @@ function balance(config: LbConfig, name: string, options: Record<string, unknown
       warnKey(config.hashKey ? `HAProxy has no balance keyword for ${describeHashKey(config.hashKey)}; hashing the URI instead` : 'no hash key recorded (the scenario was not imported from a hashing config); hashing the URI: change it to your key');
       key = 'uri whole';
     }
-    return [`balance ${key}`, 'hash-type consistent'];
+    // hash-type consistent [<function>] [avalanche]: the flavor haproxy options, sdbm by default.
+    const fn = typeof options.hashFunction === 'string' && options.hashFunction !== 'sdbm' ? ` ${options.hashFunction}` : '';
+    const aval = options.avalanche === true ? `${fn === '' ? ' sdbm' : ''} avalanche` : '';
+    return [`balance ${key}`, `hash-type consistent${fn}${aval}`];
   };
   switch (name) {
     case 'round-robin':
@@ -89,6 +92,8 @@ export function exportHaproxy(config: LbConfig, header: string[] = []): ExportRe
     strategy = String(options.inner ?? 'round-robin');
     options = (options.innerOptions as Record<string, unknown> | undefined) ?? {};
   }
+  const mismatch = flavorMismatch(strategy, options, 'haproxy');
+  if (mismatch) warnFor(`strategy ${strategy}`)(mismatch);
   lines.push(...balance(config, strategy, options, warnFor(`strategy ${strategy}`), warnFor('hash key')));
   if (sticky) lines.push('cookie SERVERID insert indirect nocache');
   const h = config.healthCheck;

@@ -8,8 +8,9 @@
  * keyword of the section that lbsim does not model becomes a warning.
  */
 import { InputError } from '../../input/errors.js';
+import { DEFAULT_LIMITS, type InputLimits } from '../../input/limits.js';
 import { readInputFile } from '../../input/read.js';
-import { baseConfig, mostCommon, withDefaults, groupName } from '../common.js';
+import { baseConfig, equalWeights, groupName, mostCommon, withDefaults } from '../common.js';
 import { parseHaproxyTime, proxyTime } from '../durations.js';
 import { describeHashKey, hashKeyFromHaproxy } from '../hash-key.js';
 import type { HashKey, ImportResult, InteropWarning, LbConfig, LbServer } from '../types.js';
@@ -19,6 +20,8 @@ import { parseHaproxy, type HaproxyLine, type HaproxySection } from './parser.js
 export interface HaproxyImportOptions {
   /** Name of the backend or listen section (required when there are several). */
   upstream?: string;
+  /** Input limits (file size; nginx nesting depth); the defaults when absent. */
+  limits?: Readonly<InputLimits>;
 }
 
 /** `balance` algorithms HAProxy accepts. */
@@ -265,7 +268,7 @@ function defaultsChain(sections: HaproxySection[], target: HaproxySection, file:
  * @throws InputError with file and line for syntax errors, bad values or an ambiguous backend
  */
 export function importHaproxy(file: string, opts: HaproxyImportOptions = {}): ImportResult {
-  const text = readInputFile(file);
+  const text = readInputFile(file, (opts.limits ?? DEFAULT_LIMITS).fileBytes);
   const sections = parseHaproxy(text, file);
   const proxies = sections.filter((s) => s.type === 'backend' || s.type === 'listen');
   if (proxies.length === 0) throw new InputError(file, [{ path: '', message: 'no backend or listen section found' }]);
@@ -317,33 +320,49 @@ export function importHaproxy(file: string, opts: HaproxyImportOptions = {}): Im
   let options: Record<string, unknown> = {};
   let key: HashKey | undefined;
   const bl = s.balance?.l;
+  // hash-type consistent [sdbm|djb2|wt6|crc32|none] [avalanche]: HAProxy's own tree and key hash.
+  const hashOptions: Record<string, unknown> = { flavor: 'haproxy' };
+  for (const w of s.hashType?.rest ?? []) {
+    if (['sdbm', 'djb2', 'wt6', 'crc32'].includes(w)) {
+      if (w !== 'sdbm') hashOptions.hashFunction = w;
+    } else if (w === 'avalanche') hashOptions.avalanche = true;
+    else warnAt(s.hashType!.l, 'hash-type', `hash function or modifier "${w}" is not modelled (sdbm is used)`);
+  }
   const hashed = (k: { key: HashKey; extra: string[] }) => {
     key = k.key;
     if (k.extra.length > 0) warnAt(bl!, `balance ${algo}`, `parameters "${k.extra.join(' ')}" are not modelled`);
     if (consistent && factor > 0) {
       strategy = 'bounded-load';
-      options = { factor: factor / 100 };
+      options = { ...hashOptions, factor: factor / 100 };
     } else {
       strategy = 'consistent-hash';
+      options = { ...hashOptions };
       if (!consistent) {
-        warnAt(s.hashType?.l ?? bl!, 'hash-type', 'map-based hashing (the default) maps keys by modulo over the weights; nearest lbsim strategy: consistent-hash (same affinity, different remapping when servers change); add "hash-type consistent" for an exact mapping');
+        warnAt(s.hashType?.l ?? bl!, 'hash-type', 'map-based hashing (the default) maps keys by modulo over the weights; nearest lbsim strategy: consistent-hash flavor haproxy (the same key hash on HAProxy\'s consistent tree: same affinity, different remapping when servers change); add "hash-type consistent" for an exact mapping');
       }
     }
   };
   const randomMatch = /^random(?:\((\d+)\))?$/.exec(algo);
-  if (algo === 'roundrobin') strategy = 'weighted-round-robin';
-  else if (algo === 'static-rr') {
+  if (algo === 'roundrobin') {
+    strategy = 'weighted-round-robin';
+    if (!equalWeights(servers)) warnAt(bl ?? servers[0]!.l, 'balance roundrobin', "HAProxy's weighted round-robin trees (lb_fwrr.c) are not modelled: simulated with nginx's smooth weighted round robin (the same shares, another order)");
+  } else if (algo === 'static-rr') {
     strategy = 'weighted-round-robin';
     warnAt(bl!, 'balance static-rr', 'static-rr ignores runtime weight changes (and slow start); mapped to weighted-round-robin');
-  } else if (algo === 'leastconn') strategy = 'least-connections';
+  } else if (algo === 'leastconn') {
+    strategy = 'least-connections';
+    options = { flavor: 'haproxy' };
+  }
   else if (algo === 'first') strategy = 'first';
   else if (randomMatch) {
     const draws = randomMatch[1] === undefined ? 2 : Number(randomMatch[1]);
     if (draws < 1) fail(ctx, bl!, 'random(<draws>) needs draws ≥ 1', 'balance');
-    if (draws === 1) strategy = 'weighted-random';
-    else {
+    if (draws === 1) {
+      strategy = 'weighted-random';
+      options = { flavor: 'haproxy' };
+    } else {
       strategy = 'p2c';
-      options = { draws };
+      options = { flavor: 'haproxy', draws };
     }
   } else if (algo === 'source' && !consistent) {
     strategy = 'ip-hash';
@@ -353,6 +372,9 @@ export function importHaproxy(file: string, opts: HaproxyImportOptions = {}): Im
     if (algo === 'url_param' && words[1] === undefined) fail(ctx, bl!, 'url_param needs a parameter name', 'balance');
     if (algo === 'hash' && words[1] === undefined) fail(ctx, bl!, 'hash needs a sample expression', 'balance');
     hashed(hashKeyFromHaproxy(words));
+    if (algo === 'source') {
+      warnAt(bl!, 'balance source', 'HAProxy hashes the source address itself (the XOR of its 32-bit words, get_server_sh), not a key string; lbsim hashes clients.keys with the hash function');
+    }
   } else {
     fail(ctx, bl!, `unknown balance algorithm "${algo}"; expected one of ${BALANCE_ALGORITHMS.join(', ')}`, 'balance');
   }
@@ -361,9 +383,6 @@ export function importHaproxy(file: string, opts: HaproxyImportOptions = {}): Im
   }
   if (s.hashType && !key && s.hashType.l.line >= target.line) {
     warnAt(s.hashType.l, 'hash-type', `has no effect with balance ${algo}`);
-  }
-  if (s.hashType && s.hashType.rest.length > 0) {
-    warnAt(s.hashType.l, 'hash-type', `hash function "${s.hashType.rest.join(' ')}" is not modelled (lbsim's ring uses crc32)`);
   }
   origins.strategy = `balance ${words.join(' ')}${s.hashType ? `, hash-type ${s.hashType.method}` : ''}${factor > 0 ? `, hash-balance-factor ${factor}` : ''}`;
   if (!s.balance) origins.strategy = 'balance roundrobin (HAProxy default)';
@@ -429,5 +448,5 @@ export function importHaproxy(file: string, opts: HaproxyImportOptions = {}): Im
     warnAt(checked[0]!.l, 'check', 'active health checks are not simulated (lbsim servers fail only through the scenario); kept for export');
   }
   warnings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  return { format: 'haproxy', file, kind: target.type, config, origins, warnings };
+  return { format: 'haproxy', file, kind: target.type, proxy: 'haproxy', config, origins, warnings };
 }

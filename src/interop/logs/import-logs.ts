@@ -90,6 +90,9 @@ export async function importLogs(opts: LogImportOptions): Promise<LogImportOutco
   if (opts.logs.length === 0) throw new InputError('--log', [{ path: '', message: 'expected at least one access log' }]);
   const first = opts.logs[0]!;
   const imported = opts.config !== undefined ? importConfig(opts.config, { ...(opts.upstream !== undefined ? { upstream: opts.upstream } : {}), ...(opts.configFormat ? { format: opts.configFormat } : {}) }) : undefined;
+  if (imported?.format === 'aws') {
+    throw new InputError('--log', [{ path: '', message: `access logs are read beside an nginx, HAProxy or Envoy config; ${imported.file} is an AWS target group` }]);
+  }
   const format = resolveLogFormat(
     opts.format,
     first,

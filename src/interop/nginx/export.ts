@@ -8,7 +8,7 @@
  * setting nginx cannot express gets a warning naming the nearest equivalent used (MAPPING.md).
  * `nginx -t` accepts the fragment inside `http { }` (tested where nginx is installed).
  */
-import { equalWeights, tierWarnings } from '../common.js';
+import { equalWeights, flavorMismatch, tierWarnings } from '../common.js';
 import { proxyTime } from '../durations.js';
 import { describeHashKey, hashKeyToNginx } from '../hash-key.js';
 import type { ExportResult, ExportWarning, LbConfig } from '../types.js';
@@ -48,7 +48,6 @@ function method(config: LbConfig, name: string, options: Record<string, unknown>
       return 'least_conn;';
     case 'p2c':
       if (options.draws !== 2) warn(`nginx samples exactly two servers ("random two"); lbsim p2c draws ${String(options.draws)}: nearest equivalent written`);
-      if (options.replacement === true) warn('nginx samples two distinct servers; lbsim p2c samples with replacement here (Envoy style)');
       return 'random two least_conn;';
     case 'peak-ewma':
       warn('nginx has no peak-EWMA balancer; nearest open-source equivalent: random two least_conn (nginx Plus: random two least_time=header)');
@@ -106,9 +105,19 @@ export function exportNginx(config: LbConfig, header: string[] = []): ExportResu
     strategy = String(options.inner ?? 'round-robin');
     options = (options.innerOptions as Record<string, unknown> | undefined) ?? {};
   }
+  const mismatch = flavorMismatch(strategy, options, 'nginx');
+  if (mismatch) warnFor(`strategy ${strategy}`)(mismatch);
   const m = method(config, strategy, options, warnFor(`strategy ${strategy}`), warnFor('hash key'));
-  if (strategy === 'weighted-round-robin' && config.passive !== false && options.maxFails !== undefined && options.maxFails !== config.passive.maxFails) {
-    warnFor('strategy weighted-round-robin')(`nginx lowers a failing server's effective weight by weight / max_fails, with max_fails from balancer.passive (${config.passive.maxFails}), not the option maxFails ${String(options.maxFails)}`);
+  if (strategy === 'weighted-round-robin' || strategy === 'least-connections') {
+    // ngx_http_upstream_free_round_robin_peer_locked: effective_weight -= weight / max_fails, with
+    // the server's max_fails (0: never), which the export writes from balancer.passive.
+    const nginxMaxFails = config.passive === false ? 0 : config.passive.maxFails;
+    const simulated = typeof options.maxFails === 'number' ? options.maxFails : 0;
+    if (simulated !== nginxMaxFails) {
+      warnFor(`strategy ${strategy}`)(
+        `nginx lowers a failing server's effective weight by weight / max_fails with max_fails from balancer.passive (${nginxMaxFails}${nginxMaxFails === 0 ? ': never' : ''}); the simulation used maxFails ${simulated === 0 ? 'unset (never)' : String(simulated)}`,
+      );
+    }
   }
   if (m) upstream.push(`    ${m}`);
   warnings.push(...tierWarnings(config, 'nginx'));

@@ -80,7 +80,7 @@ const CASES: Case[] = [
   {
     file: 'random-two.conf',
     strategy: 'p2c',
-    options: { draws: 2, replacement: false },
+    options: { flavor: 'nginx', draws: 2, replacement: false },
     servers: [['10.1.0.1:9000', 1, 0, 'active'], ['10.1.0.2:9000', 1, 0, 'active'], ['10.1.0.3:9000', 1, 0, 'active'], ['10.1.0.4:9000', 1, 0, 'active']],
     balancer: { retries: 3 },
     warnings: [],
@@ -88,7 +88,7 @@ const CASES: Case[] = [
   {
     file: 'random-two-default.conf',
     strategy: 'p2c',
-    options: { draws: 2, replacement: false },
+    options: { flavor: 'nginx', draws: 2, replacement: false },
     servers: [['10.1.0.1:9000', 1, 0, 'active'], ['10.1.0.2:9000', 1, 0, 'active']],
     balancer: {},
     warnings: [],
@@ -137,7 +137,7 @@ const CASES: Case[] = [
   {
     file: 'plus.conf',
     strategy: 'sticky',
-    options: { inner: 'least-connections', innerOptions: {}, maxSessions: 100000 },
+    options: { inner: 'least-connections', innerOptions: { maxFails: 1 }, maxSessions: 100000 },
     servers: [['10.2.0.1:8080', 1, 0, 'active'], ['10.2.0.2:8080', 1, 0, 'active']],
     balancer: { slowStart: { windowMs: 30_000, minWeightPercent: 10, aggression: 1 }, queue: { maxQueue: 100, timeoutMs: 70_000 } },
     warnings: ['zone:3', 'sticky:7'],
@@ -193,9 +193,11 @@ describe('nginx import: one fixture per balancing method and option', () => {
       expect(text).toMatch(/placeholder: fill in your traffic/);
       for (const w of result.warnings) expect(text).toContain(`${w.directive}: ${w.message}`);
 
-      // Addresses, extra servers and the key survive in the description for export.
+      // Each active or backup server's address is its backend's `address` (hashed as nginx hashes
+      // it); down servers and the key survive in the description for export.
+      expect(scenario.backends.map((g) => g.addresses)).toEqual(active.map((s) => [s[0]]));
       const notes = parseNotes(scenario.description);
-      expect([...notes.addresses.values()].flat()).toEqual(active.map((s) => s[0]));
+      expect(notes.addresses.size).toBe(0);
       expect(notes.extraServers.map((s) => [s.address, s.role])).toEqual(c.servers.filter((s) => s[3] === 'down').map((s) => [s[0], s[3]]));
       expect(notes.hashKey).toEqual(c.key);
     });

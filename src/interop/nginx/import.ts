@@ -15,12 +15,15 @@ import { baseConfig, groupName, mostCommon, withDefaults } from '../common.js';
 import { parseNginxTime, proxyTime } from '../durations.js';
 import { describeHashKey, hashKeyFromNginx } from '../hash-key.js';
 import type { HashKey, ImportResult, InteropWarning, LbConfig, LbServer } from '../types.js';
+import type { InputLimits } from '../../input/limits.js';
 import { parseNginxFile, type NginxDirective } from './parser.js';
 
 /** Options of {@link importNginx}. */
 export interface NginxImportOptions {
   /** Name of the upstream to import (required when the config has several). */
   upstream?: string;
+  /** Input limits (file size; nginx nesting depth); the defaults when absent. */
+  limits?: Readonly<InputLimits>;
 }
 
 interface Located {
@@ -147,7 +150,7 @@ function parseServer(d: NginxDirective, used: Set<string>, warn: (d: NginxDirect
  * @throws InputError with file and line for syntax errors, bad parameters, or an ambiguous upstream
  */
 export function importNginx(file: string, opts: NginxImportOptions = {}): ImportResult {
-  const cfg = parseNginxFile(file);
+  const cfg = parseNginxFile(file, opts.limits);
   const warnings: InteropWarning[] = [...cfg.warnings];
   const origins: Record<string, string> = {};
   const warn = (d: NginxDirective, message: string) => warnings.push({ file: d.file, line: d.line, directive: d.name, message });
@@ -210,7 +213,7 @@ export function importNginx(file: string, opts: NginxImportOptions = {}): Import
         else {
           if (d.args[0] !== 'two') fail(d, `invalid parameter "${d.args[0]}": expected random [two [least_conn]]`);
           const m = d.args[1];
-          if (m === undefined || m === 'least_conn') setMethod(d, 'p2c', { draws: 2 });
+          if (m === undefined || m === 'least_conn') setMethod(d, 'p2c', { flavor: 'nginx', draws: 2 });
           else if (/^least_time=(header|last_byte)$/.test(m)) {
             setMethod(d, 'least-time');
             warn(d, `"random two ${m}" compares two random servers by response time; nearest lbsim strategy: least-time (scans every server)`);
@@ -291,7 +294,10 @@ export function importNginx(file: string, opts: NginxImportOptions = {}): Import
   // Strategy.
   let strategy = method?.strategy ?? 'weighted-round-robin';
   let options = method?.options ?? {};
+  // nginx lowers a failed peer's effective_weight by weight / max_fails in round robin and in
+  // least_conn's tie-break (ngx_http_upstream_free_round_robin_peer_locked).
   if (strategy === 'weighted-round-robin') options = { maxFails: Math.max(1, maxFails) };
+  if (strategy === 'least-connections' && maxFails > 0) options = { maxFails };
   origins.strategy = method ? `${method.d.name}${method.d.args.length ? ` ${method.d.args.join(' ')}` : ''}` : 'no balancing directive: weighted round robin';
   if (method?.key) {
     config.hashKey = method.key;
@@ -403,5 +409,16 @@ export function importNginx(file: string, opts: NginxImportOptions = {}): Import
   }
   warnings.sort((a, b) => (a.file === b.file ? (a.line ?? 0) - (b.line ?? 0) : 0));
 
-  return { format: 'nginx', file, kind: 'upstream', config, origins, warnings };
+  return { format: 'nginx', file, kind: 'upstream', proxy: nginxTarget(config), config, origins, warnings };
+}
+
+/**
+ * nginx Plus when the config uses what only the commercial nginx has (ngx_http_upstream_module
+ * documentation: `least_time`, `sticky`, `queue`, the `slow_start=` server parameter; active
+ * `health_check`), else open-source nginx.
+ */
+export function nginxTarget(config: LbConfig): 'nginx' | 'nginx-plus' {
+  const s = config.strategy.name;
+  const plus = s === 'least-time' || s === 'sticky' || config.slowStart !== false || config.queue !== false || config.healthCheck !== undefined;
+  return plus ? 'nginx-plus' : 'nginx';
 }

@@ -29,9 +29,11 @@ function isSpace(ch: string): boolean {
  * Splits an nginx config into tokens.
  * @param text the file's contents
  * @param file the file name for errors
+ * @param opts `echo: false` keeps the file's characters out of errors (an included file)
  * @throws InputError (`line N: …`) on an unterminated quote or a quote not followed by a separator
  */
-export function tokenizeNginx(text: string, file: string): NginxToken[] {
+export function tokenizeNginx(text: string, file: string, opts: { echo?: boolean } = {}): NginxToken[] {
+  const echo = opts.echo ?? true;
   const tokens: NginxToken[] = [];
   const n = text.length;
   let i = 0;
@@ -84,7 +86,7 @@ export function tokenizeNginx(text: string, file: string): NginxToken[] {
       }
       const after = text[i];
       if (after !== undefined && !isSpace(after) && after !== ';' && after !== '{' && after !== '}') {
-        fail(line, `unexpected "${after}" after a quoted string`);
+        fail(line, echo ? `unexpected "${after}" after a quoted string` : 'unexpected character after a quoted string');
       }
       tokens.push({ kind: 'word', value, line: start, quoted: true });
       continue;

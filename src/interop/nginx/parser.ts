@@ -11,10 +11,11 @@
  * config copied away from `/etc/nginx` (with `include mime.types;`) can still be read; a file that
  * includes itself, directly or not, is an error.
  */
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { InputError } from '../../input/errors.js';
-import { unreadable } from '../../input/read.js';
+import { DEFAULT_LIMITS, formatBytes, limitHint, type InputLimits } from '../../input/limits.js';
+import { readBoundedText, unreadable } from '../../input/read.js';
 import type { InteropWarning } from '../types.js';
 import { tokenizeNginx, type NginxToken } from './lexer.js';
 
@@ -36,13 +37,29 @@ export interface NginxConfig {
   warnings: InteropWarning[];
 }
 
-/** Parses tokens into directives (no include resolution). @throws InputError with the line */
-export function parseNginxTokens(tokens: readonly NginxToken[], file: string): NginxDirective[] {
+/** Options of {@link parseNginxTokens}. */
+export interface NginxParseOptions {
+  /** Most levels of blocks inside blocks (default: the `nesting` input limit). */
+  maxDepth?: number;
+  /** Name the directive at fault in errors (false for an included file: file and line only). */
+  echo?: boolean;
+}
+
+/**
+ * Parses tokens into directives (no include resolution).
+ * @throws InputError with the line, for a syntax error or blocks nested deeper than `maxDepth`
+ */
+export function parseNginxTokens(tokens: readonly NginxToken[], file: string, opts: NginxParseOptions = {}): NginxDirective[] {
+  const maxDepth = opts.maxDepth ?? DEFAULT_LIMITS.nestingDepth;
+  const echo = opts.echo ?? true;
   let pos = 0;
   const fail = (line: number, message: string, directive?: string): never => {
-    throw new InputError(file, [{ path: directive ? `line ${line}: ${directive}` : `line ${line}`, message }]);
+    throw new InputError(file, [{ path: directive && echo ? `line ${line}: ${directive}` : `line ${line}`, message }]);
   };
-  const parseBlock = (opener: NginxDirective | null): NginxDirective[] => {
+  const parseBlock = (opener: NginxDirective | null, depth: number): NginxDirective[] => {
+    if (depth > maxDepth) {
+      fail(opener!.line, `blocks nested more than ${maxDepth} deep; ${limitHint('nestingDepth', { ...DEFAULT_LIMITS, nestingDepth: maxDepth })}`);
+    }
     const out: NginxDirective[] = [];
     let words: NginxToken[] = [];
     for (;;) {
@@ -61,7 +78,7 @@ export function parseNginxTokens(tokens: readonly NginxToken[], file: string): N
         if (!opener) fail(t.line, 'unexpected "}"');
         return out;
       }
-      if (words.length === 0) fail(t.line, `unexpected "${t.value}"`);
+      if (words.length === 0) fail(t.line, `unexpected "${t.value}"`); // t is ";" or "{": punctuation, never content
       const d: NginxDirective = {
         name: words[0]!.value,
         args: words.slice(1).map((w) => w.value),
@@ -69,11 +86,11 @@ export function parseNginxTokens(tokens: readonly NginxToken[], file: string): N
         line: words[0]!.line,
       };
       words = [];
-      if (t.kind === 'open') d.block = parseBlock(d);
+      if (t.kind === 'open') d.block = parseBlock(d, depth + 1);
       out.push(d);
     }
   };
-  return parseBlock(null);
+  return parseBlock(null, 0);
 }
 
 function hasGlob(s: string): boolean {
@@ -136,21 +153,25 @@ export function expandGlob(pattern: string): string[] {
 }
 
 /**
- * Reads and parses an nginx config file with its includes.
- * @throws InputError naming the file and line of a syntax error or an include cycle
+ * Reads and parses an nginx config file with its includes. Every file is read with the file-size
+ * limit (a device such as `/dev/zero`, a FIFO or a directory is refused unread), all of them
+ * together are held to the same limit, and blocks to the nesting limit. An error in an included
+ * file names the file and line, never its content: `include` can name any file the user can read.
+ * @throws InputError naming the file and line of a syntax error, an include cycle or a limit
  */
-export function parseNginxFile(path: string): NginxConfig {
+export function parseNginxFile(path: string, limits: Readonly<InputLimits> = DEFAULT_LIMITS): NginxConfig {
   const mainDir = dirname(resolve(path));
   const files: string[] = [];
   const warnings: InteropWarning[] = [];
   const stack: string[] = [];
+  let totalBytes = 0;
 
   const readOne = (file: string, from?: NginxDirective): NginxDirective[] => {
     let real: string;
     let text: string;
     try {
       real = realpathSync(file);
-      text = readFileSync(file, 'utf8');
+      text = readBoundedText(file, limits.fileBytes);
     } catch (e) {
       if (from) throw new InputError(from.file, [{ path: `line ${from.line}: include`, message: `${file}: ${unreadable(e)}` }]);
       throw new InputError(file, [{ path: '', message: unreadable(e) }]);
@@ -160,9 +181,15 @@ export function parseNginxFile(path: string): NginxConfig {
         { path: `line ${from!.line}: include`, message: `include cycle: ${[...stack, real].join(' → ')}` },
       ]);
     }
+    totalBytes += Buffer.byteLength(text);
+    if (totalBytes > limits.fileBytes) {
+      throw new InputError(from!.file, [
+        { path: `line ${from!.line}: include`, message: `the config and its includes hold more than ${formatBytes(limits.fileBytes)} (at ${file}); ${limitHint('fileBytes', limits)}` },
+      ]);
+    }
     stack.push(real);
     files.push(file);
-    const tree = parseNginxTokens(tokenizeNginx(text, file), file);
+    const tree = parseNginxTokens(tokenizeNginx(text, file, { echo: !from }), file, { maxDepth: limits.nestingDepth, echo: !from });
     const out = expand(tree, file);
     stack.pop();
     return out;

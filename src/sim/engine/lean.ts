@@ -123,7 +123,8 @@ export function scenarioBackends(model: WorkloadModel): { specs: BackendSpec[]; 
   const group: number[] = [];
   model.scenario.backends.forEach((g, gi) => {
     for (let k = 0; k < g.count; k++) {
-      specs.push(backend({ id: backendId(g.name, k, specs.length), weight: g.weight, maxConn: g.maxConn, ...tierOf(g) }));
+      const address = g.addresses?.[k];
+      specs.push(backend({ id: backendId(g.name, k, specs.length), weight: g.weight, maxConn: g.maxConn, ...tierOf(g), ...(address !== undefined ? { address } : {}) }));
       group.push(gi);
     }
   });

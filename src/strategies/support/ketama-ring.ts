@@ -10,8 +10,10 @@
  * qsort; here the lowest backend index, so the ring is deterministic). A lookup is the first point
  * with hash ≥ the key's CRC-32, wrapping to point 0 past the end (nginx's `hash % number`).
  *
- * lbsim mapping: HOST is `spec.host` (an IPv6 literal is written `[addr]`, as in nginx's `server`
- * line), PORT is `spec.port`, and `port = 0` means "no port" (simulator backends `b0…`). Points use
+ * lbsim mapping: a backend with an `address` (a scenario's `backends[].address`, kept by
+ * `lbsim import`) is hashed from that text exactly as nginx hashes its `server` line; otherwise
+ * HOST is `spec.host` (an IPv6 literal is written `[addr]`, as in nginx's `server` line), PORT is
+ * `spec.port`, and `port = 0` means "no port" (simulator backends without an address: `b0…`). Points use
  * the configured `spec.weight`, so the ring changes only on rebuild, never with health or slow start.
  */
 import type { BackendSpec } from '../../core/backend.js';
@@ -27,8 +29,32 @@ const MAX_BUCKET_BITS = 16;
 /** 2^20: owner indices are packed below the hash in one float64 sort key. */
 const OWNER_SPACE = 1048576;
 
-/** CRC-32 of nginx's `HOST "\0" PORT` for a backend: the base of its ketama points. */
+/**
+ * nginx's split of a `server` address into HOST and PORT (`ngx_http_upstream_update_chash`):
+ * `unix:PATH` is PATH without a port; otherwise PORT is the run of digits after the last `:` (as
+ * written, leading zeros included) and HOST what precedes it; without such a run the whole text is
+ * HOST. Returns `[host, port]`, port `''` when there is none.
+ */
+export function nginxServerParts(server: string): [string, string] {
+  if (server.length >= 5 && server.slice(0, 5).toLowerCase() === 'unix:') return [server.slice(5), ''];
+  for (let j = 0; j < server.length; j++) {
+    const c = server.charCodeAt(server.length - j - 1);
+    if (c === 58 /* : */) return [server.slice(0, server.length - j - 1), server.slice(server.length - j)];
+    if (c < 48 || c > 57) break;
+  }
+  return [server, ''];
+}
+
+/**
+ * CRC-32 of nginx's `HOST "\0" PORT` for a backend: the base of its ketama points. A backend with
+ * an `address` (the server as the config writes it) is hashed from that text, split as nginx
+ * splits it; otherwise from `host` and `port`.
+ */
 export function ketamaBaseHash(spec: BackendSpec): number {
+  if (spec.address !== undefined) {
+    const [h, p] = nginxServerParts(spec.address);
+    return crc32Update(crc32UpdateByte(crc32Update(0, h), 0), p);
+  }
   const host = spec.host.includes(':') && !spec.host.startsWith('[') ? `[${spec.host}]` : spec.host;
   const base = crc32UpdateByte(crc32Update(0, host), 0);
   return spec.port > 0 ? crc32Update(base, String(spec.port)) : base;

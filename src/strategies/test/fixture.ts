@@ -127,3 +127,37 @@ export function assignKeys(
     return specs[s.pick(view, req)]!.id;
   });
 }
+
+/**
+ * A scripted random stream for golden tests: `nextU32()` and `int(n)` return the given values in
+ * order (`int(n)` checks the value is below n), so a test can replay the draws a proxy's source
+ * makes. Throws when the script runs out.
+ */
+export function scriptedRng(values: readonly number[]): Rng {
+  let k = 0;
+  const take = (): number => {
+    if (k >= values.length) throw new Error(`scriptedRng: script of ${values.length} values exhausted`);
+    return values[k++]!;
+  };
+  const stub = {
+    nextU32: () => take() >>> 0,
+    int: (n: number) => {
+      const v = take();
+      if (!(v >= 0 && v < n)) throw new Error(`scriptedRng: int(${n}) scripted ${v}`);
+      return v;
+    },
+    next: () => take() / 4294967296,
+    nextOpen: () => (take() + 0.5) / 4294967296,
+    fork: () => stub,
+  };
+  return stub as unknown as Rng;
+}
+
+/** Creates registered strategy `name` with `options` and the random stream `rng` over `view`'s backends. */
+export function makeStrategyWithRng(name: string, view: FixtureView, options: unknown, rng: Rng): Strategy {
+  const env = fixtureEnv(view.size);
+  const def = findStrategy(name)!;
+  const s = def.create(def.options.parse(options ?? {}), { ...env, rng });
+  s.rebuild?.(view.specs);
+  return s;
+}

@@ -110,7 +110,7 @@ describe('help and completion from the JSON Schema', () => {
   it("follows a distribution's kind and a strategy's name to their own keys", () => {
     const doc = { backends: [{ service: { dist: 'lognormal' } }], strategies: [{ name: 'p2c', options: {} }] };
     expect(keyOptions(schema, ['backends', 0, 'service'], doc).map((k) => k.key).sort()).toEqual(['median', 'mu', 'p99', 'sigma']);
-    expect(keyOptions(schema, ['strategies', 0, 'options'], doc).map((k) => k.key).sort()).toEqual(['draws', 'replacement']);
+    expect(keyOptions(schema, ['strategies', 0, 'options'], doc).map((k) => k.key).sort()).toEqual(['activeRequestBias', 'draws', 'flavor', 'replacement']);
     const hover = schemasAt(schema, ['strategies', 0, 'options', 'draws'], doc);
     expect(descriptionOf(hover)).toMatch(/candidates/);
     expect(typeSummary(schemasAt(schema, ['duration'], {}))).toMatch(/number.*duration string/);

@@ -1,7 +1,8 @@
 /**
  * The playground's simulator, in a Web Worker: the same modules `lbsim run` uses (scenario parsing
- * and validation, `runScenario` over src/sim, src/core and src/strategies), so the results file is
- * the one the CLI writes for the same scenario and seed. Messages: `web/playground/src/protocol.ts`.
+ * and validation, `runScenario` over src/sim, src/core and src/strategies, and the decision of
+ * `src/decide/decide.ts`), so the results file is the one the CLI writes for the same scenario and
+ * seed (without the headroom line, which needs more runs). Messages: `web/playground/src/protocol.ts`.
  *
  * The page cancels a run by terminating the worker. Chrome stops a worker that is running script
  * only after a grace period (two seconds), but one that is between tasks at once; so the run goes
@@ -14,6 +15,7 @@ import { normalizeScenario } from '../../../src/scenario/normalize.js';
 import { parseDocument } from '../../../src/scenario/parse-document.js';
 import { estimatedRequests, runScenarioSteps, scenarioFacts, type RunStep } from '../../../src/sim/run.js';
 import { VERSION } from '../../../src/cli/version.js';
+import { decideResults } from '../../../src/decide/decide.js';
 import type { RunRequest, WorkerMessage } from '../src/protocol.js';
 
 /** Work per slice before the worker yields (ms): Cancel takes effect within about this. */
@@ -71,7 +73,9 @@ function run(req: RunRequest): void {
       }
       if (r.done) {
         channel.port1.close();
-        post({ type: 'done', id, results: r.value, ms: performance.now() - t0 });
+        // The same comparison and recommendation as lbsim run (the headroom search, which needs more
+        // runs, is the CLI's alone).
+        post({ type: 'done', id, results: decideResults(r.value, scenario), ms: performance.now() - t0 });
         return;
       }
       post({ type: 'progress', id, done: r.value.done + r.value.fraction, total: r.value.total });
