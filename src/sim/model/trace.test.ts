@@ -128,7 +128,7 @@ describe('empirical units', () => {
 
   it('a samples file over the size limit is refused, naming the field and the limit', () => {
     const f = tmp.write('big.txt', '1\n'.repeat(MAX_SAMPLES_FILE_BYTES / 2 + 1));
-    expect(() => parseScenario(backend({ dist: 'empirical', file: f }), 'x.yaml')).toThrow(/x.yaml: backends\[0\].service.file: cannot read samples file .*big.txt: larger than 16 MiB/);
+    expect(() => parseScenario(backend({ dist: 'empirical', file: f }), 'x.yaml')).toThrow(/x.yaml: backends\[0\].service.file: cannot read samples file .*big.txt: is larger than 16 MiB; the limit is 16 MiB; raise it with --limit file-size=N/);
   });
 
   it('likelyUnit: seconds, microseconds, or plausible ms', () => {
