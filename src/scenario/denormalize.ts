@@ -213,6 +213,7 @@ export function denormalize(s: Scenario): Doc {
       cost: writeDuration(h.costMs),
     };
   }
+  if (b.failover !== undefined) balancer['failover'] = b.failover === false ? false : { ...b.failover };
   if (b.retryBudget) balancer['retryBudget'] = { ...b.retryBudget };
   if (b.hedge) balancer['hedge'] = { delay: writeDuration(b.hedge.delayMs) };
   const doc: Doc = {
@@ -232,6 +233,8 @@ export function denormalize(s: Scenario): Doc {
       { weight: g.weight, workers: g.workers, discipline: g.discipline, queueLimit: g.queueLimit, speed: g.speed, maxConn: g.maxConn },
       BACKEND_DEFAULTS,
     ),
+    ...(g.priority !== undefined ? { priority: g.priority } : {}),
+    ...(g.zone !== undefined ? { zone: g.zone } : {}),
     service: dist(g.service),
     ...(g.cache ? { cache: { ...g.cache } } : {}),
     ...(g.addresses ? { address: g.count === 1 ? g.addresses[0]! : [...g.addresses] } : {}),

@@ -12,6 +12,7 @@ import { formatPath, InputError, parseOrThrow, zodProblems, type InputProblem } 
 import { parseDuration } from '../input/units.js';
 import { logFormatFromSpec } from '../interop/logs/spec.js';
 import { findStrategy, strategyNames } from '../strategies/registry.js';
+import { NGINX_NO_BACKUP, tierProblems } from '../core/balancer/tier-checks.js';
 import { backendIds } from './backend-ids.js';
 import { fleetCapacity, meanClassFactor } from './capacity.js';
 import { FAULT_EXTRA, FAULT_KEYS, scenarioSchema, type RawScenario } from './schema.js';
@@ -475,6 +476,8 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
       speed: g.speed,
       service: normDist(g.service, ['backends', k, 'service'], file, files, problems, warn),
       maxConn: g.maxConn,
+      ...(g.priority !== undefined ? { priority: g.priority } : {}),
+      ...(g.zone !== undefined ? { zone: g.zone } : {}),
       ...(g.cache ? { cache: { size: g.cache.size, hitFactor: g.cache.hitFactor } } : {}),
       ...(g.address !== undefined ? { addresses: normAddresses(g.address, g.count, k, problems) } : {}),
     })),
@@ -526,6 +529,26 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
       names.add(g.name);
     }
   });
+  checkTiers(scenario, raw.strategies === 'all', problems);
   if (problems.length > 0) throw new InputError(file, problems);
   return scenario;
+}
+
+/**
+ * Failover tiers across keys (`src/core/balancer/tier-checks.ts`): priorities without a gap, two
+ * tiers for nginx and HAProxy, nginx's refusal of `backup` with `hash`, `ip_hash` and `random`.
+ */
+function checkTiers(s: Scenario, all: boolean, problems: InputProblem[]): void {
+  const prio = s.backends.map((g) => g.priority ?? 0);
+  const mode = s.balancer.failover === false ? false : s.balancer.failover?.mode;
+  for (const p of tierProblems(prio, mode)) problems.push({ path: `backends[${p.backend}].priority`, message: p.message });
+  if (mode !== 'nginx' || Math.max(...prio) === 0) return;
+  if (all) {
+    const refused = s.strategies.filter((c) => NGINX_NO_BACKUP[c.name] !== undefined).map((c) => c.name);
+    problems.push({ path: 'strategies', message: `"all" includes ${refused.join(', ')}, which nginx refuses with backup servers; list the strategies to compare` });
+    return;
+  }
+  s.strategies.forEach((c, j) => {
+    for (const p of tierProblems(prio, mode, c.name)) if (p.backend < 0) problems.push({ path: `strategies[${j}]`, message: p.message });
+  });
 }

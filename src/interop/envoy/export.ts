@@ -12,10 +12,10 @@
  */
 import { isIP } from 'node:net';
 import { Document } from 'yaml';
-import { equalWeights, flavorMismatch } from '../common.js';
+import { equalWeights, flavorMismatch, tierWarnings } from '../common.js';
 import { envoyDuration } from '../durations.js';
 import { describeHashKey, hashKeyToEnvoy } from '../hash-key.js';
-import type { ExportResult, ExportWarning, LbConfig, LbServer } from '../types.js';
+import { tierOfServer, type ExportResult, type ExportWarning, type LbConfig, type LbServer } from '../types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -159,10 +159,28 @@ export function exportEnvoy(config: LbConfig, header: string[] = []): ExportResu
     };
   } else if (policyConfig && cfgKey[policy]) cluster[cfgKey[policy]!] = policyConfig;
   if (Object.keys(common).length > 0) cluster.common_lb_config = common;
-  const priorities: Obj[] = [{ lb_endpoints: config.servers.filter((s) => s.role !== 'backup').map(endpoint) }];
-  const backups = config.servers.filter((s) => s.role === 'backup');
-  if (backups.length > 0) priorities.push({ priority: 1, lb_endpoints: backups.map(endpoint) });
-  cluster.load_assignment = { cluster_name: config.name, endpoints: priorities };
+  warnings.push(...tierWarnings(config, 'envoy'));
+  // One LocalityLbEndpoints per (priority, zone), in order of first appearance within a priority.
+  const groups = new Map<string, { priority: number; zone: string | undefined; servers: LbServer[] }>();
+  const top = Math.max(0, ...config.servers.map(tierOfServer));
+  for (let p = 0; p <= top; p++) {
+    for (const s of config.servers) {
+      if (tierOfServer(s) !== p) continue;
+      const key = `${p}\0${s.zone ?? ''}`;
+      if (!groups.has(key)) groups.set(key, { priority: p, zone: s.zone, servers: [] });
+      groups.get(key)!.servers.push(s);
+    }
+  }
+  const localities: Obj[] = [...groups.values()].map((g) => ({
+    ...(g.zone !== undefined ? { locality: { zone: g.zone } } : {}),
+    ...(g.priority > 0 ? { priority: g.priority } : {}),
+    lb_endpoints: g.servers.map(endpoint),
+  }));
+  cluster.load_assignment = { cluster_name: config.name, endpoints: localities };
+  const opf = config.failover?.overprovisioningFactor;
+  if (opf !== undefined && Math.round(opf * 100) !== 140) {
+    (cluster.load_assignment as Obj).policy = { overprovisioning_factor: Math.round(opf * 100) };
+  }
   if (config.outlier !== false) {
     const o = config.outlier;
     cluster.outlier_detection = {

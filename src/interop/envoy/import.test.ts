@@ -97,7 +97,6 @@ const CASES: Case[] = [
       `${C}.outlier_detection.interval:23`,
       `${C}.circuit_breakers:25`,
       `${C}.load_assignment.endpoints[0].lb_endpoints[2].health_status:34`,
-      `${C}.load_assignment.endpoints[1].priority:35`,
     ],
   },
   {

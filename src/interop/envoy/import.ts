@@ -192,12 +192,23 @@ export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): Import
   if (!la) r.fail(at, 'expected load_assignment with endpoints (EDS clusters have no static endpoints to import)');
   const laPath = [...at, 'load_assignment'];
   r.rest(la, ['cluster_name', 'endpoints', 'policy'], laPath);
+  const pol = r.obj(la, 'policy', laPath);
+  let opf: number | undefined;
+  if (pol) {
+    const pp = [...laPath, 'policy'];
+    // ClusterLoadAssignment.Policy.overprovisioning_factor: percent, default 140.
+    opf = r.num(pol, 'overprovisioning_factor', pp, (n) => Number.isInteger(n) && n >= 1, 'a percentage: an integer ≥ 1 (140 = 1.4)');
+    r.rest(pol, ['overprovisioning_factor'], pp);
+  }
   r.list(la, 'endpoints', laPath).forEach((loc, i) => {
     const lp = [...laPath, 'endpoints', i];
     if (!isObj(loc)) r.fail(lp, 'expected a mapping');
     const priority = r.num(loc, 'priority', lp, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer') ?? 0;
     if (loc.load_balancing_weight !== undefined) r.warn([...lp, 'load_balancing_weight'], 'locality weights (locality-weighted balancing) are not modelled');
     r.rest(loc, ['locality', 'lb_endpoints', 'priority', 'load_balancing_weight'], lp);
+    const locality = r.obj(loc, 'locality', lp);
+    const zone = locality && typeof locality.zone === 'string' && locality.zone !== '' ? locality.zone : undefined;
+    if (locality) r.rest(locality, ['zone'], [...lp, 'locality'], 'region and sub_zone are not modelled (the zone is kept)');
     r.list(loc, 'lb_endpoints', lp).forEach((ep, j) => {
       const ep0 = [...lp, 'lb_endpoints', j];
       if (!isObj(ep)) r.fail(ep0, 'expected a mapping');
@@ -211,15 +222,27 @@ export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): Import
       if (['UNHEALTHY', 'DRAINING', 'TIMEOUT'].includes(status)) {
         role = 'down';
         r.warn([...ep0, 'health_status'], `endpoint ${address} is ${status}: not simulated; kept for export`);
-      } else if (priority > 0) {
-        role = 'backup';
-        r.warn([...lp, 'priority'], `endpoint ${address} has priority ${priority} (failover tier): not simulated; kept for export`);
-      }
+      } else if (priority > 0) role = 'backup'; // simulated: Envoy priority levels (balancer.failover.mode envoy)
       r.rest(ep, ['endpoint', 'load_balancing_weight', 'health_status', 'metadata'], ep0);
       const label = typeof endpoint.hostname === 'string' && endpoint.hostname !== '' ? endpoint.hostname : address;
-      servers.push({ name: groupName(label, used), address, weight, maxConn: 0, role });
+      servers.push({ name: groupName(label, used), address, weight, maxConn: 0, role, ...(priority > 1 ? { priority } : {}), ...(zone !== undefined ? { zone } : {}) });
     });
   });
+  // Priorities in use, as tiers 1, 2, … without gaps: an empty Envoy level has health 0 and no
+  // hosts, so it never gets load, and leaving it out changes no priority load.
+  const levels = [...new Set(servers.filter((s) => s.role === 'backup').map((s) => s.priority ?? 1))].sort((a, b) => a - b);
+  if (levels.some((p, k) => p !== k + 1)) {
+    r.warn(laPath, `priorities ${levels.join(', ')} renumbered 1…${levels.length} (empty levels get no load in Envoy)`);
+    for (const s of servers) if (s.role === 'backup') {
+      const t = levels.indexOf(s.priority ?? 1) + 1;
+      if (t > 1) s.priority = t;
+      else delete s.priority;
+    }
+  }
+  if (levels.length > 0 || opf !== undefined) {
+    config.failover = { mode: 'envoy', allBackups: false, overprovisioningFactor: (opf ?? 140) / 100 };
+    origins['balancer.failover'] = `priority levels${opf !== undefined ? `, overprovisioning_factor ${opf}` : ' (overprovisioning factor 140, the default)'}`;
+  }
   if (servers.filter((s) => s.role === 'active').length === 0) r.fail(laPath, 'no active endpoint (priority 0, not unhealthy)');
   config.servers = servers;
 
