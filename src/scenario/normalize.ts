@@ -31,11 +31,6 @@ export interface ScenarioFiles {
   problem?(path: string): string | undefined;
 }
 
-/**
- * Largest samples file an empirical distribution reads (about 2 million values); `read` throws a
- * RangeError saying so for a larger one.
- */
-export const MAX_SAMPLES_FILE_BYTES = 16 * 2 ** 20;
 
 /** Receives a warning about a scenario that is valid but probably not what was meant. */
 export type ScenarioWarning = (message: string) => void;

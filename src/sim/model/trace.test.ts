@@ -2,7 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../input/errors.js';
 import { formatLines, generate, tempDir, type SyntheticSpec } from '../../interop/logs/testing.js';
 import { parseScenario } from '../../scenario/index.js';
-import { likelyUnit, MAX_SAMPLES_FILE_BYTES } from '../../scenario/normalize.js';
+import { likelyUnit } from '../../scenario/normalize.js';
+import { DEFAULT_LIMITS } from '../../input/limits.js';
 import { simulateRun } from '../run.js';
 import { meanRate } from './arrivals.js';
 import { traceOf } from './trace.js';
@@ -127,8 +128,8 @@ describe('empirical units', () => {
   });
 
   it('a samples file over the size limit is refused, naming the field and the limit', () => {
-    const f = tmp.write('big.txt', '1\n'.repeat(MAX_SAMPLES_FILE_BYTES / 2 + 1));
-    expect(() => parseScenario(backend({ dist: 'empirical', file: f }), 'x.yaml')).toThrow(/x.yaml: backends\[0\].service.file: cannot read samples file .*big.txt: larger than 16 MiB/);
+    const f = tmp.write('big.txt', '1\n'.repeat(DEFAULT_LIMITS.fileBytes / 2 + 1));
+    expect(() => parseScenario(backend({ dist: 'empirical', file: f }), 'x.yaml')).toThrow(/x.yaml: backends\[0\].service.file: cannot read samples file .*big.txt: is larger than 16 MiB; the limit is 16 MiB; raise it with --limit file-size=N/);
   });
 
   it('likelyUnit: seconds, microseconds, or plausible ms', () => {
