@@ -115,7 +115,8 @@ const COMES_BACK: Record<string, [string, string, string]> = {
 const EXACT: Record<ProxyFormat, string[]> = {
   nginx: ['round-robin', 'weighted-round-robin', 'random', 'weighted-random', 'ip-hash', 'consistent-hash'],
   haproxy: ['round-robin', 'weighted-round-robin', 'random', 'sticky'],
-  envoy: ['round-robin', 'random', 'weighted-random', 'maglev'],
+  // maglev's default flavor (paper, MurmurHash3) is not Envoy's: exported, it is warned about.
+  envoy: ['round-robin', 'random', 'weighted-random'],
 };
 
 /** The options that make each strategy with flavors exact for a format: no strategy warning. */
@@ -130,6 +131,8 @@ const FLAVORED: [string, Record<string, unknown>, ProxyFormat, string][] = [
   ['weighted-round-robin', { flavor: 'envoy' }, 'envoy', 'lb_policy: ROUND_ROBIN'],
   ['consistent-hash', { flavor: 'haproxy', hashFunction: 'djb2', avalanche: true }, 'haproxy', 'hash-type consistent djb2 avalanche'],
   ['bounded-load', { flavor: 'haproxy', factor: 1.5 }, 'haproxy', 'hash-balance-factor 150'],
+  ['consistent-hash', { flavor: 'envoy', minimumRingSize: 4096 }, 'envoy', 'minimum_ring_size: 4096'],
+  ['maglev', { flavor: 'envoy', tableSize: 5003 }, 'envoy', 'table_size: 5003'],
 ];
 
 describe('every registered strategy exports to every format', () => {

@@ -99,7 +99,13 @@ export function exportEnvoy(config: LbConfig, header: string[] = []): ExportResu
     case 'consistent-hash':
       policy = 'RING_HASH';
       hashing = true;
-      warn("Envoy's RING_HASH builds its own ring (xxHash64 of the host addresses, 1024 to 8M entries): the same affinity and remapping behaviour as the simulated ketama ring, other key → host pairs");
+      if (options.flavor === 'envoy') {
+        // The simulated ring is Envoy's (docs/strategies.md#consistent-hash, flavor envoy).
+        const sizes: Obj = {};
+        if (options.minimumRingSize !== undefined) sizes.minimum_ring_size = options.minimumRingSize;
+        if (options.maximumRingSize !== undefined) sizes.maximum_ring_size = options.maximumRingSize;
+        if (Object.keys(sizes).length > 0) policyConfig = sizes;
+      }
       break;
     case 'rendezvous':
       policy = 'RING_HASH';
@@ -142,7 +148,7 @@ export function exportEnvoy(config: LbConfig, header: string[] = []): ExportResu
       : 'STRICT_DNS',
     lb_policy: policy,
   };
-  const cfgKey: Record<string, string> = { LEAST_REQUEST: 'least_request_lb_config', ROUND_ROBIN: 'round_robin_lb_config', MAGLEV: 'maglev_lb_config' };
+  const cfgKey: Record<string, string> = { LEAST_REQUEST: 'least_request_lb_config', ROUND_ROBIN: 'round_robin_lb_config', MAGLEV: 'maglev_lb_config', RING_HASH: 'ring_hash_lb_config' };
   if (policyConfig && 'selection_method' in policyConfig) {
     // selection_method exists only in the extension's LeastRequest proto, not in the cluster's
     // legacy least_request_lb_config: write the policy as a load_balancing_policy extension.

@@ -15,6 +15,7 @@ import { DEFAULT_LIMITS, type InputLimits } from '../../input/limits.js';
 import { readInputFile } from '../../input/read.js';
 import { MAX_YAML_ALIASES, yamlResourceError } from '../../scenario/parse-document.js';
 import { isPrime } from '../../strategies/maglev.js';
+import { ENVOY_MAX_RING_SIZE, ENVOY_MIN_RING_SIZE } from '../../strategies/support/envoy-ring.js';
 import { baseConfig, groupName, withDefaults } from '../common.js';
 import { parseEnvoyDuration } from '../durations.js';
 import type { ImportResult, InteropWarning, LbConfig, LbServer } from '../types.js';
@@ -324,18 +325,35 @@ export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): Import
       }
       break;
     }
-    case 'RING_HASH':
+    case 'RING_HASH': {
       known.push('minimum_ring_size', 'maximum_ring_size', 'hash_function', 'use_hostname_for_hashing', 'hash_balance_factor', 'consistent_hashing_lb_config');
-      for (const k of ['minimum_ring_size', 'maximum_ring_size', 'hash_function']) {
-        if (pcfg[k] !== undefined) r.warn([...pPath, k], "not modelled: lbsim's ring has 160 points per unit of weight, hashed with crc32 (nginx ketama)");
+      const size = (k: string) => r.num(pcfg, k, pPath, (n) => Number.isInteger(n) && n >= 1 && n <= ENVOY_MAX_RING_SIZE, `an integer from 1 to ${ENVOY_MAX_RING_SIZE}`);
+      const minimumRingSize = size('minimum_ring_size');
+      const maximumRingSize = size('maximum_ring_size');
+      if ((minimumRingSize ?? ENVOY_MIN_RING_SIZE) > (maximumRingSize ?? ENVOY_MAX_RING_SIZE)) {
+        r.fail([...pPath, 'minimum_ring_size'], `minimum_ring_size (${minimumRingSize ?? ENVOY_MIN_RING_SIZE}) > maximum_ring_size (${maximumRingSize ?? ENVOY_MAX_RING_SIZE})`);
       }
+      const fn = pcfg.hash_function ?? 'XX_HASH';
+      if (fn !== 'XX_HASH' && fn !== 'MURMUR_HASH_2') r.fail([...pPath, 'hash_function'], `expected XX_HASH or MURMUR_HASH_2, got ${JSON.stringify(fn)}`);
       if (factor > 0) {
         strategy = 'bounded-load';
         options = { flavor: 'envoy', factor: factor / 100 };
+        for (const k of ['minimum_ring_size', 'maximum_ring_size']) {
+          if (pcfg[k] !== undefined) r.warn([...pPath, k], "not modelled with hash_balance_factor: bounded-load's first choice comes from lbsim's ketama ring");
+        }
         r.warn([...at, 'lb_policy'], "Envoy's RING_HASH ring (xxHash64, ring size bounds) is not modelled: the first choice comes from lbsim's ketama ring; the load bound is Envoy's");
-      } else strategy = 'consistent-hash';
+      } else {
+        strategy = 'consistent-hash';
+        options = {
+          flavor: 'envoy',
+          ...(minimumRingSize !== undefined ? { minimumRingSize } : {}),
+          ...(maximumRingSize !== undefined ? { maximumRingSize } : {}),
+        };
+      }
+      if (fn === 'MURMUR_HASH_2') r.warn([...pPath, 'hash_function'], 'MURMUR_HASH_2 is not modelled: lbsim builds the ring with XX_HASH (xxHash64, the default)');
       origins.strategy = `lb_policy RING_HASH${factor > 0 ? `, hash_balance_factor ${factor}` : ''}`;
       break;
+    }
     case 'MAGLEV': {
       known.push('table_size', 'consistent_hashing_lb_config');
       const tableSize = r.num(pcfg, 'table_size', pPath, (n) => Number.isInteger(n) && n >= 3 && n <= 5000011 && isPrime(n), 'a prime table size up to 5000011') ?? 65537;
@@ -345,7 +363,7 @@ export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): Import
         r.warn(chPath, "Maglev with a hash balance factor: lbsim bounded-load flavor envoy (Envoy's load bound and probe) with the first choice from a ketama ring instead of the Maglev table");
       } else {
         strategy = 'maglev';
-        options = { tableSize };
+        options = { flavor: 'envoy', tableSize };
       }
       origins.strategy = `lb_policy MAGLEV, table_size ${tableSize}${factor > 0 ? `, hash_balance_factor ${factor}` : ''}`;
       break;
