@@ -15,6 +15,7 @@
  * result in the module's registers `rh`/`rl` so that nothing is allocated; a result leaves the
  * module through {@link xxHash64Into} (a caller-owned `Uint32Array`).
  */
+import { encodeUtf8, utf8Scratch } from '../../core/hash.js';
 
 /** Result registers of the 64-bit helpers below (hi and lo 32 bits, unsigned). */
 let rh = 0;
@@ -71,45 +72,6 @@ function mergeRound(acch: number, accl: number, vh: number, vl: number): void {
   add(rh, rl, P4H, P4L);
 }
 
-/** UTF-8 scratch buffer, grown on demand and never shrunk. */
-let buf = new Uint8Array(256);
-
-/** Encodes `s` as UTF-8 (lone surrogates as U+FFFD, as TextEncoder does) into `buf`; returns the length. */
-function encode(s: string): number {
-  const n = s.length;
-  if (buf.length < n * 3) buf = new Uint8Array(Math.max(n * 3, buf.length * 2));
-  const out = buf;
-  let p = 0;
-  for (let i = 0; i < n; i++) {
-    let u = s.charCodeAt(i);
-    if (u < 0x80) {
-      out[p++] = u;
-      continue;
-    }
-    if (u < 0x800) {
-      out[p++] = 0xc0 | (u >>> 6);
-      out[p++] = 0x80 | (u & 0x3f);
-      continue;
-    }
-    if (u >= 0xd800 && u <= 0xdfff) {
-      const lo = i + 1 < n ? s.charCodeAt(i + 1) : 0;
-      if (u <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff) {
-        const cp = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
-        i++;
-        out[p++] = 0xf0 | (cp >>> 18);
-        out[p++] = 0x80 | ((cp >>> 12) & 0x3f);
-        out[p++] = 0x80 | ((cp >>> 6) & 0x3f);
-        out[p++] = 0x80 | (cp & 0x3f);
-        continue;
-      }
-      u = 0xfffd;
-    }
-    out[p++] = 0xe0 | (u >>> 12);
-    out[p++] = 0x80 | ((u >>> 6) & 0x3f);
-    out[p++] = 0x80 | (u & 0x3f);
-  }
-  return p;
-}
 
 /** Little-endian 32-bit word of `b` at `i`, unsigned. */
 function u32(b: Uint8Array, i: number): number {
@@ -200,8 +162,8 @@ function xxh64(b: Uint8Array, len: number, sh: number, sl: number): void {
  * and 1), written as `out[0]` = high 32 bits, `out[1]` = low 32 bits. Allocation-free.
  */
 export function xxHash64Into(s: string, seed: number, out: Uint32Array): void {
-  const len = encode(s);
-  xxh64(buf, len, 0, seed >>> 0);
+  const len = encodeUtf8(s);
+  xxh64(utf8Scratch(), len, 0, seed >>> 0);
   out[0] = rh;
   out[1] = rl;
 }
