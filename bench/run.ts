@@ -13,6 +13,7 @@
  *   playground  the simulator in the browser page beside the CLI, page start-up (playground.ts)
  *   soak     10 minutes of normal and hostile clients through the proxy, backends killed and
  *            restarted: requests lost, leases left, RSS growth (soak.ts)
+ *   scale    npm start's comparison on 2 threads vs serial; a sweep through Redis vs the local pool (scale-section.ts)
  *
  * Options: `--quick` (shorter timings, 2 s proxy points, 100 MB stream, a 15 s soak), `--only pick,proxy` (a subset), `--soak-seconds N` (the soak's length), `--out FILE`. Ratios are always taken between figures measured
  * in the same run. The exit code is 1 when a section failed to run, not when a target is missed
@@ -28,11 +29,12 @@ import { renderPickTable, runPickSection, type PickSection } from './pick.js';
 import { runPlaygroundSection, type PlaygroundSection } from './playground.js';
 import { ROOT } from './proc.js';
 import { renderProxyTable, runProxySection, type ProxySection } from './proxy.js';
+import { runScaleSection, type ScaleSection } from './scale-section.js';
 import { runSimSpeed, type SimSpeedSection } from './sim-section.js';
 import { renderSoak, runSoak, type SoakSection } from './soak.js';
 
 /** Sections in run order. */
-export const SECTIONS = ['pick', 'sim', 'proxy', 'memory', 'logs', 'playground', 'soak'] as const;
+export const SECTIONS = ['pick', 'sim', 'proxy', 'memory', 'logs', 'playground', 'soak', 'scale'] as const;
 /** A section name. */
 export type SectionName = (typeof SECTIONS)[number];
 
@@ -50,6 +52,7 @@ export interface BenchResults {
   logs?: LogsSection;
   playground?: PlaygroundSection;
   soak?: SoakSection;
+  scale?: ScaleSection;
   /** Sections that failed to run. */
   errors: { section: SectionName; message: string }[];
   targets: Target[];
@@ -135,6 +138,7 @@ export function renderReport(r: Omit<BenchResults, 'text'>): string {
     parts.push(`## Playground: the default scenario in Chromium beside Node (median of ${r.playground.rounds})`, '', r.playground.table, '');
   }
   if (r.soak) parts.push('## Soak: normal and hostile clients, backends killed and restarted', '', renderSoak(r.soak), '');
+  if (r.scale) parts.push(`## Scaling out: wall time, best of rounds (${r.scale.cores} cores)`, '', r.scale.table, '');
   for (const e of r.errors) parts.push(`ERROR in ${e.section}: ${e.message}`);
   if (r.errors.length > 0) parts.push('');
   const pass = r.targets.filter((t) => t.pass === true).length;
@@ -187,6 +191,8 @@ async function main(argv: readonly string[]): Promise<number> {
   if (playground) base.playground = playground;
   const soak = await run('soak', () => runSoak({ ...withLog, ...(args.soakSeconds !== undefined ? { seconds: args.soakSeconds } : {}) }));
   if (soak) base.soak = soak;
+  const scale = await run('scale', () => runScaleSection(withLog));
+  if (scale) base.scale = scale;
 
   const text = renderReport(base);
   const results: BenchResults = { ...base, text };

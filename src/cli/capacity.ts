@@ -14,7 +14,8 @@ import { VERSION } from './version.js';
 import { describeScenario } from './describe.js';
 import type { DecisionOverrides } from './decision-overrides.js';
 import { wrap } from './decision-view.js';
-import { evaluatorFor } from './evaluator.js';
+import { evaluateOn } from './evaluator.js';
+import { openExecutor, refuseTraceOnQueue, type ExecFlags } from './exec-flags.js';
 import { styles, useColor } from './output.js';
 import type { ScenarioOverrides } from './overrides.js';
 import { progress } from './progress.js';
@@ -24,13 +25,12 @@ import { parseLimits } from '../input/limits.js';
 import { loadScenarioArg } from './scenario-file.js';
 
 /** Flags of `lbsim capacity`. */
-export interface CapacityFlags extends ScenarioOverrides, DecisionOverrides {
+export interface CapacityFlags extends ScenarioOverrides, DecisionOverrides, ExecFlags {
   /** `--limit NAME=N` values (`src/input/limits.ts`). */
   limit?: string[];
   vary?: string;
   group?: string;
   range?: string;
-  parallel?: string;
   json?: string;
   report?: string;
   quiet?: boolean;
@@ -99,19 +99,20 @@ export function renderCapacity(c: CapacityReport, color: boolean): string {
 
 /** Runs the command; returns the exit code. */
 export async function capacityCommand(arg: string, flags: CapacityFlags): Promise<number> {
-  const scenario = await loadScenarioArg(arg, flags, parseLimits(flags.limit));
+  const scenario = await loadScenarioArg(arg, flags, parseLimits(flags.limit), (s) => refuseTraceOnQueue(flags, [s]));
   const vary = (flags.vary ?? 'backends') as CapacityVary;
   const group = parseGroup(scenario, flags.group);
   const range = parseRange(flags.range);
   const t0 = performance.now();
+  const executor = await openExecutor(flags, (line) => void (flags.quiet || process.stderr.write(`${line}\n`)));
   const bar = progress('searching', Boolean(flags.quiet));
-  const { evaluate, close } = evaluatorFor(flags.parallel, (d, t) => bar.update(d, t));
+  const evaluate = evaluateOn(executor, (d, t) => bar.update(d, t));
   let report: CapacityReport;
   try {
     report = await capacitySearch(scenario, { vary, group, ...(range ? { range } : {}), evaluate });
   } finally {
     bar.stop();
-    await close();
+    await executor.close();
   }
   const st = styles(useColor(process.stderr));
   for (const w of report.warnings) process.stderr.write(`${st.yellow('warning:')} ${w}\n`);

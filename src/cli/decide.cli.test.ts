@@ -119,8 +119,8 @@ describe('bad decision input exits 2 with one clear line and writes nothing', ()
     ['tune an option that is not a number', ['tune', 'dec.yaml', '--strategy', 'p2c', '--param', 'replacement', '--json', 'x.json'], /lbsim: --param: p2c option replacement is a yes\/no switch/],
     ['tune an unknown strategy', ['tune', 'dec.yaml', '--strategy', 'fastest', '--json', 'x.json'], /lbsim: --strategy: "fastest" is neither/],
     ['a baseline not among the strategies', ['run', 'dec.yaml', '--baseline', 'maglev', '--json', 'x.json'], /baseline: "maglev" is not among the strategies/],
-    ['capacity with a bad --parallel', ['capacity', 'dec.yaml', '--parallel', '0', '--json', 'x.json'], /lbsim: --parallel: expected an integer ≥ 1, got "0"/],
-    ['run with a bad --parallel', ['run', 'dec.yaml', '--parallel', 'many', '--json', 'x.json'], /lbsim: --parallel: expected an integer ≥ 1, got "many"/],
+    ['capacity with a bad --parallel', ['capacity', 'dec.yaml', '--parallel', '0', '--json', 'x.json'], /lbsim: --parallel: expected an integer from 1 to 1024, got "0"/],
+    ['run with a bad --parallel', ['run', 'dec.yaml', '--parallel', 'many', '--json', 'x.json'], /lbsim: --parallel: expected an integer from 1 to 1024, got "many"/],
     ['a malformed --slo', ['run', 'dec.yaml', '--slo', 'p42=1ms', '--json', 'x.json'], /lbsim: --slo: expected p99=DURATION/],
     ['export best without a recommendation', ['export', 'one.yaml', '--strategy', 'best', '--format', 'nginx', '-o', 'x.json'], /lbsim: --strategy best: No recommendation yet: one replication/],
   ];

@@ -1,30 +1,41 @@
 /**
  * The evaluator the searching commands (`capacity`, `tune`, and the headroom search of `run`) run
- * their batches on, from `--parallel`: a pool of that many worker threads (`src/decide/parallel.ts`;
- * default the machine's cores), or this thread with `--parallel 1`. The results do not depend on it.
+ * their batches on: the project's executors (`src/exec`), opened from `--parallel` / `--queue` as for
+ * `run` and `sweep` (`exec-flags.ts`): this thread and N − 1 pool threads (default the machine's
+ * cores), this thread alone with `--parallel 1`, or lbsim workers on a Redis queue. The results do
+ * not depend on it: each run is a pure function of (scenario, strategy, seed) and summaries are
+ * handed back in job order.
  */
-import { availableParallelism } from 'node:os';
-import type { Evaluate, Progress } from '../decide/evaluate.js';
-import { poolEvaluate } from '../decide/parallel.js';
-import { InputError } from '../input/errors.js';
+import type { Evaluate, Progress, RunJob } from '../decide/evaluate.js';
+import type { Executor } from '../exec/executor.js';
+import { runJobs } from '../exec/executor.js';
+import { scenarioDigest } from '../exec/hash.js';
+import type { Scenario } from '../scenario/types.js';
 
-/** An evaluator and how to release it. */
-export interface Evaluator {
-  evaluate: Evaluate;
-  /** Threads it runs on (1 = this thread). */
-  threads: number;
-  close(): Promise<void>;
-}
-
-/** Parses `--parallel` (an integer ≥ 1; absent = the machine's cores). @throws InputError */
-export function parseParallel(v: string | undefined): number {
-  if (v === undefined) return availableParallelism();
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InputError('--parallel', [{ path: '', message: `expected an integer ≥ 1, got ${JSON.stringify(v)}` }]);
-  return n;
-}
-
-/** The evaluator for `--parallel` (see the module header). @throws InputError */
-export function evaluatorFor(parallel: string | undefined, progress?: Progress): Evaluator {
-  return poolEvaluate(parseParallel(parallel), progress);
+/**
+ * An {@link Evaluate} on `executor`. Each job is given its scenario's content digest as its model
+ * key, so the runs of one scenario share a workload model in whichever thread runs them; `progress`
+ * counts over every batch (done so far, total known so far), as the searches expect.
+ */
+export function evaluateOn(executor: Executor, progress?: Progress): Evaluate {
+  const keys = new WeakMap<Scenario, string>();
+  const keyOf = (s: Scenario): string => {
+    let k = keys.get(s);
+    if (k === undefined) keys.set(s, (k = scenarioDigest(s)));
+    return k;
+  };
+  let done = 0;
+  let total = 0;
+  return async (jobs: readonly RunJob[]) => {
+    total += jobs.length;
+    const before = done;
+    return runJobs(
+      executor,
+      jobs.map((j) => ({ scenario: j.scenario, choice: j.choice, seed: j.seed, scenarioKey: keyOf(j.scenario) })),
+      (d) => {
+        done = before + d;
+        progress?.(done, total);
+      },
+    );
+  };
 }

@@ -82,11 +82,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--seed <n>', 'random seed (overrides the scenario)')
     .option('--replications <n>', 'independent replications (overrides the scenario)')
     .option('--duration <t>', 'measured duration, e.g. 30s (overrides the scenario)')
+    .option('--parallel <n>', 'threads running simulations (default: CPU count; 1 = this thread only)')
+    .option('--queue <redis-url>', 'run on lbsim workers sharing a Redis queue, e.g. redis://127.0.0.1:6379')
     .option('--json <file>', 'write the results JSON here')
     .option('--report <dir>', 'write the web report (index.html) into this directory')
     .option('--quiet', 'no progress output')
     .option('--no-headroom', 'skip the headroom search (the load at which each strategy breaks the SLO)')
-    .option('--parallel <n>', 'worker threads of the headroom search (default: CPU count; 1 = this thread)')
     .action(async (scenario: string, opts) => {
       const { runCommand } = await import('./run.js');
       code = await runCommand(scenario, opts);
@@ -103,7 +104,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--seed <n>', 'random seed')
     .option('--replications <n>', 'replications (each searched on its own seed; the answer gets an interval)')
     .option('--duration <t>', 'measured duration per run')
-    .option('--parallel <n>', 'worker threads (default: CPU count; 1 = this thread)')
+    .option('--parallel <n>', 'threads running simulations (default: CPU count; 1 = this thread only)')
+    .option('--queue <redis-url>', 'run on lbsim workers sharing a Redis queue, e.g. redis://127.0.0.1:6379')
     .option('--json <file>', 'write the results JSON (with capacity) here')
     .option('--report <dir>', 'write the web report into this directory')
     .option('--quiet', 'no progress output')
@@ -122,7 +124,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--seed <n>', 'random seed')
     .option('--replications <n>', 'replications per setting')
     .option('--duration <t>', 'measured duration per run')
-    .option('--parallel <n>', 'worker threads (default: CPU count; 1 = this thread)')
+    .option('--parallel <n>', 'threads running simulations (default: CPU count; 1 = this thread only)')
+    .option('--queue <redis-url>', 'run on lbsim workers sharing a Redis queue, e.g. redis://127.0.0.1:6379')
     .option('--json <file>', 'write the results JSON (with tune) here')
     .option('--report <dir>', 'write the web report into this directory')
     .option('--quiet', 'no progress output')
@@ -133,20 +136,37 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   program
     .command('sweep')
-    .description('run a scenario at each value of one key (p99 versus offered load)')
+    .description('run a scenario at each value of one key, or each point of a grid of keys (p99 versus offered load)')
     .argument('<scenario>', 'scenario file, or the name of a shipped scenario')
-    .requiredOption('--vary <key=from:to:step>', 'the key and its values, e.g. clients.rate=1000:9000:1000')
+    .requiredOption(
+      '--vary <key=values>',
+      'a key and its values: from:to:step, from:to or v1,v2,… (repeat for a grid), e.g. clients.rate=1000:9000:1000, strategies[p2c].options.draws=2:4',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('--strategies <list>', 'comma-separated registry names, or "all"')
     .option('--seed <n>', 'random seed')
     .option('--replications <n>', 'replications per point')
     .option('--duration <t>', 'measured duration per point')
-    .option('--parallel <n>', 'worker threads (default: CPU count)')
+    .option('--parallel <n>', 'threads running simulations (default: CPU count; 1 = this thread only)')
+    .option('--queue <redis-url>', 'run on lbsim workers sharing a Redis queue, e.g. redis://127.0.0.1:6379')
     .option('--json <file>', 'write the results JSON here')
     .option('--report <dir>', 'write the web report into this directory')
     .option('--quiet', 'no progress output')
     .action(async (scenario: string, opts) => {
       const { sweepCommand } = await import('./sweep.js');
       code = await sweepCommand(scenario, opts);
+    });
+
+  program
+    .command('worker')
+    .description('take runs from a Redis queue (filled by run, sweep, capacity or tune with --queue) and simulate them, until Ctrl-C')
+    .argument('<redis-url>', 'the queue, e.g. redis://127.0.0.1:6379')
+    .option('--concurrency <n>', 'runs at a time, on worker threads (default: CPU count)')
+    .option('--stall-timeout <t>', 'how soon the runs of a worker that died are retried elsewhere (default 30s)')
+    .option('--verbose', 'one line per run started and finished')
+    .action(async (url: string, opts) => {
+      const { workerCommand } = await import('./worker.js');
+      code = await workerCommand(url, opts);
     });
 
   program

@@ -4,6 +4,7 @@
  */
 import { InputError } from '../input/errors.js';
 import { didYouMean, foldName, resolveStrategyName } from '../strategies/aliases.js';
+import { strategyNames } from '../strategies/registry.js';
 
 /** Flags that override scenario keys. */
 export interface ScenarioOverrides {
@@ -79,27 +80,97 @@ export function applyOverrides(doc: Record<string, unknown>, o: ScenarioOverride
 /** Keys that name an object's prototype machinery, never a scenario key: refused, so no flag can reach `Object.prototype`. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** One step of a key path: a mapping key, an array index, or a `[name]` selector. */
+type Step = { key: string } | { index: number } | { select: string };
+
+/** Parses `strategies[p2c].options.draws`, `backends[0].count` or `backends.0.count` into steps. */
+function parseKeyPath(path: string, flag: string): Step[] {
+  const steps: Step[] = [];
+  const re = /([^.[\]]+)|\[([^\]]*)\]|(\.)/gy;
+  let m: RegExpExecArray | null;
+  let last = 0;
+  while ((m = re.exec(path)) !== null && m[0] !== '') {
+    last = re.lastIndex;
+    if (m[1] !== undefined) steps.push(/^\d+$/.test(m[1]) ? { index: Number(m[1]) } : { key: m[1] });
+    else if (m[2] !== undefined) steps.push(/^\d+$/.test(m[2]) ? { index: Number(m[2]) } : { select: m[2] });
+  }
+  if (!/^[^.[\]]+(\.[^.[\]]+|\[[^\]]+\])*$/.test(path) || last !== path.length || steps.length === 0 || !('key' in steps[0]!)) {
+    throw new InputError(flag, [{ path: '', message: `expected a key like clients.rate, backends[0].count or strategies[p2c].options.draws, got ${JSON.stringify(path)}` }]);
+  }
+  return steps;
+}
+
+function show(steps: readonly Step[]): string {
+  return steps.map((s, i) => ('key' in s ? `${i > 0 ? '.' : ''}${s.key}` : 'index' in s ? `[${s.index}]` : `[${s.select}]`)).join('');
+}
+
+/** The label of a list item for `[name]` selectors: a strategy's label (or name), a group's name. */
+function itemName(item: unknown): string | undefined {
+  if (typeof item === 'string') return item;
+  if (item !== null && typeof item === 'object') {
+    const o = item as Record<string, unknown>;
+    const n = o['label'] ?? o['name'];
+    return typeof n === 'string' ? n : undefined;
+  }
+  return undefined;
+}
+
 /**
- * Sets a dotted path (`clients.rate`, `backends[0].count`) in a plain document; every key but the
- * last must already exist (as the document's own key).
- * @param flag the option that gave the path (`--vary`, `--set`), for errors
+ * Sets a key path in a plain scenario document, creating missing mappings on the way (the scenario
+ * validation that follows rejects keys that do not belong). Paths are
+ * dotted keys with `[N]` indices and `[name]` selectors that pick a list item by label or name:
+ * `clients.rate`, `backends[0].count`, `backends[app].workers`, `strategies[p2c].options.draws`
+ * (a `strategies: all` list is expanded to every registered name first, and a bare strategy name
+ * becomes `{ name }` when a key inside it is set).
+ * @throws InputError naming `flag` and the path when a step does not exist
  */
 export function setPath(doc: Record<string, unknown>, path: string, value: unknown, flag = '--vary'): Record<string, unknown> {
   const root = structuredClone(doc);
-  const keys = path.replace(/\[(\d+)\]/g, '.$1').split('.').filter((k) => k !== '');
-  if (keys.length === 0) throw new InputError(flag, [{ path: '', message: 'expected KEY=FROM:TO:STEP, e.g. clients.rate=1000:9000:1000' }]);
-  const bad = keys.findIndex((k) => FORBIDDEN_KEYS.has(k));
+  const steps = parseKeyPath(path, flag);
+  const missing = (k: number, message = 'does not exist in the scenario') => new InputError(flag, [{ path: show(steps.slice(0, k + 1)), message }]);
+  const bad = steps.findIndex((s) => ('key' in s && FORBIDDEN_KEYS.has(s.key)) || ('select' in s && FORBIDDEN_KEYS.has(s.select)));
   if (bad >= 0) {
-    throw new InputError(flag, [{ path: keys.slice(0, bad + 1).join('.'), message: `"${keys[bad]}" is not a scenario key` }]);
+    const s = steps[bad]!;
+    throw new InputError(flag, [{ path: show(steps.slice(0, bad + 1)), message: `"${'key' in s ? s.key : 'select' in s ? s.select : ''}" is not a scenario key` }]);
   }
-  let cur: any = root;
-  for (let k = 0; k < keys.length - 1; k++) {
-    const key = keys[k]!;
-    if (!Object.hasOwn(cur, key) || cur[key] === null || typeof cur[key] !== 'object') {
-      throw new InputError(flag, [{ path: keys.slice(0, k + 1).join('.'), message: 'does not exist in the scenario' }]);
+  let cur: unknown = root;
+  for (let k = 0; k < steps.length; k++) {
+    const step = steps[k]!;
+    const last = k === steps.length - 1;
+    if ('key' in step) {
+      if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) throw missing(k - 1, 'is not a mapping');
+      const obj = cur as Record<string, unknown>;
+      if (last) {
+        obj[step.key] = value;
+        return root;
+      }
+      const next = steps[k + 1]!;
+      if (step.key === 'strategies' && 'select' in next && (obj['strategies'] === undefined || obj['strategies'] === 'all')) {
+        obj['strategies'] = strategyNames();
+      }
+      if ((!Object.hasOwn(obj, step.key) || obj[step.key] === undefined) && 'key' in next) obj[step.key] = {}; // e.g. a strategy's options; validation rejects unknown keys
+      if (obj[step.key] === null || typeof obj[step.key] !== 'object') throw missing(k);
+      cur = obj[step.key];
+      continue;
     }
-    cur = cur[key];
+    if (!Array.isArray(cur)) throw missing(k - 1, 'is not a list');
+    let at: number;
+    if ('index' in step) {
+      at = step.index;
+      if (at >= cur.length) throw missing(k, `does not exist (the list has ${cur.length} items)`);
+    } else {
+      at = cur.findIndex((item) => itemName(item) === step.select);
+      if (at < 0) {
+        const names = cur.map(itemName).filter((n): n is string => n !== undefined);
+        throw missing(k, `no item labelled ${JSON.stringify(step.select)}${names.length > 0 ? ` (there are: ${names.join(', ')})` : ''}`);
+      }
+    }
+    if (last) {
+      cur[at] = value;
+      return root;
+    }
+    if (typeof cur[at] === 'string') cur[at] = { name: cur[at] };
+    cur = cur[at];
   }
-  cur[keys[keys.length - 1]!] = value;
   return root;
 }

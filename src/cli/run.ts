@@ -1,15 +1,16 @@
 /**
- * `lbsim run <scenario>`: simulates every chosen strategy on the same seeded workload, prints the
- * comparison table sorted by p99, and writes the results JSON and/or the web report. Nothing is
- * written unless the whole run succeeds.
+ * `lbsim run <scenario>`: simulates every chosen strategy on the same seeded workload (the runs spread
+ * over worker threads, or a Redis queue, by `exec-flags.ts`), prints the comparison table sorted by
+ * p99, and writes the results JSON and/or the web report. Nothing is written unless the whole run
+ * succeeds.
  */
 import { decideRun } from '../decide/decide.js';
 import { headroomUnavailable } from '../decide/headroom.js';
-import { runScenario } from '../sim/run.js';
-import { preloadTraces } from '../sim/model/trace-load.js';
+import { runScenarioOn } from '../exec/study.js';
+import { refuseTraceOnQueue, withExecutor, type ExecFlags } from './exec-flags.js';
 import type { ResultsFile } from '../results/schema.js';
 import { decorate, headroomLine, legend, wrap } from './decision-view.js';
-import { evaluatorFor, parseParallel } from './evaluator.js';
+import { evaluateOn } from './evaluator.js';
 import { parseMetric, type DecisionOverrides } from './decision-overrides.js';
 import { describeScenario } from './describe.js';
 import { parseLimits } from '../input/limits.js';
@@ -20,7 +21,7 @@ import { loadScenarioArg } from './scenario-file.js';
 import { renderTable, thinNote } from './table.js';
 
 /** Flags of `lbsim run`. */
-export interface RunFlags extends ScenarioOverrides, DecisionOverrides {
+export interface RunFlags extends ScenarioOverrides, DecisionOverrides, ExecFlags {
   json?: string;
   report?: string;
   quiet?: boolean;
@@ -28,8 +29,6 @@ export interface RunFlags extends ScenarioOverrides, DecisionOverrides {
   metric?: string;
   /** false with `--no-headroom`. */
   headroom?: boolean;
-  /** Worker threads of the headroom search (default: the machine's cores). */
-  parallel?: string;
   /** `--limit NAME=N` values (`src/input/limits.ts`). */
   limit?: string[];
 }
@@ -90,32 +89,39 @@ export async function writeOutputs(results: ResultsFile, flags: { json?: string;
 
 /** Runs the command; returns the exit code. */
 export async function runCommand(arg: string, flags: RunFlags): Promise<number> {
-  const limits = parseLimits(flags.limit);
-  checkOutputs(flags);
-  const scenario = await loadScenarioArg(arg, flags, limits);
-  await preloadTraces(scenario);
-  const metric = parseMetric(flags.metric);
-  parseParallel(flags.parallel); // a bad --parallel is refused before anything runs
-  const bar = progress('simulating', Boolean(flags.quiet));
-  let results: ResultsFile;
-  try {
-    results = runScenario(scenario, { onProgress: (done, total) => bar.update(done, total) });
-  } finally {
-    bar.stop();
-  }
-  const why = headroomUnavailable(scenario);
-  const wantHeadroom = flags.headroom !== false && why === null;
-  const hbar = progress('headroom', Boolean(flags.quiet) || !wantHeadroom);
-  const evaluator = wantHeadroom ? evaluatorFor(flags.parallel, (d, t) => hbar.update(d, t)) : null;
-  try {
-    results = await decideRun(results, scenario, {
-      ...(metric ? { metric } : {}),
-      ...(evaluator ? { headroom: evaluator.evaluate } : {}),
-    });
-  } finally {
-    hbar.stop();
-    await evaluator?.close();
-  }
+  const note = (line: string): void => void (flags.quiet || process.stderr.write(`${line}\n`));
+  const { scenario, results, why } = await withExecutor(
+    flags,
+    note,
+    async () => {
+      const limits = parseLimits(flags.limit);
+      checkOutputs(flags);
+      const scenario = await loadScenarioArg(arg, flags, limits, (s) => refuseTraceOnQueue(flags, [s]));
+      return { scenario, metric: parseMetric(flags.metric) };
+    },
+    async (executor, { scenario, metric }) => {
+      const bar = progress('simulating', Boolean(flags.quiet));
+      let results: ResultsFile;
+      try {
+        results = await runScenarioOn(scenario, executor, (done, total) => bar.update(done, total));
+      } finally {
+        bar.stop();
+      }
+      // the headroom search runs its batches on the same executor (threads or queue)
+      const why = headroomUnavailable(scenario);
+      const wantHeadroom = flags.headroom !== false && why === null;
+      const hbar = progress('headroom', Boolean(flags.quiet) || !wantHeadroom);
+      try {
+        results = await decideRun(results, scenario, {
+          ...(metric ? { metric } : {}),
+          ...(wantHeadroom ? { headroom: evaluateOn(executor, (d, t) => hbar.update(d, t)) } : {}),
+        });
+      } finally {
+        hbar.stop();
+      }
+      return { scenario, results, why };
+    },
+  );
   printResults(results, describeScenario(scenario), flags.headroom === false && why === null ? null : why, tableStream(flags.json));
   await writeOutputs(results, flags);
   return 0;

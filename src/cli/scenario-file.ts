@@ -48,10 +48,17 @@ export function readScenarioDoc(arg: string, limits: Readonly<InputLimits> = DEF
 }
 
 /**
- * Loads, overrides and validates the scenario named by `arg`, then checks it against the input
- * limits (`src/sim/limits.ts`): what `validate` accepts, `run` runs.
+ * Loads, overrides and validates the scenario named by `arg`, loads the trace it replays (if any:
+ * the limits count its requests), then checks it against the input limits (`src/sim/limits.ts`):
+ * what `validate` accepts, `run` runs.
+ * @param before called with the validated scenario before its trace is read (a command's own refusals)
  */
-export async function loadScenarioArg(arg: string, overrides: ScenarioOverrides & DecisionOverrides = {}, limits: Readonly<InputLimits> = DEFAULT_LIMITS): Promise<Scenario> {
+export async function loadScenarioArg(
+  arg: string,
+  overrides: ScenarioOverrides & DecisionOverrides = {},
+  limits: Readonly<InputLimits> = DEFAULT_LIMITS,
+  before?: (scenario: Scenario) => void,
+): Promise<Scenario> {
   const { file, doc } = readScenarioDoc(arg, limits);
   const scenario = parseScenario(
     applyDecisionOverrides(applyOverrides(doc, overrides), overrides),
@@ -60,6 +67,11 @@ export async function loadScenarioArg(arg: string, overrides: ScenarioOverrides 
     (m) => process.stderr.write(`lbsim: warning: ${m}\n`),
     limits.fileBytes,
   );
+  before?.(scenario);
+  if (scenario.clients.process.arrival === 'trace') {
+    const { preloadTraces } = await import('../sim/model/trace-load.js');
+    await preloadTraces(scenario);
+  }
   const { checkScenarioLimits } = await import('../sim/limits.js');
   checkScenarioLimits(scenario, file, limits);
   return scenario;

@@ -1,27 +1,35 @@
 /**
- * `lbsim sweep <scenario> --vary key=from:to:step`: the scenario at each value of one key, every
- * strategy at each point; points run in parallel on worker threads. Prints p99 per strategy per
- * point (each point's statistical winner marked) and writes the results JSON (with `sweep`) and/or the web report.
+ * `lbsim sweep <scenario> --vary key=from:to:step [--vary …]`: the scenario at every point of the
+ * grid the `--vary` flags span (`vary.ts`), every strategy at each point; the runs spread over
+ * worker threads or a Redis queue (`exec-flags.ts`). Prints p99 per strategy along the first axis,
+ * one table per combination of the other axes (each point's statistical winner marked), and writes the results JSON (with `sweep`) and/or
+ * the web report. Each point's scenario is validated from the file with the keys set, so a bad
+ * value names the file and the point.
  */
 import { dirname, resolve } from 'node:path';
-import { availableParallelism } from 'node:os';
+import { MAX_STUDY_RUNS, studyRuns } from '../exec/study.js';
+import { gridCoordinates, pointLabel, runSweep } from '../exec/sweep.js';
 import { InputError } from '../input/errors.js';
+import type { ResultsFile, SweepAxis, SweepPoint } from '../results/schema.js';
 import { parseScenario } from '../scenario/index.js';
-import { sweepScenarios } from '../sim/sweep.js';
+import type { Scenario } from '../scenario/types.js';
+import { refuseTraceOnQueue, withExecutor, type ExecFlags } from './exec-flags.js';
 import { applyOverrides, setPath, type ScenarioOverrides } from './overrides.js';
 import { progress } from './progress.js';
 import { readScenarioDoc } from './scenario-file.js';
 import { compareResults } from '../results/compare.js';
 import { fmt } from './table.js';
 import { checkOutputs, writeOutputs } from './run.js';
-import { parseLimits } from '../input/limits.js';
+import { DEFAULT_LIMITS, parseLimits, type InputLimits } from '../input/limits.js';
+import { preloadTraces } from '../sim/model/trace-load.js';
 import { checkScenarioLimits } from '../sim/limits.js';
 import { tableStream, useColor, styles } from './output.js';
+import { parseGrid } from './vary.js';
 
 /** Flags of `lbsim sweep`. */
-export interface SweepFlags extends ScenarioOverrides {
-  vary: string;
-  parallel?: string;
+export interface SweepFlags extends ScenarioOverrides, ExecFlags {
+  /** One `--vary` per axis. */
+  vary: string[];
   json?: string;
   report?: string;
   quiet?: boolean;
@@ -29,69 +37,97 @@ export interface SweepFlags extends ScenarioOverrides {
   limit?: string[];
 }
 
-/** Parses `key=from:to:step` into the key and its values (at most 200 points). */
-export function parseVary(spec: string): { key: string; values: number[] } {
-  const m = /^([A-Za-z0-9_.[\]]+)=(-?[\d.e+]+):(-?[\d.e+]+):([\d.e+]+)$/.exec(spec.trim());
-  const bad = (message: string) => new InputError('--vary', [{ path: '', message }]);
-  if (!m) throw bad(`expected KEY=FROM:TO:STEP (e.g. clients.rate=1000:9000:1000), got ${JSON.stringify(spec)}`);
-  const [from, to, step] = [Number(m[2]), Number(m[3]), Number(m[4])];
-  if (![from, to, step].every(Number.isFinite) || !(step > 0) || to < from) throw bad('expected FROM ≤ TO and STEP > 0');
-  const values: number[] = [];
-  for (let v = from, k = 0; v <= to + step * 1e-9; k++, v = from + k * step) values.push(+v.toPrecision(12));
-  if (values.length > 200) throw bad(`${values.length} points is too many (at most 200)`);
-  return { key: m[1]!, values };
+/** The grid's axes and one validated scenario per point (row-major, see `exec/sweep.ts`). */
+export async function sweepScenarios(arg: string, flags: SweepFlags, limits: Readonly<InputLimits> = DEFAULT_LIMITS): Promise<{ axes: SweepAxis[]; scenarios: Scenario[] }> {
+  const axes = parseGrid(flags.vary);
+  const { file, doc } = readScenarioDoc(arg, limits);
+  const base = applyOverrides(doc, flags);
+  const dir = dirname(resolve(file));
+  const names = gridCoordinates(axes).map((at) => ({ at, name: `${file} (with ${pointLabel(axes, at)})` }));
+  const scenarios = names.map(({ at, name }) => {
+    let d = base;
+    axes.forEach((a, i) => (d = setPath(d, a.key, at[i])));
+    return parseScenario(d, name, dir, undefined, limits.fileBytes);
+  });
+  refuseTraceOnQueue(flags, scenarios); // before a trace is read
+  // the limits count a replayed trace's requests: load it first
+  for (const sc of scenarios) await preloadTraces(sc);
+  scenarios.forEach((sc, k) => checkScenarioLimits(sc, names[k]!.name, limits));
+  const runs = studyRuns(scenarios);
+  if (runs > MAX_STUDY_RUNS) {
+    const first = scenarios[0]!;
+    throw new InputError('--vary', [
+      {
+        path: '',
+        message: `${scenarios.length} points × ${first.strategies.length} strategies × ${Math.max(1, first.replications)} replications is ${runs} runs; at most ${MAX_STUDY_RUNS}`,
+      },
+    ]);
+  }
+  return { axes, scenarios };
+}
+
+/** Prints p99 by strategy along the first axis on `out`: one table per combination of the other axes. */
+function printTables(results: ResultsFile, out: NodeJS.WriteStream): void {
+  const st = styles(useColor(out));
+  const sweep = results.sweep!;
+  const axes = sweep.axes ?? [{ key: sweep.key, values: sweep.points.map((p) => p.value) }];
+  const groups = new Map<string, SweepPoint[]>();
+  for (const p of sweep.points) {
+    const at = p.at ?? [p.value];
+    const rest = axes.slice(1).map((a, i) => `${a.key}=${at[i + 1]}`).join(', ');
+    const g = groups.get(rest);
+    if (g) g.push(p);
+    else groups.set(rest, [p]);
+  }
+  // Highlighted: each point's statistical winner (paired comparison, `src/results/compare.ts`); none
+  // when the point has one replication or its best is tied.
+  const winners = new Map(sweep.points.map((p) => [p, compareResults(p.results, { seed: results.summary.seed }).winner]));
+  for (const [rest, points] of groups) {
+    const labels = points[0]!.results.map((r) => r.strategy);
+    const w = Math.max(8, ...labels.map((l) => l.length));
+    out.write(`${st.bold(`p99 latency (ms) by ${sweep.key}${rest ? ` at ${rest}` : ''}`)}\n`);
+    out.write(`${'strategy'.padEnd(w)}  ${points.map((p) => `${String(p.value).padStart(9)} `).join(' ')}\n`);
+    out.write(`${'load'.padEnd(w)}  ${points.map((p) => `${`${(p.load * 100).toFixed(0)}%`.padStart(9)} `).join(' ')}\n`);
+    for (const label of labels) {
+      const cells = points.map((p) => {
+        const r = p.results.find((x) => x.strategy === label);
+        if (!r) return `${'-'.padStart(9)} `;
+        const s = fmt(r.latency.p99).padStart(9);
+        return winners.get(p) === label ? st.green(`${s}*`) : `${s} `;
+      });
+      out.write(`${label.padEnd(w)}  ${cells.join(' ')}\n`);
+    }
+    if (groups.size > 1) out.write('\n');
+  }
+  out.write(
+    [...winners.values()].some((x) => x !== null)
+      ? '* the point\'s statistical winner (paired 95 % intervals over replications)\n'
+      : 'No point has a statistical winner (one replication, or the best is tied): use --replications N to compare.\n',
+  );
 }
 
 /** Runs the command; returns the exit code. */
 export async function sweepCommand(arg: string, flags: SweepFlags): Promise<number> {
-  const { key, values } = parseVary(flags.vary);
-  const limits = parseLimits(flags.limit);
-  checkOutputs(flags);
-  const { file, doc } = readScenarioDoc(arg, limits);
-  const base = applyOverrides(doc, flags);
-  const dir = dirname(resolve(file));
-  const scenarios = values.map((v) => {
-    const name = `${file} (with ${key}=${v})`;
-    const scenario = parseScenario(setPath(base, key, v), name, dir, undefined, limits.fileBytes);
-    checkScenarioLimits(scenario, name, limits);
-    return scenario;
-  });
-  const parallel = flags.parallel === undefined ? availableParallelism() : Number(flags.parallel);
-  if (!Number.isInteger(parallel) || parallel < 1) {
-    throw new InputError('--parallel', [{ path: '', message: `expected an integer ≥ 1, got ${JSON.stringify(flags.parallel)}` }]);
-  }
-  const bar = progress('sweeping', Boolean(flags.quiet));
-  let results;
-  try {
-    results = await sweepScenarios(scenarios, key, values, { parallel, onProgress: (d, t) => bar.update(d, t) });
-  } finally {
-    bar.stop();
-  }
-  const out = tableStream(flags.json);
-  const st = styles(useColor(out));
-  for (const w of results.warnings) process.stderr.write(`warning: ${w}\n`);
-  const points = results.sweep!.points;
-  const labels = points[0]!.results.map((r) => r.strategy);
-  const w = Math.max(8, ...labels.map((l) => l.length));
-  out.write(`${st.bold(`p99 latency (ms) by ${key}`)}\n`);
-  out.write(`${'strategy'.padEnd(w)}  ${points.map((p) => `${String(p.value).padStart(9)} `).join(' ')}\n`);
-  out.write(`${'load'.padEnd(w)}  ${points.map((p) => `${`${(p.load * 100).toFixed(0)}%`.padStart(9)} `).join(' ')}\n`);
-  // Highlighted: each point's statistical winner (paired comparison, `src/results/compare.ts`); none
-  // when the point has one replication or its best is tied.
-  const winners = points.map((p) => compareResults(p.results, { seed: results.summary.seed }).winner);
-  for (const label of labels) {
-    const cells = points.map((p, k) => {
-      const r = p.results.find((x) => x.strategy === label)!;
-      const s = fmt(r.latency.p99).padStart(9);
-      return winners[k] === label ? st.green(`${s}*`) : `${s} `;
-    });
-    out.write(`${label.padEnd(w)}  ${cells.join(' ')}\n`);
-  }
-  out.write(
-    winners.some((x) => x !== null)
-      ? '* the point\'s statistical winner (paired 95 % intervals over replications)\n'
-      : 'No point has a statistical winner (one replication, or the best is tied): use --replications N to compare.\n',
+  const note = (line: string): void => void (flags.quiet || process.stderr.write(`${line}\n`));
+  const results = await withExecutor(
+    flags,
+    note,
+    async () => {
+      const limits = parseLimits(flags.limit);
+      checkOutputs(flags);
+      return sweepScenarios(arg, flags, limits);
+    },
+    async (executor, { axes, scenarios }) => {
+      const bar = progress('sweeping', Boolean(flags.quiet));
+      try {
+        return await runSweep(axes, scenarios, executor, (d, t) => bar.update(d, t));
+      } finally {
+        bar.stop();
+      }
+    },
   );
+  for (const w of results.warnings) process.stderr.write(`warning: ${w}\n`);
+  printTables(results, tableStream(flags.json));
   await writeOutputs(results, flags);
   return 0;
 }

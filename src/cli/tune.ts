@@ -19,7 +19,8 @@ import { VERSION } from './version.js';
 import { describeScenario } from './describe.js';
 import { parseMetric, type DecisionOverrides } from './decision-overrides.js';
 import { wrap } from './decision-view.js';
-import { evaluatorFor } from './evaluator.js';
+import { evaluateOn } from './evaluator.js';
+import { openExecutor, refuseTraceOnQueue, type ExecFlags } from './exec-flags.js';
 import { styles, useColor } from './output.js';
 import type { ScenarioOverrides } from './overrides.js';
 import { progress } from './progress.js';
@@ -28,14 +29,13 @@ import { parseLimits } from '../input/limits.js';
 import { loadScenarioArg } from './scenario-file.js';
 
 /** Flags of `lbsim tune`. */
-export interface TuneFlags extends Omit<ScenarioOverrides, 'strategies'>, DecisionOverrides {
+export interface TuneFlags extends Omit<ScenarioOverrides, 'strategies'>, DecisionOverrides, ExecFlags {
   /** `--limit NAME=N` values (`src/input/limits.ts`). */
   limit?: string[];
   strategy: string;
   param?: string[];
   budget?: string;
   metric?: string;
-  parallel?: string;
   json?: string;
   report?: string;
   quiet?: boolean;
@@ -46,7 +46,7 @@ export const DEFAULT_BUDGET = 20;
 
 /** Runs the command; returns the exit code. */
 export async function tuneCommand(arg: string, flags: TuneFlags): Promise<number> {
-  const scenario = await loadScenarioArg(arg, flags, parseLimits(flags.limit));
+  const scenario = await loadScenarioArg(arg, flags, parseLimits(flags.limit), (s) => refuseTraceOnQueue(flags, [s]));
   const ref = resolveStrategyRef(flags.strategy, scenario.strategies);
   let choice: StrategyChoice;
   if (ref !== null) choice = scenario.strategies.find((s) => s.label === ref)!;
@@ -61,14 +61,15 @@ export async function tuneCommand(arg: string, flags: TuneFlags): Promise<number
     throw new InputError('--budget', [{ path: '', message: `expected an integer from 2 to 500 (settings to evaluate), got ${JSON.stringify(flags.budget)}` }]);
   const metric = decisionMetric(scenario, parseMetric(flags.metric));
   const t0 = performance.now();
+  const executor = await openExecutor(flags, (line) => void (flags.quiet || process.stderr.write(`${line}\n`)));
   const bar = progress('tuning', Boolean(flags.quiet));
-  const { evaluate, close } = evaluatorFor(flags.parallel, (d, t) => bar.update(d, t));
+  const evaluate = evaluateOn(executor, (d, t) => bar.update(d, t));
   let outcome;
   try {
     outcome = await tuneScenario(scenario, { choice, params, metric, budget, evaluate });
   } finally {
     bar.stop();
-    await close();
+    await executor.close();
   }
   const { report, initial, best } = outcome;
   const st = styles(useColor(process.stderr));

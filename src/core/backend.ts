@@ -24,6 +24,11 @@ export interface BackendSpec {
   readonly maxConn: number;
   /** Optional zone / locality label. */
   readonly zone?: string;
+  /**
+   * Failover tier: 0 (or absent) = primary, 1 = backup (nginx/HAProxy `backup`), higher = later
+   * Envoy priority levels. See `balancer/tiers.ts`.
+   */
+  readonly priority?: number;
   /** Free-form labels. */
   readonly labels?: Readonly<Record<string, string>>;
 }
@@ -37,6 +42,7 @@ export interface BackendInit {
   weight?: number;
   maxConn?: number;
   zone?: string;
+  priority?: number;
   labels?: Record<string, string>;
 }
 
@@ -50,6 +56,10 @@ export function backend(init: BackendInit): BackendSpec {
   if (!(Number.isInteger(maxConn) && maxConn >= 0)) {
     throw new RangeError(`backend ${init.id}: maxConn must be a non-negative integer, got ${maxConn}`);
   }
+  const priority = init.priority ?? 0;
+  if (!(Number.isInteger(priority) && priority >= 0 && priority <= 127)) {
+    throw new RangeError(`backend ${init.id}: priority must be an integer 0…127, got ${priority}`);
+  }
   const spec: BackendSpec = {
     id: init.id,
     host: init.host ?? init.id,
@@ -58,6 +68,7 @@ export function backend(init: BackendInit): BackendSpec {
     weight,
     maxConn,
     ...(init.zone !== undefined ? { zone: init.zone } : {}),
+    ...(priority > 0 ? { priority } : {}),
     ...(init.labels !== undefined ? { labels: Object.freeze({ ...init.labels }) } : {}),
   };
   return Object.freeze(spec);

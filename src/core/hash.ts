@@ -111,8 +111,13 @@ export function crc32(s: string): number {
 /** Reused UTF-8 scratch buffer for {@link murmur3} (grown on demand, never shrunk). */
 let utf8 = new Uint8Array(256);
 
-/** Encodes `s` as UTF-8 into the shared scratch buffer; returns the byte length. */
-function encodeUtf8(s: string): number {
+/**
+ * Encodes `s` as UTF-8 (lone surrogates as U+FFFD, as TextEncoder does) into the shared scratch
+ * buffer; returns the byte length. Read the bytes with {@link utf8Scratch} right after the call, before
+ * any other encode (every hash in `src/core` and `src/strategies/support` does). Allocation-free once
+ * the buffer has grown.
+ */
+export function encodeUtf8(s: string): number {
   const n = s.length;
   if (utf8.length < n * 3) utf8 = new Uint8Array(Math.max(n * 3, utf8.length * 2));
   const out = utf8;
@@ -144,6 +149,11 @@ function encodeUtf8(s: string): number {
     }
   }
   return p;
+}
+
+/** The scratch buffer {@link encodeUtf8} last wrote (it may be replaced when it grows). */
+export function utf8Scratch(): Uint8Array {
+  return utf8;
 }
 
 const M_C1 = 0xcc9e2d51;

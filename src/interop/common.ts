@@ -4,7 +4,7 @@
  */
 import { flavorFor, flavorOf } from '../strategies/proxies.js';
 import { findStrategy } from '../strategies/registry.js';
-import type { LbConfig, LbServer, ProxyFormat } from './types.js';
+import { tierOfServer, type ExportWarning, type LbConfig, type LbServer, type ProxyFormat } from './types.js';
 
 /**
  * A scenario group name (`[A-Za-z0-9_.-]+`) for a server, unique among `used` (which it extends):
@@ -75,6 +75,28 @@ export function baseConfig(name: string): LbConfig {
     retries: 0,
     timeoutMs: 0,
   };
+}
+
+/**
+ * Warnings for failover tiers and zones a proxy expresses only in part: another proxy's failover
+ * semantics (nginx `backup` is per request, HAProxy's follows server state and uses the first
+ * backup only unless `option allbackups`, Envoy's is a priority load by health), tiers beyond the
+ * one backup tier nginx and HAProxy have, and zones where the proxy has none.
+ */
+export function tierWarnings(config: LbConfig, format: ProxyFormat): ExportWarning[] {
+  const out: ExportWarning[] = [];
+  const backups = config.servers.filter((s) => s.role === 'backup');
+  const f = config.failover;
+  if (backups.length > 0 && f !== undefined && f.mode !== format) {
+    out.push({ feature: 'balancer.failover', message: `the scenario simulates ${f.mode} failover; ${format} fails over its own way (docs/tiers.md)` });
+  }
+  if (format !== 'envoy' && backups.some((s) => tierOfServer(s) > 1)) {
+    out.push({ feature: 'backends priority', message: `${format} has one backup tier; servers of priority 2 and above are written as backup servers` });
+  }
+  if (format !== 'envoy' && config.servers.some((s) => s.zone !== undefined)) {
+    out.push({ feature: 'backends zone', message: `${format} has no zones or localities; the zones are not written` });
+  }
+  return out;
 }
 
 /**

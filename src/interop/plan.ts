@@ -1,9 +1,11 @@
 /**
  * Scenario → {@link LbConfig} for `lbsim export`: the chosen strategy (by label or registry name),
- * one server per simulated backend, the balancer section, and what an import kept in the
- * description (backup/down servers, hash key, health check; notes.ts). Addresses come from the
- * backends' `address` (or, in files written before that field, from the description); backends
- * without one get `127.0.0.1:8001`, `:8002`, … in backend order. Reads a scenario file or a
+ * one server per simulated backend (a group with `priority` ≥ 1 gives backup servers, its `zone`
+ * their zone), the balancer section with `failover`, and what an import kept in the description
+ * (down servers, hash key, health check; notes.ts; backup servers kept there by older imports
+ * still come back). Addresses come from the backends' `address` (or, in files written before that
+ * field, from the description); backends without one get `127.0.0.1:8001`, `:8002`, … in backend
+ * order. Reads a scenario file or a
  * results file (whose `scenario` is the normalized scenario).
  */
 import { dirname, resolve } from 'node:path';
@@ -13,6 +15,7 @@ import { backendIds, parseDocument, parseScenario } from '../scenario/index.js';
 import type { Scenario } from '../scenario/types.js';
 import { didYouMean, foldName, resolveStrategyName } from '../strategies/aliases.js';
 import { strategyNames } from '../strategies/registry.js';
+import { BALANCER_DEFAULTS } from '../core/balancer/settings.js';
 import { withDefaults } from './common.js';
 import { notesOf } from './notes.js';
 import type { LbConfig, LbServer } from './types.js';
@@ -74,12 +77,15 @@ export function scenarioToConfig(scenario: Scenario, ref: string, file: string):
       // the simulator's ids (a one-server group is named by its name: an imported server comes back unchanged)
       const id = ids[index]!.id;
       used.add(id);
+      const tier = g.priority ?? 0;
       servers.push({
         name: id,
         address: kept?.[k] ?? `127.0.0.1:${DEFAULT_BASE_PORT + index}`,
         weight: g.weight,
         maxConn: g.maxConn,
-        role: 'active',
+        role: tier > 0 ? 'backup' : 'active',
+        ...(tier > 1 ? { priority: tier } : {}),
+        ...(g.zone !== undefined ? { zone: g.zone } : {}),
       });
       index++;
     }
@@ -104,6 +110,9 @@ export function scenarioToConfig(scenario: Scenario, ref: string, file: string):
     timeoutMs: b.timeoutMs,
   };
   if (b.retryOn !== undefined) config.retryOn = b.retryOn;
+  const tiered = servers.some((s) => s.role === 'backup');
+  if (b.failover !== undefined && b.failover !== false && tiered) config.failover = b.failover;
+  else if (b.failover === undefined && tiered) config.failover = { ...BALANCER_DEFAULTS.failover };
   if (notes.hashKey) config.hashKey = notes.hashKey;
   if (notes.healthCheck) config.healthCheck = notes.healthCheck;
   const d = scenario.imported?.directives;

@@ -5,23 +5,26 @@
  * first in `strategies` followed by a few alternatives to compare, and a placeholder workload
  * (Poisson arrivals at half the placeholder capacity, exponential 10 ms service) for the user to
  * replace — or, with access logs (`--log`), the workload fitted from them (logs/write.ts), each value
- * commented with where it came from and how well it fits. Each server's address goes into its
- * group's `address` (hash strategies hash it as the proxy does); what the scenario has no field for
- * (backup/down servers, the hash key, health checks, an address the schema cannot hold, the proxy's
- * own directives) goes into the scenario's `imported:` section (src/scenario/imported.ts, notes.ts)
- * so that `lbsim export` can write it back, with a fingerprint of a placeholder workload (every run
+ * commented with where it came from and how well it fits. Backup servers (nginx/HAProxy `backup`,
+ * Envoy priorities) become groups with a `priority` and `balancer.failover` names whose semantics
+ * apply; zones are kept on the groups. Each simulated server's address goes into its group's
+ * `address` (hash strategies hash it as the proxy does); what the scenario has no field for (down
+ * servers, the hash key, health checks, an address the schema cannot hold, the proxy's own
+ * directives) goes into the scenario's `imported:` section (src/scenario/imported.ts, notes.ts) so
+ * that `lbsim export` can write it back, with a fingerprint of a placeholder workload (every run
  * warns while it is unchanged); the description stays a sentence for people. `baseline` names the
  * imported strategy (every other is compared with it) and `proxy` the proxy it came from
  * (recommendations stay within what that proxy runs). Every warning is repeated in the header.
  */
 import { basename } from 'node:path';
 import { Document, isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { NGINX_NO_BACKUP } from '../core/balancer/tier-checks.js';
 import { nonDefaultOptions, withDefaults } from './common.js';
 import { scenarioDuration } from './durations.js';
 import { describeHashKey } from './hash-key.js';
 import { ADDRESS_RE, parseScenario, workloadFingerprint } from '../scenario/index.js';
 import { importedSection } from './notes.js';
-import { formatWarning, type ImportResult, type LbConfig } from './types.js';
+import { formatWarning, tierOfServer, type ImportResult, type LbConfig } from './types.js';
 import { backendValues, clientsValue, descriptionLines, faultValues, headerLines, observedValue, type LogSection } from './logs/write.js';
 
 /** Placeholder workers per backend (concurrent requests one server handles). */
@@ -57,7 +60,9 @@ export function alternativesFor(config: LbConfig, format?: ImportResult['format'
   const pool = HASHING.includes(inner)
     ? ['consistent-hash', 'maglev', 'rendezvous', 'bounded-load']
     : ['weighted-round-robin', 'least-connections', 'p2c', 'peak-ewma'];
-  return pool.filter((s) => s !== name);
+  // nginx refuses backup servers with hash, ip_hash and random (src/core/balancer/tier-checks.ts).
+  const nginxTiers = config.failover?.mode === 'nginx' && config.servers.some((s) => s.role === 'backup');
+  return pool.filter((s) => s !== name && !(nginxTiers && NGINX_NO_BACKUP[s] !== undefined));
 }
 
 const KIND_WORD: Record<string, string> = { upstream: 'upstream', backend: 'backend', listen: 'listen section', cluster: 'cluster' };
@@ -69,7 +74,7 @@ function describeServers(config: LbConfig): string {
   const backup = config.servers.filter((s) => s.role === 'backup');
   const down = config.servers.filter((s) => s.role === 'down');
   let text = `Servers: ${active.map(fmt).join(', ')}.`;
-  if (backup.length > 0) text += ` Backup (not simulated): ${backup.map(fmt).join(', ')}.`;
+  if (backup.length > 0) text += ` Backup (failover tier): ${backup.map((s) => `${fmt(s)}${tierOfServer(s) !== 1 ? ` priority ${tierOfServer(s)}` : ''}`).join(', ')}.`;
   if (down.length > 0) text += ` Down (not simulated): ${down.map(fmt).join(', ')}.`;
   return text;
 }
@@ -87,6 +92,7 @@ export function logWarmupMs(spanMs: number): number {
 export function writeScenario(result: ImportResult, log?: LogSection): string {
   const { config } = result;
   const active = config.servers.filter((s) => s.role === 'active');
+  const simulated = config.servers.filter((s) => s.role !== 'down');
   const capacity = active.length * PLACEHOLDER_WORKERS * (1000 / PLACEHOLDER_SERVICE_MS);
   const rate = Math.max(1, Math.round(capacity / 2));
   const source =
@@ -104,10 +110,10 @@ export function writeScenario(result: ImportResult, log?: LogSection): string {
     ...(config.hashKey ? [`Hash key: ${describeHashKey(config.hashKey)} (lbsim hashes clients.keys; shape that population like your keys).`] : []),
   ].join('\n');
   const kept = importedSection({
-    // Active servers' addresses go into the backends' `address` (hash strategies hash them); one
-    // that the scenario schema cannot hold is kept here for export.
-    addresses: new Map(active.filter((s) => !ADDRESS_RE.test(s.address)).map((s) => [s.name, [s.address]])),
-    extraServers: config.servers.flatMap((s, position) => (s.role !== 'active' ? [{ ...s, position }] : [])),
+    // Active and backup servers' addresses go into the backends' `address` (hash strategies hash
+    // them); one that the scenario schema cannot hold is kept here for export.
+    addresses: new Map(simulated.filter((s) => !ADDRESS_RE.test(s.address)).map((s) => [s.name, [s.address]])),
+    extraServers: config.servers.flatMap((s, position) => (s.role === 'down' ? [{ ...s, position }] : [])),
     ...(config.hashKey ? { hashKey: config.hashKey } : {}),
     ...(config.healthCheck ? { healthCheck: config.healthCheck } : {}),
   });
@@ -134,6 +140,14 @@ export function writeScenario(result: ImportResult, log?: LogSection): string {
   if (config.rateLimit !== false) balancer.rateLimit = { ...config.rateLimit };
   if (config.connLimit !== false) balancer.connLimit = { ...config.connLimit };
   if (config.queue !== false) balancer.queue = { maxQueue: config.queue.maxQueue, timeout: scenarioDuration(config.queue.timeoutMs) };
+  if (config.failover !== undefined) {
+    const f = config.failover;
+    balancer.failover = {
+      mode: f.mode,
+      ...(f.mode === 'haproxy' ? { allBackups: f.allBackups } : {}),
+      ...(f.mode === 'envoy' ? { overprovisioningFactor: f.overprovisioningFactor } : {}),
+    };
+  }
   balancer.retries = config.retries;
   if (config.retryOn !== undefined && config.retries > 0) balancer.retryOn = [...config.retryOn];
   if (config.timeoutMs > 0) balancer.timeout = scenarioDuration(config.timeoutMs);
@@ -147,10 +161,12 @@ export function writeScenario(result: ImportResult, log?: LogSection): string {
     description,
     ...(log ? { duration: scenarioDuration(Math.ceil(log.model.spanMs / 1000) * 1000), warmup: scenarioDuration(warmupMs) } : { duration: '60s' }),
     clients: fitted ? fitted.clients : { arrival: 'poisson', rate },
-    backends: active.map((s) => {
+    backends: simulated.map((s) => {
       const g: Record<string, unknown> = { name: s.name, weight: s.weight };
       if (ADDRESS_RE.test(s.address)) g.address = s.address;
       if (s.maxConn > 0) g.maxConn = s.maxConn;
+      if (tierOfServer(s) > 0) g.priority = tierOfServer(s);
+      if (s.zone !== undefined) g.zone = s.zone;
       const fit = perServer?.get(s.name);
       if (fit) Object.assign(g, fit.fields);
       else {
@@ -219,7 +235,7 @@ export function writeScenario(result: ImportResult, log?: LogSection): string {
       if (c !== undefined) (isScalar(value) || isMap(value) || isSeq(value) ? value : (pair.key as Node)).comment = c;
     }
   } else (doc.getIn(['clients', 'rate'], true) as Scalar).comment = ' placeholder: fill in your traffic (requests per second)';
-  active.forEach((s, k) => {
+  simulated.forEach((s, k) => {
     const svc = doc.getIn(['backends', k, 'service'], true) as Node;
     if (isMap(svc)) svc.flow = true;
     const fit = perServer?.get(s.name);

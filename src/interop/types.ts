@@ -8,6 +8,7 @@
  * {@link LbConfig} (plan.ts) and print it in a proxy's syntax. Round-trip tests compare these
  * objects. Mapping table: MAPPING.md.
  */
+import type { FailoverSettings } from '../core/balancer/settings.js';
 import type { BalancerSettings, ProxyTarget } from '../scenario/types.js';
 
 /** The proxy formats lbsim reads and writes. */
@@ -32,8 +33,20 @@ export interface LbServer {
   weight: number;
   /** Concurrency cap (nginx `max_conns`, HAProxy `maxconn`); 0 = none. */
   maxConn: number;
-  /** `active` servers are simulated; `backup` and `down` ones are kept for export only. */
+  /**
+   * `active` (priority 0) and `backup` (a failover tier, priority ≥ 1: nginx/HAProxy `backup`,
+   * Envoy `priority`) servers are simulated; `down` ones are kept for export only.
+   */
   role: 'active' | 'backup' | 'down';
+  /** Failover tier of a `backup` server when it is not 1 (Envoy priorities 2, 3, …). */
+  priority?: number;
+  /** Zone (Envoy `locality.zone`), when known. */
+  zone?: string;
+}
+
+/** A server's failover tier: 0 for active (and down) servers, else its priority (default 1). */
+export function tierOfServer(s: LbServer): number {
+  return s.role === 'backup' ? (s.priority ?? 1) : 0;
 }
 
 /**
@@ -83,6 +96,8 @@ export interface LbConfig extends LbMechanisms {
    * format gives them back.
    */
   passthrough?: { format: ProxyFormat; section?: string[]; location?: string[] };
+  /** How backup / priority servers are used, when the config has any (nginx, HAProxy or Envoy semantics). */
+  failover?: FailoverSettings;
 }
 
 /** A directive lbsim cannot model or maps only approximately. */

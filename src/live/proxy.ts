@@ -39,10 +39,12 @@ export function proxyConfigDoc(sc: Scenario, choice: StrategyChoice, ports: read
   const b = sc.balancer;
   const weights: number[] = [];
   const maxConns: number[] = [];
+  const tiers: Record<string, unknown>[] = [];
   for (const g of sc.backends)
     for (let k = 0; k < g.count; k++) {
       weights.push(g.weight);
       maxConns.push(g.maxConn);
+      tiers.push({ ...(g.priority !== undefined ? { priority: g.priority } : {}), ...(g.zone !== undefined ? { zone: g.zone } : {}) });
     }
   let strategy = choice.name;
   let options: Record<string, unknown> = choice.options;
@@ -59,7 +61,7 @@ export function proxyConfigDoc(sc: Scenario, choice: StrategyChoice, ports: read
     admin: opts.admin ? '127.0.0.1:0' : false,
     strategy,
     options,
-    backends: ports.map((p, i) => ({ url: `http://127.0.0.1:${p}`, weight: weights[i] ?? 1, maxConn: maxConns[i] ?? 0 })),
+    backends: ports.map((p, i) => ({ url: `http://127.0.0.1:${p}`, weight: weights[i] ?? 1, maxConn: maxConns[i] ?? 0, ...tiers[i] })),
     // The balancer settings pass through as they are (in the file form of the same values); a
     // scenario's active health checks are not carried over: the live proxy runs without them.
     ...settingsDocument({ ...b, healthCheck: false }),

@@ -22,6 +22,7 @@ const SECTION = {
   connLimit: { perKey: 8, key: 'hash' },
   queue: { maxQueue: 50, timeout: '300ms' },
   healthCheck: { interval: '1s', timeout: '400ms', rise: 3, fall: 2 },
+  failover: { mode: 'haproxy', allBackups: true, overprovisioningFactor: 1.2 },
 };
 
 /** Everything but the settings: the same for both, so only the settings can make a difference. */
@@ -51,6 +52,7 @@ describe('balancer settings: scenario and proxy build the same balancer', () => 
       rateLimit: { rate: 10, burst: 10, nodelay: true, delay: 3, key: 'session' },
       connLimit: { perKey: 8, key: 'hash' },
       queue: { maxQueue: 50, timeoutMs: 300 },
+      failover: { mode: 'haproxy', allBackups: true, overprovisioningFactor: 1.2 },
     });
   });
 

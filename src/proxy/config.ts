@@ -9,6 +9,7 @@
  * options: {}                        # the strategy's options (validated by its own schema)
  * backends:
  *   - { url: http://127.0.0.1:9001, weight: 5, maxConn: 100 }
+ *   - { url: http://127.0.0.1:9009, backup: true, zone: b }   # or priority: 1, 2, …
  * ```
  *
  * plus optional sections. The balancer's settings — `passive` (nginx `max_fails` /
@@ -16,7 +17,8 @@
  * `rateLimit` (nginx `limit_req`, plus the proxy's refusal `status`), `connLimit` (nginx
  * `limit_conn`), `queue` (HAProxy `maxqueue` / `timeout queue`) and `healthCheck` (HAProxy `check
  * inter/rise/fall`, plus the probed `path`; off unless given, as in HAProxy and nginx —
- * `healthCheck: {}` probes `GET /` every 5 s) — are the core's one schema
+ * `healthCheck: {}` probes `GET /` every 5 s) and `failover` (how `backup` / `priority` backends
+ * are used: nginx, HAProxy or Envoy semantics, docs/tiers.md) — are the core's one schema
  * (`src/core/balancer/settings.ts`), the same keys as a scenario's `balancer` section, with the
  * proxy's own defaults in {@link PROXY_DEFAULTS}. The proxy's own sections: `retries` (nginx
  * `proxy_next_upstream`), `timeouts` (nginx `proxy_connect_timeout` / `proxy_read_timeout`),
@@ -48,6 +50,7 @@ import {
   type BalancerSettings,
   type RateLimitSettings,
 } from '../core/balancer/settings.js';
+import { tierProblems } from '../core/balancer/tier-checks.js';
 import { findStrategy, strategyNames } from '../strategies/registry.js';
 import { adminSchema, clientSchema, workersSchema, type AdminSettings, type ClientSettings } from './serving-config.js';
 
@@ -156,6 +159,12 @@ const backendSchema = z
     url: backendUrl,
     weight: posInt.default(1),
     maxConn: nonNegInt.default(0),
+    backup: z.boolean().optional(),
+    priority: nonNegInt.max(127).optional(),
+    zone: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/, 'expected a zone name of letters, digits, "-", "_" or "."')
+      .optional(),
   })
   .strict();
 
@@ -226,6 +235,10 @@ export interface ProxyBackend {
   weight: number;
   /** Most concurrent requests from this proxy process (0 = unlimited); also sizes the pool. */
   maxConn: number;
+  /** Failover tier: 0 = primary, 1 = backup (`backup: true`), … (see the `failover` setting). */
+  priority: number;
+  /** Zone (locality) label, when given. */
+  zone?: string;
 }
 
 /**
@@ -313,8 +326,16 @@ function normalize(p: Parsed, file: string): ProxyConfig {
     const prev = seen.get(id);
     if (prev !== undefined) fail(`backends[${k}].url`, `expected a backend different from backends[${prev}] (both are ${id})`);
     seen.set(id, k);
-    backends.push({ id, origin: `${b.url.protocol}//${b.url.host}`, host, port, weight: b.weight, maxConn: b.maxConn });
+    if (b.backup !== undefined && b.priority !== undefined && b.backup !== b.priority > 0) {
+      fail(`backends[${k}].backup`, `expected backup: ${!b.backup} with priority ${b.priority} (or only one of the two)`);
+    }
+    const priority = b.priority ?? (b.backup === true ? 1 : 0);
+    backends.push({ id, origin: `${b.url.protocol}//${b.url.host}`, host, port, weight: b.weight, maxConn: b.maxConn, priority, ...(b.zone !== undefined ? { zone: b.zone } : {}) });
   });
+  const mode = p.failover === false ? false : p.failover?.mode;
+  for (const t of tierProblems(backends.map((b) => b.priority), mode, p.strategy)) {
+    fail(t.backend < 0 ? 'strategy' : `backends[${t.backend}].priority`, t.message);
+  }
   // A ketama ring holds 160 points per unit of weight: a weight of a million is gigabytes (input limits, README).
   const ringOf = strategy === 'sticky' ? options.inner : strategy;
   if (ringOf === 'consistent-hash' || ringOf === 'bounded-load') {
@@ -348,6 +369,7 @@ function normalize(p: Parsed, file: string): ProxyConfig {
     sticky: p.sticky,
     slowStart: p.slowStart,
     queue: p.queue,
+    ...(p.failover !== undefined ? { failover: p.failover } : {}),
     hashKey: p.hashKey,
     workers: p.workers,
     seed: p.seed,

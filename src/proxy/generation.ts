@@ -23,7 +23,9 @@ import { Upstreams } from './upstreams.js';
 
 /** Backend descriptors of a config (id `host:port`). */
 export function backendSpecs(config: ProxyConfig): BackendSpec[] {
-  return config.backends.map((b) => backend({ id: b.id, host: b.host, port: b.port, weight: b.weight, maxConn: b.maxConn }));
+  return config.backends.map((b) =>
+    backend({ id: b.id, host: b.host, port: b.port, weight: b.weight, maxConn: b.maxConn, priority: b.priority, ...(b.zone !== undefined ? { zone: b.zone } : {}) }),
+  );
 }
 
 /** Builds the balancer a config describes, on the real clock. */

@@ -193,10 +193,19 @@ export interface StrategyResult {
 
 /** One point of a sweep: the varied parameter's value and every strategy's result there. */
 export interface SweepPoint {
+  /** The first axis's value here. */
   value: number;
+  /** Every axis's value here, in the order of `sweep.axes` (absent in files from before grids). */
+  at?: number[];
   /** Offered load / capacity at this point. */
   load: number;
   results: StrategyResult[];
+}
+
+/** One axis of a sweep grid: a key of the scenario (e.g. `clients.rate`) and its values. */
+export interface SweepAxis {
+  key: string;
+  values: number[];
 }
 
 /** The whole results file. */
@@ -223,8 +232,12 @@ export interface ResultsFile {
   };
   /** Per-strategy results for a single run (empty for a sweep). */
   results: StrategyResult[];
-  /** Present for sweeps: the varied key (e.g. `clients.rate`) and the points. */
-  sweep?: { key: string; points: SweepPoint[] };
+  /**
+   * Present for sweeps: the varied keys and the points. `key` is the first axis's key; `axes` every
+   * axis (one per `--vary`; absent in files from before grids); `points` cover the grid in
+   * row-major order over `axes` (the last axis varies fastest).
+   */
+  sweep?: { key: string; axes?: SweepAxis[]; points: SweepPoint[] };
   /** Warnings raised while running (e.g. offered load above capacity). */
   warnings: string[];
   /** The statistical comparison of `results` (`src/results/compare.ts`); absent in older files. */

@@ -156,6 +156,29 @@ describe('denormalize', () => {
     expect(JSON.stringify(roundTrip(s))).toBe(JSON.stringify(s));
   });
 
+  it('gives back the imported: section (a queue worker checks a job by this round trip)', () => {
+    const s = parseScenario(
+      {
+        clients: { arrival: 'poisson', rate: 100 },
+        backends: [{ name: 'web1', service: { dist: 'exponential', mean: '2ms' } }],
+        imported: {
+          format: 'nginx',
+          file: 'nginx.conf',
+          section: 'upstream web',
+          placeholder: '0123abcd',
+          servers: [{ name: 'old', address: 'old.example.com:80', role: 'down', position: 1 }],
+          addresses: { web1: ['web1.example.com:80'] },
+          hashKey: 'header x-user-id',
+          healthCheck: { interval: '2s', timeout: '1s', rise: 2, fall: 3, path: '/health' },
+          directives: { section: ['keepalive 32'], location: ['proxy_http_version 1.1'], servers: { spare: ['max_fails=1'] } },
+        },
+      },
+      'imported.yaml',
+    );
+    expect(denormalize(s)['imported']).toMatchObject({ healthCheck: { interval: '2s', timeout: '1s' } });
+    expect(JSON.stringify(roundTrip(s))).toBe(JSON.stringify(s));
+  });
+
   it('leaves defaults out and writes `all` for the whole registry', () => {
     const s = loadScenario(join(SIMS, 'homogeneous.yaml'));
     const doc = denormalize(s);

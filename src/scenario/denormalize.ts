@@ -217,6 +217,7 @@ export function denormalize(s: Scenario): Doc {
     };
   }
   if (b.retryOn) balancer['retryOn'] = [...b.retryOn];
+  if (b.failover !== undefined) balancer['failover'] = b.failover === false ? false : { ...b.failover };
   if (b.retryBudget) balancer['retryBudget'] = { ...b.retryBudget };
   if (b.hedge) balancer['hedge'] = { delay: writeDuration(b.hedge.delayMs) };
   const doc: Doc = {
@@ -236,6 +237,8 @@ export function denormalize(s: Scenario): Doc {
       { weight: g.weight, workers: g.workers, discipline: g.discipline, queueLimit: g.queueLimit, speed: g.speed, maxConn: g.maxConn },
       BACKEND_DEFAULTS,
     ),
+    ...(g.priority !== undefined ? { priority: g.priority } : {}),
+    ...(g.zone !== undefined ? { zone: g.zone } : {}),
     service: dist(g.service),
     ...(g.cache ? { cache: { ...g.cache } } : {}),
     ...(g.addresses ? { address: g.count === 1 ? g.addresses[0]! : [...g.addresses] } : {}),
@@ -287,5 +290,14 @@ export function denormalize(s: Scenario): Doc {
   }
   if (s.baseline !== undefined) doc['baseline'] = s.baseline;
   if (s.proxy !== undefined) doc['proxy'] = s.proxy;
+  if (s.imported) {
+    const { healthCheck: h, ...rest } = s.imported;
+    doc['imported'] = {
+      ...structuredClone(rest),
+      ...(h
+        ? { healthCheck: { interval: writeDuration(h.intervalMs), timeout: writeDuration(h.timeoutMs), rise: h.rise, fall: h.fall, ...(h.path !== undefined ? { path: h.path } : {}) } }
+        : {}),
+    };
+  }
   return doc;
 }

@@ -13,6 +13,7 @@ import { parseDuration } from '../input/units.js';
 import { logFormatFromSpec } from '../interop/logs/spec.js';
 import { findStrategy, strategyNames } from '../strategies/registry.js';
 import { suggestStrategy } from '../strategies/aliases.js';
+import { NGINX_NO_BACKUP, tierProblems } from '../core/balancer/tier-checks.js';
 import { backendIds } from './backend-ids.js';
 import { normImported } from './imported.js';
 import { fleetCapacity, meanClassFactor } from './capacity.js';
@@ -478,6 +479,8 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
       speed: g.speed,
       service: normDist(g.service, ['backends', k, 'service'], file, files, problems, warn),
       maxConn: g.maxConn,
+      ...(g.priority !== undefined ? { priority: g.priority } : {}),
+      ...(g.zone !== undefined ? { zone: g.zone } : {}),
       ...(g.cache ? { cache: { size: g.cache.size, hitFactor: g.cache.hitFactor } } : {}),
       ...(g.address !== undefined ? { addresses: normAddresses(g.address, g.count, k, problems) } : {}),
     })),
@@ -563,6 +566,26 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
       problems.push({ path: `backends[${second}].name`, message: `backend id "${g.name}" is also an id of backends[${first}]; rename one of the groups` });
     }
   });
+  checkTiers(scenario, raw.strategies === 'all', problems);
   if (problems.length > 0) throw new InputError(file, problems);
   return scenario;
+}
+
+/**
+ * Failover tiers across keys (`src/core/balancer/tier-checks.ts`): priorities without a gap, two
+ * tiers for nginx and HAProxy, nginx's refusal of `backup` with `hash`, `ip_hash` and `random`.
+ */
+function checkTiers(s: Scenario, all: boolean, problems: InputProblem[]): void {
+  const prio = s.backends.map((g) => g.priority ?? 0);
+  const mode = s.balancer.failover === false ? false : s.balancer.failover?.mode;
+  for (const p of tierProblems(prio, mode)) problems.push({ path: `backends[${p.backend}].priority`, message: p.message });
+  if (mode !== 'nginx' || Math.max(...prio) === 0) return;
+  if (all) {
+    const refused = s.strategies.filter((c) => NGINX_NO_BACKUP[c.name] !== undefined).map((c) => c.name);
+    problems.push({ path: 'strategies', message: `"all" includes ${refused.join(', ')}, which nginx refuses with backup servers; list the strategies to compare` });
+    return;
+  }
+  s.strategies.forEach((c, j) => {
+    for (const p of tierProblems(prio, mode, c.name)) if (p.backend < 0) problems.push({ path: `strategies[${j}]`, message: p.message });
+  });
 }

@@ -117,7 +117,7 @@ strategies: all
     ['a closed loop without users', { ...minimal(), clients: { arrival: 'closed', think: { dist: 'constant', value: 1 } } }, 'clients.users: is required'],
     ['duplicate labels', { ...minimal(), strategies: ['p2c', 'p2c'] }, 'strategies[1]: label "p2c" is used twice'],
     ['an unknown flavor', { ...minimal(), strategies: [{ name: 'p2c', options: { flavor: 'caddy' } }] }, 'strategies[0].options.flavor: unknown flavor "caddy"; p2c\'s flavors are paper, nginx, haproxy, envoy'],
-    ['a flavor the strategy does not have', { ...minimal(), strategies: [{ name: 'consistent-hash', options: { flavor: 'envoy' } }] }, 'strategies[0].options.flavor: consistent-hash has no flavor "envoy"; its flavors are nginx, haproxy'],
+    ['a flavor the strategy does not have', { ...minimal(), strategies: [{ name: 'consistent-hash', options: { flavor: 'aws' } }] }, 'strategies[0].options.flavor: consistent-hash has no flavor "aws"; its flavors are nginx, haproxy, envoy'],
     ['an option of another flavor', { ...minimal(), strategies: [{ name: 'p2c', options: { flavor: 'haproxy', activeRequestBias: 2 } }] }, 'strategies[0].options.activeRequestBias: applies to flavor envoy only (the flavor here is haproxy)'],
     ['a malformed address', { ...minimal(), backends: [{ count: 1, address: 'http://10.0.0.1', service: { dist: 'constant', value: 1 } }] }, 'backends[0].address: expected a server address (host:port, host, [v6]:port or unix:/path), got "http://10.0.0.1"'],
     ['a port out of range', { ...minimal(), backends: [{ count: 1, address: '10.0.0.1:70000', service: { dist: 'constant', value: 1 } }] }, 'backends[0].address: expected a server address'],

@@ -176,6 +176,11 @@ const backendSchema = z
     speed: posNum.default(1),
     service: distSchema,
     maxConn: nonNegInt.default(0),
+    priority: nonNegInt.max(127).optional(),
+    zone: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/, 'expected a zone name of letters, digits, "-", "_" or "."')
+      .optional(),
     cache: z
       .object({ size: posInt, hitFactor: z.number().min(0).max(1).default(0.1) })
       .strict()

@@ -118,6 +118,10 @@ export interface BackendGroup {
   service: Distribution;
   /** Balancer-side concurrency cap for each backend of the group (0 = none). */
   maxConn: number;
+  /** Failover tier (0 = primary, 1 = backup, …; absent = 0): see `balancer.failover`. */
+  priority?: number;
+  /** Zone (locality) of the group's backends; carried to the backends and exports (absent = none). */
+  zone?: string;
   /** Per-backend LRU cache of hash keys (absent = none). */
   cache?: CacheSettings;
   /**

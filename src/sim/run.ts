@@ -16,8 +16,7 @@ import { VERSION } from '../cli/version.js';
 import { aggregate } from '../results/aggregate.js';
 import { meanRate } from './model/arrivals.js';
 import { meanOf } from './model/distributions.js';
-import { Simulation, type SimulationOutput } from './engine/lean.js';
-import { FullSimulation, needsFullEngine } from './engine/full.js';
+import { newSimulation } from './simulate.js';
 import type { RunSummary } from './engine/recorder.js';
 import { RESULTS_SCHEMA, type ResultsFile, type StrategyResult } from '../results/schema.js';
 import type { Scenario, StrategyChoice } from '../scenario/types.js';
@@ -69,30 +68,22 @@ export function scenarioFacts(scenario: Scenario): { offeredRate: number; capaci
   return { offeredRate, capacity, loadFactor };
 }
 
-/**
- * One run of one strategy on one seed (the full output, counters included): on the lean engine,
- * or on the full one when the scenario has faults, health checks, hedging, a retry budget, several
- * balancers, caches or autoscaling (`src/sim/engine/full.ts`).
- */
-export function simulateRun(scenario: Scenario | WorkloadModel, choice: StrategyChoice, seed: number): SimulationOutput {
-  return newSimulation(scenario, choice, seed).run();
-}
-
-/** The simulation of one strategy on one seed, not started (lean or full engine, as {@link simulateRun}). */
-function newSimulation(scenario: Scenario | WorkloadModel, choice: StrategyChoice, seed: number): Simulation {
-  const model = scenario instanceof WorkloadModel ? scenario : new WorkloadModel(scenario);
-  return needsFullEngine(model.scenario) ? new FullSimulation(model, choice, seed) : new Simulation(model, choice, seed);
-}
-
-/** One run of one strategy on one seed: its summary. */
-export function simulate(scenario: Scenario | WorkloadModel, choice: StrategyChoice, seed: number): RunSummary {
-  return simulateRun(scenario, choice, seed).summary;
-}
+export { newSimulation, simulate, simulateRun } from './simulate.js';
 
 function optionsOf(choice: StrategyChoice): Record<string, unknown> {
   const def = findStrategy(choice.name);
   if (!def) throw new Error(`unknown strategy "${choice.name}"`);
   return def.options.parse(choice.options ?? {}) as Record<string, unknown>;
+}
+
+/** The seeds of a scenario's replications, in order ({@link replicationSeed}). */
+export function replicationSeeds(scenario: Scenario): number[] {
+  return Array.from({ length: Math.max(1, scenario.replications) }, (_, k) => replicationSeed(scenario.seed, k));
+}
+
+/** One strategy's entry of the results file from its replications' summaries (in seed order). */
+export function strategyResult(choice: StrategyChoice, runs: readonly RunSummary[], seeds: readonly number[]): StrategyResult {
+  return aggregate(choice.label, choice.name, optionsOf(choice), runs, seeds);
 }
 
 /**
@@ -105,7 +96,11 @@ export function estimatedRequests(scenario: Scenario): number {
   return perRun * scenario.strategies.length * Math.max(1, scenario.replications);
 }
 
-/** Runs every strategy of `scenario` over its replications and builds the results file. */
+/**
+ * Runs every strategy of `scenario` over its replications, one after another in this thread, and
+ * builds the results file: the serial reference that every parallel or distributed way of running
+ * (`src/exec/`) must reproduce byte for byte.
+ */
 export function runScenario(scenario: Scenario, opts: RunOptions = {}): ResultsFile {
   const steps = runScenarioSteps(scenario, opts, Number.POSITIVE_INFINITY);
   for (;;) {
@@ -128,13 +123,11 @@ export interface RunStep {
  */
 export function* runScenarioSteps(scenario: Scenario, opts: RunOptions = {}, budget = 100_000): Generator<RunStep, ResultsFile> {
   const model = new WorkloadModel(scenario);
-  const reps = Math.max(1, scenario.replications);
-  const seeds = Array.from({ length: reps }, (_, k) => replicationSeed(scenario.seed, k));
-  const total = scenario.strategies.length * reps;
+  const seeds = replicationSeeds(scenario);
+  const total = scenario.strategies.length * seeds.length;
   let done = 0;
   const results: StrategyResult[] = [];
   for (const choice of scenario.strategies) {
-    const options = optionsOf(choice);
     const runs: RunSummary[] = [];
     for (const seed of seeds) {
       const sim = newSimulation(model, choice, seed);
@@ -144,10 +137,19 @@ export function* runScenarioSteps(scenario: Scenario, opts: RunOptions = {}, bud
       done++;
       opts.onProgress?.(done, total);
     }
-    const result = aggregate(choice.label, choice.name, options, runs, seeds);
+    const result = strategyResult(choice, runs, seeds);
     results.push(result);
     opts.onResult?.(result, results.length - 1, scenario.strategies.length);
   }
+  return resultsFile(scenario, results);
+}
+
+/**
+ * The results file of `scenario` from its strategies' entries (in the scenario's strategy order):
+ * the header facts and the overload warning. Shared by the serial {@link runScenario} and the
+ * execution layer (`src/exec/`), so every way of running writes the same file.
+ */
+export function resultsFile(scenario: Scenario, results: StrategyResult[]): ResultsFile {
   const facts = scenarioFacts(scenario);
   const warnings = runWarnings(scenario, facts, results);
   return {
@@ -159,7 +161,7 @@ export function* runScenarioSteps(scenario: Scenario, opts: RunOptions = {}, bud
       ...facts,
       durationS: scenario.durationMs / 1000,
       seed: scenario.seed,
-      replications: reps,
+      replications: Math.max(1, scenario.replications),
     },
     results,
     warnings,

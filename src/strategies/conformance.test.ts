@@ -27,6 +27,7 @@ const NOT_PROPORTIONAL: Record<string, string> = {
   'weighted-random[haproxy]': "HAProxy random(1) draws the 32-bit circle: a server's share is its nodes' arcs (16 per unit of weight)",
   'consistent-hash[haproxy]': 'HAProxy chash: 16 nodes per unit of weight, sdbm of sequential keys clusters',
   'bounded-load[haproxy]': 'HAProxy chash: 16 nodes per unit of weight, sdbm of sequential keys clusters',
+  'consistent-hash[envoy]': "Envoy RING_HASH's default 1,024-entry ring: about 103 entries per unit of weight here, so a host's arcs stray ~10 % from its share",
 };
 
 /** Every strategy, and every flavor of a strategy with flavors, as `[label, definition, options]`. */

@@ -229,8 +229,65 @@ describe('consistent-hash flavor haproxy (chash_get_server_hash, HAProxy 3.4.0 s
   it('hashFunction and avalanche belong to flavor haproxy', () => {
     const message = (o: object) => strategy.options.safeParse(o).error?.issues[0]?.message;
     expect(message({ hashFunction: 'sdbm' })).toBe('applies to flavor haproxy only (the flavor here is nginx)');
-    expect(message({ flavor: 'envoy' })).toBe('consistent-hash has no flavor "envoy"; its flavors are nginx, haproxy');
-    expect(message({ flavor: 'squid' })).toBe('unknown flavor "squid"; consistent-hash\'s flavors are nginx, haproxy');
+    expect(message({ flavor: 'aws' })).toBe('consistent-hash has no flavor "aws"; its flavors are nginx, haproxy, envoy');
+    expect(message({ flavor: 'squid' })).toBe('unknown flavor "squid"; consistent-hash\'s flavors are nginx, haproxy, envoy');
     expect(strategy.options.parse({ flavor: 'haproxy', hashFunction: 'wt6', avalanche: true })).toEqual({ flavor: 'haproxy', hashFunction: 'wt6', avalanche: true });
+  });
+});
+
+/**
+ * Flavor `envoy`: Envoy RING_HASH (ring_hash_lb.cc `RingHashLoadBalancer::Ring::Ring`,
+ * `Ring::chooseHost`). Expected owners come from an independent Python transcription of those
+ * functions with Python's `xxhash` module 4.0.1 (see support/envoy-ring.test.ts for the ring's own
+ * golden entries); hosts 10.0.0.1:80, 10.0.0.2:80, 10.0.0.3:80.
+ */
+describe('consistent-hash flavor envoy', () => {
+  const hosts = (weights: number[]): BackendSpec[] =>
+    ['10.0.0.1:80', '10.0.0.2:80', '10.0.0.3:80'].map((address, i) => backend({ id: `b${i}`, address, weight: weights[i]! }));
+  const KEYS6 = ['user:42', '/item/a', 'session-9f3', '10.1.2.3', 'k1', 'k2'];
+
+  it('keys go to the first ring entry ≥ xxHash64(key), equal and 1:2:1 weights', () => {
+    expect(assignKeys('consistent-hash', hosts([1, 1, 1]), KEYS6, [], { flavor: 'envoy' })).toEqual(['b2', 'b2', 'b0', 'b2', 'b0', 'b2']);
+    expect(assignKeys('consistent-hash', hosts([1, 2, 1]), KEYS6, [], { flavor: 'envoy' })).toEqual(['b2', 'b1', 'b1', 'b1', 'b0', 'b1']);
+  });
+
+  it('an empty hashKey hashes the client address (not round robin as nginx does)', () => {
+    const view = new FixtureView(hosts([1, 1, 1]));
+    const { strategy: s } = makeStrategy('consistent-hash', view, { flavor: 'envoy' });
+    const picks = [0, 1, 2].map(() => s.pick(view, requestInfo({ clientAddr: '10.1.2.3' })));
+    expect(picks).toEqual([2, 2, 2]);
+  });
+
+  it('an ineligible backend moves exactly its keys, to the next entries owners; none eligible → -1', () => {
+    const keys = Array.from({ length: 20_000 }, (_, i) => `key-${i}`);
+    const all = assignKeys('consistent-hash', hosts([1, 1, 1]), keys, [], { flavor: 'envoy' });
+    const without = assignKeys('consistent-hash', hosts([1, 1, 1]), keys, ['b2'], { flavor: 'envoy' });
+    let moved = 0;
+    for (let k = 0; k < keys.length; k++) {
+      if (all[k] === 'b2') {
+        moved++;
+        expect(without[k]).not.toBe('b2');
+      } else expect(without[k]).toBe(all[k]);
+    }
+    expect(moved).toBeGreaterThan(0);
+    const view = new FixtureView(hosts([1, 1, 1]));
+    const { strategy: s } = makeStrategy('consistent-hash', view, { flavor: 'envoy' });
+    for (let i = 0; i < 3; i++) view.setEligible(i, false);
+    expect(s.pick(view, requestInfo({ hashKey: 'k1' }))).toBe(-1);
+  });
+
+  it('ring sizes: options apply to flavor envoy only, min ≤ max, at most 8M', () => {
+    const p = (o: unknown) => strategy.options.safeParse(o);
+    expect(p({ flavor: 'envoy', minimumRingSize: 6, maximumRingSize: 6 }).success).toBe(true);
+    expect(JSON.stringify(p({ minimumRingSize: 6 }).error?.issues)).toContain('applies to flavor envoy only');
+    expect(JSON.stringify(p({ flavor: 'envoy', minimumRingSize: 10, maximumRingSize: 6 }).error?.issues)).toContain('minimumRingSize (10) > maximumRingSize (6)');
+    expect(p({ flavor: 'envoy', maximumRingSize: 8 * 1024 * 1024 + 1 }).success).toBe(false);
+    expect(JSON.stringify(p({ flavor: 'aws' }).error?.issues)).toContain('its flavors are nginx, haproxy, envoy');
+  });
+
+  it('minimumRingSize = maximumRingSize = 6: the ring of support/envoy-ring.test.ts decides', () => {
+    // Ring (Python): 18341d92… b0, 3d32eaa4… b1, 7079d8e1… b1, 74da18db… b2, 75041381… b0, 98663d8c… b2.
+    // xxh64: user:42 dc1fea7d… → wraps to b0; /item/a 3561893e… → b1; k2 441e372f… → b1; session-9f3 8a1f014d… → b2.
+    expect(assignKeys('consistent-hash', hosts([1, 1, 1]), ['user:42', '/item/a', 'k2', 'session-9f3'], [], { flavor: 'envoy', minimumRingSize: 6, maximumRingSize: 6 })).toEqual(['b0', 'b1', 'b1', 'b2']);
   });
 });

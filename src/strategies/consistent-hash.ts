@@ -1,5 +1,5 @@
 /**
- * Consistent hashing, in two flavors that follow their sources exactly
+ * Consistent hashing, in three flavors that follow their sources exactly
  * (docs/strategies.md#consistent-hash):
  *
  * - `nginx` (default): nginx 1.31.4 `hash $key consistent`, `ngx_http_upstream_init_chash_peer`
@@ -16,6 +16,14 @@
  *   hashed by `gen_hash` (src/backend.c) with `hashFunction` (sdbm, HAProxy's default; djb2, wt6,
  *   crc32) and `full_hash` on top with `avalanche`. An empty key falls back to round robin over the
  *   tree (`chash_get_next_server`: the next node after the last one used).
+ * - `envoy`: Envoy 1.36 `RING_HASH` with `hash_function: XX_HASH` (its default):
+ *   `RingHashLoadBalancer::Ring::Ring` and `Ring::chooseHost`
+ *   (source/extensions/load_balancing_policies/ring_hash/ring_hash_lb.cc) on support/envoy-ring.ts
+ *   (xxHash64 of `ADDRESS "_" j`, `minimumRingSize` 1024 to `maximumRingSize` 8M entries spread by
+ *   normalised weight). The request hash is xxHash64 (seed 0) of the key (`hashKey`, else
+ *   `clientAddr`: Envoy's header and `source_ip` hash policies hash the text with
+ *   `HashUtil::xxHash64`); the first entry ≥ it wins, wrapping. An ineligible backend's entries are
+ *   walked past (Envoy rebuilds the ring over the healthy hosts instead).
  *
  * Adding a backend moves about 1/(n+1) of the keys, all to the new one; removing one (or making it
  * ineligible) moves only the keys it held. Cost: O(log points) per pick (one hash of the key, a
@@ -27,11 +35,13 @@ import type { Strategy, StrategyDef } from '../core/strategy.js';
 import type { PickView, RequestInfo } from '../core/view.js';
 import { flavorOption, onlyWithFlavor, type FlavorTable } from './support/flavor.js';
 import { HAPROXY_HASH_FUNCTIONS, HaproxyChash, haproxyKeyHash, type HaproxyHashFunction } from './support/haproxy-chash.js';
+import { ENVOY_MAX_RING_SIZE, ENVOY_MIN_RING_SIZE, EnvoyRing } from './support/envoy-ring.js';
 import { KetamaRing } from './support/ketama-ring.js';
 import { SmoothWrr } from './support/smooth-wrr.js';
+import { xxHash64Into } from './support/xxhash64.js';
 
 /** The flavors of `consistent-hash`, default first. */
-export const CONSISTENT_HASH_FLAVORS = ['nginx', 'haproxy'] as const;
+export const CONSISTENT_HASH_FLAVORS = ['nginx', 'haproxy', 'envoy'] as const;
 type ChFlavor = (typeof CONSISTENT_HASH_FLAVORS)[number];
 
 const flavors: FlavorTable<ChFlavor> = {
@@ -40,23 +50,35 @@ const flavors: FlavorTable<ChFlavor> = {
   differs: {
     nginx: 'ketama ring (crc32 of host\\0port, 160 points/weight); 21 points missed or empty key → round robin',
     haproxy: 'HAProxy chash tree (16 nodes/weight, full_hash of server id); sdbm key; closest node; empty key → round robin',
+    envoy: 'Envoy RING_HASH: xxHash64 of address_j, 1024 to 8M entries by normalised weight; xxHash64 key; empty key → client address',
   },
 };
 
 const schema = z
   .object({
-    /** Whose rule: nginx (default), haproxy. */
+    /** Whose rule: nginx (default), haproxy, envoy. */
     flavor: flavorOption('consistent-hash', CONSISTENT_HASH_FLAVORS),
     /** HAProxy `hash-type consistent <function>` (flavor haproxy; default sdbm). */
     hashFunction: z.enum(HAPROXY_HASH_FUNCTIONS as [HaproxyHashFunction, ...HaproxyHashFunction[]]).optional(),
     /** HAProxy `hash-type consistent … avalanche` (flavor haproxy; default false). */
     avalanche: z.boolean().optional(),
+    /** Envoy `minimum_ring_size` (flavor envoy; default 1024). */
+    minimumRingSize: z.number().int().min(1).max(ENVOY_MAX_RING_SIZE).optional(),
+    /** Envoy `maximum_ring_size` (flavor envoy; default 8,388,608). */
+    maximumRingSize: z.number().int().min(1).max(ENVOY_MAX_RING_SIZE).optional(),
   })
   .strict()
   .superRefine((o, ctx) => {
     const f = o.flavor ?? flavors.default;
     onlyWithFlavor(ctx, 'hashFunction', o.hashFunction, f, ['haproxy']);
     onlyWithFlavor(ctx, 'avalanche', o.avalanche, f, ['haproxy']);
+    onlyWithFlavor(ctx, 'minimumRingSize', o.minimumRingSize, f, ['envoy']);
+    onlyWithFlavor(ctx, 'maximumRingSize', o.maximumRingSize, f, ['envoy']);
+    const min = o.minimumRingSize ?? ENVOY_MIN_RING_SIZE;
+    const max = o.maximumRingSize ?? ENVOY_MAX_RING_SIZE;
+    if (min > max) {
+      ctx.addIssue({ code: 'custom', path: ['minimumRingSize'], message: `minimumRingSize (${min}) > maximumRingSize (${max})` });
+    }
   });
 
 /** Options of `consistent-hash`. */
@@ -131,18 +153,52 @@ class HaproxyConsistentHash implements Strategy {
   }
 }
 
-/** `consistent-hash`: nginx `hash $key consistent` or HAProxy `hash-type consistent`. */
+/** Envoy `RING_HASH` with xxHash64. */
+class EnvoyConsistentHash implements Strategy {
+  private readonly ring: EnvoyRing;
+  /** The request hash (hi, lo), reused. */
+  private readonly h = new Uint32Array(2);
+
+  constructor(minRingSize: number, maxRingSize: number) {
+    this.ring = new EnvoyRing(minRingSize, maxRingSize);
+  }
+
+  pick(view: PickView, req: Readonly<RequestInfo>): number {
+    const ring = this.ring;
+    const n = ring.length;
+    if (view.count === 0 || n === 0) return -1;
+    const h = this.h;
+    xxHash64Into(requestKey(req), 0, h);
+    let pos = ring.find(h[0]!, h[1]!);
+    const owners = ring.owners;
+    const eligible = view.eligible;
+    for (let t = 0; t < n; t++) {
+      const i = owners[pos]!;
+      if (eligible[i] === 1) return i;
+      if (++pos === n) pos = 0;
+    }
+    return -1;
+  }
+
+  rebuild(specs: readonly BackendSpec[]): void {
+    this.ring.build(specs);
+  }
+}
+
+/** `consistent-hash`: nginx `hash $key consistent`, HAProxy `hash-type consistent` or Envoy `RING_HASH`. */
 export const strategy: StrategyDef<ConsistentHashOptions> = {
   name: 'consistent-hash',
-  description: 'Consistent hashing: nginx ketama ring (default) or HAProxy chash tree; the key\'s point, skipping ineligible',
-  reference: 'nginx hash $key consistent (ngx_http_upstream_hash_module.c), pingora-ketama; HAProxy hash-type consistent',
+  description: 'Consistent hashing: nginx ketama ring (default), HAProxy chash tree or Envoy RING_HASH; the key\'s point, skipping ineligible',
+  reference: 'nginx hash $key consistent (ngx_http_upstream_hash_module.c), pingora-ketama; HAProxy hash-type consistent; Envoy RING_HASH (ring_hash_lb.cc)',
   options: schema,
   weighted: true,
   spreads: false,
   cost: 'O(log n)',
   flavors,
   create(opts: ConsistentHashOptions): Strategy {
-    if ((opts.flavor ?? flavors.default) === 'haproxy') return new HaproxyConsistentHash(opts.hashFunction ?? 'sdbm', opts.avalanche ?? false);
+    const flavor = opts.flavor ?? flavors.default;
+    if (flavor === 'haproxy') return new HaproxyConsistentHash(opts.hashFunction ?? 'sdbm', opts.avalanche ?? false);
+    if (flavor === 'envoy') return new EnvoyConsistentHash(opts.minimumRingSize ?? ENVOY_MIN_RING_SIZE, opts.maximumRingSize ?? ENVOY_MAX_RING_SIZE);
     return new NginxConsistentHash();
   },
 };

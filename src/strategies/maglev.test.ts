@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { backends, type BackendSpec } from '../core/backend.js';
+import { backend, backends, type BackendSpec } from '../core/backend.js';
 import { requestInfo } from '../core/view.js';
 import { FixtureView, assignKeys, makeStrategy } from './test/fixture.js';
 import { buildMaglevTable, isPrime, strategy } from './maglev.js';
@@ -111,5 +111,61 @@ describe('maglev', () => {
     const view = new FixtureView(backends(2)).setEligible(0, false).setEligible(1, false);
     const { strategy: s } = makeStrategy('maglev', view, { tableSize: 13 });
     expect(s.pick(view, requestInfo({ hashKey: 'k' }))).toBe(-1);
+  });
+});
+
+/**
+ * Flavor `envoy`: Envoy's xxHash64 offsets, skips and key hash (maglev_lb.cc
+ * `MaglevTable::constructMaglevTableInternal`, `OriginalMaglevTable::constructImplementationInternals`,
+ * `OriginalMaglevTable::chooseHost`). The golden values come from an independent Python
+ * transcription of those functions hashing with Python's `xxhash` module 4.0.1 (the reference C
+ * library): offset = xxh64(address, 0) % M, skip = xxh64(address, 1) % (M − 1) + 1, the weighted
+ * fill turns, and key → table[xxh64(key, 0) % M]; hosts 10.0.0.1:80, 10.0.0.2:80, 10.0.0.3:80.
+ */
+describe('maglev flavor envoy (xxHash64)', () => {
+  const hosts = (weights: number[]): BackendSpec[] =>
+    ['10.0.0.1:80', '10.0.0.2:80', '10.0.0.3:80'].map((address, i) => backend({ id: `b${i}`, address, weight: weights[i]! }));
+
+  it('M = 13: offsets 11, 11, 0 and skips 11, 10, 12 give the whole table 2 0 1 0 2 1 1 0 1 0 2 0 2', () => {
+    expect(Array.from(buildMaglevTable(hosts([1, 1, 1]), 13, 'envoy'))).toEqual([2, 0, 1, 0, 2, 1, 1, 0, 1, 0, 2, 0, 2]);
+  });
+
+  it('M = 65537: first slots and counts as Envoy builds them, equal and 1:2:1 weights', () => {
+    const t = buildMaglevTable(hosts([1, 1, 1]), 65537, 'envoy');
+    expect(Array.from(t.subarray(0, 16))).toEqual([2, 1, 2, 2, 1, 1, 0, 2, 2, 0, 0, 0, 1, 2, 0, 0]);
+    expect(counts(t, 3)).toEqual([21846, 21846, 21845]);
+    const w = buildMaglevTable(hosts([1, 2, 1]), 65537, 'envoy');
+    expect(Array.from(w.subarray(0, 16))).toEqual([2, 1, 2, 1, 1, 1, 0, 2, 1, 0, 0, 1, 1, 1, 0, 2]);
+    expect(counts(w, 3)).toEqual([16385, 32768, 16384]);
+  });
+
+  it('keys go to table[xxHash64(key) mod M]', () => {
+    const keys = ['user:42', '/item/a', 'session-9f3', '10.1.2.3'];
+    expect(assign(hosts([1, 1, 1]), keys, [], { flavor: 'envoy' })).toEqual(['b0', 'b2', 'b0', 'b1']);
+    expect(assign(hosts([1, 2, 1]), keys, [], { flavor: 'envoy' })).toEqual(['b0', 'b2', 'b1', 'b1']);
+    expect(assign(hosts([1, 1, 1]), keys, [], { flavor: 'envoy', tableSize: 13 })).toEqual(['b0', 'b2', 'b1', 'b2']);
+  });
+
+  it('an empty hashKey hashes the client address; an ineligible backend moves only its keys', () => {
+    const specs = hosts([1, 1, 1]);
+    const view = new FixtureView(specs);
+    const { strategy: s } = makeStrategy('maglev', view, { flavor: 'envoy' });
+    const byKey = s.pick(view, requestInfo({ hashKey: '10.1.2.3' }));
+    expect(s.pick(view, requestInfo({ clientAddr: '10.1.2.3' }))).toBe(byKey);
+    const all = assign(specs, KEYS.slice(0, 20_000), [], { flavor: 'envoy' });
+    const without = assign(specs, KEYS.slice(0, 20_000), ['b1'], { flavor: 'envoy' });
+    for (let k = 0; k < all.length; k++) {
+      if (all[k] !== 'b1') expect(without[k]).toBe(all[k]);
+      else expect(without[k]).not.toBe('b1');
+    }
+  });
+
+  it('the default flavor keeps the MurmurHash3 table; an unknown flavor names the flavors', () => {
+    const specs = hosts([1, 1, 1]);
+    expect(Array.from(buildMaglevTable(specs, 65537))).toEqual(Array.from(buildMaglevTable(specs, 65537, 'paper')));
+    expect(Array.from(buildMaglevTable(specs, 65537))).not.toEqual(Array.from(buildMaglevTable(specs, 65537, 'envoy')));
+    const r = strategy.options.safeParse({ flavor: 'nginx' });
+    expect(r.success).toBe(false);
+    expect(JSON.stringify(r.error?.issues)).toContain('its flavors are paper, envoy');
   });
 });

@@ -1,5 +1,6 @@
 /**
- * Maglev hashing: a lookup table of prime size M filled from per-backend permutations.
+ * Maglev hashing: a lookup table of prime size M filled from per-backend permutations, in two
+ * flavors that differ only in their hash functions (`paper`, the default, and `envoy`).
  *
  * Reference: Eisenbud et al., "Maglev: A Fast and Reliable Software Network Load Balancer"
  * (NSDI 2016) §3.4, pseudocode listing 1; Envoy MAGLEV with weights
@@ -14,11 +15,18 @@
  * backend of weight max takes every round and one of a third of it every third round (Envoy's
  * weighted Maglev). A turn claims the first free slot of `(offset + skip × next) mod M`, advancing
  * `next`. Weights 1:2 in M = 65537 give exactly 21,846 and 43,691 entries (Envoy's arithmetic in
- * doubles, reproduced). Hashes: h0, h1 are MurmurHash3 x86_32 of that name with seeds 0 and 1
- * (Envoy: xxHash64 of the address with seeds 0 and 1), so tables differ from Envoy's slot by slot
- * but not in their counts.
+ * doubles, reproduced). The hashes h0, h1 (of the name) and the key hash h are the flavor's:
  *
- * Lookup: `table[murmur3(key, seed 2) mod M]` (key = `hashKey`, else `clientAddr`). If that backend is
+ * - `paper` (default): MurmurHash3 x86_32 with seeds 0 and 1 for h0 and h1, seed 2 for the key.
+ *   Tables differ from Envoy's slot by slot but not in their counts. It stays the default so that
+ *   scenarios written before the `envoy` flavor keep their results.
+ * - `envoy`: Envoy's `HashUtil::xxHash64` as `MaglevTable::constructMaglevTableInternal` uses it:
+ *   `offset = xxHash64(name, seed 0) mod M`, `skip = xxHash64(name, seed 1) mod (M − 1) + 1`; the
+ *   key hash is xxHash64 (seed 0) of the key text, as Envoy's header and `source_ip` hash policies
+ *   compute it, and `OriginalMaglevTable::chooseHost` reads `table[hash mod M]` (64-bit remainder
+ *   on 32-bit halves, support/xxhash64.ts `mod64`). The table is Envoy's slot for slot.
+ *
+ * Lookup: `table[h(key) mod M]` (key = `hashKey`, else `clientAddr`). If that backend is
  * ineligible, the following entries `+1, +2, …` (wrapping) are probed and the first eligible owner
  * wins: neighbouring entries belong to effectively random backends, so an ineligible backend's keys
  * spread over the others while every other key stays put (Envoy instead rebuilds the table over the
@@ -31,6 +39,21 @@ import { murmur3 } from '../core/hash.js';
 import type { Strategy, StrategyDef } from '../core/strategy.js';
 import type { PickView, RequestInfo } from '../core/view.js';
 import { requestKey } from './consistent-hash.js';
+import { flavorOption, type FlavorTable } from './support/flavor.js';
+import { mod64, xxHash64Into } from './support/xxhash64.js';
+
+/** The flavors of `maglev`, default first. */
+export const MAGLEV_FLAVORS = ['paper', 'envoy'] as const;
+type MaglevFlavor = (typeof MAGLEV_FLAVORS)[number];
+
+const flavors: FlavorTable<MaglevFlavor> = {
+  list: MAGLEV_FLAVORS,
+  default: 'paper',
+  differs: {
+    paper: 'offset/skip and key hashed with MurmurHash3 x86_32 (seeds 0, 1; key seed 2): Envoy\'s entry counts, other slots',
+    envoy: 'offset/skip = xxHash64 of the address (seeds 0, 1), key xxHash64 mod M: Envoy\'s table slot for slot',
+  },
+};
 
 /** True when `n` is a prime (trial division; n up to a few million). */
 export function isPrime(n: number): boolean {
@@ -42,6 +65,8 @@ export function isPrime(n: number): boolean {
 
 const schema = z
   .object({
+    /** Whose hashes: paper (default, MurmurHash3), envoy (xxHash64). */
+    flavor: flavorOption('maglev', MAGLEV_FLAVORS),
     /** Lookup table size M: a prime (Envoy default 65537, at most 5,000,011). */
     tableSize: z
       .number()
@@ -66,9 +91,13 @@ export function hashName(spec: BackendSpec): string {
 
 /**
  * Builds the weighted Maglev table: entry → backend index in `specs` (every entry filled when
- * `specs` is non-empty). Allocates; called on rebuild only.
+ * `specs` is non-empty), with the offset/skip hashes of `flavor`. Allocates; called on rebuild only.
  */
-export function buildMaglevTable(specs: readonly BackendSpec[], tableSize: number): Int32Array<ArrayBuffer> {
+export function buildMaglevTable(
+  specs: readonly BackendSpec[],
+  tableSize: number,
+  flavor: MaglevFlavor = 'paper',
+): Int32Array<ArrayBuffer> {
   const m = tableSize;
   const table = new Int32Array(m).fill(-1);
   const n = specs.length;
@@ -86,12 +115,21 @@ export function buildMaglevTable(specs: readonly BackendSpec[], tableSize: numbe
   const skip = new Float64Array(n);
   const target = new Float64Array(n);
   let maxW = 0;
+  const h = new Uint32Array(2);
   for (let k = 0; k < n; k++) {
     const spec = specs[order[k]!]!;
     w[k] = (spec.weight * 1.0) / sum;
     if (w[k]! > maxW) maxW = w[k]!;
-    slot[k] = murmur3(hashName(spec), 0) % m;
-    skip[k] = (murmur3(hashName(spec), 1) % (m - 1)) + 1;
+    const name = hashName(spec);
+    if (flavor === 'envoy') {
+      xxHash64Into(name, 0, h);
+      slot[k] = mod64(h[0]!, h[1]!, m);
+      xxHash64Into(name, 1, h);
+      skip[k] = mod64(h[0]!, h[1]!, m - 1) + 1;
+    } else {
+      slot[k] = murmur3(name, 0) % m;
+      skip[k] = (murmur3(name, 1) % (m - 1)) + 1;
+    }
   }
   let filled = 0;
   for (let iteration = 1; filled < m; iteration++) {
@@ -116,15 +154,28 @@ export function buildMaglevTable(specs: readonly BackendSpec[], tableSize: numbe
 
 class Maglev implements Strategy {
   private table = new Int32Array(0);
+  /** The key's xxHash64 (hi, lo) for flavor envoy, reused. */
+  private readonly h = new Uint32Array(2);
 
-  constructor(private readonly tableSize: number) {}
+  constructor(
+    private readonly tableSize: number,
+    private readonly flavor: MaglevFlavor,
+  ) {}
+
+  /** The key's table entry: `h(key) mod M`. */
+  private entry(key: string, m: number): number {
+    if (this.flavor !== 'envoy') return murmur3(key, KEY_SEED) % m;
+    const h = this.h;
+    xxHash64Into(key, 0, h);
+    return mod64(h[0]!, h[1]!, m);
+  }
 
   pick(view: PickView, req: Readonly<RequestInfo>): number {
     const m = this.table.length;
     if (view.count === 0 || m === 0) return -1;
     const table = this.table;
     const eligible = view.eligible;
-    let c = murmur3(requestKey(req), KEY_SEED) % m;
+    let c = this.entry(requestKey(req), m);
     for (let t = 0; t < m; t++) {
       const i = table[c]!;
       if (i >= 0 && eligible[i] === 1) return i;
@@ -134,11 +185,11 @@ class Maglev implements Strategy {
   }
 
   rebuild(specs: readonly BackendSpec[]): void {
-    this.table = specs.length === 0 ? new Int32Array(0) : buildMaglevTable(specs, this.tableSize);
+    this.table = specs.length === 0 ? new Int32Array(0) : buildMaglevTable(specs, this.tableSize, this.flavor);
   }
 }
 
-/** `maglev`: Maglev lookup table with Envoy's weighted fill. */
+/** `maglev`: Maglev lookup table with Envoy's weighted fill; MurmurHash3 (`paper`) or Envoy's xxHash64 (`envoy`). */
 export const strategy: StrategyDef<MaglevOptions> = {
   name: 'maglev',
   description: 'Maglev lookup table (prime size, offset/skip permutations, weighted fill turns)',
@@ -147,7 +198,8 @@ export const strategy: StrategyDef<MaglevOptions> = {
   weighted: true,
   spreads: false,
   cost: 'O(1)',
+  flavors,
   create(opts: MaglevOptions): Strategy {
-    return new Maglev(opts.tableSize);
+    return new Maglev(opts.tableSize, opts.flavor ?? flavors.default);
   },
 };

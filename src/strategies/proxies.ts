@@ -107,13 +107,13 @@ const TABLE: Record<string, Row> = {
   'consistent-hash': {
     ...ng(e('hash <key> consistent', 'nginx')),
     haproxy: e('balance <key> + hash-type consistent', 'haproxy'),
-    envoy: near('lb_policy: RING_HASH', "Envoy's ring (xxHash64, ring size bounds) places keys differently"),
+    envoy: e('lb_policy: RING_HASH', 'envoy'),
     aws: none('stickiness', 'ALB has no key hashing'),
   },
   maglev: {
     ...ng(near('hash <key> consistent', 'no Maglev table')),
     haproxy: near('hash-type consistent', 'no Maglev table'),
-    envoy: e('lb_policy: MAGLEV', undefined, 'same fill rule and entry counts; slots differ (MurmurHash3, not xxHash64)'),
+    envoy: e('lb_policy: MAGLEV', 'envoy'),
     aws: none('stickiness', 'ALB has no key hashing'),
   },
   rendezvous: {

@@ -140,7 +140,13 @@ export function describeScenario(file: ResultsFile, point?: SweepPoint): [string
     const pts = [...file.sweep.points].sort((a, b) => a.load - b.load);
     const lo = pts[0];
     const hi = pts[pts.length - 1];
-    if (lo && hi)
+    const axes = file.sweep.axes ?? [];
+    if (lo && hi && axes.length > 1)
+      facts.push([
+        'Grid',
+        `${axes.map((a) => `${a.key} ∈ {${a.values.map(plain).join(', ')}}`).join(' × ')} (load ${lo.load.toFixed(2)}–${hi.load.toFixed(2)}, ${pts.length} points)`,
+      ]);
+    else if (lo && hi)
       facts.push([
         'Sweep',
         `${file.sweep.key} from ${plain(lo.value)} to ${plain(hi.value)} (load ${lo.load.toFixed(2)}–${hi.load.toFixed(2)}, ${pts.length} points)`,
@@ -153,7 +159,9 @@ export function describeScenario(file: ResultsFile, point?: SweepPoint): [string
 export function fileLabel(file: ResultsFile, index: number): string {
   const sc: Obj = isObj(file.scenario) ? file.scenario : {};
   const name = str(sc['name'], sc['title'], sc['file']) ?? `results ${index + 1}`;
-  return file.sweep ? `${name} (sweep over ${file.sweep.key})` : name;
+  if (!file.sweep) return name;
+  const axes = file.sweep.axes ?? [];
+  return axes.length > 1 ? `${name} (grid over ${axes.map((a) => a.key).join(' × ')})` : `${name} (sweep over ${file.sweep.key})`;
 }
 
 /** The scenario's own description, if it has one. */

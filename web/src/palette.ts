@@ -83,3 +83,26 @@ export const HEALTH_COLOURS = {
   /** Fill of a fault window. */
   fault: 'rgba(204, 51, 17, 0.10)',
 } as const;
+
+/**
+ * Ordered values (a grid axis): `n` colours along viridis (van der Walt & Smith, matplotlib's
+ * default map: perceptually uniform, colour-blind safe, readable in greyscale), from dark purple to
+ * green; the pale yellow end is left out, it vanishes on a white page.
+ */
+export function sequentialColours(n: number): string[] {
+  const stops = [
+    [0x44, 0x01, 0x54],
+    [0x3b, 0x52, 0x8b],
+    [0x21, 0x91, 0x8c],
+    [0x5e, 0xc9, 0x62],
+    [0xb5, 0xde, 0x2b],
+  ];
+  const hex = (x: number): string => Math.round(x).toString(16).padStart(2, '0');
+  return Array.from({ length: n }, (_, i) => {
+    const t = n === 1 ? 0 : (i / (n - 1)) * (stops.length - 1);
+    const k = Math.min(Math.floor(t), stops.length - 2);
+    const f = t - k;
+    const [a, b] = [stops[k]!, stops[k + 1]!];
+    return `#${hex(a[0]! + (b[0]! - a[0]!) * f)}${hex(a[1]! + (b[1]! - a[1]!) * f)}${hex(a[2]! + (b[2]! - a[2]!) * f)}`;
+  });
+}

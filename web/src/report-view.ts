@@ -20,10 +20,12 @@ import { outcomeChart } from './charts/outcomes.js';
 import { P99_TIME_LINES, p99TimeChart } from './charts/p99-time.js';
 import { percentilesChart } from './charts/percentiles.js';
 import { sharesChart } from './charts/shares.js';
+import { gridChart, gridRange } from './charts/grid.js';
 import { sweepChart } from './charts/sweep.js';
 import { utilizationChart } from './charts/utilization.js';
 import { describeScenario, fileLabel, scenarioDescription } from './describe.js';
 import { faultList, hasCache, hasDetection, hasErrors, hasHealth } from './failures.js';
+import { coordinateText, gridPanels, sliceText, sweepAxes, sweepSlice, sweepStrategies } from './grid.js';
 import { assignStrategyColours } from './palette.js';
 import { MIN_TAIL, thinPercentiles } from '../../src/results/compare.js';
 import { renderTable, type SortState } from './table.js';
@@ -45,6 +47,8 @@ export interface ChartInfo {
   categories: string[];
   /** Each axis's drawn range. */
   scales: Record<string, { min: number; max: number }>;
+  /** Number of data points of each visible dataset. */
+  sizes: number[];
 }
 
 /** Options of {@link createReportView}. */
@@ -80,6 +84,10 @@ interface State {
   logSweep: boolean;
   sweepMean: boolean;
   utilStrategy: string;
+  /** Grid card: the strategy drawn, the latency metric and its scale. */
+  gridStrategy: string;
+  gridMetric: 'p99' | 'mean';
+  logGrid: boolean;
   sort: SortState;
 }
 
@@ -105,6 +113,9 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
     logSweep: false,
     sweepMean: true,
     utilStrategy: '',
+    gridStrategy: '',
+    gridMetric: 'p99',
+    logGrid: false,
     // the terminal's order: lowest p99 first
     sort: { key: 'p99', dir: 'asc' },
   };
@@ -148,10 +159,7 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
     pp.hidden = points.length === 0;
     const at = pointOf(state.file);
     ps.replaceChildren(
-      ...points.map(
-        (p, i) =>
-          new Option(`load ${p.load.toFixed(2)} (${file?.sweep?.key} = ${p.value})`, String(i), false, i === at),
-      ),
+      ...points.map((p, i) => new Option(`load ${p.load.toFixed(2)} (${file?.sweep ? coordinateText(file.sweep, p) : ''})`, String(i), false, i === at)),
     );
     const bar = picker.parentElement;
     if (bar) bar.hidden = picker.hidden && pp.hidden;
@@ -183,8 +191,8 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
     const sentences = verdict(shown, comparison);
     if (file.sweep && file.sweep.points.length > 0) {
       const p = file.sweep.points[pointOf(state.file)];
-      if (p) sentences.unshift(`At offered load ${p.load.toFixed(2)} (${file.sweep.key} = ${p.value}):`);
-      const across = sweepSentence(file.sweep.points, (s) => !state.hidden.has(s));
+      if (p) sentences.unshift(`At offered load ${p.load.toFixed(2)} (${coordinateText(file.sweep, p)}):`);
+      const across = sweepSentence(file.sweep.points, (s) => !state.hidden.has(s), sweepAxes(file.sweep).length > 1 ? 'point' : 'load');
       if (across) sentences.push(across);
     }
     el('verdict').textContent = sentences.join(' ');
@@ -318,6 +326,7 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
       logSweep: state.logSweep,
       sweepMean: state.sweepMean,
       pointLoad: file.sweep?.points[pointOf(state.file)]?.load,
+      sweepPoints: file.sweep ? sweepSlice(file.sweep, pointOf(state.file)) : [],
       selected: renderUtilPicker(shown),
       toggle: toggleStrategy,
     };
@@ -369,8 +378,56 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
     el('health-box').hidden = !health;
     if (health) draw('chart-health', healthChart(v));
     el('card-sweep').hidden = !isSweep;
-    if (isSweep) draw('chart-sweep', sweepChart(v));
+    if (isSweep) {
+      const fixed = sliceText(file.sweep!, pointOf(state.file));
+      el('sweep-slice').textContent = fixed ? ` at ${fixed}` : '';
+      draw('chart-sweep', sweepChart(v));
+    }
+    renderGrid(file);
     options.onRender?.(state.file);
+  }
+
+  /** The grid card (sweeps with two or more axes): small multiples of one strategy's latency. */
+  function renderGrid(file: ResultsFile): void {
+    const sweep = file.sweep;
+    const axes = sweep ? sweepAxes(sweep) : [];
+    el('card-grid').hidden = axes.length < 2;
+    const box = el('grid-panels');
+    box.replaceChildren();
+    if (!sweep || axes.length < 2) return;
+    const strategies = sweepStrategies(sweep);
+    if (!strategies.includes(state.gridStrategy)) state.gridStrategy = strategies.find((s) => !state.hidden.has(s)) ?? strategies[0] ?? '';
+    el<HTMLSelectElement>('grid-strategy').replaceChildren(
+      ...strategies.map((s) => new Option(s, s, false, s === state.gridStrategy)),
+    );
+    const at = pointOf(state.file);
+    const panels = gridPanels(sweep, state.gridStrategy, state.gridMetric, at);
+    const sel = sweep.points[at];
+    const held = sel ? axes.slice(3).map((a, i) => `${a.key} = ${(sel.at ?? [])[i + 3]}`) : [];
+    const rest = held.length > 0 ? `; ${held.join(', ')} (the point picked above)` : '';
+    el('grid-caption').textContent =
+      `${state.gridMetric} latency of ${state.gridStrategy} against ${axes[0]!.key}: one line per value of ${axes[1]!.key}` +
+      (axes.length >= 3 ? `, one panel per value of ${axes[2]!.key}` : '') +
+      `${rest}. Every panel has the same latency scale.`;
+    const range = gridRange(panels);
+    panels.forEach((panel, k) => {
+      const div = document.createElement('div');
+      if (panel.value !== null) {
+        const h = document.createElement('h3');
+        h.textContent = `${axes[2]!.key} = ${panel.value}`;
+        div.append(h);
+      }
+      const chart = document.createElement('div');
+      chart.className = 'chart';
+      const canvas = document.createElement('canvas');
+      canvas.id = `chart-grid-${k}`;
+      canvas.setAttribute('role', 'img');
+      canvas.setAttribute('aria-label', `${state.gridStrategy} latency against ${axes[0]!.key}${panel.value !== null ? ` at ${axes[2]!.key} = ${panel.value}` : ''}`);
+      chart.append(canvas);
+      div.append(chart);
+      box.append(div);
+      draw(canvas.id, gridChart(panel, { axes, strategy: state.gridStrategy, metric: state.gridMetric, log: state.logGrid, range }));
+    });
   }
 
   /** The capacity and tuning cards (files from `lbsim capacity` / `lbsim tune`). */
@@ -414,6 +471,12 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
       update((s) => (s.utilStrategy = (e.target as HTMLSelectElement).value)),
     );
     el('show-all').addEventListener('click', () => update((s) => s.hidden.clear()));
+    el<HTMLSelectElement>('grid-strategy').addEventListener('change', (e) =>
+      update((s) => (s.gridStrategy = (e.target as HTMLSelectElement).value)),
+    );
+    el<HTMLSelectElement>('grid-metric').addEventListener('change', (e) =>
+      update((s) => (s.gridMetric = (e.target as HTMLSelectElement).value === 'mean' ? 'mean' : 'p99')),
+    );
     const box = (id: string, get: (s: State) => boolean, set: (s: State, on: boolean) => void): void => {
       const input = el<HTMLInputElement>(id);
       input.checked = get(state);
@@ -423,6 +486,7 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
     box('log-percentiles', (s) => s.logPercentiles ?? false, (s, on) => (s.logPercentiles = on));
     box('log-sweep', (s) => s.logSweep, (s, on) => (s.logSweep = on));
     box('sweep-mean', (s) => s.sweepMean, (s, on) => (s.sweepMean = on));
+    box('log-grid', (s) => s.logGrid, (s, on) => (s.logGrid = on));
   }
   wire();
 
@@ -449,6 +513,7 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
         datasets: c.data.datasets.filter((_d, i) => c.isDatasetVisible(i)).map((d) => String(d.label)),
         categories: (c.data.labels ?? []).map(String),
         scales: Object.fromEntries(Object.entries(c.scales).map(([k, sc]) => [k, { min: sc.min, max: sc.max }])),
+        sizes: c.data.datasets.filter((_d, i) => c.isDatasetVisible(i)).map((d) => d.data.length),
       })),
     selected: () => state.file,
   };

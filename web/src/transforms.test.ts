@@ -152,6 +152,7 @@ describe('sweepLines', () => {
     expect(sweepSentence(points, () => true)).toBe('Across the sweep, b and a each have the lowest p99 at 1 of 2 loads.');
     expect(sweepSentence(points, (s) => s === 'b')).toBe('Across the sweep, b has the lowest p99 at 2 of 2 loads.');
     expect(sweepSentence(points, () => false)).toBeNull();
+    expect(sweepSentence(points, (s) => s === 'b', 'point')).toBe('Across the sweep, b has the lowest p99 at 2 of 2 points.');
   });
 });
 

@@ -415,7 +415,11 @@ export function verdict(results: readonly StrategyResult[], comparison?: Compari
  * For a sweep: how often each shown strategy has the lowest p99 across the points, as a sentence
  * (e.g. "Across the sweep, least-connections has the lowest p99 at 5 of 5 loads.").
  */
-export function sweepSentence(points: readonly SweepPoint[], shown: (strategy: string) => boolean): string | null {
+export function sweepSentence(
+  points: readonly SweepPoint[],
+  shown: (strategy: string) => boolean,
+  unit: 'load' | 'point' = 'load',
+): string | null {
   const wins = new Map<string, number>();
   let n = 0;
   for (const p of points) {
@@ -429,7 +433,7 @@ export function sweepSentence(points: readonly SweepPoint[], shown: (strategy: s
   const ranked = [...wins.entries()].sort((a, b) => b[1] - a[1]);
   const count = (ranked[0] as [string, number])[1];
   const top = ranked.filter((w) => w[1] === count).map((w) => w[0]);
-  const loads = n === 1 ? 'load' : 'loads';
+  const loads = n === 1 ? unit : `${unit}s`;
   if (top.length > 1)
     return `Across the sweep, ${top.slice(0, -1).join(', ')} and ${top[top.length - 1]} each have the lowest p99 at ${count} of ${n} ${loads}.`;
   return `Across the sweep, ${top[0]} has the lowest p99 at ${count} of ${n} ${loads}.`;

@@ -22,6 +22,7 @@ export type {
   LatencySummary,
   ResultsFile,
   StrategyResult,
+  SweepAxis,
   SweepPoint,
   TimeSeries,
 } from '../../src/results/schema.js';

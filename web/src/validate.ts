@@ -141,12 +141,24 @@ export function checkResultsFile(x: unknown, index: number): string[] {
   if (sweep !== undefined) {
     if (!isObj(sweep) || typeof sweep['key'] !== 'string' || !Array.isArray(sweep['points']))
       out.push(`${where}: sweep must have key and points`);
-    else
+    else {
+      const axes = sweep['axes'];
+      const n = Array.isArray(axes) ? axes.length : 1;
+      if (
+        axes !== undefined &&
+        (!Array.isArray(axes) || axes.length === 0 || !axes.every((a) => isObj(a) && typeof a['key'] === 'string' && isNumArray(a['values'])))
+      )
+        out.push(`${where}: sweep.axes must be a list of {key, values}`);
       sweep['points'].forEach((p, i) => {
         if (!isObj(p) || !isNum(p['value']) || !isNum(p['load']) || !Array.isArray(p['results']))
           out.push(`${where}: sweep.points[${i}] must have value, load and results`);
-        else p['results'].forEach((r, j) => checkStrategy(r, `${where} sweep.points[${i}].results[${j}]`, out));
+        else {
+          if (p['at'] !== undefined && !(isNumArray(p['at']) && p['at'].length === n))
+            out.push(`${where}: sweep.points[${i}].at must have one number per axis (${n})`);
+          p['results'].forEach((r, j) => checkStrategy(r, `${where} sweep.points[${i}].results[${j}]`, out));
+        }
       });
+    }
   } else if (Array.isArray(x['results']) && x['results'].length === 0 && !isObj(x['capacity'])) {
     out.push(`${where}: no results, no sweep and no capacity search`);
   }

@@ -2,7 +2,7 @@
  * What every chart builder receives: the selected file, the strategies shown at the selected point,
  * their colours, the per-chart toggles, and a callback to hide/show a strategy everywhere.
  */
-import type { ResultsFile, StrategyResult } from './types.js';
+import type { ResultsFile, StrategyResult, SweepPoint } from './types.js';
 
 /** Inputs of the chart builders in `charts/`. */
 export interface View {
@@ -21,6 +21,8 @@ export interface View {
   sweepMean: boolean;
   /** Offered load of the selected sweep point (sweeps only). */
   pointLoad: number | undefined;
+  /** The sweep points the sweep chart draws: along the first axis through the selected point (`grid.ts`). */
+  sweepPoints: SweepPoint[];
   /** The strategy whose per-backend time series are drawn (utilization, in-flight). */
   selected: StrategyResult | undefined;
   /** Hide or show a strategy on every chart and in the table. */

@@ -10,6 +10,8 @@
  * This file is the coordinator; its parts compose, each in its own file:
  *   topology.ts      members, drain, re-weight, counters          (positions never move)
  *   eligibility.ts   health + panic → eligible list and weights   (nginx, Envoy, HAProxy maxconn)
+ *   tiers.ts         failover tiers: backup servers, priorities   (nginx, HAProxy, Envoy)
+ *   priority-load.ts Envoy's priority load and panic per priority
  *   leases.ts        slot + generation handles in typed arrays    (0 bytes per acquire/release)
  *   wait-queue.ts    requests waiting for a free backend slot     (HAProxy maxqueue / timeout queue)
  *   admission.ts     keys of the per-key limits                   (nginx limit_req / limit_conn)
@@ -23,6 +25,7 @@
  */
 import type { BackendSpec } from '../backend.js';
 import type { Clock } from '../clock.js';
+import type { Rng } from '../rng.js';
 import type { LatencySignal, LeastTimeOptions, LoadSignals, PeakEwmaOptions, Strategy, StrategyEnv } from '../strategy.js';
 import type { RequestInfo } from '../view.js';
 import { PeakEwmaSignal } from '../load/peak-ewma.js';
@@ -47,10 +50,18 @@ import { Eligibility, type HealthMechanisms, type PoolView } from './eligibility
 import { statusRows, type BackendStatus } from './introspection.js';
 import { LeaseTable } from './leases.js';
 import type { BalancerOptions } from './options.js';
+import { FAILOVER_DEFAULT_MODE, priorityOf, Tiers } from './tiers.js';
 import { Topology } from './topology.js';
 import { BalancerQueue, type QueueListener } from './wait-queue.js';
 
 export type { BalancerOptions };
+
+/** {@link Balancer} internal: the tiered pick found nothing eligible (or the strategy declined). */
+const PICK_NONE = -1;
+/** {@link Balancer} internal: the tiered pick found eligible backends, all at `maxConn`. */
+const PICK_BUSY = -2;
+/** {@link Balancer} internal: the tier's strategy returned -1 although backends were eligible. */
+const PICK_DECLINED = -3;
 
 /** A load balancer instance: strategy, load, health and limits for one pool of backends. */
 export class Balancer {
@@ -58,6 +69,15 @@ export class Balancer {
   readonly strategyName: string;
   private readonly clock: Clock;
   private readonly strategy: Strategy;
+  /**
+   * One strategy instance per failover tier (`tiers.ts`), the first being {@link strategy}; a
+   * single entry when the backends have no priorities.
+   */
+  private readonly strategies: Strategy[];
+  /** Failover tiers, when the backends have priorities (else undefined: the untiered path). */
+  private readonly tiers: Tiers | undefined;
+  /** Envoy's priority draw (its own stream: the strategies' streams are unchanged by tiers). */
+  private readonly tierRng: Rng | undefined;
   private readonly topo = new Topology();
   private readonly health: HealthMechanisms;
   private readonly elig: Eligibility;
@@ -103,7 +123,12 @@ export class Balancer {
           : undefined,
       panicThreshold: opts.panicThreshold ?? 50,
     };
-    this.elig = new Eligibility(this.topo, this.health);
+    let top = 0;
+    for (const spec of opts.backends) top = Math.max(top, priorityOf(spec));
+    const failover = opts.failover ?? { mode: FAILOVER_DEFAULT_MODE };
+    this.tiers = failover !== false && top > 0 ? new Tiers(top + 1, failover) : undefined;
+    this.tierRng = this.tiers?.mode === 'envoy' ? opts.rng.fork('priority') : undefined;
+    this.elig = new Eligibility(this.topo, this.health, this.tiers);
     this.view = this.elig.view;
     this.limiter = opts.rateLimit ? new LeakyBucket(opts.rateLimit) : undefined;
     this.limiterKey = (opts.rateLimit && opts.rateLimit.key) || 'global';
@@ -129,20 +154,27 @@ export class Balancer {
         return s;
       },
     };
-    const rng = opts.rng.fork('strategy');
-    const env: StrategyEnv = {
-      rng,
-      load: signals,
-      create: (name: string, options: unknown): Strategy => {
-        const def = opts.resolveStrategy?.(name);
-        if (!def) throw new Error(`unknown strategy "${name}"`);
-        return def.create(def.options.parse(options ?? {}), { ...env, rng: rng.fork(name) });
-      },
+    const envFor = (rng: Rng): StrategyEnv => {
+      const env: StrategyEnv = {
+        rng,
+        load: signals,
+        create: (name: string, options: unknown): Strategy => {
+          const def = opts.resolveStrategy?.(name);
+          if (!def) throw new Error(`unknown strategy "${name}"`);
+          return def.create(def.options.parse(options ?? {}), { ...env, rng: rng.fork(name) });
+        },
+      };
+      return env;
     };
     const parsed = opts.strategy.options.parse(opts.strategyOptions ?? {});
-    this.strategy = opts.strategy.create(parsed, env);
+    this.strategy = opts.strategy.create(parsed, envFor(opts.rng.fork('strategy')));
+    this.strategies = [this.strategy];
+    // Tier t > 0 gets its own instance and stream (tier 0 keeps the untiered stream).
+    for (let t = 1; t < (this.tiers?.count ?? 1); t++) {
+      this.strategies.push(opts.strategy.create(parsed, envFor(opts.rng.fork(`strategy/tier-${t}`))));
+    }
     this.observed ||= this.outlier !== undefined || this.strategy.released !== undefined;
-    this.strategy.rebuild?.(this.topo.specs);
+    for (const s of this.strategies) s.rebuild?.(this.topo.specs);
     this.elig.recompute(this.clock.now());
   }
 
@@ -174,7 +206,7 @@ export class Balancer {
     for (const s of this.peakSignals) s.resize(this.topo.n, now);
     for (const s of this.timeSignals) s.resize(this.topo.n, now);
     this.health.slowStart?.start(i, now);
-    this.strategy.rebuild?.(this.topo.specs);
+    for (const s of this.strategies) s.rebuild?.(this.topo.specs);
     this.elig.recompute(now);
     return i;
   }
@@ -247,6 +279,7 @@ export class Balancer {
     view.now = now;
     const elig = this.elig;
     elig.refresh();
+    if (this.tiers !== undefined) return this.acquireTiered(req, token, exclude);
     let busy = false;
     if ((exclude === undefined || exclude.length === 0) && !elig.anyMaxConn) {
       // The view already shows the base list unless a filtered list or a recompute replaced it
@@ -277,6 +310,56 @@ export class Balancer {
       throw new Error(`strategy ${this.strategyName} picked ineligible backend ${i}`);
     }
     return this.lease(i, key);
+  }
+
+  /**
+   * {@link acquire} when the backends have failover tiers: the tier comes first (`tiers.ts`), the
+   * tier's own strategy instance picks within it. nginx falls through to later tiers per pick
+   * (primaries down, full or tried); HAProxy stays in the tier its server states select; Envoy
+   * draws a priority with the priority load and, when this request's exclusions or full backends
+   * leave nothing there, tries the other priorities in order (lbsim's rule: Envoy's own retry
+   * re-selection is not modelled).
+   */
+  private acquireTiered(req: Readonly<RequestInfo>, token: number, exclude: ArrayLike<number> | undefined): number {
+    let key = '';
+    if (this.connLimit) {
+      key = keyOf(req, this.connKey);
+      if (!this.connLimit.tryAcquire(key)) return REFUSED_CONN_LIMITED;
+    }
+    const i = this.pickTiered(req, exclude);
+    if (i >= 0) return this.lease(i, key);
+    if (this.connLimit) this.connLimit.release(key);
+    if (i !== PICK_BUSY) return REFUSED_NO_BACKEND;
+    if (!this.queue) return REFUSED_ALL_BUSY;
+    return this.queue.push(token, req, exclude, this.view.now) ? QUEUED : REFUSED_QUEUE_FULL;
+  }
+
+  /**
+   * The tiered pick: a backend index, or {@link PICK_NONE} (nothing eligible), {@link PICK_BUSY}
+   * (eligible backends exist but are all at `maxConn`) or {@link PICK_DECLINED} (the strategy
+   * returned -1).
+   */
+  private pickTiered(req: Readonly<RequestInfo>, exclude: ArrayLike<number> | undefined): number {
+    const tiers = this.tiers!;
+    const elig = this.elig;
+    const view = this.view;
+    const first = tiers.firstTier(this.tierRng ? this.tierRng.int(100) : 0);
+    let busy = false;
+    const T = tiers.count;
+    for (let k = 0; k < T; k++) {
+      // Envoy: the drawn priority, then the others in order; nginx: 0, 1, …; HAProxy: one tier.
+      const t = k === 0 ? first : tiers.mode === 'envoy' ? (k <= first ? k - 1 : k) : first + k;
+      if (t >= T) break;
+      if (elig.showTier(t, exclude)) busy = true;
+      if (view.count > 0) {
+        const i = this.strategies[t]!.pick(view, req);
+        if (i < 0) return PICK_DECLINED;
+        if (i >= this.topo.n || view.eligible[i] !== 1) throw new Error(`strategy ${this.strategyName} picked ineligible backend ${i}`);
+        return i;
+      }
+      if (tiers.mode === 'haproxy') break;
+    }
+    return busy ? PICK_BUSY : PICK_NONE;
   }
 
   /** Leases backend `i` at `view.now` (read there, not passed: a fractional argument is boxed when the call is not inlined). */
@@ -338,7 +421,8 @@ export class Balancer {
         for (let k = 0; k < this.peakSignals.length; k++) this.peakSignals[k]!.observe(i, latency, now);
         // nginx least_time records response times of successful attempts only.
         if (!failed) for (let k = 0; k < this.timeSignals.length; k++) this.timeSignals[k]!.observe(i, latency, now);
-        this.strategy.released?.(i, failed, latency, now, this.view.active[i]!);
+        const s = this.tiers === undefined ? this.strategy : this.strategies[this.tiers.tierOf[i]!]!;
+        s.released?.(i, failed, latency, now, this.view.active[i]!);
       }
     }
     if (this.queue !== undefined && this.queue.length > 0) this.drainQueue();
@@ -370,6 +454,10 @@ export class Balancer {
       const exclude = q.head(s);
       this.view.now = this.clock.now();
       this.elig.refresh();
+      if (this.tiers !== undefined) {
+        if (!this.drainTiered(q, s, exclude)) break;
+        continue;
+      }
       this.elig.filter(exclude);
       if (this.view.count === 0) break; // still busy (or nothing eligible): keep waiting
       const token = q.shift();
@@ -390,6 +478,28 @@ export class Balancer {
       q.granted(token, this.lease(i, key));
     }
     q.arm();
+  }
+
+  /** Grants (or refuses) the queue's head in a tiered balancer; false while it must keep waiting. */
+  private drainTiered(q: BalancerQueue, s: RequestInfo, exclude: ArrayLike<number> | undefined): boolean {
+    const i = this.pickTiered(s, exclude);
+    // Still busy, or nothing eligible: keep waiting (as the untiered path does).
+    if (i === PICK_BUSY || i === PICK_NONE) return false;
+    if (i === PICK_DECLINED) {
+      q.refused(q.shift(), REFUSED_NO_BACKEND);
+      return true;
+    }
+    const token = q.shift();
+    let key = '';
+    if (this.connLimit) {
+      key = keyOf(s, this.connKey);
+      if (!this.connLimit.tryAcquire(key)) {
+        q.refused(token, REFUSED_CONN_LIMITED);
+        return true;
+      }
+    }
+    q.granted(token, this.lease(i, key));
+    return true;
   }
 
   // ---------------------------------------------------------------- introspection

@@ -27,6 +27,7 @@ export function balancerOptions(s: BalancerSettings, env: BalancerEnv): Balancer
     rateLimit: r && { rate: r.rate, burst: r.burst, nodelay: r.nodelay, delay: r.delay, key: r.key },
     connLimit: s.connLimit,
     queue: s.queue,
+    ...(s.failover !== undefined ? { failover: s.failover } : {}),
   };
 }
 

@@ -22,6 +22,7 @@ import type { SlowStart } from '../health/slow-start.js';
 import type { PickView } from '../view.js';
 import { BACKEND_DOWN, BACKEND_DRAINING, BACKEND_EJECTED, BACKEND_REMOVED, BACKEND_UP } from './codes.js';
 import { grow } from './grow.js';
+import type { Tiers } from './tiers.js';
 import type { Topology } from './topology.js';
 
 /** The health mechanisms that decide eligibility; each is optional. */
@@ -76,9 +77,14 @@ export class Eligibility {
   baseVersion = 0;
   private filterSeq = 0;
 
+  /**
+   * @param tiers failover tiers (`tiers.ts`) when the backends have priorities: the base list is
+   *   then the union of the tiers' lists and a pick is shown one tier ({@link showTier})
+   */
   constructor(
     private readonly topo: Topology,
     private readonly health: HealthMechanisms,
+    readonly tiers?: Tiers,
   ) {
     this.view.specs = topo.specs;
   }
@@ -96,6 +102,7 @@ export class Eligibility {
     this.pickMask = grow(this.pickMask, n);
     this.pickList = grow(this.pickList, n);
     this.up[i] = 1;
+    this.tiers?.added(this.topo, i);
     if (this.topo.specs[i]!.maxConn > 0) this.anyMaxConn = true;
     this.dirty = true;
   }
@@ -137,6 +144,14 @@ export class Eligibility {
     if (passive) next = Math.min(next, passive.nextChange(now));
     if (outlier) next = Math.min(next, outlier.nextChange(now));
     this.nextChangeAt = next;
+    if (this.tiers !== undefined) {
+      this.baseCount = this.tiers.recompute(this.topo, this.up, this.health.panicThreshold, this.baseMask, this.baseList);
+      this.panic = this.tiers.anyPanic();
+      this.dirty = false;
+      this.baseVersion++;
+      this.recomputeWeights(now);
+      return;
+    }
     this.panic = healthy < pool && inPanic(healthy, pool, this.health.panicThreshold);
     let c = 0;
     for (let i = 0; i < n; i++) {
@@ -158,16 +173,38 @@ export class Eligibility {
       w[i] = slowStart ? base * slowStart.factor(i, now) : base;
     }
     this.baseVersion++;
+    this.tiers?.bump();
     this.rampUntil = slowStart ? slowStart.rampingUntil() : -Infinity;
   }
 
   /** Builds the per-pick list: base eligibility minus excluded and full backends. Returns true if some were full. */
   filter(exclude: ArrayLike<number> | undefined): boolean {
+    return this.filterFrom(this.baseMask, exclude);
+  }
+
+  /**
+   * Shows tier `t`'s list to the strategy (see `tiers.ts`): as it is, with the tier's own version,
+   * when nothing is excluded and no backend has a `maxConn`; else filtered like {@link filter}.
+   * Returns true if backends were full and none is left.
+   */
+  showTier(t: number, exclude: ArrayLike<number> | undefined): boolean {
+    const tiers = this.tiers!;
+    if ((exclude === undefined || exclude.length === 0) && !this.anyMaxConn) {
+      const view = this.view;
+      view.list = tiers.lists[t]!;
+      view.count = tiers.counts[t]!;
+      view.eligible = tiers.masks[t]!;
+      view.version = tiers.versions[t]!;
+      return false;
+    }
+    return this.filterFrom(tiers.masks[t]!, exclude);
+  }
+
+  private filterFrom(base: Uint8Array, exclude: ArrayLike<number> | undefined): boolean {
     const view = this.view;
     const mask = this.pickMask;
     const n = this.topo.n;
     let busy = false;
-    const base = this.baseMask;
     for (let i = 0; i < n; i++) mask[i] = base[i]!;
     if (exclude) for (let k = 0; k < exclude.length; k++) mask[exclude[k]!] = 0;
     if (this.anyMaxConn) {

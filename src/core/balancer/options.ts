@@ -15,6 +15,7 @@ import type { Rng } from '../rng.js';
 import type { StrategyDef } from '../strategy.js';
 import type { LimitKey } from './admission.js';
 import type { Balancer } from './balancer.js';
+import type { FailoverOptions } from './tiers.js';
 
 /** Options of a {@link Balancer}. Every mechanism is optional; defaults follow nginx/Envoy. */
 export interface BalancerOptions {
@@ -47,4 +48,9 @@ export interface BalancerOptions {
   connLimit?: { perKey: number; key?: LimitKey } | false;
   /** Balancer queue for requests when every eligible backend is at maxConn (HAProxy). Default off. */
   queue?: { maxQueue: number; timeoutMs: number } | false;
+  /**
+   * How backends with a priority > 0 are used (`tiers.ts`): nginx `backup`, HAProxy `backup` /
+   * `option allbackups`, or Envoy priorities. Default Envoy's; `false` ignores priorities.
+   */
+  failover?: FailoverOptions | false;
 }

@@ -10,6 +10,8 @@
  *   connLimit       nginx `limit_conn`, concurrent requests per key
  *   queue           HAProxy `maxqueue` / `timeout queue`: waiting when every backend is at maxConn
  *   healthCheck     active checks; the Balancer keeps the rise/fall state, the driver probes
+ *   failover        how backends with a priority > 0 are used: nginx `backup`, HAProxy `backup` /
+ *                   `option allbackups`, Envoy priorities (`tiers.ts`); absent = Envoy's
  *
  * A scenario's `balancer:` section (`src/scenario/schema.ts`) and the proxy config
  * (`src/proxy/config.ts`) both spread {@link balancerSettingsShape} into their own schema, so the
@@ -28,6 +30,8 @@ import { PASSIVE_DEFAULTS } from '../health/passive.js';
 import { ACTIVE_DEFAULTS } from '../health/active.js';
 import { SLOW_START_DEFAULTS } from '../health/slow-start.js';
 import { RATE_LIMIT_DEFAULTS } from '../limits/leaky-bucket.js';
+import { FAILOVER_DEFAULT_MODE, type FailoverMode } from './tiers.js';
+import { OVERPROVISIONING_DEFAULT_PERCENT } from './priority-load.js';
 
 export type { LimitKey };
 
@@ -85,6 +89,16 @@ export interface ActiveCheckSettings {
   fall: number;
 }
 
+/** Failover between tiers of backends (their `priority`): see `tiers.ts` and docs/tiers.md. */
+export interface FailoverSettings {
+  /** Whose semantics: nginx `backup`, HAProxy `backup`, Envoy priority levels. */
+  mode: FailoverMode;
+  /** HAProxy `option allbackups`: every usable backup, not only the first (mode haproxy). */
+  allBackups: boolean;
+  /** Envoy `overprovisioning_factor` as a factor, 1.4 = Envoy's 140 (mode envoy). */
+  overprovisioningFactor: number;
+}
+
 /** The normalized balancer settings; `false` = the mechanism is off. */
 export interface BalancerSettings {
   passive: PassiveSettings | false;
@@ -97,6 +111,8 @@ export interface BalancerSettings {
   queue: QueueSettings | false;
   /** Active health checks; absent or false = none. */
   healthCheck?: ActiveCheckSettings | false;
+  /** Failover between priority tiers; absent = Envoy's defaults, false = priorities ignored. */
+  failover?: FailoverSettings | false;
 }
 
 /**
@@ -112,6 +128,7 @@ export interface BalancerDefaults {
   connLimit: Omit<ConnLimitSettings, 'perKey'>;
   queue: Omit<QueueSettings, 'maxQueue'>;
   healthCheck: ActiveCheckSettings;
+  failover: FailoverSettings;
 }
 
 /**
@@ -133,6 +150,7 @@ export const BALANCER_DEFAULTS: Readonly<BalancerDefaults> = Object.freeze({
   connLimit: { key: 'client' as LimitKey },
   queue: { timeoutMs: 0 },
   healthCheck: { intervalMs: 2_000, timeoutMs: 1_000, rise: ACTIVE_DEFAULTS.rise, fall: ACTIVE_DEFAULTS.fall },
+  failover: { mode: FAILOVER_DEFAULT_MODE, allBackups: false, overprovisioningFactor: OVERPROVISIONING_DEFAULT_PERCENT / 100 },
 });
 
 const posInt = z.number().int().positive();
@@ -253,6 +271,14 @@ export function balancerSettingsShape<RX = unknown, HX = unknown>(d: Readonly<Ba
         ...extras.healthCheck,
       },
       ['interval', 'timeout', ...(extras.healthCheckDurations ?? [])],
+    ).optional(),
+    failover: section<FailoverSettings>(
+      {
+        mode: z.enum(['nginx', 'haproxy', 'envoy']).default(d.failover.mode),
+        allBackups: z.boolean().default(d.failover.allBackups),
+        overprovisioningFactor: z.number().min(0.01).max(100).default(d.failover.overprovisioningFactor),
+      },
+      [],
     ).optional(),
   };
 }

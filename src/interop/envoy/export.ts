@@ -12,11 +12,11 @@
  */
 import { isIP } from 'node:net';
 import { Document } from 'yaml';
-import { equalWeights, flavorMismatch } from '../common.js';
+import { equalWeights, flavorMismatch, tierWarnings } from '../common.js';
 import { envoyDuration } from '../durations.js';
 import { describeHashKey, hashKeyToEnvoy } from '../hash-key.js';
 import { retryOnToEnvoy } from '../retry-on.js';
-import type { ExportResult, ExportWarning, LbConfig, LbServer } from '../types.js';
+import { tierOfServer, type ExportResult, type ExportWarning, type LbConfig, type LbServer } from '../types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -100,7 +100,13 @@ export function exportEnvoy(config: LbConfig, header: string[] = []): ExportResu
     case 'consistent-hash':
       policy = 'RING_HASH';
       hashing = true;
-      warn("Envoy's RING_HASH builds its own ring (xxHash64 of the host addresses, 1024 to 8M entries): the same affinity and remapping behaviour as the simulated ketama ring, other key → host pairs");
+      if (options.flavor === 'envoy') {
+        // The simulated ring is Envoy's (docs/strategies.md#consistent-hash, flavor envoy).
+        const sizes: Obj = {};
+        if (options.minimumRingSize !== undefined) sizes.minimum_ring_size = options.minimumRingSize;
+        if (options.maximumRingSize !== undefined) sizes.maximum_ring_size = options.maximumRingSize;
+        if (Object.keys(sizes).length > 0) policyConfig = sizes;
+      }
       break;
     case 'rendezvous':
       policy = 'RING_HASH';
@@ -143,7 +149,7 @@ export function exportEnvoy(config: LbConfig, header: string[] = []): ExportResu
       : 'STRICT_DNS',
     lb_policy: policy,
   };
-  const cfgKey: Record<string, string> = { LEAST_REQUEST: 'least_request_lb_config', ROUND_ROBIN: 'round_robin_lb_config', MAGLEV: 'maglev_lb_config' };
+  const cfgKey: Record<string, string> = { LEAST_REQUEST: 'least_request_lb_config', ROUND_ROBIN: 'round_robin_lb_config', MAGLEV: 'maglev_lb_config', RING_HASH: 'ring_hash_lb_config' };
   if (policyConfig && 'selection_method' in policyConfig) {
     // selection_method exists only in the extension's LeastRequest proto, not in the cluster's
     // legacy least_request_lb_config: write the policy as a load_balancing_policy extension.
@@ -160,10 +166,28 @@ export function exportEnvoy(config: LbConfig, header: string[] = []): ExportResu
     };
   } else if (policyConfig && cfgKey[policy]) cluster[cfgKey[policy]!] = policyConfig;
   if (Object.keys(common).length > 0) cluster.common_lb_config = common;
-  const priorities: Obj[] = [{ lb_endpoints: config.servers.filter((s) => s.role !== 'backup').map(endpoint) }];
-  const backups = config.servers.filter((s) => s.role === 'backup');
-  if (backups.length > 0) priorities.push({ priority: 1, lb_endpoints: backups.map(endpoint) });
-  cluster.load_assignment = { cluster_name: config.name, endpoints: priorities };
+  warnings.push(...tierWarnings(config, 'envoy'));
+  // One LocalityLbEndpoints per (priority, zone), in order of first appearance within a priority.
+  const groups = new Map<string, { priority: number; zone: string | undefined; servers: LbServer[] }>();
+  const top = Math.max(0, ...config.servers.map(tierOfServer));
+  for (let p = 0; p <= top; p++) {
+    for (const s of config.servers) {
+      if (tierOfServer(s) !== p) continue;
+      const key = `${p}\0${s.zone ?? ''}`;
+      if (!groups.has(key)) groups.set(key, { priority: p, zone: s.zone, servers: [] });
+      groups.get(key)!.servers.push(s);
+    }
+  }
+  const localities: Obj[] = [...groups.values()].map((g) => ({
+    ...(g.zone !== undefined ? { locality: { zone: g.zone } } : {}),
+    ...(g.priority > 0 ? { priority: g.priority } : {}),
+    lb_endpoints: g.servers.map(endpoint),
+  }));
+  cluster.load_assignment = { cluster_name: config.name, endpoints: localities };
+  const opf = config.failover?.overprovisioningFactor;
+  if (opf !== undefined && Math.round(opf * 100) !== 140) {
+    (cluster.load_assignment as Obj).policy = { overprovisioning_factor: Math.round(opf * 100) };
+  }
   if (config.outlier !== false) {
     const o = config.outlier;
     cluster.outlier_detection = {

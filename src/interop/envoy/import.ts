@@ -15,6 +15,7 @@ import { DEFAULT_LIMITS, type InputLimits } from '../../input/limits.js';
 import { readInputFile } from '../../input/read.js';
 import { MAX_YAML_ALIASES, yamlResourceError } from '../../scenario/parse-document.js';
 import { isPrime } from '../../strategies/maglev.js';
+import { ENVOY_MAX_RING_SIZE, ENVOY_MIN_RING_SIZE } from '../../strategies/support/envoy-ring.js';
 import { baseConfig, groupName, withDefaults } from '../common.js';
 import { parseEnvoyDuration } from '../durations.js';
 import type { ImportResult, InteropWarning, LbConfig, LbServer } from '../types.js';
@@ -192,12 +193,23 @@ export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): Import
   if (!la) r.fail(at, 'expected load_assignment with endpoints (EDS clusters have no static endpoints to import)');
   const laPath = [...at, 'load_assignment'];
   r.rest(la, ['cluster_name', 'endpoints', 'policy'], laPath);
+  const pol = r.obj(la, 'policy', laPath);
+  let opf: number | undefined;
+  if (pol) {
+    const pp = [...laPath, 'policy'];
+    // ClusterLoadAssignment.Policy.overprovisioning_factor: percent, default 140.
+    opf = r.num(pol, 'overprovisioning_factor', pp, (n) => Number.isInteger(n) && n >= 1, 'a percentage: an integer ≥ 1 (140 = 1.4)');
+    r.rest(pol, ['overprovisioning_factor'], pp);
+  }
   r.list(la, 'endpoints', laPath).forEach((loc, i) => {
     const lp = [...laPath, 'endpoints', i];
     if (!isObj(loc)) r.fail(lp, 'expected a mapping');
     const priority = r.num(loc, 'priority', lp, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer') ?? 0;
     if (loc.load_balancing_weight !== undefined) r.warn([...lp, 'load_balancing_weight'], 'locality weights (locality-weighted balancing) are not modelled');
     r.rest(loc, ['locality', 'lb_endpoints', 'priority', 'load_balancing_weight'], lp);
+    const locality = r.obj(loc, 'locality', lp);
+    const zone = locality && typeof locality.zone === 'string' && locality.zone !== '' ? locality.zone : undefined;
+    if (locality) r.rest(locality, ['zone'], [...lp, 'locality'], 'region and sub_zone are not modelled (the zone is kept)');
     r.list(loc, 'lb_endpoints', lp).forEach((ep, j) => {
       const ep0 = [...lp, 'lb_endpoints', j];
       if (!isObj(ep)) r.fail(ep0, 'expected a mapping');
@@ -211,15 +223,27 @@ export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): Import
       if (['UNHEALTHY', 'DRAINING', 'TIMEOUT'].includes(status)) {
         role = 'down';
         r.warn([...ep0, 'health_status'], `endpoint ${address} is ${status}: not simulated; kept for export`);
-      } else if (priority > 0) {
-        role = 'backup';
-        r.warn([...lp, 'priority'], `endpoint ${address} has priority ${priority} (failover tier): not simulated; kept for export`);
-      }
+      } else if (priority > 0) role = 'backup'; // simulated: Envoy priority levels (balancer.failover.mode envoy)
       r.rest(ep, ['endpoint', 'load_balancing_weight', 'health_status', 'metadata'], ep0);
       const label = typeof endpoint.hostname === 'string' && endpoint.hostname !== '' ? endpoint.hostname : address;
-      servers.push({ name: groupName(label, used), address, weight, maxConn: 0, role });
+      servers.push({ name: groupName(label, used), address, weight, maxConn: 0, role, ...(priority > 1 ? { priority } : {}), ...(zone !== undefined ? { zone } : {}) });
     });
   });
+  // Priorities in use, as tiers 1, 2, … without gaps: an empty Envoy level has health 0 and no
+  // hosts, so it never gets load, and leaving it out changes no priority load.
+  const levels = [...new Set(servers.filter((s) => s.role === 'backup').map((s) => s.priority ?? 1))].sort((a, b) => a - b);
+  if (levels.some((p, k) => p !== k + 1)) {
+    r.warn(laPath, `priorities ${levels.join(', ')} renumbered 1…${levels.length} (empty levels get no load in Envoy)`);
+    for (const s of servers) if (s.role === 'backup') {
+      const t = levels.indexOf(s.priority ?? 1) + 1;
+      if (t > 1) s.priority = t;
+      else delete s.priority;
+    }
+  }
+  if (levels.length > 0 || opf !== undefined) {
+    config.failover = { mode: 'envoy', allBackups: false, overprovisioningFactor: (opf ?? 140) / 100 };
+    origins['balancer.failover'] = `priority levels${opf !== undefined ? `, overprovisioning_factor ${opf}` : ' (overprovisioning factor 140, the default)'}`;
+  }
   if (servers.filter((s) => s.role === 'active').length === 0) r.fail(laPath, 'no active endpoint (priority 0, not unhealthy)');
   config.servers = servers;
 
@@ -301,18 +325,35 @@ export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): Import
       }
       break;
     }
-    case 'RING_HASH':
+    case 'RING_HASH': {
       known.push('minimum_ring_size', 'maximum_ring_size', 'hash_function', 'use_hostname_for_hashing', 'hash_balance_factor', 'consistent_hashing_lb_config');
-      for (const k of ['minimum_ring_size', 'maximum_ring_size', 'hash_function']) {
-        if (pcfg[k] !== undefined) r.warn([...pPath, k], "not modelled: lbsim's ring has 160 points per unit of weight, hashed with crc32 (nginx ketama)");
+      const size = (k: string) => r.num(pcfg, k, pPath, (n) => Number.isInteger(n) && n >= 1 && n <= ENVOY_MAX_RING_SIZE, `an integer from 1 to ${ENVOY_MAX_RING_SIZE}`);
+      const minimumRingSize = size('minimum_ring_size');
+      const maximumRingSize = size('maximum_ring_size');
+      if ((minimumRingSize ?? ENVOY_MIN_RING_SIZE) > (maximumRingSize ?? ENVOY_MAX_RING_SIZE)) {
+        r.fail([...pPath, 'minimum_ring_size'], `minimum_ring_size (${minimumRingSize ?? ENVOY_MIN_RING_SIZE}) > maximum_ring_size (${maximumRingSize ?? ENVOY_MAX_RING_SIZE})`);
       }
+      const fn = pcfg.hash_function ?? 'XX_HASH';
+      if (fn !== 'XX_HASH' && fn !== 'MURMUR_HASH_2') r.fail([...pPath, 'hash_function'], `expected XX_HASH or MURMUR_HASH_2, got ${JSON.stringify(fn)}`);
       if (factor > 0) {
         strategy = 'bounded-load';
         options = { flavor: 'envoy', factor: factor / 100 };
+        for (const k of ['minimum_ring_size', 'maximum_ring_size']) {
+          if (pcfg[k] !== undefined) r.warn([...pPath, k], "not modelled with hash_balance_factor: bounded-load's first choice comes from lbsim's ketama ring");
+        }
         r.warn([...at, 'lb_policy'], "Envoy's RING_HASH ring (xxHash64, ring size bounds) is not modelled: the first choice comes from lbsim's ketama ring; the load bound is Envoy's");
-      } else strategy = 'consistent-hash';
+      } else {
+        strategy = 'consistent-hash';
+        options = {
+          flavor: 'envoy',
+          ...(minimumRingSize !== undefined ? { minimumRingSize } : {}),
+          ...(maximumRingSize !== undefined ? { maximumRingSize } : {}),
+        };
+      }
+      if (fn === 'MURMUR_HASH_2') r.warn([...pPath, 'hash_function'], 'MURMUR_HASH_2 is not modelled: lbsim builds the ring with XX_HASH (xxHash64, the default)');
       origins.strategy = `lb_policy RING_HASH${factor > 0 ? `, hash_balance_factor ${factor}` : ''}`;
       break;
+    }
     case 'MAGLEV': {
       known.push('table_size', 'consistent_hashing_lb_config');
       const tableSize = r.num(pcfg, 'table_size', pPath, (n) => Number.isInteger(n) && n >= 3 && n <= 5000011 && isPrime(n), 'a prime table size up to 5000011') ?? 65537;
@@ -322,7 +363,7 @@ export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): Import
         r.warn(chPath, "Maglev with a hash balance factor: lbsim bounded-load flavor envoy (Envoy's load bound and probe) with the first choice from a ketama ring instead of the Maglev table");
       } else {
         strategy = 'maglev';
-        options = { tableSize };
+        options = { flavor: 'envoy', tableSize };
       }
       origins.strategy = `lb_policy MAGLEV, table_size ${tableSize}${factor > 0 ? `, hash_balance_factor ${factor}` : ''}`;
       break;

@@ -9,7 +9,7 @@
  * (MAPPING.md). `haproxy -c` accepts the section after a `defaults` section (tested where HAProxy
  * is installed).
  */
-import { equalWeights, flavorMismatch, groupName } from '../common.js';
+import { equalWeights, flavorMismatch, groupName, tierWarnings } from '../common.js';
 import { proxyTime } from '../durations.js';
 import { describeHashKey, hashKeyToHaproxy } from '../hash-key.js';
 import { retryOnToHaproxy } from '../retry-on.js';
@@ -109,9 +109,17 @@ export function exportHaproxy(config: LbConfig, header: string[] = []): ExportRe
     for (const m of lost) warnFor('balancer.retryOn')(m);
     lines.push(`retry-on ${args.join(' ')}`);
   }
+  warnings.push(...tierWarnings(config, 'haproxy'));
+  const hasBackup = config.servers.some((s) => s.role === 'backup');
+  if (hasBackup && config.failover?.allBackups) lines.push('option allbackups');
 
   const defaults: string[] = [];
   if (h) defaults.push('check', `inter ${proxyTime(h.intervalMs)}`, `rise ${h.rise}`, `fall ${h.fall}`);
+  else if (hasBackup) {
+    // Without checks HAProxy never marks an active server down, so it would never use a backup.
+    defaults.push('check');
+    warnFor('backends priority')('HAProxy uses backup servers only when the active ones are down by health checks: "check" added (HAProxy defaults: inter 2s, rise 2, fall 3)');
+  }
   if (config.slowStart !== false) {
     defaults.push(`slowstart ${proxyTime(config.slowStart.windowMs)}`);
     if (config.slowStart.aggression !== 1 || config.slowStart.minWeightPercent !== 10) {

@@ -114,7 +114,6 @@ const CASES: Case[] = [
       'server send-proxy:13',
       'check:13',
       'server resolvers:14',
-      'server backup:15',
       'server disabled:16',
       'server weight 0:17',
       'fullconn:18',
@@ -135,7 +134,7 @@ describe('HAProxy import: one fixture per balance algorithm and option', () => {
       expect(cfg).toMatchObject(c.balancer);
       expect(result.warnings.map((w) => `${w.directive}:${w.line}`)).toEqual(c.warnings);
       expect(scenario.strategies[0]!.name).toBe(c.strategy);
-      expect(scenario.backends.map((g) => g.name)).toEqual(cfg.servers.filter((s) => s.role === 'active').map((s) => s.name));
+      expect(scenario.backends.map((g) => [g.name, g.priority ?? 0])).toEqual(cfg.servers.filter((s) => s.role !== 'down').map((s) => [s.name, s.role === 'backup' ? 1 : 0]));
       expect(scenario.balancer.queue).toEqual(cfg.queue);
       expect(scenario.balancer.slowStart).toEqual(cfg.slowStart);
     });

@@ -159,6 +159,8 @@ interface ProxySettings {
   retryOn?: { l: HaproxyLine; args: string[] };
   /** `option redispatch [<interval>]`: the interval (default -1), or false when off. */
   redispatch?: number | false;
+  /** `option allbackups` (`PR_O_USE_ALL_BK`): every usable backup, not only the first. */
+  allBackups?: boolean;
   httpchk?: { l: HaproxyLine; path: string };
   cookie?: HaproxyLine;
   servers: { l: HaproxyLine; name: string; address: string; params: ServerDefaults }[];
@@ -223,6 +225,7 @@ function readSection(ctx: Ctx, section: HaproxySection, s: ProxySettings): void 
           if (!/^-?\d+$/.test(v)) fail(ctx, l, `bad interval ${JSON.stringify(v)}: expected an integer`, 'option redispatch');
           s.redispatch = Number(v);
         }
+        else if (opt === 'allbackups') s.allBackups = true;
         else if (opt === 'httpchk') {
           // option httpchk [<method>] [<uri>] [<version>], or option httpchk <uri>
           const path = args.length === 2 ? args[1]! : (args[2] ?? '/');
@@ -233,6 +236,7 @@ function readSection(ctx: Ctx, section: HaproxySection, s: ProxySettings): void 
       case 'no':
         if (args[0] === 'option' && args[1] === 'redispatch') s.redispatch = false;
         else if (args[0] === 'option' && args[1] === 'httpchk') delete s.httpchk;
+        else if (args[0] === 'option' && args[1] === 'allbackups') s.allBackups = false;
         else if (!(args[0] === 'log' || (args[0] === 'option' && SILENT_OPTIONS.has(args[1] ?? '')))) warn('not modelled by lbsim', l.words.slice(0, 3).join(' '));
         break;
       case 'cookie':
@@ -297,16 +301,21 @@ export function importHaproxy(file: string, opts: HaproxyImportOptions = {}): Im
   if (s.servers.length === 0) throw new InputError(file, [{ path: `line ${target.line}: ${target.type}`, message: 'no server lines' }]);
   const servers: (LbServer & { p: ServerDefaults; l: HaproxyLine })[] = s.servers.map(({ l, name, address, params }) => {
     let role: LbServer['role'] = params.disabled ? 'down' : params.backup ? 'backup' : 'active';
-    if (params.weight === 0 && role === 'active') {
+    if (params.weight === 0 && role !== 'down') {
       role = 'down';
       warnAt(l, 'server weight 0', `server ${name} has weight 0 (takes no new traffic): not simulated; kept for export`);
-    } else if (role === 'backup') warnAt(l, 'server backup', `backup server ${name} is not simulated (lbsim has no backup tier); kept for export`);
-    else if (role === 'down') warnAt(l, 'server disabled', `server ${name} is disabled: not simulated; kept for export`);
+    } else if (role === 'down') warnAt(l, 'server disabled', `server ${name} is disabled: not simulated; kept for export`);
     return { name: groupName(name, used), address, weight: Math.max(1, params.weight ?? 1), maxConn: params.maxConn ?? 0, role, p: params, l };
   });
   const active = servers.filter((x) => x.role === 'active');
   if (active.length === 0) throw new InputError(file, [{ path: `line ${target.line}: ${target.type}`, message: 'no active server (all are backup, disabled or weight 0)' }]);
   config.servers = servers.map(({ p: _p, l: _l, ...server }) => server);
+  const backups = servers.filter((x) => x.role === 'backup');
+  if (backups.length > 0) {
+    // Simulated with HAProxy semantics (recount_servers / update_backend_weight in src/backend.c).
+    config.failover = { mode: 'haproxy', allBackups: s.allBackups === true, overprovisioningFactor: 1.4 };
+    origins['balancer.failover'] = `server … backup${s.allBackups ? ', option allbackups' : ' (the first usable backup only)'}`;
+  } else if (s.allBackups) warnings.push({ file, directive: 'option allbackups', message: 'no backup server: no effect' });
 
   // Strategy.
   const words = s.balance?.words ?? ['roundrobin'];

@@ -8,7 +8,7 @@
  * setting nginx cannot express gets a warning naming the nearest equivalent used (MAPPING.md).
  * `nginx -t` accepts the fragment inside `http { }` (tested where nginx is installed).
  */
-import { equalWeights, flavorMismatch } from '../common.js';
+import { equalWeights, flavorMismatch, tierWarnings } from '../common.js';
 import { proxyTime } from '../durations.js';
 import { describeHashKey, hashKeyToNginx } from '../hash-key.js';
 import { retryOnToNginx } from '../retry-on.js';
@@ -121,6 +121,7 @@ export function exportNginx(config: LbConfig, header: string[] = []): ExportResu
     }
   }
   if (m) upstream.push(`    ${m}`);
+  warnings.push(...tierWarnings(config, 'nginx'));
   const noBackup = m !== null && /^(hash|ip_hash|random)/.test(m);
   for (const s of config.servers) {
     if (s.role === 'backup' && noBackup) {

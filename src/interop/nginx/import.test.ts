@@ -132,7 +132,7 @@ const CASES: Case[] = [
       ['old.example.com:80', 1, 0, 'down'],
     ],
     balancer: { passive: { maxFails: 3, failTimeoutMs: 20_000 }, retries: 2 },
-    warnings: ['upstream:2', 'server:7', 'server:8', 'keepalive:9', 'keepalive_timeout:10'],
+    warnings: ['upstream:2', 'server:8', 'keepalive:9', 'keepalive_timeout:10'],
   },
   {
     file: 'plus.conf',
@@ -179,11 +179,13 @@ describe('nginx import: one fixture per balancing method and option', () => {
       expect(cfg).toMatchObject(c.balancer);
       expect(result.warnings.map((w) => `${w.directive}:${w.line}`)).toEqual(c.warnings);
 
-      // The written scenario loads, simulates the active servers, and lists the imported strategy first.
-      const active = c.servers.filter((s) => s[3] === 'active');
+      // The written scenario loads, simulates the active and backup servers (backups as priority 1),
+      // and lists the imported strategy first.
+      const active = c.servers.filter((s) => s[3] !== 'down');
       expect(scenario.strategies[0]!.name).toBe(c.strategy);
       expect(scenario.strategies.length).toBeGreaterThan(1);
-      expect(scenario.backends.map((g) => [g.count, g.weight, g.maxConn])).toEqual(active.map((s) => [1, s[1], s[2]]));
+      expect(scenario.backends.map((g) => [g.count, g.weight, g.maxConn, g.priority ?? 0])).toEqual(active.map((s) => [1, s[1], s[2], s[3] === 'backup' ? 1 : 0]));
+      if (active.some((s) => s[3] === 'backup')) expect(scenario.balancer.failover).toMatchObject({ mode: 'nginx' });
       expect(scenario.balancer.passive).toEqual(cfg.passive);
       expect(scenario.balancer.rateLimit).toEqual(cfg.rateLimit);
       expect(scenario.balancer.retries).toBe(cfg.retries);
@@ -191,16 +193,16 @@ describe('nginx import: one fixture per balancing method and option', () => {
       expect(text).toMatch(/placeholder: fill in your traffic/);
       for (const w of result.warnings) expect(text).toContain(`${w.directive}: ${w.message}`);
 
-      // Each active server's address is its backend's `address` (hashed as nginx hashes it); extra
-      // servers and the key survive in the imported: section for export; the description stays for
-      // people, and the placeholder workload is fingerprinted.
+      // Each active or backup server's address is its backend's `address` (hashed as nginx hashes
+      // it); down servers and the key survive in the imported: section for export; the description
+      // stays for people, and the placeholder workload is fingerprinted.
       expect(scenario.backends.map((g) => g.addresses)).toEqual(active.map((s) => [s[0]]));
       expect(scenario.description).not.toContain(NOTES_MARKER);
       expect(scenario.imported?.format).toBe('nginx');
       expect(scenario.imported?.placeholder).toMatch(/^[0-9a-f]{8}$/);
       const notes = notesOf(scenario);
       expect(notes.addresses.size).toBe(0);
-      expect(notes.extraServers.map((s) => [s.address, s.role])).toEqual(c.servers.filter((s) => s[3] !== 'active').map((s) => [s[0], s[3]]));
+      expect(notes.extraServers.map((s) => [s.address, s.role])).toEqual(c.servers.filter((s) => s[3] === 'down').map((s) => [s[0], s[3]]));
       expect(notes.hashKey).toEqual(c.key);
     });
   }
@@ -210,7 +212,6 @@ describe('nginx import: one fixture per balancing method and option', () => {
     const messages = result.warnings.map((w) => `${w.line} ${w.directive}: ${w.message}`);
     expect(messages).toEqual([
       '2 upstream: servers have different max_fails/fail_timeout; lbsim applies one setting to all: max_fails=3 fail_timeout=20s (the most common)',
-      '7 server: backup server spare.example.com:80 is not simulated (lbsim has no backup tier); kept for export',
       '8 server: server old.example.com:80 is marked down: not simulated; kept for export',
       '9 keepalive: connection reuse to the upstream is not modelled (lbsim has no connection setup cost)',
       '10 keepalive_timeout: connection reuse to the upstream is not modelled (lbsim has no connection setup cost)',

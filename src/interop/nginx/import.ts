@@ -135,8 +135,8 @@ function parseServer(d: NginxDirective, used: Set<string>, warn: (d: NginxDirect
         p.server.maxConn = intParam(d, 'max_conns', value, 0);
         break;
       case 'backup':
+        // Simulated: a failover tier with nginx semantics (balancer.failover.mode nginx).
         p.server.role = 'backup';
-        warn(d, `backup server ${address} is not simulated (lbsim has no backup tier); kept for export`);
         break;
       case 'down':
         p.server.role = 'down';
@@ -271,6 +271,15 @@ export function importNginx(file: string, opts: NginxImportOptions = {}): Import
   const active = servers.filter((s) => s.server.role === 'active');
   if (active.length === 0) fail(up, 'no active server (every server is backup or down, or there is none)');
   config.servers = servers.map((s) => s.server);
+  const backup = servers.find((s) => s.server.role === 'backup');
+  if (backup) {
+    // nginx refuses `backup` with hash, ip_hash and random (their flags lack
+    // NGX_HTTP_UPSTREAM_BACKUP; ngx_http_upstream_server: "balancing method does not support parameter").
+    const refused = method && ['hash', 'ip_hash', 'random'].includes(method.d.name) ? method.d.name : undefined;
+    if (refused) fail(backup.d, `nginx does not support "backup" with ${refused} ("balancing method does not support parameter backup")`);
+    config.failover = { mode: 'nginx', allBackups: false, overprovisioningFactor: 1.4 };
+    origins['balancer.failover'] = 'server … backup (nginx: backups serve while every primary is down, full or tried)';
+  }
 
   // Passive health: one setting for all servers in lbsim.
   const fails = mostCommon(active.map((s) => [s.maxFails, s.failTimeoutMs] as const))!;

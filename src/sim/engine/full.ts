@@ -47,7 +47,7 @@ import { backend } from '../../core/backend.js';
 import type { Rng } from '../../core/rng.js';
 import { Autoscaler, type FleetHost } from '../features/autoscale.js';
 import { DynamicsRecorder } from '../features/dynamics.js';
-import { balancerFor, EV_FIRST_FREE, Simulation } from './lean.js';
+import { balancerFor, EV_FIRST_FREE, Simulation, tierOf } from './lean.js';
 import {
   ATT_ABANDONED,
   ATT_ACTIVE,
@@ -507,7 +507,7 @@ export class FullSimulation extends Simulation implements FaultHooks, FleetHost 
     const g = sc.backends[gi]!;
     // A backend added beyond the group's listed addresses has none (it is hashed by its id).
     const address = g.addresses?.[this.nextK];
-    const spec = backend({ id: backendId(g.name, this.nextK++, this.specs.length), weight: g.weight, maxConn: g.maxConn, ...(address !== undefined ? { address } : {}) });
+    const spec = backend({ id: backendId(g.name, this.nextK++, this.specs.length), weight: g.weight, maxConn: g.maxConn, ...tierOf(g), ...(address !== undefined ? { address } : {}) });
     const b = this.farm.addBackend({ workers: g.workers, speed: g.speed, discipline: g.discipline, queueLimit: g.queueLimit });
     this.specs.push(spec);
     const svc = new Int32Array(this.specs.length);

@@ -58,7 +58,7 @@ import {
   FAIL_TIMEOUT,
   RELEASE_ERROR,
 } from './codes.js';
-import type { StrategyChoice } from '../../scenario/types.js';
+import type { BackendGroup, StrategyChoice } from '../../scenario/types.js';
 import { AttemptTable, RequestTable } from './tables.js';
 import { Workload, type WorkloadModel } from '../model/workload.js';
 import { SimRequestInfo } from './request-info.js';
@@ -113,6 +113,11 @@ export function balancerFor(
   return buildBalancer(model.scenario.balancer, { ...strategyOf(choice.name, choice.options), backends: specs, clock, timers, rng });
 }
 
+/** A group's failover tier and zone, for its backends' descriptors (nothing when the group has none). */
+export function tierOf(g: BackendGroup): { priority?: number; zone?: string } {
+  return { ...(g.priority !== undefined ? { priority: g.priority } : {}), ...(g.zone !== undefined ? { zone: g.zone } : {}) };
+}
+
 /** Backend descriptors of a scenario, named by {@link backendId}. */
 export function scenarioBackends(model: WorkloadModel): { specs: BackendSpec[]; group: Int32Array } {
   const specs: BackendSpec[] = [];
@@ -121,7 +126,7 @@ export function scenarioBackends(model: WorkloadModel): { specs: BackendSpec[]; 
   for (const { id, group: gi, k } of backendIds(sc.backends, sc.autoscale?.group)) {
     const g = sc.backends[gi]!;
     const address = g.addresses?.[k];
-    specs.push(backend({ id, weight: g.weight, maxConn: g.maxConn, ...(address !== undefined ? { address } : {}) }));
+    specs.push(backend({ id, weight: g.weight, maxConn: g.maxConn, ...tierOf(g), ...(address !== undefined ? { address } : {}) }));
     group.push(gi);
   }
   return { specs, group: Int32Array.from(group) };

@@ -5,7 +5,7 @@
  * receives the result through trace.ts's cache.
  */
 import { InputError } from '../../input/errors.js';
-import { urlPattern } from '../../interop/logs/accumulate.js';
+import { urlPattern } from '../../interop/logs/url-pattern.js';
 import { readLogLines } from '../../interop/logs/lines.js';
 import { finishRecord, LogRecord } from '../../interop/logs/record.js';
 import { logFormatFromSpec } from '../../interop/logs/spec.js';

@@ -27,6 +27,7 @@
  */
 import type { BackendSpec } from '../../core/backend.js';
 import { crc32Int } from '../../core/hash.js';
+import { encodeUtf8, utf8Scratch } from '../../core/hash.js';
 
 /** HAProxy `BE_WEIGHT_SCALE`: nodes per unit of user weight. */
 export const BE_WEIGHT_SCALE = 16;
@@ -48,50 +49,11 @@ export function fullHash(x: number): number {
   return Math.imul(a, 3221225473 | 0) >>> 0;
 }
 
-/** Scratch buffer for a key's UTF-8 bytes (grown on demand, reused: no allocation per hash). */
-let buf = new Uint8Array(256);
-
-/** Writes the UTF-8 bytes of `s` (lone surrogates as U+FFFD) into {@link buf}; returns their number. */
-function utf8(s: string): number {
-  const n = s.length;
-  if (buf.length < n * 3) buf = new Uint8Array(n * 3);
-  const b = buf;
-  let len = 0;
-  for (let i = 0; i < n; i++) {
-    let u = s.charCodeAt(i);
-    if (u < 0x80) {
-      b[len++] = u;
-      continue;
-    }
-    if (u < 0x800) {
-      b[len++] = 0xc0 | (u >>> 6);
-      b[len++] = 0x80 | (u & 0x3f);
-      continue;
-    }
-    if (u >= 0xd800 && u <= 0xdfff) {
-      const lo = i + 1 < n ? s.charCodeAt(i + 1) : 0;
-      if (u <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff) {
-        const cp = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
-        i++;
-        b[len++] = 0xf0 | (cp >>> 18);
-        b[len++] = 0x80 | ((cp >>> 12) & 0x3f);
-        b[len++] = 0x80 | ((cp >>> 6) & 0x3f);
-        b[len++] = 0x80 | (cp & 0x3f);
-        continue;
-      }
-      u = 0xfffd;
-    }
-    b[len++] = 0xe0 | (u >>> 12);
-    b[len++] = 0x80 | ((u >>> 6) & 0x3f);
-    b[len++] = 0x80 | (u & 0x3f);
-  }
-  return len;
-}
 
 /** HAProxy `hash_sdbm` over the UTF-8 bytes of `s` (unsigned 32-bit). */
 export function sdbm(s: string): number {
-  const len = utf8(s);
-  const b = buf;
+  const len = encodeUtf8(s);
+  const b = utf8Scratch();
   let h = 0;
   for (let k = 0; k < len; k++) h = (b[k]! + (h << 6) + (h << 16) - h) | 0;
   return h >>> 0;
@@ -99,8 +61,8 @@ export function sdbm(s: string): number {
 
 /** HAProxy `hash_djb2` over the UTF-8 bytes of `s` (unsigned 32-bit). */
 export function djb2(s: string): number {
-  const len = utf8(s);
-  const b = buf;
+  const len = encodeUtf8(s);
+  const b = utf8Scratch();
   let h = 5381;
   for (let k = 0; k < len; k++) h = ((h << 5) + h + b[k]!) | 0;
   return h >>> 0;
@@ -108,8 +70,8 @@ export function djb2(s: string): number {
 
 /** HAProxy `hash_wt6` over the UTF-8 bytes of `s` (unsigned 32-bit). */
 export function wt6(s: string): number {
-  const len = utf8(s);
-  const b = buf;
+  const len = encodeUtf8(s);
+  const b = utf8Scratch();
   let h0 = 0xa53c965a | 0;
   let h1 = 0x5ca6953a | 0;
   let step0 = 6;

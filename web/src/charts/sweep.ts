@@ -1,7 +1,8 @@
 /**
  * Chart 7 (sweep results only): p99 (solid) and optionally mean (dashed) latency versus offered
  * load, one colour per strategy; the latency axis can be log-scaled. A dashed vertical line marks
- * the sweep point the rest of the page shows.
+ * the sweep point the rest of the page shows. For a grid, the points along the first axis through
+ * that point (`grid.ts`, `sweepSlice`).
  */
 import type { ChartConfiguration } from 'chart.js';
 import { fmtExact } from '../format.js';
@@ -15,7 +16,7 @@ const MEAN_SUFFIX = ' (mean)';
 /** Chart.js configuration of the sweep chart. */
 export function sweepChart(v: View): ChartConfiguration<'line'> {
   const sweep = v.file.sweep;
-  const points = sweep?.points ?? [];
+  const points = v.sweepPoints;
   const shown = new Set(v.results.map((r) => r.strategy));
   const keep = (l: { strategy: string }): boolean => shown.has(l.strategy);
   const valueAt = (load: number): string => {
