@@ -6,11 +6,12 @@
  */
 import { decideRun } from '../decide/decide.js';
 import { headroomUnavailable } from '../decide/headroom.js';
-import { runScenarioOn } from '../exec/study.js';
+import { runStudyUntil, type StudyOutcome } from '../exec/study.js';
 import { refuseTraceOnQueue, withExecutor, type ExecFlags } from './exec-flags.js';
 import type { ResultsFile } from '../results/schema.js';
 import { decorate, headroomLine, legend, wrap } from './decision-view.js';
-import { evaluateOn } from './evaluator.js';
+import { evaluateOn, Interrupted } from './evaluator.js';
+import { markPartial, trapInterrupt } from './interrupt.js';
 import { parseMetric, type DecisionOverrides } from './decision-overrides.js';
 import { describeScenario } from './describe.js';
 import { parseLimits } from '../input/limits.js';
@@ -87,42 +88,80 @@ export async function writeOutputs(results: ResultsFile, flags: { json?: string;
   }
 }
 
-/** Runs the command; returns the exit code. */
+/** Runs the command; returns the exit code (130 after a Ctrl-C: `interrupt.ts`). */
 export async function runCommand(arg: string, flags: RunFlags): Promise<number> {
   const note = (line: string): void => void (flags.quiet || process.stderr.write(`${line}\n`));
-  const { scenario, results, why } = await withExecutor(
-    flags,
-    note,
-    async () => {
-      const limits = parseLimits(flags.limit);
-      checkOutputs(flags);
-      const scenario = await loadScenarioArg(arg, flags, limits, (s) => refuseTraceOnQueue(flags, [s]));
-      return { scenario, metric: parseMetric(flags.metric) };
-    },
-    async (executor, { scenario, metric }) => {
-      const bar = progress('simulating', Boolean(flags.quiet));
-      let results: ResultsFile;
-      try {
-        results = await runScenarioOn(scenario, executor, (done, total) => bar.update(done, total));
-      } finally {
-        bar.stop();
+  // trapped from the start: a Ctrl-C while the input loads stops before the first run
+  const interrupt = trapInterrupt('run');
+  try {
+    const done = await withExecutor(
+      flags,
+      note,
+      async () => {
+        const limits = parseLimits(flags.limit);
+        checkOutputs(flags);
+        const scenario = await loadScenarioArg(arg, flags, limits, (s) => refuseTraceOnQueue(flags, [s]));
+        return { scenario, metric: parseMetric(flags.metric) };
+      },
+      async (executor, { scenario, metric }) => {
+        const { signal } = interrupt;
+        const bar = progress('simulating', Boolean(flags.quiet));
+        let study: StudyOutcome;
+        try {
+          study = await runStudyUntil([scenario], executor, signal, (d, t) => bar.update(d, t));
+        } finally {
+          bar.stop();
+        }
+        const file = study.files[0]!;
+        if (study.interrupted) return { scenario, study, results: file, why: null };
+        let results = file!;
+        // the headroom search runs its batches on the same executor (threads or queue)
+        let why = headroomUnavailable(scenario);
+        const wantHeadroom = flags.headroom !== false && why === null;
+        const hbar = progress('headroom', Boolean(flags.quiet) || !wantHeadroom);
+        const decideOpts = metric ? { metric } : {};
+        try {
+          results = await decideRun(results, scenario, {
+            ...decideOpts,
+            ...(wantHeadroom ? { headroom: evaluateOn(executor, (d, t) => hbar.update(d, t), signal) } : {}),
+          });
+        } catch (e) {
+          if (!(e instanceof Interrupted)) throw e;
+          // every strategy finished: the results are whole, only the headroom search was cut short
+          results = await decideRun(results, scenario, decideOpts);
+          why = `not computed: interrupted (${interrupt.by() ?? 'SIGINT'}) during the search`;
+        } finally {
+          hbar.stop();
+        }
+        return { scenario, study, results, why };
+      },
+    );
+    const { scenario, study } = done;
+    let { results } = done;
+    const by = interrupt.by() ?? null;
+    interrupt.dispose();
+    if (study.interrupted) {
+      const labels = scenario.strategies.map((c) => c.label);
+      const finished = results?.results.map((r) => r.strategy) ?? [];
+      const what = `${finished.length} of ${labels.length} strategies (${study.runs.done} of ${study.runs.total} runs)`;
+      if (results === null) {
+        process.stderr.write(`lbsim run: interrupted (${by}) after ${study.runs.done} of ${study.runs.total} runs, before any strategy finished all its runs: nothing written\n`);
+        return interrupt.exitCode();
       }
-      // the headroom search runs its batches on the same executor (threads or queue)
-      const why = headroomUnavailable(scenario);
-      const wantHeadroom = flags.headroom !== false && why === null;
-      const hbar = progress('headroom', Boolean(flags.quiet) || !wantHeadroom);
-      try {
-        results = await decideRun(results, scenario, {
-          ...(metric ? { metric } : {}),
-          ...(wantHeadroom ? { headroom: evaluateOn(executor, (d, t) => hbar.update(d, t)) } : {}),
-        });
-      } finally {
-        hbar.stop();
-      }
-      return { scenario, results, why };
-    },
-  );
-  printResults(results, describeScenario(scenario), flags.headroom === false && why === null ? null : why, tableStream(flags.json));
-  await writeOutputs(results, flags);
-  return 0;
+      results = markPartial(results, `interrupted (${by})`, what, labels.filter((l) => !finished.includes(l)));
+      printResults(results, describeScenario(scenario), 'not computed: the run was interrupted', tableStream(flags.json));
+      const wrote = flags.json !== undefined || flags.report !== undefined;
+      process.stderr.write(
+        `lbsim run: interrupted (${by}): ${what} finished; ${wrote ? 'their results are written, marked partial' : 'nothing written (no --json or --report)'}\n`,
+      );
+      await writeOutputs(results, flags);
+      return interrupt.exitCode();
+    }
+    printResults(results!, describeScenario(scenario), flags.headroom === false && done.why === null ? null : done.why, tableStream(flags.json));
+    await writeOutputs(results!, flags);
+    if (by !== null) process.stderr.write(`lbsim run: interrupted (${by}) during the headroom search: every strategy finished, the headroom search did not\n`);
+    return by === null ? 0 : interrupt.exitCode();
+  } finally {
+    interrupt.dispose();
+  }
 }

@@ -8,7 +8,8 @@
  */
 import { dirname, resolve } from 'node:path';
 import { MAX_STUDY_RUNS, studyRuns } from '../exec/study.js';
-import { gridCoordinates, pointLabel, runSweep } from '../exec/sweep.js';
+import { gridCoordinates, pointLabel, runSweepUntil } from '../exec/sweep.js';
+import { markPartial, trapInterrupt } from './interrupt.js';
 import { InputError } from '../input/errors.js';
 import type { ResultsFile, SweepAxis, SweepPoint } from '../results/schema.js';
 import { parseScenario } from '../scenario/index.js';
@@ -106,28 +107,49 @@ function printTables(results: ResultsFile, out: NodeJS.WriteStream): void {
   );
 }
 
-/** Runs the command; returns the exit code. */
+/** Runs the command; returns the exit code (130 after a Ctrl-C: `interrupt.ts`). */
 export async function sweepCommand(arg: string, flags: SweepFlags): Promise<number> {
   const note = (line: string): void => void (flags.quiet || process.stderr.write(`${line}\n`));
-  const results = await withExecutor(
-    flags,
-    note,
-    async () => {
-      const limits = parseLimits(flags.limit);
-      checkOutputs(flags);
-      return sweepScenarios(arg, flags, limits);
-    },
-    async (executor, { axes, scenarios }) => {
-      const bar = progress('sweeping', Boolean(flags.quiet));
-      try {
-        return await runSweep(axes, scenarios, executor, (d, t) => bar.update(d, t));
-      } finally {
-        bar.stop();
+  // trapped from the start: a Ctrl-C while the input loads stops before the first run
+  const interrupt = trapInterrupt('sweep');
+  try {
+    const outcome = await withExecutor(
+      flags,
+      note,
+      async () => {
+        const limits = parseLimits(flags.limit);
+        checkOutputs(flags);
+        return sweepScenarios(arg, flags, limits);
+      },
+      async (executor, { axes, scenarios }) => {
+        const bar = progress('sweeping', Boolean(flags.quiet));
+        try {
+          return await runSweepUntil(axes, scenarios, executor, interrupt.signal, (d, t) => bar.update(d, t));
+        } finally {
+          bar.stop();
+        }
+      },
+    );
+    const by = interrupt.by() ?? null;
+    interrupt.dispose();
+    let results = outcome.file;
+    const what = `${outcome.points.done} of ${outcome.points.total} points (${outcome.runs.done} of ${outcome.runs.total} runs)`;
+    if (outcome.interrupted) {
+      if (results === null) {
+        process.stderr.write(`lbsim sweep: interrupted (${by}) after ${outcome.runs.done} of ${outcome.runs.total} runs, before any point finished all its strategies: nothing written\n`);
+        return interrupt.exitCode();
       }
-    },
-  );
-  for (const w of results.warnings) process.stderr.write(`warning: ${w}\n`);
-  printTables(results, tableStream(flags.json));
-  await writeOutputs(results, flags);
-  return 0;
+      results = markPartial(results, `interrupted (${by})`, what, outcome.missing);
+    }
+    for (const w of results!.warnings) process.stderr.write(`warning: ${w}\n`);
+    printTables(results!, tableStream(flags.json));
+    if (outcome.interrupted) {
+      const wrote = flags.json !== undefined || flags.report !== undefined;
+      process.stderr.write(`lbsim sweep: interrupted (${by}): ${what} finished; ${wrote ? 'their results are written, marked partial' : 'nothing written (no --json or --report)'}\n`);
+    }
+    await writeOutputs(results!, flags);
+    return outcome.interrupted ? interrupt.exitCode() : 0;
+  } finally {
+    interrupt.dispose();
+  }
 }

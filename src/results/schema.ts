@@ -248,6 +248,11 @@ export interface ResultsFile {
   capacity?: CapacityReport;
   /** Written by `lbsim tune`: the settings searched and the best found. */
   tune?: TuneReport;
+  /**
+   * Present when the command was interrupted (Ctrl-C): the file holds only what finished (whole
+   * strategies of a run, whole points of a sweep); `missing` names what was left out.
+   */
+  partial?: { reason: string; missing: string[] };
 }
 
 /** Latency figures a comparison can rank by. */
