@@ -189,7 +189,15 @@ export function writeScenario(result: ImportResult, log?: LogSection): string {
             file: basename(result.file),
             section: `${result.kind} ${config.name}`,
             ...kept,
-            ...(config.passthrough ? { directives: { ...(config.passthrough.section ? { section: config.passthrough.section } : {}), ...(config.passthrough.location ? { location: config.passthrough.location } : {}) } } : {}),
+            ...(config.passthrough
+              ? {
+                  directives: {
+                    ...(config.passthrough.section ? { section: config.passthrough.section } : {}),
+                    ...(config.passthrough.location ? { location: config.passthrough.location } : {}),
+                    ...(config.passthrough.servers ? { servers: config.passthrough.servers } : {}),
+                  },
+                }
+              : {}),
           },
         }
       : {}),

@@ -95,7 +95,17 @@ export interface LbConfig extends LbMechanisms {
    * upstream; `proxy_http_version 1.1` beside `proxy_pass`), verbatim, so an export to the same
    * format gives them back.
    */
-  passthrough?: { format: ProxyFormat; section?: string[]; location?: string[] };
+  passthrough?: {
+    format: ProxyFormat;
+    section?: string[];
+    location?: string[];
+    /**
+     * Per server name, the parameters written in place of those lbsim derives for every server
+     * (nginx: `max_fails=… fail_timeout=…` of a server whose failure accounting differs from the
+     * one setting lbsim applies; an empty list for a server that had none).
+     */
+    servers?: Record<string, string[]>;
+  };
   /** How backup / priority servers are used, when the config has any (nginx, HAProxy or Envoy semantics). */
   failover?: FailoverSettings;
 }

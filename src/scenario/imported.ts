@@ -8,15 +8,15 @@
  *   file: nginx.conf
  *   section: upstream backend
  *   placeholder: 9c1f03ab              # fingerprint of the placeholder workload (see below)
- *   servers:                           # servers lbsim does not simulate (backup, down)
- *     - { name: spare, address: 10.0.0.9:80, role: backup, weight: 1, maxConn: 0, position: 2 }
+ *   servers:                           # servers lbsim does not simulate (down)
+ *     - { name: old, address: 10.0.0.8:80, role: down, weight: 1, maxConn: 0, position: 3 }
  *   addresses: { web1: [10.0.0.1:80] } # each simulated group's server addresses, in order
  *   hashKey: header x-user-id
  *   healthCheck: { interval: 2s, timeout: 1s, rise: 2, fall: 3, path: /health }
  *   directives:                        # the proxy's own lines lbsim does not model, verbatim
  *     section: ['keepalive 32', 'zone backend 64k']
  *     location: ['proxy_http_version 1.1', 'proxy_set_header Connection ""']
- *     servers: { spare: [check] }
+ *     servers: { spare: [] }           # own parameters (nginx max_fails / fail_timeout ≠ balancer.passive)
  *     retry: [invalid_header]
  * ```
  *

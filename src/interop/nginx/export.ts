@@ -130,7 +130,10 @@ export function exportNginx(config: LbConfig, header: string[] = []): ExportResu
     }
     const params: string[] = [];
     if (s.weight !== 1) params.push(`weight=${s.weight}`);
-    if (config.passive === false) params.push('max_fails=0');
+    const own = config.passthrough?.format === 'nginx' ? config.passthrough.servers?.[s.name] : undefined;
+    // the server's own failure accounting as imported, where it differed from balancer.passive
+    if (own !== undefined) params.push(...own);
+    else if (config.passive === false) params.push('max_fails=0');
     else {
       if (config.passive.maxFails !== 1) params.push(`max_fails=${config.passive.maxFails}`);
       if (config.passive.failTimeoutMs !== 10_000) params.push(`fail_timeout=${proxyTime(config.passive.failTimeoutMs)}`);

@@ -419,8 +419,21 @@ export function importNginx(file: string, opts: NginxImportOptions = {}): Import
     const block = site.chain[site.chain.length - 1]?.block ?? [];
     for (const d of block) if (!d.block && !modelled.has(d.name)) location.push(nginxLine(d));
   }
-  if (section.length > 0 || location.length > 0) {
-    config.passthrough = { format: 'nginx', ...(section.length > 0 ? { section } : {}), ...(location.length > 0 ? { location } : {}) };
+  // a server whose max_fails / fail_timeout differ from the one setting lbsim applies (a backup
+  // with nginx's defaults beside primaries with max_fails=3) gets its own parameters back on export
+  const own: Record<string, string[]> = {};
+  for (const p of servers) {
+    const same = config.passive === false ? p.maxFails === 0 : p.maxFails === config.passive.maxFails && p.failTimeoutMs === config.passive.failTimeoutMs;
+    if (!same) own[p.server.name] = p.d.args.slice(1).filter((a) => /^(max_fails|fail_timeout)=/.test(a));
+  }
+  const hasOwn = Object.keys(own).length > 0;
+  if (section.length > 0 || location.length > 0 || hasOwn) {
+    config.passthrough = {
+      format: 'nginx',
+      ...(section.length > 0 ? { section } : {}),
+      ...(location.length > 0 ? { location } : {}),
+      ...(hasOwn ? { servers: own } : {}),
+    };
   }
   Object.assign(origins, first.origins);
   if (first.rateLimit) config.rateLimit = first.rateLimit;
