@@ -7,7 +7,7 @@ import { parseDuration } from '../input/units.js';
 import { InputError } from '../input/errors.js';
 import type { ResultsFile } from '../results/schema.js';
 import type { Scenario } from '../scenario/types.js';
-import { compareLive, renderComparison, type CompareOptions } from '../live/compare.js';
+import { compareLive, liveCheckOf, renderComparison, type CompareOptions } from '../live/compare.js';
 import { Registry } from '../live/children.js';
 import { prepareLive, runLivePrepared, type LiveInfo, type LiveOptions } from '../live/run.js';
 import { describeScenario } from './describe.js';
@@ -229,11 +229,14 @@ export async function compareLiveCommand(arg: string, flags: CompareFlags): Prom
       process.stderr.write(`${what}: ${file}\n`);
     }
   };
-  if (flags.jsonSim) writeJson(flags.jsonSim, c.sim, 'simulated results');
-  if (flags.jsonLive) writeJson(flags.jsonLive, c.live, 'live results');
+  // each file carries the side-by-side comparison, so the report shows it (and names the two apart)
+  const sim: ResultsFile = { ...c.sim, liveCheck: liveCheckOf(c, 'sim') };
+  const live: ResultsFile = { ...c.live, liveCheck: liveCheckOf(c, 'live') };
+  if (flags.jsonSim) writeJson(flags.jsonSim, sim, 'simulated results');
+  if (flags.jsonLive) writeJson(flags.jsonLive, live, 'live results');
   if (flags.report) {
     const { writeReport } = await import('../report/write.js');
-    const path = writeReport([c.sim, c.live], flags.report);
+    const path = writeReport([sim, live], flags.report);
     process.stderr.write(`report: ${path}\n`);
   }
   return 0;

@@ -253,6 +253,49 @@ export interface ResultsFile {
    * strategies of a run, whole points of a sweep); `missing` names what was left out.
    */
   partial?: { reason: string; missing: string[] };
+  /**
+   * Written by `lbsim compare-live` into both files it compares (`side` says which this is): the
+   * simulated-versus-measured table the terminal prints, so the report can show it.
+   */
+  liveCheck?: LiveCheck;
+}
+
+/** Simulated and measured figures of one strategy (latencies in scaled ms). */
+export interface LiveCheckFigures {
+  p50: number;
+  p99: number;
+  mean: number;
+  /** Mean backend utilization 0..1. */
+  utilization: number;
+}
+
+/** `lbsim compare-live`'s comparison (src/live/compare.ts), as results files carry it. */
+export interface LiveCheck {
+  /** Which of the two compared files this is. */
+  side: 'sim' | 'live';
+  /** Time scale of both runs: every service, think and network time ×scale, every rate ÷scale. */
+  scale: number;
+  /** Proxy overhead (ms) the simulation ran with. */
+  overheadMs: number;
+  /** Relative tolerances of agreement. */
+  tolerance: { p50: number; p99: number };
+  rows: {
+    strategy: string;
+    sim: LiveCheckFigures;
+    live: LiveCheckFigures;
+    /** (live − sim) / sim. */
+    diff: { p50: number; p99: number; mean: number };
+    /** Largest |live share − simulated share| over the backends. */
+    shareDiff: number;
+    /** Relative half-width of one window's simulated p99 95 % prediction interval, or null. */
+    p99spread: number | null;
+    ok: { p50: boolean; p99: boolean };
+  }[];
+  /** Rankings by p99, best first. */
+  ranking: { sim: string[]; live: string[]; same: boolean; consistent: boolean };
+  agree: boolean;
+  /** Numbers that explain the differences. */
+  notes: string[];
 }
 
 /** Latency figures a comparison can rank by. */

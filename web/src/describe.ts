@@ -5,6 +5,7 @@
  * belongs to the simulator, trying the usual key names and leaving out what it cannot find.
  */
 import type { ResultsFile, SweepPoint } from './types.js';
+import { liveCheckLabel, liveCheckOf } from './live-check.js';
 
 type Obj = Record<string, unknown>;
 
@@ -159,6 +160,10 @@ export function describeScenario(file: ResultsFile, point?: SweepPoint): [string
 export function fileLabel(file: ResultsFile, index: number): string {
   const sc: Obj = isObj(file.scenario) ? file.scenario : {};
   const name = str(sc['name'], sc['title'], sc['file']) ?? `results ${index + 1}`;
+  // compare-live writes two files of one scenario: name the sides apart
+  const check = liveCheckOf(file);
+  if (check) return `${name} — ${liveCheckLabel(check)}`;
+  if (file.mode === 'live') return `${name} — measured live`;
   if (!file.sweep) return name;
   const axes = file.sweep.axes ?? [];
   return axes.length > 1 ? `${name} (grid over ${axes.map((a) => a.key).join(' × ')})` : `${name} (sweep over ${file.sweep.key})`;

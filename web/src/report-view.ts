@@ -30,6 +30,7 @@ import { assignStrategyColours } from './palette.js';
 import { MIN_TAIL, thinPercentiles } from '../../src/results/compare.js';
 import { renderTable, type SortState } from './table.js';
 import { observedOf, observedTable, shareTable } from './observed.js';
+import { liveCheckOf, liveCheckSummary, liveCheckTable, scaleText } from './live-check.js';
 import { bestByP99, resultsAt, sweepSentence, tableColumns, verdict, type ColumnKey, wideSpread } from './transforms.js';
 import type { ResultsFile } from './types.js';
 import type { View } from './view.js';
@@ -269,6 +270,31 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
     fillTable(el<HTMLTableElement>('observed-shares'), shares.length > 0 ? ['server', 'share in the log', `simulated (${o.strategy})`] : [], shares);
   }
 
+  /** The "simulated versus measured" card (the two files of `lbsim compare-live`). */
+  function renderLiveCheck(file: ResultsFile): void {
+    const c = liveCheckOf(file);
+    el('card-live-check').hidden = c === undefined;
+    if (!c) return;
+    el('live-check-caption').textContent =
+      `lbsim compare-live ran every strategy simulated and on real sockets (emulated backends, the real proxy, a load generator); ` +
+      `this is the ${c.side === 'sim' ? 'simulated' : 'measured'} side, the table shows both, Δ = (measured − simulated) ÷ simulated; ` +
+      `highlighted rows are outside the tolerance. ${scaleText(c)}`;
+    const t = liveCheckTable(c);
+    const table = el<HTMLTableElement>('live-check-table');
+    fillTable(table, t.headers, t.rows);
+    table.querySelectorAll('tr').forEach((tr, i) => tr.classList.toggle('off-tolerance', i > 0 && t.bad[i - 1] === true));
+    const items = (id: string, lines: readonly string[]) =>
+      el(id).replaceChildren(
+        ...lines.map((l) => {
+          const li = document.createElement('li');
+          li.textContent = l;
+          return li;
+        }),
+      );
+    items('live-check-summary', liveCheckSummary(c));
+    items('live-check-notes', c.notes);
+  }
+
   function render(): void {
     for (const c of charts.values()) c.destroy();
     charts.clear();
@@ -308,6 +334,7 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
       { comparison, ...(decision ? { decision } : {}), byRank: !isSweep && file.comparison !== undefined },
     );
     renderObserved(file, shown);
+    renderLiveCheck(file);
     const keys = new Set(columns.map((c) => c.key));
     el('table-extra-caption').textContent =
       (keys.has('availability')
