@@ -46,8 +46,8 @@ export interface ChartInfo {
   datasets: string[];
   /** Category labels (x axis of bar charts). */
   categories: string[];
-  /** Each axis's drawn range. */
-  scales: Record<string, { min: number; max: number }>;
+  /** Each axis's drawn range, its title, and whether the title fits along the axis. */
+  scales: Record<string, { min: number; max: number; title: string; titleFits: boolean; titleWidth: number; length: number }>;
   /** Number of data points of each visible dataset. */
   sizes: number[];
 }
@@ -539,7 +539,25 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
         id,
         datasets: c.data.datasets.filter((_d, i) => c.isDatasetVisible(i)).map((d) => String(d.label)),
         categories: (c.data.labels ?? []).map(String),
-        scales: Object.fromEntries(Object.entries(c.scales).map(([k, sc]) => [k, { min: sc.min, max: sc.max }])),
+        scales: Object.fromEntries(
+          Object.entries(c.scales).map(([k, sc]) => {
+            // the axis title's drawn width (its font, as Chart.js draws it) against the axis's length
+            const t = (sc.options as { title?: { display?: boolean; text?: unknown; font?: { size?: number; family?: string; weight?: unknown } } }).title;
+            const text = t?.display ? String(t.text ?? '') : '';
+            let fits = true;
+            let width = 0;
+            const length = sc.isHorizontal() ? sc.width : sc.height;
+            if (text !== '') {
+              const f = t?.font ?? {};
+              c.ctx.save();
+              c.ctx.font = `${String(f.weight ?? '')} ${f.size ?? 12}px ${f.family ?? 'sans-serif'}`.trim();
+              width = c.ctx.measureText(text).width;
+              fits = width <= length;
+              c.ctx.restore();
+            }
+            return [k, { min: sc.min, max: sc.max, title: text, titleFits: fits, titleWidth: width, length }];
+          }),
+        ),
         sizes: c.data.datasets.filter((_d, i) => c.isDatasetVisible(i)).map((d) => d.data.length),
       })),
     selected: () => state.file,

@@ -82,6 +82,9 @@ describe('report layout with 17 strategies', () => {
       // the log axis starts at the power of ten below the fastest 0.1 %, not at the stray 1e-5 ms
       expect(charts.find((c) => c.id === 'chart-cdf')!.scales['x']!.min).toBeGreaterThan(1e-4);
 
+      // every axis title is drawn whole: no "(ms, log sc"
+      for (const c of charts) for (const [axis, sc] of Object.entries(c.scales)) expect(sc.titleFits, `${c.id} ${axis}: "${sc.title}" ${sc.titleWidth} px on ${sc.length} px`).toBe(true);
+
       expect(await page.inputValue('#util-strategy')).toBe(best);
       await page.screenshot({ path: join(ROOT, `out/report-layout-${width}.png`), fullPage: true });
       expect(errors).toEqual([]);

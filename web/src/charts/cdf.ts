@@ -32,7 +32,7 @@ export function cdfChart(v: View): ChartConfiguration<'line'> {
         x: v.logCdf
           ? { type: 'logarithmic', min, title: axisTitle('latency (ms, log)'), ticks: { callback: logTick, autoSkip: false, maxRotation: 0 } }
           : { type: 'linear', beginAtZero: true, title: axisTitle('latency (ms)') },
-        y: { type: 'linear', min: 0, max: 100, title: axisTitle('requests within latency (%)') },
+        y: { type: 'linear', min: 0, max: 100, title: axisTitle('% of requests') },
       },
       plugins: {
         legend: strategyLegend(v),

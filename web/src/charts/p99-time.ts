@@ -47,7 +47,7 @@ export function p99TimeChart(v: View): ChartConfiguration<'line'> {
           : { type: 'linear', beginAtZero: true, title: axisTitle('window p99 (ms)') },
       },
       plugins: {
-        legend: strategyLegend(v),
+        legend: strategyLegend(v, results.length),
         tooltip: {
           callbacks: { label: (c) => `${c.dataset.label}: p99 ${fmtExact(c.parsed.y ?? NaN)} ms in the window ending at ${fmtExact(c.parsed.x ?? NaN)} s` },
         },
