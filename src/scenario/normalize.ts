@@ -16,6 +16,7 @@ import { NGINX_NO_BACKUP, tierProblems } from '../core/balancer/tier-checks.js';
 import { backendIds } from './backend-ids.js';
 import { fleetCapacity, meanClassFactor } from './capacity.js';
 import { FAULT_EXTRA, FAULT_KEYS, scenarioSchema, type RawScenario } from './schema.js';
+import { normPlacement, zonesOf } from './zones.js';
 import type { AutoscaleSettings, Distribution, Fault, Scenario, Slo, StrategyChoice } from './types.js';
 import { ln } from '../core/math.js';
 
@@ -248,16 +249,36 @@ function normFaults(raw: NonNullable<RawScenario['faults']>, groups: Scenario['b
     if (f.kind === 'pause' && f.every !== undefined && f.length !== undefined && !(f.length < f.every)) {
       problems.push({ path: `${at}.length`, message: `expected a pause shorter than its period (every ${f.every} ms)` });
     }
-    const names = typeof f.backends === 'string' ? [f.backends] : f.backends;
+    const single = !Array.isArray(f.backends);
+    const names = Array.isArray(f.backends) ? f.backends : [f.backends];
     const backends: string[] = [];
     names.forEach((name, j) => {
-      const gi = groups.findIndex((g) => g.name === name);
-      const hits = gi >= 0 ? ids.filter((b) => b.group === gi).map((b) => b.id) : ids.filter((b) => b.id === name).map((b) => b.id);
-      if (hits.length === 0) {
-        problems.push({
-          path: typeof f.backends === 'string' ? `${at}.backends` : `${at}.backends[${j}]`,
-          message: `unknown backend or group "${name}"; backends are ${ids.slice(0, 8).map((b) => b.id).join(', ')}${ids.length > 8 ? ', …' : ''}`,
-        });
+      const path = single ? `${at}.backends` : `${at}.backends[${j}]`;
+      let hits: string[];
+      if (typeof name !== 'string') {
+        // every backend of a zone or of a failover tier
+        const zone = 'zone' in name ? name.zone : undefined;
+        const prio = 'priority' in name ? name.priority : undefined;
+        hits = ids.filter((b) => (zone !== undefined ? groups[b.group]!.zone === zone : (groups[b.group]!.priority ?? 0) === prio)).map((b) => b.id);
+        if (hits.length === 0) {
+          const known = zone !== undefined ? zonesOf(groups) : [...new Set(groups.map((g) => g.priority ?? 0))].sort((x, y) => x - y);
+          problems.push({
+            path: `${path}.${zone !== undefined ? 'zone' : 'priority'}`,
+            message:
+              zone !== undefined
+                ? `no backend has zone "${zone}"; ${known.length > 0 ? `zones are ${known.join(', ')}` : 'no backend has a zone'}`
+                : `no backend has priority ${prio}; priorities are ${known.join(', ')}`,
+          });
+        }
+      } else {
+        const gi = groups.findIndex((g) => g.name === name);
+        hits = gi >= 0 ? ids.filter((b) => b.group === gi).map((b) => b.id) : ids.filter((b) => b.id === name).map((b) => b.id);
+        if (hits.length === 0) {
+          problems.push({
+            path,
+            message: `unknown backend or group "${name}"; backends are ${ids.slice(0, 8).map((b) => b.id).join(', ')}${ids.length > 8 ? ', …' : ''}`,
+          });
+        }
       }
       for (const id of hits) if (!backends.includes(id)) backends.push(id);
     });
@@ -495,7 +516,7 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
   };
   if (raw.faults !== undefined) scenario.faults = normFaults(raw.faults, scenario.backends, problems);
   if (raw.autoscale !== undefined) scenario.autoscale = normAutoscale(raw.autoscale, scenario.backends, problems);
-  if (raw.balancers !== undefined) scenario.balancers = raw.balancers;
+  normPlacement(raw, scenario, problems);
   if (raw.observed !== undefined) {
     const o = raw.observed;
     scenario.observed = {

@@ -53,4 +53,12 @@ export interface BalancerOptions {
    * `option allbackups`, or Envoy priorities. Default Envoy's; `false` ignores priorities.
    */
   failover?: FailoverOptions | false;
+  /** The zone of this balancer instance (Envoy's local locality, the node's `locality.zone`). */
+  localZone?: string;
+  /**
+   * The local cluster's distribution over zones: how many balancer instances (Envoy's local
+   * cluster hosts) sit in each zone, as counts or fractions. Zone-aware routing compares it with
+   * the upstream backends' distribution (`calculateLocalityPercentages`).
+   */
+  localZoneShares?: Readonly<Record<string, number>>;
 }
