@@ -19,6 +19,7 @@ import type { ScenarioOverrides } from './overrides.js';
 import { progress } from './progress.js';
 import { loadScenarioArg } from './scenario-file.js';
 import { renderTable, thinNote } from './table.js';
+import { trafficLines } from './traffic-view.js';
 
 /** Flags of `lbsim run`. */
 export interface RunFlags extends ScenarioOverrides, DecisionOverrides, ExecFlags {
@@ -60,6 +61,8 @@ export function printResults(results: ResultsFile, header: string, headroomWhy: 
   process.stdout.write(`${renderTable(results.results, useColor(), c ? decorate(c, results.decision) : undefined)}\n`);
   const thin = thinNote(results.results);
   if (thin) process.stdout.write(`${wrap(thin)}\n`);
+  const traffic = trafficLines(results.results);
+  if (traffic.length > 0) process.stdout.write(`\n${traffic.map((l) => (l.startsWith('  ') ? l : wrap(l))).join('\n')}\n`);
   if (c) process.stdout.write(`\n${legend(c)}\n`);
 }
 
