@@ -154,6 +154,9 @@ const backendUrl = z.string().transform((v, ctx) => {
   return u;
 });
 
+/** A zone (locality) name. */
+const zoneName = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected a zone name of letters, digits, "-", "_" or "."');
+
 const backendSchema = z
   .object({
     url: backendUrl,
@@ -161,10 +164,7 @@ const backendSchema = z
     maxConn: nonNegInt.default(0),
     backup: z.boolean().optional(),
     priority: nonNegInt.max(127).optional(),
-    zone: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]+$/, 'expected a zone name of letters, digits, "-", "_" or "."')
-      .optional(),
+    zone: zoneName.optional(),
   })
   .strict();
 
@@ -219,6 +219,9 @@ const schema = z
     ).default(false),
     hashKey: hashKeySchema.default('uri'),
     seed: z.number().int().optional(),
+    // ---- where this proxy sits, for zone-aware routing (`zones`): Envoy's local locality and local cluster
+    zone: zoneName.optional(),
+    localZoneShares: z.record(zoneName, z.number().positive().max(1e9)).optional(),
   })
   .strict();
 
@@ -273,6 +276,10 @@ export interface ProxyConfig extends BalancerSettings {
   workers: number | 'auto';
   /** Root seed for the strategies' randomness; undefined = from crypto. */
   seed: number | undefined;
+  /** This proxy's zone (Envoy's local locality), for `zones` routing. */
+  zone?: string;
+  /** How the proxy instances spread over zones (Envoy's local cluster), counts or fractions. */
+  localZoneShares?: Readonly<Record<string, number>>;
 }
 
 /** Validates a config document (already parsed from YAML/JSON). `file` names it in errors. */
@@ -370,9 +377,12 @@ function normalize(p: Parsed, file: string): ProxyConfig {
     slowStart: p.slowStart,
     queue: p.queue,
     ...(p.failover !== undefined ? { failover: p.failover } : {}),
+    ...(p.zones !== undefined ? { zones: p.zones } : {}),
     hashKey: p.hashKey,
     workers: p.workers,
     seed: p.seed,
+    ...(p.zone !== undefined ? { zone: p.zone } : {}),
+    ...(p.localZoneShares !== undefined ? { localZoneShares: p.localZoneShares } : {}),
   };
 }
 
