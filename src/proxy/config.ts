@@ -51,6 +51,7 @@ import {
   type RateLimitSettings,
 } from '../core/balancer/settings.js';
 import { tierProblems } from '../core/balancer/tier-checks.js';
+import { zoneProblems } from '../core/balancer/zone-checks.js';
 import { findStrategy, strategyNames } from '../strategies/registry.js';
 import { adminSchema, clientSchema, workersSchema, type AdminSettings, type ClientSettings } from './serving-config.js';
 
@@ -342,6 +343,12 @@ function normalize(p: Parsed, file: string): ProxyConfig {
   const mode = p.failover === false ? false : p.failover?.mode;
   for (const t of tierProblems(backends.map((b) => b.priority), mode, p.strategy)) {
     fail(t.backend < 0 ? 'strategy' : `backends[${t.backend}].priority`, t.message);
+  }
+  for (const z of zoneProblems(backends.map((b) => b.zone), p.zones)) fail(`zones.${z.path}`, z.message);
+  if (p.zones && p.zones.routing === 'zone-aware') {
+    if (p.zone === undefined) fail('zone', "is required with zones.routing zone-aware: the proxy's own zone (Envoy's local locality)");
+    if (p.localZoneShares === undefined) fail('localZoneShares', 'is required with zones.routing zone-aware: how the proxy instances spread over zones (Envoy local cluster)');
+    else if (!(p.localZoneShares[p.zone!]! > 0)) fail(`localZoneShares`, `expected a share for the proxy's zone "${p.zone}" (Envoy routes by zone only when the local cluster has hosts in its own zone)`);
   }
   // A ketama ring holds 160 points per unit of weight: a weight of a million is gigabytes (input limits, README).
   const ringOf = strategy === 'sticky' ? options.inner : strategy;
