@@ -31,6 +31,7 @@ export function balancerOptions(s: BalancerSettings, env: BalancerEnv): Balancer
     connLimit: s.connLimit,
     queue: s.queue,
     ...(s.failover !== undefined ? { failover: s.failover } : {}),
+    ...(s.zones !== undefined ? { zones: s.zones } : {}),
   };
 }
 
