@@ -22,7 +22,7 @@
  *   balancer.hedge: { delay: 20ms }                           # second copy after the delay
  *   balancers: 4 | { count: 4, spread: round-robin | random } # independent balancer instances
  *
- * Zones (docs/zones.md; all optional, absent = no zones, results unchanged):
+ * Zones (docs/zone-network.md; all optional, absent = no zones, results unchanged):
  *   clients.zones: { a: 0.5, b: 0.3, c: 0.2 }   # client zone shares (sum 1), drawn per request
  *   balancers: { zones: { a: 2, b: 1 }, spread } # balancers per zone (default one per client zone);
  *                                               # a request goes to a balancer of its client's zone
@@ -306,7 +306,7 @@ const sloSchema = z
  * The zone network (`network:`): round-trip latency between a client's zone and a backend's zone,
  * added to every attempt on top of `balancer.network`, and the bytes a cross-zone request moves
  * with their price. Defaults: same zone 0 ms, cross zone 1 ms, no per-pair overrides, 0 bytes, so
- * no cost until the request size is given; 0.01 USD per GB (see docs/zones.md).
+ * no cost until the request size is given; 0.01 USD per GB (see docs/zone-network.md).
  */
 const networkSchema = z
   .object({

@@ -1,7 +1,7 @@
 /**
  * Zones in a scenario, across keys: client zone shares (`clients.zones`), where the balancer
  * instances sit (`balancers.zones`, or one per client zone), and the zone network (`network`).
- * Part of normalization (`normalize.ts`); every problem names its field. See docs/zones.md.
+ * Part of normalization (`normalize.ts`); every problem names its field. See docs/zone-network.md.
  */
 import type { InputProblem } from '../input/errors.js';
 import type { RawScenario } from './schema.js';

@@ -1,5 +1,5 @@
 /**
- * Where the traffic went, for scenarios with failover tiers or zones (docs/zones.md): attempts of
+ * Where the traffic went, for scenarios with failover tiers or zones (docs/zone-network.md): attempts of
  * measured requests per tier and per backend zone (in total and per time-series slice), per client
  * zone the requests, their latency (p50, p99 by nearest rank, `stats.ts`) and the share of their
  * attempts that crossed zones, the cross-zone share and its cost, and the episodes of spill-over to

@@ -1,5 +1,5 @@
 /**
- * Client zones, balancer placement and the zone network in the simulator (docs/zones.md).
+ * Client zones, balancer placement and the zone network in the simulator (docs/zone-network.md).
  *
  * - Each request's client zone is drawn from the zone shares with a random stream of its own
  *   (`zones`), forked from the run's root: a scenario without zones forks nothing, so every other
