@@ -17,7 +17,7 @@ import { zoneProblems } from '../core/balancer/zone-checks.js';
 import { backendIds } from './backend-ids.js';
 import { fleetCapacity, meanClassFactor } from './capacity.js';
 import { FAULT_EXTRA, FAULT_KEYS, scenarioSchema, type RawScenario } from './schema.js';
-import { normPlacement, zonesOf } from './zones.js';
+import { normPlacement, zonesOf } from './zone-placement.js';
 import type { AutoscaleSettings, Distribution, Fault, Scenario, Slo, StrategyChoice } from './types.js';
 import { ln } from '../core/math.js';
 

@@ -73,7 +73,7 @@ import { backendId } from '../../scenario/backend-ids.js';
 import type { WorkloadModel } from '../model/workload.js';
 import { balancerPlacement, ZoneRuntime } from '../features/zones.js';
 import { TrafficRecorder } from '../features/traffic.js';
-import { zonesOf } from '../../scenario/zones.js';
+import { zonesOf } from '../../scenario/zone-placement.js';
 
 const EV_FIFO_DONE_T = EV_FIRST_FREE; // tracked FIFO completion (payload: job)
 const EV_FAULT = EV_FIRST_FREE + 1; // a fault instance's transition (payload: instance)

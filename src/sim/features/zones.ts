@@ -16,7 +16,7 @@
  */
 import type { Rng } from '../../core/rng.js';
 import type { BackendSpec } from '../../core/backend.js';
-import { zoneRoundTrip } from '../../scenario/zones.js';
+import { zoneRoundTrip } from '../../scenario/zone-placement.js';
 import type { Scenario } from '../../scenario/types.js';
 
 /** Where balancer instance `k` of `sc` sits: its local zone and the local cluster's distribution (nothing without zones). */
