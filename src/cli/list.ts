@@ -10,11 +10,29 @@ function defaults(schema: z.ZodType): Record<string, unknown> {
   return r.success ? (r.data as Record<string, unknown>) : {};
 }
 
-/** First comment line of a shipped scenario (what it teaches). */
-function teaches(path: string): string {
-  const text = readFileSync(path, 'utf8');
-  const m = /^#\s*(.+)$/m.exec(text);
-  return m ? m[1]!.trim() : '';
+/**
+ * What a shipped scenario teaches: the first sentence of its leading comment, joined across comment
+ * lines, skipping editor modelines (`# yaml-language-server: $schema=…`).
+ */
+export function teaches(text: string): string {
+  const words: string[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^#\s?(.*)$/.exec(line.trim());
+    if (!m) {
+      if (words.length > 0 || line.trim() !== '') break;
+      continue;
+    }
+    const body = m[1]!.trim();
+    if (/^yaml-language-server:/.test(body)) continue;
+    if (body === '') {
+      if (words.length > 0) break;
+      continue;
+    }
+    words.push(body);
+  }
+  const para = words.join(' ');
+  const end = /[.!?](?=\s|$)/.exec(para);
+  return end ? para.slice(0, end.index + 1) : para;
 }
 
 /** Prints the lists; returns exit code 0. */
@@ -27,7 +45,7 @@ export function listCommand(opts: { json?: boolean }): number {
     options: defaults(s.options),
     ...(s.flavors ? { flavors: { default: s.flavors.default, list: s.flavors.list, differs: s.flavors.differs } } : {}),
   }));
-  const scenarios = shippedScenarios().map((s) => ({ name: s.name, path: s.path, teaches: teaches(s.path) }));
+  const scenarios = shippedScenarios().map((s) => ({ name: s.name, path: s.path, teaches: teaches(readFileSync(s.path, 'utf8')) }));
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ strategies, scenarios }, null, 2)}\n`);
     return 0;
