@@ -20,6 +20,7 @@ import type { ScenarioOverrides } from './overrides.js';
 import { progress } from './progress.js';
 import { loadScenarioArg } from './scenario-file.js';
 import { renderTable, thinNote } from './table.js';
+import { trafficLines } from './traffic-view.js';
 
 /** Flags of `lbsim run`. */
 export interface RunFlags extends ScenarioOverrides, DecisionOverrides, ExecFlags {
@@ -68,6 +69,8 @@ export function printResults(
   out.write(`${renderTable(results.results, on, c ? decorate(c, results.decision) : undefined)}\n`);
   const thin = thinNote(results.results);
   if (thin) out.write(`${wrap(thin)}\n`);
+  const traffic = trafficLines(results.results);
+  if (traffic.length > 0) out.write(`\n${traffic.map((l) => (l.startsWith('  ') ? l : wrap(l))).join('\n')}\n`);
   if (c) out.write(`\n${legend(c)}\n`);
 }
 

@@ -2,11 +2,13 @@
  * The comparison table printed by `lbsim run`: one row per strategy, in the order of the run's
  * comparison (`src/results/compare.ts`) with the winner or the tied group marked (`decision-view.ts`). The web report's summary table shows the same columns.
  * Runs with failures (availability below 1, errors, retries or fault windows) add `avail` and
- * `retries`; runs with backend caches add `cache hit`.
+ * `retries`; runs with backend caches add `cache hit`; runs with failover tiers or zones add
+ * `lower tiers`, `cross-zone` and `USD/M req` (`traffic-view.ts`).
  */
 import { MIN_TAIL, thinPercentiles, type TailPercentile } from '../results/compare.js';
 import type { StrategyResult } from '../results/schema.js';
 import { styles } from './output.js';
+import { trafficColumns } from './traffic-view.js';
 
 /** The mark of a percentile cell resting on too few requests beyond it (see {@link thinNote}). */
 export const THIN_MARK = '†';
@@ -89,6 +91,7 @@ export function columnsFor(results: readonly StrategyResult[]): Column[] {
     ...COLUMNS,
     ...(hasFailures(results) ? FAILURE_COLUMNS : []),
     ...(results.some((r) => r.cache) ? CACHE_COLUMNS : []),
+    ...trafficColumns(results),
   ];
 }
 

@@ -8,9 +8,10 @@
  * With autoscaling, replications may end with different backends: per-backend figures are then
  * aligned by id (a backend missing from a run counts as idle there). The full engine's extra
  * figures (`dynamics`) are averaged too; ratios (availability aside) are pooled over the runs
- * (total hits / total lookups), and lists of events are those of the first replication.
+ * (total hits / total lookups), and lists of events are those of the first replication. Traffic
+ * placement (tiers, zones, cross-zone cost) is averaged likewise; its episodes are the first run's.
  */
-import type { BackendResult, StrategyResult, TimeSeries } from './schema.js';
+import type { BackendResult, StrategyResult, TimeSeries, TrafficResult, TrafficShares } from './schema.js';
 import type { RunSummary } from '../sim/engine/recorder.js';
 import type { DynamicsSummary } from '../sim/features/dynamics.js';
 import { ci95 } from './stats.js';
@@ -154,7 +155,46 @@ export function aggregate(
   const dyn = runs.map((r) => r.dynamics).filter((d): d is DynamicsSummary => d !== undefined);
   if (dyn.length === runs.length && dyn.length > 0) mergeDynamics(result, runs, dyn, ids, at);
   else if (runs.every((r) => r.retries !== undefined)) result.retries = avg(runs.map((r) => r.retries!));
+  const traffic = runs.map((r) => r.traffic).filter((t): t is TrafficResult => t !== undefined);
+  if (traffic.length === runs.length && traffic.length > 0) result.traffic = one ? traffic[0]! : mergeTraffic(traffic);
   return result;
+}
+
+/** Traffic placement averaged over the runs (shares, series, latencies, cost); the first run's episodes. */
+function mergeTraffic(ts: readonly TrafficResult[]): TrafficResult {
+  const t0 = ts[0]!;
+  const shares = (pick: (t: TrafficResult) => TrafficShares): TrafficShares => {
+    const s0 = pick(t0);
+    return {
+      names: s0.names,
+      share: s0.share.map((_, i) => avg(ts.map((t) => pick(t).share[i]!))),
+      series: s0.series.map((row, i) => row.map((_, k) => avg(ts.map((t) => pick(t).series[i]![k]!)))),
+    };
+  };
+  const out: TrafficResult = { episodes: t0.episodes };
+  if (t0.tiers) out.tiers = shares((t) => t.tiers!);
+  if (t0.zones) out.zones = shares((t) => t.zones!);
+  if (t0.clientZones) {
+    out.clientZones = t0.clientZones.map((c, i) => ({
+      zone: c.zone,
+      requests: avg(ts.map((t) => t.clientZones![i]!.requests)),
+      p50: avg(ts.map((t) => t.clientZones![i]!.p50)),
+      p99: avg(ts.map((t) => t.clientZones![i]!.p99)),
+      crossZoneShare: avg(ts.map((t) => t.clientZones![i]!.crossZoneShare)),
+    }));
+  }
+  if (t0.crossZone) {
+    const x = ts.map((t) => t.crossZone!);
+    out.crossZone = {
+      share: avg(x.map((c) => c.share)),
+      series: x[0]!.series.map((_, k) => avg(x.map((c) => c.series[k]!))),
+      attemptsPerRequest: avg(x.map((c) => c.attemptsPerRequest)),
+      bytesPerAttempt: x[0]!.bytesPerAttempt,
+      pricePerGB: x[0]!.pricePerGB,
+      costPerMillion: avg(x.map((c) => c.costPerMillion)),
+    };
+  }
+  return out;
 }
 
 /** Adds the full engine's figures, averaged over the runs, to `result` (see the module header). */

@@ -127,6 +127,67 @@ export interface AutoscaleResult {
   actions: { t: number; from: number; to: number }[];
 }
 
+/** Share of attempts per failover tier or per zone: in total and per time-series slice. */
+export interface TrafficShares {
+  /** Tier numbers ("0" = primary) or zone names, in order. */
+  names: string[];
+  /** Share of the measured requests' attempts sent to each, 0..1. */
+  share: number[];
+  /** Per name, per slice: its share of the slice's attempts (0 in a slice without attempts). */
+  series: number[][];
+}
+
+/** The requests of one client zone. */
+export interface ClientZoneResult {
+  zone: string;
+  /** Measured requests from this zone. */
+  requests: number;
+  /** Latency of its completed requests (ms; NaN when none completed). */
+  p50: number;
+  p99: number;
+  /** Share of its attempts sent to a backend in another zone, 0..1. */
+  crossZoneShare: number;
+}
+
+/** Attempts that crossed zones, and what they cost. */
+export interface CrossZoneResult {
+  /** Share of the measured requests' attempts sent to a backend outside the client's zone, 0..1. */
+  share: number;
+  /** The share per time-series slice. */
+  series: number[];
+  /** Attempts per measured request (retries and hedges count). */
+  attemptsPerRequest: number;
+  /** Bytes a cross-zone attempt moves (`network.crossZoneBytes`) and their price (USD per GB). */
+  bytesPerAttempt: number;
+  pricePerGB: number;
+  /** USD per million measured requests: cross-zone attempts × bytes × price. */
+  costPerMillion: number;
+}
+
+/** A spell of spill-over to a lower failover tier, or of panic (seconds since the end of warm-up). */
+export interface TrafficEpisode {
+  kind: 'spill' | 'panic';
+  /** The tier spilled to (spill only). */
+  tier?: number;
+  /** The first attempt of the spell, and the last before a gap of at least one interval. */
+  start: number;
+  end: number;
+}
+
+/** Where the traffic went: present only when the scenario has failover tiers or zones. */
+export interface TrafficResult {
+  /** Per failover tier (scenarios with priorities). */
+  tiers?: TrafficShares;
+  /** Per backend zone (scenarios whose backends have zones). */
+  zones?: TrafficShares;
+  /** Per client zone (scenarios with client zones). */
+  clientZones?: ClientZoneResult[];
+  /** Cross-zone attempts (scenarios with client zones). */
+  crossZone?: CrossZoneResult;
+  /** Spill-over and panic spells (first replication). */
+  episodes: TrafficEpisode[];
+}
+
 /** One replication's headline figures (latencies in ms). */
 export interface ReplicationSummary {
   seed: number;
@@ -189,6 +250,8 @@ export interface StrategyResult {
   cache?: { hitRatio: number; hits: number; misses: number };
   /** Autoscaling activity. */
   autoscale?: AutoscaleResult;
+  /** Traffic per failover tier and zone, cross-zone share and cost (scenarios with tiers or zones). */
+  traffic?: TrafficResult;
 }
 
 /** One point of a sweep: the varied parameter's value and every strategy's result there. */

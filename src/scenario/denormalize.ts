@@ -148,6 +148,7 @@ function clients(s: Scenario): Doc {
   if (!defaultClass) {
     out['classes'] = c.classes.map((k) => ({ name: k.name, share: k.share, ...(k.serviceFactor !== 1 ? { serviceFactor: k.serviceFactor } : {}) }));
   }
+  if (c.zones) out['zones'] = Object.fromEntries(c.zones.map((z) => [z.zone, z.share]));
   return out;
 }
 
@@ -218,6 +219,7 @@ export function denormalize(s: Scenario): Doc {
   }
   if (b.retryOn) balancer['retryOn'] = [...b.retryOn];
   if (b.failover !== undefined) balancer['failover'] = b.failover === false ? false : { ...b.failover };
+  if (b.zones !== undefined) balancer['zones'] = b.zones === false ? false : { ...b.zones, ...(b.zones.localityWeights ? { localityWeights: { ...b.zones.localityWeights } } : {}) };
   if (b.retryBudget) balancer['retryBudget'] = { ...b.retryBudget };
   if (b.hedge) balancer['hedge'] = { delay: writeDuration(b.hedge.delayMs) };
   const doc: Doc = {
@@ -267,7 +269,22 @@ export function denormalize(s: Scenario): Doc {
       ),
     };
   }
-  if (s.balancers) doc['balancers'] = s.balancers.spread === 'round-robin' ? s.balancers.count : { ...s.balancers };
+  if (s.balancers?.zones) {
+    // placed by zone (with client zones): the count follows from the zones
+    doc['balancers'] = { spread: s.balancers.spread, zones: Object.fromEntries(s.balancers.zones.map((z) => [z.zone, z.count])) };
+  } else if (s.balancers) doc['balancers'] = s.balancers.spread === 'round-robin' ? s.balancers.count : { ...s.balancers };
+  if (s.network) {
+    const n = s.network;
+    doc['network'] = {
+      sameZone: writeDuration(n.sameZoneMs),
+      crossZone: writeDuration(n.crossZoneMs),
+      ...(Object.keys(n.latencyMs).length > 0
+        ? { latency: Object.fromEntries(Object.entries(n.latencyMs).map(([a, row]) => [a, Object.fromEntries(Object.entries(row).map(([b, ms]) => [b, writeDuration(ms)]))])) }
+        : {}),
+      crossZoneBytes: n.crossZoneBytes,
+      pricePerGB: n.pricePerGB,
+    };
+  }
   if (s.observed) {
     const o = s.observed;
     doc['observed'] = {

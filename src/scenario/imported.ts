@@ -45,11 +45,15 @@ export const importedSchema = z
             weight: z.number().int().positive().default(1),
             maxConn: z.number().int().nonnegative().default(0),
             position: z.number().int().nonnegative().optional(),
+            priority: z.number().int().positive().optional(),
+            zone: z.string().min(1).optional(),
+            health: z.enum(['UNHEALTHY', 'TIMEOUT', 'DRAINING', 'DEGRADED']).optional(),
           })
           .strict(),
       )
       .optional(),
     addresses: z.record(z.string(), z.array(z.string().min(1)).min(1)).optional(),
+    degraded: z.array(z.string().min(1)).optional(),
     hashKey: z.string().min(1).optional(),
     healthCheck: z
       .object({
@@ -82,8 +86,20 @@ export interface ImportedInfo {
   file?: string;
   section?: string;
   placeholder?: string;
-  servers?: { name: string; address: string; role: 'backup' | 'down'; weight: number; maxConn: number; position?: number }[];
+  servers?: {
+    name: string;
+    address: string;
+    role: 'backup' | 'down';
+    weight: number;
+    maxConn: number;
+    position?: number;
+    priority?: number;
+    zone?: string;
+    health?: 'UNHEALTHY' | 'TIMEOUT' | 'DRAINING' | 'DEGRADED';
+  }[];
   addresses?: Record<string, string[]>;
+  /** Simulated groups Envoy lists as `DEGRADED` (simulated as healthy; written back). */
+  degraded?: string[];
   hashKey?: string;
   healthCheck?: { intervalMs: number; timeoutMs: number; rise: number; fall: number; path?: string };
   directives?: { section?: string[]; location?: string[]; servers?: Record<string, string[]>; retry?: string[] };

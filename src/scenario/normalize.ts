@@ -14,10 +14,12 @@ import { logFormatFromSpec } from '../interop/logs/spec.js';
 import { findStrategy, strategyNames } from '../strategies/registry.js';
 import { suggestStrategy } from '../strategies/aliases.js';
 import { NGINX_NO_BACKUP, tierProblems } from '../core/balancer/tier-checks.js';
+import { zoneProblems } from '../core/balancer/zone-checks.js';
 import { backendIds } from './backend-ids.js';
 import { normImported } from './imported.js';
 import { fleetCapacity, meanClassFactor } from './capacity.js';
 import { FAULT_EXTRA, FAULT_KEYS, scenarioSchema, type RawScenario } from './schema.js';
+import { normPlacement, zonesOf } from './zone-placement.js';
 import type { AutoscaleSettings, Distribution, Fault, Scenario, Slo, StrategyChoice } from './types.js';
 import { ln } from '../core/math.js';
 
@@ -251,16 +253,36 @@ function normFaults(raw: NonNullable<RawScenario['faults']>, groups: Scenario['b
     if (f.kind === 'pause' && f.every !== undefined && f.length !== undefined && !(f.length < f.every)) {
       problems.push({ path: `${at}.length`, message: `expected a pause shorter than its period (every ${f.every} ms)` });
     }
-    const names = typeof f.backends === 'string' ? [f.backends] : f.backends;
+    const single = !Array.isArray(f.backends);
+    const names = Array.isArray(f.backends) ? f.backends : [f.backends];
     const backends: string[] = [];
     names.forEach((name, j) => {
-      const gi = groups.findIndex((g) => g.name === name);
-      const hits = gi >= 0 ? ids.filter((b) => b.group === gi).map((b) => b.id) : ids.filter((b) => b.id === name).map((b) => b.id);
-      if (hits.length === 0) {
-        problems.push({
-          path: typeof f.backends === 'string' ? `${at}.backends` : `${at}.backends[${j}]`,
-          message: `unknown backend or group "${name}"; backends are ${ids.slice(0, 8).map((b) => b.id).join(', ')}${ids.length > 8 ? ', …' : ''}`,
-        });
+      const path = single ? `${at}.backends` : `${at}.backends[${j}]`;
+      let hits: string[];
+      if (typeof name !== 'string') {
+        // every backend of a zone or of a failover tier
+        const zone = 'zone' in name ? name.zone : undefined;
+        const prio = 'priority' in name ? name.priority : undefined;
+        hits = ids.filter((b) => (zone !== undefined ? groups[b.group]!.zone === zone : (groups[b.group]!.priority ?? 0) === prio)).map((b) => b.id);
+        if (hits.length === 0) {
+          const known = zone !== undefined ? zonesOf(groups) : [...new Set(groups.map((g) => g.priority ?? 0))].sort((x, y) => x - y);
+          problems.push({
+            path: `${path}.${zone !== undefined ? 'zone' : 'priority'}`,
+            message:
+              zone !== undefined
+                ? `no backend has zone "${zone}"; ${known.length > 0 ? `zones are ${known.join(', ')}` : 'no backend has a zone'}`
+                : `no backend has priority ${prio}; priorities are ${known.join(', ')}`,
+          });
+        }
+      } else {
+        const gi = groups.findIndex((g) => g.name === name);
+        hits = gi >= 0 ? ids.filter((b) => b.group === gi).map((b) => b.id) : ids.filter((b) => b.id === name).map((b) => b.id);
+        if (hits.length === 0) {
+          problems.push({
+            path,
+            message: `unknown backend or group "${name}"; backends are ${ids.slice(0, 8).map((b) => b.id).join(', ')}${ids.length > 8 ? ', …' : ''}`,
+          });
+        }
       }
       for (const id of hits) if (!backends.includes(id)) backends.push(id);
     });
@@ -501,7 +523,7 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
   const scaled = raw.autoscale === undefined ? -1 : raw.autoscale.group === undefined ? 0 : scenario.backends.findIndex((g) => g.name === raw.autoscale!.group);
   if (raw.faults !== undefined) scenario.faults = normFaults(raw.faults, scenario.backends, scaled, problems);
   if (raw.autoscale !== undefined) scenario.autoscale = normAutoscale(raw.autoscale, scenario.backends, problems);
-  if (raw.balancers !== undefined) scenario.balancers = raw.balancers;
+  normPlacement(raw, scenario, problems);
   if (raw.imported !== undefined) scenario.imported = normImported(raw.imported);
   if (raw.observed !== undefined) {
     const o = raw.observed;
@@ -567,6 +589,7 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
     }
   });
   checkTiers(scenario, raw.strategies === 'all', problems);
+  for (const z of zoneProblems(scenario.backends.map((g) => g.zone), scenario.balancer.zones)) problems.push({ path: `balancer.zones.${z.path}`, message: z.message });
   if (problems.length > 0) throw new InputError(file, problems);
   return scenario;
 }

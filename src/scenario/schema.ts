@@ -21,6 +21,15 @@
  *   balancer.retryBudget: 0.2 | { ratio: 0.2, burst: 10 }     # retries ≤ ratio × requests
  *   balancer.hedge: { delay: 20ms }                           # second copy after the delay
  *   balancers: 4 | { count: 4, spread: round-robin | random } # independent balancer instances
+ *
+ * Zones (docs/zone-network.md; all optional, absent = no zones, results unchanged):
+ *   clients.zones: { a: 0.5, b: 0.3, c: 0.2 }   # client zone shares (sum 1), drawn per request
+ *   balancers: { zones: { a: 2, b: 1 }, spread } # balancers per zone (default one per client zone);
+ *                                               # a request goes to a balancer of its client's zone
+ *   network: { sameZone: 0ms, crossZone: 1ms, latency: { a: { b: 2ms } }, crossZoneBytes: 8KB, pricePerGB: 0.01 }
+ *     # round-trip latency client zone → backend zone added to each attempt (half each way);
+ *     # crossZoneBytes (request + response) × pricePerGB (USD) prices every cross-zone attempt
+ *   faults[].backends: { zone: b } | { priority: 1 }   # every backend of a zone or tier
  *   autoscale: { group: web, min: 2, max: 10, target: 0.6, window: 10s, interval: 1s,
  *                cooldown: 10s, provisioningDelay: 5s, tolerance: 0.1 }
  *
@@ -32,6 +41,7 @@
  */
 import { z } from 'zod';
 import { BALANCER_DEFAULTS, balancerSettingsShape } from '../core/balancer/settings.js';
+import { bytes } from '../input/bytes.js';
 import { duration } from '../input/units.js';
 import { importedSchema } from './imported.js';
 import type { ProxyTarget } from './types.js';
@@ -116,6 +126,9 @@ const population = z.union([
     .strict(),
 ]);
 
+/** A zone (locality) name, as `backends[].zone` takes it. */
+const zoneName = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected a zone name of letters, digits, "-", "_" or "."');
+
 const clientsSchema = z
   .object({
     arrival: z.enum(['poisson', 'constant', 'bursty', 'schedule', 'closed', 'trace']).default('poisson'),
@@ -143,6 +156,8 @@ const clientsSchema = z
       .array(z.object({ name: z.string().min(1), share: posNum, serviceFactor: posNum.default(1) }).strict())
       .min(1)
       .optional(),
+    // client zones: each request's zone is drawn with these shares (src/sim/features/zones.ts)
+    zones: z.record(zoneName, z.number().gt(0).max(1)).optional(),
   })
   .strict();
 
@@ -177,10 +192,7 @@ const backendSchema = z
     service: distSchema,
     maxConn: nonNegInt.default(0),
     priority: nonNegInt.max(127).optional(),
-    zone: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]+$/, 'expected a zone name of letters, digits, "-", "_" or "."')
-      .optional(),
+    zone: zoneName.optional(),
     cache: z
       .object({ size: posInt, hitFactor: z.number().min(0).max(1).default(0.1) })
       .strict()
@@ -190,10 +202,17 @@ const backendSchema = z
   })
   .strict();
 
+/** What a fault names: a backend id, a group name, every backend of a zone, or every backend of a tier. */
+const faultTarget = z.union([
+  z.string().min(1),
+  z.object({ zone: zoneName }).strict(),
+  z.object({ priority: nonNegInt.max(127) }).strict(),
+]);
+
 const faultSchema = z
   .object({
     kind: z.enum(['crash', 'hang', 'slow', 'errors', 'pause', 'flap']),
-    backends: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    backends: z.union([faultTarget, z.array(faultTarget).min(1)]),
     at: duration().default(0),
     duration: duration({ positive: true }).optional(),
     mtbf: duration({ positive: true }).optional(),
@@ -285,6 +304,22 @@ const sloSchema = z
     message: 'expected at least one objective: p99, p999 or availability (e.g. { p99: 300ms })',
   });
 
+/**
+ * The zone network (`network:`): round-trip latency between a client's zone and a backend's zone,
+ * added to every attempt on top of `balancer.network`, and the bytes a cross-zone request moves
+ * with their price. Defaults: same zone 0 ms, cross zone 1 ms, no per-pair overrides, 0 bytes, so
+ * no cost until the request size is given; 0.01 USD per GB (see docs/zone-network.md).
+ */
+const networkSchema = z
+  .object({
+    sameZone: duration().default(0),
+    crossZone: duration().default(1),
+    latency: z.record(zoneName, z.record(zoneName, duration())).optional(),
+    crossZoneBytes: bytes().default(0),
+    pricePerGB: nonNegNum.default(0.01),
+  })
+  .strict();
+
 /** A whole scenario file. */
 export const scenarioSchema = z
   .object({
@@ -306,9 +341,16 @@ export const scenarioSchema = z
     balancers: z
       .union([
         posInt.transform((count) => ({ count, spread: 'round-robin' as const })),
-        z.object({ count: posInt, spread: z.enum(['round-robin', 'random']).default('round-robin') }).strict(),
+        z
+          .object({
+            count: posInt.optional(),
+            spread: z.enum(['round-robin', 'random']).default('round-robin'),
+            zones: z.record(zoneName, posInt).optional(),
+          })
+          .strict(),
       ])
       .optional(),
+    network: networkSchema.optional(),
     // written by `lbsim import --log`: what the access log showed (src/interop/logs/check.ts)
     observed: z
       .object({

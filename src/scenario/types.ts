@@ -99,6 +99,35 @@ export interface Clients {
   /** Session keys (sticky). */
   sessions: KeyPopulation;
   classes: RequestClass[];
+  /**
+   * Client zones and their shares of requests (summing to 1), in file order; each request's zone
+   * is drawn from a random stream of its own (`src/sim/features/zones.ts`). Absent = no zones.
+   */
+  zones?: ZoneShare[];
+}
+
+/** A client zone and its share of the requests. */
+export interface ZoneShare {
+  zone: string;
+  share: number;
+}
+
+/**
+ * The zone network: round-trip latency from a client's zone to a backend's zone (added to every
+ * attempt, half on the way there and half on the way back, on top of `balancer.network`), and
+ * what a cross-zone attempt costs.
+ */
+export interface ZoneNetwork {
+  /** Round trip within a zone, ms (default 0: `balancer.network` already models the hop). */
+  sameZoneMs: number;
+  /** Round trip between two different zones, ms (default 1). */
+  crossZoneMs: number;
+  /** Per pair overrides, symmetric: `latencyMs.a.b` is the round trip between zones a and b. */
+  latencyMs: Record<string, Record<string, number>>;
+  /** Bytes one cross-zone attempt moves (request + response; default 0). */
+  crossZoneBytes: number;
+  /** Price of a GB (10^9 bytes) crossing zones, USD (default 0.01). */
+  pricePerGB: number;
 }
 
 /** One group of identical backends. */
@@ -147,7 +176,7 @@ export type FaultKind = 'crash' | 'hang' | 'slow' | 'errors' | 'pause' | 'flap';
  * fault is active in `[atMs, atMs + durationMs)`, and never past the end of the measured window.
  */
 export interface FaultBase {
-  /** Backend ids it applies to (group names in the file are expanded to their backends' ids). */
+  /** Backend ids it applies to (group names, `{ zone }` and `{ priority }` in the file are expanded to their backends' ids). */
   backends: string[];
   /** Start (ms). */
   atMs: number;
@@ -210,6 +239,12 @@ export interface BalancersSettings {
   count: number;
   /** How arrivals are spread over them. */
   spread: 'round-robin' | 'random';
+  /**
+   * Balancer instances per zone, in order (their counts sum to `count`): instances are numbered
+   * zone by zone; each gets the zone as its local zone, and a request goes to one in its client's
+   * zone. Absent = no zones.
+   */
+  zones?: { zone: string; count: number }[];
 }
 
 /** One strategy to compare: registry name, label shown in results, options. */
@@ -288,6 +323,8 @@ export interface Scenario {
   balancers?: BalancersSettings;
   /** What `lbsim import` kept for `lbsim export` (absent = not imported; `imported.ts`). */
   imported?: ImportedInfo;
+  /** The zone network (present when clients have zones). */
+  network?: ZoneNetwork;
   /** What the access log this scenario was fitted from showed (absent = not fitted from a log). */
   observed?: ObservedLog;
   /** Objectives the recommendation, `lbsim capacity` and `lbsim tune` check (absent = none). */

@@ -15,6 +15,9 @@ import { detectionChart } from './charts/detection.js';
 import { errorsChart } from './charts/errors.js';
 import { errorsTimeChart } from './charts/errors-time.js';
 import { healthChart } from './charts/health.js';
+import { crossZoneChart } from './charts/cross-zone.js';
+import { trafficTimeChart } from './charts/traffic-time.js';
+import { crossZoneVerdict, hasCrossZone, hasTraffic, trafficSentence } from './traffic.js';
 import { inflightChart } from './charts/inflight.js';
 import { outcomeChart } from './charts/outcomes.js';
 import { P99_TIME_LINES, p99TimeChart } from './charts/p99-time.js';
@@ -401,6 +404,18 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
     if (cache) draw('chart-cache', cacheChart(v));
     draw('chart-utilization', utilizationChart(v));
     draw('chart-inflight', inflightChart(v));
+    const traffic = hasTraffic(all);
+    el('traffic-box').hidden = !traffic;
+    if (traffic) {
+      el('traffic-summary').textContent = trafficSentence(v.selected);
+      draw('chart-traffic-time', trafficTimeChart(v));
+    }
+    const zones = hasCrossZone(all);
+    el('card-zones').hidden = !zones;
+    if (zones) {
+      el('zones-verdict').textContent = crossZoneVerdict(shown) ?? '';
+      draw('chart-cross-zone', crossZoneChart(v));
+    }
     const health = hasHealth(v.selected);
     el('health-box').hidden = !health;
     if (health) draw('chart-health', healthChart(v));

@@ -159,6 +159,11 @@ export interface TableRow {
   retries?: number;
   /** Cache hit ratio over all backends, 0..1 (runs with caches). */
   cacheHitRatio?: number;
+  /** Share of attempts sent to failover tiers below the primary, 0..1 (runs with tiers). */
+  lowerTiers?: number;
+  /** Share of attempts sent to another zone, 0..1, and its cost in USD per million requests (runs with client zones). */
+  crossZone?: number;
+  crossZoneCost?: number;
   /** 95 % CI of p99 when there were replications. */
   p99ci: [number, number] | null;
   /** Retries a retry budget refused (for the retries cell's tooltip). */
@@ -211,6 +216,13 @@ export const DECISION_COLUMNS: readonly TableColumn[] = [
 /** Cache hit ratio: shown when some result has caches. */
 export const CACHE_COLUMNS: readonly TableColumn[] = [{ key: 'cacheHitRatio', label: 'cache hit', unit: '%' }];
 
+/** Traffic placement: the share sent to lower tiers (runs with tiers); cross-zone share and cost beside p99 (runs with client zones). */
+export const TIER_COLUMNS: readonly TableColumn[] = [{ key: 'lowerTiers', label: 'lower tiers', unit: '%' }];
+export const ZONE_COLUMNS: readonly TableColumn[] = [
+  { key: 'crossZone', label: 'cross-zone', unit: '%' },
+  { key: 'crossZoneCost', label: 'cross-zone cost', unit: 'USD per million requests' },
+];
+
 /**
  * The columns for `results` (all strategies at the point, so toggling one keeps the columns); the
  * tie-group column when the comparison has replications, the SLO column when the decision has an SLO.
@@ -220,6 +232,8 @@ export function tableColumns(results: readonly StrategyResult[], comparison?: Co
     ...TABLE_COLUMNS,
     ...(hasFailures(results) ? FAILURE_COLUMNS : []),
     ...(hasCache(results) ? CACHE_COLUMNS : []),
+    ...(results.some((r) => r.traffic?.tiers) ? TIER_COLUMNS : []),
+    ...(results.some((r) => r.traffic?.crossZone) ? ZONE_COLUMNS : []),
     ...(comparison && comparison.replications >= 2 && comparison.tied.length > 0 ? DECISION_COLUMNS.slice(0, 1) : []),
     ...(decision && decision.sloResults.length > 0 ? DECISION_COLUMNS.slice(1) : []),
   ];
@@ -255,6 +269,9 @@ export function tableRows(
     availability: r.availability,
     retries: r.retries,
     cacheHitRatio: r.cache?.hitRatio,
+    lowerTiers: r.traffic?.tiers ? 1 - r.traffic.tiers.share[0]! : undefined,
+    crossZone: r.traffic?.crossZone?.share,
+    crossZoneCost: r.traffic?.crossZone?.costPerMillion,
     p99ci: r.ci95?.p99 ?? null,
     retriesDenied: r.retriesDenied,
     tieGroup: group.get(r.strategy) ?? undefined,

@@ -26,6 +26,8 @@ export type {
   SweepAxis,
   SweepPoint,
   TimeSeries,
+  TrafficResult,
+  TrafficShares,
 } from '../../src/results/schema.js';
 export { RESULTS_SCHEMA } from '../../src/results/schema.js';
 

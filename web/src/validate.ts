@@ -112,12 +112,46 @@ function checkFailureFields(r: Record<string, unknown>, w: string, out: string[]
   const a = r['autoscale'];
   if (a !== undefined && (!isObj(a) || !['scaleOuts', 'scaleIns', 'minBackends', 'maxBackends', 'meanBackends'].every((k) => isNum(a[k]))))
     out.push(`${w}: autoscale must have numbers scaleOuts, scaleIns, minBackends, maxBackends, meanBackends`);
+  const t = r['traffic'];
+  if (t !== undefined) checkTraffic(t, w, out);
   const backends = r['backends'];
   if (Array.isArray(backends))
     backends.forEach((b, i) => {
       if (isObj(b) && b['cacheHitRatio'] !== undefined && !isNum(b['cacheHitRatio']))
         out.push(`${w}: backends[${i}].cacheHitRatio is not a number`);
     });
+}
+
+/** The optional traffic placement (tiers and zones): shares, series, client zones, cross-zone figures, episodes. */
+function checkTraffic(t: unknown, w: string, out: string[]): void {
+  if (!isObj(t) || !Array.isArray(t['episodes'])) {
+    out.push(`${w}: traffic must be an object with a list of episodes`);
+    return;
+  }
+  for (const k of ['tiers', 'zones']) {
+    const s = t[k];
+    if (s === undefined) continue;
+    if (
+      !isObj(s) ||
+      !Array.isArray(s['names']) ||
+      !s['names'].every((n) => typeof n === 'string') ||
+      !isNumArray(s['share']) ||
+      s['share'].length !== s['names'].length ||
+      !Array.isArray(s['series']) ||
+      s['series'].length !== s['names'].length ||
+      !s['series'].every((row) => isNumArray(row))
+    )
+      out.push(`${w}: traffic.${k} must have names, a share per name and a series per name`);
+  }
+  const nullableNum = (x: unknown): boolean => x === null || isNum(x);
+  const cz = t['clientZones'];
+  if (cz !== undefined && (!Array.isArray(cz) || !cz.every((c) => isObj(c) && typeof c['zone'] === 'string' && isNum(c['requests']) && nullableNum(c['p50']) && nullableNum(c['p99']) && isNum(c['crossZoneShare']))))
+    out.push(`${w}: traffic.clientZones must list zone, requests, p50, p99 and crossZoneShare`);
+  const x = t['crossZone'];
+  if (x !== undefined && (!isObj(x) || !['share', 'attemptsPerRequest', 'bytesPerAttempt', 'pricePerGB', 'costPerMillion'].every((k) => isNum(x[k])) || !isNumArray(x['series'])))
+    out.push(`${w}: traffic.crossZone must have numbers share, attemptsPerRequest, bytesPerAttempt, pricePerGB, costPerMillion and a series`);
+  if (!t['episodes'].every((e) => isObj(e) && (e['kind'] === 'spill' || e['kind'] === 'panic') && isNum(e['start']) && isNum(e['end'])))
+    out.push(`${w}: traffic.episodes must have kind (spill or panic), start and end`);
 }
 
 /** Problems found in `x` as file number `index` (1-based in messages); empty when usable. */

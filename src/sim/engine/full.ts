@@ -31,7 +31,10 @@
  * - Autoscaling (`autoscale.ts`): backends join after the provisioning delay through
  *   `Balancer.addBackend` (slow start when configured); removed ones are drained
  *   (`setDraining`) and taken out (`removeBackend`) once idle.
- * Results beyond the lean engine's are collected by `dynamics.ts`.
+ * - Zones (`zones.ts`): each request's client zone is drawn and it goes to a balancer of that
+ *   zone; the zone network's latency is added to each attempt both ways.
+ * Results beyond the lean engine's are collected by `dynamics.ts`, and where the traffic went
+ * (tiers, zones, cross-zone share and cost, spill-over and panic) by `traffic.ts`.
  *
  * For a scenario with none of these features, this engine gives exactly the lean engine's output
  * (a test holds it to that); `needsFullEngine` decides which one runs.
@@ -68,6 +71,9 @@ import { RetryBudget } from '../features/retry-budget.js';
 import type { FaultKind, Scenario, StrategyChoice } from '../../scenario/types.js';
 import { backendId } from '../../scenario/backend-ids.js';
 import type { WorkloadModel } from '../model/workload.js';
+import { balancerPlacement, ZoneRuntime } from '../features/zones.js';
+import { TrafficRecorder } from '../features/traffic.js';
+import { zonesOf } from '../../scenario/zone-placement.js';
 
 const EV_FIFO_DONE_T = EV_FIRST_FREE; // tracked FIFO completion (payload: job)
 const EV_FAULT = EV_FIRST_FREE + 1; // a fault instance's transition (payload: instance)
@@ -104,8 +110,14 @@ export function needsFullEngine(sc: Scenario): boolean {
     b.hedge !== undefined ||
     (sc.balancers !== undefined && sc.balancers.count > 1) ||
     sc.autoscale !== undefined ||
-    sc.backends.some((g) => g.cache !== undefined)
+    sc.backends.some((g) => g.cache !== undefined) ||
+    hasTiersOrZones(sc)
   );
+}
+
+/** Whether a scenario has failover tiers or zones (then its results say where the traffic went). */
+export function hasTiersOrZones(sc: Scenario): boolean {
+  return sc.clients.zones !== undefined || sc.backends.some((g) => (g.priority ?? 0) > 0 || g.zone !== undefined);
 }
 
 /** One simulation run with faults, health checks, hedging, several balancers, caches or autoscaling. */
@@ -127,6 +139,9 @@ export class FullSimulation extends Simulation implements FaultHooks, FleetHost 
   private readonly removed: number[] = []; // 1 = taken out by the autoscaler
   private nextK = 0; // next backend number in the scaled group
   private hedging = false; // a hedge is being started (for the trace)
+  private readonly zones: ZoneRuntime | null;
+  private traffic: TrafficRecorder | null = null;
+  private backendZone = new Int32Array(0); // zone index of each backend for `traffic` (-1 = none)
 
   /**
    * @param model the scenario's workload model
@@ -143,11 +158,12 @@ export class FullSimulation extends Simulation implements FaultHooks, FleetHost 
     this.K = Math.max(1, sc.balancers?.count ?? 1);
     this.lbs = [this.lb];
     for (let k = 1; k < this.K; k++) {
-      const lb = balancerFor(model, choice, this.specs, this.clock, this, this.root.fork(`lb/${k}`));
+      const lb = balancerFor(model, choice, this.specs, this.clock, this, this.root.fork(`lb/${k}`), balancerPlacement(sc, k));
       lb.setQueueListener(this);
       this.lbs.push(lb);
     }
     this.spreadRng = this.K > 1 && sc.balancers!.spread === 'random' ? this.root.fork('spread') : null;
+    this.zones = sc.clients.zones ? new ZoneRuntime(sc, this.specs, this.root.fork('zones'), this.spreadRng) : null;
     const ids = this.specs.map((s) => s.id);
     this.faults = sc.faults && sc.faults.length > 0 ? new FaultRuntime(sc.faults, ids, this.root, this.end) : null;
     for (let b = 0; b < this.specs.length; b++) this.removed.push(0);
@@ -187,6 +203,20 @@ export class FullSimulation extends Simulation implements FaultHooks, FleetHost 
     if (as) this.nextK = sc.backends[as.group]!.count;
     const withSeries = this.faults !== null || this.prober !== null || this.scaler !== null;
     this.dyn = new DynamicsRecorder(sc.warmupMs, sc.durationMs, sc.intervalMs, this.rec.slices, this.specs.length, withCache, withSeries);
+    if (hasTiersOrZones(sc)) {
+      const backendZones = this.zones ? this.zones.allZones : zonesOf(sc.backends);
+      this.backendZone = Int32Array.from(this.specs, (x) => (x.zone === undefined ? -1 : backendZones.indexOf(x.zone)));
+      this.traffic = new TrafficRecorder(
+        1 + Math.max(...sc.backends.map((g) => g.priority ?? 0)),
+        backendZones,
+        this.zones ? this.zones.names : [],
+        this.rec.slices,
+        sc.warmupMs,
+        sc.intervalMs,
+        this.end,
+        sc.network ?? null,
+      );
+    }
   }
 
   /** The balancer instances (tests: each has its own state). */
@@ -270,6 +300,7 @@ export class FullSimulation extends Simulation implements FaultHooks, FleetHost 
       this.scaler !== null,
       this.faults !== null,
     );
+    if (this.traffic) s.traffic = this.traffic.summarize();
     return s;
   }
 
@@ -278,7 +309,10 @@ export class FullSimulation extends Simulation implements FaultHooks, FleetHost 
   /** Binds request `r` to a balancer (round robin by arrival number, or at random), no copies yet; a retry-budget deposit. */
   protected override arrived(r: number): void {
     const req = this.req;
-    req.lbi[r] = this.K === 1 ? 0 : this.spreadRng ? this.spreadRng.int(this.K) : req.seqNo[r]! % this.K;
+    if (this.zones) {
+      req.lbi[r] = this.zones.arrive(r);
+      if (req.measured[r] === 1) this.traffic!.request(this.zones.clientZone[r]!);
+    } else req.lbi[r] = this.K === 1 ? 0 : this.spreadRng ? this.spreadRng.int(this.K) : req.seqNo[r]! % this.K;
     req.nLive[r] = 0;
     req.liveAtt[2 * r] = -1;
     req.liveAtt[2 * r + 1] = -1;
@@ -299,6 +333,23 @@ export class FullSimulation extends Simulation implements FaultHooks, FleetHost 
     req.nLive[r]!++;
     if (this.hedgeDelay > 0 && n === 1) req.hedgeSeq[r] = this.q.push(this.clock.t + this.hedgeDelay, EV_HEDGE, r);
     this.trace?.({ request: req.seqNo[r]!, attempt: n, backend: this.att.backend[a]!, hedge: this.hedging });
+    if (this.traffic && req.measured[r] === 1) {
+      const b = this.att.backend[a]!;
+      const z = this.zones;
+      this.traffic.attempt(
+        this.clock.t,
+        this.specs[b]!.priority ?? 0,
+        this.backendZone[b]!,
+        z ? z.clientZone[r]! : -1,
+        z !== null && z.crosses(r, b),
+        this.balancerOf(r).inPanic,
+      );
+    }
+  }
+
+  /** Half the round trip between request `att.req[a]`'s client zone and its backend's zone. */
+  protected override zoneWay(a: number): number {
+    return this.zones ? this.zones.oneWay(this.att.req[a]!, this.att.backend[a]!) : 0;
   }
 
   /**
@@ -364,6 +415,7 @@ export class FullSimulation extends Simulation implements FaultHooks, FleetHost 
   protected override succeeded(r: number, b: number): void {
     if (this.dyn.awaitingRecovery(b)) this.dyn.answered(b, this.clock.t);
     const req = this.req;
+    if (this.zones && req.measured[r] === 1) this.traffic!.latency(this.zones.clientZone[r]!, this.clock.t + this.overheadMs - req.arrive[r]!);
     if (req.nLive[r] === 0) return;
     const att = this.att;
     const lb = this.balancerOf(r);
@@ -510,6 +562,13 @@ export class FullSimulation extends Simulation implements FaultHooks, FleetHost 
     const spec = backend({ id: backendId(g.name, this.nextK++, this.specs.length), weight: g.weight, maxConn: g.maxConn, ...tierOf(g), ...(address !== undefined ? { address } : {}) });
     const b = this.farm.addBackend({ workers: g.workers, speed: g.speed, discipline: g.discipline, queueLimit: g.queueLimit });
     this.specs.push(spec);
+    this.zones?.addBackend(g.zone);
+    if (this.traffic) {
+      const bz = new Int32Array(this.specs.length);
+      bz.set(this.backendZone);
+      bz[b] = g.zone === undefined ? -1 : this.traffic.zones.indexOf(g.zone);
+      this.backendZone = bz;
+    }
     const svc = new Int32Array(this.specs.length);
     svc.set(this.svc);
     svc[b] = this.model.serviceIndex[gi]!;

@@ -18,7 +18,8 @@
  * lease. A per-attempt timeout releases the lease as `timeout` and abandons the attempt (the
  * backend still finishes the work, as real servers do; its late answer is dropped). After a
  * failure (timeout or 5xx) the request is retried, immediately, up to `retries` times on backends
- * it has not tried (`exclude`). `overheadMs` is added to each request's end-to-end latency.
+ * it has not tried (`exclude`). `overheadMs` is added to each request's end-to-end latency; the
+ * zone network's one-way latency (`zoneWay`, 0 here) to each attempt's trip there and back.
  *
  * Window: requests arriving in [warm-up, warm-up + duration) are measured. Arrivals stop at the end
  * of the window; requests still in flight are DRAINED (followed to completion, recorded), then the
@@ -63,6 +64,7 @@ import { AttemptTable, RequestTable } from './tables.js';
 import { Workload, type WorkloadModel } from '../model/workload.js';
 import { SimRequestInfo } from './request-info.js';
 import { meanRate } from '../model/arrivals.js';
+import { balancerPlacement } from '../features/zones.js';
 
 // Event kinds (the full engine adds its own from EV_FIRST_FREE).
 const EV_ARRIVAL = 0;
@@ -101,7 +103,10 @@ export interface SimulationOutput {
   counters: RunCounters;
 }
 
-/** One balancer of a run, built from the scenario's balancer settings (shared by the lean and the full engine). */
+/**
+ * One balancer of a run, built from the scenario's balancer settings (shared by the lean and the
+ * full engine); `placement` is its zone and the balancers' distribution over zones, when placed.
+ */
 export function balancerFor(
   model: WorkloadModel,
   choice: StrategyChoice,
@@ -109,8 +114,9 @@ export function balancerFor(
   clock: SimClock,
   timers: Timers,
   rng: Rng,
+  placement: { localZone?: string; localZoneShares?: Record<string, number> } = {},
 ): Balancer {
-  return buildBalancer(model.scenario.balancer, { ...strategyOf(choice.name, choice.options), backends: specs, clock, timers, rng });
+  return buildBalancer(model.scenario.balancer, { ...strategyOf(choice.name, choice.options), backends: specs, clock, timers, rng, ...placement });
 }
 
 /** A group's failover tier and zone, for its backends' descriptors (nothing when the group has none). */
@@ -226,7 +232,7 @@ export class Simulation implements Timers, QueueListener {
       p.arrival === 'closed' ? 4096 : Math.max(1, meanRate(p, sc.warmupMs, this.end)) * (sc.durationMs / 1000);
     this.req = new RequestTable(this.S, this.M);
     this.rec = new Recorder(sc.warmupMs, sc.durationMs, sc.intervalMs, specs.length, expected, bs.queue !== false);
-    this.lb = balancerFor(model, choice, specs, this.clock, this, root.fork('lb'));
+    this.lb = balancerFor(model, choice, specs, this.clock, this, root.fork('lb'), balancerPlacement(sc, 0));
     this.lb.setQueueListener(this);
   }
 
@@ -527,7 +533,7 @@ export class Simulation implements Timers, QueueListener {
 
   /** Sends attempt `a` of request `r` over the network to its backend (or straight in with no network). */
   private sendAttempt(r: number, a: number): void {
-    const net = this.netZero ? 0 : this.req.attempts[r] === 1 ? this.req.netTo[r]! : this.wl.retryNet();
+    const net = (this.netZero ? 0 : this.req.attempts[r] === 1 ? this.req.netTo[r]! : this.wl.retryNet()) + this.zoneWay(a);
     if (net > 0) {
       this.q.at = this.clock.t + net;
       this.q.schedule(EV_AT_BACKEND, a);
@@ -558,7 +564,7 @@ export class Simulation implements Timers, QueueListener {
       att.release(a);
       return;
     }
-    const net = this.netZero ? 0 : att.first[a] === 1 ? this.req.netBack[att.req[a]!]! : this.wl.retryNet();
+    const net = (this.netZero ? 0 : att.first[a] === 1 ? this.req.netBack[att.req[a]!]! : this.wl.retryNet()) + this.zoneWay(a);
     if (net > 0) {
       this.q.at = this.clock.t + net;
       this.q.schedule(EV_RESPONSE, a);
@@ -671,6 +677,11 @@ export class Simulation implements Timers, QueueListener {
 
   /** Hook: request `r` was drawn and counted, before admission (full: its balancer, its copies, the retry budget). */
   protected arrived(_r: number): void {}
+
+  /** Hook: the zone network's one-way latency (ms) added to attempt `a` each way (full: client zone → backend zone). */
+  protected zoneWay(_a: number): number {
+    return 0;
+  }
 
   /** Hook: the balancer serving request `r` (the full engine runs several). */
   protected balancerOf(_r: number): Balancer {

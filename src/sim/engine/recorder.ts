@@ -13,7 +13,7 @@
  * completions per second, p50/p99 of measured latencies completed in it (selection, O(n)), and at
  * its end per-backend utilization over the slice, per-backend in-flight and the balancer queue.
  */
-import type { BackendResult, ErrorCounts, LatencySummary, TimeSeries } from '../../results/schema.js';
+import type { BackendResult, ErrorCounts, LatencySummary, TimeSeries, TrafficResult } from '../../results/schema.js';
 import type { BackendFarm } from '../model/backend-model.js';
 import type { DynamicsSummary } from '../features/dynamics.js';
 import { giveFloat64, takeFloat64 } from '../../results/buffers.js';
@@ -52,6 +52,8 @@ export interface RunSummary {
   overBound?: number;
   /** Failures, health and elasticity figures (full engine only). */
   dynamics?: DynamicsSummary;
+  /** Where the traffic went, with failover tiers or zones (full engine only). */
+  traffic?: TrafficResult;
 }
 
 /** Collects one run's measurements; see the module header. */
