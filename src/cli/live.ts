@@ -20,6 +20,7 @@ import { checkOutputs, printResults, writeOutputs } from './run.js';
 import { readScenarioDoc } from './scenario-file.js';
 import { parseScenario } from '../scenario/index.js';
 import { preloadTraces } from '../sim/model/trace-load.js';
+import { liveZoneCheck } from '../live/zones.js';
 import { dirname, resolve } from 'node:path';
 
 /** Flags shared by `live` and `compare-live`. */
@@ -80,6 +81,7 @@ export function loadLiveScenario(arg: string, f: LiveFlags): Scenario {
   }
   const scenario = parseScenario(d, file, dirname(resolve(file)), undefined, limits.fileBytes);
   checkScenarioLimits(scenario, file, limits);
+  for (const w of liveZoneCheck(scenario, file)) process.stderr.write(`lbsim: warning: live: ${w}\n`);
   return scenario;
 }
 
