@@ -82,6 +82,7 @@ export function scenarioToConfig(scenario: Scenario, ref: string, file: string):
         role: tier > 0 ? 'backup' : 'active',
         ...(tier > 1 ? { priority: tier } : {}),
         ...(g.zone !== undefined ? { zone: g.zone } : {}),
+        ...(notes.degraded?.includes(id) ? { health: 'DEGRADED' as const } : {}),
       });
       index++;
     }
@@ -108,6 +109,7 @@ export function scenarioToConfig(scenario: Scenario, ref: string, file: string):
   const tiered = servers.some((s) => s.role === 'backup');
   if (b.failover !== undefined && b.failover !== false && tiered) config.failover = b.failover;
   else if (b.failover === undefined && tiered) config.failover = { ...BALANCER_DEFAULTS.failover };
+  if (b.zones !== undefined && b.zones !== false) config.zones = b.zones;
   if (notes.hashKey) config.hashKey = notes.hashKey;
   if (notes.healthCheck) config.healthCheck = notes.healthCheck;
   return config;
