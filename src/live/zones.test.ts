@@ -19,7 +19,9 @@ describe('live runs and zones', () => {
       'client zones, balancers per zone and the zone network (cross-zone latency and cost) are simulated only: the live run sends every request through one proxy on loopback',
     ]);
     const sc = load('zone-outage-zone-aware');
-    sc.balancer.zones = { ...(sc.balancer.zones as object), routing: 'locality-weighted', localityWeights: { a: 1, b: 1, c: 1 } } as typeof sc.balancer.zones;
+    const z = sc.balancer.zones;
+    if (!z) throw new Error('zone-outage-zone-aware has a zones section');
+    sc.balancer.zones = { ...z, routing: 'locality-weighted', localityWeights: { a: 1, b: 1, c: 1 } };
     expect(liveZoneCheck(sc, 'z.yaml')).toHaveLength(1);
   });
 
