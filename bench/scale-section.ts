@@ -27,6 +27,7 @@ import { findRedisServer, startLocalRedis, type LocalRedis } from '../src/exec/q
 import { fmtRatio, renderTable, type Target } from './format.js';
 import { ROOT, runNodeJson, spawnTracked, stop } from './proc.js';
 import type { ScaleChild } from './scale.js';
+import type { ThreadWindow } from './threads.js';
 
 /** `npm start`'s comparison must be at least this much faster on 2 threads. */
 export const RUN_SPEEDUP_TARGET = 1.7;
@@ -42,6 +43,8 @@ export interface ScaleConfig {
   load: number[];
   /** CPU time of the submitting process (every thread) in each round (ms). */
   cpu: number[];
+  /** Per round: the simulating threads (this one first, then the pool's) — CPU, wait for a core, idle (ms). */
+  threads: ThreadWindow[][];
   best: number;
   runs: number;
 }
@@ -69,13 +72,14 @@ async function measure(config: ScaleConfig, args: string[]): Promise<string> {
   const r = await runNodeJson<ScaleChild>('scale.js', args);
   config.rounds.push(r.ms);
   config.cpu.push(r.cpuMs);
+  config.threads.push(r.threads);
   config.best = Math.min(config.best, r.ms);
   config.runs = r.runs;
   return r.sha;
 }
 
 function config(label: string): ScaleConfig {
-  return { label, rounds: [], load: [], cpu: [], best: Infinity, runs: 0 };
+  return { label, rounds: [], load: [], cpu: [], threads: [], best: Infinity, runs: 0 };
 }
 
 function agree(what: string, shas: string[]): void {
@@ -188,9 +192,25 @@ export async function runScaleSection(opts: { quick: boolean; log: (s: string) =
   ];
   const rows = [row(serial), row(parallel)];
   if (sweep) rows.push(row(sweep.pool), row(sweep.queue));
+  // the simulating threads of each round of the two-thread comparison: where the wall time went
+  const threadRows = parallel.threads.map((ts, r) => [
+    `round ${r + 1}`,
+    (parallel.rounds[r]! / 1000).toFixed(2),
+    ...[0, 1].map((k) => {
+      const t = ts[k];
+      return t ? `${(t.cpuMs / 1000).toFixed(2)} / ${(t.waitMs / 1000).toFixed(2)} / ${(t.idleMs / 1000).toFixed(2)}` : '–';
+    }),
+  ]);
   const table = [
     renderTable(['study', 'runs', 'best', 'rounds (s)', 'load avg at start', 'submitter CPU (s)'], rows),
     '',
+    ...(threadRows.some((r) => r[2] !== '–')
+      ? [
+          `run homogeneous --parallel 2, per thread (Linux schedstat, s): CPU / waiting for a core (other processes) / idle (nothing to run: waiting for work or for the other thread's last run).`,
+          renderTable(['round', 'wall (s)', 'this thread', 'pool thread'], threadRows),
+          '',
+        ]
+      : []),
     `npm start's comparison (${runDuration} simulated per strategy): ${fmtRatio(speedup)} faster on 2 threads; ` +
       `2 threads use ${fmtRatio(cpuRatio)} the CPU time of 1 (thread start and JIT warm-up), so ${fmtRatio(2 / cpuRatio)} is the most 2 idle cores can give.`,
     sweep

@@ -25,6 +25,7 @@ import { createLocalExecutor } from '../src/exec/pool.js';
 import { runScenarioOn } from '../src/exec/study.js';
 import { runSweep } from '../src/exec/sweep.js';
 import { isMain } from './proc.js';
+import { taskTimes, threadWindows, type ThreadWindow } from './threads.js';
 
 /** What a child reports. */
 export interface ScaleChild {
@@ -36,6 +37,11 @@ export interface ScaleChild {
   runs: number;
   /** SHA-256 of the results JSON. */
   sha: string;
+  /**
+   * This thread and the pool's threads from the start to the study's end (before the pool is
+   * closed): CPU, waiting for a core, idle (`threads.ts`; empty without schedstat).
+   */
+  threads: ThreadWindow[];
 }
 
 /** Strategies of the sweep measurement. */
@@ -63,14 +69,21 @@ async function child(argv: readonly string[]): Promise<ScaleChild> {
   const overrides = { ...(duration ? { duration } : {}), ...(seed ? { seed } : {}) };
   let runs = 0;
   // as the CLI does: the pool threads (or the queue connection) first, then the scenario
+  const tasks0 = taskTimes();
   const t0 = performance.now();
   const c0 = process.cpuUsage();
+  let threads: ThreadWindow[] = [];
+  const studyDone = (): void => {
+    const poolThreads = arg(argv, '--queue') === undefined ? Number(arg(argv, '--parallel') ?? '1') - 1 : 0;
+    threads = threadWindows(tasks0, taskTimes(), performance.now() - t0, poolThreads);
+  };
   const executor = await openExecutor(argv);
   let json: string;
   try {
     if (what === 'run') {
       const scenario = await loadScenarioArg('homogeneous', overrides);
       json = JSON.stringify(await runScenarioOn(scenario, executor, (_d, t) => (runs = t)));
+      studyDone();
     } else if (what === 'sweep') {
       const total = Number(arg(argv, '--runs') ?? '200');
       const points = Math.max(1, Math.round(total / 4));
@@ -78,12 +91,13 @@ async function child(argv: readonly string[]): Promise<ScaleChild> {
       const vary = `clients.rate=4000:${4000 + (points - 1) * 40}:40`;
       const { axes, scenarios } = await sweepScenarios('homogeneous', { vary: [vary], strategies: SWEEP_STRATEGIES, ...overrides });
       json = JSON.stringify(await runSweep(axes, scenarios, executor, (_d, t) => (runs = t)));
+      studyDone();
     } else throw new Error(`--child: expected run or sweep, got ${String(what)}`);
   } finally {
     await executor.close();
   }
   const cpu = process.cpuUsage(c0);
-  return { ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, runs, sha: createHash('sha256').update(json).digest('hex') };
+  return { ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, runs, sha: createHash('sha256').update(json).digest('hex'), threads };
 }
 
 if (isMain(import.meta.url) && process.argv.includes('--child')) {

@@ -4,17 +4,17 @@ import { InputError } from '../input/errors.js';
 import { liveOptions, loadLiveScenario } from './live.js';
 
 describe('live flags', () => {
-  it('--strategies, --seed and repeated --set edit the scenario before validation', () => {
-    const sc = loadLiveScenario('homogeneous', { strategies: 'round-robin,p2c', seed: '9', set: ['clients.rate=5000', 'backends[0].count=3'] });
+  it('--strategies, --seed and repeated --set edit the scenario before validation', async () => {
+    const sc = await loadLiveScenario('homogeneous', { strategies: 'round-robin,p2c', seed: '9', set: ['clients.rate=5000', 'backends[0].count=3'] });
     expect(sc.strategies.map((s) => s.name)).toEqual(['round-robin', 'p2c']);
     expect(sc.seed).toBe(9);
     expect(sc.clients.process).toEqual({ arrival: 'poisson', rate: 5000 });
     expect(sc.backends[0]!.count).toBe(3);
   });
 
-  it('a --set that breaks the scenario is reported as the scenario error', () => {
-    expect(() => loadLiveScenario('homogeneous', { set: ['clients.rate=-1'] })).toThrow(InputError);
-    expect(() => loadLiveScenario('homogeneous', { set: ['nonsense'] })).toThrow(/KEY=VALUE/);
+  it('a --set that breaks the scenario is reported as the scenario error', async () => {
+    await expect(loadLiveScenario('homogeneous', { set: ['clients.rate=-1'] })).rejects.toThrow(InputError);
+    await expect(loadLiveScenario('homogeneous', { set: ['nonsense'] })).rejects.toThrow(/KEY=VALUE/);
   });
 
   it('durations, scale, workers and placements', () => {

@@ -20,6 +20,7 @@ import { checkOutputs, printResults, writeOutputs } from './run.js';
 import { readScenarioDoc } from './scenario-file.js';
 import { parseScenario } from '../scenario/index.js';
 import { preloadTraces } from '../sim/model/trace-load.js';
+import { liveZoneCheck } from '../live/zones.js';
 import { dirname, resolve } from 'node:path';
 
 /** Flags shared by `live` and `compare-live`. */
@@ -66,8 +67,14 @@ function bad(flag: string, message: string): never {
   throw new InputError(flag, [{ path: '', message }]);
 }
 
-/** Loads the scenario with `--strategies`, `--seed` and `--set` applied. */
-export function loadLiveScenario(arg: string, f: LiveFlags): Scenario {
+/**
+ * Loads the scenario with `--strategies`, `--seed` and `--set` applied, and a replayed trace
+ * (`clients.arrival: trace`) with it: the input limits are checked after the trace is loaded, since
+ * they read the offered rate, which for a replay is the trace's (as `lbsim run` does,
+ * `scenario-file.ts`).
+ * @throws InputError for a bad scenario, a bad or unreadable trace, or a limit exceeded
+ */
+export async function loadLiveScenario(arg: string, f: LiveFlags): Promise<Scenario> {
   const limits = parseLimits(f.limit);
   const { file, doc } = readScenarioDoc(arg, limits);
   let d = applyOverrides(doc, { ...(f.strategies !== undefined ? { strategies: f.strategies } : {}), ...(f.seed !== undefined ? { seed: f.seed } : {}) });
@@ -79,7 +86,9 @@ export function loadLiveScenario(arg: string, f: LiveFlags): Scenario {
     d = setPath(d, kv.slice(0, eq), value, '--set');
   }
   const scenario = parseScenario(d, file, dirname(resolve(file)), undefined, limits.fileBytes);
+  await preloadTraces(scenario);
   checkScenarioLimits(scenario, file, limits);
+  for (const w of liveZoneCheck(scenario, file)) process.stderr.write(`lbsim: warning: live: ${w}\n`);
   return scenario;
 }
 
@@ -167,8 +176,7 @@ export function checkLiveRate(real: Scenario, scale: number, file: string, f: Li
 /** `lbsim live`: returns the exit code. */
 export async function liveCommand(arg: string, flags: LiveCommandFlags): Promise<number> {
   checkOutputs(flags);
-  const scenario = loadLiveScenario(arg, flags);
-  await preloadTraces(scenario);
+  const scenario = await loadLiveScenario(arg, flags);
   const o = liveOptions(flags);
   const { scenario: real, scale } = prepareLive(scenario, o);
   checkLiveRate(real, scale, arg, flags);
@@ -193,8 +201,7 @@ export async function compareLiveCommand(arg: string, flags: CompareFlags): Prom
   if (flags.jsonSim) checkWritable(flags.jsonSim, '--json-sim');
   if (flags.jsonLive) checkWritable(flags.jsonLive, '--json-live');
   if (flags.report) checkWritable(flags.report, '--report', true);
-  const scenario = loadLiveScenario(arg, flags);
-  await preloadTraces(scenario);
+  const scenario = await loadLiveScenario(arg, flags);
   const o: CompareOptions = liveOptions(flags);
   if (flags.overhead !== undefined) {
     if (flags.overhead === 'measured' || flags.overhead === 'none') o.overhead = flags.overhead;

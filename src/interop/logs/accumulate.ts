@@ -101,17 +101,27 @@ export class LogAccumulator implements StartListener {
     return i;
   }
 
-  /** Recent URIs → class (bounded: cleared when it grows past {@link URI_CACHE}). */
-  private readonly uriCache = new Map<string, number>();
+  /**
+   * Recent URIs → class, per method (two lookups instead of building a `method uri` string per line;
+   * bounded: cleared when it holds {@link URI_CACHE} URIs).
+   */
+  private readonly uriCache = new Map<string, Map<string, number>>();
+  private uriCached = 0;
 
   private classOf(method: string, uri: string): number {
     if (uri === '') return -1;
-    const key = method.length > 0 ? method + ' ' + uri : uri;
-    const hit = this.uriCache.get(key);
+    let byUri = this.uriCache.get(method);
+    const hit = byUri?.get(uri);
     if (hit !== undefined) return hit;
     const i = this.patternIndex(urlPattern(method, uri));
-    if (this.uriCache.size >= URI_CACHE) this.uriCache.clear();
-    this.uriCache.set(key, i);
+    if (this.uriCached >= URI_CACHE) {
+      this.uriCache.clear();
+      this.uriCached = 0;
+      byUri = undefined;
+    }
+    if (byUri === undefined) this.uriCache.set(method, (byUri = new Map()));
+    byUri.set(uri, i);
+    this.uriCached++;
     return i;
   }
 

@@ -30,7 +30,7 @@ import type { NginxConfig, NginxDirective } from '../nginx/parser.js';
 import type { HashKey } from '../types.js';
 import { formatError, type LogFormat } from './format.js';
 import type { LogField, LogRecord } from './record.js';
-import { compileTemplate, num, setRequestLine, splitUpstreamList, type FieldSpec, type Segment } from './template.js';
+import { compileTemplate, num, setRequestLine, singleUpstream, splitUpstreamList, type FieldSpec, type Segment } from './template.js';
 import { parseClfTime, parseIsoTime } from './timestamps.js';
 
 /** The predefined `combined` format (ngx_http_log_module.c, `ngx_http_combined_fmt`). */
@@ -53,18 +53,23 @@ const LIST_ADDR = '[^\\s,]+(?:(?:, | : )[^\\s,]+)*';
  */
 const UPSTREAM_LISTS = new Set(['upstream_connect_time', 'upstream_header_time', 'upstream_response_length', 'upstream_bytes_received', 'upstream_bytes_sent']);
 
+/** Appends one list value in seconds as ms (`-`: NaN); false when it is not a number. */
+function pushSeconds(out: number[], p: string): boolean {
+  if (p === '-') {
+    out.push(NaN);
+    return true;
+  }
+  const s = num(p);
+  if (Number.isNaN(s)) return false;
+  out.push(s * 1000);
+  return true;
+}
+
 function secondsList(into: (rec: LogRecord) => number[]) {
   return (rec: LogRecord, v: string): boolean => {
     const out = into(rec);
-    for (const p of splitUpstreamList(v)) {
-      if (p === '-') {
-        out.push(NaN);
-        continue;
-      }
-      const s = num(p);
-      if (Number.isNaN(s)) return false;
-      out.push(s * 1000);
-    }
+    if (singleUpstream(v)) return pushSeconds(out, v);
+    for (const p of splitUpstreamList(v)) if (!pushSeconds(out, p)) return false;
     return true;
   };
 }
@@ -104,7 +109,9 @@ const KNOWN: Record<string, FieldSpec> = {
     pattern: LIST_ADDR,
     provides: ['upstream_addr'],
     set: (r, v) => {
-      if (v !== '-') for (const a of splitUpstreamList(v)) r.upstreamAddr.push(a);
+      if (v === '-') return true;
+      if (singleUpstream(v)) r.upstreamAddr.push(v);
+      else for (const a of splitUpstreamList(v)) r.upstreamAddr.push(a);
       return true;
     },
   },
@@ -112,7 +119,8 @@ const KNOWN: Record<string, FieldSpec> = {
     pattern: '(?:\\d+|-)(?:(?:, | : )(?:\\d+|-))*',
     provides: ['upstream_status'],
     set: (r, v) => {
-      for (const p of splitUpstreamList(v)) r.upstreamStatus.push(p === '-' ? 0 : +p);
+      if (singleUpstream(v)) r.upstreamStatus.push(v === '-' ? 0 : +v);
+      else for (const p of splitUpstreamList(v)) r.upstreamStatus.push(p === '-' ? 0 : +p);
       return true;
     },
   },

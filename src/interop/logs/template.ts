@@ -149,9 +149,35 @@ export function compileTemplate(segments: readonly Segment[], opts: TemplateOpti
 
 // ---------------------------------------------------------------- shared value parsers
 
-/** A decimal number (`12`, `0.012`); NaN for anything else (including `-`). */
+/** Exact powers of ten (every 10^k up to 10^22 is a double). */
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * A decimal number (`12`, `0.012`); NaN for anything else (including `-`). The same value as
+ * `+s`: plain digits with at most one point and at most 15 digits (what logs write) are converted
+ * here, as the integer of their digits divided by a power of ten — both exact doubles, and IEEE
+ * division rounds correctly, so the quotient is the correctly rounded value of the decimal, which
+ * is what `+s` returns (Clinger, "How to Read Floating Point Numbers Accurately", PLDI 1990, the
+ * exact fast path) — at about a third of `+s`'s cost; anything else goes to `+s`.
+ */
 export function num(s: string): number {
-  if (s === '' || s === '-') return NaN;
+  const n = s.length;
+  if (n === 0 || (n === 1 && s.charCodeAt(0) === 45)) return NaN; // '' or '-'
+  if (n <= 16) {
+    let m = 0;
+    let digits = 0;
+    let point = -1;
+    let k = 0;
+    for (; k < n; k++) {
+      const c = s.charCodeAt(k);
+      if (c >= 48 && c <= 57) {
+        m = m * 10 + (c - 48);
+        digits++;
+      } else if (c === 46 && point < 0) point = k;
+      else break;
+    }
+    if (k === n && digits > 0 && digits <= 15) return point < 0 ? m : m / POW10[n - 1 - point]!;
+  }
   const v = +s;
   return Number.isFinite(v) ? v : NaN;
 }
@@ -162,7 +188,12 @@ export function num(s: string): number {
  * separated by `, `, internal redirects (a new upstream group) by ` : `. Both are attempts here.
  */
 export function splitUpstreamList(s: string): string[] {
-  return s.indexOf(',') < 0 && s.indexOf(' : ') < 0 ? [s] : s.split(/, | : /);
+  return singleUpstream(s) ? [s] : s.split(/, | : /);
+}
+
+/** Whether an upstream list holds one value (no separator): setters then take it as it is, with no array. */
+export function singleUpstream(s: string): boolean {
+  return s.indexOf(',') < 0 && s.indexOf(' : ') < 0;
 }
 
 /** Request line `GET /path HTTP/1.1` into method and URI; false when it is not one (`-` is allowed). */

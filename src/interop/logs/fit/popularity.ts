@@ -66,7 +66,9 @@ export class HyperLogLog {
 
 /** Counts of one attribute (hash key, client address, session). */
 export class Popularity {
-  private readonly counts = new Map<string, number>();
+  /** Value → its slot in {@link counts} (slots in first-seen order): a repeated value costs one lookup. */
+  private readonly slots = new Map<string, number>();
+  private counts = new Float64Array(1024);
   private readonly hll = new HyperLogLog();
   /** Values seen (non-empty). */
   total = 0;
@@ -76,27 +78,35 @@ export class Popularity {
   add(v: string): void {
     if (v === '') return;
     this.total++;
-    const c = this.counts.get(v);
-    if (c !== undefined) {
-      this.counts.set(v, c + 1);
+    const k = this.slots.get(v);
+    if (k !== undefined) {
+      this.counts[k]!++;
       return;
     }
     this.hll.add(v);
-    if (this.counts.size < EXACT_KEYS) this.counts.set(v, 1);
-    else this.capped = true;
+    const n = this.slots.size;
+    if (n < EXACT_KEYS) {
+      if (n === this.counts.length) {
+        const grown = new Float64Array(n * 2);
+        grown.set(this.counts);
+        this.counts = grown;
+      }
+      this.slots.set(v, n);
+      this.counts[n] = 1;
+    } else this.capped = true;
   }
 
   /** Distinct values: exact when not capped, else the HyperLogLog estimate. */
   distinct(): number {
-    return this.capped ? Math.max(this.counts.size, Math.round(this.hll.estimate())) : this.counts.size;
+    return this.capped ? Math.max(this.slots.size, Math.round(this.hll.estimate())) : this.slots.size;
   }
 
-  /** Counts in decreasing order (the top `limit`). */
+  /** Counts in decreasing order, ties in first-seen order (the top `limit`). */
   top(limit: number): { value: string; count: number }[] {
-    return [...this.counts.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, limit)
-      .map(([value, count]) => ({ value, count }));
+    return [...this.slots.entries()]
+      .map(([value, k]) => ({ value, count: this.counts[k]! }))
+      .sort((a, b) => b.count - a.count)
+      .slice(0, limit);
   }
 }
 
