@@ -47,6 +47,8 @@ export class PoolView implements PickView {
   totalActive = 0;
   now = 0;
   version = 0;
+  members: Uint8Array = new Uint8Array(0);
+  membersVersion = 0;
 }
 
 /** Eligible lists, masks and effective weights over a {@link Topology}, kept current lazily. */
@@ -144,6 +146,8 @@ export class Eligibility {
     if (passive) next = Math.min(next, passive.nextChange(now));
     if (outlier) next = Math.min(next, outlier.nextChange(now));
     this.nextChangeAt = next;
+    // Health, panic, drain or membership may have changed: the host sets are new.
+    this.view.membersVersion++;
     if (this.tiers !== undefined) {
       this.baseCount = this.tiers.recompute(this.topo, this.up, this.health.panicThreshold, this.baseMask, this.baseList);
       this.panic = this.tiers.anyPanic();
@@ -194,6 +198,7 @@ export class Eligibility {
       view.list = tiers.lists[t]!;
       view.count = tiers.counts[t]!;
       view.eligible = tiers.masks[t]!;
+      view.members = tiers.masks[t]!;
       view.version = tiers.versions[t]!;
       return false;
     }
@@ -223,6 +228,7 @@ export class Eligibility {
     view.list = this.pickList;
     view.count = c;
     view.eligible = mask;
+    view.members = base;
     // A filtered list may differ from the last one: give it a fresh (odd) version.
     this.filterSeq++;
     view.version = this.filterSeq * 2 + 1;
