@@ -42,6 +42,8 @@ export interface LbServer {
   priority?: number;
   /** Zone (Envoy `locality.zone`), when known. */
   zone?: string;
+  /** Host name (Envoy endpoint `hostname`), when known: hashed with `use_hostname_for_hashing`. */
+  hostname?: string;
 }
 
 /** A server's failover tier: 0 for active (and down) servers, else its priority (default 1). */
