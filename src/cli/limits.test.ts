@@ -99,6 +99,17 @@ describe('flags and outputs', () => {
     expect(readdirSync(dir).sort().filter((f) => f !== 'adir-json')).toEqual(before);
   });
 
+  it('report reads a results file only up to the file-size limit, and never a device', () => {
+    write('small.yaml', scenario(''));
+    expect(lbsim('run', 'small.yaml', '--quiet', '--json', 'small.json').code).toBe(0);
+    refused(lbsim('report', 'small.json', '--out', 'rep-small', '--limit', 'file-size=1KiB'), /^lbsim: small\.json: .*is larger than 1 KiB; the limit is 1 KiB; raise it with --limit file-size=N/);
+    refused(lbsim('report', '/dev/zero', '--out', 'rep-zero'), /^lbsim: \/dev\/zero: .*is a character device, not a regular file/);
+    expect(existsSync(join(dir, 'rep-small'))).toBe(false);
+    expect(existsSync(join(dir, 'rep-zero'))).toBe(false);
+    expect(lbsim('report', 'small.json', '--out', 'rep-ok').code).toBe(0);
+    rmSync(join(dir, 'small.json'));
+  });
+
   it('--vary and --set refuse __proto__, constructor and prototype', () => {
     write('small.yaml', scenario(''));
     refused(lbsim('sweep', 'small.yaml', '--vary', '__proto__.x=1:2:1', '--quiet'), /^lbsim: --vary: __proto__: "__proto__" is not a scenario key/);

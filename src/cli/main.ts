@@ -197,14 +197,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       code = await proxyCommand(opts.config, { workers: opts.workers === undefined ? undefined : Number(opts.workers) });
     });
 
-  program
-    .command('report')
+  limitOption(program
+    .command('report'))
     .description('write the web report for one or more results files')
     .argument('<results...>', 'results JSON files')
     .requiredOption('--out <dir>', 'output directory')
     .action(async (files: string[], opts) => {
       const { reportCommand } = await import('./report.js');
-      code = reportCommand(files, opts.out);
+      code = reportCommand(files, opts.out, opts.limit);
     });
 
   liveOptions(program.command('live'))

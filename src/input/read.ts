@@ -8,6 +8,7 @@
  * byte more than the limit means "too large". So no input file can exhaust memory or hang a read.
  */
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import { InputError } from './errors.js';
 import { DEFAULT_LIMITS, formatBytes, limitHint } from './limits.js';
 
@@ -21,6 +22,13 @@ export function unreadable(e: unknown): string {
 /** A file that is not read: not a regular file, or larger than the limit. The message says which. */
 export class FileReadError extends Error {
   override name = 'FileReadError';
+  /** Why: `not-regular` (a device, FIFO, directory…) or `too-large` (more than the bound). */
+  constructor(
+    message: string,
+    readonly reason: 'not-regular' | 'too-large' = 'not-regular',
+  ) {
+    super(message);
+  }
 }
 
 function kindOf(st: import('node:fs').Stats): string {
@@ -39,34 +47,91 @@ function kindOf(st: import('node:fs').Stats): string {
  *   (ENOENT, EACCES…) when it cannot be opened
  */
 export function readBoundedText(path: string, maxBytes: number = DEFAULT_LIMITS.fileBytes): string {
-  const st = statSync(path);
-  const notRegular = (s: import('node:fs').Stats) => new FileReadError(`is ${kindOf(s)}, not a regular file; refusing to read it`);
-  if (!st.isFile()) throw notRegular(st);
-  const tooLarge = () =>
-    new FileReadError(`is larger than ${formatBytes(maxBytes)}; ${limitHint('fileBytes', { ...DEFAULT_LIMITS, fileBytes: maxBytes })}`);
-  if (st.size > maxBytes) throw tooLarge();
+  const guard = new ReadGuard(maxBytes);
+  guard.check(statSync(path));
   const fd = openSync(path, 'r');
   try {
-    const again = fstatSync(fd);
-    if (!again.isFile()) throw notRegular(again);
-    const cap = maxBytes + 1;
-    let buf = Buffer.allocUnsafe(Math.min(cap, Math.max(again.size + 1, 64 * 1024)));
-    let n = 0;
-    for (;;) {
-      if (n === buf.length) {
-        if (buf.length >= cap) break;
-        const bigger = Buffer.allocUnsafe(Math.min(cap, buf.length * 2));
-        buf.copy(bigger, 0, 0, n);
-        buf = bigger;
-      }
-      const got = readSync(fd, buf, n, buf.length - n, null);
+    const st = fstatSync(fd);
+    guard.check(st);
+    guard.begin(st.size);
+    while (guard.room() > 0) {
+      const got = readSync(fd, guard.buf, guard.n, guard.room(), null);
       if (got === 0) break;
-      n += got;
+      guard.n += got;
     }
-    if (n > maxBytes) throw tooLarge();
-    return buf.toString('utf8', 0, n);
+    return guard.text();
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * {@link readBoundedText} without blocking the event loop (the proxy re-reads its config on a
+ * reload while it serves): the same checks, the same bound, the same errors.
+ */
+export async function readBoundedTextAsync(path: string, maxBytes: number = DEFAULT_LIMITS.fileBytes): Promise<string> {
+  const guard = new ReadGuard(maxBytes);
+  guard.check(await stat(path));
+  const fh = await open(path, 'r');
+  try {
+    const st = await fh.stat();
+    guard.check(st);
+    guard.begin(st.size);
+    while (guard.room() > 0) {
+      const { bytesRead } = await fh.read(guard.buf, guard.n, guard.room(), null);
+      if (bytesRead === 0) break;
+      guard.n += bytesRead;
+    }
+    return guard.text();
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * The bookkeeping both readers share: refuses what is not a regular file or is reported larger than
+ * the bound, then grows one buffer up to the bound plus one byte (a file that grows, or a `/proc`
+ * file reporting size 0, still stops there; one byte more than the bound means "too large").
+ */
+class ReadGuard {
+  buf: Buffer = Buffer.alloc(0);
+  n = 0;
+  private readonly cap: number;
+
+  constructor(private readonly maxBytes: number) {
+    this.cap = maxBytes + 1;
+  }
+
+  check(st: import('node:fs').Stats): void {
+    if (!st.isFile()) throw new FileReadError(`is ${kindOf(st)}, not a regular file; refusing to read it`);
+    if (st.size > this.maxBytes) throw this.tooLarge();
+  }
+
+  begin(size: number): void {
+    this.buf = Buffer.allocUnsafe(Math.min(this.cap, Math.max(size + 1, 64 * 1024)));
+    this.n = 0;
+  }
+
+  /** Free bytes to read into, after growing the buffer when it is full and below the cap. */
+  room(): number {
+    if (this.n === this.buf.length && this.buf.length < this.cap) {
+      const bigger = Buffer.allocUnsafe(Math.min(this.cap, this.buf.length * 2));
+      this.buf.copy(bigger, 0, 0, this.n);
+      this.buf = bigger;
+    }
+    return this.buf.length - this.n;
+  }
+
+  text(): string {
+    if (this.n > this.maxBytes) throw this.tooLarge();
+    return this.buf.toString('utf8', 0, this.n);
+  }
+
+  private tooLarge(): FileReadError {
+    return new FileReadError(
+      `is larger than ${formatBytes(this.maxBytes)}; ${limitHint('fileBytes', { ...DEFAULT_LIMITS, fileBytes: this.maxBytes })}`,
+      'too-large',
+    );
   }
 }
 

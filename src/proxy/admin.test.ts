@@ -113,6 +113,8 @@ describe('drain and weight at run time', () => {
     expect((await client.send(`${proxy.adminUrl}/backends/nope/drain`, { method: 'POST' })).status).toBe(404);
     expect((await client.send(`${proxy.adminUrl}/backends/0/weight?value=-1`, { method: 'POST' })).status).toBe(400);
     expect((await client.send(`${proxy.adminUrl}/backends/0/weight?value=abc`, { method: 'POST' })).status).toBe(400);
+    expect((await client.send(`${proxy.adminUrl}/backends/0/weight?value=1e308`, { method: 'POST' })).status).toBe(400);
+    expect((await client.send(`${proxy.adminUrl}/backends/0/weight?value=Infinity`, { method: 'POST' })).status).toBe(400);
     expect((await client.get(`${proxy.adminUrl}/backends/0/drain`)).status).toBe(405);
     expect((await client.get(`${proxy.adminUrl}/nothing`)).status).toBe(404);
   });

@@ -64,6 +64,12 @@ async function readBody(req: IncomingMessage, limit = 64 * 1024): Promise<string
   return Buffer.concat(parts).toString('utf8');
 }
 
+/**
+ * Largest run-time weight: weighted strategies add weights up (smooth WRR's `current_weight`, EDF
+ * deadlines), so an absurd value (1e308) would overflow their sums to Infinity and stop picking.
+ */
+export const MAX_ADMIN_WEIGHT = 1_000_000;
+
 /** Parses a weight from `?value=` or a JSON body `{"value": N}` / `{"weight": N}` / `N`. null = reset. */
 async function weightValue(req: IncomingMessage, url: URL): Promise<number | null> {
   let raw: unknown = url.searchParams.get('value');
@@ -75,7 +81,7 @@ async function weightValue(req: IncomingMessage, url: URL): Promise<number | nul
   }
   if (raw === 'reset' || raw === null) return null;
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
-  if (!(n > 0 && Number.isFinite(n))) throw new RangeError(`expected a weight > 0 or "reset", got ${JSON.stringify(raw)}`);
+  if (!(n > 0 && n <= MAX_ADMIN_WEIGHT)) throw new RangeError(`expected a weight > 0 and at most ${MAX_ADMIN_WEIGHT.toLocaleString('en-US')}, or "reset"; got ${JSON.stringify(raw).slice(0, 40)}`);
   return n;
 }
 

@@ -32,13 +32,11 @@
  * (`backends[2].url`) and what was expected; the CLI prints them as
  * `lbsim: <file>: <path>: <expected>` and exits with code 2.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
 import { z } from 'zod';
 import { parseDocument, YAMLError } from 'yaml';
 import { InputError, zodProblems, type InputProblem } from '../input/errors.js';
 import { DEFAULT_LIMITS, formatCount } from '../input/limits.js';
-import { unreadable } from '../input/read.js';
+import { FileReadError, readBoundedText, readBoundedTextAsync, unreadable } from '../input/read.js';
 import { POINTS_PER_WEIGHT } from '../strategies/support/ketama-ring.js';
 import { duration } from '../input/units.js';
 import {
@@ -413,28 +411,22 @@ function tooBig(path: string): ConfigError {
   return new ConfigError(path, [{ path: '', message: `expected a config file of at most ${MAX_CONFIG_BYTES / 1024} KiB` }]);
 }
 
+/** The reader's error as a {@link ConfigError} naming the file (too big: the proxy's own limit). */
+function readError(path: string, e: unknown): ConfigError {
+  if (e instanceof FileReadError && e.reason === 'too-large') return tooBig(path);
+  return new ConfigError(path, [{ path: '', message: unreadable(e) }]);
+}
+
 /**
- * Reads at most {@link MAX_CONFIG_BYTES} + 1 bytes of `path` (so `/dev/zero` or a FIFO cannot grow
- * memory) and decodes them as UTF-8; throws {@link ConfigError} when missing, unreadable or too big.
+ * The config text at `path`: a regular file of at most {@link MAX_CONFIG_BYTES} (`/dev/zero` or a
+ * FIFO is refused unread; src/input/read.ts); throws {@link ConfigError} when missing, unreadable
+ * or too big.
  */
 function readBoundedSync(path: string): string {
-  let fd: number | undefined;
   try {
-    fd = openSync(path, 'r');
-    const buf = Buffer.allocUnsafe(MAX_CONFIG_BYTES + 1);
-    let n = 0;
-    for (;;) {
-      const k = readSync(fd, buf, n, buf.length - n, null);
-      if (k === 0) break;
-      n += k;
-      if (n > MAX_CONFIG_BYTES) throw tooBig(path);
-    }
-    return buf.toString('utf8', 0, n);
+    return readBoundedText(path, MAX_CONFIG_BYTES);
   } catch (e) {
-    if (e instanceof ConfigError) throw e;
-    throw new ConfigError(path, [{ path: '', message: unreadable(e) }]);
-  } finally {
-    if (fd !== undefined) closeSync(fd);
+    throw readError(path, e);
   }
 }
 
@@ -448,22 +440,9 @@ export function loadProxyConfig(path: string): ProxyConfig {
  * {@link loadProxyConfig}; throws {@link ConfigError} when missing, unreadable or too big.
  */
 export async function readConfigText(path: string): Promise<string> {
-  let fh: FileHandle | undefined;
   try {
-    fh = await open(path, 'r');
-    const buf = Buffer.allocUnsafe(MAX_CONFIG_BYTES + 1);
-    let n = 0;
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, n, buf.length - n, null);
-      if (bytesRead === 0) break;
-      n += bytesRead;
-      if (n > MAX_CONFIG_BYTES) throw tooBig(path);
-    }
-    return buf.toString('utf8', 0, n);
+    return await readBoundedTextAsync(path, MAX_CONFIG_BYTES);
   } catch (e) {
-    if (e instanceof ConfigError) throw e;
-    throw new ConfigError(path, [{ path: '', message: unreadable(e) }]);
-  } finally {
-    await fh?.close();
+    throw readError(path, e);
   }
 }

@@ -42,6 +42,7 @@ import type { BackendSpec } from '../core/backend.js';
 import { EnvoyLeastRequest } from './support/envoy-least-request.js';
 import { flavorOption, onlyWithFlavor, type FlavorTable } from './support/flavor.js';
 import { BE_WEIGHT_SCALE, HaproxyChash } from './support/haproxy-chash.js';
+import { capOption, MAX_DRAWS } from './support/work-cap.js';
 import { DistinctSampler } from './support/sampling.js';
 import { SmoothWrr } from './support/smooth-wrr.js';
 
@@ -74,6 +75,7 @@ const schema = z
   .strict()
   .superRefine((o, ctx) => {
     const f = o.flavor ?? flavors.default;
+    capOption(ctx, 'draws', o.draws, MAX_DRAWS, 'each pick makes one draw per candidate');
     if (o.replacement) onlyWithFlavor(ctx, 'replacement', true, f, ['paper']);
     onlyWithFlavor(ctx, 'activeRequestBias', o.activeRequestBias, f, ['envoy']);
     if (f === 'nginx' && o.draws !== 2) ctx.addIssue({ code: 'custom', path: ['draws'], message: 'nginx `random two` draws exactly 2 (flavor nginx)' });

@@ -16,6 +16,7 @@ import type { LatencySignal, Strategy, StrategyDef, StrategyEnv } from '../core/
 import type { Rng } from '../core/rng.js';
 import type { PickView } from '../core/view.js';
 import { DistinctSampler } from './support/sampling.js';
+import { capOption, MAX_DRAWS } from './support/work-cap.js';
 
 const schema = z
   .object({
@@ -26,7 +27,8 @@ const schema = z
     /** Number of distinct candidates per pick (≥ 2). */
     draws: z.number().int().min(2).default(2),
   })
-  .strict();
+  .strict()
+  .superRefine((o, ctx) => capOption(ctx, 'draws', o.draws, MAX_DRAWS, 'each pick makes one draw per candidate'));
 
 /** Options of `peak-ewma`. */
 export type PeakEwmaStrategyOptions = z.infer<typeof schema>;

@@ -36,6 +36,7 @@ import type { Rng } from '../core/rng.js';
 import type { Strategy, StrategyDef, StrategyEnv } from '../core/strategy.js';
 import type { PickView } from '../core/view.js';
 import { DistinctSampler } from './support/sampling.js';
+import { capOption, MAX_DRAWS, MAX_PROBE_POOL } from './support/work-cap.js';
 
 const schema = z
   .object({
@@ -51,7 +52,11 @@ const schema = z
     defaultLatencyMs: z.number().min(0).default(1),
     maxReuse: z.number().int().min(1).default(2),
   })
-  .strict();
+  .strict()
+  .superRefine((o, ctx) => {
+    capOption(ctx, 'probes', o.probes, MAX_DRAWS, 'each pick sends that many probes');
+    capOption(ctx, 'poolSize', o.poolSize, MAX_PROBE_POOL, 'the pool is allocated up front and scanned on every pick');
+  });
 
 /** Options of `prequal`. */
 export type PrequalOptions = z.infer<typeof schema>;

@@ -226,6 +226,31 @@ describe('Balancer', () => {
     expect(full.leasesOutstanding).toBe(2);
   });
 
+  it('a queue with timeout 0 waits without a limit: granted on the next release however long it waited', () => {
+    const clock = new ManualClock();
+    const b = createBalancer({
+      strategy: 'round-robin',
+      backends: [backend({ id: 'x', maxConn: 1 })],
+      clock,
+      timers: clock,
+      rng: new Rng(3),
+      queue: { maxQueue: 2, timeoutMs: 0 },
+    });
+    const events: string[] = [];
+    b.setQueueListener({
+      granted: (token) => events.push(`granted ${token}`),
+      refused: (token, code) => events.push(`refused ${token} ${refusalReason(code)}`),
+    });
+    const h = b.acquire(requestInfo(), 1);
+    expect(b.acquire(requestInfo(), 2)).toBe(QUEUED);
+    clock.advance(3_600_000);
+    expect(events).toEqual([]);
+    b.release(h, 200, 1);
+    expect(events).toEqual(['granted 2']);
+    expect(b.queued).toBe(0);
+    expect(b.leasesOutstanding).toBe(1);
+  });
+
   it('maxConn without a queue refuses as all-busy', () => {
     const clock = new ManualClock();
     const b = createBalancer({ strategy: 'random', backends: [backend({ id: 'x', maxConn: 1 })], clock, timers: clock, rng: new Rng(2) });

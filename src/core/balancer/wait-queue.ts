@@ -99,8 +99,9 @@ export class BalancerQueue {
     this.listener?.refused(token, code);
   }
 
-  /** Refuses every request that has waited `timeoutMs` or longer. */
+  /** Refuses every request that has waited `timeoutMs` or longer; with `timeoutMs` 0 (no limit) none. */
   expire(): void {
+    if (!(this.timeoutMs > 0)) return;
     const q = this.fifo;
     const now = this.clock.now();
     while (q.length > 0 && q.peekTime() + this.timeoutMs <= now) this.refused(this.shift(), REFUSED_QUEUE_TIMEOUT);
