@@ -184,12 +184,17 @@ class Maglev implements Strategy {
 
   constructor(private readonly tableSize: number) {}
 
+  /** The key's table entry: `h(key) mod M`. */
+  private entry(key: string, m: number): number {
+    return murmur3(key, KEY_SEED) % m;
+  }
+
   pick(view: PickView, req: Readonly<RequestInfo>): number {
     const m = this.table.length;
     if (view.count === 0 || m === 0) return -1;
     const table = this.table;
     const eligible = view.eligible;
-    let c = murmur3(requestKey(req), KEY_SEED) % m;
+    let c = this.entry(requestKey(req), m);
     for (let t = 0; t < m; t++) {
       const i = table[c]!;
       if (i >= 0 && eligible[i] === 1) return i;
