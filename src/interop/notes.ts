@@ -8,17 +8,23 @@
  * Kept for `lbsim export` (one item per line; edit with care):
  *   address web1 10.0.0.1:8080
  *   backup spare 10.0.0.9:8080 weight=1 maxconn=0 position=2
+ *   down old 10.0.0.7:8080 weight=1 maxconn=0 position=3 priority=1 zone=eu-1b health=DRAINING
+ *   degraded web2
  *   hash-key header x-user-id
  *   health-check interval=2s timeout=1s rise=2 fall=3 path=/health
  * ```
  *
  * `address <group> <addr>…` gives the addresses of a backend group's members in order; `position`
- * is a backup or down server's index in the proxy's server list (order matters to hashing).
+ * is a backup or down server's index in the proxy's server list (order matters to hashing); a down
+ * server's Envoy `priority`, `zone` and `health_status` follow. `degraded <group>` marks a simulated
+ * group Envoy lists as `DEGRADED`.
  */
 import { parseDuration } from '../input/units.js';
 import { scenarioDuration } from './durations.js';
 import { formatHashKey, parseHashKey } from './hash-key.js';
-import type { HashKey, LbHealthCheck, LbServer } from './types.js';
+import type { EnvoyHealthStatus, HashKey, LbHealthCheck, LbServer } from './types.js';
+
+const HEALTH: readonly string[] = ['UNHEALTHY', 'TIMEOUT', 'DRAINING', 'DEGRADED'];
 
 /** The line that starts the kept items. */
 export const NOTES_MARKER = 'Kept for `lbsim export` (one item per line; edit with care):';
@@ -31,6 +37,8 @@ export interface ExportNotes {
   extraServers: (LbServer & { position?: number })[];
   hashKey?: HashKey;
   healthCheck?: LbHealthCheck;
+  /** Simulated servers Envoy lists as `DEGRADED` (simulated as healthy; written back). */
+  degraded?: string[];
 }
 
 /** Formats the kept items as description lines (empty when there is nothing to keep). */
@@ -39,9 +47,11 @@ export function formatNotes(notes: ExportNotes): string[] {
   for (const [group, addrs] of notes.addresses) lines.push(`  address ${group} ${addrs.join(' ')}`);
   for (const s of notes.extraServers) {
     lines.push(
-      `  ${s.role === 'backup' ? 'backup' : 'down'} ${s.name} ${s.address} weight=${s.weight} maxconn=${s.maxConn}${s.position !== undefined ? ` position=${s.position}` : ''}`,
+      `  ${s.role === 'backup' ? 'backup' : 'down'} ${s.name} ${s.address} weight=${s.weight} maxconn=${s.maxConn}${s.position !== undefined ? ` position=${s.position}` : ''}` +
+        `${s.priority !== undefined ? ` priority=${s.priority}` : ''}${s.zone !== undefined ? ` zone=${s.zone}` : ''}${s.health !== undefined ? ` health=${s.health}` : ''}`,
     );
   }
+  for (const name of notes.degraded ?? []) lines.push(`  degraded ${name}`);
   if (notes.hashKey) lines.push(`  hash-key ${formatHashKey(notes.hashKey)}`);
   const h = notes.healthCheck;
   if (h) {
@@ -65,17 +75,27 @@ export function parseNotes(description: string): ExportNotes {
       notes.addresses.set(m[1]!, m[2]!.split(/\s+/));
       continue;
     }
-    m = /^(backup|down) (\S+) (\S+)((?: \w+=\d+)*)$/.exec(line);
+    m = /^(backup|down) (\S+) (\S+)((?: \w+=[\w.-]+)*)$/.exec(line);
     if (m) {
-      const params = new Map([...m[4]!.matchAll(/(\w+)=(\d+)/g)].map((p) => [p[1]!, Number(p[2])]));
+      const words = new Map([...m[4]!.matchAll(/(\w+)=([\w.-]+)/g)].map((p) => [p[1]!, p[2]!]));
+      const num = (k: string): number | undefined => (words.has(k) && /^\d+$/.test(words.get(k)!) ? Number(words.get(k)) : undefined);
+      const health = words.get('health');
       notes.extraServers.push({
         role: m[1] as 'backup' | 'down',
         name: m[2]!,
         address: m[3]!,
-        weight: params.get('weight') ?? 1,
-        maxConn: params.get('maxconn') ?? 0,
-        ...(params.has('position') ? { position: params.get('position')! } : {}),
+        weight: num('weight') ?? 1,
+        maxConn: num('maxconn') ?? 0,
+        ...(num('position') !== undefined ? { position: num('position')! } : {}),
+        ...(num('priority') !== undefined ? { priority: num('priority')! } : {}),
+        ...(words.has('zone') ? { zone: words.get('zone')! } : {}),
+        ...(health !== undefined && HEALTH.includes(health) ? { health: health as EnvoyHealthStatus } : {}),
       });
+      continue;
+    }
+    m = /^degraded (\S+)$/.exec(line);
+    if (m) {
+      (notes.degraded ??= []).push(m[1]!);
       continue;
     }
     m = /^hash-key (.+)$/.exec(line);

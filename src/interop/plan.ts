@@ -83,6 +83,7 @@ export function scenarioToConfig(scenario: Scenario, ref: string, file: string):
         ...(tier > 1 ? { priority: tier } : {}),
         ...(g.zone !== undefined ? { zone: g.zone } : {}),
         ...(g.hostnames?.[k] !== undefined ? { hostname: g.hostnames[k] } : {}),
+        ...(notes.degraded?.includes(id) ? { health: 'DEGRADED' as const } : {}),
       });
       index++;
     }
@@ -109,6 +110,7 @@ export function scenarioToConfig(scenario: Scenario, ref: string, file: string):
   const tiered = servers.some((s) => s.role === 'backup');
   if (b.failover !== undefined && b.failover !== false && tiered) config.failover = b.failover;
   else if (b.failover === undefined && tiered) config.failover = { ...BALANCER_DEFAULTS.failover };
+  if (b.zones !== undefined && b.zones !== false) config.zones = b.zones;
   if (notes.hashKey) config.hashKey = notes.hashKey;
   if (notes.healthCheck) config.healthCheck = notes.healthCheck;
   return config;

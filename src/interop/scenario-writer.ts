@@ -112,6 +112,7 @@ export function writeScenario(result: ImportResult, log?: LogSection): string {
       extraServers: config.servers.flatMap((s, position) => (s.role === 'down' ? [{ ...s, position }] : [])),
       ...(config.hashKey ? { hashKey: config.hashKey } : {}),
       ...(config.healthCheck ? { healthCheck: config.healthCheck } : {}),
+      degraded: simulated.filter((s) => s.health === 'DEGRADED').map((s) => s.name),
     }),
   ].join('\n');
 
@@ -143,6 +144,17 @@ export function writeScenario(result: ImportResult, log?: LogSection): string {
       mode: f.mode,
       ...(f.mode === 'haproxy' ? { allBackups: f.allBackups } : {}),
       ...(f.mode === 'envoy' ? { overprovisioningFactor: f.overprovisioningFactor } : {}),
+    };
+  }
+  if (config.zones !== undefined) {
+    const z = config.zones;
+    balancer.zones = {
+      routing: z.routing,
+      ...(z.routing === 'zone-aware' || z.minClusterSize !== 6 ? { minClusterSize: z.minClusterSize } : {}),
+      ...(z.routingEnabled !== 100 ? { routingEnabled: z.routingEnabled } : {}),
+      ...(z.failTrafficOnPanic ? { failTrafficOnPanic: true } : {}),
+      ...(z.forceLocalityDirectRouting ? { forceLocalityDirectRouting: true } : {}),
+      ...(z.localityWeights !== undefined ? { localityWeights: { ...z.localityWeights } } : {}),
     };
   }
   balancer.retries = config.retries;

@@ -8,7 +8,7 @@
  * {@link LbConfig} (plan.ts) and print it in a proxy's syntax. Round-trip tests compare these
  * objects. Mapping table: MAPPING.md.
  */
-import type { FailoverSettings } from '../core/balancer/settings.js';
+import type { FailoverSettings, ZoneSettings } from '../core/balancer/settings.js';
 import type { BalancerSettings, ProxyTarget } from '../scenario/types.js';
 
 /** The proxy formats lbsim reads and writes. */
@@ -44,6 +44,19 @@ export interface LbServer {
   zone?: string;
   /** Host name (Envoy endpoint `hostname`), when known: hashed with `use_hostname_for_hashing`. */
   hostname?: string;
+  /**
+   * Envoy `health_status` other than healthy, kept for export: `UNHEALTHY`, `TIMEOUT` and
+   * `DRAINING` servers are `down` (not simulated); a `DEGRADED` one is simulated as healthy.
+   */
+  health?: EnvoyHealthStatus;
+}
+
+/** Envoy endpoint health statuses lbsim carries (`envoy.config.core.v3.HealthStatus`). */
+export type EnvoyHealthStatus = 'UNHEALTHY' | 'TIMEOUT' | 'DRAINING' | 'DEGRADED';
+
+/** A server's Envoy priority: its tier, or for a `down` server the priority it was listed at. */
+export function levelOfServer(s: LbServer): number {
+  return s.role === 'down' ? (s.priority ?? 0) : tierOfServer(s);
 }
 
 /** A server's failover tier: 0 for active (and down) servers, else its priority (default 1). */
@@ -94,6 +107,8 @@ export interface LbConfig extends LbMechanisms {
   healthCheck?: LbHealthCheck;
   /** How backup / priority servers are used, when the config has any (nginx, HAProxy or Envoy semantics). */
   failover?: FailoverSettings;
+  /** Envoy locality balancing (zone-aware routing, locality weights), when the config has it. */
+  zones?: ZoneSettings;
 }
 
 /** A directive lbsim cannot model or maps only approximately. */

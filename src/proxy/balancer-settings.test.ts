@@ -23,6 +23,8 @@ const SECTION = {
   queue: { maxQueue: 50, timeout: '300ms' },
   healthCheck: { interval: '1s', timeout: '400ms', rise: 3, fall: 2 },
   failover: { mode: 'haproxy', allBackups: true, overprovisioningFactor: 1.2 },
+  // routing none: these backends have no zones (zone routing would be refused); the rest is carried
+  zones: { routing: 'none', minClusterSize: 3, routingEnabled: 70, failTrafficOnPanic: true, forceLocalityDirectRouting: true },
 };
 
 /** Everything but the settings: the same for both, so only the settings can make a difference. */
@@ -53,6 +55,7 @@ describe('balancer settings: scenario and proxy build the same balancer', () => 
       connLimit: { perKey: 8, key: 'hash' },
       queue: { maxQueue: 50, timeoutMs: 300 },
       failover: { mode: 'haproxy', allBackups: true, overprovisioningFactor: 1.2 },
+      zones: { routing: 'none', minClusterSize: 3, routingEnabled: 70, failTrafficOnPanic: true, forceLocalityDirectRouting: true },
     });
   });
 

@@ -49,6 +49,7 @@ import {
   type RateLimitSettings,
 } from '../core/balancer/settings.js';
 import { tierProblems } from '../core/balancer/tier-checks.js';
+import { zoneProblems } from '../core/balancer/zone-checks.js';
 import { findStrategy, strategyNames } from '../strategies/registry.js';
 import { adminSchema, clientSchema, workersSchema, type AdminSettings, type ClientSettings } from './serving-config.js';
 
@@ -152,6 +153,9 @@ const backendUrl = z.string().transform((v, ctx) => {
   return u;
 });
 
+/** A zone (locality) name. */
+const zoneName = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected a zone name of letters, digits, "-", "_" or "."');
+
 const backendSchema = z
   .object({
     url: backendUrl,
@@ -159,10 +163,7 @@ const backendSchema = z
     maxConn: nonNegInt.default(0),
     backup: z.boolean().optional(),
     priority: nonNegInt.max(127).optional(),
-    zone: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]+$/, 'expected a zone name of letters, digits, "-", "_" or "."')
-      .optional(),
+    zone: zoneName.optional(),
   })
   .strict();
 
@@ -217,6 +218,9 @@ const schema = z
     ).default(false),
     hashKey: hashKeySchema.default('uri'),
     seed: z.number().int().optional(),
+    // ---- where this proxy sits, for zone-aware routing (`zones`): Envoy's local locality and local cluster
+    zone: zoneName.optional(),
+    localZoneShares: z.record(zoneName, z.number().positive().max(1e9)).optional(),
   })
   .strict();
 
@@ -271,6 +275,10 @@ export interface ProxyConfig extends BalancerSettings {
   workers: number | 'auto';
   /** Root seed for the strategies' randomness; undefined = from crypto. */
   seed: number | undefined;
+  /** This proxy's zone (Envoy's local locality), for `zones` routing. */
+  zone?: string;
+  /** How the proxy instances spread over zones (Envoy's local cluster), counts or fractions. */
+  localZoneShares?: Readonly<Record<string, number>>;
 }
 
 /** Validates a config document (already parsed from YAML/JSON). `file` names it in errors. */
@@ -339,6 +347,12 @@ function normalize(p: Parsed, file: string): ProxyConfig {
   for (const t of tierProblems(backends.map((b) => b.priority), mode, p.strategy)) {
     fail(t.backend < 0 ? 'strategy' : `backends[${t.backend}].priority`, t.message);
   }
+  for (const z of zoneProblems(backends.map((b) => b.zone), p.zones)) fail(`zones.${z.path}`, z.message);
+  if (p.zones && p.zones.routing === 'zone-aware') {
+    if (p.zone === undefined) fail('zone', "is required with zones.routing zone-aware: the proxy's own zone (Envoy's local locality)");
+    if (p.localZoneShares === undefined) fail('localZoneShares', 'is required with zones.routing zone-aware: how the proxy instances spread over zones (Envoy local cluster)');
+    else if (!(p.localZoneShares[p.zone!]! > 0)) fail(`localZoneShares`, `expected a share for the proxy's zone "${p.zone}" (Envoy routes by zone only when the local cluster has hosts in its own zone)`);
+  }
   // A ketama ring holds 160 points per unit of weight: a weight of a million is gigabytes (input limits, README).
   const ringOf = strategy === 'sticky' ? options.inner : strategy;
   if (ringOf === 'consistent-hash' || ringOf === 'bounded-load') {
@@ -373,9 +387,12 @@ function normalize(p: Parsed, file: string): ProxyConfig {
     slowStart: p.slowStart,
     queue: p.queue,
     ...(p.failover !== undefined ? { failover: p.failover } : {}),
+    ...(p.zones !== undefined ? { zones: p.zones } : {}),
     hashKey: p.hashKey,
     workers: p.workers,
     seed: p.seed,
+    ...(p.zone !== undefined ? { zone: p.zone } : {}),
+    ...(p.localZoneShares !== undefined ? { localZoneShares: p.localZoneShares } : {}),
   };
 }
 

@@ -30,7 +30,15 @@ export function backendSpecs(config: ProxyConfig): BackendSpec[] {
 
 /** Builds the balancer a config describes, on the real clock. */
 export function buildBalancer(config: ProxyConfig, seed: number): Balancer {
-  const env = { ...strategyOf(config.strategy, config.options), backends: backendSpecs(config), clock: realClock, timers: realTimers, rng: new Rng(seed) };
+  const env = {
+    ...strategyOf(config.strategy, config.options),
+    backends: backendSpecs(config),
+    clock: realClock,
+    timers: realTimers,
+    rng: new Rng(seed),
+    ...(config.zone !== undefined ? { localZone: config.zone } : {}),
+    ...(config.localZoneShares !== undefined ? { localZoneShares: config.localZoneShares } : {}),
+  };
   return buildFromSettings(config, env);
 }
 

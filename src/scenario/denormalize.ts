@@ -214,6 +214,7 @@ export function denormalize(s: Scenario): Doc {
     };
   }
   if (b.failover !== undefined) balancer['failover'] = b.failover === false ? false : { ...b.failover };
+  if (b.zones !== undefined) balancer['zones'] = b.zones === false ? false : { ...b.zones, ...(b.zones.localityWeights ? { localityWeights: { ...b.zones.localityWeights } } : {}) };
   if (b.retryBudget) balancer['retryBudget'] = { ...b.retryBudget };
   if (b.hedge) balancer['hedge'] = { delay: writeDuration(b.hedge.delayMs) };
   const doc: Doc = {

@@ -13,6 +13,7 @@ import { parseDuration } from '../input/units.js';
 import { logFormatFromSpec } from '../interop/logs/spec.js';
 import { findStrategy, strategyNames } from '../strategies/registry.js';
 import { NGINX_NO_BACKUP, tierProblems } from '../core/balancer/tier-checks.js';
+import { zoneProblems } from '../core/balancer/zone-checks.js';
 import { backendIds } from './backend-ids.js';
 import { fleetCapacity, meanClassFactor } from './capacity.js';
 import { FAULT_EXTRA, FAULT_KEYS, scenarioSchema, type RawScenario } from './schema.js';
@@ -533,6 +534,7 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
   });
   checkTiers(scenario, raw.strategies === 'all', problems);
   checkHostnames(scenario, file, problems, warn);
+  for (const z of zoneProblems(scenario.backends.map((g) => g.zone), scenario.balancer.zones)) problems.push({ path: `balancer.zones.${z.path}`, message: z.message });
   if (problems.length > 0) throw new InputError(file, problems);
   return scenario;
 }

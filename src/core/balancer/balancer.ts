@@ -12,6 +12,7 @@
  *   eligibility.ts   health + panic → eligible list and weights   (nginx, Envoy, HAProxy maxconn)
  *   tiers.ts         failover tiers: backup servers, priorities   (nginx, HAProxy, Envoy)
  *   priority-load.ts Envoy's priority load and panic per priority
+ *   zones.ts         zone layer: zone-aware routing, locality weights (Envoy)
  *   leases.ts        slot + generation handles in typed arrays    (0 bytes per acquire/release)
  *   wait-queue.ts    requests waiting for a free backend slot     (HAProxy maxqueue / timeout queue)
  *   admission.ts     keys of the per-key limits                   (nginx limit_req / limit_conn)
@@ -51,6 +52,8 @@ import { statusRows, type BackendStatus } from './introspection.js';
 import { LeaseTable } from './leases.js';
 import type { BalancerOptions } from './options.js';
 import { FAILOVER_DEFAULT_MODE, priorityOf, Tiers } from './tiers.js';
+import { OVERPROVISIONING_DEFAULT_PERCENT } from './priority-load.js';
+import { ZONE_ALL, ZONE_FAIL, Zones } from './zones.js';
 import { Topology } from './topology.js';
 import { BalancerQueue, type QueueListener } from './wait-queue.js';
 
@@ -62,6 +65,8 @@ const PICK_NONE = -1;
 const PICK_BUSY = -2;
 /** {@link Balancer} internal: the tier's strategy returned -1 although backends were eligible. */
 const PICK_DECLINED = -3;
+/** {@link Balancer} internal: the zone layer fails the pick (Envoy `fail_traffic_on_panic`). */
+const PICK_FAILED = -4;
 
 /** A load balancer instance: strategy, load, health and limits for one pool of backends. */
 export class Balancer {
@@ -76,6 +81,17 @@ export class Balancer {
   private readonly strategies: Strategy[];
   /** Failover tiers, when the backends have priorities (else undefined: the untiered path). */
   private readonly tiers: Tiers | undefined;
+  /** The zone layer (`zones.ts`), when `zones` routing is configured (else undefined). */
+  private readonly zones: Zones | undefined;
+  /**
+   * Zone layer only: every strategy instance, the tiers' first (index = tier), then one per tier
+   * and zone, created on the zone's first pick; {@link zoneInstance} maps (tier, zone) to an index.
+   */
+  private readonly instances: Strategy[] = [];
+  private readonly zoneInstance: number[][] = [];
+  /** Zone layer only: the instance whose pick is being leased (recorded on the lease). */
+  private pickedBy = 0;
+  private readonly makeStrategy: (stream: string) => Strategy;
   /** Envoy's priority draw (its own stream: the strategies' streams are unchanged by tiers). */
   private readonly tierRng: Rng | undefined;
   private readonly topo = new Topology();
@@ -128,7 +144,13 @@ export class Balancer {
     const failover = opts.failover ?? { mode: FAILOVER_DEFAULT_MODE };
     this.tiers = failover !== false && top > 0 ? new Tiers(top + 1, failover) : undefined;
     this.tierRng = this.tiers?.mode === 'envoy' ? opts.rng.fork('priority') : undefined;
-    this.elig = new Eligibility(this.topo, this.health, this.tiers);
+    const z = opts.zones;
+    const opf = failover === false ? OVERPROVISIONING_DEFAULT_PERCENT : Math.round((failover.overprovisioningFactor ?? OVERPROVISIONING_DEFAULT_PERCENT / 100) * 100);
+    this.zones =
+      z && z.routing !== 'none'
+        ? new Zones(z, this.tiers?.count ?? 1, opf, opts.rng.fork('zones'), opts.rng.fork('zones/runtime'), opts.localZone, opts.localZoneShares)
+        : undefined;
+    this.elig = new Eligibility(this.topo, this.health, this.tiers, this.zones);
     this.view = this.elig.view;
     this.limiter = opts.rateLimit ? new LeakyBucket(opts.rateLimit) : undefined;
     this.limiterKey = (opts.rateLimit && opts.rateLimit.key) || 'global';
@@ -167,6 +189,7 @@ export class Balancer {
       return env;
     };
     const parsed = opts.strategy.options.parse(opts.strategyOptions ?? {});
+    this.makeStrategy = (stream: string) => opts.strategy.create(parsed, envFor(opts.rng.fork(stream)));
     this.strategy = opts.strategy.create(parsed, envFor(opts.rng.fork('strategy')));
     this.strategies = [this.strategy];
     // Tier t > 0 gets its own instance and stream (tier 0 keeps the untiered stream).
@@ -175,6 +198,10 @@ export class Balancer {
     }
     this.observed ||= this.outlier !== undefined || this.strategy.released !== undefined;
     for (const s of this.strategies) s.rebuild?.(this.topo.specs);
+    if (this.zones) {
+      this.instances.push(...this.strategies);
+      for (let t = 0; t < this.zones.tierCount; t++) this.zoneInstance.push([]);
+    }
     this.elig.recompute(this.clock.now());
   }
 
@@ -206,7 +233,7 @@ export class Balancer {
     for (const s of this.peakSignals) s.resize(this.topo.n, now);
     for (const s of this.timeSignals) s.resize(this.topo.n, now);
     this.health.slowStart?.start(i, now);
-    for (const s of this.strategies) s.rebuild?.(this.topo.specs);
+    for (const s of this.zones ? this.instances : this.strategies) s.rebuild?.(this.topo.specs);
     this.elig.recompute(now);
     return i;
   }
@@ -279,7 +306,7 @@ export class Balancer {
     view.now = now;
     const elig = this.elig;
     elig.refresh();
-    if (this.tiers !== undefined) return this.acquireTiered(req, token, exclude);
+    if (this.tiers !== undefined || this.zones !== undefined) return this.acquireTiered(req, token, exclude);
     let busy = false;
     if ((exclude === undefined || exclude.length === 0) && !elig.anyMaxConn) {
       // The view already shows the base list unless a filtered list or a recompute replaced it
@@ -328,7 +355,11 @@ export class Balancer {
       if (!this.connLimit.tryAcquire(key)) return REFUSED_CONN_LIMITED;
     }
     const i = this.pickTiered(req, exclude);
-    if (i >= 0) return this.lease(i, key);
+    if (i >= 0) {
+      const h = this.lease(i, key);
+      if (this.zones !== undefined) this.leases.source[this.leases.slotOf(h)] = this.pickedBy;
+      return h;
+    }
     if (this.connLimit) this.connLimit.release(key);
     if (i !== PICK_BUSY) return REFUSED_NO_BACKEND;
     if (!this.queue) return REFUSED_ALL_BUSY;
@@ -341,9 +372,11 @@ export class Balancer {
    * returned -1).
    */
   private pickTiered(req: Readonly<RequestInfo>, exclude: ArrayLike<number> | undefined): number {
-    const tiers = this.tiers!;
-    const elig = this.elig;
-    const view = this.view;
+    const tiers = this.tiers;
+    if (tiers === undefined) {
+      const i = this.pickIn(0, req, exclude);
+      return i === PICK_FAILED ? PICK_NONE : i;
+    }
     const first = tiers.firstTier(this.tierRng ? this.tierRng.int(100) : 0);
     let busy = false;
     const T = tiers.count;
@@ -351,16 +384,70 @@ export class Balancer {
       // Envoy: the drawn priority, then the others in order; nginx: 0, 1, …; HAProxy: one tier.
       const t = k === 0 ? first : tiers.mode === 'envoy' ? (k <= first ? k - 1 : k) : first + k;
       if (t >= T) break;
-      if (elig.showTier(t, exclude)) busy = true;
-      if (view.count > 0) {
-        const i = this.strategies[t]!.pick(view, req);
-        if (i < 0) return PICK_DECLINED;
-        if (i >= this.topo.n || view.eligible[i] !== 1) throw new Error(`strategy ${this.strategyName} picked ineligible backend ${i}`);
-        return i;
-      }
+      const i = this.pickIn(t, req, exclude);
+      if (i >= 0 || i === PICK_DECLINED) return i;
+      if (i === PICK_FAILED) return PICK_NONE;
+      if (i === PICK_BUSY) busy = true;
       if (tiers.mode === 'haproxy') break;
     }
     return busy ? PICK_BUSY : PICK_NONE;
+  }
+
+  /**
+   * The pick within tier `t` (0 without tiers): through the zone layer when there is one (a zone's
+   * list and that zone's strategy instance; when the chosen zone shows nothing to this request —
+   * its exclusions or full backends — the whole tier, lbsim's rule), else the tier's list.
+   * Returns a backend index, {@link PICK_NONE}, {@link PICK_BUSY}, {@link PICK_DECLINED} or
+   * {@link PICK_FAILED}.
+   */
+  private pickIn(t: number, req: Readonly<RequestInfo>, exclude: ArrayLike<number> | undefined): number {
+    const elig = this.elig;
+    const view = this.view;
+    const zones = this.zones;
+    let busy = false;
+    if (zones !== undefined) {
+      const panic = this.tiers === undefined ? elig.panic : this.tiers.panic[t] === 1;
+      const z = zones.source(t, panic);
+      if (z === ZONE_FAIL) return PICK_FAILED;
+      if (z !== ZONE_ALL) {
+        busy = elig.showZone(t, z, exclude);
+        if (view.count > 0) {
+          const k = this.zoneStrategy(t, z);
+          this.pickedBy = k;
+          return this.checkPick(this.instances[k]!.pick(view, req));
+        }
+      }
+      this.pickedBy = t;
+    }
+    if (this.tiers === undefined ? elig.showBase(exclude) : elig.showTier(t, exclude)) busy = true;
+    if (view.count > 0) return this.checkPick(this.strategies[t]!.pick(view, req));
+    return busy ? PICK_BUSY : PICK_NONE;
+  }
+
+  /** A strategy's answer: the index, or {@link PICK_DECLINED}; throws on an ineligible pick. */
+  private checkPick(i: number): number {
+    if (i < 0) return PICK_DECLINED;
+    if (i >= this.topo.n || this.view.eligible[i] !== 1) throw new Error(`strategy ${this.strategyName} picked ineligible backend ${i}`);
+    return i;
+  }
+
+  /**
+   * Index in {@link instances} of tier `t`'s strategy instance for zone `z`, created on first use
+   * with its own stream (`strategy/zone-<name>`, `strategy/tier-<t>/zone-<name>`), as Envoy keeps
+   * one scheduler per locality host source (`EdfLoadBalancerBase::refresh`).
+   */
+  private zoneStrategy(t: number, z: number): number {
+    const row = this.zoneInstance[t]!;
+    let k = row[z];
+    if (k === undefined) {
+      const name = this.zones!.names[z]!;
+      const s = this.makeStrategy(t === 0 ? `strategy/zone-${name}` : `strategy/tier-${t}/zone-${name}`);
+      s.rebuild?.(this.topo.specs);
+      k = this.instances.length;
+      this.instances.push(s);
+      row[z] = k;
+    }
+    return k;
   }
 
   /** Leases backend `i` at `view.now` (read there, not passed: a fractional argument is boxed when the call is not inlined). */
@@ -397,6 +484,7 @@ export class Balancer {
     const leases = this.leases;
     const slot = leases.slotOf(h);
     const i = leases.backend[slot]!;
+    const by = leases.source[slot]!;
     const now = this.clock.now();
     const latency = latencyMs === undefined || latencyMs !== latencyMs ? now - leases.start[slot]! : latencyMs;
     leases.close(slot);
@@ -422,7 +510,8 @@ export class Balancer {
         for (let k = 0; k < this.peakSignals.length; k++) this.peakSignals[k]!.observe(i, latency, now);
         // nginx least_time records response times of successful attempts only.
         if (!failed) for (let k = 0; k < this.timeSignals.length; k++) this.timeSignals[k]!.observe(i, latency, now);
-        const s = this.tiers === undefined ? this.strategy : this.strategies[this.tiers.tierOf[i]!]!;
+        const s =
+          this.zones !== undefined ? this.instances[by]! : this.tiers === undefined ? this.strategy : this.strategies[this.tiers.tierOf[i]!]!;
         s.released?.(i, failed, latency, now, this.view.active[i]!);
       }
     }
@@ -455,7 +544,7 @@ export class Balancer {
       const exclude = q.head(s);
       this.view.now = this.clock.now();
       this.elig.refresh();
-      if (this.tiers !== undefined) {
+      if (this.tiers !== undefined || this.zones !== undefined) {
         if (!this.drainTiered(q, s, exclude)) break;
         continue;
       }
@@ -499,7 +588,9 @@ export class Balancer {
         return true;
       }
     }
-    q.granted(token, this.lease(i, key));
+    const h = this.lease(i, key);
+    if (this.zones !== undefined) this.leases.source[this.leases.slotOf(h)] = this.pickedBy;
+    q.granted(token, h);
     return true;
   }
 

@@ -8,7 +8,10 @@ import { Balancer, type BalancerOptions } from './balancer.js';
 import type { BalancerSettings } from './settings.js';
 
 /** What the driver supplies: everything in {@link BalancerOptions} that is not a setting. */
-export type BalancerEnv = Pick<BalancerOptions, 'backends' | 'strategy' | 'strategyOptions' | 'resolveStrategy' | 'clock' | 'timers' | 'rng'>;
+export type BalancerEnv = Pick<
+  BalancerOptions,
+  'backends' | 'strategy' | 'strategyOptions' | 'resolveStrategy' | 'clock' | 'timers' | 'rng' | 'localZone' | 'localZoneShares'
+>;
 
 /**
  * The core's options for `s` on `env`. The normalized sections are the core's option shapes and
@@ -28,6 +31,7 @@ export function balancerOptions(s: BalancerSettings, env: BalancerEnv): Balancer
     connLimit: s.connLimit,
     queue: s.queue,
     ...(s.failover !== undefined ? { failover: s.failover } : {}),
+    ...(s.zones !== undefined ? { zones: s.zones } : {}),
   };
 }
 

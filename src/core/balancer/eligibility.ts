@@ -23,6 +23,7 @@ import type { PickView } from '../view.js';
 import { BACKEND_DOWN, BACKEND_DRAINING, BACKEND_EJECTED, BACKEND_REMOVED, BACKEND_UP } from './codes.js';
 import { grow } from './grow.js';
 import type { Tiers } from './tiers.js';
+import type { Zones } from './zones.js';
 import type { Topology } from './topology.js';
 
 /** The health mechanisms that decide eligibility; each is optional. */
@@ -87,6 +88,7 @@ export class Eligibility {
     private readonly topo: Topology,
     private readonly health: HealthMechanisms,
     readonly tiers?: Tiers,
+    readonly zones?: Zones,
   ) {
     this.view.specs = topo.specs;
   }
@@ -105,6 +107,7 @@ export class Eligibility {
     this.pickList = grow(this.pickList, n);
     this.up[i] = 1;
     this.tiers?.added(this.topo, i);
+    this.zones?.added(this.topo, i);
     if (this.topo.specs[i]!.maxConn > 0) this.anyMaxConn = true;
     this.dirty = true;
   }
@@ -151,6 +154,7 @@ export class Eligibility {
     if (this.tiers !== undefined) {
       this.baseCount = this.tiers.recompute(this.topo, this.up, this.health.panicThreshold, this.baseMask, this.baseList);
       this.panic = this.tiers.anyPanic();
+      this.zones?.recompute(this.topo, this.tiers.tierOf, this.tiers.masks, this.up);
       this.dirty = false;
       this.baseVersion++;
       this.recomputeWeights(now);
@@ -164,6 +168,7 @@ export class Eligibility {
       if (ok) this.baseList[c++] = i;
     }
     this.baseCount = c;
+    this.zones?.recompute(this.topo, undefined, [this.baseMask], this.up);
     this.dirty = false;
     this.baseVersion++;
     this.recomputeWeights(now);
@@ -178,6 +183,7 @@ export class Eligibility {
     }
     this.baseVersion++;
     this.tiers?.bump();
+    this.zones?.bump();
     this.rampUntil = slowStart ? slowStart.rampingUntil() : -Infinity;
   }
 
@@ -203,6 +209,41 @@ export class Eligibility {
       return false;
     }
     return this.filterFrom(tiers.masks[t]!, exclude);
+  }
+
+  /**
+   * Shows the base list (no tiers) as the untiered pick does: as it is when nothing is excluded
+   * and no backend has a `maxConn`, else filtered. Returns true if backends were full and none is left.
+   */
+  showBase(exclude: ArrayLike<number> | undefined): boolean {
+    if ((exclude === undefined || exclude.length === 0) && !this.anyMaxConn) {
+      const view = this.view;
+      view.list = this.baseList;
+      view.count = this.baseCount;
+      view.eligible = this.baseMask;
+      view.members = this.baseMask;
+      view.version = this.baseVersion * 2;
+      return false;
+    }
+    return this.filter(exclude);
+  }
+
+  /**
+   * Shows zone `z`'s list of tier `t` (see `zones.ts`), like {@link showTier}. Returns true if
+   * backends were full and none is left.
+   */
+  showZone(t: number, z: number, exclude: ArrayLike<number> | undefined): boolean {
+    const zones = this.zones!;
+    if ((exclude === undefined || exclude.length === 0) && !this.anyMaxConn) {
+      const view = this.view;
+      view.list = zones.lists[t]![z]!;
+      view.count = zones.counts[t]![z]!;
+      view.eligible = zones.masks[t]![z]!;
+      view.members = zones.masks[t]![z]!;
+      view.version = zones.versions[t]![z]!;
+      return false;
+    }
+    return this.filterFrom(zones.masks[t]![z]!, exclude);
   }
 
   private filterFrom(base: Uint8Array, exclude: ArrayLike<number> | undefined): boolean {

@@ -31,6 +31,8 @@ export class LeaseTable {
   backend = new Int32Array(0);
   /** Acquire time per slot (driver clock, ms). */
   start = new Float64Array(0);
+  /** Strategy instance that picked, per slot (only written when the balancer has a zone layer). */
+  source = new Int32Array(0);
   /** Per-key limit key per slot (only written when a conn limit is configured). */
   readonly key: string[] = [];
   private gen = new Int32Array(0);
@@ -56,6 +58,7 @@ export class LeaseTable {
     }
     this.backend = grow(this.backend, this.slots);
     this.start = grow(this.start, this.slots);
+    this.source = grow(this.source, this.slots);
     this.gen = grow(this.gen, this.slots);
     this.free = grow(this.free, this.slots);
     return slot;

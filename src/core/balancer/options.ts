@@ -16,6 +16,7 @@ import type { StrategyDef } from '../strategy.js';
 import type { LimitKey } from './admission.js';
 import type { Balancer } from './balancer.js';
 import type { FailoverOptions } from './tiers.js';
+import type { ZoneSettings } from './zone-settings.js';
 
 /** Options of a {@link Balancer}. Every mechanism is optional; defaults follow nginx/Envoy. */
 export interface BalancerOptions {
@@ -53,4 +54,18 @@ export interface BalancerOptions {
    * `option allbackups`, or Envoy priorities. Default Envoy's; `false` ignores priorities.
    */
   failover?: FailoverOptions | false;
+  /**
+   * Envoy's locality mechanisms over the backends' `zone`s (`zones.ts`, docs/zones.md): zone-aware
+   * routing or locality-weighted balancing. Default off; a balancer without it draws no extra
+   * random numbers and builds no zone layer.
+   */
+  zones?: ZoneSettings | false;
+  /** The zone of this balancer instance (Envoy's local locality, the node's `locality.zone`). */
+  localZone?: string;
+  /**
+   * The local cluster's distribution over zones: how many balancer instances (Envoy's local
+   * cluster hosts) sit in each zone, as counts or fractions. Zone-aware routing compares it with
+   * the upstream backends' distribution (`calculateLocalityPercentages`).
+   */
+  localZoneShares?: Readonly<Record<string, number>>;
 }

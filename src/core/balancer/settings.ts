@@ -12,6 +12,9 @@
  *   healthCheck     active checks; the Balancer keeps the rise/fall state, the driver probes
  *   failover        how backends with a priority > 0 are used: nginx `backup`, HAProxy `backup` /
  *                   `option allbackups`, Envoy priorities (`tiers.ts`); absent = Envoy's
+ *   zones           Envoy zone-aware routing or locality-weighted balancing over the backends'
+ *                   zones (`common_lb_config.zone_aware_lb_config` / `locality_weighted_lb_config`,
+ *                   `zones.ts`); absent = off
  *
  * A scenario's `balancer:` section (`src/scenario/schema.ts`) and the proxy config
  * (`src/proxy/config.ts`) both spread {@link balancerSettingsShape} into their own schema, so the
@@ -32,8 +35,9 @@ import { SLOW_START_DEFAULTS } from '../health/slow-start.js';
 import { RATE_LIMIT_DEFAULTS } from '../limits/leaky-bucket.js';
 import { FAILOVER_DEFAULT_MODE, type FailoverMode } from './tiers.js';
 import { OVERPROVISIONING_DEFAULT_PERCENT } from './priority-load.js';
+import { ZONE_ROUTINGS, ZONE_DEFAULTS, type ZoneSettings } from './zone-settings.js';
 
-export type { LimitKey };
+export type { LimitKey, ZoneSettings };
 
 /** nginx `max_fails` / `fail_timeout`. */
 export interface PassiveSettings {
@@ -113,6 +117,8 @@ export interface BalancerSettings {
   healthCheck?: ActiveCheckSettings | false;
   /** Failover between priority tiers; absent = Envoy's defaults, false = priorities ignored. */
   failover?: FailoverSettings | false;
+  /** Zone-aware routing or locality-weighted balancing (`zones.ts`); absent or false = off. */
+  zones?: ZoneSettings | false;
 }
 
 /**
@@ -129,6 +135,7 @@ export interface BalancerDefaults {
   queue: Omit<QueueSettings, 'maxQueue'>;
   healthCheck: ActiveCheckSettings;
   failover: FailoverSettings;
+  zones: Omit<ZoneSettings, 'localityWeights'>;
 }
 
 /**
@@ -151,6 +158,7 @@ export const BALANCER_DEFAULTS: Readonly<BalancerDefaults> = Object.freeze({
   queue: { timeoutMs: 0 },
   healthCheck: { intervalMs: 2_000, timeoutMs: 1_000, rise: ACTIVE_DEFAULTS.rise, fall: ACTIVE_DEFAULTS.fall },
   failover: { mode: FAILOVER_DEFAULT_MODE, allBackups: false, overprovisioningFactor: OVERPROVISIONING_DEFAULT_PERCENT / 100 },
+  zones: { ...ZONE_DEFAULTS },
 });
 
 const posInt = z.number().int().positive();
@@ -158,6 +166,8 @@ const nonNegInt = z.number().int().nonnegative();
 const posNum = z.number().positive();
 const percent = z.number().min(0).max(100);
 const limitKey = z.enum(['global', 'client', 'session', 'hash']);
+/** A zone (locality) name, as `backends[].zone` takes it. */
+const zoneName = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected a zone name of letters, digits, "-", "_" or "."');
 
 /** A rate: a number per second, or a string `10r/s` / `600r/m` (nginx `limit_req_zone rate=`). */
 const rate = z.union([z.number(), z.string()]).transform((v, ctx) => {
@@ -277,6 +287,17 @@ export function balancerSettingsShape<RX = unknown, HX = unknown>(d: Readonly<Ba
         mode: z.enum(['nginx', 'haproxy', 'envoy']).default(d.failover.mode),
         allBackups: z.boolean().default(d.failover.allBackups),
         overprovisioningFactor: z.number().min(0.01).max(100).default(d.failover.overprovisioningFactor),
+      },
+      [],
+    ).optional(),
+    zones: section<ZoneSettings>(
+      {
+        routing: z.enum(ZONE_ROUTINGS).default(d.zones.routing),
+        minClusterSize: nonNegInt.default(d.zones.minClusterSize),
+        routingEnabled: percent.default(d.zones.routingEnabled),
+        failTrafficOnPanic: z.boolean().default(d.zones.failTrafficOnPanic),
+        forceLocalityDirectRouting: z.boolean().default(d.zones.forceLocalityDirectRouting),
+        localityWeights: z.record(zoneName, posInt.max(0xffffffff)).optional(),
       },
       [],
     ).optional(),

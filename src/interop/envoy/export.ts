@@ -15,7 +15,7 @@ import { Document } from 'yaml';
 import { equalWeights, flavorMismatch, tierWarnings } from '../common.js';
 import { envoyDuration } from '../durations.js';
 import { describeHashKey, hashKeyToEnvoy } from '../hash-key.js';
-import { tierOfServer, type ExportResult, type ExportWarning, type LbConfig, type LbServer } from '../types.js';
+import { levelOfServer, type ExportResult, type ExportWarning, type LbConfig, type LbServer } from '../types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -42,7 +42,8 @@ function endpoint(s: LbServer, dns: boolean): Obj {
     },
   };
   if (s.weight !== 1) ep.load_balancing_weight = s.weight;
-  if (s.role === 'down') ep.health_status = 'UNHEALTHY';
+  if (s.health !== undefined) ep.health_status = s.health;
+  else if (s.role === 'down') ep.health_status = 'UNHEALTHY';
   return ep;
 }
 
@@ -169,6 +170,18 @@ export function exportEnvoy(config: LbConfig, header: string[] = []): ExportResu
     else warnFor('balancer.slowStart')(`Envoy slow start exists for ROUND_ROBIN and LEAST_REQUEST only, not ${policy}`);
   }
   if (config.panicThreshold !== 50) common.healthy_panic_threshold = { value: config.panicThreshold };
+  const z = config.zones;
+  if (z !== undefined && z.routing === 'locality-weighted') common.locality_weighted_lb_config = {};
+  else if (z !== undefined && z.routing === 'zone-aware') {
+    // Envoy's defaults (routing_enabled 100, min_cluster_size 6, the flags false) are left out.
+    const za: Obj = {};
+    if (z.routingEnabled !== 100) za.routing_enabled = { value: z.routingEnabled };
+    if (z.minClusterSize !== 6) za.min_cluster_size = z.minClusterSize;
+    if (z.failTrafficOnPanic) za.fail_traffic_on_panic = true;
+    if (z.forceLocalityDirectRouting) za.force_locality_direct_routing = true;
+    common.zone_aware_lb_config = za;
+    warnFor('balancer.zones')('zone-aware routing needs cluster_manager.local_cluster_name (the cluster of the Envoys themselves, with their localities) in the bootstrap');
+  }
 
   const cluster: Obj = {
     name: config.name,
@@ -200,18 +213,20 @@ export function exportEnvoy(config: LbConfig, header: string[] = []): ExportResu
   warnings.push(...tierWarnings(config, 'envoy'));
   // One LocalityLbEndpoints per (priority, zone), in order of first appearance within a priority.
   const groups = new Map<string, { priority: number; zone: string | undefined; servers: LbServer[] }>();
-  const top = Math.max(0, ...config.servers.map(tierOfServer));
+  const top = Math.max(0, ...config.servers.map(levelOfServer));
   for (let p = 0; p <= top; p++) {
     for (const s of config.servers) {
-      if (tierOfServer(s) !== p) continue;
+      if (levelOfServer(s) !== p) continue;
       const key = `${p}\0${s.zone ?? ''}`;
       if (!groups.has(key)) groups.set(key, { priority: p, zone: s.zone, servers: [] });
       groups.get(key)!.servers.push(s);
     }
   }
+  const weights = config.zones?.localityWeights;
   const localities: Obj[] = [...groups.values()].map((g) => ({
     ...(g.zone !== undefined ? { locality: { zone: g.zone } } : {}),
     ...(g.priority > 0 ? { priority: g.priority } : {}),
+    ...(g.zone !== undefined && weights?.[g.zone] !== undefined ? { load_balancing_weight: weights[g.zone] } : {}),
     lb_endpoints: g.servers.map((s) => endpoint(s, cluster.type === 'STRICT_DNS')),
   }));
   cluster.load_assignment = { cluster_name: config.name, endpoints: localities };

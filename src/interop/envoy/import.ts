@@ -4,8 +4,10 @@
  * bare cluster. Fields follow the Envoy API reference: `lb_policy` with `least_request_lb_config`,
  * `ring_hash_lb_config`, `maglev_lb_config`, `round_robin_lb_config` (or the same policies as
  * `load_balancing_policy` extensions), `load_assignment` endpoints with `load_balancing_weight`,
- * `priority` and `health_status`, `health_checks`, `outlier_detection` and `common_lb_config`
- * (`healthy_panic_threshold`, `consistent_hashing_lb_config.hash_balance_factor`); slow start from
+ * `priority` and `health_status`, localities (`locality.zone`, `load_balancing_weight`),
+ * `health_checks`, `outlier_detection` and `common_lb_config` (`healthy_panic_threshold`,
+ * `zone_aware_lb_config`, `locality_weighted_lb_config`,
+ * `consistent_hashing_lb_config.hash_balance_factor`); slow start from
  * `slow_start_config`. Durations are protobuf JSON (`"30s"`, `"0.5s"`). Errors and warnings carry
  * the line of the field. The mapping table is in ../MAPPING.md.
  */
@@ -19,7 +21,39 @@ import { isPrime } from '../../strategies/maglev.js';
 import { ENVOY_MAX_RING_SIZE, ENVOY_MIN_RING_SIZE } from '../../strategies/support/envoy-ring.js';
 import { baseConfig, groupName, withDefaults } from '../common.js';
 import { parseEnvoyDuration } from '../durations.js';
-import type { ImportResult, InteropWarning, LbConfig, LbServer } from '../types.js';
+import type { EnvoyHealthStatus, ImportResult, InteropWarning, LbConfig, LbServer } from '../types.js';
+import { ZONE_DEFAULTS, type ZoneSettings } from '../../core/balancer/zone-settings.js';
+
+/**
+ * `zone_aware_lb_config` / `locality_weighted_lb_config` of `obj` (a `common_lb_config` or a
+ * `locality_lb_config`) as lbsim `zones` settings, with the localities' weights; undefined when the
+ * cluster has neither and no locality weight. Envoy prefers `locality_weighted_lb_config` when both
+ * are set (`localityLbConfigFromCommonLbConfig`).
+ */
+function localityConfig(r: Reader, obj: Obj, path: Path, weights: Record<string, number>, anyZone: boolean): ZoneSettings | undefined {
+  const hasWeights = Object.keys(weights).length > 0;
+  const za = r.obj(obj, 'zone_aware_lb_config', path);
+  const lw = r.obj(obj, 'locality_weighted_lb_config', path);
+  if (!za && !lw && !hasWeights) return undefined;
+  const zs: ZoneSettings = { ...ZONE_DEFAULTS, routing: lw ? (hasWeights ? 'locality-weighted' : 'none') : za && anyZone ? 'zone-aware' : 'none' };
+  if (za) {
+    const zp = [...path, 'zone_aware_lb_config'];
+    // routing_enabled is a Percent ({ value }), min_cluster_size a UInt64Value: both read with or without the wrapper.
+    zs.routingEnabled = Math.round(r.num(za, 'routing_enabled', zp, (n) => n >= 0 && n <= 100, 'a percentage from 0 to 100') ?? 100);
+    zs.minClusterSize = r.num(za, 'min_cluster_size', zp, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer') ?? 6;
+    zs.failTrafficOnPanic = za.fail_traffic_on_panic === true;
+    zs.forceLocalityDirectRouting = za.force_locality_direct_routing === true;
+    r.rest(za, ['routing_enabled', 'min_cluster_size', 'fail_traffic_on_panic', 'force_locality_direct_routing'], zp);
+    if (lw) r.warn(zp, 'has no effect with locality_weighted_lb_config (Envoy uses locality weights)');
+    else if (!anyZone) r.warn(zp, 'no endpoint has a locality.zone: Envoy cannot route by zone (routing none)');
+    else r.warn(zp, 'zone-aware routing needs the local cluster (cluster_manager.local_cluster_name): the simulator takes it from where its balancers are (clients zones)');
+  }
+  if (lw) r.rest(lw, [], [...path, 'locality_weighted_lb_config']);
+  if (hasWeights) zs.localityWeights = { ...weights };
+  if (lw && !hasWeights) r.warn([...path, 'locality_weighted_lb_config'], 'no locality has a load_balancing_weight: Envoy builds no locality schedule and balances over all hosts (routing none)');
+  if (!lw && hasWeights) r.warn(path, 'locality load_balancing_weight without locality_weighted_lb_config: Envoy does not use the weights; kept for export');
+  return zs;
+}
 
 /** A host name lbsim scenarios keep (`backends[].hostname`). */
 const HOSTNAME_RE = /^[A-Za-z0-9_.-]{1,253}$/;
@@ -210,15 +244,24 @@ export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): Import
   const dnsCluster = c.type === 'STRICT_DNS' || c.type === 'LOGICAL_DNS';
   const dnsNames = new Map<LbServer, string>();
   const hostnamePaths = new Map<LbServer, Path>();
+  // LocalityLbEndpoints.load_balancing_weight per zone (PriorityStateManager::updateClusterPrioritySet
+  // keeps one weight per locality and priority; lbsim one per zone).
+  const localityWeights: Record<string, number> = {};
   r.list(la, 'endpoints', laPath).forEach((loc, i) => {
     const lp = [...laPath, 'endpoints', i];
     if (!isObj(loc)) r.fail(lp, 'expected a mapping');
     const priority = r.num(loc, 'priority', lp, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer') ?? 0;
-    if (loc.load_balancing_weight !== undefined) r.warn([...lp, 'load_balancing_weight'], 'locality weights (locality-weighted balancing) are not modelled');
     r.rest(loc, ['locality', 'lb_endpoints', 'priority', 'load_balancing_weight'], lp);
     const locality = r.obj(loc, 'locality', lp);
     const zone = locality && typeof locality.zone === 'string' && locality.zone !== '' ? locality.zone : undefined;
     if (locality) r.rest(locality, ['zone'], [...lp, 'locality'], 'region and sub_zone are not modelled (the zone is kept)');
+    const lw = r.num(loc, 'load_balancing_weight', lp, (n) => Number.isInteger(n) && n >= 1, 'a weight: an integer ≥ 1');
+    if (lw !== undefined) {
+      if (zone === undefined) r.warn([...lp, 'load_balancing_weight'], 'a locality weight without locality.zone cannot be simulated (lbsim weighs zones); dropped');
+      else if (localityWeights[zone] !== undefined && localityWeights[zone] !== lw) {
+        r.warn([...lp, 'load_balancing_weight'], `zone ${zone} already has weight ${localityWeights[zone]} at another priority; lbsim keeps one weight per zone (the first)`);
+      } else localityWeights[zone] = lw;
+    }
     r.list(loc, 'lb_endpoints', lp).forEach((ep, j) => {
       const ep0 = [...lp, 'lb_endpoints', j];
       if (!isObj(ep)) r.fail(ep0, 'expected a mapping');
@@ -229,13 +272,31 @@ export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): Import
       const weight = r.num(ep, 'load_balancing_weight', ep0, (n) => Number.isInteger(n) && n >= 1, 'a weight: an integer ≥ 1') ?? 1;
       const status = typeof ep.health_status === 'string' ? ep.health_status : 'UNKNOWN';
       let role: LbServer['role'] = 'active';
-      if (['UNHEALTHY', 'DRAINING', 'TIMEOUT'].includes(status)) {
+      let health: EnvoyHealthStatus | undefined;
+      if (status === 'UNHEALTHY' || status === 'TIMEOUT') {
         role = 'down';
-        r.warn([...ep0, 'health_status'], `endpoint ${address} is ${status}: not simulated; kept for export`);
+        health = status;
+        r.warn(
+          [...ep0, 'health_status'],
+          `endpoint ${address} is ${status}: Envoy counts it among the hosts of its priority and locality (availability, panic) but never picks it outside panic; lbsim leaves it out of the simulation and writes it back`,
+        );
+      } else if (status === 'DRAINING') {
+        // Envoy excludes draining hosts from balancing and from the host counts (excluded hosts).
+        role = 'down';
+        health = status;
+        r.warn([...ep0, 'health_status'], `endpoint ${address} is DRAINING: excluded from balancing and host counts, as Envoy does; written back`);
       } else if (priority > 0) role = 'backup'; // simulated: Envoy priority levels (balancer.failover.mode envoy)
+      if (status === 'DEGRADED') {
+        health = status;
+        r.warn([...ep0, 'health_status'], `endpoint ${address} is DEGRADED: the simulator has no degraded hosts (used only after every healthy one); simulated as healthy, written back`);
+      } else if (!['UNKNOWN', 'HEALTHY', 'UNHEALTHY', 'TIMEOUT', 'DRAINING'].includes(status)) {
+        r.warn([...ep0, 'health_status'], `unknown health_status ${JSON.stringify(status)}: simulated as healthy`);
+      }
       r.rest(ep, ['endpoint', 'load_balancing_weight', 'health_status', 'metadata'], ep0);
       const named = typeof endpoint.hostname === 'string' && endpoint.hostname !== '' ? endpoint.hostname : undefined;
       const label = named ?? address;
+      const name = groupName(label, used);
+      const level = role === 'down' ? (priority > 0 ? { priority } : {}) : priority > 1 ? { priority } : {};
       const hpath = [...ep0, 'endpoint', 'hostname'];
       let hostname = named;
       if (named !== undefined && !HOSTNAME_RE.test(named)) {
@@ -243,13 +304,14 @@ export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): Import
         hostname = undefined;
       }
       const server: LbServer = {
-        name: groupName(label, used),
+        name,
         address,
         weight,
         maxConn: 0,
         role,
-        ...(priority > 1 ? { priority } : {}),
+        ...level,
         ...(zone !== undefined ? { zone } : {}),
+        ...(health !== undefined ? { health } : {}),
         ...(hostname !== undefined ? { hostname } : {}),
       };
       hostnamePaths.set(server, hpath);
@@ -448,7 +510,28 @@ export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): Import
   const panic = r.num(common, 'healthy_panic_threshold', cPath, (n) => n >= 0 && n <= 100, 'a percentage from 0 to 100');
   config.panicThreshold = panic ?? 50;
   origins['balancer.panicThreshold'] = panic === undefined ? 'Envoy default healthy_panic_threshold 50%' : 'common_lb_config.healthy_panic_threshold';
-  r.rest(common, ['healthy_panic_threshold', 'consistent_hashing_lb_config'], cPath);
+  r.rest(common, ['healthy_panic_threshold', 'consistent_hashing_lb_config', 'zone_aware_lb_config', 'locality_weighted_lb_config'], cPath);
+  // Locality config: the cluster's common_lb_config, or a policy extension's locality_lb_config
+  // (LoadBalancerConfigHelper::localityLbConfigFromCommonLbConfig maps the first to the second).
+  const llc = isObj(pcfg.locality_lb_config) ? (pcfg.locality_lb_config as Obj) : undefined;
+  const [zsrc, zPath] = llc ? [llc, [...pPath, 'locality_lb_config']] : [common, cPath];
+  const simulatedZones = new Set(servers.filter((x) => x.role !== 'down' && x.zone !== undefined).map((x) => x.zone!));
+  for (const z of Object.keys(localityWeights)) {
+    if (!simulatedZones.has(z)) {
+      r.warn(laPath, `zone ${z} has a locality weight but no simulated endpoint (all down or draining); its weight is dropped`);
+      delete localityWeights[z];
+    }
+  }
+  const zones = localityConfig(r, zsrc, zPath, localityWeights, simulatedZones.size > 0);
+  if (zones) {
+    config.zones = zones;
+    origins['balancer.zones'] =
+      zones.routing === 'locality-weighted'
+        ? 'locality_weighted_lb_config with the localities\' load_balancing_weight'
+        : zones.routing === 'zone-aware'
+          ? 'zone_aware_lb_config'
+          : 'locality load_balancing_weight (unused by Envoy without locality_weighted_lb_config)';
+  }
 
   // Outlier detection.
   const od = r.obj(c, 'outlier_detection', at);
