@@ -130,7 +130,17 @@ export function scenarioBackends(model: WorkloadModel): { specs: BackendSpec[]; 
   model.scenario.backends.forEach((g, gi) => {
     for (let k = 0; k < g.count; k++) {
       const address = g.addresses?.[k];
-      specs.push(backend({ id: backendId(g.name, k, specs.length), weight: g.weight, maxConn: g.maxConn, ...tierOf(g), ...(address !== undefined ? { address } : {}) }));
+      const hostname = g.hostnames?.[k];
+      specs.push(
+        backend({
+          id: backendId(g.name, k, specs.length),
+          weight: g.weight,
+          maxConn: g.maxConn,
+          ...tierOf(g),
+          ...(address !== undefined ? { address } : {}),
+          ...(hostname !== undefined ? { hostname } : {}),
+        }),
+      );
       group.push(gi);
     }
   });
