@@ -86,6 +86,7 @@ export function scenarioToConfig(scenario: Scenario, ref: string, file: string):
         role: tier > 0 ? 'backup' : 'active',
         ...(tier > 1 ? { priority: tier } : {}),
         ...(g.zone !== undefined ? { zone: g.zone } : {}),
+        ...(g.hostnames?.[k] !== undefined ? { hostname: g.hostnames[k] } : {}),
         ...(notes.degraded?.includes(id) ? { health: 'DEGRADED' as const } : {}),
       });
       index++;

@@ -176,6 +176,7 @@ export function writeScenario(result: ImportResult, log?: LogSection): string {
     backends: simulated.map((s) => {
       const g: Record<string, unknown> = { name: s.name, weight: s.weight };
       if (ADDRESS_RE.test(s.address)) g.address = s.address;
+      if (s.hostname !== undefined) g.hostname = s.hostname;
       if (s.maxConn > 0) g.maxConn = s.maxConn;
       if (tierOfServer(s) > 0) g.priority = tierOfServer(s);
       if (s.zone !== undefined) g.zone = s.zone;

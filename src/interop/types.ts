@@ -42,6 +42,8 @@ export interface LbServer {
   priority?: number;
   /** Zone (Envoy `locality.zone`), when known. */
   zone?: string;
+  /** Host name (Envoy endpoint `hostname`), when known: hashed with `use_hostname_for_hashing`. */
+  hostname?: string;
   /**
    * Envoy `health_status` other than healthy, kept for export: `UNHEALTHY`, `TIMEOUT` and
    * `DRAINING` servers are `down` (not simulated); a `DEGRADED` one is simulated as healthy.

@@ -244,6 +244,7 @@ export function denormalize(s: Scenario): Doc {
     service: dist(g.service),
     ...(g.cache ? { cache: { ...g.cache } } : {}),
     ...(g.addresses ? { address: g.count === 1 ? g.addresses[0]! : [...g.addresses] } : {}),
+    ...(g.hostnames ? { hostname: g.count === 1 ? g.hostnames[0]! : [...g.hostnames] } : {}),
   }));
   const written = withoutDefaults(balancer, BALANCER_DEFAULTS);
   if (Object.keys(written).length > 0) doc['balancer'] = written;

@@ -221,13 +221,14 @@ function optionsOf(name: string, opts: unknown, at: (string | number)[], problem
   return out;
 }
 
-/** A group's `address` (one string, or a list of `count`) as one address per backend. */
-function normAddresses(raw: string | string[], count: number, k: number, problems: InputProblem[]): string[] {
+/** A group's `address` or `hostname` (one string, or a list of `count`) as one value per backend. */
+function normAddresses(raw: string | string[], count: number, k: number, problems: InputProblem[], field: 'address' | 'hostname' = 'address'): string[] {
+  const plural = field === 'address' ? 'addresses' : 'hostnames';
   if (typeof raw === 'string') {
-    if (count !== 1) problems.push({ path: `backends[${k}].address`, message: `one address for ${count} backends; give a list of ${count} addresses` });
+    if (count !== 1) problems.push({ path: `backends[${k}].${field}`, message: `one ${field} for ${count} backends; give a list of ${count} ${plural}` });
     return [raw];
   }
-  if (raw.length !== count) problems.push({ path: `backends[${k}].address`, message: `expected ${count} addresses (one per backend of the group), got ${raw.length}` });
+  if (raw.length !== count) problems.push({ path: `backends[${k}].${field}`, message: `expected ${count} ${plural} (one per backend of the group), got ${raw.length}` });
   return raw;
 }
 
@@ -505,6 +506,7 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
       ...(g.zone !== undefined ? { zone: g.zone } : {}),
       ...(g.cache ? { cache: { size: g.cache.size, hitFactor: g.cache.hitFactor } } : {}),
       ...(g.address !== undefined ? { addresses: normAddresses(g.address, g.count, k, problems) } : {}),
+      ...(g.hostname !== undefined ? { hostnames: normAddresses(g.hostname, g.count, k, problems, 'hostname') } : {}),
     })),
     balancer: {
       ...settings,
@@ -589,9 +591,45 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
     }
   });
   checkTiers(scenario, raw.strategies === 'all', problems);
+  checkHostnames(scenario, file, problems, warn);
   for (const z of zoneProblems(scenario.backends.map((g) => g.zone), scenario.balancer.zones)) problems.push({ path: `balancer.zones.${z.path}`, message: z.message });
   if (problems.length > 0) throw new InputError(file, problems);
   return scenario;
+}
+
+/** True when a strategy choice (or the strategy `sticky` wraps) hashes host names: `useHostnameForHashing: true`. */
+function hashesHostnames(options: Record<string, unknown>): boolean {
+  if (options.useHostnameForHashing === true) return true;
+  const inner = options.innerOptions;
+  return typeof inner === 'object' && inner !== null && (inner as Record<string, unknown>).useHostnameForHashing === true;
+}
+
+/**
+ * Host names (`backends[].hostname`) and the strategies that hash them (Envoy's
+ * `use_hostname_for_hashing`, flavor envoy of consistent-hash, maglev and bounded-load): a
+ * strategy that hashes host names needs one on every backend (an error naming the group's
+ * `hostname`), and host names no strategy hashes are reported as a warning (they change nothing).
+ */
+function checkHostnames(scenario: Scenario, file: string, problems: InputProblem[], warn: ScenarioWarning | undefined): void {
+  const users = scenario.strategies.filter((s) => hashesHostnames(s.options));
+  if (users.length > 0) {
+    scenario.backends.forEach((g, k) => {
+      if (g.hostnames === undefined) {
+        problems.push({
+          path: `backends[${k}].hostname`,
+          message: `strategy "${users[0]!.label}" hashes host names (useHostnameForHashing: true): give this group's hostname (one per backend)`,
+        });
+      }
+    });
+    return;
+  }
+  scenario.backends.forEach((g, k) => {
+    if (g.hostnames !== undefined) {
+      warn?.(
+        `${file}: backends[${k}].hostname: no strategy here hashes host names (only flavor envoy of consistent-hash, maglev and bounded-load with useHostnameForHashing: true); it changes nothing`,
+      );
+    }
+  });
 }
 
 /**

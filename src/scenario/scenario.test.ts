@@ -76,6 +76,23 @@ strategies: all
     expect('addresses' in s.backends[3]!).toBe(false);
   });
 
+  it('keeps backend host names; warns when no strategy hashes them', () => {
+    const warnings: string[] = [];
+    const doc = (strategies: unknown[]) => ({
+      ...minimal(),
+      backends: [{ name: 'web', count: 2, hostname: ['web-a.internal', 'web-b.internal'], service: { dist: 'constant', value: 1 } }],
+      strategies,
+    });
+    const s = parseScenario(doc(['round-robin']), 't.yaml', undefined, (m) => warnings.push(m));
+    expect(s.backends[0]!.hostnames).toEqual(['web-a.internal', 'web-b.internal']);
+    expect(warnings).toEqual([
+      't.yaml: backends[0].hostname: no strategy here hashes host names (only flavor envoy of consistent-hash, maglev and bounded-load with useHostnameForHashing: true); it changes nothing',
+    ]);
+    warnings.length = 0;
+    parseScenario(doc([{ name: 'consistent-hash', options: { flavor: 'envoy', useHostnameForHashing: true } }]), 't.yaml', undefined, (m) => warnings.push(m));
+    expect(warnings).toEqual([]);
+  });
+
   it('converts lognormal median/p99 to mu/sigma and pareto/gamma means to scales', () => {
     const s = parseScenario(
       {
@@ -123,6 +140,21 @@ strategies: all
     ['a port out of range', { ...minimal(), backends: [{ count: 1, address: '10.0.0.1:70000', service: { dist: 'constant', value: 1 } }] }, 'backends[0].address: expected a server address'],
     ['one address for a group of several', { ...minimal(), backends: [{ count: 2, address: '10.0.0.1:80', service: { dist: 'constant', value: 1 } }] }, 'backends[0].address: one address for 2 backends; give a list of 2 addresses'],
     ['a list of the wrong length', { ...minimal(), backends: [{ count: 3, address: ['a:1', 'b:1'], service: { dist: 'constant', value: 1 } }] }, 'backends[0].address: expected 3 addresses (one per backend of the group), got 2'],
+    ['hostnames of the wrong count', { ...minimal(), backends: [{ count: 2, hostname: 'web-a', service: { dist: 'constant', value: 1 } }] }, 'backends[0].hostname: one hostname for 2 backends; give a list of 2 hostnames'],
+    ['a malformed hostname', { ...minimal(), backends: [{ count: 1, hostname: 'web a', service: { dist: 'constant', value: 1 } }] }, 'backends[0].hostname: expected a host name'],
+    [
+      'useHostnameForHashing with a group lacking hostnames',
+      {
+        ...minimal(),
+        backends: [
+          { count: 1, hostname: 'web-a', service: { dist: 'constant', value: 1 } },
+          { count: 2, service: { dist: 'constant', value: 1 } },
+        ],
+        strategies: [{ name: 'maglev', options: { flavor: 'envoy', useHostnameForHashing: true } }],
+      },
+      'backends[1].hostname: strategy "maglev" hashes host names (useHostnameForHashing: true): give this group\'s hostname (one per backend)',
+    ],
+    ['useHostnameForHashing with another flavor', { ...minimal(), strategies: [{ name: 'consistent-hash', options: { useHostnameForHashing: true } }] }, 'strategies[0].options.useHostnameForHashing: applies to flavor envoy only (the flavor here is nginx)'],
   ])('rejects %s with the field path', (_what, doc, expected) => {
     expect(problems(doc).join('\n')).toContain(expected);
   });

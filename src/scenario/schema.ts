@@ -177,6 +177,11 @@ const address = z.string().refine(
   { error: (iss) => `expected a server address (host:port, host, [v6]:port or unix:/path), got ${JSON.stringify(iss.input)}` },
 );
 
+/** A host name (Envoy's endpoint `hostname`): DNS-style letters, digits, `-`, `_` and `.`. */
+const hostname = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,253}$/, 'expected a host name of letters, digits, "-", "_" or "." (at most 253)');
+
 const backendSchema = z
   .object({
     count: posInt.default(1),
@@ -199,6 +204,8 @@ const backendSchema = z
       .optional(),
     /** The servers' addresses as the proxy writes them (one, or a list of `count`): hash strategies hash them as the proxy does. */
     address: z.union([address, z.array(address).min(1)]).optional(),
+    /** The servers' host names (Envoy endpoint `hostname`; one, or a list of `count`): hashed instead of the address with `useHostnameForHashing`. */
+    hostname: z.union([hostname, z.array(hostname).min(1)]).optional(),
   })
   .strict();
 

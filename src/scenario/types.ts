@@ -158,6 +158,11 @@ export interface BackendGroup {
    * group (absent = none: hashed by id). Hash strategies hash these exactly as the proxy does.
    */
   addresses?: string[];
+  /**
+   * Each backend's host name (Envoy's endpoint `hostname`), one per backend of the group (absent =
+   * none). Envoy's ring hash and Maglev hash it instead of the address with `useHostnameForHashing`.
+   */
+  hostnames?: string[];
 }
 
 /** A per-backend LRU cache of request hash keys: a hit is served in `hitFactor` × the service time. */

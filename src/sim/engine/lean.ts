@@ -132,7 +132,17 @@ export function scenarioBackends(model: WorkloadModel): { specs: BackendSpec[]; 
   for (const { id, group: gi, k } of backendIds(sc.backends, sc.autoscale?.group)) {
     const g = sc.backends[gi]!;
     const address = g.addresses?.[k];
-    specs.push(backend({ id, weight: g.weight, maxConn: g.maxConn, ...tierOf(g), ...(address !== undefined ? { address } : {}) }));
+    const hostname = g.hostnames?.[k];
+    specs.push(
+      backend({
+        id,
+        weight: g.weight,
+        maxConn: g.maxConn,
+        ...tierOf(g),
+        ...(address !== undefined ? { address } : {}),
+        ...(hostname !== undefined ? { hostname } : {}),
+      }),
+    );
     group.push(gi);
   }
   return { specs, group: Int32Array.from(group) };
