@@ -48,10 +48,16 @@ export function nginxCheck(fragment: string): CheckResult {
   return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 }
 
-/** `haproxy -c` on a minimal config: global, defaults (http, timeouts), a frontend using `backend`. */
+/**
+ * `haproxy -c` on a minimal config: global, defaults (http, timeouts), a frontend using `backend`,
+ * and a `resolvers` section for each one the backend's servers name (a server line passed through
+ * from an imported config may say `resolvers dns`, a section of the user's own config).
+ */
 export function haproxyCheck(section: string, backend: string): CheckResult {
   const dir = mkdtempSync(join(tmpdir(), 'lbsim-haproxy-'));
+  const resolvers = [...new Set([...section.matchAll(/^\s*server\s.*\sresolvers\s+(\S+)/gm)].map((m) => m[1]!))];
   const cfg = [
+    ...resolvers.flatMap((name) => [`resolvers ${name}`, '    nameserver ns1 127.0.0.1:53']),
     'global',
     '    log stdout format raw local0',
     'defaults',

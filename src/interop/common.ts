@@ -4,7 +4,7 @@
  */
 import { flavorFor, flavorOf } from '../strategies/proxies.js';
 import { findStrategy } from '../strategies/registry.js';
-import { tierOfServer, type ExportWarning, type LbConfig, type LbServer, type ProxyFormat } from './types.js';
+import { tierOfServer, type ExportWarning, type LbConfig, type LbServer, type Passthrough, type ProxyFormat } from './types.js';
 
 /**
  * A scenario group name (`[A-Za-z0-9_.-]+`) for a server, unique among `used` (which it extends):
@@ -114,4 +114,29 @@ export function flavorMismatch(name: string, options: Readonly<Record<string, un
   if (simulated === undefined || target === undefined || simulated === target) return undefined;
   const differs = findStrategy(name)!.flavors!.differs;
   return `the scenario simulates ${name} flavor ${simulated} (${differs[simulated]}); ${format} runs flavor ${target} (${differs[target]}): simulate flavor ${target} to predict this ${format}`;
+}
+
+/** Every kept item of a passthrough as one readable string each (for warnings). */
+export function passthroughItems(p: Passthrough): string[] {
+  const out: string[] = [...(p.section ?? []), ...(p.location ?? [])];
+  for (const [name, params] of Object.entries(p.servers ?? {})) if (params.length > 0) out.push(`server ${name}: ${params.join(' ')}`);
+  for (const [path, v] of Object.entries(p.fields ?? {})) out.push(`${path}: ${JSON.stringify(v)}`);
+  for (const [name, f] of Object.entries(p.endpoints ?? {})) for (const [path, v] of Object.entries(f)) out.push(`endpoint ${name} ${path}: ${JSON.stringify(v)}`);
+  return out;
+}
+
+/**
+ * The config's passthrough when it came from `format` (an export to the same proxy writes it
+ * back); otherwise undefined, with a warning naming every kept line the export leaves out (an
+ * HAProxy line never goes into an nginx config).
+ */
+export function passthroughFor(config: LbConfig, format: ProxyFormat, warnings: ExportWarning[]): Passthrough | undefined {
+  const p = config.passthrough;
+  if (p === undefined) return undefined;
+  if (p.format === format) return p;
+  const items = passthroughItems(p);
+  if (items.length > 0) {
+    warnings.push({ feature: 'imported directives', message: `the ${p.format} config's ${items.length} line(s) lbsim does not model are ${p.format}-only and left out of this ${format} export: ${items.join('; ')}` });
+  }
+  return undefined;
 }

@@ -119,12 +119,14 @@ export function scenarioToConfig(scenario: Scenario, ref: string, file: string):
   if (notes.hashKey) config.hashKey = notes.hashKey;
   if (notes.healthCheck) config.healthCheck = notes.healthCheck;
   const d = scenario.imported?.directives;
-  if (scenario.imported && scenario.imported.format !== 'aws' && d && (d.section || d.location || d.servers)) {
+  if (scenario.imported && scenario.imported.format !== 'aws' && d && (d.section || d.location || d.servers || d.fields || d.endpoints)) {
     config.passthrough = {
       format: scenario.imported.format,
       ...(d.section ? { section: [...d.section] } : {}),
       ...(d.location ? { location: [...d.location] } : {}),
       ...(d.servers ? { servers: structuredClone(d.servers) } : {}),
+      ...(d.fields ? { fields: structuredClone(d.fields) } : {}),
+      ...(d.endpoints ? { endpoints: structuredClone(d.endpoints) } : {}),
     };
   }
   return config;

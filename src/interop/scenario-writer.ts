@@ -208,6 +208,8 @@ export function writeScenario(result: ImportResult, log?: LogSection): string {
                     ...(config.passthrough.section ? { section: config.passthrough.section } : {}),
                     ...(config.passthrough.location ? { location: config.passthrough.location } : {}),
                     ...(config.passthrough.servers ? { servers: config.passthrough.servers } : {}),
+                    ...(config.passthrough.fields ? { fields: config.passthrough.fields } : {}),
+                    ...(config.passthrough.endpoints ? { endpoints: config.passthrough.endpoints } : {}),
                   },
                 }
               : {}),

@@ -107,24 +107,43 @@ export interface LbConfig extends LbMechanisms {
   healthCheck?: LbHealthCheck;
   /**
    * The proxy's own lines lbsim does not model (nginx `keepalive 32`, `zone app 64k` in the
-   * upstream; `proxy_http_version 1.1` beside `proxy_pass`), verbatim, so an export to the same
-   * format gives them back.
+   * upstream; `proxy_http_version 1.1` beside `proxy_pass`; HAProxy `http-request …`,
+   * `stick-table …` in the backend; Envoy `transport_socket`, `circuit_breakers` in the cluster),
+   * verbatim, so an export to the same format gives them back (another format's export names them
+   * in a warning instead).
    */
-  passthrough?: {
-    format: ProxyFormat;
-    section?: string[];
-    location?: string[];
-    /**
-     * Per server name, the parameters written in place of those lbsim derives for every server
-     * (nginx: `max_fails=… fail_timeout=…` of a server whose failure accounting differs from the
-     * one setting lbsim applies; an empty list for a server that had none).
-     */
-    servers?: Record<string, string[]>;
-  };
+  passthrough?: Passthrough;
   /** How backup / priority servers are used, when the config has any (nginx, HAProxy or Envoy semantics). */
   failover?: FailoverSettings;
   /** Envoy locality balancing (zone-aware routing, locality weights), when the config has it. */
   zones?: ZoneSettings;
+}
+
+/** What {@link LbConfig.passthrough} keeps; which parts a format uses is said per field. */
+export interface Passthrough {
+  format: ProxyFormat;
+  /** nginx: the upstream block's lines; HAProxy: the backend / listen section's lines. */
+  section?: string[];
+  /** nginx: the lines beside `proxy_pass` in its location. */
+  location?: string[];
+  /**
+   * Per server name. nginx: the parameters written in place of those lbsim derives for every
+   * server (`max_fails=… fail_timeout=…` of a server whose failure accounting differs from the one
+   * setting lbsim applies; an empty list for a server that had none). HAProxy: the server line's
+   * keywords lbsim does not model (`send-proxy`, `ssl`, `verify none`, …), appended to those lbsim
+   * writes.
+   */
+  servers?: Record<string, string[]>;
+  /**
+   * Envoy: cluster fields lbsim does not model, by their dotted path in the cluster
+   * (`transport_socket`, `outlier_detection.interval`), with their values as the config had them.
+   */
+  fields?: Record<string, unknown>;
+  /**
+   * Envoy: per server name, the fields of its `lb_endpoints` entry lbsim does not model
+   * (`metadata`, `endpoint.health_check_config`), by dotted path in that entry.
+   */
+  endpoints?: Record<string, Record<string, unknown>>;
 }
 
 /** A directive lbsim cannot model or maps only approximately. */

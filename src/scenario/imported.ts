@@ -14,9 +14,11 @@
  *   hashKey: header x-user-id
  *   healthCheck: { interval: 2s, timeout: 1s, rise: 2, fall: 3, path: /health }
  *   directives:                        # the proxy's own lines lbsim does not model, verbatim
- *     section: ['keepalive 32', 'zone backend 64k']
+ *     section: ['keepalive 32', 'zone backend 64k']   # HAProxy: the backend's lines
  *     location: ['proxy_http_version 1.1', 'proxy_set_header Connection ""']
  *     servers: { spare: [] }           # own parameters (nginx max_fails / fail_timeout ≠ balancer.passive)
+ *     fields: { transport_socket: {…} } # Envoy: cluster fields by dotted path, values as written
+ *     endpoints: { web1: { metadata: {…} } }  # Envoy: an lb_endpoints entry's fields, per server
  *     retry: [invalid_header]
  * ```
  *
@@ -70,6 +72,8 @@ export const importedSchema = z
         section: z.array(z.string()).optional(),
         location: z.array(z.string()).optional(),
         servers: z.record(z.string(), z.array(z.string())).optional(),
+        fields: z.record(z.string(), z.unknown()).optional(),
+        endpoints: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
         retry: z.array(z.string()).optional(),
       })
       .strict()
@@ -102,7 +106,14 @@ export interface ImportedInfo {
   degraded?: string[];
   hashKey?: string;
   healthCheck?: { intervalMs: number; timeoutMs: number; rise: number; fall: number; path?: string };
-  directives?: { section?: string[]; location?: string[]; servers?: Record<string, string[]>; retry?: string[] };
+  directives?: {
+    section?: string[];
+    location?: string[];
+    servers?: Record<string, string[]>;
+    fields?: Record<string, unknown>;
+    endpoints?: Record<string, Record<string, unknown>>;
+    retry?: string[];
+  };
 }
 
 /** Normalizes the written section. */

@@ -8,11 +8,14 @@
  * `health_status: UNHEALTHY` for down ones, `load_balancing_weight`), `outlier_detection` and
  * `health_checks`. Route-level settings (hash policy, retries, timeout) and HTTP filters (rate
  * limits) are not part of a cluster: they get a warning and, where useful, a commented sketch.
- * The mapping table is in MAPPING.md.
+ * Cluster and endpoint fields an Envoy import kept (`LbConfig.passthrough`: `transport_socket`,
+ * `circuit_breakers`, `outlier_detection.interval`, endpoint `metadata`, …) are merged back with
+ * their values, where the exported cluster has their parent (see {@link mergeKept}). The mapping
+ * table is in MAPPING.md.
  */
 import { isIP } from 'node:net';
 import { Document } from 'yaml';
-import { equalWeights, flavorMismatch, tierWarnings } from '../common.js';
+import { equalWeights, flavorMismatch, passthroughFor, tierWarnings } from '../common.js';
 import { envoyDuration } from '../durations.js';
 import { describeHashKey, hashKeyToEnvoy } from '../hash-key.js';
 import { retryOnToEnvoy } from '../retry-on.js';
@@ -29,11 +32,40 @@ function splitAddress(address: string): { host: string; port: number } | { pipe:
   return { host: address, port: 80 };
 }
 
+/** Parents a kept field may create when the export has none: containers whose mere presence changes nothing. */
+const CREATABLE = new Set(['common_lb_config']);
+
+/**
+ * Sets each kept field (dotted path → value) into `into` where the export did not write it; a
+ * field whose parent the export has not written (an outlier field when outlier detection is off, a
+ * policy's field under another policy) is left out and returned, since writing its parent would
+ * change what Envoy does. Existing values win: the export writes only what lbsim models.
+ */
+export function mergeKept(into: Obj, fields: Record<string, unknown>): string[] {
+  const left: string[] = [];
+  for (const [path, value] of Object.entries(fields)) {
+    const parts = path.split('.');
+    let cur: unknown = into;
+    let ok = true;
+    for (let k = 0; k < parts.length - 1 && ok; k++) {
+      const key = parts[k]!;
+      const holder = cur as Record<string, unknown>;
+      if (holder[key] === undefined && k === 0 && CREATABLE.has(key)) holder[key] = {};
+      cur = holder[key];
+      ok = cur !== null && typeof cur === 'object';
+    }
+    const last = parts[parts.length - 1]!;
+    if (!ok) left.push(path);
+    else if ((cur as Record<string, unknown>)[last] === undefined) (cur as Record<string, unknown>)[last] = structuredClone(value);
+  }
+  return left;
+}
+
 /**
  * One `lb_endpoints` entry. A DNS cluster names a host after its DNS address when the endpoint has
  * no `hostname` (`DnsClusterImpl::ResolveTarget`), so that hostname is left implicit there.
  */
-function endpoint(s: LbServer, dns: boolean): Obj {
+function endpoint(s: LbServer, dns: boolean, kept?: Record<string, unknown>): Obj {
   const a = splitAddress(s.address);
   const implicit = dns && !('pipe' in a) && s.hostname === a.host;
   const ep: Obj = {
@@ -45,6 +77,7 @@ function endpoint(s: LbServer, dns: boolean): Obj {
   if (s.weight !== 1) ep.load_balancing_weight = s.weight;
   if (s.health !== undefined) ep.health_status = s.health;
   else if (s.role === 'down') ep.health_status = 'UNHEALTHY';
+  if (kept) mergeKept(ep, kept);
   return ep;
 }
 
@@ -70,6 +103,8 @@ function envoyHashing(options: Obj, common: Obj, warn: (m: string) => void): voi
 export function exportEnvoy(config: LbConfig, header: string[] = []): ExportResult {
   const warnings: ExportWarning[] = [];
   const warnFor = (feature: string) => (message: string) => warnings.push({ feature, message });
+  // what an Envoy import kept (another proxy's lines: warned, left out)
+  const pass = passthroughFor(config, 'envoy', warnings);
   let name = config.strategy.name;
   let options = config.strategy.options;
   if (name === 'sticky') {
@@ -228,7 +263,7 @@ export function exportEnvoy(config: LbConfig, header: string[] = []): ExportResu
     ...(g.zone !== undefined ? { locality: { zone: g.zone } } : {}),
     ...(g.priority > 0 ? { priority: g.priority } : {}),
     ...(g.zone !== undefined && weights?.[g.zone] !== undefined ? { load_balancing_weight: weights[g.zone] } : {}),
-    lb_endpoints: g.servers.map((s) => endpoint(s, cluster.type === 'STRICT_DNS')),
+    lb_endpoints: g.servers.map((s) => endpoint(s, cluster.type === 'STRICT_DNS', pass?.endpoints?.[s.name])),
   }));
   cluster.load_assignment = { cluster_name: config.name, endpoints: localities };
   const opf = config.failover?.overprovisioningFactor;
@@ -255,6 +290,12 @@ export function exportEnvoy(config: LbConfig, header: string[] = []): ExportResu
         ...(h.path !== undefined ? { http_health_check: { path: h.path } } : { tcp_health_check: {} }),
       },
     ];
+  }
+
+  // fields lbsim does not model, as the imported cluster had them
+  const left = pass?.fields ? mergeKept(cluster, pass.fields) : [];
+  if (left.length > 0) {
+    warnFor('imported directives')(`kept fields left out: their parent is not in this export (another strategy, or a setting turned off): ${left.map((p) => `${p}: ${JSON.stringify(pass!.fields![p])}`).join('; ')}`);
   }
 
   if (config.servers.some((s) => s.maxConn > 0)) {

@@ -9,7 +9,10 @@
  * `zone_aware_lb_config`, `locality_weighted_lb_config`,
  * `consistent_hashing_lb_config.hash_balance_factor`); slow start from
  * `slow_start_config`. Durations are protobuf JSON (`"30s"`, `"0.5s"`). Errors and warnings carry
- * the line of the field. The mapping table is in ../MAPPING.md.
+ * the line of the field. The mapping table is in ../MAPPING.md. Cluster fields lbsim does not
+ * model (`transport_socket`, `circuit_breakers`, `dns_lookup_family`, outlier fields it does not
+ * read, …) and an endpoint's (`metadata`, …) are kept with their values (`LbConfig.passthrough`
+ * `fields` by dotted path in the cluster, `endpoints` per server) for an Envoy export to merge back.
  */
 import { isIP } from 'node:net';
 import { LineCounter, parseDocument, type Document } from 'yaml';
@@ -86,6 +89,10 @@ function isObj(v: unknown): v is Obj {
 
 class Reader {
   readonly warnings: InteropWarning[] = [];
+  /** The chosen cluster's path: unmodelled fields under it (outside load_assignment) are kept. */
+  cluster: Path | undefined;
+  /** Kept cluster fields by dotted path from the cluster. */
+  readonly kept: Record<string, unknown> = {};
   constructor(
     readonly file: string,
     readonly doc: Document,
@@ -142,9 +149,27 @@ class Reader {
     return v;
   }
 
-  /** Warns about every key of `obj` not in `known`. */
+  /**
+   * The dotted path from the cluster of a field kept for export, or undefined for one that is not
+   * (outside the cluster, or in load_assignment, which the export rebuilds: endpoints are kept per
+   * server instead).
+   */
+  keptPath(path: Path): string | undefined {
+    const at = this.cluster;
+    if (at === undefined || path.length <= at.length || at.some((p, k) => path[k] !== p) || path[at.length] === 'load_assignment') return undefined;
+    return path.slice(at.length).join('.');
+  }
+
+  /** Warns about every key of `obj` not in `known`, keeping it for export where it can be. */
   rest(obj: Obj, known: string[], path: Path, message = 'not modelled by lbsim'): void {
-    for (const k of Object.keys(obj)) if (!known.includes(k)) this.warn([...path, k], message);
+    for (const k of Object.keys(obj)) if (!known.includes(k)) this.unmodelled(obj, k, path, message);
+  }
+
+  /** Warns about the field `k` of `obj`, keeping its value for export where it can be. */
+  unmodelled(obj: Obj, k: string, path: Path, message: string): void {
+    const kp = this.keptPath([...path, k]);
+    if (kp !== undefined) this.kept[kp] = obj[k];
+    this.warn([...path, k], kp !== undefined ? `${message}; kept for export` : message);
   }
 }
 
@@ -220,6 +245,9 @@ export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): Import
   }
   const c = chosen.cluster;
   const at = chosen.path;
+  r.cluster = at;
+  /** Per server, its lb_endpoints entry's fields lbsim does not model (dotted path → value). */
+  const endpointKept: Record<string, Record<string, unknown>> = {};
   const name = typeof c.name === 'string' && c.name !== '' ? c.name : 'cluster';
   const config: LbConfig = baseConfig(name);
   const origins: Record<string, string> = {};
@@ -268,7 +296,15 @@ export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): Import
       const endpoint = r.obj(ep, 'endpoint', ep0);
       if (!endpoint) r.fail(ep0, 'expected endpoint');
       const address = socketAddress(r, endpoint, [...ep0, 'endpoint']);
-      r.rest(endpoint, ['address', 'hostname', 'health_check_config'], [...ep0, 'endpoint']);
+      const own: Record<string, unknown> = {};
+      const keepOwn = (obj: Obj, known: string[], prefix: string, p: Path, silent: string[] = []) => {
+        for (const k of Object.keys(obj)) {
+          if (known.includes(k)) continue;
+          own[`${prefix}${k}`] = obj[k];
+          if (!silent.includes(k)) r.warn([...p, k], 'not modelled by lbsim; kept for export');
+        }
+      };
+      keepOwn(endpoint, ['address', 'hostname'], 'endpoint.', [...ep0, 'endpoint'], ['health_check_config']);
       const weight = r.num(ep, 'load_balancing_weight', ep0, (n) => Number.isInteger(n) && n >= 1, 'a weight: an integer ≥ 1') ?? 1;
       const status = typeof ep.health_status === 'string' ? ep.health_status : 'UNKNOWN';
       let role: LbServer['role'] = 'active';
@@ -292,7 +328,7 @@ export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): Import
       } else if (!['UNKNOWN', 'HEALTHY', 'UNHEALTHY', 'TIMEOUT', 'DRAINING'].includes(status)) {
         r.warn([...ep0, 'health_status'], `unknown health_status ${JSON.stringify(status)}: simulated as healthy`);
       }
-      r.rest(ep, ['endpoint', 'load_balancing_weight', 'health_status', 'metadata'], ep0);
+      keepOwn(ep, ['endpoint', 'load_balancing_weight', 'health_status'], '', ep0, ['metadata']);
       const named = typeof endpoint.hostname === 'string' && endpoint.hostname !== '' ? endpoint.hostname : undefined;
       const label = named ?? address;
       const name = groupName(label, used);
@@ -315,6 +351,7 @@ export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): Import
         ...(hostname !== undefined ? { hostname } : {}),
       };
       hostnamePaths.set(server, hpath);
+      if (Object.keys(own).length > 0) endpointKept[name] = own;
       const dns = /^([A-Za-z0-9_.-]+):\d+$/.exec(address);
       if (dnsCluster && dns && isIP(dns[1]!) === 0) dnsNames.set(server, dns[1]!);
       servers.push(server);
@@ -574,10 +611,17 @@ export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): Import
   ];
   for (const k of Object.keys(c)) {
     if (handled.includes(k)) continue;
-    if (k === 'connect_timeout') r.warn([...at, k], 'not modelled (lbsim has no connection setup phase)');
-    else if (k === 'circuit_breakers') r.warn([...at, k], 'circuit breaker thresholds are not modelled (lbsim limits are connLimit, queue and maxConn)');
-    else if (k === 'dns_lookup_family' || k === 'dns_refresh_rate') r.warn([...at, k], 'service discovery is not simulated');
-    else r.warn([...at, k], 'not modelled by lbsim');
+    if (k === 'connect_timeout') r.unmodelled(c, k, at, 'not modelled (lbsim has no connection setup phase)');
+    else if (k === 'circuit_breakers') r.unmodelled(c, k, at, 'circuit breaker thresholds are not modelled (lbsim limits are connLimit, queue and maxConn)');
+    else if (k === 'dns_lookup_family' || k === 'dns_refresh_rate') r.unmodelled(c, k, at, 'service discovery is not simulated');
+    else r.unmodelled(c, k, at, 'not modelled by lbsim');
+  }
+  if (Object.keys(r.kept).length > 0 || Object.keys(endpointKept).length > 0) {
+    config.passthrough = {
+      format: 'envoy',
+      ...(Object.keys(r.kept).length > 0 ? { fields: r.kept } : {}),
+      ...(Object.keys(endpointKept).length > 0 ? { endpoints: endpointKept } : {}),
+    };
   }
   r.warnings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   const out: ImportResult = { format: 'envoy', file, kind: 'cluster', proxy: 'envoy', config, origins, warnings: r.warnings };

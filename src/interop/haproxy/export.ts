@@ -6,10 +6,13 @@
  * `option redispatch 1` (lbsim retries go to another server), `timeout server`, and one `server`
  * line per backend with `weight` (scaled into HAProxy's 1–256 if needed), `maxconn`, `backup` and
  * `disabled`. What HAProxy cannot express gets a warning naming the nearest equivalent
- * (MAPPING.md). `haproxy -c` accepts the section after a `defaults` section (tested where HAProxy
- * is installed).
+ * (MAPPING.md). The lines and server keywords an HAProxy import kept (`LbConfig.passthrough`:
+ * `http-request …`, `stick-table …`, `send-proxy`, …) are written back as they were: the section's
+ * before the `default-server` and `server` lines (a kept `mode` line replaces `mode http`), each
+ * server's after the parameters lbsim writes. `haproxy -c` accepts the section after a `defaults`
+ * section (tested where HAProxy is installed).
  */
-import { equalWeights, flavorMismatch, groupName, tierWarnings } from '../common.js';
+import { equalWeights, flavorMismatch, groupName, passthroughFor, tierWarnings } from '../common.js';
 import { proxyTime } from '../durations.js';
 import { describeHashKey, hashKeyToHaproxy } from '../hash-key.js';
 import { retryOnToHaproxy } from '../retry-on.js';
@@ -86,7 +89,9 @@ export function exportHaproxy(config: LbConfig, header: string[] = []): ExportRe
   const warnFor = (feature: string) => (message: string) => warnings.push({ feature, message });
   let strategy = config.strategy.name;
   let options = config.strategy.options;
-  const lines: string[] = ['mode http'];
+  // lines lbsim does not model, as the imported HAProxy section had them (another proxy's: warned)
+  const pass = passthroughFor(config, 'haproxy', warnings);
+  const lines: string[] = pass?.section?.some((l) => /^mode\s/.test(l)) ? [] : ['mode http'];
   let sticky = false;
   if (strategy === 'sticky') {
     sticky = true;
@@ -130,6 +135,7 @@ export function exportHaproxy(config: LbConfig, header: string[] = []): ExportRe
     if (config.queue.maxQueue !== UNLIMITED_QUEUE) defaults.push(`maxqueue ${config.queue.maxQueue}`);
     if (config.servers.every((s) => s.maxConn === 0)) warnFor('balancer.queue')('HAProxy queues only for servers at maxconn: set maxConn on the backends');
   }
+  lines.push(...(pass?.section ?? []));
   if (defaults.length > 0) lines.push(`default-server ${defaults.join(' ')}`);
 
   const maxWeight = Math.max(...config.servers.map((s) => s.weight));
@@ -145,6 +151,7 @@ export function exportHaproxy(config: LbConfig, header: string[] = []): ExportRe
     if (s.role === 'backup') params.push('backup');
     if (s.role === 'down') params.push('disabled');
     if (sticky) params.push(`cookie ${name}`);
+    params.push(...(pass?.servers?.[s.name] ?? []));
     lines.push(`server ${name} ${s.address}${params.length ? ` ${params.join(' ')}` : ''}`);
   }
 

@@ -5,7 +5,13 @@
  * `hash-balance-factor`, `default-server` / `server` parameters (`weight maxconn maxqueue check
  * inter rise fall slowstart backup disabled`), `timeout queue|server`, `retries`,
  * `option redispatch`, `option httpchk` and `cookie`. The mapping table is in ../MAPPING.md; every
- * keyword of the section that lbsim does not model becomes a warning.
+ * keyword of the section that lbsim does not model becomes a warning, and is kept verbatim for an
+ * HAProxy export (`LbConfig.passthrough`): the section's own lines (`http-request …`,
+ * `stick-table …`, `fullconn`, options and timeouts lbsim does not read, `default-server` keywords
+ * it does not model) and each server line's unmodelled keywords (`send-proxy`, `ssl`,
+ * `verify none`, `resolvers dns`, …), with a server's own `inter` / `rise` / `fall` or `no-check`
+ * where they differ from the one health check lbsim keeps. Lines of the `defaults` sections stay
+ * where they are (an export is pasted after them).
  */
 import { InputError } from '../../input/errors.js';
 import { DEFAULT_LIMITS, type InputLimits } from '../../input/limits.js';
@@ -45,6 +51,27 @@ const FLAGS = new Set([
 const SILENT = new Set(['mode', 'log', 'description', 'id', 'no log']);
 const SILENT_OPTIONS = new Set(['httplog', 'tcplog', 'dontlognull', 'logasap', 'log-separate-errors', 'log-health-checks']);
 
+/**
+ * Keywords a `listen` section may have that a backend ignores or rejects (configuration manual
+ * §4.1 "Proxy keywords matrix"; each one checked with `haproxy -c` 2.6 in a backend, which warns
+ * "ignored because backend … has no frontend capability" or fails): not kept, since an export writes
+ * a backend.
+ */
+const FRONTEND_ONLY = new Set(['bind', 'backlog', 'capture', 'declare', 'default_backend', 'use_backend', 'maxconn', 'monitor-uri', 'monitor', 'rate-limit', 'log-format', 'error-log-format']);
+const FRONTEND_ONLY_OPTIONS = new Set([
+  'accept-invalid-http-request', 'clitcpka', 'contstats', 'dontlog-normal', 'dontlognull', 'http-ignore-probes',
+  'http-use-proxy-header', 'httplog', 'tcplog', 'logasap', 'socket-stats', 'log-separate-errors',
+]);
+
+/** Whether a section line is frontend-side only (see {@link FRONTEND_ONLY}). */
+function frontendOnly(words: string[]): boolean {
+  const [kw, a, b] = words;
+  if (kw === 'option' || (kw === 'no' && a === 'option')) return FRONTEND_ONLY_OPTIONS.has((kw === 'no' ? b : a) ?? '');
+  if (kw === 'tcp-request') return a === 'connection' || a === 'session';
+  if (kw === 'timeout') return a === 'client' || a === 'client-fin';
+  return FRONTEND_ONLY.has(kw ?? '');
+}
+
 interface ServerDefaults {
   weight?: number;
   maxConn?: number;
@@ -63,6 +90,13 @@ interface Ctx {
   warnings: InteropWarning[];
   /** Warn about unknown keywords (only for the chosen section itself). */
   loud: boolean;
+  /** The chosen section's lines lbsim does not model, as written (passed through to an HAProxy export). */
+  keep?: string[];
+}
+
+/** A word as HAProxy reads it back (double-quoted, with `"` and `\` escaped, when it needs quoting). */
+export function haproxyWord(w: string): string {
+  return w === '' || /[\s#"'\\]/.test(w) ? `"${w.replace(/[\\"]/g, '\\$&')}"` : w;
 }
 
 function fail(ctx: { file: string }, l: HaproxyLine, message: string, what = l.words[0]): never {
@@ -82,8 +116,12 @@ function time(ctx: Ctx, l: HaproxyLine, key: string, value: string | undefined):
   return ms;
 }
 
-/** Applies server (or default-server) parameters from `words` onto `into`. */
-function serverParams(ctx: Ctx, l: HaproxyLine, words: string[], into: ServerDefaults): void {
+/**
+ * Applies server (or default-server) parameters from `words` onto `into`; the keywords lbsim does
+ * not model (with their values) go to `extra`, as written.
+ */
+function serverParams(ctx: Ctx, l: HaproxyLine, words: string[], into: ServerDefaults, extra: string[] = []): void {
+  const kept = ctx.loud ? '; kept for export' : '';
   for (let k = 0; k < words.length; k++) {
     const kw = words[k]!;
     const value = words[k + 1];
@@ -136,10 +174,12 @@ function serverParams(ctx: Ctx, l: HaproxyLine, words: string[], into: ServerDef
         break;
       default:
         if (FLAGS.has(kw)) {
-          ctx.warnings.push({ file: ctx.file, line: l.line, directive: `${l.words[0]} ${kw}`, message: 'not modelled by lbsim' });
+          extra.push(kw);
+          ctx.warnings.push({ file: ctx.file, line: l.line, directive: `${l.words[0]} ${kw}`, message: `not modelled by lbsim${kept}` });
         } else {
           take();
-          ctx.warnings.push({ file: ctx.file, line: l.line, directive: `${l.words[0]} ${kw}`, message: `${kw} ${value ?? ''}: not modelled by lbsim`.trim() });
+          extra.push(kw, ...(value !== undefined ? [value] : []));
+          ctx.warnings.push({ file: ctx.file, line: l.line, directive: `${l.words[0]} ${kw}`, message: `${`${kw} ${value ?? ''}`.trim()}: not modelled by lbsim${kept}` });
         }
     }
   }
@@ -163,15 +203,22 @@ interface ProxySettings {
   allBackups?: boolean;
   httpchk?: { l: HaproxyLine; path: string };
   cookie?: HaproxyLine;
-  servers: { l: HaproxyLine; name: string; address: string; params: ServerDefaults }[];
+  servers: { l: HaproxyLine; name: string; address: string; params: ServerDefaults; extra: string[] }[];
 }
 
 /** Reads one proxy section's lines onto `s` (defaults first, then the section itself). */
 function readSection(ctx: Ctx, section: HaproxySection, s: ProxySettings): void {
   for (const l of section.lines) {
     const [kw, ...args] = l.words as [string, ...string[]];
+    const front = frontendOnly(l.words);
     const warn = (message: string, directive = kw) => {
-      if (ctx.loud) ctx.warnings.push({ file: ctx.file, line: l.line, directive, message });
+      const fate = front ? 'frontend-side, not exported (an export is a backend section)' : 'kept for export';
+      if (ctx.loud) ctx.warnings.push({ file: ctx.file, line: l.line, directive, message: `${message}; ${fate}` });
+      keep();
+    };
+    // the line as written, for an HAProxy export (the chosen section's only; not a frontend-side one)
+    const keep = () => {
+      if (!front) ctx.keep?.push(l.text);
     };
     switch (kw) {
       case 'balance': {
@@ -191,15 +238,19 @@ function readSection(ctx: Ctx, section: HaproxySection, s: ProxySettings): void 
         s.balanceFactor = { l, value: v };
         break;
       }
-      case 'default-server':
-        serverParams(ctx, l, args, s.defaults);
+      case 'default-server': {
+        const extra: string[] = [];
+        serverParams(ctx, l, args, s.defaults, extra);
+        if (extra.length > 0) ctx.keep?.push(`default-server ${extra.map(haproxyWord).join(' ')}`);
         break;
+      }
       case 'server': {
         if (section.type === 'defaults') fail(ctx, l, '"server" is not allowed in a defaults section');
         if (args.length < 2) fail(ctx, l, 'expected server <name> <address>[:port] [parameters]');
         const params: ServerDefaults = { ...s.defaults };
-        serverParams(ctx, l, args.slice(2), params);
-        s.servers.push({ l, name: args[0]!, address: args[1]!, params });
+        const extra: string[] = [];
+        serverParams(ctx, l, args.slice(2), params, extra);
+        s.servers.push({ l, name: args[0]!, address: args[1]!, params, extra });
         break;
       }
       case 'timeout': {
@@ -207,7 +258,11 @@ function readSection(ctx: Ctx, section: HaproxySection, s: ProxySettings): void 
         const t = () => time(ctx, l, `timeout ${what}`, args[1]);
         if (what === 'queue') s.timeoutQueueMs = t();
         else if (what === 'server') s.timeoutServerMs = t();
-        else if (what === 'connect') s.timeoutConnectMs = t();
+        else if (what === 'connect') {
+          // read (the queue timeout when there is no timeout queue) but never written: kept as is
+          s.timeoutConnectMs = t();
+          keep();
+        }
         else if (what === 'check') s.timeoutCheckMs = t();
         else warn(`timeout ${what ?? ''} is not modelled`, `timeout ${what ?? ''}`.trim());
         break;
@@ -231,6 +286,7 @@ function readSection(ctx: Ctx, section: HaproxySection, s: ProxySettings): void 
           const path = args.length === 2 ? args[1]! : (args[2] ?? '/');
           s.httpchk = { l, path };
         } else if (!SILENT_OPTIONS.has(opt)) warn('not modelled by lbsim', `option ${opt}`);
+        else keep();
         break;
       }
       case 'no':
@@ -238,12 +294,15 @@ function readSection(ctx: Ctx, section: HaproxySection, s: ProxySettings): void 
         else if (args[0] === 'option' && args[1] === 'httpchk') delete s.httpchk;
         else if (args[0] === 'option' && args[1] === 'allbackups') s.allBackups = false;
         else if (!(args[0] === 'log' || (args[0] === 'option' && SILENT_OPTIONS.has(args[1] ?? '')))) warn('not modelled by lbsim', l.words.slice(0, 3).join(' '));
+        else keep();
         break;
       case 'cookie':
         s.cookie = l;
         break;
       default:
         if (!SILENT.has(kw)) warn('not modelled by lbsim');
+        // an export writes "mode http" itself; another mode is kept and written in its place
+        else if (!(kw === 'mode' && args[0] === 'http')) keep();
     }
   }
 }
@@ -292,24 +351,25 @@ export function importHaproxy(file: string, opts: HaproxyImportOptions = {}): Im
   const origins: Record<string, string> = {};
   const s: ProxySettings = { defaults: {}, servers: [] };
   for (const d of defaultsChain(sections, target, file)) readSection({ file, warnings, loud: false }, d, s);
-  const ctx: Ctx = { file, warnings, loud: true };
+  const keep: string[] = [];
+  const ctx: Ctx = { file, warnings, loud: true, keep };
   readSection(ctx, target, s);
   const warnAt = (l: HaproxyLine, directive: string, message: string) => warnings.push({ file, line: l.line, directive, message });
 
   const config: LbConfig = baseConfig(target.name);
   const used = new Set<string>();
   if (s.servers.length === 0) throw new InputError(file, [{ path: `line ${target.line}: ${target.type}`, message: 'no server lines' }]);
-  const servers: (LbServer & { p: ServerDefaults; l: HaproxyLine })[] = s.servers.map(({ l, name, address, params }) => {
+  const servers: (LbServer & { p: ServerDefaults; l: HaproxyLine; extra: string[] })[] = s.servers.map(({ l, name, address, params, extra }) => {
     let role: LbServer['role'] = params.disabled ? 'down' : params.backup ? 'backup' : 'active';
     if (params.weight === 0 && role !== 'down') {
       role = 'down';
       warnAt(l, 'server weight 0', `server ${name} has weight 0 (takes no new traffic): not simulated; kept for export`);
     } else if (role === 'down') warnAt(l, 'server disabled', `server ${name} is disabled: not simulated; kept for export`);
-    return { name: groupName(name, used), address, weight: Math.max(1, params.weight ?? 1), maxConn: params.maxConn ?? 0, role, p: params, l };
+    return { name: groupName(name, used), address, weight: Math.max(1, params.weight ?? 1), maxConn: params.maxConn ?? 0, role, p: params, l, extra };
   });
   const active = servers.filter((x) => x.role === 'active');
   if (active.length === 0) throw new InputError(file, [{ path: `line ${target.line}: ${target.type}`, message: 'no active server (all are backup, disabled or weight 0)' }]);
-  config.servers = servers.map(({ p: _p, l: _l, ...server }) => server);
+  config.servers = servers.map(({ p: _p, l: _l, extra: _e, ...server }) => server);
   const backups = servers.filter((x) => x.role === 'backup');
   if (backups.length > 0) {
     // Simulated with HAProxy semantics (recount_servers / update_backend_weight in src/backend.c).
@@ -459,6 +519,19 @@ export function importHaproxy(file: string, opts: HaproxyImportOptions = {}): Im
     const [intervalMs, rise, fall] = hc.value;
     config.healthCheck = { intervalMs, timeoutMs: s.timeoutCheckMs ?? intervalMs, rise, fall, ...(s.httpchk ? { path: s.httpchk.path } : {}) };
     warnAt(checked[0]!.l, 'check', 'active health checks are not simulated (lbsim servers fail only through the scenario); kept for export');
+    // each server's own check settings where they differ from the one kept (written on its line)
+    for (const x of servers) {
+      if (!x.p.check) x.extra.push('no-check');
+      else {
+        if ((x.p.interMs ?? 2000) !== intervalMs) x.extra.push('inter', proxyTime(x.p.interMs ?? 2000));
+        if ((x.p.rise ?? 2) !== rise) x.extra.push('rise', String(x.p.rise ?? 2));
+        if ((x.p.fall ?? 3) !== fall) x.extra.push('fall', String(x.p.fall ?? 3));
+      }
+    }
+  }
+  const own = Object.fromEntries(servers.filter((x) => x.extra.length > 0).map((x) => [x.name, x.extra.map(haproxyWord)]));
+  if (keep.length > 0 || Object.keys(own).length > 0) {
+    config.passthrough = { format: 'haproxy', ...(keep.length > 0 ? { section: keep } : {}), ...(Object.keys(own).length > 0 ? { servers: own } : {}) };
   }
   warnings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   return { format: 'haproxy', file, kind: target.type, proxy: 'haproxy', config, origins, warnings };

@@ -17,6 +17,8 @@ import { InputError } from '../../input/errors.js';
 export interface HaproxyLine {
   words: string[];
   line: number;
+  /** The line as written, without its comment and surrounding white space (what an export passes through). */
+  text: string;
 }
 
 /** A section and its lines. */
@@ -60,11 +62,17 @@ const PROXY_SECTIONS = new Set(['defaults', 'frontend', 'backend', 'listen']);
  * @throws InputError on an unterminated quote
  */
 export function splitHaproxyLine(text: string, line: number, file: string): string[] {
+  return scanHaproxyLine(text, line, file).words;
+}
+
+/** {@link splitHaproxyLine} and where the line's content ends (its comment's `#`, or its length). */
+function scanHaproxyLine(text: string, line: number, file: string): { words: string[]; end: number } {
   const words: string[] = [];
   let cur = '';
   let inWord = false;
   let quote: '"' | "'" | null = null;
   const n = text.length;
+  let end = n;
   for (let i = 0; i < n; i++) {
     const c = text[i]!;
     if (quote === "'") {
@@ -95,7 +103,10 @@ export function splitHaproxyLine(text: string, line: number, file: string): stri
       inWord = true;
       continue;
     }
-    if (c === '#') break;
+    if (c === '#') {
+      end = i;
+      break;
+    }
     if (c === ' ' || c === '\t' || c === '\r') {
       if (inWord) words.push(cur);
       cur = '';
@@ -107,7 +118,7 @@ export function splitHaproxyLine(text: string, line: number, file: string): stri
   }
   if (quote) throw new InputError(file, [{ path: `line ${line}`, message: `unterminated ${quote === '"' ? 'double' : 'single'} quote` }]);
   if (inWord) words.push(cur);
-  return words;
+  return { words, end };
 }
 
 /**
@@ -119,7 +130,7 @@ export function parseHaproxy(text: string, file: string): HaproxySection[] {
   let current: HaproxySection | null = null;
   text.split('\n').forEach((raw, k) => {
     const line = k + 1;
-    const words = splitHaproxyLine(raw, line, file);
+    const { words, end } = scanHaproxyLine(raw, line, file);
     if (words.length === 0) return;
     const kw = words[0]!;
     if (SECTION_KEYWORDS.has(kw)) {
@@ -141,7 +152,7 @@ export function parseHaproxy(text: string, file: string): HaproxySection[] {
       return;
     }
     if (!current) throw new InputError(file, [{ path: `line ${line}: ${kw}`, message: 'keyword outside any section (expected global, defaults, frontend, backend or listen first)' }]);
-    (current as HaproxySection).lines.push({ words, line });
+    (current as HaproxySection).lines.push({ words, line, text: raw.slice(0, end).trim() });
   });
   return sections;
 }

@@ -8,7 +8,7 @@
  * setting nginx cannot express gets a warning naming the nearest equivalent used (MAPPING.md).
  * `nginx -t` accepts the fragment inside `http { }` (tested where nginx is installed).
  */
-import { equalWeights, flavorMismatch, tierWarnings } from '../common.js';
+import { equalWeights, flavorMismatch, passthroughFor, tierWarnings } from '../common.js';
 import { proxyTime } from '../durations.js';
 import { describeHashKey, hashKeyToNginx } from '../hash-key.js';
 import { retryOnToNginx } from '../retry-on.js';
@@ -93,6 +93,8 @@ function nginxRate(rate: number, warn: (m: string) => void): string {
 /** Writes the config as an nginx http-context fragment. */
 export function exportNginx(config: LbConfig, header: string[] = []): ExportResult {
   const warnings: ExportWarning[] = [];
+  // lines lbsim does not model, as the imported nginx config had them (another proxy's: warned)
+  const pass = passthroughFor(config, 'nginx', warnings);
   const warnFor = (feature: string) => (message: string) => warnings.push({ feature, message });
   const name = config.name;
   let strategy = config.strategy.name;
@@ -130,7 +132,7 @@ export function exportNginx(config: LbConfig, header: string[] = []): ExportResu
     }
     const params: string[] = [];
     if (s.weight !== 1) params.push(`weight=${s.weight}`);
-    const own = config.passthrough?.format === 'nginx' ? config.passthrough.servers?.[s.name] : undefined;
+    const own = pass?.servers?.[s.name];
     // the server's own failure accounting as imported, where it differed from balancer.passive
     if (own !== undefined) params.push(...own);
     else if (config.passive === false) params.push('max_fails=0');
@@ -190,7 +192,6 @@ export function exportNginx(config: LbConfig, header: string[] = []): ExportResu
   }
 
   // lines lbsim does not model, as the imported nginx config had them
-  const pass = config.passthrough?.format === 'nginx' ? config.passthrough : undefined;
   for (const l of pass?.section ?? []) upstream.push(`    ${l};`);
   for (const l of pass?.location ?? []) location.push(`        ${l};`);
 
