@@ -118,7 +118,8 @@ function time(ctx: Ctx, l: HaproxyLine, key: string, value: string | undefined):
 
 /**
  * Applies server (or default-server) parameters from `words` onto `into`; the keywords lbsim does
- * not model (with their values) go to `extra`, as written.
+ * not model go to `extra`, one entry per keyword with its value (`resolvers dns`), quoted where
+ * HAProxy needs it.
  */
 function serverParams(ctx: Ctx, l: HaproxyLine, words: string[], into: ServerDefaults, extra: string[] = []): void {
   const kept = ctx.loud ? '; kept for export' : '';
@@ -178,7 +179,7 @@ function serverParams(ctx: Ctx, l: HaproxyLine, words: string[], into: ServerDef
           ctx.warnings.push({ file: ctx.file, line: l.line, directive: `${l.words[0]} ${kw}`, message: `not modelled by lbsim${kept}` });
         } else {
           take();
-          extra.push(kw, ...(value !== undefined ? [value] : []));
+          extra.push(value !== undefined ? `${kw} ${haproxyWord(value)}` : kw);
           ctx.warnings.push({ file: ctx.file, line: l.line, directive: `${l.words[0]} ${kw}`, message: `${`${kw} ${value ?? ''}`.trim()}: not modelled by lbsim${kept}` });
         }
     }
@@ -241,7 +242,7 @@ function readSection(ctx: Ctx, section: HaproxySection, s: ProxySettings): void 
       case 'default-server': {
         const extra: string[] = [];
         serverParams(ctx, l, args, s.defaults, extra);
-        if (extra.length > 0) ctx.keep?.push(`default-server ${extra.map(haproxyWord).join(' ')}`);
+        if (extra.length > 0) ctx.keep?.push(`default-server ${extra.join(' ')}`);
         break;
       }
       case 'server': {
@@ -523,13 +524,13 @@ export function importHaproxy(file: string, opts: HaproxyImportOptions = {}): Im
     for (const x of servers) {
       if (!x.p.check) x.extra.push('no-check');
       else {
-        if ((x.p.interMs ?? 2000) !== intervalMs) x.extra.push('inter', proxyTime(x.p.interMs ?? 2000));
-        if ((x.p.rise ?? 2) !== rise) x.extra.push('rise', String(x.p.rise ?? 2));
-        if ((x.p.fall ?? 3) !== fall) x.extra.push('fall', String(x.p.fall ?? 3));
+        if ((x.p.interMs ?? 2000) !== intervalMs) x.extra.push(`inter ${proxyTime(x.p.interMs ?? 2000)}`);
+        if ((x.p.rise ?? 2) !== rise) x.extra.push(`rise ${x.p.rise ?? 2}`);
+        if ((x.p.fall ?? 3) !== fall) x.extra.push(`fall ${x.p.fall ?? 3}`);
       }
     }
   }
-  const own = Object.fromEntries(servers.filter((x) => x.extra.length > 0).map((x) => [x.name, x.extra.map(haproxyWord)]));
+  const own = Object.fromEntries(servers.filter((x) => x.extra.length > 0).map((x) => [x.name, x.extra]));
   if (keep.length > 0 || Object.keys(own).length > 0) {
     config.passthrough = { format: 'haproxy', ...(keep.length > 0 ? { section: keep } : {}), ...(Object.keys(own).length > 0 ? { servers: own } : {}) };
   }
