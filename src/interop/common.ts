@@ -136,7 +136,7 @@ export function passthroughFor(config: LbConfig, format: ProxyFormat, warnings: 
   if (p.format === format) return p;
   const items = passthroughItems(p);
   if (items.length > 0) {
-    warnings.push({ feature: 'imported directives', message: `the ${p.format} config's ${items.length} line(s) lbsim does not model are ${p.format}-only and left out of this ${format} export: ${items.join('; ')}` });
+    warnings.push({ feature: 'imported directives', message: `the ${p.format} config's ${items.length} ${p.format === 'envoy' ? 'field(s)' : 'line(s)'} lbsim does not model are ${p.format}-only and left out of this ${format} export: ${items.join('; ')}` });
   }
   return undefined;
 }

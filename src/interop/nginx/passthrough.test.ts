@@ -82,6 +82,19 @@ describe('nginx export gives back the directives lbsim does not model', () => {
     expect(back).toContain('server 10.0.0.13:8080 backup;');
   });
 
+  it('an HAProxy or Envoy export leaves the nginx lines out and names them', () => {
+    const text = `upstream app { zone app 64k; server 10.0.0.11:8080; server 10.0.0.12:8080; keepalive 32; }
+server { listen 80; location / { proxy_pass http://app; proxy_http_version 1.1; } }`;
+    const imported = importText(text, 'nginx', 'nginx.conf');
+    for (const format of ['haproxy', 'envoy'] as const) {
+      const out = exportConfig(imported.config, format);
+      expect(out.text).not.toContain('keepalive');
+      expect(out.warnings.find((w) => w.feature === 'imported directives')?.message).toBe(
+        `the nginx config's 3 line(s) lbsim does not model are nginx-only and left out of this ${format} export: zone app 64k; keepalive 32; proxy_http_version 1.1`,
+      );
+    }
+  });
+
   it('passes keepalive, zone, proxy_http_version and the Connection header through', () => {
     const text = `http {
   upstream app { zone app 64k; server 10.0.0.11:8080; server 10.0.0.12:8080; keepalive 32; }
