@@ -29,6 +29,12 @@ export interface BackendSpec {
    * Envoy priority levels. See `balancer/tiers.ts`.
    */
   readonly priority?: number;
+  /**
+   * Envoy `health_status: DEGRADED`: available, but used only for its level's degraded share of
+   * the priority load (`LoadBalancerBase::choosePriority`). Envoy failover mode only. See
+   * `balancer/tiers.ts`.
+   */
+  readonly degraded?: boolean;
   /** Free-form labels. */
   readonly labels?: Readonly<Record<string, string>>;
 }
@@ -43,6 +49,7 @@ export interface BackendInit {
   maxConn?: number;
   zone?: string;
   priority?: number;
+  degraded?: boolean;
   labels?: Record<string, string>;
 }
 
@@ -69,6 +76,7 @@ export function backend(init: BackendInit): BackendSpec {
     maxConn,
     ...(init.zone !== undefined ? { zone: init.zone } : {}),
     ...(priority > 0 ? { priority } : {}),
+    ...(init.degraded === true ? { degraded: true } : {}),
     ...(init.labels !== undefined ? { labels: Object.freeze({ ...init.labels }) } : {}),
   };
   return Object.freeze(spec);

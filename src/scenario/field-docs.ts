@@ -64,6 +64,7 @@ export const SCENARIO_FIELD_DOCS: Readonly<Record<string, string>> = {
   'backends[].service': 'Service-time distribution of a request on this backend at speed 1.',
   'backends[].maxConn': 'Balancer-side cap on requests in flight to each backend (HAProxy maxconn); 0 = none.',
   'backends[].priority': 'Failover tier of the group: 0 = primary (default), 1 = backup (nginx/HAProxy backup), 2… = later Envoy priority levels.',
+  'backends[].degraded': 'Envoy health_status DEGRADED: available, but used only for the degraded share of its priority level’s load (when the healthy backends’ availability falls short). balancer.failover mode envoy only.',
   'backends[].zone': 'Zone (locality) of the group’s backends: the zone network, zone faults and Envoy zone routing use it; written by lbsim export (Envoy locality, comments elsewhere).',
   'backends[].cache': 'An LRU cache of hash keys on each backend: a hit costs hitFactor × the service time.',
   'backends[].cache.size': 'Keys each backend’s cache keeps.',
