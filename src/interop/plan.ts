@@ -82,7 +82,8 @@ export function scenarioToConfig(scenario: Scenario, ref: string, file: string):
         role: tier > 0 ? 'backup' : 'active',
         ...(tier > 1 ? { priority: tier } : {}),
         ...(g.zone !== undefined ? { zone: g.zone } : {}),
-        ...(notes.degraded?.includes(id) ? { health: 'DEGRADED' as const } : {}),
+        // `degraded` on the group; the `degraded` note is what earlier imports wrote.
+        ...(g.degraded === true || notes.degraded?.includes(id) ? { health: 'DEGRADED' as const } : {}),
       });
       index++;
     }
