@@ -10,6 +10,7 @@
  * backends:
  *   - { url: http://127.0.0.1:9001, weight: 5, maxConn: 100 }
  *   - { url: http://127.0.0.1:9009, backup: true, zone: b }   # or priority: 1, 2, …
+ *   - { url: http://127.0.0.1:9010, degraded: true }         # Envoy DEGRADED (failover mode envoy)
  * ```
  *
  * plus optional sections. The balancer's settings — `passive` (nginx `max_fails` /
