@@ -143,8 +143,8 @@ describe('lbsim validate, list, sweep', () => {
     const out = lbsim('list').out;
     expect(out).toMatch(/weighted-round-robin\s+Weighted round robin: nginx smooth WRR/);
     expect(out).toMatch(/\n\s+flavors: nginx \(default\), haproxy, envoy, aws\n/);
-    // A scenario's line is the first sentence of its leading comment, never the editor's modeline.
-    expect(out).toMatch(/\n\s+homogeneous\s+Ten identical backends at 80 % load: the baseline\.\n/);
+    // A scenario's line is its whole leading comment (wrapped, never cut mid-sentence), never the editor's modeline.
+    expect(out).toMatch(/\n\s+homogeneous\s+Ten identical backends at 80 % load: the baseline\. Queue-aware strategies/);
     expect(out).not.toMatch(/yaml-language-server/);
     for (const s of j.scenarios as { teaches: string }[]) expect(s.teaches).toMatch(/^[A-Z0-9`].*[.!?]$/);
   });

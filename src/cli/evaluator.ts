@@ -17,7 +17,7 @@ import type { Scenario } from '../scenario/types.js';
  * key, so the runs of one scenario share a workload model in whichever thread runs them; `progress`
  * counts over every batch (done so far, total known so far), as the searches expect.
  */
-export function evaluateOn(executor: Executor, progress?: Progress): Evaluate {
+export function evaluateOn(executor: Executor, progress?: Progress, signal?: AbortSignal): Evaluate {
   const keys = new WeakMap<Scenario, string>();
   const keyOf = (s: Scenario): string => {
     let k = keys.get(s);
@@ -29,13 +29,24 @@ export function evaluateOn(executor: Executor, progress?: Progress): Evaluate {
   return async (jobs: readonly RunJob[]) => {
     total += jobs.length;
     const before = done;
-    return runJobs(
+    const out = await runJobs(
       executor,
       jobs.map((j) => ({ scenario: j.scenario, choice: j.choice, seed: j.seed, scenarioKey: keyOf(j.scenario) })),
       (d) => {
         done = before + d;
         progress?.(done, total);
       },
+      signal,
     );
+    if (signal?.aborted) throw new Interrupted();
+    return out;
   };
+}
+
+/** Thrown by an evaluator whose signal aborted (Ctrl-C): the search it serves stops there. */
+export class Interrupted extends Error {
+  constructor() {
+    super('interrupted');
+    this.name = 'Interrupted';
+  }
 }

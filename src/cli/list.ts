@@ -1,5 +1,6 @@
 /** `lbsim list [--json]`: the registered strategies with descriptions, options and flavors, and the shipped scenarios. */
 import { z } from 'zod';
+import { aliasesOf } from '../strategies/aliases.js';
 import { STRATEGIES } from '../strategies/registry.js';
 import { shippedScenarios } from './scenario-file.js';
 import { readFileSync } from 'node:fs';
@@ -11,28 +12,33 @@ function defaults(schema: z.ZodType): Record<string, unknown> {
 }
 
 /**
- * What a shipped scenario teaches: the first sentence of its leading comment, joined across comment
- * lines, skipping editor modelines (`# yaml-language-server: $schema=…`).
+ * What a shipped scenario teaches: its leading comment block, whole, as one paragraph (editor
+ * modelines such as `# yaml-language-server: …` skipped).
  */
 export function teaches(text: string): string {
-  const words: string[] = [];
+  const lines: string[] = [];
   for (const line of text.split('\n')) {
-    const m = /^#\s?(.*)$/.exec(line.trim());
-    if (!m) {
-      if (words.length > 0 || line.trim() !== '') break;
-      continue;
-    }
-    const body = m[1]!.trim();
-    if (/^yaml-language-server:/.test(body)) continue;
-    if (body === '') {
-      if (words.length > 0) break;
-      continue;
-    }
-    words.push(body);
+    const m = /^#\s?(.*)$/.exec(line);
+    if (!m) break;
+    if (/^\s*yaml-language-server:/.test(m[1]!)) continue;
+    lines.push(m[1]!.trim());
   }
-  const para = words.join(' ');
-  const end = /[.!?](?=\s|$)/.exec(para);
-  return end ? para.slice(0, end.index + 1) : para;
+  return lines.filter((l) => l !== '').join(' ');
+}
+
+/** Wraps `text` to `width` columns; lines after the first are indented by `indent` spaces. */
+export function wrap(text: string, width: number, indent: number): string {
+  const words = text.split(/\s+/).filter((w) => w !== '');
+  const out: string[] = [];
+  let line = '';
+  for (const w of words) {
+    if (line !== '' && line.length + 1 + w.length > width) {
+      out.push(line);
+      line = w;
+    } else line = line === '' ? w : `${line} ${w}`;
+  }
+  if (line !== '') out.push(line);
+  return out.join(`\n${' '.repeat(indent)}`);
 }
 
 /** Prints the lists; returns exit code 0. */
@@ -43,6 +49,8 @@ export function listCommand(opts: { json?: boolean }): number {
     reference: s.reference,
     weighted: s.weighted,
     options: defaults(s.options),
+    /** Other names `--strategies` accepts for it (proxies' names, folded: `leastconn`, `ringhash`). */
+    aliases: aliasesOf(s.name),
     ...(s.flavors ? { flavors: { default: s.flavors.default, list: s.flavors.list, differs: s.flavors.differs } } : {}),
   }));
   const scenarios = shippedScenarios().map((s) => ({ name: s.name, path: s.path, teaches: teaches(readFileSync(s.path, 'utf8')) }));
@@ -64,6 +72,8 @@ export function listCommand(opts: { json?: boolean }): number {
   }
   process.stdout.write('\nShipped scenarios (lbsim run NAME):\n');
   const sw = Math.max(0, ...scenarios.map((s) => s.name.length));
-  for (const s of scenarios) process.stdout.write(`  ${s.name.padEnd(sw)}  ${s.teaches}\n`);
+  // Whole descriptions, wrapped to the terminal (100 columns off a terminal), never cut.
+  const columns = Math.max(60, process.stdout.columns ?? 100);
+  for (const s of scenarios) process.stdout.write(`  ${s.name.padEnd(sw)}  ${wrap(s.teaches, columns - sw - 4, sw + 4)}\n`);
   return 0;
 }

@@ -7,11 +7,11 @@ import { parseDuration } from '../input/units.js';
 import { InputError } from '../input/errors.js';
 import type { ResultsFile } from '../results/schema.js';
 import type { Scenario } from '../scenario/types.js';
-import { compareLive, renderComparison, type CompareOptions } from '../live/compare.js';
+import { compareLive, liveCheckOf, renderComparison, type CompareOptions } from '../live/compare.js';
 import { Registry } from '../live/children.js';
 import { prepareLive, runLivePrepared, type LiveInfo, type LiveOptions } from '../live/run.js';
 import { describeScenario } from './describe.js';
-import { checkWritable, useColor, writeFileAtomic } from './output.js';
+import { checkWritable, isStdoutTarget, tableStream, useColor, writeFileAtomic } from './output.js';
 import { formatCount, limitHint, parseLimits } from '../input/limits.js';
 import { scenarioFacts } from '../sim/run.js';
 import { checkScenarioLimits } from '../sim/limits.js';
@@ -189,8 +189,9 @@ export async function liveCommand(arg: string, flags: LiveCommandFlags): Promise
     await registry.dispose();
     untrap();
   }
-  printResults(results, header(scenario, scale, o, real));
-  process.stdout.write(`\n${liveSummary(results)}`);
+  const out = tableStream(flags.json);
+  printResults(results, header(scenario, scale, o, real), null, out);
+  out.write(`\n${liveSummary(results)}`);
   await writeOutputs(results, flags);
   return 0;
 }
@@ -210,6 +211,8 @@ export async function compareLiveCommand(arg: string, flags: CompareFlags): Prom
       o.overhead = v;
     }
   }
+  const toStdout = [flags.jsonSim, flags.jsonLive].filter((f) => f !== undefined && isStdoutTarget(f));
+  if (toStdout.length > 1) bad('--json-live', 'only one of --json-sim and --json-live can go to stdout');
   const { scenario: real, scale } = prepareLive(scenario, o);
   checkLiveRate(real, scale, arg, flags);
   const registry = new Registry();
@@ -221,20 +224,26 @@ export async function compareLiveCommand(arg: string, flags: CompareFlags): Prom
     await registry.dispose();
     untrap();
   }
-  process.stdout.write(`${header(scenario, scale, o, real)}\n`);
-  process.stdout.write(`offered ${c.live.summary.offeredRate.toFixed(0)} req/s, capacity ${c.live.summary.capacity.toFixed(0)} req/s, load ${(c.live.summary.loadFactor * 100).toFixed(0)}% (scaled)\n\n`);
-  process.stdout.write(`${renderComparison(c, useColor())}\n`);
-  if (flags.jsonSim) {
-    writeFileAtomic(flags.jsonSim, `${JSON.stringify(c.sim, null, 1)}\n`);
-    process.stderr.write(`simulated results: ${flags.jsonSim}\n`);
-  }
-  if (flags.jsonLive) {
-    writeFileAtomic(flags.jsonLive, `${JSON.stringify(c.live, null, 1)}\n`);
-    process.stderr.write(`live results: ${flags.jsonLive}\n`);
-  }
+  const out = toStdout.length > 0 ? process.stderr : process.stdout;
+  out.write(`${header(scenario, scale, o, real)}\n`);
+  out.write(`offered ${c.live.summary.offeredRate.toFixed(0)} req/s, capacity ${c.live.summary.capacity.toFixed(0)} req/s, load ${(c.live.summary.loadFactor * 100).toFixed(0)}% (scaled)\n\n`);
+  out.write(`${renderComparison(c, useColor(out))}\n`);
+  const writeJson = (file: string, results: ResultsFile, what: string): void => {
+    const text = `${JSON.stringify(results, null, 1)}\n`;
+    if (isStdoutTarget(file)) process.stdout.write(text);
+    else {
+      writeFileAtomic(file, text);
+      process.stderr.write(`${what}: ${file}\n`);
+    }
+  };
+  // each file carries the side-by-side comparison, so the report shows it (and names the two apart)
+  const sim: ResultsFile = { ...c.sim, liveCheck: liveCheckOf(c, 'sim') };
+  const live: ResultsFile = { ...c.live, liveCheck: liveCheckOf(c, 'live') };
+  if (flags.jsonSim) writeJson(flags.jsonSim, sim, 'simulated results');
+  if (flags.jsonLive) writeJson(flags.jsonLive, live, 'live results');
   if (flags.report) {
     const { writeReport } = await import('../report/write.js');
-    const path = writeReport([c.sim, c.live], flags.report);
+    const path = writeReport([sim, live], flags.report);
     process.stderr.write(`report: ${path}\n`);
   }
   return 0;

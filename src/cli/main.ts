@@ -7,8 +7,9 @@
  * `lbsim --version`, `lbsim --help` and `lbsim <command> --help` load none of them, and each command
  * pays only for what it uses. `cli.test.ts` checks that with a trace of the loaded modules.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option } from 'commander';
 import { InputError } from '../input/errors.js';
+import { guardStandardStreams } from './streams.js';
 import { VERSION } from './version.js';
 
 /** `--limit NAME=N` (repeatable): raises an input limit (README, "Security and limits"). */
@@ -35,6 +36,21 @@ function liveOptions(cmd: Command): Command {
     .option('--proxy <where>', 'where a one-worker proxy runs: inline (default, this process) or child');
 }
 
+/**
+ * Help that names required options: `(required)` after their description, and in the usage line
+ * (`lbsim report [options] --out <dir> <results...>`), since commander lists them with the others.
+ */
+const HELP_WITH_REQUIRED = {
+  optionDescription(this: Help, option: Option): string {
+    const text = Help.prototype.optionDescription.call(this, option);
+    return option.mandatory ? `${text} (required)` : text;
+  },
+  commandUsage(this: Help, cmd: Command): string {
+    const usage = Help.prototype.commandUsage.call(this, cmd);
+    const required = cmd.options.filter((o) => o.mandatory).map((o) => o.flags.split(/,\s*/).pop()!);
+    return required.length === 0 ? usage : usage.replace('[options]', `[options] ${required.join(' ')}`);
+  },
+};
 /** The flags of the decision (`run`, `capacity`, `tune`): objectives, baseline, proxy, metric. */
 function decisionOptions(cmd: Command): Command {
   return cmd
@@ -46,6 +62,7 @@ function decisionOptions(cmd: Command): Command {
 
 /** Runs the CLI with `argv` (as `process.argv`) and resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
+  guardStandardStreams();
   let code = 0;
   const program = new Command();
   program
@@ -54,6 +71,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .version(VERSION)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .configureHelp(HELP_WITH_REQUIRED)
     .showHelpAfterError('(run lbsim --help for usage)');
 
   decisionOptions(limitOption(program

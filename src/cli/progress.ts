@@ -1,6 +1,9 @@
 /**
  * Progress reporting: a cli-progress bar on a TTY (stderr) with runs done / total and the ETA, plain
- * lines otherwise (one per ~10 %, with the ETA), nothing with `--quiet`.
+ * lines otherwise (one per ~10 %, with the ETA), nothing with `--quiet`. The bar leaves the
+ * terminal's modes alone (no hidden cursor, no line wrap turned off): a run on this thread holds it
+ * until the run ends, so a Ctrl-C or a kill could end the process before any handler turned them
+ * back on; the line is cut to the terminal's width instead.
  */
 import cliProgress from 'cli-progress';
 
@@ -19,6 +22,9 @@ export function formatEta(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+/** cli-progress options that keep the terminal's cursor and line wrap as they are (`linewrap: true`: the line is cut to the terminal's width instead of turning wrap off). */
+export const BAR_TERMINAL = { hideCursor: false, linewrap: true } as const;
+
 /** Creates the progress sink for `label`. */
 export function progress(label: string, quiet: boolean): Progress {
   if (quiet) return { update() {}, stop() {} };
@@ -27,7 +33,7 @@ export function progress(label: string, quiet: boolean): Progress {
       {
         format: `${label} [{bar}] {percentage}% | {value}/{total} runs | {duration_formatted} | ETA {eta_formatted}`,
         stream: process.stderr,
-        hideCursor: true,
+        ...BAR_TERMINAL,
         etaBuffer: 50,
       },
       cliProgress.Presets.shades_classic,

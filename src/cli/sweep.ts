@@ -8,7 +8,8 @@
  */
 import { dirname, resolve } from 'node:path';
 import { MAX_STUDY_RUNS, studyRuns } from '../exec/study.js';
-import { gridCoordinates, pointLabel, runSweep } from '../exec/sweep.js';
+import { gridCoordinates, pointLabel, runSweepUntil } from '../exec/sweep.js';
+import { markPartial, trapInterrupt } from './interrupt.js';
 import { InputError } from '../input/errors.js';
 import type { ResultsFile, SweepAxis, SweepPoint } from '../results/schema.js';
 import { parseScenario } from '../scenario/index.js';
@@ -23,7 +24,7 @@ import { checkOutputs, writeOutputs } from './run.js';
 import { DEFAULT_LIMITS, parseLimits, type InputLimits } from '../input/limits.js';
 import { preloadTraces } from '../sim/model/trace-load.js';
 import { checkScenarioLimits } from '../sim/limits.js';
-import { useColor, styles } from './output.js';
+import { tableStream, useColor, styles } from './output.js';
 import { parseGrid } from './vary.js';
 
 /** Flags of `lbsim sweep`. */
@@ -66,9 +67,9 @@ export async function sweepScenarios(arg: string, flags: SweepFlags, limits: Rea
   return { axes, scenarios };
 }
 
-/** Prints p99 by strategy along the first axis: one table per combination of the other axes. */
-function printTables(results: ResultsFile): void {
-  const st = styles(useColor());
+/** Prints p99 by strategy along the first axis on `out`: one table per combination of the other axes. */
+function printTables(results: ResultsFile, out: NodeJS.WriteStream): void {
+  const st = styles(useColor(out));
   const sweep = results.sweep!;
   const axes = sweep.axes ?? [{ key: sweep.key, values: sweep.points.map((p) => p.value) }];
   const groups = new Map<string, SweepPoint[]>();
@@ -85,9 +86,9 @@ function printTables(results: ResultsFile): void {
   for (const [rest, points] of groups) {
     const labels = points[0]!.results.map((r) => r.strategy);
     const w = Math.max(8, ...labels.map((l) => l.length));
-    process.stdout.write(`${st.bold(`p99 latency (ms) by ${sweep.key}${rest ? ` at ${rest}` : ''}`)}\n`);
-    process.stdout.write(`${'strategy'.padEnd(w)}  ${points.map((p) => `${String(p.value).padStart(9)} `).join(' ')}\n`);
-    process.stdout.write(`${'load'.padEnd(w)}  ${points.map((p) => `${`${(p.load * 100).toFixed(0)}%`.padStart(9)} `).join(' ')}\n`);
+    out.write(`${st.bold(`p99 latency (ms) by ${sweep.key}${rest ? ` at ${rest}` : ''}`)}\n`);
+    out.write(`${'strategy'.padEnd(w)}  ${points.map((p) => `${String(p.value).padStart(9)} `).join(' ')}\n`);
+    out.write(`${'load'.padEnd(w)}  ${points.map((p) => `${`${(p.load * 100).toFixed(0)}%`.padStart(9)} `).join(' ')}\n`);
     for (const label of labels) {
       const cells = points.map((p) => {
         const r = p.results.find((x) => x.strategy === label);
@@ -95,39 +96,60 @@ function printTables(results: ResultsFile): void {
         const s = fmt(r.latency.p99).padStart(9);
         return winners.get(p) === label ? st.green(`${s}*`) : `${s} `;
       });
-      process.stdout.write(`${label.padEnd(w)}  ${cells.join(' ')}\n`);
+      out.write(`${label.padEnd(w)}  ${cells.join(' ')}\n`);
     }
-    if (groups.size > 1) process.stdout.write('\n');
+    if (groups.size > 1) out.write('\n');
   }
-  process.stdout.write(
+  out.write(
     [...winners.values()].some((x) => x !== null)
       ? '* the point\'s statistical winner (paired 95 % intervals over replications)\n'
       : 'No point has a statistical winner (one replication, or the best is tied): use --replications N to compare.\n',
   );
 }
 
-/** Runs the command; returns the exit code. */
+/** Runs the command; returns the exit code (130 after a Ctrl-C: `interrupt.ts`). */
 export async function sweepCommand(arg: string, flags: SweepFlags): Promise<number> {
   const note = (line: string): void => void (flags.quiet || process.stderr.write(`${line}\n`));
-  const results = await withExecutor(
-    flags,
-    note,
-    async () => {
-      const limits = parseLimits(flags.limit);
-      checkOutputs(flags);
-      return sweepScenarios(arg, flags, limits);
-    },
-    async (executor, { axes, scenarios }) => {
-      const bar = progress('sweeping', Boolean(flags.quiet));
-      try {
-        return await runSweep(axes, scenarios, executor, (d, t) => bar.update(d, t));
-      } finally {
-        bar.stop();
+  // trapped from the start: a Ctrl-C while the input loads stops before the first run
+  const interrupt = trapInterrupt('sweep');
+  try {
+    const outcome = await withExecutor(
+      flags,
+      note,
+      async () => {
+        const limits = parseLimits(flags.limit);
+        checkOutputs(flags);
+        return sweepScenarios(arg, flags, limits);
+      },
+      async (executor, { axes, scenarios }) => {
+        const bar = progress('sweeping', Boolean(flags.quiet));
+        try {
+          return await runSweepUntil(axes, scenarios, executor, interrupt.signal, (d, t) => bar.update(d, t));
+        } finally {
+          bar.stop();
+        }
+      },
+    );
+    const by = interrupt.by() ?? null;
+    interrupt.dispose();
+    let results = outcome.file;
+    const what = `${outcome.points.done} of ${outcome.points.total} points (${outcome.runs.done} of ${outcome.runs.total} runs)`;
+    if (outcome.interrupted) {
+      if (results === null) {
+        process.stderr.write(`lbsim sweep: interrupted (${by}) after ${outcome.runs.done} of ${outcome.runs.total} runs, before any point finished all its strategies: nothing written\n`);
+        return interrupt.exitCode();
       }
-    },
-  );
-  for (const w of results.warnings) process.stderr.write(`warning: ${w}\n`);
-  printTables(results);
-  await writeOutputs(results, flags);
-  return 0;
+      results = markPartial(results, `interrupted (${by})`, what, outcome.missing);
+    }
+    for (const w of results!.warnings) process.stderr.write(`warning: ${w}\n`);
+    printTables(results!, tableStream(flags.json));
+    if (outcome.interrupted) {
+      const wrote = flags.json !== undefined || flags.report !== undefined;
+      process.stderr.write(`lbsim sweep: interrupted (${by}): ${what} finished; ${wrote ? 'their results are written, marked partial' : 'nothing written (no --json or --report)'}\n`);
+    }
+    await writeOutputs(results!, flags);
+    return outcome.interrupted ? interrupt.exitCode() : 0;
+  } finally {
+    interrupt.dispose();
+  }
 }

@@ -49,8 +49,8 @@ const COLUMNS: Column[] = [
   { head: 'max', cell: (r) => fmt(r.latency.max) },
   { head: 'p99 95% CI', cell: (r) => (r.ci95.p99 ? `${fmt(r.ci95.p99[0])}–${fmt(r.ci95.p99[1])}` : '') },
   { head: 'req/s', cell: (r) => r.throughput.toFixed(0) },
-  { head: 'failed', cell: (r) => String(r.requests.failed) },
-  { head: 'rejected', cell: (r) => String(r.requests.rejected) },
+  { head: 'failed', cell: (r) => count(r.requests.failed) },
+  { head: 'rejected', cell: (r) => count(r.requests.rejected) },
   { head: 'fairness', cell: (r) => r.fairness.toFixed(3) },
   { head: 'max util', cell: (r) => `${(Math.max(0, ...r.backends.map((b) => b.utilization)) * 100).toFixed(0)}%` },
 ];
@@ -58,7 +58,9 @@ const COLUMNS: Column[] = [
 /** Availability and retries, for runs where requests can fail. */
 const FAILURE_COLUMNS: Column[] = [
   { head: 'avail', cell: (r) => (r.availability === undefined ? '' : fmtAvailability(r.availability)) },
-  { head: 'retries', cell: (r) => (r.retries === undefined ? '' : String(Math.round(r.retries))) },
+  // a simulated result without the field ran with `retries: 0` (results files from before the
+  // lean engine counted retries too); a live one did not measure them
+  { head: 'retries', cell: (r) => (r.retries !== undefined ? String(Math.round(r.retries)) : r.errors !== undefined ? '0' : '–') },
 ];
 
 /** Cache hit ratio, for runs with backend caches. */
@@ -104,6 +106,11 @@ export function fmtAvailability(a: number): string {
   const d = Math.min(4, Math.max(1, Math.ceil(-Math.log10(gap)) + 1));
   const f = 10 ** d;
   return `${(Math.floor(a * 100 * f + 1e-6) / f).toFixed(d)}%`;
+}
+
+/** A request count: whole, or a mean over replications with one decimal (`0.2`, never rounded to 0). */
+function count(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toFixed(1);
 }
 
 /** Formats a latency in ms with 3 significant digits. */

@@ -18,6 +18,11 @@ export interface BackendSpec {
    * ketama points hash this text), so an imported upstream keeps its production key → server map.
    */
   readonly address?: string;
+  /**
+   * The server's host name (Envoy's endpoint `hostname`), when known: Envoy's ring hash and
+   * Maglev hash it instead of the address with `use_hostname_for_hashing`.
+   */
+  readonly hostname?: string;
   /** Configured weight, a positive integer (nginx `weight=`, default 1). */
   readonly weight: number;
   /** Maximum concurrent requests from this balancer; 0 = unlimited (nginx `max_conns`, HAProxy `maxconn`). */
@@ -45,6 +50,7 @@ export interface BackendInit {
   host?: string;
   port?: number;
   address?: string;
+  hostname?: string;
   weight?: number;
   maxConn?: number;
   zone?: string;
@@ -72,6 +78,7 @@ export function backend(init: BackendInit): BackendSpec {
     host: init.host ?? init.id,
     port: init.port ?? 0,
     ...(init.address !== undefined ? { address: init.address } : {}),
+    ...(init.hostname !== undefined ? { hostname: init.hostname } : {}),
     weight,
     maxConn,
     ...(init.zone !== undefined ? { zone: init.zone } : {}),

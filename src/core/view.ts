@@ -34,6 +34,19 @@ export interface PickView {
    * versions guarantee equal contents, so a strategy may cache what it derives from them.
    */
   readonly version: number;
+  /**
+   * The host set this pick's list was drawn from: 1 for backends eligible before the pick's own
+   * filters (a retry's exclusions, backends at `maxConn`), i.e. the healthy members of the tier in
+   * use, or all its members in panic. Envoy builds its hashing tables over exactly this set
+   * (`ThreadAwareLoadBalancerBase::refresh`); `eligible` is always a subset of it.
+   */
+  readonly members: ArrayLike<number>;
+  /**
+   * Changes whenever `members` may have changed (health, panic, drain, membership, re-weights);
+   * unlike `version` it does not change with a pick's own filters or a slow-start ramp, so a
+   * strategy may rebuild what it derives from `members` only when the host set changed.
+   */
+  readonly membersVersion: number;
 }
 
 /** The request attributes a strategy may use. Drivers reuse one object; strategies must not keep it. */

@@ -17,17 +17,36 @@ export interface Executor {
   /**
    * Runs `jobs`; calls `sink(i, summary)` exactly once per job index (any order) and `progress`
    * after each; resolves when every job has been handed over. Rejects on the first failure.
+   * When `signal` aborts (Ctrl-C), it hands out no more runs and resolves soon after, without
+   * waiting for the runs in progress: the jobs not handed to `sink` by then never are (their
+   * threads are stopped by {@link Executor.close}; a queue keeps them for a later submission).
    */
-  execute(jobs: readonly RunJob[], sink: (index: number, summary: RunSummary) => void, progress?: ProgressFn): Promise<void>;
+  execute(jobs: readonly RunJob[], sink: (index: number, summary: RunSummary) => void, progress?: ProgressFn, signal?: AbortSignal): Promise<void>;
   /** Releases threads and connections; the executor cannot be used afterwards. */
   close(): Promise<void>;
 }
 
-/** Runs `jobs` and returns their summaries in job order. */
-export async function runJobs(executor: Executor, jobs: readonly RunJob[], progress?: ProgressFn): Promise<RunSummary[]> {
+/** Runs `jobs` and returns their summaries in job order (with holes when `signal` aborted). */
+export async function runJobs(executor: Executor, jobs: readonly RunJob[], progress?: ProgressFn, signal?: AbortSignal): Promise<RunSummary[]> {
   const out: (RunSummary | undefined)[] = new Array(jobs.length);
-  await executor.execute(jobs, (i, s) => (out[i] = s), progress);
+  await executor.execute(jobs, (i, s) => (out[i] = s), progress, signal);
   return out as RunSummary[];
+}
+
+/**
+ * A promise that resolves when `signal` aborts (never without one), and a function that drops the
+ * listener once the race it joins is over.
+ */
+export function whenAborted(signal: AbortSignal | undefined): { aborted: Promise<void>; release: () => void } {
+  if (!signal) return { aborted: new Promise<void>(() => {}), release: () => {} };
+  let release = (): void => {};
+  const aborted = new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const on = (): void => resolve();
+    signal.addEventListener('abort', on, { once: true });
+    release = () => signal.removeEventListener('abort', on);
+  });
+  return { aborted, release };
 }
 
 /** Yields to the event loop (progress redraws, signals) between runs of a serial batch. */
@@ -38,9 +57,11 @@ export class SerialExecutor implements Executor {
   readonly description = 'this thread';
   private readonly models = new ModelCache();
 
-  async execute(jobs: readonly RunJob[], sink: (index: number, summary: RunSummary) => void, progress?: ProgressFn): Promise<void> {
-    for (let i = 0; i < jobs.length; i++) {
+  async execute(jobs: readonly RunJob[], sink: (index: number, summary: RunSummary) => void, progress?: ProgressFn, signal?: AbortSignal): Promise<void> {
+    const stopped = (): boolean => signal?.aborted === true;
+    for (let i = 0; i < jobs.length && !stopped(); i++) {
       await loadJobInputs(jobs[i]!);
+      if (stopped()) break;
       sink(i, runJob(jobs[i]!, this.models));
       progress?.(i + 1, jobs.length);
       await yieldNow();

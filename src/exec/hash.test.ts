@@ -14,8 +14,16 @@ const sc = testScenario({
 });
 
 describe('run content keys', () => {
-  it('a run reads none of the fields its key leaves out: name, description, seed, replications, strategy list', () => {
-    const other = { ...sc, name: 'other', description: 'changed', seed: 99, replications: 7, strategies: [choice('random')] };
+  it('a run reads none of the fields its key leaves out: name, description, seed, replications, strategy list, imported', () => {
+    const other = {
+      ...sc,
+      name: 'other',
+      description: 'changed',
+      seed: 99,
+      replications: 7,
+      strategies: [choice('random')],
+      imported: { format: 'nginx' as const, directives: { section: ['keepalive 32'] } },
+    };
     for (const c of [choice('p2c'), choice('round-robin', {}, 'rr')]) {
       const a = runJob({ scenario: sc, choice: c, seed: 11 });
       const b = runJob({ scenario: other, choice: { ...c, label: 'renamed' }, seed: 11 });

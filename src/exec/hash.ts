@@ -1,7 +1,7 @@
 /**
  * Content keys of runs. A run reads its scenario's workload, fleet, balancer and timing, its
  * strategy's name and options, and its seed — not the scenario's name, description, own seed,
- * replication count or strategy list (the engine never reads them; `hash.test.ts` checks that
+ * replication count, strategy list or what an import kept for export (the engine never reads them; `hash.test.ts` checks that
  * changing them changes no summary). So the key of a run is SHA-256 over the canonical text
  * (`codec.canonical`: sorted keys, NaN and friends tagged) of exactly those inputs, and two runs
  * with the same key have the same summary.
@@ -23,7 +23,7 @@ export function sha256(text: string): string {
 }
 
 /** Scenario fields no run reads (see the module header). */
-const NOT_SIMULATED: readonly string[] = ['name', 'description', 'seed', 'replications', 'strategies'];
+const NOT_SIMULATED: readonly string[] = ['name', 'description', 'seed', 'replications', 'strategies', 'imported'];
 
 const scenarioDigests = new WeakMap<Scenario, string>();
 

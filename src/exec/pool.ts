@@ -28,7 +28,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import Tinypool from 'tinypool';
-import { SerialExecutor, type Executor, type ProgressFn } from './executor.js';
+import { SerialExecutor, whenAborted, type Executor, type ProgressFn } from './executor.js';
 import { loadJobInputs, ModelCache, runJobSliced, type RunJob, type RunSummary } from './job.js';
 
 /**
@@ -81,12 +81,23 @@ export class PoolExecutor implements Executor {
     return this.pool.run(job) as Promise<RunSummary>;
   }
 
-  execute(jobs: readonly RunJob[], sink: (index: number, summary: RunSummary) => void, progress?: ProgressFn): Promise<void> {
+  execute(jobs: readonly RunJob[], sink: (index: number, summary: RunSummary) => void, progress?: ProgressFn, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       const window = this.size * 2;
       let next = 0;
       let done = 0;
       let failed = false;
+      // aborted: no more runs handed out or delivered; the runs in progress end with the pool
+      const onAbort = (): void => {
+        failed = true;
+        resolve();
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const finish = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
       const dispatch = (): void => {
         while (!failed && next < jobs.length && next - done < window) {
           const i = next++;
@@ -96,18 +107,19 @@ export class PoolExecutor implements Executor {
               sink(i, summary);
               done++;
               progress?.(done, jobs.length);
-              if (done === jobs.length) resolve();
+              if (done === jobs.length) finish();
               else dispatch();
             },
             (e: unknown) => {
               if (failed) return;
               failed = true;
+              signal?.removeEventListener('abort', onAbort);
               reject(e instanceof Error ? e : new Error(String(e)));
             },
           );
         }
       };
-      if (jobs.length === 0) resolve();
+      if (jobs.length === 0) finish();
       else dispatch();
     });
   }
@@ -141,8 +153,9 @@ export class LocalExecutor implements Executor {
     this.pool = new Tinypool({ filename: workerPath, minThreads: threads, maxThreads: threads, concurrentTasksPerWorker: 2, idleTimeout: 60_000 });
   }
 
-  async execute(jobs: readonly RunJob[], sink: (index: number, summary: RunSummary) => void, progress?: ProgressFn): Promise<void> {
+  async execute(jobs: readonly RunJob[], sink: (index: number, summary: RunSummary) => void, progress?: ProgressFn, signal?: AbortSignal): Promise<void> {
     const threads = this.parallel - 1;
+    const stopped = (): boolean => signal?.aborted === true;
     let next = 0;
     let done = 0;
     let failed: Error | null = null;
@@ -156,12 +169,12 @@ export class LocalExecutor implements Executor {
       // two runs per pool thread while there is plenty left; one each near the end, so no thread
       // holds a second run while the others have nothing to do
       const cap = jobs.length - next > this.parallel * 2 ? threads * 2 : threads;
-      while (failed === null && next < jobs.length && inPool.size < cap) {
+      while (failed === null && !stopped() && next < jobs.length && inPool.size < cap) {
         const i = next++;
         const task: Promise<void> = (this.pool.run(jobs[i]) as Promise<RunSummary>)
           .then(
             (summary) => {
-              if (failed === null) finished(i, summary);
+              if (failed === null && !stopped()) finished(i, summary);
             },
             (e: unknown) => {
               failed ??= asError(e);
@@ -174,19 +187,26 @@ export class LocalExecutor implements Executor {
         inPool.add(task);
       }
     };
-    while (failed === null && next < jobs.length) {
+    while (failed === null && !stopped() && next < jobs.length) {
       const i = next++; // this thread's next run, then the pool's
       fill();
       try {
         await loadJobInputs(jobs[i]!);
+        if (stopped()) break;
         finished(i, await runJobSliced(jobs[i]!, this.models, yieldNow));
       } catch (e) {
         failed ??= asError(e);
       }
       await yieldNow();
     }
-    while (inPool.size > 0) await Promise.race(inPool);
-    if (failed !== null) throw failed;
+    // aborted: the pool's runs in progress are not waited for (close() stops their threads)
+    const { aborted, release } = whenAborted(signal);
+    try {
+      while (inPool.size > 0 && !stopped()) await Promise.race([aborted, ...inPool]);
+    } finally {
+      release();
+    }
+    if (failed !== null && !stopped()) throw failed;
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { SerialExecutor, runJobs, type Executor } from './executor.js';
 import { LocalExecutor, PoolExecutor, poolWorkerPath } from './pool.js';
-import { runScenarioOn, runStudy } from './study.js';
+import { runScenarioOn, runStudy, runStudyUntil } from './study.js';
 import { gridCoordinates, runSweep } from './sweep.js';
 import { runScenario } from '../sim/run.js';
 import { withValue } from '../sim/sweep-path.js';
@@ -39,6 +39,39 @@ class Counting implements Executor {
 const pools: Executor[] = [];
 afterAll(async () => {
   for (const p of pools) await p.close();
+});
+
+describe('runStudyUntil: a study a signal interrupts (Ctrl-C)', () => {
+  it('keeps the strategies whose every replication arrived, equal to the whole run\'s entries; the executors stop handing out runs', async () => {
+    const whole = runScenario(small);
+    const worker = poolWorkerPath()!;
+    const local = new LocalExecutor(2, worker);
+    const pool = new PoolExecutor(2);
+    pools.push(local, pool);
+    for (const executor of [new SerialExecutor(), local, pool]) {
+      const controller = new AbortController();
+      // abort once 5 of the 8 runs (4 strategies × 2 replications) have arrived, in whatever order:
+      // at least one strategy is whole, at most two
+      const out = await runStudyUntil([small], executor, controller.signal, (d) => d >= 5 && controller.abort());
+      expect(out.interrupted, executor.description).toBe(true);
+      expect(out.runs.total).toBe(8);
+      expect(out.runs.done).toBe(5);
+      const file = out.files[0]!;
+      expect(file.results.length).toBeGreaterThanOrEqual(1);
+      expect(file.results.length).toBeLessThanOrEqual(2);
+      for (const r of file.results) expect(JSON.stringify(r)).toBe(JSON.stringify(whole.results.find((w) => w.strategy === r.strategy)));
+    }
+  });
+
+  it('an aborted signal runs nothing; no signal gives runStudy\'s files', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const none = await runStudyUntil([small], new SerialExecutor(), controller.signal);
+    expect(none).toEqual({ files: [null], interrupted: true, runs: { done: 0, total: 8 } });
+    const all = await runStudyUntil([small], new SerialExecutor(), undefined);
+    expect(all.interrupted).toBe(false);
+    expect(JSON.stringify(all.files[0])).toBe(JSON.stringify(runScenario(small)));
+  });
 });
 
 describe('runStudy', () => {

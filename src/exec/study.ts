@@ -60,6 +60,29 @@ export function planStudy(scenarios: readonly Scenario[]): StudyPlan {
 
 /** Runs a study on `executor`; resolves with one results file per scenario, in order. */
 export async function runStudy(scenarios: readonly Scenario[], executor: Executor, progress?: ProgressFn): Promise<ResultsFile[]> {
+  return (await runStudyUntil(scenarios, executor, undefined, progress)).files as ResultsFile[];
+}
+
+/**
+ * What a study that `signal` may interrupt finished: per point, a results file of the strategies
+ * whose every replication arrived (in the scenario's strategy order), or null when none did.
+ * Uninterrupted, every file is whole and equals {@link runStudy}'s.
+ */
+export interface StudyOutcome {
+  files: (ResultsFile | null)[];
+  /** Whether `signal` aborted before every run arrived. */
+  interrupted: boolean;
+  /** Runs that arrived, and the study's distinct runs. */
+  runs: { done: number; total: number };
+}
+
+/** Runs a study on `executor` until it ends or `signal` aborts (Ctrl-C); see {@link StudyOutcome}. */
+export async function runStudyUntil(
+  scenarios: readonly Scenario[],
+  executor: Executor,
+  signal: AbortSignal | undefined,
+  progress?: ProgressFn,
+): Promise<StudyOutcome> {
   const plan = planStudy(scenarios);
   // job index → (point, strategy)
   const pointOf = new Int32Array(plan.jobs.length);
@@ -100,12 +123,26 @@ export async function runStudy(scenarios: readonly Scenario[], executor: Executo
     else served.set(key, [i]);
   });
   const targets = [...served.values()];
+  let done = 0;
+  let stopped = false;
   await executor.execute(
     targets.map((t) => plan.jobs[t[0]!]!),
-    (u, summary) => targets[u]!.forEach((i, k) => deliver(i, k === 0 ? summary : structuredClone(summary))),
+    (u, summary) => {
+      if (stopped) return;
+      done++;
+      targets[u]!.forEach((i, k) => deliver(i, k === 0 ? summary : structuredClone(summary)));
+    },
     progress,
+    signal,
   );
-  return scenarios.map((sc, p) => resultsFile(sc, entries[p] as StrategyResult[]));
+  stopped = true;
+  const interrupted = done < targets.length;
+  if (interrupted && signal?.aborted !== true) throw new Error(`study: ${targets.length - done} of ${targets.length} runs never arrived`);
+  const files = scenarios.map((sc, p) => {
+    const finished = entries[p]!.filter((e): e is StrategyResult => e !== undefined);
+    return finished.length === 0 ? null : resultsFile(sc, finished);
+  });
+  return { files, interrupted, runs: { done, total: targets.length } };
 }
 
 /** Runs every strategy of one scenario on `executor`: the same file as `runScenario`. */

@@ -8,7 +8,7 @@
 import type { ResultsFile, SweepAxis, SweepPoint } from '../results/schema.js';
 import type { Scenario } from '../scenario/types.js';
 import type { Executor, ProgressFn } from './executor.js';
-import { runStudy } from './study.js';
+import { runStudy, runStudyUntil } from './study.js';
 
 /** Every combination of the axes' values, row-major (the last axis varies fastest). */
 export function gridCoordinates(axes: readonly SweepAxis[]): number[][] {
@@ -61,4 +61,42 @@ export async function runSweep(
   if (scenarios.length !== coordinates.length) throw new Error(`sweep: ${scenarios.length} scenarios for ${coordinates.length} grid points`);
   const files = await runStudy(scenarios, executor, progress);
   return sweepFile(axes, coordinates, files);
+}
+
+/** What a sweep that a signal may interrupt finished (see {@link runSweepUntil}). */
+export interface SweepOutcome {
+  /** The sweep over the points where every strategy finished; null when no point did. */
+  file: ResultsFile | null;
+  interrupted: boolean;
+  /** Whole points, of the grid's. */
+  points: { done: number; total: number };
+  /** Runs that arrived, and the study's distinct runs. */
+  runs: { done: number; total: number };
+  /** `key=value, …` of each point left out. */
+  missing: string[];
+}
+
+/**
+ * {@link runSweep} until it ends or `signal` aborts (Ctrl-C). Interrupted, the file holds the points
+ * where every strategy finished (the axes keep every value, so a grid shows the gaps).
+ */
+export async function runSweepUntil(
+  axes: readonly SweepAxis[],
+  scenarios: readonly Scenario[],
+  executor: Executor,
+  signal: AbortSignal | undefined,
+  progress?: ProgressFn,
+): Promise<SweepOutcome> {
+  const coordinates = gridCoordinates(axes);
+  if (scenarios.length !== coordinates.length) throw new Error(`sweep: ${scenarios.length} scenarios for ${coordinates.length} grid points`);
+  const outcome = await runStudyUntil(scenarios, executor, signal, progress);
+  const whole = outcome.files.map((f, i) => f !== null && f.results.length === scenarios[i]!.strategies.length);
+  const keep = coordinates.flatMap((_c, i) => (whole[i] ? [i] : []));
+  return {
+    file: keep.length === 0 ? null : sweepFile(axes, keep.map((i) => coordinates[i]!), keep.map((i) => outcome.files[i]!)),
+    interrupted: outcome.interrupted,
+    points: { done: keep.length, total: coordinates.length },
+    runs: outcome.runs,
+    missing: coordinates.flatMap((c, i) => (whole[i] ? [] : [pointLabel(axes, c)])),
+  };
 }

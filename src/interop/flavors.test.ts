@@ -32,6 +32,24 @@ describe('an import simulates the proxy it read', () => {
     }
   });
 
+  it('Envoy use_hostname_for_hashing: the simulated backends carry the endpoints\' hostnames, and the ring hashes them', () => {
+    const { scenario } = importFixture(fixture('envoy', 'ring-hash-hostname.yaml'));
+    const { specs } = scenarioBackends(new WorkloadModel(scenario));
+    expect(specs.map((s) => [s.address, s.hostname])).toEqual([
+      ['10.9.0.1:8080', 'web-a.internal'],
+      ['10.9.0.2:8080', 'web-b.internal'],
+    ]);
+    const view = new FixtureView(specs);
+    const { strategy: byName } = makeStrategy('consistent-hash', view, scenario.strategies[0]!.options);
+    // The same picks as a ring over backends that carry only the hostnames as their addresses.
+    const renamed = specs.map((s) => backend({ id: s.id, address: s.hostname!, weight: s.weight }));
+    const { strategy: byAddress } = makeStrategy('consistent-hash', new FixtureView(renamed), { flavor: 'envoy' });
+    for (let k = 0; k < 300; k++) {
+      const req = requestInfo({ hashKey: `/item/${k}` });
+      expect(byName.pick(view, req)).toBe(byAddress.pick(view, req));
+    }
+  });
+
   it.each([
     ['nginx', 'random-two.conf', 'p2c', 'nginx'],
     ['haproxy', 'leastconn.cfg', 'least-connections', 'haproxy'],
@@ -43,6 +61,7 @@ describe('an import simulates the proxy it read', () => {
     ['envoy', 'least-request-full-scan.yaml', 'least-connections', 'envoy'],
     ['envoy', 'round-robin.yaml', 'weighted-round-robin', 'envoy'],
     ['envoy', 'ring-hash-bounded.yaml', 'bounded-load', 'envoy'],
+    ['envoy', 'maglev-bounded-dns.yaml', 'bounded-load', 'envoy'],
   ] as const)('%s %s → %s flavor %s in the written scenario', (format, file, strategy, flavor) => {
     const { scenario } = importFixture(fixture(format, file));
     expect(scenario.strategies[0]).toMatchObject({ name: strategy, options: { flavor } });

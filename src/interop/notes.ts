@@ -26,6 +26,7 @@ import { formatHashKey, parseHashKey } from './hash-key.js';
 import type { EnvoyHealthStatus, HashKey, LbHealthCheck, LbServer } from './types.js';
 
 const HEALTH: readonly string[] = ['UNHEALTHY', 'TIMEOUT', 'DRAINING', 'DEGRADED'];
+import type { ImportedInfo } from '../scenario/index.js';
 
 /** The line that starts the kept items. */
 export const NOTES_MARKER = 'Kept for `lbsim export` (one item per line; edit with care):';
@@ -116,4 +117,47 @@ export function parseNotes(description: string): ExportNotes {
     }
   }
   return notes;
+}
+
+/**
+ * The kept items of a scenario: its `imported:` section when it has one (what `lbsim import`
+ * writes now), else the lines at the end of its description (scenarios imported before the
+ * section existed).
+ */
+export function notesOf(scenario: { description?: string; imported?: ImportedInfo }): ExportNotes {
+  const im = scenario.imported;
+  if (!im) return parseNotes(scenario.description ?? '');
+  const notes: ExportNotes = { addresses: new Map(Object.entries(im.addresses ?? {})), extraServers: [] };
+  for (const s of im.servers ?? []) notes.extraServers.push({ ...s });
+  if (im.hashKey !== undefined) {
+    const key = parseHashKey(im.hashKey);
+    if (key) notes.hashKey = key;
+  }
+  if (im.healthCheck) notes.healthCheck = { ...im.healthCheck };
+  if (im.degraded !== undefined) notes.degraded = [...im.degraded];
+  return notes;
+}
+
+/** The `imported:` section (as written in YAML) for a config's kept items. */
+export function importedSection(notes: ExportNotes): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (notes.extraServers.length > 0) {
+    out.servers = notes.extraServers.map((s) => ({
+      name: s.name,
+      address: s.address,
+      role: s.role,
+      weight: s.weight,
+      maxConn: s.maxConn,
+      ...(s.position !== undefined ? { position: s.position } : {}),
+      ...(s.priority !== undefined ? { priority: s.priority } : {}),
+      ...(s.zone !== undefined ? { zone: s.zone } : {}),
+      ...(s.health !== undefined ? { health: s.health } : {}),
+    }));
+  }
+  if (notes.addresses.size > 0) out.addresses = Object.fromEntries(notes.addresses);
+  if (notes.degraded !== undefined && notes.degraded.length > 0) out.degraded = [...notes.degraded];
+  if (notes.hashKey) out.hashKey = formatHashKey(notes.hashKey);
+  const h = notes.healthCheck;
+  if (h) out.healthCheck = { interval: scenarioDuration(h.intervalMs), timeout: scenarioDuration(h.timeoutMs), rise: h.rise, fall: h.fall, ...(h.path !== undefined ? { path: h.path } : {}) };
+  return out;
 }

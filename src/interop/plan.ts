@@ -11,12 +11,13 @@
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../input/errors.js';
 import { readInputFile } from '../input/read.js';
-import { backendId, parseDocument, parseScenario } from '../scenario/index.js';
+import { backendIds, parseDocument, parseScenario } from '../scenario/index.js';
 import type { Scenario } from '../scenario/types.js';
-import { findStrategy, strategyNames } from '../strategies/registry.js';
+import { didYouMean, foldName, resolveStrategyName } from '../strategies/aliases.js';
+import { strategyNames } from '../strategies/registry.js';
 import { BALANCER_DEFAULTS } from '../core/balancer/settings.js';
 import { withDefaults } from './common.js';
-import { parseNotes } from './notes.js';
+import { notesOf } from './notes.js';
 import type { LbConfig, LbServer } from './types.js';
 
 /** First port of the placeholder addresses given to backends without one. */
@@ -53,25 +54,28 @@ export function sectionName(name: string): string {
  * @throws InputError when `ref` names no strategy
  */
 export function scenarioToConfig(scenario: Scenario, ref: string, file: string): LbConfig {
+  // a label of the scenario (exact, then in any spelling), else a registry name or a proxy's name for it
+  const alias = resolveStrategyName(ref);
   const choice =
     scenario.strategies.find((s) => s.label === ref) ??
-    scenario.strategies.find((s) => s.name === ref) ??
-    (findStrategy(ref) ? { name: ref, label: ref, options: {} } : undefined);
+    scenario.strategies.find((s) => foldName(s.label) === foldName(ref)) ??
+    (alias ? (scenario.strategies.find((s) => s.name === alias.name) ?? { name: alias.name, label: ref, options: alias.options ?? {} }) : undefined);
   if (!choice) {
     const labels = scenario.strategies.map((s) => s.label);
     throw new InputError('--strategy', [
-      { path: '', message: `"${ref}" is neither a strategy of ${file} (${labels.join(', ')}) nor a registered strategy (${strategyNames().join(', ')})` },
+      { path: '', message: `"${ref}" is neither a strategy of ${file} (${labels.join(', ')}) nor a registered strategy (${strategyNames().join(', ')})${didYouMean(ref, labels)}` },
     ]);
   }
-  const notes = parseNotes(scenario.description ?? '');
+  const notes = notesOf(scenario);
   const servers: LbServer[] = [];
   const used = new Set<string>();
   let index = 0;
+  const ids = backendIds(scenario.backends, scenario.autoscale?.group);
   for (const g of scenario.backends) {
     const kept = g.addresses ?? (g.name !== null ? notes.addresses.get(g.name) : undefined);
     for (let k = 0; k < g.count; k++) {
-      // a one-server group keeps its name (an imported server's name comes back unchanged)
-      const id = g.name !== null && g.count === 1 ? g.name : backendId(g.name, k, index);
+      // the simulator's ids (a one-server group is named by its name: an imported server comes back unchanged)
+      const id = ids[index]!.id;
       used.add(id);
       const tier = g.priority ?? 0;
       servers.push({
@@ -82,6 +86,7 @@ export function scenarioToConfig(scenario: Scenario, ref: string, file: string):
         role: tier > 0 ? 'backup' : 'active',
         ...(tier > 1 ? { priority: tier } : {}),
         ...(g.zone !== undefined ? { zone: g.zone } : {}),
+        ...(g.hostnames?.[k] !== undefined ? { hostname: g.hostnames[k] } : {}),
         // `degraded` on the group; the `degraded` note is what earlier imports wrote.
         ...(g.degraded === true || notes.degraded?.includes(id) ? { health: 'DEGRADED' as const } : {}),
       });
@@ -107,11 +112,21 @@ export function scenarioToConfig(scenario: Scenario, ref: string, file: string):
     retries: b.retries,
     timeoutMs: b.timeoutMs,
   };
+  if (b.retryOn !== undefined) config.retryOn = b.retryOn;
   const tiered = servers.some((s) => s.role === 'backup');
   if (b.failover !== undefined && b.failover !== false && tiered) config.failover = b.failover;
   else if (b.failover === undefined && tiered) config.failover = { ...BALANCER_DEFAULTS.failover };
   if (b.zones !== undefined && b.zones !== false) config.zones = b.zones;
   if (notes.hashKey) config.hashKey = notes.hashKey;
   if (notes.healthCheck) config.healthCheck = notes.healthCheck;
+  const d = scenario.imported?.directives;
+  if (scenario.imported && scenario.imported.format !== 'aws' && d && (d.section || d.location || d.servers)) {
+    config.passthrough = {
+      format: scenario.imported.format,
+      ...(d.section ? { section: [...d.section] } : {}),
+      ...(d.location ? { location: [...d.location] } : {}),
+      ...(d.servers ? { servers: structuredClone(d.servers) } : {}),
+    };
+  }
   return config;
 }

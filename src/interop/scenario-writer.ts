@@ -8,9 +8,12 @@
  * commented with where it came from and how well it fits. Backup servers (nginx/HAProxy `backup`,
  * Envoy priorities) become groups with a `priority` and `balancer.failover` names whose semantics
  * apply; zones are kept on the groups. Each simulated server's address goes into its group's
- * `address` (hash strategies hash it as the proxy does); down servers, the hash key and health
- * checks go into the description (notes.ts) so that `lbsim export` can write them back. `baseline`
- * names the imported strategy (every other is compared with it) and `proxy` the proxy it came from
+ * `address` (hash strategies hash it as the proxy does); what the scenario has no field for (down
+ * servers, the hash key, health checks, an address the schema cannot hold, the proxy's own
+ * directives) goes into the scenario's `imported:` section (src/scenario/imported.ts, notes.ts) so
+ * that `lbsim export` can write it back, with a fingerprint of a placeholder workload (every run
+ * warns while it is unchanged); the description stays a sentence for people. `baseline` names the
+ * imported strategy (every other is compared with it) and `proxy` the proxy it came from
  * (recommendations stay within what that proxy runs). Every warning is repeated in the header.
  */
 import { basename } from 'node:path';
@@ -19,8 +22,8 @@ import { NGINX_NO_BACKUP } from '../core/balancer/tier-checks.js';
 import { nonDefaultOptions, withDefaults } from './common.js';
 import { scenarioDuration } from './durations.js';
 import { describeHashKey } from './hash-key.js';
-import { ADDRESS_RE } from '../scenario/index.js';
-import { formatNotes } from './notes.js';
+import { ADDRESS_RE, parseScenario, workloadFingerprint } from '../scenario/index.js';
+import { importedSection } from './notes.js';
 import { formatWarning, tierOfServer, type ImportResult, type LbConfig } from './types.js';
 import { backendValues, clientsValue, descriptionLines, faultValues, headerLines, observedValue, type LogSection } from './logs/write.js';
 
@@ -105,15 +108,15 @@ export function writeScenario(result: ImportResult, log?: LogSection): string {
     ...(log ? descriptionLines(log) : []),
     describeServers(config),
     ...(config.hashKey ? [`Hash key: ${describeHashKey(config.hashKey)} (lbsim hashes clients.keys; shape that population like your keys).`] : []),
-    ...formatNotes({
-      // Active and backup servers' addresses go into the backends' `address` (hash strategies hash
-      // them); one that the scenario schema cannot hold stays a note for export.
-      addresses: new Map(simulated.filter((s) => !ADDRESS_RE.test(s.address)).map((s) => [s.name, [s.address]])),
-      extraServers: config.servers.flatMap((s, position) => (s.role === 'down' ? [{ ...s, position }] : [])),
-      ...(config.hashKey ? { hashKey: config.hashKey } : {}),
-      ...(config.healthCheck ? { healthCheck: config.healthCheck } : {}),
-    }),
   ].join('\n');
+  const kept = importedSection({
+    // Active and backup servers' addresses go into the backends' `address` (hash strategies hash
+    // them); one that the scenario schema cannot hold is kept here for export.
+    addresses: new Map(simulated.filter((s) => !ADDRESS_RE.test(s.address)).map((s) => [s.name, [s.address]])),
+    extraServers: config.servers.flatMap((s, position) => (s.role === 'down' ? [{ ...s, position }] : [])),
+    ...(config.hashKey ? { hashKey: config.hashKey } : {}),
+    ...(config.healthCheck ? { healthCheck: config.healthCheck } : {}),
+  });
 
   const balancer: Record<string, unknown> = {
     passive: config.passive === false ? false : { maxFails: config.passive.maxFails, failTimeout: scenarioDuration(config.passive.failTimeoutMs) },
@@ -157,6 +160,7 @@ export function writeScenario(result: ImportResult, log?: LogSection): string {
     };
   }
   balancer.retries = config.retries;
+  if (config.retryOn !== undefined && config.retries > 0) balancer.retryOn = [...config.retryOn];
   if (config.timeoutMs > 0) balancer.timeout = scenarioDuration(config.timeoutMs);
 
   const opts = nonDefaultOptions(config.strategy.name, config.strategy.options);
@@ -171,6 +175,7 @@ export function writeScenario(result: ImportResult, log?: LogSection): string {
     backends: simulated.map((s) => {
       const g: Record<string, unknown> = { name: s.name, weight: s.weight };
       if (ADDRESS_RE.test(s.address)) g.address = s.address;
+      if (s.hostname !== undefined) g.hostname = s.hostname;
       if (s.maxConn > 0) g.maxConn = s.maxConn;
       if (tierOfServer(s) > 0) g.priority = tierOfServer(s);
       if (s.zone !== undefined) g.zone = s.zone;
@@ -189,7 +194,33 @@ export function writeScenario(result: ImportResult, log?: LogSection): string {
     ...(result.proxy !== undefined ? { proxy: result.proxy } : {}),
     ...(faults.length > 0 ? { faults: faults.map((f) => f.value) } : {}),
     ...(log ? { observed: observedValue(log) } : {}),
+    // a log-only import has no config to give back: the section only when something is kept
+    ...(result.kind !== 'log' || Object.keys(kept).length > 0
+      ? {
+          imported: {
+            format: result.format,
+            file: basename(result.file),
+            section: `${result.kind} ${config.name}`,
+            ...kept,
+            ...(config.passthrough
+              ? {
+                  directives: {
+                    ...(config.passthrough.section ? { section: config.passthrough.section } : {}),
+                    ...(config.passthrough.location ? { location: config.passthrough.location } : {}),
+                    ...(config.passthrough.servers ? { servers: config.passthrough.servers } : {}),
+                  },
+                }
+              : {}),
+          },
+        }
+      : {}),
   });
+  // the placeholder's fingerprint, from the scenario as lbsim reads it (runs warn while it matches);
+  // a workload fitted from access logs is no placeholder
+  if (!log) {
+    const placeholder = workloadFingerprint(parseScenario(doc.toJS(), basename(result.file)));
+    (doc.get('imported', true) as YAMLMap).set('placeholder', placeholder);
+  }
 
   const header = log
     ? [

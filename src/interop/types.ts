@@ -42,6 +42,8 @@ export interface LbServer {
   priority?: number;
   /** Zone (Envoy `locality.zone`), when known. */
   zone?: string;
+  /** Host name (Envoy endpoint `hostname`), when known: hashed with `use_hostname_for_hashing`. */
+  hostname?: string;
   /**
    * Envoy `health_status` other than healthy, kept for export: `UNHEALTHY`, `TIMEOUT` and
    * `DRAINING` servers are `down` (not simulated); a `DEGRADED` one is simulated as a degraded backend
@@ -91,7 +93,7 @@ export interface LbHealthCheck {
 /** The balancer mechanisms carried between proxies (a scenario's `balancer` section, normalized). */
 export type LbMechanisms = Pick<
   BalancerSettings,
-  'passive' | 'outlier' | 'panicThreshold' | 'slowStart' | 'rateLimit' | 'connLimit' | 'queue' | 'retries' | 'timeoutMs'
+  'passive' | 'outlier' | 'panicThreshold' | 'slowStart' | 'rateLimit' | 'connLimit' | 'queue' | 'retries' | 'retryOn' | 'timeoutMs'
 >;
 
 /** One proxy's load-balancing configuration in lbsim's terms. */
@@ -104,6 +106,22 @@ export interface LbConfig extends LbMechanisms {
   /** What the hashing strategy hashes, when the config says. */
   hashKey?: HashKey;
   healthCheck?: LbHealthCheck;
+  /**
+   * The proxy's own lines lbsim does not model (nginx `keepalive 32`, `zone app 64k` in the
+   * upstream; `proxy_http_version 1.1` beside `proxy_pass`), verbatim, so an export to the same
+   * format gives them back.
+   */
+  passthrough?: {
+    format: ProxyFormat;
+    section?: string[];
+    location?: string[];
+    /**
+     * Per server name, the parameters written in place of those lbsim derives for every server
+     * (nginx: `max_fails=… fail_timeout=…` of a server whose failure accounting differs from the
+     * one setting lbsim applies; an empty list for a server that had none).
+     */
+    servers?: Record<string, string[]>;
+  };
   /** How backup / priority servers are used, when the config has any (nginx, HAProxy or Envoy semantics). */
   failover?: FailoverSettings;
   /** Envoy locality balancing (zone-aware routing, locality weights), when the config has it. */

@@ -38,7 +38,7 @@ export interface BackendHost {
 /** The emulated-backend specs of a (time-scaled) scenario. */
 export function backendSpecs(sc: Scenario): EmulatedBackendSpec[] {
   const model = new WorkloadModel(sc);
-  return backendIds(sc.backends).map(({ id, group }) => {
+  return backendIds(sc.backends, sc.autoscale?.group).map(({ id, group }) => {
     const g = sc.backends[group]!;
     return {
       id,

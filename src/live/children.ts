@@ -77,9 +77,20 @@ export class Registry {
    * that removes the handlers.
    */
   trapSignals(log: (line: string) => void = () => undefined): () => void {
+    // One Ctrl-C often arrives twice (the terminal signals the whole process group, and a parent
+    // such as npm or npx forwards its own copy): the first starts the shutdown and says so once;
+    // a repeat within a second is that echo; a later one means "now" and exits at once.
+    let stopping = 0;
     const handler = (sig: NodeJS.Signals): void => {
+      const code = sig === 'SIGINT' ? 130 : 143;
+      if (stopping > 0) {
+        if (performance.now() - stopping < 1000) return;
+        log(`${sig} again: exiting without waiting`);
+        process.exit(code);
+      }
+      stopping = performance.now();
       log(`${sig}: stopping the backends, the proxy and the load`);
-      void this.closeAll().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+      void this.closeAll().finally(() => process.exit(code));
     };
     this.signalHandler = handler;
     process.on('SIGINT', handler);

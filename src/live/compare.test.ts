@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ResultsFile } from '../results/schema.js';
 import { runScenario } from '../sim/run.js';
 import { choice, testScenario } from '../sim/test/fixture.js';
-import { compareResults, predictionHalfWidth, rankByP99, renderComparison } from './compare.js';
+import { compareResults, liveCheckOf, predictionHalfWidth, rankByP99, renderComparison } from './compare.js';
 import type { LiveInfo } from './run.js';
 
 const sim = runScenario(
@@ -48,6 +48,23 @@ function liveFrom(factors: Record<string, [number, number]>): ResultsFile {
   live.scenario = { ...live.scenario, live: info };
   return live;
 }
+
+describe('liveCheckOf: the comparison as the report reads it', () => {
+  it('carries the rows, deltas, rankings, scale and notes the terminal prints, marked with its side', () => {
+    const c = compareResults(liveFrom({ random: [1.3, 1] }), sim, sim, 20, 1.2);
+    const check = liveCheckOf(c, 'live');
+    expect(check.side).toBe('live');
+    expect(check.scale).toBe(20);
+    expect(check.tolerance).toEqual({ p50: 0.15, p99: 0.25 });
+    const random = check.rows.find((r) => r.strategy === 'random')!;
+    expect(random.diff.p50).toBeCloseTo(0.3, 10);
+    expect(random.ok).toEqual({ p50: false, p99: true });
+    expect(random.live.p50).toBeCloseTo(random.sim.p50 * 1.3, 10);
+    expect(check.ranking).toEqual({ sim: c.ranking.sim, live: c.ranking.live, same: c.ranking.same, consistent: c.ranking.consistent });
+    expect(check.notes).toEqual(c.notes);
+    expect(JSON.parse(JSON.stringify(check))).toEqual(check);
+  });
+});
 
 describe('compareResults', () => {
   it('identical sides agree, with zero differences and the same ranking', () => {

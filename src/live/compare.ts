@@ -23,7 +23,7 @@
  * rankings are CONSISTENT when they differ only in the order of tied pairs.
  */
 import { sampleStandardDeviation } from 'simple-statistics';
-import type { ResultsFile, StrategyResult } from '../results/schema.js';
+import type { LiveCheck, ResultsFile, StrategyResult } from '../results/schema.js';
 import { tCritical95 } from '../results/stats.js';
 import { runScenario } from '../sim/run.js';
 import type { Scenario } from '../scenario/types.js';
@@ -269,6 +269,21 @@ export async function compareLive(scenario: Scenario, o: CompareOptions = {}): P
   const plain = runScenario(sc);
   const spread = runScenario({ ...simSc, replications: SPREAD_REPLICATIONS });
   return compareResults(live, sim, plain, scale, overheadMs, spread);
+}
+
+/** The comparison as results files carry it for the report (`side`: the file it goes into). */
+export function liveCheckOf(c: Comparison, side: 'sim' | 'live'): LiveCheck {
+  const four = (f: Figures) => ({ p50: f.p50, p99: f.p99, mean: f.mean, utilization: f.utilization });
+  return {
+    side,
+    scale: c.scale,
+    overheadMs: c.overheadMs,
+    tolerance: { p50: P50_TOLERANCE, p99: P99_TOLERANCE },
+    rows: c.rows.map((r) => ({ strategy: r.strategy, sim: four(r.sim), live: four(r.live), diff: { ...r.diff }, shareDiff: r.shareDiff, p99spread: r.p99spread, ok: { ...r.ok } })),
+    ranking: { sim: [...c.ranking.sim], live: [...c.ranking.live], same: c.ranking.same, consistent: c.ranking.consistent },
+    agree: c.agree,
+    notes: [...c.notes],
+  };
 }
 
 /** The comparison as a text table plus the explanatory notes. */

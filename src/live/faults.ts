@@ -51,7 +51,7 @@ export function liveFaults(sc: Scenario): LiveFaults {
   const out: LiveFaults = { windows: [], skipped: [] };
   const faults = sc.faults ?? [];
   if (faults.length === 0) return out;
-  const ids = backendIds(sc.backends).map((b) => b.id);
+  const ids = backendIds(sc.backends, sc.autoscale?.group).map((b) => b.id);
   const end = sc.warmupMs + sc.durationMs;
   const root = new Rng(sc.seed).fork('live-faults');
   faults.forEach((f, k) => {

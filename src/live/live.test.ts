@@ -112,27 +112,29 @@ describe('runLive', () => {
   }, 60_000);
 
   it('open loop does not coordinate-omit: latency counts from the scheduled time while a backend lags behind', async () => {
-    // one backend, one worker, constant 100 ms service, 9 requests scheduled 20 ms apart (at 20, 40,
-    // …, 180 ms): the k-th waits for k − 1 services, so the last one's latency is ≈ 9 × 100 − 8 × 20
-    // = 740 ms and the median's 5 × 100 − 4 × 20 = 420 ms; a generator that waited for answers
-    // before sending would see ≈ 100 ms for every request.
+    // one backend, one worker, constant 100 ms service, 15 requests scheduled 62.5 ms apart (at
+    // 62.5, 125, …, 937.5 ms): each arrives before the previous one is done, so the k-th waits and
+    // its latency is 62.5 + 37.5 k ms: 625 ms for the last and 362.5 ms for the median, all within
+    // the 1 s measured duration (a request answered later than that counts as failed); a generator
+    // that waited for answers before sending would see ≈ 100 ms for every request.
     const registry = new Registry();
     const r = await runLive(
       testScenario({
-        durationMs: 200,
+        durationMs: 1_000,
         warmupMs: 0,
-        clients: { process: { arrival: 'constant', rate: 50 } },
+        clients: { process: { arrival: 'constant', rate: 16 } },
         backends: [{ count: 1, service: { dist: 'constant', value: 100 } }],
         strategies: [choice('round-robin')],
       }),
-      { scale: 1, durationMs: 200, warmupMs: 0, backends: 'inline', proxy: 'inline', calibrate: false, registry },
+      { scale: 1, durationMs: 1_000, warmupMs: 0, backends: 'inline', proxy: 'inline', calibrate: false, registry },
     );
     await registry.dispose();
     const x = r.results[0]!;
-    expect(x.requests.completed).toBe(9);
-    expect(x.latency.max).toBeGreaterThan(650);
-    expect(x.latency.p50).toBeGreaterThan(350);
-    expect(info(r).strategies[0]!.sent).toBe(9);
+    expect(x.requests.completed).toBe(15);
+    expect(x.requests.failed).toBe(0);
+    expect(x.latency.max).toBeGreaterThan(550);
+    expect(x.latency.p50).toBeGreaterThan(300);
+    expect(info(r).strategies[0]!.sent).toBe(15);
   }, 30_000);
 
   it('closed loop: users wait for their answer, think, and send again', async () => {

@@ -79,11 +79,11 @@ export function scaleDistribution(d: Distribution, s: number): Distribution {
     case 'uniform':
       return { dist: 'uniform', min: d.min * s, max: d.max * s };
     case 'lognormal':
-      return { dist: 'lognormal', mu: d.mu + Math.log(s), sigma: d.sigma };
+      return { dist: 'lognormal', mu: d.mu + Math.log(s), sigma: d.sigma, ...(d.median !== undefined && d.p99 !== undefined ? { median: d.median * s, p99: d.p99 * s } : {}) };
     case 'pareto':
-      return { dist: 'pareto', scale: d.scale * s, shape: d.shape };
+      return { dist: 'pareto', scale: d.scale * s, shape: d.shape, ...(d.mean !== undefined ? { mean: d.mean * s } : {}) };
     case 'gamma':
-      return { dist: 'gamma', shape: d.shape, scale: d.scale * s };
+      return { dist: 'gamma', shape: d.shape, scale: d.scale * s, ...(d.mean !== undefined ? { mean: d.mean * s } : {}) };
     case 'mixture':
       return { dist: 'mixture', parts: d.parts.map((p) => ({ weight: p.weight, of: scaleDistribution(p.of, s) })) };
     case 'empirical':

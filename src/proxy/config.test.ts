@@ -108,6 +108,7 @@ describe('ConfigError names the field', () => {
     ['bad retry condition', { ...base, retries: { on: ['connect', '500'] } }, 'retries.on[1]', /expected one of/],
     ['bad rate-limit status', { ...base, rateLimit: { rate: 1, status: 500 } }, 'rateLimit.status', /.+/],
     ['bad inner strategy', { ...base, strategy: 'sticky', options: { inner: 'nope' } }, 'options.inner', /registered strategy/],
+    ['host-name hashing', { ...base, strategy: 'maglev', options: { flavor: 'envoy', useHostnameForHashing: true } }, 'options.useHostnameForHashing', /carry no host names/],
     ['too many workers', { ...base, workers: 100_000 }, 'workers', /expected at most \d+ \(4 per CPU core, \d+ cores\), got 100000/],
     ['bad client timeout', { ...base, client: { bodyTimeout: '-1s' } }, 'client.bodyTimeout', /positive duration/],
     ['request buffer too big', { ...base, client: { requestBuffer: '1GB' } }, 'client.requestBuffer', /size from 0 to 64 MB/],

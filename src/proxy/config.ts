@@ -326,6 +326,11 @@ function normalize(p: Parsed, file: string): ProxyConfig {
       fail('options.inner', `expected a registered strategy (${strategyNames().join(', ')}), got ${JSON.stringify(inner)}`);
     }
   }
+  // The proxy's backends are URLs without a separate host name: nothing for Envoy's
+  // use_hostname_for_hashing to hash (docs/strategies.md#consistent-hash).
+  const io = p.options.innerOptions as Record<string, unknown> | undefined;
+  if (p.options.useHostnameForHashing === true) fail('options.useHostnameForHashing', 'the proxy\'s backends carry no host names to hash; remove it (the backends\' addresses are hashed)');
+  if (io?.useHostnameForHashing === true) fail('options.innerOptions.useHostnameForHashing', 'the proxy\'s backends carry no host names to hash; remove it (the backends\' addresses are hashed)');
 
   const backends: ProxyBackend[] = [];
   const seen = new Map<string, number>();

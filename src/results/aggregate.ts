@@ -151,8 +151,10 @@ export function aggregate(
       unavailable: e('unavailable'),
     };
   }
+  if (runs.some((r) => r.overBound !== undefined)) result.overBound = avg(runs.map((r) => r.overBound ?? 0));
   const dyn = runs.map((r) => r.dynamics).filter((d): d is DynamicsSummary => d !== undefined);
   if (dyn.length === runs.length && dyn.length > 0) mergeDynamics(result, runs, dyn, ids, at);
+  else if (runs.every((r) => r.retries !== undefined)) result.retries = avg(runs.map((r) => r.retries!));
   const traffic = runs.map((r) => r.traffic).filter((t): t is TrafficResult => t !== undefined);
   if (traffic.length === runs.length && traffic.length > 0) result.traffic = one ? traffic[0]! : mergeTraffic(traffic);
   return result;

@@ -18,7 +18,8 @@
  * whose paired interval against the leader contains 0 joins it. Each interval is a 95 % interval
  * on its own (not simultaneous), so the group of the best is "cannot be told apart from the best at
  * 95 %". A winner is named only when the best is alone in its group, there are at least two
- * replications, and every strategy in contention has at least {@link MIN_TAIL} requests beyond the
+ * replications, and every strategy in contention (one whose best replication is not worse than the
+ * best strategy's worst) has at least {@link MIN_TAIL} requests beyond the
  * ranked percentile in each replication (a p99 from 500 requests is the 5th-largest value; a p99.9
  * from 500 requests is the maximum); otherwise the verdict says why there is none and what to do.
  */
@@ -177,7 +178,13 @@ export function compareResults(results: readonly StrategyResult[], opts: Compare
   const tail = new Map(ranked.map((r) => [r.strategy, tailWarning(reps.get(r.strategy)!, metric)]));
   // every replication must carry the metric (files before p99.9 was kept per replication lack it)
   const perRep = ranked.every((r) => reps.get(r.strategy)!.every((x) => x[metric] !== undefined));
-  const decidable = n >= 2 && perRep && ranked.every((r) => tail.get(r.strategy) === null || !Number.isFinite(point(r)));
+  // A strategy with too thin a tail is still out of contention when even its best replication is
+  // worse than the best strategy's worst (HAProxy `first` without maxConn, whose backlog past the
+  // measured duration counts as failed: a few hundred completions, p99 in seconds).
+  const bestWorst = Math.max(...reps.get(best.strategy)!.map((x) => x[metric] ?? Infinity));
+  const outOfContention = (r: StrategyResult): boolean =>
+    r.strategy !== best.strategy && reps.get(r.strategy)!.every((x) => x[metric] !== undefined && x[metric] > bestWorst);
+  const decidable = n >= 2 && perRep && ranked.every((r) => tail.get(r.strategy) === null || !Number.isFinite(point(r)) || outOfContention(r));
   // Tied groups: a leader and every later strategy whose interval against it contains 0.
   const group = new Map<string, number>();
   if (decidable) {

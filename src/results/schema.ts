@@ -229,10 +229,15 @@ export interface StrategyResult {
   availability?: number;
   /** Measured requests that did not complete, by kind (simulated runs). */
   errors?: ErrorCounts;
+  /**
+   * Of `requests.failed`, those answered only more than the measured duration after they arrived
+   * (counted as failed, kind timeout; see `src/sim/engine/recorder.ts`); absent when none.
+   */
+  overBound?: number;
+  /** Retries sent by measured requests (simulated runs with `retries` > 0, and the full engine's). */
+  retries?: number;
   // Present when the scenario has faults, health checks, retry budgets, hedging, several
   // balancers, caches or autoscaling (the full engine):
-  /** Retries sent by measured requests. */
-  retries?: number;
   /** Retries a retry budget refused. */
   retriesDenied?: number;
   /** Hedged copies sent by measured requests. */
@@ -306,6 +311,54 @@ export interface ResultsFile {
   capacity?: CapacityReport;
   /** Written by `lbsim tune`: the settings searched and the best found. */
   tune?: TuneReport;
+  /**
+   * Present when the command was interrupted (Ctrl-C): the file holds only what finished (whole
+   * strategies of a run, whole points of a sweep); `missing` names what was left out.
+   */
+  partial?: { reason: string; missing: string[] };
+  /**
+   * Written by `lbsim compare-live` into both files it compares (`side` says which this is): the
+   * simulated-versus-measured table the terminal prints, so the report can show it.
+   */
+  liveCheck?: LiveCheck;
+}
+
+/** Simulated and measured figures of one strategy (latencies in scaled ms). */
+export interface LiveCheckFigures {
+  p50: number;
+  p99: number;
+  mean: number;
+  /** Mean backend utilization 0..1. */
+  utilization: number;
+}
+
+/** `lbsim compare-live`'s comparison (src/live/compare.ts), as results files carry it. */
+export interface LiveCheck {
+  /** Which of the two compared files this is. */
+  side: 'sim' | 'live';
+  /** Time scale of both runs: every service, think and network time ×scale, every rate ÷scale. */
+  scale: number;
+  /** Proxy overhead (ms) the simulation ran with. */
+  overheadMs: number;
+  /** Relative tolerances of agreement. */
+  tolerance: { p50: number; p99: number };
+  rows: {
+    strategy: string;
+    sim: LiveCheckFigures;
+    live: LiveCheckFigures;
+    /** (live − sim) / sim. */
+    diff: { p50: number; p99: number; mean: number };
+    /** Largest |live share − simulated share| over the backends. */
+    shareDiff: number;
+    /** Relative half-width of one window's simulated p99 95 % prediction interval, or null. */
+    p99spread: number | null;
+    ok: { p50: boolean; p99: boolean };
+  }[];
+  /** Rankings by p99, best first. */
+  ranking: { sim: string[]; live: string[]; same: boolean; consistent: boolean };
+  agree: boolean;
+  /** Numbers that explain the differences. */
+  notes: string[];
 }
 
 /** Latency figures a comparison can rank by. */

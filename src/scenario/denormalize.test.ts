@@ -76,7 +76,7 @@ describe('denormalize', () => {
           { kind: 'slow', backends: 'web', at: '1m', factor: 4 },
           { kind: 'errors', backends: 'b4', fraction: 0.5, status: 503 },
           { kind: 'pause', backends: 'g', every: '5s', length: '300ms' },
-          { kind: 'flap', backends: 'e-0', up: '4s', down: '2s' },
+          { kind: 'flap', backends: 'e', up: '4s', down: '2s' },
         ],
         autoscale: { group: 'web', min: 2, max: 8, target: 0.6, cooldown: '30s' },
         balancers: { count: 3, spread: 'random' },
@@ -153,6 +153,29 @@ describe('denormalize', () => {
     expect(doc['clients']).not.toHaveProperty('rate');
     expect(doc['slo']).toEqual({ p99: '30ms', p999: '200ms', availability: 99.95 });
     expect([doc['baseline'], doc['proxy']]).toEqual(['p2c-d3', 'nginx-plus']);
+    expect(JSON.stringify(roundTrip(s))).toBe(JSON.stringify(s));
+  });
+
+  it('gives back the imported: section (a queue worker checks a job by this round trip)', () => {
+    const s = parseScenario(
+      {
+        clients: { arrival: 'poisson', rate: 100 },
+        backends: [{ name: 'web1', service: { dist: 'exponential', mean: '2ms' } }],
+        imported: {
+          format: 'nginx',
+          file: 'nginx.conf',
+          section: 'upstream web',
+          placeholder: '0123abcd',
+          servers: [{ name: 'old', address: 'old.example.com:80', role: 'down', position: 1 }],
+          addresses: { web1: ['web1.example.com:80'] },
+          hashKey: 'header x-user-id',
+          healthCheck: { interval: '2s', timeout: '1s', rise: 2, fall: 3, path: '/health' },
+          directives: { section: ['keepalive 32'], location: ['proxy_http_version 1.1'], servers: { spare: ['max_fails=1'] } },
+        },
+      },
+      'imported.yaml',
+    );
+    expect(denormalize(s)['imported']).toMatchObject({ healthCheck: { interval: '2s', timeout: '1s' } });
     expect(JSON.stringify(roundTrip(s))).toBe(JSON.stringify(s));
   });
 

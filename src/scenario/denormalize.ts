@@ -47,10 +47,13 @@ function dist(d: Distribution): Doc {
     case 'uniform':
       return { dist: 'uniform', min: writeDuration(d.min), max: writeDuration(d.max) };
     case 'lognormal':
+      if (d.median !== undefined && d.p99 !== undefined) return { dist: 'lognormal', median: writeDuration(d.median), p99: writeDuration(d.p99) };
       return { dist: 'lognormal', mu: d.mu, sigma: d.sigma };
     case 'pareto':
+      if (d.mean !== undefined) return { dist: 'pareto', mean: writeDuration(d.mean), shape: d.shape };
       return { dist: 'pareto', scale: writeDuration(d.scale), shape: d.shape };
     case 'gamma':
+      if (d.mean !== undefined) return { dist: 'gamma', shape: d.shape, mean: writeDuration(d.mean) };
       return { dist: 'gamma', shape: d.shape, scale: writeDuration(d.scale) };
     case 'mixture':
       return { dist: 'mixture', parts: d.parts.map((p) => ({ weight: p.weight, of: dist(p.of) })) };
@@ -214,6 +217,7 @@ export function denormalize(s: Scenario): Doc {
       cost: writeDuration(h.costMs),
     };
   }
+  if (b.retryOn) balancer['retryOn'] = [...b.retryOn];
   if (b.failover !== undefined) balancer['failover'] = b.failover === false ? false : { ...b.failover };
   if (b.zones !== undefined) balancer['zones'] = b.zones === false ? false : { ...b.zones, ...(b.zones.localityWeights ? { localityWeights: { ...b.zones.localityWeights } } : {}) };
   if (b.retryBudget) balancer['retryBudget'] = { ...b.retryBudget };
@@ -241,6 +245,7 @@ export function denormalize(s: Scenario): Doc {
     service: dist(g.service),
     ...(g.cache ? { cache: { ...g.cache } } : {}),
     ...(g.addresses ? { address: g.count === 1 ? g.addresses[0]! : [...g.addresses] } : {}),
+    ...(g.hostnames ? { hostname: g.count === 1 ? g.hostnames[0]! : [...g.hostnames] } : {}),
   }));
   const written = withoutDefaults(balancer, BALANCER_DEFAULTS);
   if (Object.keys(written).length > 0) doc['balancer'] = written;
@@ -304,5 +309,14 @@ export function denormalize(s: Scenario): Doc {
   }
   if (s.baseline !== undefined) doc['baseline'] = s.baseline;
   if (s.proxy !== undefined) doc['proxy'] = s.proxy;
+  if (s.imported) {
+    const { healthCheck: h, ...rest } = s.imported;
+    doc['imported'] = {
+      ...structuredClone(rest),
+      ...(h
+        ? { healthCheck: { interval: writeDuration(h.intervalMs), timeout: writeDuration(h.timeoutMs), rise: h.rise, fall: h.fall, ...(h.path !== undefined ? { path: h.path } : {}) } }
+        : {}),
+    };
+  }
   return doc;
 }

@@ -9,6 +9,7 @@ export { backendId, backendIds } from './backend-ids.js';
 export { filesIn, loadScenario, parseDocument, parseScenario } from './document.js';
 export { NO_FILES, normalizeScenario, type ScenarioFiles } from './normalize.js';
 export { ADDRESS_RE, scenarioSchema, type RawScenario } from './schema.js';
+export { placeholderWorkloadUntouched, workloadFingerprint, type ImportedInfo } from './imported.js';
 export type {
   Arrival,
   AutoscaleSettings,
@@ -26,6 +27,7 @@ export type {
   ObservedLog,
   RequestClass,
   RetryBudgetSettings,
+  RetryCondition,
   Scenario,
   StrategyChoice,
   TraceArrival,

@@ -12,9 +12,11 @@ import { formatPath, InputError, parseOrThrow, zodProblems, type InputProblem } 
 import { parseDuration } from '../input/units.js';
 import { logFormatFromSpec } from '../interop/logs/spec.js';
 import { findStrategy, strategyNames } from '../strategies/registry.js';
+import { suggestStrategy } from '../strategies/aliases.js';
 import { degradedMessage, degradedProblems, NGINX_NO_BACKUP, tierProblems } from '../core/balancer/tier-checks.js';
 import { zoneProblems } from '../core/balancer/zone-checks.js';
 import { backendIds } from './backend-ids.js';
+import { normImported } from './imported.js';
 import { fleetCapacity, meanClassFactor } from './capacity.js';
 import { FAULT_EXTRA, FAULT_KEYS, scenarioSchema, type RawScenario } from './schema.js';
 import { normPlacement, zonesOf } from './zone-placement.js';
@@ -89,7 +91,7 @@ function normDist(raw: any, at: (string | number)[], file: string, files: Scenar
     case 'lognormal': {
       if (raw.median !== undefined && raw.p99 !== undefined && raw.mu === undefined && raw.sigma === undefined) {
         if (!(raw.p99 > raw.median)) p('expected p99 > median', 'p99');
-        return { dist: 'lognormal', mu: ln(raw.median), sigma: ln(raw.p99 / raw.median) / Z99 };
+        return { dist: 'lognormal', mu: ln(raw.median), sigma: ln(raw.p99 / raw.median) / Z99, median: raw.median, p99: raw.p99 };
       }
       if (raw.mu !== undefined && raw.sigma !== undefined && raw.median === undefined && raw.p99 === undefined) {
         return { dist: 'lognormal', mu: raw.mu, sigma: raw.sigma };
@@ -104,7 +106,7 @@ function normDist(raw: any, at: (string | number)[], file: string, files: Scenar
       }
       if (raw.mean !== undefined) {
         if (!(raw.shape > 1)) p('a pareto given by its mean needs shape > 1 (the mean is infinite otherwise)', 'shape');
-        return { dist: 'pareto', scale: (raw.mean * (raw.shape - 1)) / raw.shape, shape: raw.shape };
+        return { dist: 'pareto', scale: (raw.mean * (raw.shape - 1)) / raw.shape, shape: raw.shape, mean: raw.mean };
       }
       return { dist: 'pareto', scale: raw.scale, shape: raw.shape };
     }
@@ -113,7 +115,7 @@ function normDist(raw: any, at: (string | number)[], file: string, files: Scenar
         p('expected exactly one of scale or mean, with shape');
         return { dist: 'gamma', shape: raw.shape, scale: 1 };
       }
-      return { dist: 'gamma', shape: raw.shape, scale: raw.scale ?? raw.mean / raw.shape };
+      return raw.scale !== undefined ? { dist: 'gamma', shape: raw.shape, scale: raw.scale } : { dist: 'gamma', shape: raw.shape, scale: raw.mean / raw.shape, mean: raw.mean };
     }
     case 'empirical': {
       if ((raw.samples === undefined) === (raw.file === undefined)) {
@@ -186,7 +188,8 @@ function normStrategies(raw: RawScenario['strategies'], problems: InputProblem[]
     const opts = typeof item === 'string' ? {} : item.options;
     const at = typeof item === 'string' ? `strategies[${k}]` : `strategies[${k}].name`;
     if (!findStrategy(name)) {
-      problems.push({ path: at, message: `unknown strategy "${name}"; known: ${strategyNames().join(', ')}` });
+      const near = suggestStrategy(name);
+      problems.push({ path: at, message: `unknown strategy "${name}"${near ? `; did you mean ${near}?` : ''} (known: ${strategyNames().join(', ')})` });
       return;
     }
     if (labels.has(label)) {
@@ -218,19 +221,20 @@ function optionsOf(name: string, opts: unknown, at: (string | number)[], problem
   return out;
 }
 
-/** A group's `address` (one string, or a list of `count`) as one address per backend. */
-function normAddresses(raw: string | string[], count: number, k: number, problems: InputProblem[]): string[] {
+/** A group's `address` or `hostname` (one string, or a list of `count`) as one value per backend. */
+function normAddresses(raw: string | string[], count: number, k: number, problems: InputProblem[], field: 'address' | 'hostname' = 'address'): string[] {
+  const plural = field === 'address' ? 'addresses' : 'hostnames';
   if (typeof raw === 'string') {
-    if (count !== 1) problems.push({ path: `backends[${k}].address`, message: `one address for ${count} backends; give a list of ${count} addresses` });
+    if (count !== 1) problems.push({ path: `backends[${k}].${field}`, message: `one ${field} for ${count} backends; give a list of ${count} ${plural}` });
     return [raw];
   }
-  if (raw.length !== count) problems.push({ path: `backends[${k}].address`, message: `expected ${count} addresses (one per backend of the group), got ${raw.length}` });
+  if (raw.length !== count) problems.push({ path: `backends[${k}].${field}`, message: `expected ${count} ${plural} (one per backend of the group), got ${raw.length}` });
   return raw;
 }
 
 /** Normalizes the `faults` list: targets expanded to backend ids, per-kind keys checked. */
-function normFaults(raw: NonNullable<RawScenario['faults']>, groups: Scenario['backends'], problems: InputProblem[]): Fault[] {
-  const ids = backendIds(groups);
+function normFaults(raw: NonNullable<RawScenario['faults']>, groups: Scenario['backends'], scaled: number, problems: InputProblem[]): Fault[] {
+  const ids = backendIds(groups, scaled);
   const out: Fault[] = [];
   raw.forEach((f, k) => {
     const at = `faults[${k}]`;
@@ -472,7 +476,7 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
   const totalShare = classes.reduce((s, k) => s + k.share, 0);
 
   // passive … queue arrive normalized from the core's settings schema; the rest is the simulator's.
-  const { retries, timeout, network, overhead, healthCheck, retryBudget, hedge, ...settings } = raw.balancer;
+  const { retries, retryOn, timeout, network, overhead, healthCheck, retryBudget, hedge, ...settings } = raw.balancer;
   const scenario: Scenario = {
     name: raw.name,
     description: raw.description,
@@ -503,10 +507,12 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
       ...(g.zone !== undefined ? { zone: g.zone } : {}),
       ...(g.cache ? { cache: { size: g.cache.size, hitFactor: g.cache.hitFactor } } : {}),
       ...(g.address !== undefined ? { addresses: normAddresses(g.address, g.count, k, problems) } : {}),
+      ...(g.hostname !== undefined ? { hostnames: normAddresses(g.hostname, g.count, k, problems, 'hostname') } : {}),
     })),
     balancer: {
       ...settings,
       retries,
+      ...(retryOn !== undefined ? { retryOn: [...new Set(retryOn)] } : {}),
       timeoutMs: timeout,
       network: network ? normDist(network, ['balancer', 'network'], file, files, problems, warn) : { dist: 'constant', value: 0 },
       overheadMs: overhead,
@@ -516,9 +522,12 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
     },
     strategies: normStrategies(raw.strategies, problems),
   };
-  if (raw.faults !== undefined) scenario.faults = normFaults(raw.faults, scenario.backends, problems);
+  // the autoscaled group keeps numbered ids (backend-ids.ts)
+  const scaled = raw.autoscale === undefined ? -1 : raw.autoscale.group === undefined ? 0 : scenario.backends.findIndex((g) => g.name === raw.autoscale!.group);
+  if (raw.faults !== undefined) scenario.faults = normFaults(raw.faults, scenario.backends, scaled, problems);
   if (raw.autoscale !== undefined) scenario.autoscale = normAutoscale(raw.autoscale, scenario.backends, problems);
   normPlacement(raw, scenario, problems);
+  if (raw.imported !== undefined) scenario.imported = normImported(raw.imported);
   if (raw.observed !== undefined) {
     const o = raw.observed;
     scenario.observed = {
@@ -552,10 +561,76 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
       names.add(g.name);
     }
   });
+  // A one-server group is named by its name alone, so "web-1" (one server) and "web" (two) would
+  // clash; so would "b3" and the unnamed backend at position 3. Numbered ids never clash with each
+  // other (the part after the last "-" is the index). Checked from the counts, without listing every
+  // backend (the backend limit is checked later).
+  const numbered = new Map<string, { group: number; count: number }>();
+  const starts: number[] = []; // each group's first fleet position
+  let position = 0;
+  scenario.backends.forEach((g, gi) => {
+    if (g.name !== null && (g.count !== 1 || gi === scaled)) numbered.set(g.name, { group: gi, count: g.count });
+    starts.push(position);
+    position += g.count;
+  });
+  /** The unnamed group holding fleet position `i`, if any. */
+  const unnamedAt = (i: number): number | undefined => {
+    const gi = scenario.backends.findIndex((g, k) => i >= starts[k]! && i < starts[k]! + g.count);
+    return gi >= 0 && scenario.backends[gi]!.name === null ? gi : undefined;
+  };
+  scenario.backends.forEach((g, gi) => {
+    if (g.name === null || g.count !== 1 || gi === scaled) return;
+    let other: number | undefined;
+    const m = /^(.*)-(0|[1-9]\d*)$/.exec(g.name);
+    const owner = m ? numbered.get(m[1]!) : undefined;
+    if (owner && Number(m![2]) < owner.count) other = owner.group;
+    const b = /^b(0|[1-9]\d*)$/.exec(g.name);
+    if (other === undefined && b) other = unnamedAt(Number(b[1]));
+    if (other !== undefined) {
+      const [first, second] = other < gi ? [other, gi] : [gi, other];
+      problems.push({ path: `backends[${second}].name`, message: `backend id "${g.name}" is also an id of backends[${first}]; rename one of the groups` });
+    }
+  });
   checkTiers(scenario, raw.strategies === 'all', problems);
+  checkHostnames(scenario, file, problems, warn);
   for (const z of zoneProblems(scenario.backends.map((g) => g.zone), scenario.balancer.zones)) problems.push({ path: `balancer.zones.${z.path}`, message: z.message });
   if (problems.length > 0) throw new InputError(file, problems);
   return scenario;
+}
+
+/** True when a strategy choice (or the strategy `sticky` wraps) hashes host names: `useHostnameForHashing: true`. */
+function hashesHostnames(options: Record<string, unknown>): boolean {
+  if (options.useHostnameForHashing === true) return true;
+  const inner = options.innerOptions;
+  return typeof inner === 'object' && inner !== null && (inner as Record<string, unknown>).useHostnameForHashing === true;
+}
+
+/**
+ * Host names (`backends[].hostname`) and the strategies that hash them (Envoy's
+ * `use_hostname_for_hashing`, flavor envoy of consistent-hash, maglev and bounded-load): a
+ * strategy that hashes host names needs one on every backend (an error naming the group's
+ * `hostname`), and host names no strategy hashes are reported as a warning (they change nothing).
+ */
+function checkHostnames(scenario: Scenario, file: string, problems: InputProblem[], warn: ScenarioWarning | undefined): void {
+  const users = scenario.strategies.filter((s) => hashesHostnames(s.options));
+  if (users.length > 0) {
+    scenario.backends.forEach((g, k) => {
+      if (g.hostnames === undefined) {
+        problems.push({
+          path: `backends[${k}].hostname`,
+          message: `strategy "${users[0]!.label}" hashes host names (useHostnameForHashing: true): give this group's hostname (one per backend)`,
+        });
+      }
+    });
+    return;
+  }
+  scenario.backends.forEach((g, k) => {
+    if (g.hostnames !== undefined) {
+      warn?.(
+        `${file}: backends[${k}].hostname: no strategy here hashes host names (only flavor envoy of consistent-hash, maglev and bounded-load with useHostnameForHashing: true); it changes nothing`,
+      );
+    }
+  });
 }
 
 /**

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../input/errors.js';
 import { strategyNames } from '../strategies/registry.js';
-import { loadScenario, parseDocument, parseScenario } from './index.js';
+import { backendIds, loadScenario, parseDocument, parseScenario } from './index.js';
 
 const minimal = () => ({
   clients: { arrival: 'poisson', rate: 9000 },
@@ -76,6 +76,23 @@ strategies: all
     expect('addresses' in s.backends[3]!).toBe(false);
   });
 
+  it('keeps backend host names; warns when no strategy hashes them', () => {
+    const warnings: string[] = [];
+    const doc = (strategies: unknown[]) => ({
+      ...minimal(),
+      backends: [{ name: 'web', count: 2, hostname: ['web-a.internal', 'web-b.internal'], service: { dist: 'constant', value: 1 } }],
+      strategies,
+    });
+    const s = parseScenario(doc(['round-robin']), 't.yaml', undefined, (m) => warnings.push(m));
+    expect(s.backends[0]!.hostnames).toEqual(['web-a.internal', 'web-b.internal']);
+    expect(warnings).toEqual([
+      't.yaml: backends[0].hostname: no strategy here hashes host names (only flavor envoy of consistent-hash, maglev and bounded-load with useHostnameForHashing: true); it changes nothing',
+    ]);
+    warnings.length = 0;
+    parseScenario(doc([{ name: 'consistent-hash', options: { flavor: 'envoy', useHostnameForHashing: true } }]), 't.yaml', undefined, (m) => warnings.push(m));
+    expect(warnings).toEqual([]);
+  });
+
   it('converts lognormal median/p99 to mu/sigma and pareto/gamma means to scales', () => {
     const s = parseScenario(
       {
@@ -95,8 +112,10 @@ strategies: all
       expect(Math.exp(ln!.mu)).toBeCloseTo(2, 10);
       expect(Math.exp(ln!.mu + 2.3263478740408408 * ln!.sigma)).toBeCloseTo(40, 8);
     }
-    expect(pa).toEqual({ dist: 'pareto', scale: 2, shape: 3 });
-    expect(ga).toEqual({ dist: 'gamma', shape: 2, scale: 10 });
+    // the terms the file used are kept beside the parameters, for summaries in the user's own terms
+    expect(ln).toMatchObject({ median: 2, p99: 40 });
+    expect(pa).toEqual({ dist: 'pareto', scale: 2, shape: 3, mean: 3 });
+    expect(ga).toEqual({ dist: 'gamma', shape: 2, scale: 10, mean: 20 });
   });
 
   it.each([
@@ -121,6 +140,21 @@ strategies: all
     ['a port out of range', { ...minimal(), backends: [{ count: 1, address: '10.0.0.1:70000', service: { dist: 'constant', value: 1 } }] }, 'backends[0].address: expected a server address'],
     ['one address for a group of several', { ...minimal(), backends: [{ count: 2, address: '10.0.0.1:80', service: { dist: 'constant', value: 1 } }] }, 'backends[0].address: one address for 2 backends; give a list of 2 addresses'],
     ['a list of the wrong length', { ...minimal(), backends: [{ count: 3, address: ['a:1', 'b:1'], service: { dist: 'constant', value: 1 } }] }, 'backends[0].address: expected 3 addresses (one per backend of the group), got 2'],
+    ['hostnames of the wrong count', { ...minimal(), backends: [{ count: 2, hostname: 'web-a', service: { dist: 'constant', value: 1 } }] }, 'backends[0].hostname: one hostname for 2 backends; give a list of 2 hostnames'],
+    ['a malformed hostname', { ...minimal(), backends: [{ count: 1, hostname: 'web a', service: { dist: 'constant', value: 1 } }] }, 'backends[0].hostname: expected a host name'],
+    [
+      'useHostnameForHashing with a group lacking hostnames',
+      {
+        ...minimal(),
+        backends: [
+          { count: 1, hostname: 'web-a', service: { dist: 'constant', value: 1 } },
+          { count: 2, service: { dist: 'constant', value: 1 } },
+        ],
+        strategies: [{ name: 'maglev', options: { flavor: 'envoy', useHostnameForHashing: true } }],
+      },
+      'backends[1].hostname: strategy "maglev" hashes host names (useHostnameForHashing: true): give this group\'s hostname (one per backend)',
+    ],
+    ['useHostnameForHashing with another flavor', { ...minimal(), strategies: [{ name: 'consistent-hash', options: { useHostnameForHashing: true } }] }, 'strategies[0].options.useHostnameForHashing: applies to flavor envoy only (the flavor here is nginx)'],
   ])('rejects %s with the field path', (_what, doc, expected) => {
     expect(problems(doc).join('\n')).toContain(expected);
   });
@@ -168,8 +202,8 @@ describe('failures, health and elasticity keys', () => {
     expect(s.faults).toEqual([
       { kind: 'crash', backends: ['web-1'], atMs: 20_000, durationMs: 10_000, mtbfMs: null, mttrMs: null },
       { kind: 'hang', backends: ['web-0', 'web-1', 'web-2'], atMs: 0, durationMs: null, mtbfMs: 30_000, mttrMs: 2_000 },
-      { kind: 'slow', backends: ['db-0'], atMs: 60_000, durationMs: null, factor: 5 },
-      { kind: 'errors', backends: ['web-0', 'db-0'], atMs: 0, durationMs: null, fraction: 0.5, status: 500, latency: 0.1 },
+      { kind: 'slow', backends: ['db'], atMs: 60_000, durationMs: null, factor: 5 },
+      { kind: 'errors', backends: ['web-0', 'db'], atMs: 0, durationMs: null, fraction: 0.5, status: 500, latency: 0.1 },
       { kind: 'pause', backends: ['web-0', 'web-1', 'web-2'], atMs: 0, durationMs: null, everyMs: 5_000, lengthMs: 300 },
       { kind: 'flap', backends: ['web-2'], atMs: 0, durationMs: null, upMs: 4_000, downMs: 1_000 },
     ]);
@@ -233,5 +267,29 @@ describe('shipped scenarios', () => {
     const s = loadScenario(join(dir, f));
     expect(s.description.length).toBeGreaterThan(20);
     expect(s.strategies.length).toBeGreaterThan(0);
+  });
+});
+
+describe('backend ids', () => {
+  it('a group of one is named by its name alone; bigger and autoscaled groups are numbered; clashes are errors', () => {
+    const svc = { dist: 'exponential', mean: '1ms' };
+    const s = parseScenario(
+      {
+        clients: { arrival: 'poisson', rate: 100 },
+        backends: [{ name: 'web', count: 2, service: svc }, { name: 'db', count: 1, service: svc }, { count: 1, service: svc }],
+        faults: [{ kind: 'crash', backends: 'db', at: '1s', duration: '1s' }],
+      },
+      't.yaml',
+    );
+    expect(backendIds(s.backends).map((b) => b.id)).toEqual(['web-0', 'web-1', 'db', 'b3']);
+    expect(s.faults![0]!.backends).toEqual(['db']);
+    const scaled = parseScenario(
+      { clients: { arrival: 'poisson', rate: 100 }, backends: [{ name: 'web', count: 1, service: svc }], autoscale: { min: 1, max: 3, target: 0.6 }, faults: [{ kind: 'crash', backends: 'web-0' }] },
+      't.yaml',
+    );
+    expect(scaled.faults![0]!.backends).toEqual(['web-0']);
+    expect(() =>
+      parseScenario({ clients: { arrival: 'poisson', rate: 100 }, backends: [{ name: 'web', count: 2, service: svc }, { name: 'web-1', count: 1, service: svc }] }, 't.yaml'),
+    ).toThrow(/backends\[1\]\.name: backend id "web-1" is also an id of backends\[0\]/);
   });
 });

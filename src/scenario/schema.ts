@@ -43,6 +43,7 @@ import { z } from 'zod';
 import { BALANCER_DEFAULTS, balancerSettingsShape } from '../core/balancer/settings.js';
 import { bytes } from '../input/bytes.js';
 import { duration } from '../input/units.js';
+import { importedSchema } from './imported.js';
 import type { ProxyTarget } from './types.js';
 
 /** Every proxy a recommendation can be limited to (`proxy:` in the file, `--proxy` on the CLI). */
@@ -176,6 +177,11 @@ const address = z.string().refine(
   { error: (iss) => `expected a server address (host:port, host, [v6]:port or unix:/path), got ${JSON.stringify(iss.input)}` },
 );
 
+/** A host name (Envoy's endpoint `hostname`): DNS-style letters, digits, `-`, `_` and `.`. */
+const hostname = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,253}$/, 'expected a host name of letters, digits, "-", "_" or "." (at most 253)');
+
 const backendSchema = z
   .object({
     count: posInt.default(1),
@@ -199,6 +205,8 @@ const backendSchema = z
       .optional(),
     /** The servers' addresses as the proxy writes them (one, or a list of `count`): hash strategies hash them as the proxy does. */
     address: z.union([address, z.array(address).min(1)]).optional(),
+    /** The servers' host names (Envoy endpoint `hostname`; one, or a list of `count`): hashed instead of the address with `useHostnameForHashing`. */
+    hostname: z.union([hostname, z.array(hostname).min(1)]).optional(),
   })
   .strict();
 
@@ -264,6 +272,7 @@ const balancerSchema = z
       healthCheckDurations: ['cost'],
     }),
     retries: nonNegInt.default(0),
+    retryOn: z.array(z.union([z.enum(['connect', 'reset', 'timeout', '5xx']), z.number().int().min(400).max(599)])).optional(),
     timeout: duration().default(0),
     network: distSchema.optional(),
     overhead: duration().default(0),
@@ -335,6 +344,8 @@ export const scenarioSchema = z
     strategies: z.union([z.literal('all'), z.array(strategyItem).min(1)]).default('all'),
     faults: z.array(faultSchema).optional(),
     autoscale: autoscaleSchema.optional(),
+    /** What `lbsim import` kept for `lbsim export` (src/scenario/imported.ts). */
+    imported: importedSchema.optional(),
     balancers: z
       .union([
         posInt.transform((count) => ({ count, spread: 'round-robin' as const })),

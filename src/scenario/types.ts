@@ -4,15 +4,18 @@
  * here; rates are per second. The simulator, `lbsim live` and the report read only this shape.
  */
 import type { ActiveCheckSettings, BalancerSettings as CoreBalancerSettings } from '../core/balancer/settings.js';
+import type { ImportedInfo } from './imported.js';
 
 /** A service-time (or think-time, or network-latency) distribution, in ms. */
 export type Distribution =
   | { dist: 'constant'; value: number }
   | { dist: 'exponential'; mean: number }
   | { dist: 'uniform'; min: number; max: number }
-  | { dist: 'lognormal'; mu: number; sigma: number } // of ln(ms); `median`/`p99` inputs are converted
-  | { dist: 'pareto'; scale: number; shape: number } // xm (ms) and alpha
-  | { dist: 'gamma'; shape: number; scale: number } // k and θ (ms)
+  // Where the file gave other terms (a lognormal's median and p99, a pareto's or gamma's mean), they
+  // are kept beside the parameters (ms) so that summaries show the user's own terms.
+  | { dist: 'lognormal'; mu: number; sigma: number; median?: number; p99?: number } // of ln(ms)
+  | { dist: 'pareto'; scale: number; shape: number; mean?: number } // xm (ms) and alpha
+  | { dist: 'gamma'; shape: number; scale: number; mean?: number } // k and θ (ms)
   | { dist: 'mixture'; parts: { weight: number; of: Distribution }[] }
   | { dist: 'empirical'; samples: number[] }; // ms; `file:` inputs are read at load time
 
@@ -160,6 +163,11 @@ export interface BackendGroup {
    * group (absent = none: hashed by id). Hash strategies hash these exactly as the proxy does.
    */
   addresses?: string[];
+  /**
+   * Each backend's host name (Envoy's endpoint `hostname`), one per backend of the group (absent =
+   * none). Envoy's ring hash and Maglev hash it instead of the address with `useHostnameForHashing`.
+   */
+  hostnames?: string[];
 }
 
 /** A per-backend LRU cache of request hash keys: a hit is served in `hitFactor` × the service time. */
@@ -256,6 +264,9 @@ export interface StrategyChoice {
   options: Record<string, unknown>;
 }
 
+/** A failure a retry may follow: an error kind, any 5xx, or one status code (400–599). */
+export type RetryCondition = 'connect' | 'reset' | 'timeout' | '5xx' | number;
+
 /**
  * The balancer section: the core's balancer settings (passive health, outlier ejection, panic
  * threshold, slow start, rate and connection limits, queue, active checks; built into the
@@ -264,6 +275,12 @@ export interface StrategyChoice {
 export interface BalancerSettings extends CoreBalancerSettings {
   /** Retries to a different backend after a failure (connect error, timeout, 5xx). */
   retries: number;
+  /**
+   * Which failures are retried (absent = every one: connect errors, resets, timeouts and 5xx):
+   * `connect`, `reset`, `timeout`, `5xx`, or a status code (nginx `proxy_next_upstream error
+   * timeout http_502` → `[connect, reset, timeout, 502]`).
+   */
+  retryOn?: RetryCondition[];
   /** Per-attempt timeout in ms (0 = none). */
   timeoutMs: number;
   /** Network latency between balancer and backend, each way. */
@@ -314,6 +331,8 @@ export interface Scenario {
   autoscale?: AutoscaleSettings;
   /** Several balancer instances (absent = one). */
   balancers?: BalancersSettings;
+  /** What `lbsim import` kept for `lbsim export` (absent = not imported; `imported.ts`). */
+  imported?: ImportedInfo;
   /** The zone network (present when clients have zones). */
   network?: ZoneNetwork;
   /** What the access log this scenario was fitted from showed (absent = not fitted from a log). */

@@ -21,6 +21,7 @@ import type { RunSummary } from './engine/recorder.js';
 import { RESULTS_SCHEMA, type ResultsFile, type StrategyResult } from '../results/schema.js';
 import type { Scenario, StrategyChoice } from '../scenario/types.js';
 import { WorkloadModel } from './model/workload.js';
+import { runWarnings } from './warnings.js';
 
 /** Options of {@link runScenario}. */
 export interface RunOptions {
@@ -150,13 +151,7 @@ export function* runScenarioSteps(scenario: Scenario, opts: RunOptions = {}, bud
  */
 export function resultsFile(scenario: Scenario, results: StrategyResult[]): ResultsFile {
   const facts = scenarioFacts(scenario);
-  const warnings: string[] = [];
-  if (facts.loadFactor > 1) {
-    warnings.push(
-      `offered load ${round(facts.offeredRate)} req/s exceeds capacity ${round(facts.capacity)} req/s ` +
-        `(load factor ${facts.loadFactor.toFixed(2)}): queues grow without bound`,
-    );
-  }
+  const warnings = runWarnings(scenario, facts, results);
   return {
     schema: RESULTS_SCHEMA,
     mode: 'sim',
@@ -171,8 +166,4 @@ export function resultsFile(scenario: Scenario, results: StrategyResult[]): Resu
     results,
     warnings,
   };
-}
-
-function round(x: number): string {
-  return Number.isFinite(x) ? String(Math.round(x)) : String(x);
 }

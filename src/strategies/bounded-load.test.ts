@@ -208,35 +208,84 @@ describe('bounded-load flavor haproxy (chash_server_is_eligible, HAProxy 3.4.0 s
 });
 
 describe('bounded-load flavor envoy (BoundedLoadHashingLoadBalancer::chooseHost, Envoy 1.36 thread_aware_lb_impl.cc)', () => {
-  it('a host may reach its slots (overloaded only when active > slots): one more than the paper allows', () => {
+  // First choices from an independent Python transcription of Envoy's Ring::Ring / chooseHost and
+  // MaglevTable (xxhash 4.0.1); probe orders from C++ std::mt19937 with chooseHost's uniform_int.
+  it('the first choice is Envoy\'s ring (or Maglev table) answer, and a host may reach its slots (active ≤ slots)', () => {
     const view = fixtureView(4);
     const key = 'user:42';
-    const { strategy: paper } = makeStrategy('bounded-load', view);
-    const first = paper.pick(view, requestInfo({ hashKey: key }));
-    // 3 in flight, factor 125: total_slots 5, slots = ceil(5 / 4) = 2; the paper's cap is also 2.
-    view.active[first] = 2;
-    view.active[(first + 1) % 4] = 1;
-    view.refresh();
     const { strategy: envoy } = makeStrategy('bounded-load', view, { flavor: 'envoy' });
-    expect(envoy.pick(view, requestInfo({ hashKey: key }))).toBe(first); // 2 ≤ 2
-    expect(paper.pick(view, requestInfo({ hashKey: key }))).not.toBe(first); // 2 < 2 fails
+    // Python: the RING_HASH ring of b0…b3 sends xxHash64("user:42") to b1, as consistent-hash envoy does.
+    expect(envoy.pick(view, requestInfo({ hashKey: key }))).toBe(1);
+    const { strategy: ring } = makeStrategy('consistent-hash', view, { flavor: 'envoy' });
+    expect(ring.pick(view, requestInfo({ hashKey: key }))).toBe(1);
+    // 3 in flight, factor 125: total_slots 5, slots = ceil(5 × 0.25) = 2; the paper's cap is also 2.
+    view.active[1] = 2;
+    view.active[2] = 1;
+    view.refresh();
+    expect(envoy.pick(view, requestInfo({ hashKey: key }))).toBe(1); // 2 ≤ 2
+    const { strategy: paper } = makeStrategy('bounded-load', view);
+    const pFirst = makeStrategy('bounded-load', fixtureView(4)).strategy.pick(fixtureView(4), requestInfo({ hashKey: key }));
+    view.active.fill(0);
+    view.active[pFirst] = 2;
+    view.active[(pFirst + 1) % 4] = 1;
+    view.refresh();
+    expect(paper.pick(view, requestInfo({ hashKey: key }))).not.toBe(pFirst); // 2 < 2 fails
   });
 
-  it('an overloaded host: hosts probed in the order of a std::mt19937 shuffle seeded with the key hash', () => {
-    // crc32("user:42") = 1684999558; a C++ std::mt19937 with that seed and Envoy's uniform_int
-    // shuffles 10 hosts into 0 5 3 7 2 8 9 4 1 6. Factor 1.0; 8 hosts hold 6 (T = 48: total 49,
-    // slots 5, overloaded) and two hold 0; the first idle host in that order wins.
-    const order = [0, 5, 3, 7, 2, 8, 9, 4, 1, 6];
+  it('an overloaded first choice: hosts probed in the order of a std::mt19937 shuffle seeded with the xxHash64 of the key', () => {
+    // xxHash64("user:42") = 15861654238046376386, low 32 bits 2832388546 (what std::mt19937 keeps);
+    // C++ shuffles 10 hosts into 0 2 5 9 6 3 8 7 1 4. Factor 1.0; 8 hosts hold 6 (T = 48: total
+    // 49, slots 5, overloaded) and two hold 0. Ring: first choice b9, so the probe skips it and
+    // takes b5 (idle b3, b5). Maglev (M = 65537): first choice b6, idle b9, b3 → b9.
     const view = fixtureView(10);
     const key = 'user:42';
-    const { strategy: s } = makeStrategy('bounded-load', view, { flavor: 'envoy', factor: 1 });
-    const first = s.pick(view, requestInfo({ hashKey: key }));
-    const probe = order.filter((i) => i !== first);
-    const idle = [probe[4]!, probe[2]!];
+    const { strategy: r } = makeStrategy('bounded-load', view, { flavor: 'envoy', factor: 1 });
+    const { strategy: m } = makeStrategy('bounded-load', view, { flavor: 'envoy', factor: 1, table: 'maglev' });
+    expect([r.pick(view, requestInfo({ hashKey: key })), m.pick(view, requestInfo({ hashKey: key }))]).toEqual([9, 6]);
     view.active.fill(6);
-    for (const i of idle) view.active[i] = 0;
+    view.active[3] = 0;
+    view.active[5] = 0;
     view.refresh();
-    expect(s.pick(view, requestInfo({ hashKey: key }))).toBe(probe[2]);
+    expect(r.pick(view, requestInfo({ hashKey: key }))).toBe(5);
+    view.active.fill(6);
+    view.active[9] = 0;
+    view.active[3] = 0;
+    view.refresh();
+    expect(m.pick(view, requestInfo({ hashKey: key }))).toBe(9);
+    // Only the first choice over its slots (b9 holds 20, the others 6: total 75, slots 8): the
+    // first host of the probe order, b0.
+    view.active.fill(6);
+    view.active[9] = 20;
+    view.refresh();
+    expect(r.pick(view, requestInfo({ hashKey: key }))).toBe(0);
+  });
+
+  it('slots use the configured weights normalised over the host set; an unhealthy host leaves the ring and the probe', () => {
+    const view = fixtureView(10);
+    const key = 'user:42';
+    const { strategy: r } = makeStrategy('bounded-load', view, { flavor: 'envoy', factor: 1 });
+    // b9 unhealthy: the ring of b0…b8 (Python: user:42 → b7). b7 holds 7, b0…b6 and b8 hold 6:
+    // total_slots 56, normalised over the 9 hosts slots = ceil(56 / 9) = 7, so b7 (7 ≤ 7) keeps it
+    // (over all 10 hosts it would be ceil(5.6) = 6, overloaded).
+    view.setEligible(9, false);
+    expect(r.pick(view, requestInfo({ hashKey: key }))).toBe(7);
+    view.active.fill(6);
+    view.active[9] = 0;
+    view.active[7] = 7;
+    view.refresh();
+    expect(r.pick(view, requestInfo({ hashKey: key }))).toBe(7);
+    view.active[7] = 8;
+    view.refresh();
+    expect(r.pick(view, requestInfo({ hashKey: key }))).not.toBe(7);
+  });
+
+  it('options: table, ring sizes, tableSize, useHostnameForHashing and hashPolicy belong to flavor envoy', () => {
+    const p = (o: unknown) => strategy.options.safeParse(o);
+    expect(p({ flavor: 'envoy', table: 'maglev', tableSize: 13 }).success).toBe(true);
+    expect(JSON.stringify(p({ table: 'maglev' }).error?.issues)).toContain('applies to flavor envoy only');
+    expect(JSON.stringify(p({ flavor: 'envoy', tableSize: 13 }).error?.issues)).toContain('applies to table maglev only');
+    expect(JSON.stringify(p({ flavor: 'envoy', table: 'maglev', minimumRingSize: 8 }).error?.issues)).toContain('applies to table ring-hash only');
+    expect(JSON.stringify(p({ flavor: 'envoy', table: 'maglev', tableSize: 12 }).error?.issues)).toContain('prime');
   });
 });
 

@@ -23,16 +23,22 @@
  *   paper's cap. From the closest node the walk goes forward until an eligible server, giving up
  *   after wrapping twice (`++loop > 1`: the last server seen is returned).
  * - `envoy`: Envoy 1.36 `hash_balance_factor`,
- *   `ThreadAwareLoadBalancerBase::BoundedLoadHashingLoadBalancer` (source/extensions/
- *   load_balancing_policies/common/thread_aware_lb_impl.cc). `total_slots = ((active + 1) ×
- *   factor% + 99) / 100`, `slots = max(ceil(total_slots × w_i / W), 1)`; a host is overloaded
- *   only when `active > slots` (so Envoy lets a host reach its slots, one more than the others).
- *   An overloaded first choice is followed by a pseudo-random probe of all hosts: a Fisher–Yates
- *   shuffle driven by `std::mt19937` seeded with the request's hash (support/mt19937.ts,
- *   `uniform_int(k)` = rejection of `random() / (2^32 / k)`), taking the first host within its
- *   slots, else the least overloaded (`active / slots`). The first choice comes from lbsim's
- *   ketama ring and the shuffle is seeded with that ring's 32-bit key hash (Envoy: its RING_HASH or
- *   MAGLEV table with a 64-bit xxHash).
+ *   `ThreadAwareLoadBalancerBase::BoundedLoadHashingLoadBalancer::chooseHost` and
+ *   `hostOverloadFactor` (source/extensions/load_balancing_policies/common/thread_aware_lb_impl.cc),
+ *   wrapping the table of the configured policy (`table`): Envoy's RING_HASH ring
+ *   (support/envoy-ring.ts, the default) or MAGLEV table (`buildMaglevTable` flavor envoy), built
+ *   over the host set (`PickView.members`) and rebuilt when it changes (support/host-set.ts), as
+ *   `createLoadBalancer` builds both per `refresh`. The first choice is that table's answer for the
+ *   request's 64-bit hash (xxHash64 of the key, else the client address, else random:
+ *   support/envoy-hash.ts). With `w_i` the configured weight normalised over the host set,
+ *   `total_slots = ((active + 1) × factor% + 99) / 100` (active: the cluster's requests in flight)
+ *   and `slots = max(ceil(total_slots × w_i), 1)`; a host is overloaded only when
+ *   `active_i > slots` (so Envoy lets a host reach its slots, one more than the paper). An
+ *   overloaded first choice starts the probe of the host set in its order (`normalized_host_weights_`):
+ *   a Fisher–Yates shuffle driven by `std::mt19937` seeded with the hash (its low 32 bits,
+ *   support/mt19937.ts; `uniform_int(k)` = rejection of `random() / (2^32 / k)`), skipping the
+ *   first choice, taking the first host with `active / slots ≤ 1`, else the least overloaded
+ *   (strictly less replaces; the first choice when none is less).
  *
  * `factor` is the balance factor as a ratio (1.25); HAProxy and Envoy take an integer percentage,
  * so the `haproxy` and `envoy` flavors use `round(100 × factor)`. Cost: O(log n) per pick plus the
@@ -41,11 +47,16 @@
  */
 import { z } from 'zod';
 import type { BackendSpec } from '../core/backend.js';
-import { crc32Int } from '../core/hash.js';
+import type { Rng } from '../core/rng.js';
 import type { Strategy, StrategyDef } from '../core/strategy.js';
 import type { PickView, RequestInfo } from '../core/view.js';
 import { requestKey } from './consistent-hash.js';
+import { buildMaglevTable, isPrime } from './maglev.js';
+import { envoyHashPolicyOption, envoyRequestHash, useHostnameOption, type EnvoyHashPolicy } from './support/envoy-hash.js';
+import { ENVOY_MAX_RING_SIZE, ENVOY_MIN_RING_SIZE, EnvoyRing } from './support/envoy-ring.js';
 import { flavorOption, onlyWithFlavor, type FlavorTable } from './support/flavor.js';
+import { HostSet } from './support/host-set.js';
+import { mod64 } from './support/xxhash64.js';
 import { BE_WEIGHT_SCALE, HAPROXY_HASH_FUNCTIONS, HaproxyChash, haproxyKeyHash, type HaproxyHashFunction } from './support/haproxy-chash.js';
 import { KetamaRing } from './support/ketama-ring.js';
 import { Mt19937 } from './support/mt19937.js';
@@ -60,7 +71,7 @@ const flavors: FlavorTable<BlFlavor> = {
   differs: {
     paper: 'every backend may hold ceil(c·(T+1)/n) (by weight share); walk the ketama ring to the first below it',
     haproxy: 'ceil(c·(T+1)) slots shared out by position and weight (some get one fewer); HAProxy chash tree (sdbm key)',
-    envoy: 'slots ceil(total·w/W) and a host may reach them (active ≤ slots); overload → mt19937 shuffle probe',
+    envoy: "Envoy's RING_HASH (or MAGLEV) over the healthy hosts; slots ceil(total·w) and a host may reach them; overload → mt19937 shuffle probe",
   },
 };
 
@@ -74,12 +85,38 @@ const schema = z
     hashFunction: z.enum(HAPROXY_HASH_FUNCTIONS as [HaproxyHashFunction, ...HaproxyHashFunction[]]).optional(),
     /** HAProxy `hash-type consistent … avalanche` (flavor haproxy; default false). */
     avalanche: z.boolean().optional(),
+    /** The Envoy policy whose table gives the first choice (flavor envoy): `ring-hash` (RING_HASH, default) or `maglev` (MAGLEV). */
+    table: z.enum(['ring-hash', 'maglev']).optional(),
+    /** Envoy `minimum_ring_size` (flavor envoy, table ring-hash; default 1024). */
+    minimumRingSize: z.number().int().min(1).max(ENVOY_MAX_RING_SIZE).optional(),
+    /** Envoy `maximum_ring_size` (flavor envoy, table ring-hash; default 8,388,608). */
+    maximumRingSize: z.number().int().min(1).max(ENVOY_MAX_RING_SIZE).optional(),
+    /** Envoy Maglev `table_size` (flavor envoy, table maglev; a prime, default 65537). */
+    tableSize: z.number().int().min(3).max(5000011).refine(isPrime, { message: 'tableSize must be a prime number' }).optional(),
+    /** Envoy `consistent_hashing_lb_config.use_hostname_for_hashing` (flavor envoy): hash the backends' `hostname`. */
+    useHostnameForHashing: useHostnameOption,
+    /** Envoy's route hash policy (flavor envoy): `request` (default: the key, else the client address) or `none` (a random hash). */
+    hashPolicy: envoyHashPolicyOption,
   })
   .strict()
   .superRefine((o, ctx) => {
     const f = o.flavor ?? flavors.default;
     onlyWithFlavor(ctx, 'hashFunction', o.hashFunction, f, ['haproxy']);
     onlyWithFlavor(ctx, 'avalanche', o.avalanche, f, ['haproxy']);
+    for (const k of ['table', 'minimumRingSize', 'maximumRingSize', 'tableSize', 'useHostnameForHashing', 'hashPolicy'] as const) {
+      onlyWithFlavor(ctx, k, o[k], f, ['envoy']);
+    }
+    const table = o.table ?? 'ring-hash';
+    if (table === 'maglev') {
+      for (const k of ['minimumRingSize', 'maximumRingSize'] as const) {
+        if (o[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'applies to table ring-hash only (the table here is maglev)' });
+      }
+    } else if (o.tableSize !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['tableSize'], message: 'applies to table maglev only (the table here is ring-hash)' });
+    }
+    const min = o.minimumRingSize ?? ENVOY_MIN_RING_SIZE;
+    const max = o.maximumRingSize ?? ENVOY_MAX_RING_SIZE;
+    if (min > max) ctx.addIssue({ code: 'custom', path: ['minimumRingSize'], message: `minimumRingSize (${min}) > maximumRingSize (${max})` });
   });
 
 /** Options of `bounded-load`. */
@@ -232,54 +269,117 @@ class HaproxyBoundedLoad implements Strategy {
   }
 }
 
-/** Envoy `BoundedLoadHashingLoadBalancer` over lbsim's ketama ring. */
+/** The Envoy table a bounded-load `envoy` instance wraps. */
+interface EnvoyTableOptions {
+  table: 'ring-hash' | 'maglev';
+  minRingSize: number;
+  maxRingSize: number;
+  tableSize: number;
+  useHostname: boolean;
+  policy: EnvoyHashPolicy;
+}
+
+/** Envoy `BoundedLoadHashingLoadBalancer` over Envoy's RING_HASH ring or MAGLEV table. */
 class EnvoyBoundedLoad implements Strategy {
-  private readonly ring = new KetamaRing();
+  private readonly hosts = new HostSet();
+  private specs: readonly BackendSpec[] = [];
+  private readonly ring: EnvoyRing;
+  private table = new Int32Array(0);
   private readonly mt = new Mt19937();
-  /** Scratch permutation of list positions for the probe. */
+  /** The host set in its order (`normalized_host_weights_`): backend indices, ascending. */
+  private order = new Int32Array(0);
+  /** Normalised configured weight per backend index (0 outside the host set). */
+  private normWeight = new Float64Array(0);
+  /** Scratch `host_index` permutation for the probe. */
   private perm = new Int32Array(0);
-  /** Σ effective weight of the eligible backends, per view version. */
-  private weightTotal = 0;
-  private totalVersion = Number.NaN;
+  /** The request hash (hi, lo), reused. */
+  private readonly h = new Uint32Array(2);
 
-  constructor(private readonly percent: number) {}
+  constructor(
+    private readonly percent: number,
+    private readonly opts: EnvoyTableOptions,
+    private readonly rng: Rng,
+  ) {
+    this.ring = new EnvoyRing(opts.minRingSize, opts.maxRingSize);
+  }
 
-  /** `hostOverloadFactor`: active / slots, slots = max(ceil(total × w / W), 1). */
+  /** `hostOverloadFactor`: active / slots, slots = max(ceil(total_slots × w), 1). */
   private overload(view: PickView, i: number, total: number): number {
-    let slots = Math.ceil((total * view.weight[i]!) / this.weightTotal);
+    let slots = Math.ceil(total * this.normWeight[i]!);
     if (slots < 1) slots = 1;
     return view.active[i]! / slots;
   }
 
-  pick(view: PickView, req: Readonly<RequestInfo>): number {
+  /** Rebuilds the table, the host order and the normalised weights over the host set. */
+  private build(): void {
+    const specs = this.specs;
+    const mask = this.hosts.mask;
+    const n = specs.length;
+    if (this.normWeight.length < n) this.normWeight = new Float64Array(n);
+    if (this.order.length < n) {
+      this.order = new Int32Array(n);
+      this.perm = new Int32Array(n);
+    }
+    let sum = 0;
+    let c = 0;
+    for (let i = 0; i < n; i++) {
+      if (mask[i] === 1) {
+        sum += specs[i]!.weight;
+        this.order[c++] = i;
+      }
+    }
+    for (let i = 0; i < n; i++) this.normWeight[i] = mask[i] === 1 ? (specs[i]!.weight * 1.0) / sum : 0;
+    const o = this.opts;
+    if (o.table === 'maglev') this.table = c === 0 ? new Int32Array(0) : buildMaglevTable(specs, o.tableSize, 'envoy', mask, o.useHostname);
+    else this.ring.build(specs, mask, o.useHostname);
+  }
+
+  /** The wrapped table's first choice for hash (hi, lo) among the backends this pick may use; -1 if none. */
+  private firstChoice(view: PickView, hi: number, lo: number): number {
+    const eligible = view.eligible;
+    if (this.opts.table === 'maglev') {
+      const table = this.table;
+      const m = table.length;
+      if (m === 0) return -1;
+      let c = mod64(hi, lo, m);
+      for (let t = 0; t < m; t++) {
+        const i = table[c]!;
+        if (i >= 0 && eligible[i] === 1) return i;
+        if (++c === m) c = 0;
+      }
+      return -1;
+    }
     const ring = this.ring;
     const n = ring.length;
-    const count = view.count;
-    if (count === 0 || n === 0) return -1;
-    if (view.version !== this.totalVersion) this.sumWeights(view);
-    const eligible = view.eligible;
+    if (n === 0) return -1;
+    let pos = ring.find(hi, lo);
     const owners = ring.owners;
-    const hash = crc32Int(requestKey(req));
-    let pos = ring.find(hash >>> 0);
-    let host = -1;
     for (let t = 0; t < n; t++) {
       const i = owners[pos]!;
-      if (eligible[i] === 1) {
-        host = i;
-        break;
-      }
+      if (eligible[i] === 1) return i;
       if (++pos === n) pos = 0;
     }
+    return -1;
+  }
+
+  pick(view: PickView, req: Readonly<RequestInfo>): number {
+    if (view.count === 0) return -1;
+    if (this.hosts.changed(view)) this.build();
+    const h = this.h;
+    envoyRequestHash(req, this.opts.policy, this.rng, h);
+    const host = this.firstChoice(view, h[0]!, h[1]!);
     if (host < 0) return -1;
     const total = totalSlots(view.totalActive, this.percent);
     let least = this.overload(view, host, total);
     if (least <= 1) return host;
-    // The probe: a Fisher–Yates shuffle of the hosts, seeded by the hash, first host within slots.
+    // The probe: a Fisher–Yates shuffle of the host set seeded by the hash; the first host within its slots.
     const mt = this.mt;
-    mt.seed(hash >>> 0);
+    mt.seed(h[1]!);
+    const count = this.hosts.count;
     const perm = this.perm;
     for (let k = 0; k < count; k++) perm[k] = k;
-    const list = view.list;
+    const order = this.order;
+    const eligible = view.eligible;
     let best = host;
     for (let k = 0; k < count; k++) {
       const span = count - k;
@@ -290,8 +390,9 @@ class EnvoyBoundedLoad implements Strategy {
       const tmp = perm[k]!;
       perm[k] = perm[j]!;
       perm[j] = tmp;
-      const alt = list[perm[k]!]!;
-      if (alt === host) continue;
+      const alt = order[perm[k]!]!;
+      // lbsim: a host of the set that this pick may not use (a retry's exclusion, maxConn) is passed.
+      if (alt === host || eligible[alt] !== 1) continue;
       const f = this.overload(view, alt, total);
       if (f <= 1) return alt;
       if (least > f) {
@@ -302,18 +403,9 @@ class EnvoyBoundedLoad implements Strategy {
     return best;
   }
 
-  private sumWeights(view: PickView): void {
-    let total = 0;
-    for (let k = 0; k < view.count; k++) total += view.weight[view.list[k]!]!;
-    this.weightTotal = total;
-    this.totalVersion = view.version;
-    if (this.perm.length < view.size) this.perm = new Int32Array(view.size);
-  }
-
   rebuild(specs: readonly BackendSpec[]): void {
-    this.ring.build(specs);
-    this.totalVersion = Number.NaN;
-    if (this.perm.length < specs.length) this.perm = new Int32Array(specs.length);
+    this.specs = specs;
+    this.hosts.invalidate();
   }
 }
 
@@ -327,13 +419,24 @@ export const strategy: StrategyDef<BoundedLoadOptions> = {
   spreads: false,
   cost: 'O(log n)',
   flavors,
-  create(opts: BoundedLoadOptions): Strategy {
+  create(opts: BoundedLoadOptions, env): Strategy {
     const percent = Math.round(opts.factor * 100);
     switch (opts.flavor ?? flavors.default) {
       case 'haproxy':
         return new HaproxyBoundedLoad(percent, opts.hashFunction ?? 'sdbm', opts.avalanche ?? false);
       case 'envoy':
-        return new EnvoyBoundedLoad(percent);
+        return new EnvoyBoundedLoad(
+          percent,
+          {
+            table: opts.table ?? 'ring-hash',
+            minRingSize: opts.minimumRingSize ?? ENVOY_MIN_RING_SIZE,
+            maxRingSize: opts.maximumRingSize ?? ENVOY_MAX_RING_SIZE,
+            tableSize: opts.tableSize ?? 65537,
+            useHostname: opts.useHostnameForHashing ?? false,
+            policy: opts.hashPolicy ?? 'request',
+          },
+          env.rng,
+        );
       default:
         return new PaperBoundedLoad(opts.factor);
     }

@@ -28,6 +28,7 @@ const NOT_PROPORTIONAL: Record<string, string> = {
   'consistent-hash[haproxy]': 'HAProxy chash: 16 nodes per unit of weight, sdbm of sequential keys clusters',
   'bounded-load[haproxy]': 'HAProxy chash: 16 nodes per unit of weight, sdbm of sequential keys clusters',
   'consistent-hash[envoy]': "Envoy RING_HASH's default 1,024-entry ring: about 103 entries per unit of weight here, so a host's arcs stray ~10 % from its share",
+  'bounded-load[envoy]': "its first choice is Envoy RING_HASH's default 1,024-entry ring (see consistent-hash[envoy])",
 };
 
 /** Every strategy, and every flavor of a strategy with flavors, as `[label, definition, options]`. */

@@ -3,7 +3,7 @@ import { backend, backends, type BackendSpec } from '../core/backend.js';
 import { crc32, crc32UpdateU32LE } from '../core/hash.js';
 import { Rng } from '../core/rng.js';
 import { requestInfo } from '../core/view.js';
-import { FixtureView, assignKeys, makeStrategy } from './test/fixture.js';
+import { FixtureView, assignKeys, makeStrategy, makeStrategyWithRng, scriptedRng } from './test/fixture.js';
 import { KetamaRing, ketamaBaseHash, nginxServerParts, POINTS_PER_WEIGHT } from './support/ketama-ring.js';
 import { NGINX_CHASH_TRIES, strategy } from './consistent-hash.js';
 
@@ -258,22 +258,91 @@ describe('consistent-hash flavor envoy', () => {
     expect(picks).toEqual([2, 2, 2]);
   });
 
-  it('an ineligible backend moves exactly its keys, to the next entries owners; none eligible → -1', () => {
+  it('an unhealthy backend: the ring is rebuilt over the healthy hosts (ThreadAwareLoadBalancerBase::refresh), so other keys move too', () => {
+    // Python: the ring over 10.0.0.1:80 and 10.0.0.2:80 alone has 1024 entries (512 each); the
+    // six keys go to b0 b0 b1 b1 b0 b1 (over all three: b2 b2 b0 b2 b0 b2); of 20,000 keys
+    // `key-i`, b2 held 6,590 and 1,817 of the others change host between b0 and b1.
+    expect(assignKeys('consistent-hash', hosts([1, 1, 1]), KEYS6, ['b2'], { flavor: 'envoy' })).toEqual(['b0', 'b0', 'b1', 'b1', 'b0', 'b1']);
     const keys = Array.from({ length: 20_000 }, (_, i) => `key-${i}`);
     const all = assignKeys('consistent-hash', hosts([1, 1, 1]), keys, [], { flavor: 'envoy' });
     const without = assignKeys('consistent-hash', hosts([1, 1, 1]), keys, ['b2'], { flavor: 'envoy' });
-    let moved = 0;
+    let ofB2 = 0;
+    let others = 0;
     for (let k = 0; k < keys.length; k++) {
-      if (all[k] === 'b2') {
-        moved++;
-        expect(without[k]).not.toBe('b2');
-      } else expect(without[k]).toBe(all[k]);
+      expect(without[k]).not.toBe('b2');
+      if (all[k] === 'b2') ofB2++;
+      else if (without[k] !== all[k]) others++;
     }
-    expect(moved).toBeGreaterThan(0);
+    expect([ofB2, others]).toEqual([6590, 1817]);
+    // Weights 1, 2, 1 with b0 unhealthy: the ring of b1, b2 at 2:1 (1026 entries).
+    expect(assignKeys('consistent-hash', hosts([1, 2, 1]), KEYS6, ['b0'], { flavor: 'envoy' })).toEqual(['b1', 'b2', 'b1', 'b1', 'b2', 'b1']);
+  });
+
+  it('rebuilds only when the host set changes, and comes back to the full ring', () => {
     const view = new FixtureView(hosts([1, 1, 1]));
     const { strategy: s } = makeStrategy('consistent-hash', view, { flavor: 'envoy' });
+    const picks = (): number[] => KEYS6.map((k) => s.pick(view, requestInfo({ hashKey: k })));
+    expect(picks()).toEqual([2, 2, 0, 2, 0, 2]);
+    view.setEligible(2, false);
+    expect(picks()).toEqual([0, 0, 1, 1, 0, 1]);
+    view.refresh(); // a new members version, the same set: same answers
+    expect(picks()).toEqual([0, 0, 1, 1, 0, 1]);
+    view.setEligible(2, true);
+    expect(picks()).toEqual([2, 2, 0, 2, 0, 2]);
     for (let i = 0; i < 3; i++) view.setEligible(i, false);
     expect(s.pick(view, requestInfo({ hashKey: 'k1' }))).toBe(-1);
+  });
+
+  it("a retry's excluded backend (in the host set, not eligible for this pick) is walked past: exactly its keys move", () => {
+    const keys = Array.from({ length: 5_000 }, (_, i) => `key-${i}`);
+    const view = new FixtureView(hosts([1, 1, 1]));
+    const { strategy: s } = makeStrategy('consistent-hash', view, { flavor: 'envoy' });
+    const req = requestInfo();
+    const all = keys.map((k) => ((req.hashKey = k), s.pick(view, req)));
+    view.members = Uint8Array.of(1, 1, 1);
+    view.setEligible(2, false);
+    let moved = 0;
+    keys.forEach((k, j) => {
+      req.hashKey = k;
+      const i = s.pick(view, req);
+      if (all[j] === 2) moved++;
+      else expect(i).toBe(all[j]);
+    });
+    expect(moved).toBeGreaterThan(1000);
+  });
+
+  it('no hash (no key, no client address, or hashPolicy none): a random 64-bit hash from the strategy\'s stream (LoadBalancerImpl::chooseHost)', () => {
+    // Python: hash 0x80000000_00000000 → b0, 0x00000000_00000001 → b2, 2^64 − 1 → b2 (wraps to
+    // entry 0), 0x12345678_9abcdef0 → b0; over b0, b1 only: b0, b1, b1, b0.
+    const view = new FixtureView(hosts([1, 1, 1]));
+    const draws = [0x80000000, 0, 0, 1, 0xffffffff, 0xffffffff, 0x12345678, 0x9abcdef0];
+    const s = makeStrategyWithRng('consistent-hash', view, { flavor: 'envoy' }, scriptedRng([...draws, ...draws]));
+    const empty = requestInfo();
+    expect([0, 1, 2, 3].map(() => s.pick(view, empty))).toEqual([0, 2, 2, 0]);
+    view.setEligible(2, false);
+    expect([0, 1, 2, 3].map(() => s.pick(view, empty))).toEqual([0, 1, 1, 0]);
+    // hashPolicy none: a key present is not hashed.
+    const none = makeStrategyWithRng('consistent-hash', view, { flavor: 'envoy', hashPolicy: 'none' }, scriptedRng([0x80000000, 0]));
+    expect(none.pick(view, requestInfo({ hashKey: 'user:42' }))).toBe(0);
+    // Seeded: every host gets picks, the same seed gives the same sequence.
+    view.setEligible(2, true);
+    const seq = (seed: number): number[] => {
+      const { strategy: r } = makeStrategy('consistent-hash', view, { flavor: 'envoy', hashPolicy: 'none' }, seed);
+      return Array.from({ length: 3000 }, () => r.pick(view, requestInfo({ hashKey: 'k' })));
+    };
+    const a = seq(3);
+    expect(seq(3)).toEqual(a);
+    for (let i = 0; i < 3; i++) expect(a.filter((x) => x === i).length).toBeGreaterThan(800);
+  });
+
+  it('useHostnameForHashing: the ring hashes HOSTNAME_j (HashingLoadBalancer::hashKey)', () => {
+    // Python: hosts web-a.internal, web-b.internal, web-c.internal → the six keys go to b2 b0 b2 b1 b2 b1.
+    const named = ['web-a.internal', 'web-b.internal', 'web-c.internal'].map((hostname, i) => backend({ id: `b${i}`, address: `10.0.0.${i + 1}:80`, hostname }));
+    expect(assignKeys('consistent-hash', named, KEYS6, [], { flavor: 'envoy', useHostnameForHashing: true })).toEqual(['b2', 'b0', 'b2', 'b1', 'b2', 'b1']);
+    expect(assignKeys('consistent-hash', named, KEYS6, [], { flavor: 'envoy' })).toEqual(['b2', 'b2', 'b0', 'b2', 'b0', 'b2']);
+    const p = (o: unknown) => strategy.options.safeParse(o);
+    expect(JSON.stringify(p({ useHostnameForHashing: true }).error?.issues)).toContain('applies to flavor envoy only');
+    expect(JSON.stringify(p({ flavor: 'haproxy', hashPolicy: 'none' }).error?.issues)).toContain('applies to flavor envoy only');
   });
 
   it('ring sizes: options apply to flavor envoy only, min ≤ max, at most 8M', () => {

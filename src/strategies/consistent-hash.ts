@@ -19,11 +19,16 @@
  * - `envoy`: Envoy 1.36 `RING_HASH` with `hash_function: XX_HASH` (its default):
  *   `RingHashLoadBalancer::Ring::Ring` and `Ring::chooseHost`
  *   (source/extensions/load_balancing_policies/ring_hash/ring_hash_lb.cc) on support/envoy-ring.ts
- *   (xxHash64 of `ADDRESS "_" j`, `minimumRingSize` 1024 to `maximumRingSize` 8M entries spread by
- *   normalised weight). The request hash is xxHash64 (seed 0) of the key (`hashKey`, else
- *   `clientAddr`: Envoy's header and `source_ip` hash policies hash the text with
- *   `HashUtil::xxHash64`); the first entry ≥ it wins, wrapping. An ineligible backend's entries are
- *   walked past (Envoy rebuilds the ring over the healthy hosts instead).
+ *   (xxHash64 of `ADDRESS "_" j`, or `HOSTNAME "_" j` with `useHostnameForHashing`,
+ *   `minimumRingSize` 1024 to `maximumRingSize` 8M entries spread by normalised weight). The ring
+ *   is built over the host set the balancer hands over (`PickView.members`: the healthy backends of
+ *   the tier, or all of them in panic) and built again when that set changes, as Envoy's
+ *   `ThreadAwareLoadBalancerBase::refresh` does (support/host-set.ts). The request hash is
+ *   xxHash64 (seed 0) of the key (`hashKey`, else `clientAddr`: Envoy's header and `source_ip`
+ *   hash policies hash the text with `HashUtil::xxHash64`), or a random 64-bit value when there
+ *   is none (`LoadBalancerImpl::chooseHost`, support/envoy-hash.ts); the first entry ≥ it wins,
+ *   wrapping. Backends of the set that this pick may not use (a retry's exclusions, `maxConn`)
+ *   are walked past.
  *
  * Adding a backend moves about 1/(n+1) of the keys, all to the new one; removing one (or making it
  * ineligible) moves only the keys it held. Cost: O(log points) per pick (one hash of the key, a
@@ -35,10 +40,12 @@ import type { Strategy, StrategyDef } from '../core/strategy.js';
 import type { PickView, RequestInfo } from '../core/view.js';
 import { flavorOption, onlyWithFlavor, type FlavorTable } from './support/flavor.js';
 import { HAPROXY_HASH_FUNCTIONS, HaproxyChash, haproxyKeyHash, type HaproxyHashFunction } from './support/haproxy-chash.js';
+import type { Rng } from '../core/rng.js';
 import { ENVOY_MAX_RING_SIZE, ENVOY_MIN_RING_SIZE, EnvoyRing } from './support/envoy-ring.js';
+import { envoyHashPolicyOption, envoyRequestHash, useHostnameOption, type EnvoyHashPolicy } from './support/envoy-hash.js';
+import { HostSet } from './support/host-set.js';
 import { KetamaRing } from './support/ketama-ring.js';
 import { SmoothWrr } from './support/smooth-wrr.js';
-import { xxHash64Into } from './support/xxhash64.js';
 
 /** The flavors of `consistent-hash`, default first. */
 export const CONSISTENT_HASH_FLAVORS = ['nginx', 'haproxy', 'envoy'] as const;
@@ -50,7 +57,7 @@ const flavors: FlavorTable<ChFlavor> = {
   differs: {
     nginx: 'ketama ring (crc32 of host\\0port, 160 points/weight); 21 points missed or empty key → round robin',
     haproxy: 'HAProxy chash tree (16 nodes/weight, full_hash of server id); sdbm key; closest node; empty key → round robin',
-    envoy: 'Envoy RING_HASH: xxHash64 of address_j, 1024 to 8M entries by normalised weight; xxHash64 key; empty key → client address',
+    envoy: 'Envoy RING_HASH over the healthy hosts (rebuilt on change): xxHash64 of address_j (or hostname_j), 1024 to 8M entries by weight; xxHash64 key, else client address, else random',
   },
 };
 
@@ -66,6 +73,10 @@ const schema = z
     minimumRingSize: z.number().int().min(1).max(ENVOY_MAX_RING_SIZE).optional(),
     /** Envoy `maximum_ring_size` (flavor envoy; default 8,388,608). */
     maximumRingSize: z.number().int().min(1).max(ENVOY_MAX_RING_SIZE).optional(),
+    /** Envoy `consistent_hashing_lb_config.use_hostname_for_hashing` (flavor envoy): hash the backends' `hostname`. */
+    useHostnameForHashing: useHostnameOption,
+    /** Envoy's route hash policy (flavor envoy): `request` (default: the key, else the client address) or `none` (a random hash). */
+    hashPolicy: envoyHashPolicyOption,
   })
   .strict()
   .superRefine((o, ctx) => {
@@ -74,6 +85,8 @@ const schema = z
     onlyWithFlavor(ctx, 'avalanche', o.avalanche, f, ['haproxy']);
     onlyWithFlavor(ctx, 'minimumRingSize', o.minimumRingSize, f, ['envoy']);
     onlyWithFlavor(ctx, 'maximumRingSize', o.maximumRingSize, f, ['envoy']);
+    onlyWithFlavor(ctx, 'useHostnameForHashing', o.useHostnameForHashing, f, ['envoy']);
+    onlyWithFlavor(ctx, 'hashPolicy', o.hashPolicy, f, ['envoy']);
     const min = o.minimumRingSize ?? ENVOY_MIN_RING_SIZE;
     const max = o.maximumRingSize ?? ENVOY_MAX_RING_SIZE;
     if (min > max) {
@@ -153,22 +166,32 @@ class HaproxyConsistentHash implements Strategy {
   }
 }
 
-/** Envoy `RING_HASH` with xxHash64. */
+/** Envoy `RING_HASH` with xxHash64, over the host set (rebuilt when it changes). */
 class EnvoyConsistentHash implements Strategy {
   private readonly ring: EnvoyRing;
+  private readonly hosts = new HostSet();
+  private specs: readonly BackendSpec[] = [];
   /** The request hash (hi, lo), reused. */
   private readonly h = new Uint32Array(2);
 
-  constructor(minRingSize: number, maxRingSize: number) {
+  constructor(
+    minRingSize: number,
+    maxRingSize: number,
+    private readonly useHostname: boolean,
+    private readonly policy: EnvoyHashPolicy,
+    private readonly rng: Rng,
+  ) {
     this.ring = new EnvoyRing(minRingSize, maxRingSize);
   }
 
   pick(view: PickView, req: Readonly<RequestInfo>): number {
+    if (view.count === 0) return -1;
     const ring = this.ring;
+    if (this.hosts.changed(view)) ring.build(this.specs, this.hosts.mask, this.useHostname);
     const n = ring.length;
-    if (view.count === 0 || n === 0) return -1;
+    if (n === 0) return -1;
     const h = this.h;
-    xxHash64Into(requestKey(req), 0, h);
+    envoyRequestHash(req, this.policy, this.rng, h);
     let pos = ring.find(h[0]!, h[1]!);
     const owners = ring.owners;
     const eligible = view.eligible;
@@ -181,7 +204,8 @@ class EnvoyConsistentHash implements Strategy {
   }
 
   rebuild(specs: readonly BackendSpec[]): void {
-    this.ring.build(specs);
+    this.specs = specs;
+    this.hosts.invalidate();
   }
 }
 
@@ -195,10 +219,18 @@ export const strategy: StrategyDef<ConsistentHashOptions> = {
   spreads: false,
   cost: 'O(log n)',
   flavors,
-  create(opts: ConsistentHashOptions): Strategy {
+  create(opts: ConsistentHashOptions, env): Strategy {
     const flavor = opts.flavor ?? flavors.default;
     if (flavor === 'haproxy') return new HaproxyConsistentHash(opts.hashFunction ?? 'sdbm', opts.avalanche ?? false);
-    if (flavor === 'envoy') return new EnvoyConsistentHash(opts.minimumRingSize ?? ENVOY_MIN_RING_SIZE, opts.maximumRingSize ?? ENVOY_MAX_RING_SIZE);
+    if (flavor === 'envoy') {
+      return new EnvoyConsistentHash(
+        opts.minimumRingSize ?? ENVOY_MIN_RING_SIZE,
+        opts.maximumRingSize ?? ENVOY_MAX_RING_SIZE,
+        opts.useHostnameForHashing ?? false,
+        opts.hashPolicy ?? 'request',
+        env.rng,
+      );
+    }
     return new NginxConsistentHash();
   },
 };

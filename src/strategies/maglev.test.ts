@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { backend, backends, type BackendSpec } from '../core/backend.js';
 import { requestInfo } from '../core/view.js';
-import { FixtureView, assignKeys, makeStrategy } from './test/fixture.js';
+import { FixtureView, assignKeys, makeStrategy, makeStrategyWithRng, scriptedRng } from './test/fixture.js';
 import { buildMaglevTable, isPrime, strategy } from './maglev.js';
 
 const KEYS = Array.from({ length: 100_000 }, (_, i) => `key-${i}`);
@@ -146,7 +146,46 @@ describe('maglev flavor envoy (xxHash64)', () => {
     expect(assign(hosts([1, 1, 1]), keys, [], { flavor: 'envoy', tableSize: 13 })).toEqual(['b0', 'b2', 'b1', 'b2']);
   });
 
-  it('an empty hashKey hashes the client address; an ineligible backend moves only its keys', () => {
+  it('an unhealthy backend: the table is rebuilt over the healthy hosts (ThreadAwareLoadBalancerBase::refresh)', () => {
+    // Python: M = 13 over 10.0.0.1:80, 10.0.0.2:80 → 1 0 1 0 0 1 1 0 1 0 0 0 1; M = 65537 → 32,769 /
+    // 32,768 entries, the six keys → b0 b1 b0 b1 b0 b0 (over all three: b0 b2 b0 b1 b0 b2).
+    const specs = hosts([1, 1, 1]);
+    expect(Array.from(buildMaglevTable(specs, 13, 'envoy', Uint8Array.of(1, 1, 0)))).toEqual([1, 0, 1, 0, 0, 1, 1, 0, 1, 0, 0, 0, 1]);
+    expect(counts(buildMaglevTable(specs, 65537, 'envoy', Uint8Array.of(1, 1, 0)), 2)).toEqual([32769, 32768]);
+    const keys = ['user:42', '/item/a', 'session-9f3', '10.1.2.3', 'k1', 'k2'];
+    expect(assign(specs, keys, [], { flavor: 'envoy' })).toEqual(['b0', 'b2', 'b0', 'b1', 'b0', 'b2']);
+    expect(assign(specs, keys, ['b2'], { flavor: 'envoy' })).toEqual(['b0', 'b1', 'b0', 'b1', 'b0', 'b0']);
+    // Through the strategy: rebuilt on the way down and back up, the full table's answers return.
+    const view = new FixtureView(specs);
+    const { strategy: s } = makeStrategy('maglev', view, { flavor: 'envoy', tableSize: 13 });
+    const before = keys.map((k) => s.pick(view, requestInfo({ hashKey: k })));
+    view.setEligible(2, false);
+    const after = keys.map((k) => s.pick(view, requestInfo({ hashKey: k })));
+    view.setEligible(2, true);
+    expect(keys.map((k) => s.pick(view, requestInfo({ hashKey: k })))).toEqual(before);
+    expect(after).not.toContain(2);
+  });
+
+  it('no hash: a random 64-bit hash mod M (LoadBalancerImpl::chooseHost); useHostnameForHashing hashes and sorts hostnames', () => {
+    // Python: 2^63 mod 65537 = 32769 → b0 (b0 over b0, b1); 0x123456789abcdef0 mod 65537 = 34936 → b2 (b1).
+    const specs = hosts([1, 1, 1]);
+    const view = new FixtureView(specs);
+    const s = makeStrategyWithRng('maglev', view, { flavor: 'envoy' }, scriptedRng([0x80000000, 0, 0x12345678, 0x9abcdef0, 0x80000000, 0, 0x12345678, 0x9abcdef0]));
+    expect([s.pick(view, requestInfo()), s.pick(view, requestInfo())]).toEqual([0, 2]);
+    view.setEligible(2, false);
+    expect([s.pick(view, requestInfo()), s.pick(view, requestInfo())]).toEqual([0, 1]);
+    // Python: hostnames web-a/b/c.internal, M = 13 → 2 0 0 2 1 1 1 1 0 0 2 2 0; M = 65537: 21,846 /
+    // 21,846 / 21,845, keys → b1 b0 b1 b0 b0 b0.
+    const named = specs.map((b, i) => backend({ id: b.id, address: b.address!, hostname: `web-${'abc'[i]}.internal` }));
+    expect(Array.from(buildMaglevTable(named, 13, 'envoy', undefined, true))).toEqual([2, 0, 0, 2, 1, 1, 1, 1, 0, 0, 2, 2, 0]);
+    expect(counts(buildMaglevTable(named, 65537, 'envoy', undefined, true), 3)).toEqual([21846, 21846, 21845]);
+    const keys = ['user:42', '/item/a', 'session-9f3', '10.1.2.3', 'k1', 'k2'];
+    expect(assign(named, keys, [], { flavor: 'envoy', useHostnameForHashing: true })).toEqual(['b1', 'b0', 'b1', 'b0', 'b0', 'b0']);
+    expect(JSON.stringify(strategy.options.safeParse({ useHostnameForHashing: true }).error?.issues)).toContain('applies to flavor envoy only');
+    expect(JSON.stringify(strategy.options.safeParse({ hashPolicy: 'none' }).error?.issues)).toContain('applies to flavor envoy only');
+  });
+
+  it('an empty hashKey hashes the client address; an unhealthy backend moves its keys (here no other key of 20,000)', () => {
     const specs = hosts([1, 1, 1]);
     const view = new FixtureView(specs);
     const { strategy: s } = makeStrategy('maglev', view, { flavor: 'envoy' });

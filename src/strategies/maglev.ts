@@ -24,13 +24,20 @@
  *   `offset = xxHash64(name, seed 0) mod M`, `skip = xxHash64(name, seed 1) mod (M − 1) + 1`; the
  *   key hash is xxHash64 (seed 0) of the key text, as Envoy's header and `source_ip` hash policies
  *   compute it, and `OriginalMaglevTable::chooseHost` reads `table[hash mod M]` (64-bit remainder
- *   on 32-bit halves, support/xxhash64.ts `mod64`). The table is Envoy's slot for slot.
+ *   on 32-bit halves, support/xxhash64.ts `mod64`). The table is Envoy's slot for slot. As Envoy
+ *   (`ThreadAwareLoadBalancerBase::refresh`), the table is built over the host set the balancer
+ *   hands over (`PickView.members`: the healthy backends of the tier, or all in panic) and built
+ *   again when that set changes (support/host-set.ts); `useHostnameForHashing` hashes and sorts
+ *   the backends' `hostname` (`HashingLoadBalancer::hashKey`); a request without a hash uses a
+ *   random 64-bit value (`LoadBalancerImpl::chooseHost`, support/envoy-hash.ts).
  *
  * Lookup: `table[h(key) mod M]` (key = `hashKey`, else `clientAddr`). If that backend is
  * ineligible, the following entries `+1, +2, …` (wrapping) are probed and the first eligible owner
  * wins: neighbouring entries belong to effectively random backends, so an ineligible backend's keys
- * spread over the others while every other key stays put (Envoy instead rebuilds the table over the
- * healthy hosts). Bounded by M probes; none eligible gives -1.
+ * spread over the others while every other key stays put. `paper` keeps one table over all
+ * backends and probes past unhealthy ones this way; `envoy` probes only past the backends of its
+ * host set that a pick may not use (a retry's exclusions, `maxConn`). Bounded by M probes; none
+ * eligible gives -1.
  * Cost: O(1) per pick (one key hash, one load), no allocation. `tableSize` must be prime.
  */
 import { z } from 'zod';
@@ -38,8 +45,12 @@ import type { BackendSpec } from '../core/backend.js';
 import { murmur3 } from '../core/hash.js';
 import type { Strategy, StrategyDef } from '../core/strategy.js';
 import type { PickView, RequestInfo } from '../core/view.js';
+import type { Rng } from '../core/rng.js';
 import { requestKey } from './consistent-hash.js';
-import { flavorOption, type FlavorTable } from './support/flavor.js';
+import { envoyHashPolicyOption, envoyRequestHash, useHostnameOption, type EnvoyHashPolicy } from './support/envoy-hash.js';
+import { envoyHostKey } from './support/envoy-ring.js';
+import { flavorOption, onlyWithFlavor, type FlavorTable } from './support/flavor.js';
+import { HostSet } from './support/host-set.js';
 import { mod64, xxHash64Into } from './support/xxhash64.js';
 
 /** The flavors of `maglev`, default first. */
@@ -51,7 +62,7 @@ const flavors: FlavorTable<MaglevFlavor> = {
   default: 'paper',
   differs: {
     paper: 'offset/skip and key hashed with MurmurHash3 x86_32 (seeds 0, 1; key seed 2): Envoy\'s entry counts, other slots',
-    envoy: 'offset/skip = xxHash64 of the address (seeds 0, 1), key xxHash64 mod M: Envoy\'s table slot for slot',
+    envoy: 'Envoy MAGLEV over the healthy hosts (rebuilt on change): offset/skip = xxHash64 of the address or hostname (seeds 0, 1), key xxHash64 mod M, no key → random',
   },
 };
 
@@ -75,8 +86,17 @@ const schema = z
       .max(5000011)
       .default(65537)
       .refine(isPrime, { message: 'tableSize must be a prime number' }),
+    /** Envoy `consistent_hashing_lb_config.use_hostname_for_hashing` (flavor envoy): hash the backends' `hostname`. */
+    useHostnameForHashing: useHostnameOption,
+    /** Envoy's route hash policy (flavor envoy): `request` (default: the key, else the client address) or `none` (a random hash). */
+    hashPolicy: envoyHashPolicyOption,
   })
-  .strict();
+  .strict()
+  .superRefine((o, ctx) => {
+    const f = o.flavor ?? flavors.default;
+    onlyWithFlavor(ctx, 'useHostnameForHashing', o.useHostnameForHashing, f, ['envoy']);
+    onlyWithFlavor(ctx, 'hashPolicy', o.hashPolicy, f, ['envoy']);
+  });
 
 /** Options of `maglev`. */
 export type MaglevOptions = z.infer<typeof schema>;
@@ -91,25 +111,31 @@ export function hashName(spec: BackendSpec): string {
 
 /**
  * Builds the weighted Maglev table: entry → backend index in `specs` (every entry filled when
- * `specs` is non-empty), with the offset/skip hashes of `flavor`. Allocates; called on rebuild only.
+ * `specs` is non-empty), with the offset/skip hashes of `flavor`; over the backends with
+ * `members[i] === 1` only when `members` is given (Envoy's host set), hashing their `hostname`
+ * when `useHostname`. Allocates; called on rebuild only.
  */
 export function buildMaglevTable(
   specs: readonly BackendSpec[],
   tableSize: number,
   flavor: MaglevFlavor = 'paper',
+  members?: ArrayLike<number>,
+  useHostname = false,
 ): Int32Array<ArrayBuffer> {
   const m = tableSize;
   const table = new Int32Array(m).fill(-1);
-  const n = specs.length;
+  const name = (s: BackendSpec): string => (useHostname ? envoyHostKey(s, true) : hashName(s));
+  const order: number[] = [];
+  for (let i = 0; i < specs.length; i++) if (members === undefined || members[i] === 1) order.push(i);
+  const n = order.length;
   if (n === 0) return table;
-  const order = specs.map((_, i) => i);
   order.sort((a, b) => {
-    const x = hashName(specs[a]!);
-    const y = hashName(specs[b]!);
+    const x = name(specs[a]!);
+    const y = name(specs[b]!);
     return x < y ? -1 : x > y ? 1 : a - b;
   });
   let sum = 0;
-  for (const s of specs) sum += s.weight;
+  for (const i of order) sum += specs[i]!.weight;
   const w = new Float64Array(n);
   const slot = new Float64Array(n);
   const skip = new Float64Array(n);
@@ -120,15 +146,15 @@ export function buildMaglevTable(
     const spec = specs[order[k]!]!;
     w[k] = (spec.weight * 1.0) / sum;
     if (w[k]! > maxW) maxW = w[k]!;
-    const name = hashName(spec);
+    const key = name(spec);
     if (flavor === 'envoy') {
-      xxHash64Into(name, 0, h);
+      xxHash64Into(key, 0, h);
       slot[k] = mod64(h[0]!, h[1]!, m);
-      xxHash64Into(name, 1, h);
+      xxHash64Into(key, 1, h);
       skip[k] = mod64(h[0]!, h[1]!, m - 1) + 1;
     } else {
-      slot[k] = murmur3(name, 0) % m;
-      skip[k] = (murmur3(name, 1) % (m - 1)) + 1;
+      slot[k] = murmur3(key, 0) % m;
+      skip[k] = (murmur3(key, 1) % (m - 1)) + 1;
     }
   }
   let filled = 0;
@@ -152,22 +178,15 @@ export function buildMaglevTable(
   return table;
 }
 
+/** Flavor `paper`: one table over all backends, MurmurHash3. */
 class Maglev implements Strategy {
   private table = new Int32Array(0);
-  /** The key's xxHash64 (hi, lo) for flavor envoy, reused. */
-  private readonly h = new Uint32Array(2);
 
-  constructor(
-    private readonly tableSize: number,
-    private readonly flavor: MaglevFlavor,
-  ) {}
+  constructor(private readonly tableSize: number) {}
 
   /** The key's table entry: `h(key) mod M`. */
   private entry(key: string, m: number): number {
-    if (this.flavor !== 'envoy') return murmur3(key, KEY_SEED) % m;
-    const h = this.h;
-    xxHash64Into(key, 0, h);
-    return mod64(h[0]!, h[1]!, m);
+    return murmur3(key, KEY_SEED) % m;
   }
 
   pick(view: PickView, req: Readonly<RequestInfo>): number {
@@ -185,7 +204,48 @@ class Maglev implements Strategy {
   }
 
   rebuild(specs: readonly BackendSpec[]): void {
-    this.table = specs.length === 0 ? new Int32Array(0) : buildMaglevTable(specs, this.tableSize, this.flavor);
+    this.table = specs.length === 0 ? new Int32Array(0) : buildMaglevTable(specs, this.tableSize, 'paper');
+  }
+}
+
+/** Flavor `envoy`: Envoy's `OriginalMaglevTable` over the host set, rebuilt when it changes. */
+class EnvoyMaglev implements Strategy {
+  private table = new Int32Array(0);
+  private readonly hosts = new HostSet();
+  private specs: readonly BackendSpec[] = [];
+  /** The request hash (hi, lo), reused. */
+  private readonly h = new Uint32Array(2);
+
+  constructor(
+    private readonly tableSize: number,
+    private readonly useHostname: boolean,
+    private readonly policy: EnvoyHashPolicy,
+    private readonly rng: Rng,
+  ) {}
+
+  pick(view: PickView, req: Readonly<RequestInfo>): number {
+    if (view.count === 0) return -1;
+    if (this.hosts.changed(view)) {
+      this.table = this.hosts.count === 0 ? new Int32Array(0) : buildMaglevTable(this.specs, this.tableSize, 'envoy', this.hosts.mask, this.useHostname);
+    }
+    const m = this.table.length;
+    if (m === 0) return -1;
+    const table = this.table;
+    const eligible = view.eligible;
+    const h = this.h;
+    envoyRequestHash(req, this.policy, this.rng, h);
+    let c = mod64(h[0]!, h[1]!, m);
+    for (let t = 0; t < m; t++) {
+      const i = table[c]!;
+      if (i >= 0 && eligible[i] === 1) return i;
+      if (++c === m) c = 0;
+    }
+    return -1;
+  }
+
+  rebuild(specs: readonly BackendSpec[]): void {
+    this.specs = specs;
+    this.hosts.invalidate();
   }
 }
 
@@ -199,7 +259,10 @@ export const strategy: StrategyDef<MaglevOptions> = {
   spreads: false,
   cost: 'O(1)',
   flavors,
-  create(opts: MaglevOptions): Strategy {
-    return new Maglev(opts.tableSize, opts.flavor ?? flavors.default);
+  create(opts: MaglevOptions, env): Strategy {
+    if ((opts.flavor ?? flavors.default) === 'envoy') {
+      return new EnvoyMaglev(opts.tableSize, opts.useHostnameForHashing ?? false, opts.hashPolicy ?? 'request', env.rng);
+    }
+    return new Maglev(opts.tableSize);
   },
 };

@@ -125,7 +125,7 @@ const TABLE: Record<string, Row> = {
   'bounded-load': {
     ...ng(near('hash <key> consistent', 'nginx has no load bound on its ring')),
     haproxy: e('hash-type consistent + hash-balance-factor', 'haproxy'),
-    envoy: e('RING_HASH or MAGLEV + hash_balance_factor', 'envoy', "the first choice comes from lbsim's ketama ring, not Envoy's ring"),
+    envoy: e('RING_HASH or MAGLEV + hash_balance_factor', 'envoy'),
     aws: none('least_outstanding_requests', 'ALB has no key hashing'),
   },
   sticky: {

@@ -57,3 +57,13 @@ describe('describeScenario', () => {
     expect(fileLabel({ ...RUN, scenario: {} }, 2)).toBe('results 3');
   });
 });
+
+describe('describeScenario at a sweep point', () => {
+  it('states the offered rate and load of the point shown, not of the file summary', () => {
+    const p = SWEEP.sweep!.points[0]!;
+    const facts = Object.fromEntries(describeScenario(SWEEP, p));
+    expect(facts['Clients']).toContain(`${p.value} req/s offered`);
+    expect(facts['Load factor']).toBe(`${p.load.toFixed(2)} (${p.value} req/s offered ÷ 300 req/s capacity)`);
+    expect(Object.fromEntries(describeScenario(SWEEP))['Load factor']).toContain('0.95');
+  });
+});

@@ -4,7 +4,8 @@
  * descriptive parts are read defensively from the normalized `scenario` object, whose exact shape
  * belongs to the simulator, trying the usual key names and leaving out what it cannot find.
  */
-import type { ResultsFile } from './types.js';
+import type { ResultsFile, SweepPoint } from './types.js';
+import { liveCheckLabel, liveCheckOf } from './live-check.js';
 
 type Obj = Record<string, unknown>;
 
@@ -35,17 +36,22 @@ export function describeService(s: unknown): string | undefined {
   const kind = str(s['dist'], s['distribution'], s['type'], s['kind'], s['name']);
   const parts: string[] = [];
   if (kind) parts.push(kind);
+  // the user's own terms where the scenario kept them: a lognormal's median and p99 rather than
+  // mu and sigma, a gamma's or pareto's mean rather than its scale
+  const skip = ['dist', 'distribution', 'type', 'kind', 'name'];
+  if (typeof s['median'] === 'number' && typeof s['p99'] === 'number') skip.push('mu', 'sigma');
+  if (typeof s['mean'] === 'number' && kind !== 'exponential') skip.push('scale');
   for (const [k, v] of Object.entries(s)) {
-    if (['dist', 'distribution', 'type', 'kind', 'name'].includes(k)) continue;
+    if (skip.includes(k)) continue;
     if (typeof v === 'number') {
-      const ms = /ms$/i.test(k) || ['mean', 'min', 'max', 'median', 'value', 'scale'].includes(k);
+      const ms = /ms$/i.test(k) || ['mean', 'min', 'max', 'median', 'p99', 'value', 'scale'].includes(k);
       parts.push(`${k.replace(/Ms$/, '')} ${plain(v)}${ms ? ' ms' : ''}`);
     } else if (typeof v === 'string') parts.push(`${k} ${v}`);
   }
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
-function describeClients(sc: Obj, file: ResultsFile): string {
+function describeClients(sc: Obj, offeredRate: number): string {
   const c = sc['clients'];
   const groups: Obj[] = Array.isArray(c) ? c.filter(isObj) : isObj(c) ? [c] : [];
   let count = typeof c === 'number' ? c : undefined;
@@ -61,7 +67,7 @@ function describeClients(sc: Obj, file: ResultsFile): string {
   const parts: string[] = [];
   if (count !== undefined) parts.push(`${plain(count)} client${count === 1 ? '' : 's'}`);
   if (arrival) parts.push(`${arrival} arrivals`);
-  parts.push(`${plain(file.summary.offeredRate)} req/s offered`);
+  parts.push(`${plain(offeredRate)} req/s offered`);
   return parts.join(', ');
 }
 
@@ -88,7 +94,9 @@ function describeBackends(sc: Obj, file: ResultsFile): { backends: string; servi
   });
   const total = described.reduce((a, g) => a + g.count, 0);
   const services = [...new Set(described.map((g) => g.service ?? ''))];
-  if (described.length === 1 || services.length === 1) {
+  // groups differing only by name read as one; groups that differ in speed, workers or weight are listed
+  const sameBits = new Set(described.map((g) => g.bits.join(', '))).size === 1;
+  if (described.length === 1 || (services.length === 1 && sameBits)) {
     const bits = [...new Set(described.flatMap((g) => g.bits))];
     const each = bits.length > 0 ? ` (${bits.join(', ')}${described.length === 1 && (described[0]?.count ?? 1) > 1 ? ' each' : ''})` : '';
     return { backends: `${total} backend${total === 1 ? '' : 's'}${described.length === 1 ? each : ''}`, service: services[0] || topService };
@@ -100,14 +108,25 @@ function describeBackends(sc: Obj, file: ResultsFile): { backends: string; servi
   return { backends: `${total} backends: ${list.join('; ')}`, service: 'per group, see backends' };
 }
 
-/** The header facts as label/value pairs, in reading order. */
-export function describeScenario(file: ResultsFile): [string, string][] {
-  const sc: Obj = isObj(file.scenario) ? file.scenario : {};
+/**
+ * Offered rate, capacity and load factor at sweep point `point`: a swept rate is the offered rate
+ * itself; any other key (a backend count, a speed) leaves the offered rate and changes the capacity.
+ */
+function atPoint(file: ResultsFile, point: SweepPoint | undefined): { offeredRate: number; capacity: number; loadFactor: number } {
   const s = file.summary;
+  if (!point || !file.sweep || !(point.load > 0)) return s;
+  if (/(^|\.)rate$/.test(file.sweep.key)) return { offeredRate: point.value, capacity: point.value / point.load, loadFactor: point.load };
+  return { offeredRate: s.offeredRate, capacity: s.offeredRate / point.load, loadFactor: point.load };
+}
+
+/** The header facts as label/value pairs, in reading order; for a sweep, at `point` (the one shown). */
+export function describeScenario(file: ResultsFile, point?: SweepPoint): [string, string][] {
+  const sc: Obj = isObj(file.scenario) ? file.scenario : {};
+  const s = { ...file.summary, ...atPoint(file, point) };
   const { backends, service } = describeBackends(sc, file);
   const facts: [string, string][] = [];
   facts.push(['Mode', file.mode === 'live' ? 'measured live on real sockets' : 'simulated']);
-  facts.push(['Clients', describeClients(sc, file)]);
+  facts.push(['Clients', describeClients(sc, s.offeredRate)]);
   facts.push(['Backends', `${backends}; capacity ${plain(s.capacity)} req/s`]);
   facts.push(['Service time', service ?? 'not stated in the scenario']);
   facts.push([
@@ -141,6 +160,10 @@ export function describeScenario(file: ResultsFile): [string, string][] {
 export function fileLabel(file: ResultsFile, index: number): string {
   const sc: Obj = isObj(file.scenario) ? file.scenario : {};
   const name = str(sc['name'], sc['title'], sc['file']) ?? `results ${index + 1}`;
+  // compare-live writes two files of one scenario: name the sides apart
+  const check = liveCheckOf(file);
+  if (check) return `${name} — ${liveCheckLabel(check)}`;
+  if (file.mode === 'live') return `${name} — measured live`;
   if (!file.sweep) return name;
   const axes = file.sweep.axes ?? [];
   return axes.length > 1 ? `${name} (grid over ${axes.map((a) => a.key).join(' × ')})` : `${name} (sweep over ${file.sweep.key})`;

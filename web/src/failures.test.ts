@@ -294,3 +294,17 @@ describe('the committed failures fixture', () => {
     expect(hasCache(cache.results) && !hasFailures(cache.results)).toBe(true);
   });
 });
+
+describe('lost requests averaged over replications', () => {
+  it('keeps the fraction of a mean count, so a loss below 100 % never reads as 0 lost', () => {
+    const r = mk('p2c', {
+      requests: { completed: 29439.2, failed: 0.2, rejected: 0 },
+      availability: 0.999993,
+      errors: { ...NO_ERRORS, timeout: 0.2 },
+      retries: 0,
+    });
+    expect(availabilitySentence([r])).toBe(
+      'Availability of p2c: 99.9993 % (0.2 of 29439.4 measured requests lost per replication, on average: 0.2 timed out).',
+    );
+  });
+});

@@ -6,7 +6,7 @@
  * hit ratios per backend, and the verdict sentences on availability, retries, detection, caches and
  * autoscaling. No DOM and no Chart.js here, so all of it is unit-tested.
  */
-import { fmtAvailability, fmtCount, fmtMs, fmtPct } from './format.js';
+import { fmtAvailability, fmtCount, fmtMeanCount, fmtMs, fmtPct } from './format.js';
 import type { ErrorCounts, StrategyResult, XY } from './types.js';
 
 /** The error kinds in chart and sentence order, with a legend label and a phrase for sentences. */
@@ -86,7 +86,7 @@ export function errorBreakdown(r: StrategyResult): string {
   const e = r.errors;
   if (!e) return '';
   return ERROR_KINDS.filter((k) => e[k.key] > 0)
-    .map((k) => `${fmtCount(e[k.key])} ${k.phrase}`)
+    .map((k) => `${fmtMeanCount(e[k.key])} ${k.phrase}`)
     .join(', ');
 }
 
@@ -181,11 +181,16 @@ export function extremes(
   return lo && hi ? { lo, hi } : null;
 }
 
-/** Requests `r` lost, in words: `21 of 72041 measured requests lost: 21 answered 5xx`. */
+/**
+ * Requests `r` lost, in words: `21 of 72041 measured requests lost: 21 answered 5xx`. Counts
+ * averaged over replications keep their fraction (`0.2 of 29439.4 … per replication, on average`),
+ * so a loss never reads as 0 beside an availability below 100 %.
+ */
 function lostPhrase(r: StrategyResult): string {
   const lost = r.errors ? errorTotal(r) : r.requests.failed + r.requests.rejected;
   const kinds = errorBreakdown(r);
-  return `${fmtCount(lost)} of ${fmtCount(measured(r))} measured requests lost${kinds ? `: ${kinds}` : ''}`;
+  const mean = !Number.isInteger(lost) || !Number.isInteger(measured(r));
+  return `${fmtMeanCount(lost)} of ${fmtMeanCount(measured(r))} measured requests lost${mean ? ' per replication, on average' : ''}${kinds ? `: ${kinds}` : ''}`;
 }
 
 /**

@@ -33,6 +33,15 @@ export function fmtCount(n: number): string {
   return Math.round(n).toString();
 }
 
+/**
+ * A count that may be a mean over replications: integers as they are, others with enough digits
+ * that a mean of 0.2 never reads as 0 (`0.2`, `3.4`, `1234.6`).
+ */
+export function fmtMeanCount(n: number): string {
+  if (Number.isInteger(n)) return String(n);
+  return Math.abs(n) >= 100 ? n.toFixed(1) : String(Number(n.toPrecision(2)));
+}
+
 /** Jain's fairness index with three decimals. */
 export function fmtFairness(f: number): string {
   return f.toFixed(3);

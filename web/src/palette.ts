@@ -3,7 +3,8 @@
  * shown, in order of first appearance: Okabe & Ito's colour-blind-safe palette (2008, "Color
  * Universal Design"), reordered so the first lines are the most distinct, then Paul Tol's "muted"
  * scheme (https://personal.sron.nl/~pault/) for a 9th to 17th strategy. Backends (shares,
- * utilization, in-flight) use Tol's "vibrant" scheme then greys; error kinds use Tol's "bright"
+ * utilization, in-flight) use Tol's "vibrant" then "muted" schemes (16 distinct colours), then hues
+ * a golden angle apart, so no two backends of a fleet share a colour; error kinds use Tol's "bright"
  * scheme; the health-over-time series use fixed colours of their own.
  */
 import type { ResultsFile } from './types.js';
@@ -14,9 +15,10 @@ export const STRATEGY_COLOURS: readonly string[] = [
   '#332288', '#88CCEE', '#44AA99', '#117733', '#999933', '#DDCC77', '#CC6677', '#882255', '#AA4499',
 ];
 
-/** Tol vibrant (blue, cyan, teal, orange, red, magenta, grey) then darker greys. */
+/** Tol vibrant (blue, cyan, teal, orange, red, magenta, grey) then Tol muted. */
 export const BACKEND_COLOURS: readonly string[] = [
-  '#0077BB', '#33BBEE', '#009988', '#EE7733', '#CC3311', '#EE3377', '#BBBBBB', '#777777', '#444444',
+  '#0077BB', '#33BBEE', '#009988', '#EE7733', '#CC3311', '#EE3377', '#BBBBBB',
+  '#332288', '#88CCEE', '#44AA99', '#117733', '#999933', '#DDCC77', '#CC6677', '#882255', '#AA4499',
 ];
 
 /**
@@ -38,7 +40,22 @@ export function assignStrategyColours(files: readonly ResultsFile[], first: read
 
 /** Colour of the backend at position `index`. */
 export function backendColour(index: number): string {
-  return BACKEND_COLOURS[index % BACKEND_COLOURS.length] ?? '#777777';
+  const fixed = BACKEND_COLOURS[index];
+  if (fixed !== undefined) return fixed;
+  // beyond the palette: hues a golden angle (137.5°) apart, alternating two lightnesses
+  const k = index - BACKEND_COLOURS.length;
+  return hslHex((k * 137.508) % 360, 0.65, k % 2 === 0 ? 0.42 : 0.58);
+}
+
+/** `#rrggbb` of an HSL colour (hue in degrees, saturation and lightness 0..1). */
+function hslHex(h: number, s: number, l: number): string {
+  const a = s * Math.min(l, 1 - l);
+  const f = (n: number): string => {
+    const k = (n + h / 30) % 12;
+    const v = l - a * Math.max(-1, Math.min(k - 3, 9 - k, 1));
+    return Math.round(255 * v).toString(16).padStart(2, '0');
+  };
+  return `#${f(0)}${f(8)}${f(4)}`;
 }
 
 /** `#rrggbb` with an alpha, for fills. */

@@ -20,7 +20,7 @@ import { trafficTimeChart } from './charts/traffic-time.js';
 import { crossZoneVerdict, hasCrossZone, hasTraffic, trafficSentence } from './traffic.js';
 import { inflightChart } from './charts/inflight.js';
 import { outcomeChart } from './charts/outcomes.js';
-import { p99TimeChart } from './charts/p99-time.js';
+import { P99_TIME_LINES, p99TimeChart } from './charts/p99-time.js';
 import { percentilesChart } from './charts/percentiles.js';
 import { sharesChart } from './charts/shares.js';
 import { gridChart, gridRange } from './charts/grid.js';
@@ -33,7 +33,8 @@ import { assignStrategyColours } from './palette.js';
 import { MIN_TAIL, thinPercentiles } from '../../src/results/compare.js';
 import { renderTable, type SortState } from './table.js';
 import { observedOf, observedTable, shareTable } from './observed.js';
-import { resultsAt, sweepSentence, tableColumns, verdict, type ColumnKey, wideSpread } from './transforms.js';
+import { liveCheckOf, liveCheckSummary, liveCheckTable, scaleText } from './live-check.js';
+import { bestByP99, resultsAt, sweepSentence, tableColumns, verdict, type ColumnKey, wideSpread } from './transforms.js';
 import type { ResultsFile } from './types.js';
 import type { View } from './view.js';
 import { renderDecisionBox } from './decision/box.js';
@@ -48,6 +49,8 @@ export interface ChartInfo {
   datasets: string[];
   /** Category labels (x axis of bar charts). */
   categories: string[];
+  /** Each axis's drawn range, its title, and whether the title fits along the axis. */
+  scales: Record<string, { min: number; max: number; title: string; titleFits: boolean; titleWidth: number; length: number }>;
   /** Number of data points of each visible dataset. */
   sizes: number[];
 }
@@ -117,7 +120,8 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
     gridStrategy: '',
     gridMetric: 'p99',
     logGrid: false,
-    sort: null,
+    // the terminal's order: lowest p99 first
+    sort: { key: 'p99', dir: 'asc' },
   };
   const charts = new Map<string, Chart>();
 
@@ -171,7 +175,8 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
     el('scenario-description').textContent = scenarioDescription(file) ?? '';
     const dl = el('scenario-facts');
     dl.replaceChildren();
-    for (const [k, v] of describeScenario(file)) {
+    const point = file.sweep && file.sweep.points.length > 0 ? file.sweep.points[pointOf(state.file)] : undefined;
+    for (const [k, v] of describeScenario(file, point)) {
       const dt = document.createElement('dt');
       dt.textContent = k;
       const dd = document.createElement('dd');
@@ -221,7 +226,8 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
 
   function renderUtilPicker(shown: View['results']): View['selected'] {
     const select = el<HTMLSelectElement>('util-strategy');
-    if (!shown.some((r) => r.strategy === state.utilStrategy)) state.utilStrategy = shown[0]?.strategy ?? '';
+    // by default the best strategy (lowest p99, as the table and the terminal rank them)
+    if (!shown.some((r) => r.strategy === state.utilStrategy)) state.utilStrategy = bestByP99(shown)?.strategy ?? '';
     select.replaceChildren(...shown.map((r) => new Option(r.strategy, r.strategy, false, r.strategy === state.utilStrategy)));
     return shown.find((r) => r.strategy === state.utilStrategy);
   }
@@ -267,6 +273,31 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
     fillTable(el<HTMLTableElement>('observed-shares'), shares.length > 0 ? ['server', 'share in the log', `simulated (${o.strategy})`] : [], shares);
   }
 
+  /** The "simulated versus measured" card (the two files of `lbsim compare-live`). */
+  function renderLiveCheck(file: ResultsFile): void {
+    const c = liveCheckOf(file);
+    el('card-live-check').hidden = c === undefined;
+    if (!c) return;
+    el('live-check-caption').textContent =
+      `lbsim compare-live ran every strategy simulated and on real sockets (emulated backends, the real proxy, a load generator); ` +
+      `this is the ${c.side === 'sim' ? 'simulated' : 'measured'} side, the table shows both, Δ = (measured − simulated) ÷ simulated; ` +
+      `highlighted rows are outside the tolerance. ${scaleText(c)}`;
+    const t = liveCheckTable(c);
+    const table = el<HTMLTableElement>('live-check-table');
+    fillTable(table, t.headers, t.rows);
+    table.querySelectorAll('tr').forEach((tr, i) => tr.classList.toggle('off-tolerance', i > 0 && t.bad[i - 1] === true));
+    const items = (id: string, lines: readonly string[]) =>
+      el(id).replaceChildren(
+        ...lines.map((l) => {
+          const li = document.createElement('li');
+          li.textContent = l;
+          return li;
+        }),
+      );
+    items('live-check-summary', liveCheckSummary(c));
+    items('live-check-notes', c.notes);
+  }
+
   function render(): void {
     for (const c of charts.values()) c.destroy();
     charts.clear();
@@ -306,6 +337,7 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
       { comparison, ...(decision ? { decision } : {}), byRank: !isSweep && file.comparison !== undefined },
     );
     renderObserved(file, shown);
+    renderLiveCheck(file);
     const keys = new Set(columns.map((c) => c.key));
     el('table-extra-caption').textContent =
       (keys.has('availability')
@@ -332,8 +364,14 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
     draw('chart-percentiles', percentilesChart(v));
     draw('chart-cdf', cdfChart(v));
     draw('chart-throughput', outcomeChart(v, 'throughput'));
-    draw('chart-failed', outcomeChart(v, 'failed'));
-    draw('chart-rejected', outcomeChart(v, 'rejected'));
+    // a panel with nothing to show (no strategy failed / rejected a request) is left out
+    const outcome = (kind: 'failed' | 'rejected'): void => {
+      const any = all.some((r) => r.requests[kind] > 0);
+      el(`chart-${kind}`).parentElement!.hidden = !any;
+      if (any) draw(`chart-${kind}`, outcomeChart(v, kind));
+    };
+    outcome('failed');
+    outcome('rejected');
     // Failure and elasticity cards: present only when the run has the figures (decided on every
     // strategy at this point, so toggling a strategy never removes a card).
     const errors = hasErrors(all);
@@ -357,6 +395,10 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
     }
     draw('chart-shares', sharesChart(v));
     draw('chart-p99-time', p99TimeChart(v));
+    el('p99-time-note').textContent =
+      shown.length > P99_TIME_LINES
+        ? `Drawn: the ${P99_TIME_LINES} of ${shown.length} shown strategies with the lowest p99; hide some with the toggles above to see others.`
+        : '';
     const cache = hasCache(all);
     el('card-cache').hidden = !cache;
     if (cache) draw('chart-cache', cacheChart(v));
@@ -512,6 +554,25 @@ export function createReportView(options: ReportViewOptions = {}): ReportView {
         id,
         datasets: c.data.datasets.filter((_d, i) => c.isDatasetVisible(i)).map((d) => String(d.label)),
         categories: (c.data.labels ?? []).map(String),
+        scales: Object.fromEntries(
+          Object.entries(c.scales).map(([k, sc]) => {
+            // the axis title's drawn width (its font, as Chart.js draws it) against the axis's length
+            const t = (sc.options as { title?: { display?: boolean; text?: unknown; font?: { size?: number; family?: string; weight?: unknown } } }).title;
+            const text = t?.display ? String(t.text ?? '') : '';
+            let fits = true;
+            let width = 0;
+            const length = sc.isHorizontal() ? sc.width : sc.height;
+            if (text !== '') {
+              const f = t?.font ?? {};
+              c.ctx.save();
+              c.ctx.font = `${String(f.weight ?? '')} ${f.size ?? 12}px ${f.family ?? 'sans-serif'}`.trim();
+              width = c.ctx.measureText(text).width;
+              fits = width <= length;
+              c.ctx.restore();
+            }
+            return [k, { min: sc.min, max: sc.max, title: text, titleFits: fits, titleWidth: width, length }];
+          }),
+        ),
         sizes: c.data.datasets.filter((_d, i) => c.isDatasetVisible(i)).map((d) => d.data.length),
       })),
     selected: () => state.file,

@@ -33,6 +33,20 @@ export function cdfPoints(cdf: { p: readonly number[]; x: readonly number[] }, l
   return out;
 }
 
+/**
+ * Left end of a log-scaled CDF axis: the power of ten at or below the lowest latency by which any
+ * series has reached 0.1 % of its requests, so a handful of near-zero latencies do not squeeze
+ * every curve into the right third. Undefined when no series has a positive point.
+ */
+export function cdfLogMin(series: readonly (readonly XY[])[]): number | undefined {
+  let lo = Infinity;
+  for (const pts of series) {
+    const first = pts.find((q) => (q.y ?? 0) >= 0.1 && q.x > 0) ?? pts.find((q) => q.x > 0);
+    if (first && first.x < lo) lo = first.x;
+  }
+  return Number.isFinite(lo) ? 10 ** Math.floor(Math.log10(lo) + 1e-9) : undefined;
+}
+
 /** Stacked request shares: `share[b][s]` and `ideal[b][s]` in percent, backend b, strategy s. */
 export interface ShareStacks {
   backends: string[];
@@ -279,9 +293,21 @@ export function sortRows(rows: readonly TableRow[], key: ColumnKey, dir: 'asc' |
       const vb = b.row[key];
       if (va === undefined || vb === undefined) return va === vb ? a.i - b.i : va === undefined ? 1 : -1;
       const c = typeof va === 'string' || typeof vb === 'string' ? String(va).localeCompare(String(vb)) : va - vb;
-      return c !== 0 ? sign * c : a.i - b.i;
+      // ties on p99 broken by the mean, as the terminal's table (`src/cli/table.ts` sortByP99)
+      const tie = key === 'p99' ? a.row.mean - b.row.mean : 0;
+      return c !== 0 ? sign * c : tie !== 0 ? sign * tie : a.i - b.i;
     })
     .map((x) => x.row);
+}
+
+/** The result with the lowest p99 (ties: lowest mean; first wins), the terminal's best row; undefined when none has a p99. */
+export function bestByP99<R extends { latency: { p99: number; mean: number } }>(results: readonly R[]): R | undefined {
+  let best: R | undefined;
+  for (const r of results) {
+    if (!Number.isFinite(r.latency.p99)) continue;
+    if (!best || r.latency.p99 < best.latency.p99 || (r.latency.p99 === best.latency.p99 && r.latency.mean < best.latency.mean)) best = r;
+  }
+  return best ?? results[0];
 }
 
 /** Whether two closed intervals overlap. */

@@ -20,6 +20,7 @@ export type {
   ErrorCounts,
   FaultEvent,
   LatencySummary,
+  LiveCheck,
   ResultsFile,
   StrategyResult,
   SweepAxis,

@@ -119,10 +119,14 @@ describe('failure and elasticity results in the web report', () => {
       'healthy (balancer view)',
       'up (able to serve)',
     ]);
-    expect(await page.textContent('#detection-windows')).toBe('Failure windows (round-robin, first replication): web-2 crash 10–25 s.');
+    // "Backends over time" opens on the lowest-p99 strategy, and the failure windows are its own
+    expect(await page.inputValue('#util-strategy')).toBe('least-connections');
+    expect(await page.textContent('#detection-windows')).toBe('Failure windows (least-connections, first replication): web-2 crash 10–25 s.');
+    // the table is sorted by p99 from the start (5.95, 7.10, 10.03 ms), as the terminal prints it
+    expect(await tableStrategies(page)).toEqual(['least-connections', 'p2c', 'round-robin']);
     expect((await columnKeys(page)).slice(-2)).toEqual(['availability', 'retries']);
     expect(await columnTexts(page, 'availability')).toEqual(['100 %', '100 %', '100 %']);
-    expect(await columnTexts(page, 'retries')).toEqual(['1', '2', '2']);
+    expect(await columnTexts(page, 'retries')).toEqual(['2', '2', '1']);
     const verdict = await page.textContent('#verdict');
     expect(verdict).toContain('Every strategy completed every measured request (availability 100 %).');
     expect(verdict).toContain('Retries: most sent by least-connections (2), fewest by round-robin (1).');
@@ -167,7 +171,8 @@ describe('failure and elasticity results in the web report', () => {
     }
     const [stats] = await canvasStats(page, ['chart-errors-time'], RGB);
     expect(stats?.colours['least-time']).toBeLessThan(5);
-    expect(await tableStrategies(page)).toEqual(['round-robin', 'p2c']);
+    // still in p99 order (p2c 7.18 ms, round-robin 10.04 ms) with least-time hidden
+    expect(await tableStrategies(page)).toEqual(['p2c', 'round-robin']);
     expect((await columnKeys(page)).slice(-2)).toEqual(['availability', 'retries']);
     await page.click('.chip[data-strategy="least-time"]');
     expect((await chart(page, 'chart-errors'))?.categories).toContain('least-time');
@@ -190,7 +195,8 @@ describe('failure and elasticity results in the web report', () => {
     const keys = await columnKeys(page);
     expect(keys).not.toContain('availability');
     expect(keys.slice(-1)).toEqual(['cacheHitRatio']);
-    expect(await columnTexts(page, 'cacheHitRatio')).toEqual(['53.1 %', '74.3 %', '66.3 %']);
+    // p99 order: bounded-load, consistent-hash, round-robin
+    expect(await columnTexts(page, 'cacheHitRatio')).toEqual(['66.3 %', '74.3 %', '53.1 %']);
     expect(await page.textContent('#verdict')).toContain('Highest cache hit ratio: consistent-hash, 74.3 %; lowest: round-robin, 53.1 %.');
     await page.click('#summary-table th[data-key="cacheHitRatio"] button');
     expect(await tableStrategies(page)).toEqual(['round-robin', 'bounded-load', 'consistent-hash']);

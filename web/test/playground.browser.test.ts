@@ -160,7 +160,10 @@ describe('the playground from file://', () => {
     expect(scenario.split('\n').slice(0, 3)).toEqual(sim('heterogeneous').split('\n').slice(0, 3));
     const r = await run(page);
     const cli = JSON.parse(cliJson(scenario)) as ResultsFile;
-    expect(numberDiffs(r, cli, 0)).toEqual([]);
+    // compared as JSON, the form both write: `first` completes no request here (every one is
+    // answered after the bound and counted failed), its NaN latencies are null in the file
+    expect(numberDiffs(JSON.parse(JSON.stringify(r)), cli, 0)).toEqual([]);
+    expect(cli.results.find((x) => x.strategy === 'first')?.latency.p99).toBeNull();
     const charts = await page.evaluate(() => window.lbsimPlayground!.charts());
     const labels = r.results.map((x) => x.strategy);
     expect(charts.find((c) => c.id === 'chart-percentiles')?.datasets).toEqual(labels);

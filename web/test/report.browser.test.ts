@@ -161,18 +161,17 @@ describe('web report in headless chromium', () => {
   });
 
   it('shows the fixture numbers in the table and sorts by a clicked column', async () => {
-    expect(await tableStrategies(page)).toEqual(['round-robin', 'random', 'least-connections', 'p2c']);
-    expect(await columnTexts(page, 'p99')).toEqual(['231.7', '338.6', '162.3', '171.9']);
-    // 14,400 requests per run: 14 beyond the p99.9, so each p99.9 is marked as resting on too few
-    expect(await columnTexts(page, 'p999')).toEqual(['352.4†', '521.7†', '240.8†', '255.0†']);
-    expect(await page.getAttribute('#summary-table td.thin', 'title')).toMatch(/only \d+ requests beyond it in a replication \(fewer than 100\)/);
-    expect(await page.textContent('#table-extra-caption')).toContain('† fewer than 100 requests beyond that percentile');
-    expect(await columnTexts(page, 'throughput')).toEqual(['240.0', '239.7', '240.0', '240.0']);
-    expect(await columnTexts(page, 'failed')).toEqual(['0', '12', '0', '3']);
-    expect(await columnTexts(page, 'rejected')).toEqual(['0', '7', '0', '0']);
-    await page.click('#summary-table th[data-key="p99"] button');
+    // sorted by p99 from the start, as the terminal prints it
     expect(await tableStrategies(page)).toEqual(['least-connections', 'p2c', 'round-robin', 'random']);
     expect(await page.getAttribute('#summary-table th[data-key="p99"]', 'aria-sort')).toBe('ascending');
+    expect(await columnTexts(page, 'p99')).toEqual(['162.3', '171.9', '231.7', '338.6']);
+    // 14,400 requests per run: 14 beyond the p99.9, so each p99.9 is marked as resting on too few
+    expect(await columnTexts(page, 'p999')).toEqual(['240.8†', '255.0†', '352.4†', '521.7†']);
+    expect(await page.getAttribute('#summary-table td.thin', 'title')).toMatch(/only \d+ requests beyond it in a replication \(fewer than 100\)/);
+    expect(await page.textContent('#table-extra-caption')).toContain('† fewer than 100 requests beyond that percentile');
+    expect(await columnTexts(page, 'throughput')).toEqual(['240.0', '240.0', '240.0', '239.7']);
+    expect(await columnTexts(page, 'failed')).toEqual(['0', '3', '0', '12']);
+    expect(await columnTexts(page, 'rejected')).toEqual(['0', '0', '0', '7']);
     await page.click('#summary-table th[data-key="p99"] button');
     expect(await tableStrategies(page)).toEqual(['random', 'round-robin', 'p2c', 'least-connections']);
     await page.click('#summary-table th[data-key="strategy"] button');
@@ -203,6 +202,8 @@ describe('web report in headless chromium', () => {
   it('draws the backends of the selected strategy over time, with the balancer queue when there is one', async () => {
     const inflight = async (): Promise<string[] | undefined> =>
       (await chartLabels(page)).find((c) => c.id === 'chart-inflight')?.datasets;
+    // the best strategy (lowest p99) by default
+    expect(await page.inputValue('#util-strategy')).toBe('least-connections');
     expect(await inflight()).toEqual(['backend b0', 'backend b1', 'backend b2']);
     await page.selectOption('#util-strategy', 'p2c');
     expect(await inflight()).toEqual(['backend b0', 'backend b1', 'backend b2', 'balancer queue']);
@@ -225,6 +226,15 @@ describe('web report in headless chromium', () => {
     expect(await page.textContent('#warnings')).toContain('close to capacity');
     await page.selectOption('#point-select', '0');
     expect(await page.textContent('#verdict')).toContain('At offered load 0.50 (clients.rate = 150):');
+    // the header follows the point picked
+    expect(await page.textContent('#scenario-facts')).toContain('150 req/s offered');
+    expect(await page.textContent('#scenario-facts')).toContain('0.50 (150 req/s offered');
+    // the sweep chart comes first, before the table
+    expect(await page.evaluate(() => {
+      const sweep = document.getElementById('card-sweep')!;
+      const table = document.getElementById('card-table')!;
+      return (sweep.compareDocumentPosition(table) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+    })).toBe(true);
     // The table is still sorted by strategy name (sorting persists across files and points).
     expect(await tableStrategies(page)).toEqual(['least-connections', 'p2c', 'random', 'round-robin']);
     // a few thousand requests per point: fewer than 100 beyond the p99, so every p99 is marked

@@ -294,3 +294,48 @@ describe('Balancer', () => {
     expect(b.status()[i]!.state).toBe('removed');
   });
 });
+
+describe('the host set a strategy sees (PickView.members)', () => {
+  // Envoy's RING_HASH (consistent-hash flavor envoy) is rebuilt over the host set: the six keys go to
+  // b2 b2 b0 b2 b0 b2 over three hosts and b0 b0 b1 b1 b0 b1 over b0, b1 (docs/strategies.md#consistent-hash).
+  const keys = ['user:42', '/item/a', 'session-9f3', '10.1.2.3', 'k1', 'k2'];
+  const make = (extra: Extra = {}): Balancer =>
+    createBalancer({
+      strategy: 'consistent-hash',
+      strategyOptions: { flavor: 'envoy' },
+      backends: [1, 2, 3].map((k) => backend({ id: `b${k - 1}`, address: `10.0.0.${k}:80` })),
+      clock: new ManualClock(),
+      rng: new Rng(1),
+      ...extra,
+    });
+  const picks = (b: Balancer, exclude?: number[]): number[] =>
+    keys.map((k) => {
+      const h = b.acquire(requestInfo({ hashKey: k }), 0, exclude);
+      const i = b.backendOf(h);
+      b.release(h, 200, 1);
+      return i;
+    });
+
+  it('a drained backend leaves the set (the ring is rebuilt); a retry exclusion does not (its entries are walked past)', () => {
+    const b = make();
+    expect(picks(b)).toEqual([2, 2, 0, 2, 0, 2]);
+    b.setDraining('b2', true);
+    expect(picks(b)).toEqual([0, 0, 1, 1, 0, 1]);
+    b.setDraining('b2', false);
+    expect(picks(b)).toEqual([2, 2, 0, 2, 0, 2]);
+    const retried = picks(b, [2]);
+    expect(retried[2]).toBe(0);
+    expect(retried[4]).toBe(0);
+    expect(retried).not.toContain(2);
+    expect(picks(b)).toEqual([2, 2, 0, 2, 0, 2]);
+    expect(b.leasesOutstanding).toBe(0);
+  });
+
+  it('an unhealthy backend (active checks) leaves the set; panic puts every member back', () => {
+    const b = make({ passive: false, active: { rise: 1, fall: 1 } });
+    b.reportProbe(2, false);
+    expect(picks(b)).toEqual([0, 0, 1, 1, 0, 1]);
+    b.reportProbe(0, false); // one of three healthy: under the 50 % panic threshold, all three again
+    expect(picks(b)).toEqual([2, 2, 0, 2, 0, 2]);
+  });
+});

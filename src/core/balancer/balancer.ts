@@ -334,6 +334,7 @@ export class Balancer {
         view.list = elig.baseList;
         view.count = elig.baseCount;
         view.eligible = elig.baseMask;
+        view.members = elig.baseMask;
         view.version = version;
       }
     } else busy = elig.filter(exclude);

@@ -48,6 +48,8 @@ export class PoolView implements PickView {
   totalActive = 0;
   now = 0;
   version = 0;
+  members: Uint8Array = new Uint8Array(0);
+  membersVersion = 0;
 }
 
 /** Eligible lists, masks and effective weights over a {@link Topology}, kept current lazily. */
@@ -147,6 +149,8 @@ export class Eligibility {
     if (passive) next = Math.min(next, passive.nextChange(now));
     if (outlier) next = Math.min(next, outlier.nextChange(now));
     this.nextChangeAt = next;
+    // Health, panic, drain or membership may have changed: the host sets are new.
+    this.view.membersVersion++;
     if (this.tiers !== undefined) {
       this.baseCount = this.tiers.recompute(this.topo, this.up, this.health.panicThreshold, this.baseMask, this.baseList);
       this.panic = this.tiers.anyPanic();
@@ -200,6 +204,7 @@ export class Eligibility {
       view.list = tiers.lists[t]!;
       view.count = tiers.counts[t]!;
       view.eligible = tiers.masks[t]!;
+      view.members = tiers.masks[t]!;
       view.version = tiers.versions[t]!;
       return false;
     }
@@ -216,6 +221,7 @@ export class Eligibility {
       view.list = this.baseList;
       view.count = this.baseCount;
       view.eligible = this.baseMask;
+      view.members = this.baseMask;
       view.version = this.baseVersion * 2;
       return false;
     }
@@ -233,6 +239,7 @@ export class Eligibility {
       view.list = zones.lists[t]![z]!;
       view.count = zones.counts[t]![z]!;
       view.eligible = zones.masks[t]![z]!;
+      view.members = zones.masks[t]![z]!;
       view.version = zones.versions[t]![z]!;
       return false;
     }
@@ -262,6 +269,7 @@ export class Eligibility {
     view.list = this.pickList;
     view.count = c;
     view.eligible = mask;
+    view.members = base;
     // A filtered list may differ from the last one: give it a fresh (odd) version.
     this.filterSeq++;
     view.version = this.filterSeq * 2 + 1;

@@ -20,7 +20,7 @@
 import { Job, Queue, QueueEvents, type ConnectionOptions, type RedisOptions as BullRedisOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { InputError } from '../../input/errors.js';
-import type { Executor, ProgressFn } from '../executor.js';
+import { whenAborted, type Executor, type ProgressFn } from '../executor.js';
 import { jobHash } from '../hash.js';
 import type { RunJob, RunSummary } from '../job.js';
 import { KEEP_FAILED, KEEP_FINISHED, QUEUE_NAME, QUEUE_PREFIX, queuedRun, readRunReply, runName, runtimeName, thisRuntime, type Runtime } from './protocol.js';
@@ -69,8 +69,8 @@ export class QueueExecutor implements Executor {
     return new QueueExecutor(target, opts);
   }
 
-  async execute(jobs: readonly RunJob[], sink: (index: number, summary: RunSummary) => void, progress?: ProgressFn): Promise<void> {
-    if (jobs.length === 0) return;
+  async execute(jobs: readonly RunJob[], sink: (index: number, summary: RunSummary) => void, progress?: ProgressFn, signal?: AbortSignal): Promise<void> {
+    if (jobs.length === 0 || signal?.aborted) return;
     const byHash = new Map<string, number[]>();
     for (let i = 0; i < jobs.length; i++) {
       const h = jobHash(jobs[i]!, runtimeName(this.runtime));
@@ -93,9 +93,19 @@ export class QueueExecutor implements Executor {
       }, 250);
     });
     let events: QueueEvents | undefined;
+    // aborted (Ctrl-C): stop waiting; the queued runs stay on the queue (workers finish them, and a
+    // later submission of the same runs reuses them), and nothing more reaches `sink`
+    let stopped = false;
+    const { aborted, release } = whenAborted(signal);
+    const batch = this.runBatch(jobs, byHash, hashes, (i, s) => void (stopped || sink(i, s)), (d, t) => void (stopped || progress?.(d, t)), (e) => (events = e));
     try {
-      await Promise.race([lost, this.runBatch(jobs, byHash, hashes, sink, progress, (e) => (events = e))]);
+      await Promise.race([lost, batch, aborted]);
     } finally {
+      if (signal?.aborted) {
+        stopped = true;
+        batch.catch(() => {}); // it ends when the connections close
+      }
+      release();
       clearInterval(watchdog);
       if (events) await bounded(events.close());
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../input/errors.js';
 import { detectFormat } from '../import.js';
-import { parseNotes } from '../notes.js';
+import { notesOf } from '../notes.js';
 import { fixture, importFixture } from '../testing.js';
 
 function inputError(fn: () => unknown): InputError {
@@ -37,7 +37,8 @@ describe('AWS ALB target group import (describe-target-group-attributes + descri
     expect(result.config).toMatchObject({ passive: false, outlier: false, panicThreshold: 0, retries: 0, slowStart: false });
     expect(scenario.strategies[0]).toMatchObject({ name: 'weighted-random', options: { flavor: 'aws', anomalyMitigation: true } });
     expect(scenario.backends.map((g) => g.addresses)).toEqual([['i-0a1b2c3d4e5f60001:8080'], ['i-0a1b2c3d4e5f60002:8080'], ['10.0.3.17:8080']]);
-    expect(parseNotes(scenario.description).extraServers.map((s) => s.role)).toEqual(['down', 'down']);
+    expect(notesOf(scenario).extraServers.map((s) => s.role)).toEqual(['down', 'down']);
+    expect(scenario.imported?.format).toBe('aws');
     expect(text).toMatch(/aws target-group "weighted-random"/);
   });
 

@@ -15,6 +15,7 @@ import { Document } from 'yaml';
 import { equalWeights, flavorMismatch, tierWarnings } from '../common.js';
 import { envoyDuration } from '../durations.js';
 import { describeHashKey, hashKeyToEnvoy } from '../hash-key.js';
+import { retryOnToEnvoy } from '../retry-on.js';
 import { levelOfServer, type ExportResult, type ExportWarning, type LbConfig, type LbServer } from '../types.js';
 
 type Obj = Record<string, unknown>;
@@ -28,10 +29,18 @@ function splitAddress(address: string): { host: string; port: number } | { pipe:
   return { host: address, port: 80 };
 }
 
-function endpoint(s: LbServer): Obj {
+/**
+ * One `lb_endpoints` entry. A DNS cluster names a host after its DNS address when the endpoint has
+ * no `hostname` (`DnsClusterImpl::ResolveTarget`), so that hostname is left implicit there.
+ */
+function endpoint(s: LbServer, dns: boolean): Obj {
   const a = splitAddress(s.address);
+  const implicit = dns && !('pipe' in a) && s.hostname === a.host;
   const ep: Obj = {
-    endpoint: { address: 'pipe' in a ? { pipe: { path: a.pipe } } : { socket_address: { address: a.host, port_value: a.port } } },
+    endpoint: {
+      address: 'pipe' in a ? { pipe: { path: a.pipe } } : { socket_address: { address: a.host, port_value: a.port } },
+      ...(s.hostname !== undefined && !implicit ? { hostname: s.hostname } : {}),
+    },
   };
   if (s.weight !== 1) ep.load_balancing_weight = s.weight;
   if (s.health !== undefined) ep.health_status = s.health;
@@ -43,6 +52,18 @@ function endpoint(s: LbServer): Obj {
 function activeRequestBias(options: Obj): Obj {
   const b = options.activeRequestBias;
   return typeof b === 'number' ? { active_request_bias: { default_value: b, runtime_key: 'upstream.lbsim.active_request_bias' } } : {};
+}
+
+/**
+ * The flavor-envoy hashing options in Envoy's terms: `useHostnameForHashing` →
+ * `common_lb_config.consistent_hashing_lb_config.use_hostname_for_hashing`; `hashPolicy: none` is
+ * a route without a hash policy (warned: it is not a cluster setting).
+ */
+function envoyHashing(options: Obj, common: Obj, warn: (m: string) => void): void {
+  if (options.useHostnameForHashing === true) {
+    common.consistent_hashing_lb_config = { ...((common.consistent_hashing_lb_config as Obj | undefined) ?? {}), use_hostname_for_hashing: true };
+  }
+  if (options.hashPolicy === 'none') warn('the simulated route has no hash_policy (Envoy then hashes a random value per request); leave hash_policy off the route for the same behaviour');
 }
 
 /** Writes the config as an Envoy cluster (YAML). */
@@ -106,6 +127,7 @@ export function exportEnvoy(config: LbConfig, header: string[] = []): ExportResu
         if (options.minimumRingSize !== undefined) sizes.minimum_ring_size = options.minimumRingSize;
         if (options.maximumRingSize !== undefined) sizes.maximum_ring_size = options.maximumRingSize;
         if (Object.keys(sizes).length > 0) policyConfig = sizes;
+        envoyHashing(options, common, warn);
       }
       break;
     case 'rendezvous':
@@ -117,13 +139,24 @@ export function exportEnvoy(config: LbConfig, header: string[] = []): ExportResu
       policy = 'MAGLEV';
       hashing = true;
       if (options.tableSize !== 65537) policyConfig = { table_size: options.tableSize };
+      if (options.flavor === 'envoy') envoyHashing(options, common, warn);
       break;
-    case 'bounded-load':
-      policy = 'RING_HASH';
+    case 'bounded-load': {
+      // BoundedLoadHashingLoadBalancer wraps the RING_HASH ring or the MAGLEV table (flavor envoy: `table`).
+      const maglev = options.flavor === 'envoy' && options.table === 'maglev';
+      policy = maglev ? 'MAGLEV' : 'RING_HASH';
       hashing = true;
-      warn("Envoy's RING_HASH places keys on its own ring (xxHash64); the load bound is Envoy's when the scenario simulates flavor envoy, the first choice is lbsim's ketama ring");
       common.consistent_hashing_lb_config = { hash_balance_factor: Math.max(100, Math.round(Number(options.factor) * 100)) };
+      if (options.flavor === 'envoy') {
+        const cfg: Obj = {};
+        if (maglev && options.tableSize !== undefined) cfg.table_size = options.tableSize;
+        if (!maglev && options.minimumRingSize !== undefined) cfg.minimum_ring_size = options.minimumRingSize;
+        if (!maglev && options.maximumRingSize !== undefined) cfg.maximum_ring_size = options.maximumRingSize;
+        if (Object.keys(cfg).length > 0) policyConfig = cfg;
+        envoyHashing(options, common, warn);
+      }
       break;
+    }
     case 'first':
       warn('Envoy has no "first" balancer; ROUND_ROBIN is written');
       break;
@@ -195,7 +228,7 @@ export function exportEnvoy(config: LbConfig, header: string[] = []): ExportResu
     ...(g.zone !== undefined ? { locality: { zone: g.zone } } : {}),
     ...(g.priority > 0 ? { priority: g.priority } : {}),
     ...(g.zone !== undefined && weights?.[g.zone] !== undefined ? { load_balancing_weight: weights[g.zone] } : {}),
-    lb_endpoints: g.servers.map(endpoint),
+    lb_endpoints: g.servers.map((s) => endpoint(s, cluster.type === 'STRICT_DNS')),
   }));
   cluster.load_assignment = { cluster_name: config.name, endpoints: localities };
   const opf = config.failover?.overprovisioningFactor;
@@ -237,7 +270,11 @@ export function exportEnvoy(config: LbConfig, header: string[] = []): ExportResu
     tail.push(' On the route that sends to this cluster:');
     if (config.timeoutMs > 0) tail.push(`   timeout: ${envoyDuration(config.timeoutMs)}`);
     if (config.retries > 0) {
-      tail.push('   retry_policy:', `     retry_on: 5xx,connect-failure,reset`, `     num_retries: ${config.retries}`, '     retry_host_predicate: [{ name: envoy.retry_host_predicates.previous_hosts }]');
+      const r = retryOnToEnvoy(config.retryOn ?? ['connect', 'reset', 'timeout', '5xx']);
+      if (config.retryOn !== undefined) for (const m of r.lost) warnFor('balancer.retryOn')(m);
+      tail.push('   retry_policy:', `     retry_on: ${r.retryOn.join(',')}`);
+      if (r.codes.length > 0) tail.push(`     retriable_status_codes: [${r.codes.join(', ')}]`);
+      tail.push(`     num_retries: ${config.retries}`, '     retry_host_predicate: [{ name: envoy.retry_host_predicates.previous_hosts }]');
     }
   }
   if (hashing) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../input/errors.js';
-import { parseNotes } from '../notes.js';
+import { notesOf } from '../notes.js';
 import { fixture, importFixture } from '../testing.js';
 import type { LbMechanisms } from '../types.js';
 
@@ -22,6 +22,8 @@ interface Case {
   strategy: string;
   options?: Record<string, unknown>;
   servers: [string, number, 'active' | 'backup' | 'down'][];
+  /** The servers' hostnames as kept (absent: none has one). */
+  hostnames?: string[];
   balancer: Partial<LbMechanisms>;
   warnings: string[];
 }
@@ -64,11 +66,30 @@ const CASES: Case[] = [
   {
     file: 'ring-hash-bounded.yaml',
     strategy: 'bounded-load',
+    // BoundedLoadHashingLoadBalancer over Envoy's own ring; only the route's hash key is warned about.
     options: { flavor: 'envoy', factor: 1.25 },
     servers: [['10.2.0.1:11211', 1, 'active'], ['10.2.0.2:11211', 1, 'active'], ['10.2.0.3:11211', 1, 'active']],
     balancer: {},
-    // The ring is not Envoy's (first choice from lbsim's ketama ring); the hash key is the route's.
-    warnings: [`${C}.lb_policy:6`, `${C}.lb_policy:6`],
+    warnings: [`${C}.lb_policy:6`],
+  },
+  {
+    file: 'ring-hash-hostname.yaml',
+    strategy: 'consistent-hash',
+    options: { flavor: 'envoy', useHostnameForHashing: true },
+    servers: [['10.9.0.1:8080', 1, 'active'], ['10.9.0.2:8080', 2, 'active']],
+    hostnames: ['web-a.internal', 'web-b.internal'],
+    balancer: {},
+    warnings: [`${C}.lb_policy:6`],
+  },
+  {
+    file: 'maglev-bounded-dns.yaml',
+    strategy: 'bounded-load',
+    // The table the bound wraps is Envoy's Maglev; STRICT_DNS hosts are named by their DNS address.
+    options: { flavor: 'envoy', factor: 1.5, table: 'maglev', tableSize: 5003, useHostnameForHashing: true },
+    servers: [['feed-1.internal:80', 1, 'active'], ['feed-2.internal:80', 1, 'active']],
+    hostnames: ['feed-1.internal', 'feed-2.internal'],
+    balancer: {},
+    warnings: [`${C}.lb_policy:7`],
   },
   {
     file: 'maglev.yaml',
@@ -136,6 +157,8 @@ describe('Envoy import: one fixture per lb_policy and option', () => {
       expect(cfg.strategy.name).toBe(c.strategy);
       if (c.options) expect(cfg.strategy.options).toEqual(c.options);
       expect(cfg.servers.map((s) => [s.address, s.weight, s.role])).toEqual(c.servers);
+      expect(cfg.servers.map((s) => s.hostname)).toEqual(c.hostnames ?? cfg.servers.map(() => undefined));
+      if (c.hostnames) expect(scenario.backends.map((g) => g.hostnames?.[0])).toEqual(c.hostnames);
       expect(cfg).toMatchObject(c.balancer);
       expect(result.warnings.map((w) => `${w.directive}:${w.line}`)).toEqual(c.warnings);
       expect(scenario.strategies[0]!.name).toBe(c.strategy);
@@ -149,7 +172,7 @@ describe('Envoy import: one fixture per lb_policy and option', () => {
   it('keeps health checks for export', () => {
     const { result, scenario } = importFixture(fixture('envoy', 'health.yaml'));
     expect(result.config.healthCheck).toEqual({ intervalMs: 5000, timeoutMs: 1000, rise: 2, fall: 3, path: '/healthz' });
-    expect(parseNotes(scenario.description).healthCheck).toEqual(result.config.healthCheck);
+    expect(notesOf(scenario).healthCheck).toEqual(result.config.healthCheck);
   });
 });
 
@@ -159,6 +182,11 @@ describe('Envoy import errors name the file, line and field', () => {
     ['errors/bad-weight.yaml', `line 9: ${C}.load_assignment.endpoints[0].lb_endpoints[0].load_balancing_weight`, /^expected a weight: an integer ≥ 1, got 0$/],
     ['errors/bad-duration.yaml', `line 5: ${C}.outlier_detection.base_ejection_time`, /^expected a duration such as "30s"/],
     ['errors/maglev-not-prime.yaml', 'line 3: maglev_lb_config.table_size', /prime/],
+    [
+      'errors/hostname-missing.yaml',
+      `line 13: ${C}.load_assignment.endpoints[0].lb_endpoints[1].endpoint.hostname`,
+      /^use_hostname_for_hashing hashes each endpoint's hostname, and endpoint 10\.9\.0\.2:8080 has none$/,
+    ],
     ['errors/syntax.yaml', 'line 3', /./],
   ];
   for (const [file, path, message] of cases) {

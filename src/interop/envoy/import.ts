@@ -11,6 +11,7 @@
  * `slow_start_config`. Durations are protobuf JSON (`"30s"`, `"0.5s"`). Errors and warnings carry
  * the line of the field. The mapping table is in ../MAPPING.md.
  */
+import { isIP } from 'node:net';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { formatPath, InputError } from '../../input/errors.js';
 import { DEFAULT_LIMITS, type InputLimits } from '../../input/limits.js';
@@ -53,6 +54,9 @@ function localityConfig(r: Reader, obj: Obj, path: Path, weights: Record<string,
   if (!lw && hasWeights) r.warn(path, 'locality load_balancing_weight without locality_weighted_lb_config: Envoy does not use the weights; kept for export');
   return zs;
 }
+
+/** A host name lbsim scenarios keep (`backends[].hostname`). */
+const HOSTNAME_RE = /^[A-Za-z0-9_.-]{1,253}$/;
 
 /** Options of {@link importEnvoy}. */
 export interface EnvoyImportOptions {
@@ -235,6 +239,11 @@ export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): Import
     opf = r.num(pol, 'overprovisioning_factor', pp, (n) => Number.isInteger(n) && n >= 1, 'a percentage: an integer ≥ 1 (140 = 1.4)');
     r.rest(pol, ['overprovisioning_factor'], pp);
   }
+  // DNS clusters name each host after its endpoint's hostname, else its DNS address
+  // (`DnsClusterImpl::ResolveTarget`): what `use_hostname_for_hashing` hashes there.
+  const dnsCluster = c.type === 'STRICT_DNS' || c.type === 'LOGICAL_DNS';
+  const dnsNames = new Map<LbServer, string>();
+  const hostnamePaths = new Map<LbServer, Path>();
   // LocalityLbEndpoints.load_balancing_weight per zone (PriorityStateManager::updateClusterPrioritySet
   // keeps one weight per locality and priority; lbsim one per zone).
   const localityWeights: Record<string, number> = {};
@@ -285,10 +294,31 @@ export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): Import
         r.warn([...ep0, 'health_status'], `unknown health_status ${JSON.stringify(status)}: simulated as healthy`);
       }
       r.rest(ep, ['endpoint', 'load_balancing_weight', 'health_status', 'metadata'], ep0);
-      const label = typeof endpoint.hostname === 'string' && endpoint.hostname !== '' ? endpoint.hostname : address;
+      const named = typeof endpoint.hostname === 'string' && endpoint.hostname !== '' ? endpoint.hostname : undefined;
+      const label = named ?? address;
       const name = groupName(label, used);
       const level = role === 'down' ? (priority > 0 ? { priority } : {}) : priority > 1 ? { priority } : {};
-      servers.push({ name, address, weight, maxConn: 0, role, ...level, ...(zone !== undefined ? { zone } : {}), ...(health !== undefined ? { health } : {}) });
+      const hpath = [...ep0, 'endpoint', 'hostname'];
+      let hostname = named;
+      if (named !== undefined && !HOSTNAME_RE.test(named)) {
+        r.warn(hpath, `hostname ${JSON.stringify(named)} is not a plain host name (letters, digits, "-", "_", "."); not kept`);
+        hostname = undefined;
+      }
+      const server: LbServer = {
+        name,
+        address,
+        weight,
+        maxConn: 0,
+        role,
+        ...level,
+        ...(zone !== undefined ? { zone } : {}),
+        ...(health !== undefined ? { health } : {}),
+        ...(hostname !== undefined ? { hostname } : {}),
+      };
+      hostnamePaths.set(server, hpath);
+      const dns = /^([A-Za-z0-9_.-]+):\d+$/.exec(address);
+      if (dnsCluster && dns && isIP(dns[1]!) === 0) dnsNames.set(server, dns[1]!);
+      servers.push(server);
     });
   });
   // Priorities in use, as tiers 1, 2, … without gaps: an empty Envoy level has health 0 and no
@@ -348,8 +378,17 @@ export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): Import
   const cPath = [...at, 'common_lb_config'];
   const chc = r.obj(common, 'consistent_hashing_lb_config', cPath) ?? (isObj(pcfg.consistent_hashing_lb_config) ? (pcfg.consistent_hashing_lb_config as Obj) : {});
   const chPath = common.consistent_hashing_lb_config !== undefined ? [...cPath, 'consistent_hashing_lb_config'] : [...pPath, 'consistent_hashing_lb_config'];
-  const factor = r.num(chc, 'hash_balance_factor', chPath, (n) => Number.isInteger(n) && n >= 100, 'an integer ≥ 100') ?? 0;
-  r.rest(chc, ['hash_balance_factor'], chPath);
+  // The RingHash extension also has the deprecated top-level fields, read when it has no
+  // consistent_hashing_lb_config (RingHashLoadBalancer's constructor).
+  const legacyRing = policy === 'RING_HASH' && lbp !== undefined && !isObj(pcfg.consistent_hashing_lb_config) && common.consistent_hashing_lb_config === undefined;
+  const factor =
+    (legacyRing ? r.num(pcfg, 'hash_balance_factor', pPath, (n) => Number.isInteger(n) && n >= 100, 'an integer ≥ 100') : undefined) ??
+    r.num(chc, 'hash_balance_factor', chPath, (n) => Number.isInteger(n) && n >= 100, 'an integer ≥ 100') ??
+    0;
+  const hostFlag = legacyRing && pcfg.use_hostname_for_hashing !== undefined ? { v: pcfg.use_hostname_for_hashing, at: [...pPath, 'use_hostname_for_hashing'] } : { v: chc.use_hostname_for_hashing, at: [...chPath, 'use_hostname_for_hashing'] };
+  if (hostFlag.v !== undefined && typeof hostFlag.v !== 'boolean') r.fail(hostFlag.at, `expected true or false, got ${JSON.stringify(hostFlag.v)}`);
+  const useHostname = hostFlag.v === true;
+  r.rest(chc, ['hash_balance_factor', 'use_hostname_for_hashing'], chPath);
 
   let strategy = 'weighted-round-robin';
   let options: Record<string, unknown> = {};
@@ -397,21 +436,14 @@ export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): Import
       }
       const fn = pcfg.hash_function ?? 'XX_HASH';
       if (fn !== 'XX_HASH' && fn !== 'MURMUR_HASH_2') r.fail([...pPath, 'hash_function'], `expected XX_HASH or MURMUR_HASH_2, got ${JSON.stringify(fn)}`);
-      if (factor > 0) {
-        strategy = 'bounded-load';
-        options = { flavor: 'envoy', factor: factor / 100 };
-        for (const k of ['minimum_ring_size', 'maximum_ring_size']) {
-          if (pcfg[k] !== undefined) r.warn([...pPath, k], "not modelled with hash_balance_factor: bounded-load's first choice comes from lbsim's ketama ring");
-        }
-        r.warn([...at, 'lb_policy'], "Envoy's RING_HASH ring (xxHash64, ring size bounds) is not modelled: the first choice comes from lbsim's ketama ring; the load bound is Envoy's");
-      } else {
-        strategy = 'consistent-hash';
-        options = {
-          flavor: 'envoy',
-          ...(minimumRingSize !== undefined ? { minimumRingSize } : {}),
-          ...(maximumRingSize !== undefined ? { maximumRingSize } : {}),
-        };
-      }
+      // bounded-load flavor envoy wraps the same ring (BoundedLoadHashingLoadBalancer).
+      strategy = factor > 0 ? 'bounded-load' : 'consistent-hash';
+      options = {
+        flavor: 'envoy',
+        ...(factor > 0 ? { factor: factor / 100 } : {}),
+        ...(minimumRingSize !== undefined ? { minimumRingSize } : {}),
+        ...(maximumRingSize !== undefined ? { maximumRingSize } : {}),
+      };
       if (fn === 'MURMUR_HASH_2') r.warn([...pPath, 'hash_function'], 'MURMUR_HASH_2 is not modelled: lbsim builds the ring with XX_HASH (xxHash64, the default)');
       origins.strategy = `lb_policy RING_HASH${factor > 0 ? `, hash_balance_factor ${factor}` : ''}`;
       break;
@@ -420,9 +452,9 @@ export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): Import
       known.push('table_size', 'consistent_hashing_lb_config');
       const tableSize = r.num(pcfg, 'table_size', pPath, (n) => Number.isInteger(n) && n >= 3 && n <= 5000011 && isPrime(n), 'a prime table size up to 5000011') ?? 65537;
       if (factor > 0) {
+        // bounded-load flavor envoy wraps the same Maglev table (BoundedLoadHashingLoadBalancer).
         strategy = 'bounded-load';
-        options = { flavor: 'envoy', factor: factor / 100 };
-        r.warn(chPath, "Maglev with a hash balance factor: lbsim bounded-load flavor envoy (Envoy's load bound and probe) with the first choice from a ketama ring instead of the Maglev table");
+        options = { flavor: 'envoy', factor: factor / 100, table: 'maglev', ...(tableSize !== 65537 ? { tableSize } : {}) };
       } else {
         strategy = 'maglev';
         options = { flavor: 'envoy', tableSize };
@@ -442,6 +474,19 @@ export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): Import
       r.fail([...at, 'load_balancing_policy'], 'lb_policy LOAD_BALANCING_POLICY_CONFIG needs load_balancing_policy');
   }
   if (factor > 0 && strategy !== 'bounded-load') r.warn(chPath, `hash_balance_factor applies to RING_HASH and MAGLEV only; ignored with ${policy}`);
+  if (useHostname) {
+    if (strategy !== 'consistent-hash' && strategy !== 'maglev' && strategy !== 'bounded-load') {
+      r.warn(hostFlag.at, `use_hostname_for_hashing applies to RING_HASH and MAGLEV only; ignored with ${policy}`);
+    } else {
+      options.useHostnameForHashing = true;
+      for (const s of servers) {
+        if (s.role === 'down' || s.hostname !== undefined) continue;
+        const dns = dnsNames.get(s);
+        if (dns !== undefined) s.hostname = dns;
+        else r.fail(hostnamePaths.get(s)!, `use_hostname_for_hashing hashes each endpoint's hostname, and endpoint ${s.address} has none`);
+      }
+    }
+  }
   if (lbp || cfgKey[policy]) r.rest(pcfg, known, pPath);
   config.strategy = { name: strategy, options: withDefaults(strategy, options) };
   if (['consistent-hash', 'maglev', 'bounded-load'].includes(strategy)) {

@@ -12,6 +12,7 @@
 import { equalWeights, flavorMismatch, groupName, tierWarnings } from '../common.js';
 import { proxyTime } from '../durations.js';
 import { describeHashKey, hashKeyToHaproxy } from '../hash-key.js';
+import { retryOnToHaproxy } from '../retry-on.js';
 import type { ExportResult, ExportWarning, LbConfig } from '../types.js';
 import { UNLIMITED_QUEUE } from './import.js';
 
@@ -103,6 +104,11 @@ export function exportHaproxy(config: LbConfig, header: string[] = []): ExportRe
   if (config.timeoutMs > 0) lines.push(`timeout server ${proxyTime(config.timeoutMs)}`);
   lines.push(`retries ${config.retries}`);
   if (config.retries > 0) lines.push('option redispatch 1');
+  if (config.retries > 0 && config.retryOn !== undefined) {
+    const { args, lost } = retryOnToHaproxy(config.retryOn);
+    for (const m of lost) warnFor('balancer.retryOn')(m);
+    lines.push(`retry-on ${args.join(' ')}`);
+  }
   warnings.push(...tierWarnings(config, 'haproxy'));
   const hasBackup = config.servers.some((s) => s.role === 'backup');
   if (hasBackup && config.failover?.allBackups) lines.push('option allbackups');

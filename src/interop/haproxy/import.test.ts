@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../input/errors.js';
-import { parseNotes } from '../notes.js';
+import { notesOf } from '../notes.js';
 import { fixture, importFixture } from '../testing.js';
 import type { HashKey, LbMechanisms } from '../types.js';
 import { UNLIMITED_QUEUE } from './import.js';
@@ -144,7 +144,7 @@ describe('HAProxy import: one fixture per balance algorithm and option', () => {
     const { result, scenario } = importFixture(fixture('haproxy', 'listen-from.cfg'));
     expect(result.kind).toBe('listen');
     expect(result.config.healthCheck).toEqual({ intervalMs: 2000, timeoutMs: 2000, rise: 1, fall: 2 });
-    expect(parseNotes(scenario.description).healthCheck).toEqual(result.config.healthCheck);
+    expect(notesOf(scenario).healthCheck).toEqual(result.config.healthCheck);
     expect(result.origins['balancer.retries']).toBe('retries 1, option redispatch -1');
   });
 

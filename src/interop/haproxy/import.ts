@@ -12,6 +12,7 @@ import { DEFAULT_LIMITS, type InputLimits } from '../../input/limits.js';
 import { readInputFile } from '../../input/read.js';
 import { baseConfig, equalWeights, groupName, mostCommon, withDefaults } from '../common.js';
 import { parseHaproxyTime, proxyTime } from '../durations.js';
+import { retryOnFromHaproxy } from '../retry-on.js';
 import { describeHashKey, hashKeyFromHaproxy } from '../hash-key.js';
 import type { HashKey, ImportResult, InteropWarning, LbConfig, LbServer } from '../types.js';
 import { parseHaproxy, type HaproxyLine, type HaproxySection } from './parser.js';
@@ -154,6 +155,8 @@ interface ProxySettings {
   timeoutConnectMs?: number;
   timeoutCheckMs?: number;
   retries?: { l: HaproxyLine; value: number };
+  /** `retry-on` keywords, as written. */
+  retryOn?: { l: HaproxyLine; args: string[] };
   /** `option redispatch [<interval>]`: the interval (default -1), or false when off. */
   redispatch?: number | false;
   /** `option allbackups` (`PR_O_USE_ALL_BK`): every usable backup, not only the first. */
@@ -211,6 +214,9 @@ function readSection(ctx: Ctx, section: HaproxySection, s: ProxySettings): void 
       }
       case 'retries':
         s.retries = { l, value: int(ctx, l, 'retries', args[0], 0) };
+        break;
+      case 'retry-on':
+        s.retryOn = { l, args: [...args] };
         break;
       case 'option': {
         const opt = args[0] ?? '';
@@ -434,6 +440,13 @@ export function importHaproxy(file: string, opts: HaproxyImportOptions = {}): Im
       directive: 'retries',
       message: `${tries - config.retries} of the ${tries} retries go to the same server${interval === 0 ? ' (no option redispatch)' : ''}, which lbsim does not model; lbsim retries (to another server): ${config.retries}. "option redispatch 1" redispatches every retry`,
     });
+  }
+  // which failures are retried: `retry-on` as written, or HAProxy's default `conn-failure`
+  const ro = retryOnFromHaproxy(s.retryOn?.args ?? ['conn-failure']);
+  config.retryOn = ro.on;
+  origins['balancer.retryOn'] = s.retryOn ? `retry-on ${s.retryOn.args.join(' ')}` : 'HAProxy default retry-on conn-failure';
+  if (s.retryOn && ro.unmodelled.length > 0) {
+    warnings.push({ file, line: s.retryOn.l.line, directive: 'retry-on', message: `${ro.unmodelled.join(', ')}: not modelled by lbsim` });
   }
   if (s.timeoutServerMs !== undefined) {
     config.timeoutMs = s.timeoutServerMs;

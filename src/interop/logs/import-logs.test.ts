@@ -155,7 +155,7 @@ describe('what else is fitted', () => {
     expect(e.status).toBe(500);
     expect(out.section.model.servers[0]!.errors).toBeUndefined();
     const sc = parseScenario(parseDocument(out.text, 'x.yaml'), 'x.yaml');
-    expect(sc.faults?.[0]).toMatchObject({ kind: 'errors', backends: ['10.0.0.2_80-0'], status: 500 });
+    expect(sc.faults?.[0]).toMatchObject({ kind: 'errors', backends: ['10.0.0.2_80'], status: 500 });
   });
 });
 

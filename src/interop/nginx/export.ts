@@ -11,6 +11,7 @@
 import { equalWeights, flavorMismatch, tierWarnings } from '../common.js';
 import { proxyTime } from '../durations.js';
 import { describeHashKey, hashKeyToNginx } from '../hash-key.js';
+import { retryOnToNginx } from '../retry-on.js';
 import type { ExportResult, ExportWarning, LbConfig } from '../types.js';
 
 /** Port of the example `server { listen … }` block. */
@@ -129,7 +130,10 @@ export function exportNginx(config: LbConfig, header: string[] = []): ExportResu
     }
     const params: string[] = [];
     if (s.weight !== 1) params.push(`weight=${s.weight}`);
-    if (config.passive === false) params.push('max_fails=0');
+    const own = config.passthrough?.format === 'nginx' ? config.passthrough.servers?.[s.name] : undefined;
+    // the server's own failure accounting as imported, where it differed from balancer.passive
+    if (own !== undefined) params.push(...own);
+    else if (config.passive === false) params.push('max_fails=0');
     else {
       if (config.passive.maxFails !== 1) params.push(`max_fails=${config.passive.maxFails}`);
       if (config.passive.failTimeoutMs !== 10_000) params.push(`fail_timeout=${proxyTime(config.passive.failTimeoutMs)}`);
@@ -173,7 +177,10 @@ export function exportNginx(config: LbConfig, header: string[] = []): ExportResu
     location.push(`        limit_conn ${name}_conn ${config.connLimit.perKey};`);
   }
   if (config.retries > 0) {
-    location.push('        proxy_next_upstream error timeout http_500 http_502 http_503 http_504;');
+    // the conditions the scenario retries on (without retryOn lbsim retries every failure)
+    const { args, lost } = retryOnToNginx(config.retryOn ?? ['connect', 'reset', 'timeout', '5xx']);
+    if (config.retryOn !== undefined) for (const m of lost) warnFor('balancer.retryOn')(m);
+    location.push(`        proxy_next_upstream ${args.join(' ')};`);
     location.push(`        proxy_next_upstream_tries ${config.retries + 1};`);
   } else location.push('        proxy_next_upstream off;');
   if (config.timeoutMs > 0) location.push(`        proxy_read_timeout ${proxyTime(config.timeoutMs)};`);
@@ -181,6 +188,11 @@ export function exportNginx(config: LbConfig, header: string[] = []): ExportResu
     const h = config.healthCheck;
     location.push(`        # health_check interval=${proxyTime(h.intervalMs)} fails=${h.fall} passes=${h.rise}${h.path ? ` uri=${h.path}` : ''};  # nginx Plus only`);
   }
+
+  // lines lbsim does not model, as the imported nginx config had them
+  const pass = config.passthrough?.format === 'nginx' ? config.passthrough : undefined;
+  for (const l of pass?.section ?? []) upstream.push(`    ${l};`);
+  for (const l of pass?.location ?? []) location.push(`        ${l};`);
 
   if (zones.length > 0) out.push(...zones, '');
   out.push(`upstream ${name} {`, ...upstream, '}', '');

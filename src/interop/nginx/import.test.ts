@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../input/errors.js';
-import { parseNotes } from '../notes.js';
+import { NOTES_MARKER, notesOf } from '../notes.js';
 import { fixture, importFixture } from '../testing.js';
 import type { HashKey, LbMechanisms } from '../types.js';
 
@@ -194,9 +194,13 @@ describe('nginx import: one fixture per balancing method and option', () => {
       for (const w of result.warnings) expect(text).toContain(`${w.directive}: ${w.message}`);
 
       // Each active or backup server's address is its backend's `address` (hashed as nginx hashes
-      // it); down servers and the key survive in the description for export.
+      // it); down servers and the key survive in the imported: section for export; the description
+      // stays for people, and the placeholder workload is fingerprinted.
       expect(scenario.backends.map((g) => g.addresses)).toEqual(active.map((s) => [s[0]]));
-      const notes = parseNotes(scenario.description);
+      expect(scenario.description).not.toContain(NOTES_MARKER);
+      expect(scenario.imported?.format).toBe('nginx');
+      expect(scenario.imported?.placeholder).toMatch(/^[0-9a-f]{8}$/);
+      const notes = notesOf(scenario);
       expect(notes.addresses.size).toBe(0);
       expect(notes.extraServers.map((s) => [s.address, s.role])).toEqual(c.servers.filter((s) => s[3] === 'down').map((s) => [s[0], s[3]]));
       expect(notes.hashKey).toEqual(c.key);

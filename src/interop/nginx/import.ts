@@ -14,6 +14,7 @@ import { InputError } from '../../input/errors.js';
 import { baseConfig, groupName, mostCommon, withDefaults } from '../common.js';
 import { parseNginxTime, proxyTime } from '../durations.js';
 import { describeHashKey, hashKeyFromNginx } from '../hash-key.js';
+import { retryOnFromNginx } from '../retry-on.js';
 import type { HashKey, ImportResult, InteropWarning, LbConfig, LbServer } from '../types.js';
 import type { InputLimits } from '../../input/limits.js';
 import { parseNginxFile, type NginxDirective } from './parser.js';
@@ -41,6 +42,12 @@ function findAll(list: NginxDirective[], name: string | ((d: NginxDirective) => 
     if (d.block) out.push(...findAll(d.block, name, [...chain, d]));
   }
   return out;
+}
+
+/** A directive as one line of nginx syntax (arguments quoted where nginx needs it), without the `;`. */
+export function nginxLine(d: NginxDirective): string {
+  const q = (a: string) => (a === '' || /[\s;{}"'#\\]/.test(a) ? `"${a.replace(/(["\\])/g, '\\$1')}"` : a);
+  return [d.name, ...d.args.map(q)].join(' ');
 }
 
 const PASS_DIRECTIVES = ['proxy_pass', 'grpc_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'memcached_pass'];
@@ -184,7 +191,10 @@ export function importNginx(file: string, opts: NginxImportOptions = {}): Import
     if (method) warn(d, `load balancing method redefined (was ${method.d.name} on line ${method.d.line}); the last one is used, as nginx does`);
     method = { d, strategy, options, ...(key ? { key } : {}) };
   };
+  const section: string[] = [];
   for (const d of up.block!) {
+    // directives lbsim does not model travel to the export untouched
+    if (['keepalive', 'keepalive_requests', 'keepalive_time', 'keepalive_timeout', 'zone', 'resolver', 'resolver_timeout', 'ntlm'].includes(d.name) && !d.block) section.push(nginxLine(d));
     switch (d.name) {
       case 'server':
         servers.push(parseServer(d, used, warn));
@@ -378,10 +388,11 @@ export function importNginx(file: string, opts: NginxImportOptions = {}): Import
       const n = tries ? intParam(tries, 'tries', tries.args[0] ?? '', 0) : 0;
       mech.retries = n === 0 ? all : Math.min(n - 1, all);
       mech.origins['balancer.retries'] = tries && n > 0 ? `${tries.name} ${n}` : `nginx default: next server on error/timeout, every server once (${active.length} servers)`;
-      const plain = ['error', 'timeout', 'http_500', 'http_502', 'http_503', 'http_504'];
-      if (nu && nu.args.some((a) => !plain.includes(a))) {
-        note(nu, `retry conditions "${nu.args.join(' ')}": lbsim retries on connect errors, timeouts and 5xx responses alike`);
-      }
+      // which failures are retried: as written, or nginx's default `error timeout`
+      const { on, unmodelled } = retryOnFromNginx(nu ? nu.args : ['error', 'timeout']);
+      mech.retryOn = on;
+      mech.origins['balancer.retryOn'] = nu ? `${nu.name} ${nu.args.join(' ')}` : `nginx default ${prefix}_next_upstream error timeout`;
+      if (nu && unmodelled.length > 0) note(nu, `retry conditions ${unmodelled.join(', ')}: not modelled by lbsim (no effect on which simulated failures are retried)`);
     }
     const rt = inherited(chain, cfg.directives, [pass && pass.name !== 'proxy_pass' ? `${prefix}_read_timeout` : 'proxy_read_timeout', 'proxy_timeout'])[0];
     if (rt) {
@@ -399,10 +410,36 @@ export function importNginx(file: string, opts: NginxImportOptions = {}): Import
     }
   }
   warnings.push(...first.notes);
+  // the first location's own lines lbsim does not model (proxy_http_version, proxy_set_header, …)
+  const location: string[] = [];
+  const site = sites[0];
+  if (site) {
+    const prefix = site.d.name.replace(/_pass$/, '');
+    const modelled = new Set([...PASS_DIRECTIVES, 'limit_req', 'limit_conn', `${prefix}_next_upstream`, `${prefix}_next_upstream_tries`, `${prefix}_read_timeout`, 'proxy_timeout']);
+    const block = site.chain[site.chain.length - 1]?.block ?? [];
+    for (const d of block) if (!d.block && !modelled.has(d.name)) location.push(nginxLine(d));
+  }
+  // a server whose max_fails / fail_timeout differ from the one setting lbsim applies (a backup
+  // with nginx's defaults beside primaries with max_fails=3) gets its own parameters back on export
+  const own: Record<string, string[]> = {};
+  for (const p of servers) {
+    const same = config.passive === false ? p.maxFails === 0 : p.maxFails === config.passive.maxFails && p.failTimeoutMs === config.passive.failTimeoutMs;
+    if (!same) own[p.server.name] = p.d.args.slice(1).filter((a) => /^(max_fails|fail_timeout)=/.test(a));
+  }
+  const hasOwn = Object.keys(own).length > 0;
+  if (section.length > 0 || location.length > 0 || hasOwn) {
+    config.passthrough = {
+      format: 'nginx',
+      ...(section.length > 0 ? { section } : {}),
+      ...(location.length > 0 ? { location } : {}),
+      ...(hasOwn ? { servers: own } : {}),
+    };
+  }
   Object.assign(origins, first.origins);
   if (first.rateLimit) config.rateLimit = first.rateLimit;
   if (first.connLimit) config.connLimit = first.connLimit;
   config.retries = first.retries ?? 0;
+  if (first.retryOn !== undefined) config.retryOn = first.retryOn;
   if (first.timeoutMs !== undefined) config.timeoutMs = first.timeoutMs;
   if (sites.length === 0) {
     origins['balancer.retries'] = `${origins['balancer.retries'] ?? ''} (no proxy_pass to "${name}" in this file: read at the upstream's level)`.trim();

@@ -559,7 +559,15 @@ export class FullSimulation extends Simulation implements FaultHooks, FleetHost 
     const g = sc.backends[gi]!;
     // A backend added beyond the group's listed addresses has none (it is hashed by its id).
     const address = g.addresses?.[this.nextK];
-    const spec = backend({ id: backendId(g.name, this.nextK++, this.specs.length), weight: g.weight, maxConn: g.maxConn, ...tierOf(g), ...(address !== undefined ? { address } : {}) });
+    const hostname = g.hostnames?.[this.nextK];
+    const spec = backend({
+      id: backendId(g.name, this.nextK++, this.specs.length),
+      weight: g.weight,
+      maxConn: g.maxConn,
+      ...tierOf(g),
+      ...(address !== undefined ? { address } : {}),
+      ...(hostname !== undefined ? { hostname } : {}),
+    });
     const b = this.farm.addBackend({ workers: g.workers, speed: g.speed, discipline: g.discipline, queueLimit: g.queueLimit });
     this.specs.push(spec);
     this.zones?.addBackend(g.zone);

@@ -42,9 +42,10 @@ import type { Cancel, Timers } from '../../core/clock.js';
 import { Rng } from '../../core/rng.js';
 import { strategyOf } from '../../strategies/index.js';
 import { buildBalancer } from '../../core/balancer/build.js';
-import { backendId } from '../../scenario/backend-ids.js';
+import { backendIds } from '../../scenario/backend-ids.js';
 import { BackendFarm } from '../model/backend-model.js';
 import { EventQueue } from './event-queue.js';
+import { retryable, retryTable } from './retry-on.js';
 import { SimClock } from './sim-clock.js';
 import { Recorder, type RunSummary } from './recorder.js';
 import {
@@ -131,13 +132,23 @@ export function tierOf(g: BackendGroup): { priority?: number; zone?: string; deg
 export function scenarioBackends(model: WorkloadModel): { specs: BackendSpec[]; group: Int32Array } {
   const specs: BackendSpec[] = [];
   const group: number[] = [];
-  model.scenario.backends.forEach((g, gi) => {
-    for (let k = 0; k < g.count; k++) {
-      const address = g.addresses?.[k];
-      specs.push(backend({ id: backendId(g.name, k, specs.length), weight: g.weight, maxConn: g.maxConn, ...tierOf(g), ...(address !== undefined ? { address } : {}) }));
-      group.push(gi);
-    }
-  });
+  const sc = model.scenario;
+  for (const { id, group: gi, k } of backendIds(sc.backends, sc.autoscale?.group)) {
+    const g = sc.backends[gi]!;
+    const address = g.addresses?.[k];
+    const hostname = g.hostnames?.[k];
+    specs.push(
+      backend({
+        id,
+        weight: g.weight,
+        maxConn: g.maxConn,
+        ...tierOf(g),
+        ...(address !== undefined ? { address } : {}),
+        ...(hostname !== undefined ? { hostname } : {}),
+      }),
+    );
+    group.push(gi);
+  }
   return { specs, group: Int32Array.from(group) };
 }
 
@@ -156,6 +167,10 @@ export class Simulation implements Timers, QueueListener {
   protected svc: Int32Array; // service-distribution index per backend
   protected readonly S: number; // demands per request
   protected readonly M: number; // max attempts per request
+  /** Which failures are retried (`retry-on.ts`): failure-code slots and status codes. */
+  protected readonly retryOn: Uint8Array;
+  /** Retries sent by measured requests. */
+  protected retriesSent = 0;
   protected readonly excludeViews: Int32Array[];
   protected readonly warmup: number;
   protected readonly end: number;
@@ -206,6 +221,7 @@ export class Simulation implements Timers, QueueListener {
     this.S = this.wl.serviceCount;
     const bs = sc.balancer;
     this.M = 1 + Math.max(0, bs.retries) + (bs.hedge ? 1 : 0);
+    this.retryOn = retryTable(bs.retryOn);
     this.excludeViews = Array.from({ length: this.M }, (_, k) => new Int32Array(k));
     this.warmup = sc.warmupMs;
     this.end = sc.warmupMs + sc.durationMs;
@@ -382,6 +398,7 @@ export class Simulation implements Timers, QueueListener {
     const measured = rec.completed + rec.failed + rec.rejected;
     s.availability = measured > 0 ? rec.completed / measured : NaN;
     s.errors = errorCounts(rec.errors);
+    if (this.model.scenario.balancer.retries > 0) s.retries = this.retriesSent;
     return s;
   }
 
@@ -613,12 +630,16 @@ export class Simulation implements Timers, QueueListener {
       return;
     }
     this.req.lastError[r] = failure;
-    if (!this.copiesLive(r)) this.retryOrFinish(r);
+    if (!this.copiesLive(r)) this.retryOrFinish(r, retryable(this.retryOn, failure, status));
   }
 
-  /** Request `r`'s last attempt failed and none of its copies is in flight: retried, or it fails. */
-  private retryOrFinish(r: number): void {
-    if (this.retryAllowed(r)) {
+  /**
+   * Request `r`'s last attempt failed and none of its copies is in flight: retried if the failure
+   * is `retryable` (`balancer.retryOn`) and {@link retryAllowed}, or it fails.
+   */
+  private retryOrFinish(r: number, retryable: boolean): void {
+    if (retryable && this.retryAllowed(r)) {
+      if (this.req.measured[r] === 1) this.retriesSent++;
       this.dispatch(r);
       return;
     }

@@ -18,7 +18,7 @@ import type { BackendFarm } from '../model/backend-model.js';
 import type { DynamicsSummary } from '../features/dynamics.js';
 import { giveFloat64, takeFloat64 } from '../../results/buffers.js';
 import { cdfFractions, jainIndex, percentilesOfRange } from '../../results/stats.js';
-import { ERROR_KINDS } from './codes.js';
+import { ERROR_KINDS, KIND_TIMEOUT } from './codes.js';
 
 /** Fractions of the summary's named percentiles (p50, p90, p99, p99.9). */
 const SUMMARY_FRACTIONS = [0.5, 0.9, 0.99, 0.999] as const;
@@ -46,6 +46,10 @@ export interface RunSummary {
   availability?: number;
   /** Measured requests that did not complete, by kind (set by the simulator's engines). */
   errors?: ErrorCounts;
+  /** Retries sent by measured requests (lean engine, when `retries` > 0; the full engine's are in `dynamics`). */
+  retries?: number;
+  /** Of the failed, those answered only after the give-up bound ({@link Recorder.overBound}); absent when none. */
+  overBound?: number;
   /** Failures, health and elasticity figures (full engine only). */
   dynamics?: DynamicsSummary;
   /** Where the traffic went, with failover tiers or zones (full engine only). */
@@ -56,8 +60,15 @@ export interface RunSummary {
 export class Recorder {
   /** Completed measured requests. */
   completed = 0;
-  /** Measured requests that failed (timeout after the last attempt). */
+  /** Measured requests that failed (timeout after the last attempt, or answered past the give-up bound). */
   failed = 0;
+  /**
+   * Measured requests answered more than the measured duration after they arrived: no client
+   * waits that long (they complete only because the run follows every request to its end, e.g. a
+   * backend that took every request under HAProxy `balance first` without `maxconn`), so they
+   * count as failed (kind timeout) and their latencies stay out of the percentiles.
+   */
+  overBound = 0;
   /** Measured requests refused (by the balancer, or by a full backend on the last attempt). */
   rejected = 0;
   /** Successful completions inside the window (any arrival time). */
@@ -172,6 +183,12 @@ export class Recorder {
       this.sliceDone[k]!++;
     }
     if (!measured) return;
+    if (latency > this.durationMs) {
+      this.overBound++;
+      this.failed++;
+      this.errors[KIND_TIMEOUT]!++;
+      return;
+    }
     this.completed++;
     if (this.n === this.lat.length) this.growLatencies();
     this.lat[this.n++] = latency;
@@ -275,6 +292,7 @@ export class Recorder {
     return {
       latency,
       requests: { completed: this.completed, failed: this.failed, rejected: this.rejected },
+      ...(this.overBound > 0 ? { overBound: this.overBound } : {}),
       throughput: dur > 0 ? (this.windowCompletions * 1000) / dur : 0,
       fairness: jainIndex(backends.map((b) => b.utilization)),
       backends,

@@ -25,8 +25,14 @@ export const ENVOY_MIN_RING_SIZE = 1024;
 /** Envoy `DefaultMaxRingSize` (8M, ring_hash_lb.h); also the proto's bound on both sizes. */
 export const ENVOY_MAX_RING_SIZE = 8 * 1024 * 1024;
 
-/** What Envoy hashes for a host (`hashKey`: its address text): the backend's `address`, else its id. */
-export function envoyHostKey(spec: BackendSpec): string {
+/**
+ * What Envoy hashes for a host (`HashingLoadBalancer::hashKey`, thread_aware_lb_impl.h): its
+ * `hostname()` with `use_hostname_for_hashing`, else its address text (`address()->asString()`).
+ * lbsim: the backend's `hostname` (with `useHostname`), else its `address`, else its id (a
+ * backend without the field, which scenario validation refuses when `useHostname` is set).
+ */
+export function envoyHostKey(spec: BackendSpec, useHostname = false): string {
+  if (useHostname && spec.hostname !== undefined) return spec.hostname;
   return spec.address ?? spec.id;
 }
 
@@ -46,21 +52,32 @@ export class EnvoyRing {
     private readonly maxRingSize = ENVOY_MAX_RING_SIZE,
   ) {}
 
-  /** Rebuilds the ring for `specs` (configured weights; indices into `specs` become the owners). */
-  build(specs: readonly BackendSpec[]): void {
+  /**
+   * Rebuilds the ring for `specs` (configured weights; indices into `specs` become the owners),
+   * over the backends with `members[i] === 1` only when `members` is given (Envoy's host set:
+   * the weights are normalised over it), hashing hostnames when `useHostname`.
+   */
+  build(specs: readonly BackendSpec[], members?: ArrayLike<number>, useHostname = false): void {
     const n = specs.length;
-    if (n === 0) {
+    let inSet = n;
+    if (members !== undefined) {
+      inSet = 0;
+      for (let i = 0; i < n; i++) if (members[i] === 1) inSet++;
+    }
+    if (inSet === 0) {
       this.hi = new Uint32Array(0);
       this.lo = new Uint32Array(0);
       this.owners = new Int32Array(0);
       this.length = 0;
       return;
     }
+    const member = (i: number): boolean => members === undefined || members[i] === 1;
     let sum = 0;
-    for (const s of specs) sum += s.weight;
+    for (let i = 0; i < n; i++) if (member(i)) sum += specs[i]!.weight;
     let minW = Infinity;
     const w = new Float64Array(n);
     for (let i = 0; i < n; i++) {
+      if (!member(i)) continue;
       w[i] = (specs[i]!.weight * 1.0) / sum;
       if (w[i]! < minW) minW = w[i]!;
     }
@@ -71,6 +88,7 @@ export class EnvoyRing {
       let current = 0;
       let target = 0;
       for (let i = 0; i < n; i++) {
+        if (!member(i)) continue;
         target += scale * w[i]!;
         while (current < target) {
           current++;
@@ -86,7 +104,8 @@ export class EnvoyRing {
     let target = 0;
     let k = 0;
     for (let i = 0; i < n; i++) {
-      const prefix = `${envoyHostKey(specs[i]!)}_`;
+      if (!member(i)) continue;
+      const prefix = `${envoyHostKey(specs[i]!, useHostname)}_`;
       target += scale * w[i]!;
       for (let j = 0; current < target; j++) {
         xxHash64Into(prefix + String(j), 0, out);

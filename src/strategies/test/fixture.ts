@@ -12,7 +12,11 @@ import { PeakEwmaSignal } from '../../core/load/peak-ewma.js';
 import { LeastTimeSignal } from '../../core/load/least-time.js';
 import { findStrategy } from '../registry.js';
 
-/** A mutable view for tests: set `active`, `eligible`, `now`, then call `refresh()`. */
+/**
+ * A mutable view for tests: set `active`, `eligible`, `now`, then call `refresh()`. The host set
+ * (`members`) is `eligible` itself, so a test's eligibility change is a health change; a test of a
+ * pick's own filters (a retry's exclusions) gives `members` its own mask.
+ */
 export class FixtureView implements PickView {
   specs: BackendSpec[];
   size: number;
@@ -24,6 +28,9 @@ export class FixtureView implements PickView {
   totalActive = 0;
   now = 0;
   version = 0;
+  /** The host set (see {@link PickView.members}): `eligible` itself unless a test sets its own mask. */
+  members: Uint8Array;
+  membersVersion = 0;
 
   constructor(specs: BackendSpec[]) {
     this.specs = specs;
@@ -32,12 +39,14 @@ export class FixtureView implements PickView {
     this.eligible = new Uint8Array(specs.length).fill(1);
     this.weight = Float64Array.from(specs.map((s) => s.weight));
     this.active = new Int32Array(specs.length);
+    this.members = this.eligible;
     this.refresh();
   }
 
   /** Recomputes `list`, `count` and `totalActive` from `eligible` and `active`, and bumps `version` (call it after changing `eligible` or `weight`). */
   refresh(): this {
     this.version++;
+    this.membersVersion++;
     let c = 0;
     let t = 0;
     for (let i = 0; i < this.size; i++) {

@@ -4,18 +4,20 @@
  */
 import type { ChartConfiguration } from 'chart.js';
 import { fmtExact } from '../format.js';
-import { cdfPoints } from '../transforms.js';
+import { cdfLogMin, cdfPoints } from '../transforms.js';
 import type { View } from '../view.js';
 import { asPoints, axisTitle, logTick, strategyLegend } from './common.js';
 
 /** Chart.js configuration of the CDF chart. */
 export function cdfChart(v: View): ChartConfiguration<'line'> {
+  const series = v.results.map((r) => cdfPoints(r.cdf, v.logCdf));
+  const min = v.logCdf ? cdfLogMin(series) : undefined;
   return {
     type: 'line',
     data: {
-      datasets: v.results.map((r) => ({
+      datasets: v.results.map((r, i) => ({
         label: r.strategy,
-        data: asPoints(cdfPoints(r.cdf, v.logCdf)),
+        data: asPoints(series[i]!),
         borderColor: v.colour(r.strategy),
         backgroundColor: v.colour(r.strategy),
         borderWidth: 2,
@@ -28,9 +30,9 @@ export function cdfChart(v: View): ChartConfiguration<'line'> {
       interaction: { mode: 'nearest', intersect: false },
       scales: {
         x: v.logCdf
-          ? { type: 'logarithmic', title: axisTitle('latency (ms, log scale)'), ticks: { callback: logTick, autoSkip: false, maxRotation: 0 } }
+          ? { type: 'logarithmic', min, title: axisTitle('latency (ms, log)'), ticks: { callback: logTick, autoSkip: false, maxRotation: 0 } }
           : { type: 'linear', beginAtZero: true, title: axisTitle('latency (ms)') },
-        y: { type: 'linear', min: 0, max: 100, title: axisTitle('requests within latency (%)') },
+        y: { type: 'linear', min: 0, max: 100, title: axisTitle('% of requests') },
       },
       plugins: {
         legend: strategyLegend(v),

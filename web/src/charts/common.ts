@@ -12,9 +12,19 @@ export function axisTitle(text: string): { display: true; text: string; font: { 
   return { display: true, text, font: { size: 13, weight: 'bold' } };
 }
 
-/** Legend for datasets labelled by strategy: clicking an entry hides that strategy everywhere. */
-export function strategyLegend(v: View): Partial<LegendOptions<'bar' | 'line'>> {
+/** Most strategies a chart's own legend lists (see {@link strategyLegend}). */
+export const LEGEND_MAX = 8;
+
+/**
+ * Legend for datasets labelled by strategy: clicking an entry hides that strategy everywhere.
+ * @param drawn strategies the chart draws (default: every strategy shown)
+ */
+export function strategyLegend(v: View, drawn: number = v.results.length): Partial<LegendOptions<'bar' | 'line'>> {
   return {
+    // Beyond LEGEND_MAX strategies the legend would take most of the card's height (17 strategies:
+    // the plot shrinks to a third and axis titles are cut); the strategy toggles above the cards name
+    // every strategy in the same colours and hide/show them the same way.
+    display: drawn <= LEGEND_MAX,
     position: 'bottom',
     onClick: (_e, item) => v.toggle(item.text),
   };

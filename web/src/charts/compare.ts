@@ -40,7 +40,7 @@ export function compareChart(
       scales: {
         x: { title: axisTitle('strategy') },
         y: log
-          ? { type: 'logarithmic', title: axisTitle('p99 latency (ms, log scale)'), ticks: { callback: logTick } }
+          ? { type: 'logarithmic', title: axisTitle('p99 latency (ms, log)'), ticks: { callback: logTick } }
           : { type: 'linear', beginAtZero: true, title: axisTitle('p99 latency (ms)') },
       },
       plugins: {

@@ -8,14 +8,26 @@ import { timeLine, wideSpread } from '../transforms.js';
 import type { View } from '../view.js';
 import { asPoints, axisTitle, logTick, strategyLegend } from './common.js';
 
+/** Most lines drawn at once; more overlap into an unreadable tangle. */
+export const P99_TIME_LINES = 6;
+
+/** The strategies the chart draws: all shown, or the {@link P99_TIME_LINES} with the lowest p99 (the table's order). */
+export function p99TimeShown<R extends { strategy: string; latency: { p99: number; mean: number } }>(results: readonly R[]): R[] {
+  if (results.length <= P99_TIME_LINES) return [...results];
+  const ranked = [...results].sort((a, b) => (a.latency.p99 - b.latency.p99 || a.latency.mean - b.latency.mean) || 0);
+  const keep = new Set(ranked.filter((r) => Number.isFinite(r.latency.p99)).slice(0, P99_TIME_LINES));
+  return results.filter((r) => keep.has(r));
+}
+
 /** Chart.js configuration of the p99-over-time chart. */
 export function p99TimeChart(v: View): ChartConfiguration<'line'> {
+  const results = p99TimeShown(v.results);
   // A log axis when one strategy's p99 dwarfs the others', so the rest do not flatten into zero.
-  const log = wideSpread(v.results.flatMap((r) => r.timeseries.p99));
+  const log = wideSpread(results.flatMap((r) => r.timeseries.p99));
   return {
     type: 'line',
     data: {
-      datasets: v.results.map((r) => ({
+      datasets: results.map((r) => ({
         label: r.strategy,
         data: asPoints(timeLine(r.timeseries.t, r.timeseries.p99)),
         borderColor: v.colour(r.strategy),
@@ -31,11 +43,11 @@ export function p99TimeChart(v: View): ChartConfiguration<'line'> {
       scales: {
         x: { type: 'linear', title: axisTitle('time since warm-up (s, window end)') },
         y: log
-          ? { type: 'logarithmic', title: axisTitle('p99 latency in window (ms, log scale)'), ticks: { callback: logTick } }
-          : { type: 'linear', beginAtZero: true, title: axisTitle('p99 latency in window (ms)') },
+          ? { type: 'logarithmic', title: axisTitle('window p99 (ms, log)'), ticks: { callback: logTick } }
+          : { type: 'linear', beginAtZero: true, title: axisTitle('window p99 (ms)') },
       },
       plugins: {
-        legend: strategyLegend(v),
+        legend: strategyLegend(v, results.length),
         tooltip: {
           callbacks: { label: (c) => `${c.dataset.label}: p99 ${fmtExact(c.parsed.y ?? NaN)} ms in the window ending at ${fmtExact(c.parsed.x ?? NaN)} s` },
         },

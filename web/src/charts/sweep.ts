@@ -56,7 +56,7 @@ export function sweepChart(v: View): ChartConfiguration<'line'> {
       scales: {
         x: { type: 'linear', title: axisTitle('offered load (fraction of capacity)') },
         y: v.logSweep
-          ? { type: 'logarithmic', title: axisTitle('latency (ms, log scale)'), ticks: { callback: logTick } }
+          ? { type: 'logarithmic', title: axisTitle('latency (ms, log)'), ticks: { callback: logTick } }
           : { type: 'linear', beginAtZero: true, title: axisTitle('latency (ms)') },
       },
       plugins: {

@@ -1,0 +1,130 @@
+/**
+ * Ctrl-C during `lbsim run` and `lbsim sweep`, on the built binary in a child process: the first
+ * SIGINT stops the study between runs, the command says what finished, writes the finished
+ * strategies (or whole sweep points) marked partial, or says that nothing was written and why, and
+ * exits 130. The `run` case goes through a real terminal (util-linux `script` gives the child a
+ * pseudo-terminal, and the test types Ctrl-C into it), so the progress bar is drawn and the test
+ * checks that it never hid the cursor or turned line wrap off.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'bin/lbsim.js');
+let dir = '';
+
+const SLOW = `name: slow-enough
+seed: 5
+duration: 90s
+warmup: 1s
+clients: { arrival: poisson, rate: 6000 }
+backends:
+  - count: 6
+    workers: 1
+    service: { dist: exponential, mean: 1ms }
+strategies: [round-robin, random, p2c, least-connections, peak-ewma, jiq]
+`;
+
+beforeAll(() => {
+  if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('run `npm run build` first (npm test does)');
+  dir = mkdtempSync(join(tmpdir(), 'lbsim-interrupt-'));
+  writeFileSync(join(dir, 'slow.yaml'), SLOW);
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Ended {
+  code: number | null;
+  out: string;
+  err: string;
+}
+
+/**
+ * Runs `cmd` with `args`; once everything it printed matches `when`, calls `interrupt` (once).
+ * Resolves when it exits.
+ */
+function runUntil(cmd: string, args: string[], when: RegExp, interrupt: (c: ReturnType<typeof spawn>) => void): Promise<Ended> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: dir, env: { ...process.env, NO_COLOR: '1', COLUMNS: '120' } });
+    let out = '';
+    let err = '';
+    let sent = false;
+    const seen = (): void => {
+      if (!sent && when.test(out + err)) {
+        sent = true;
+        interrupt(child);
+      }
+    };
+    child.stdout!.on('data', (d: Buffer) => ((out += d.toString()), seen()));
+    child.stderr!.on('data', (d: Buffer) => ((err += d.toString()), seen()));
+    const t = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no exit within 90 s; output: ${out}${err}`));
+    }, 90_000);
+    child.on('exit', (code) => {
+      clearTimeout(t);
+      resolve({ code, out, err });
+    });
+  });
+}
+
+describe('Ctrl-C during lbsim run and sweep', () => {
+  it('run, in a terminal: the finished strategies written marked partial, the terminal left as it was, exit 130', async () => {
+    const line = [process.execPath, BIN, 'run', 'slow.yaml', '--parallel', '1', '--json', 'run.json'].map((a) => `'${a}'`).join(' ');
+    // Ctrl-C typed into the pseudo-terminal: its line discipline sends SIGINT to lbsim
+    const r = await runUntil('script', ['-qfec', line, '/dev/null'], /\b2\/6 runs/, (c) => c.stdin!.write('\x03'));
+    expect(r.code).toBe(130);
+    // the bar never hid the cursor (ESC [?25l) nor turned line wrap off (ESC [?7l)
+    expect(r.out).toMatch(/simulating \[/);
+    expect(r.out).not.toContain('\x1b[?25l');
+    expect(r.out).not.toContain('\x1b[?7l');
+    const said = /lbsim run: interrupted \(SIGINT\): (\d) of 6 strategies \((\d) of 6 runs\) finished; their results are written, marked partial/.exec(r.out);
+    expect(said, r.out).not.toBeNull();
+    const file = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+    const done = file.results.map((x: { strategy: string }) => x.strategy);
+    expect(done).toHaveLength(Number(said![1]));
+    expect(done.length).toBeGreaterThanOrEqual(2);
+    expect(done.length).toBeLessThan(6);
+    expect(file.partial.reason).toBe('interrupted (SIGINT)');
+    expect([...done, ...file.partial.missing].sort()).toEqual(['jiq', 'least-connections', 'p2c', 'peak-ewma', 'random', 'round-robin']);
+    expect(file.warnings[0]).toMatch(/^partial results: interrupted \(SIGINT\) after \d of 6 strategies/);
+    expect(file.decision).toBeUndefined();
+  }, 120_000);
+
+  it('run: nothing written when no strategy finished all its replications, and it says why', async () => {
+    const r = await runUntil(
+      process.execPath,
+      [BIN, 'run', 'slow.yaml', '--parallel', '1', '--strategies', 'p2c', '--replications', '5', '--json', 'none.json', '--report', 'none-report'],
+      /\b1\/5 runs/,
+      (c) => c.kill('SIGINT'),
+    );
+    expect(r.code).toBe(130);
+    expect(r.err).toMatch(/lbsim run: interrupted \(SIGINT\) after [1-4] of 5 runs, before any strategy finished all its runs: nothing written/);
+    expect(existsSync(join(dir, 'none.json'))).toBe(false);
+    expect(existsSync(join(dir, 'none-report'))).toBe(false);
+  }, 120_000);
+
+  it('sweep: the whole points written marked partial; the others named', async () => {
+    const r = await runUntil(
+      process.execPath,
+      [BIN, 'sweep', 'slow.yaml', '--parallel', '1', '--strategies', 'p2c,round-robin', '--vary', 'clients.rate=1000:4000:1000', '--json', 'sweep.json'],
+      /\b3\/8 runs/,
+      (c) => c.kill('SIGINT'),
+    );
+    expect(r.code).toBe(130);
+    const said = /lbsim sweep: interrupted \(SIGINT\): (\d) of 4 points \(\d of 8 runs\) finished; their results are written, marked partial/.exec(r.err);
+    expect(said, r.err).not.toBeNull();
+    const file = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8'));
+    const points = file.sweep.points.map((p: { value: number }) => p.value);
+    expect(points).toHaveLength(Number(said![1]));
+    expect(points.length).toBeGreaterThanOrEqual(1);
+    expect(points.length).toBeLessThan(4);
+    for (const p of file.sweep.points) expect(p.results).toHaveLength(2);
+    expect([...points.map((v: number) => `clients.rate=${v}`), ...file.partial.missing].sort()).toEqual([1000, 2000, 3000, 4000].map((v) => `clients.rate=${v}`));
+    // the table printed what finished
+    expect(r.out).toMatch(/p99 latency \(ms\) by clients\.rate/);
+  }, 120_000);
+});

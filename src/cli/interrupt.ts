@@ -1,0 +1,74 @@
+/**
+ * Ctrl-C during a study (`lbsim run`, `lbsim sweep`). The first SIGINT (or SIGTERM) aborts the
+ * study's signal: the executors hand out no more runs and stop waiting for the ones in progress
+ * (`src/exec/executor.ts`), and the command writes what finished, marked partial
+ * ({@link markPartial}), then exits 130 (143 for SIGTERM). A repeat within a second is the same
+ * keypress delivered twice (the terminal signals the whole process group, and a parent such as npm
+ * or npx forwards its own copy) and is ignored; a later one exits at once, writing nothing.
+ *
+ * A run on this thread holds it until the run ends, so the signal is seen between runs. The
+ * terminal needs no restoring: the progress bar never hides the cursor or turns line wrap off
+ * (`progress.ts`).
+ */
+import type { ResultsFile } from '../results/schema.js';
+
+/** A trapped Ctrl-C; see the module header. */
+export interface Interrupt {
+  /** Aborts at the first SIGINT / SIGTERM. */
+  readonly signal: AbortSignal;
+  /** The signal that aborted, or null. */
+  by(): NodeJS.Signals | null;
+  /** The exit code for the signal that aborted (130 for SIGINT, 143 for SIGTERM). */
+  exitCode(): number;
+  /** Removes the handlers (the default Ctrl-C behaviour returns). */
+  dispose(): void;
+}
+
+/** Exit codes of a process ended by a signal: 128 + its number. */
+const CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * Traps SIGINT and SIGTERM for `command` (`run`, `sweep`) until {@link Interrupt.dispose}.
+ * @param log where the one-line notes go (stderr)
+ */
+export function trapInterrupt(command: string, log: (line: string) => void = (l) => void process.stderr.write(`${l}\n`)): Interrupt {
+  const controller = new AbortController();
+  let by: NodeJS.Signals | null = null;
+  let at = 0;
+  const handler = (sig: NodeJS.Signals): void => {
+    if (by !== null) {
+      if (performance.now() - at < 1000) return;
+      log(`\nlbsim ${command}: ${sig} again: exiting at once; nothing written`);
+      process.exit(CODES[sig] ?? 130);
+    }
+    by = sig;
+    at = performance.now();
+    controller.abort();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal: controller.signal,
+    by: () => by,
+    exitCode: () => (by === null ? 0 : (CODES[by] ?? 130)),
+    dispose() {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
+/**
+ * `file` marked as partial: the `partial` field and a first warning saying what is missing (shown
+ * by the terminal and the report alike).
+ * @param what `3 of 17 strategies (42 of 85 runs)`
+ * @param missing labels of the strategies or points left out
+ */
+export function markPartial(file: ResultsFile, reason: string, what: string, missing: string[]): ResultsFile {
+  const list = missing.length > 8 ? `${missing.slice(0, 8).join(', ')} and ${missing.length - 8} more` : missing.join(', ');
+  return {
+    ...file,
+    partial: { reason, missing },
+    warnings: [`partial results: ${reason} after ${what}; missing: ${list}`, ...file.warnings],
+  };
+}
