@@ -34,6 +34,12 @@ export interface BackendSpec {
    * Envoy priority levels. See `balancer/tiers.ts`.
    */
   readonly priority?: number;
+  /**
+   * Envoy `health_status: DEGRADED`: available, but used only for its level's degraded share of
+   * the priority load (`LoadBalancerBase::choosePriority`). Envoy failover mode only. See
+   * `balancer/tiers.ts`.
+   */
+  readonly degraded?: boolean;
   /** Free-form labels. */
   readonly labels?: Readonly<Record<string, string>>;
 }
@@ -49,6 +55,7 @@ export interface BackendInit {
   maxConn?: number;
   zone?: string;
   priority?: number;
+  degraded?: boolean;
   labels?: Record<string, string>;
 }
 
@@ -76,6 +83,7 @@ export function backend(init: BackendInit): BackendSpec {
     maxConn,
     ...(init.zone !== undefined ? { zone: init.zone } : {}),
     ...(priority > 0 ? { priority } : {}),
+    ...(init.degraded === true ? { degraded: true } : {}),
     ...(init.labels !== undefined ? { labels: Object.freeze({ ...init.labels }) } : {}),
   };
   return Object.freeze(spec);

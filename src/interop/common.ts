@@ -96,6 +96,9 @@ export function tierWarnings(config: LbConfig, format: ProxyFormat): ExportWarni
   if (format !== 'envoy' && config.servers.some((s) => s.zone !== undefined)) {
     out.push({ feature: 'backends zone', message: `${format} has no zones or localities; the zones are not written` });
   }
+  if (format !== 'envoy' && config.servers.some((s) => s.role !== 'down' && s.health === 'DEGRADED')) {
+    out.push({ feature: 'backends degraded', message: `${format} has no degraded servers (an Envoy health status, docs/tiers.md); they are written as ordinary servers` });
+  }
   const z = config.zones;
   if (format !== 'envoy' && z !== undefined && z.routing !== 'none') {
     out.push({ feature: 'balancer.zones', message: `${format} has no ${z.routing} balancing (an Envoy feature, docs/zones.md); not written` });

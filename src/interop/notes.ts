@@ -17,7 +17,8 @@
  * `address <group> <addr>…` gives the addresses of a backend group's members in order; `position`
  * is a backup or down server's index in the proxy's server list (order matters to hashing); a down
  * server's Envoy `priority`, `zone` and `health_status` follow. `degraded <group>` marks a simulated
- * group Envoy lists as `DEGRADED`.
+ * group Envoy lists as `DEGRADED`: scenarios imported before `backends[].degraded` existed carry
+ * it; export still reads it, import now writes `degraded: true` on the group instead.
  */
 import { parseDuration } from '../input/units.js';
 import { scenarioDuration } from './durations.js';
@@ -38,7 +39,7 @@ export interface ExportNotes {
   extraServers: (LbServer & { position?: number })[];
   hashKey?: HashKey;
   healthCheck?: LbHealthCheck;
-  /** Simulated servers Envoy lists as `DEGRADED` (simulated as healthy; written back). */
+  /** Simulated servers Envoy lists as `DEGRADED` (older imports; now `backends[].degraded`). */
   degraded?: string[];
 }
 

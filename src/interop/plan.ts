@@ -87,7 +87,8 @@ export function scenarioToConfig(scenario: Scenario, ref: string, file: string):
         ...(tier > 1 ? { priority: tier } : {}),
         ...(g.zone !== undefined ? { zone: g.zone } : {}),
         ...(g.hostnames?.[k] !== undefined ? { hostname: g.hostnames[k] } : {}),
-        ...(notes.degraded?.includes(id) ? { health: 'DEGRADED' as const } : {}),
+        // `degraded` on the group; the `degraded` note is what earlier imports wrote.
+        ...(g.degraded === true || notes.degraded?.includes(id) ? { health: 'DEGRADED' as const } : {}),
       });
       index++;
     }

@@ -116,7 +116,6 @@ export function writeScenario(result: ImportResult, log?: LogSection): string {
     extraServers: config.servers.flatMap((s, position) => (s.role === 'down' ? [{ ...s, position }] : [])),
     ...(config.hashKey ? { hashKey: config.hashKey } : {}),
     ...(config.healthCheck ? { healthCheck: config.healthCheck } : {}),
-    degraded: simulated.filter((s) => s.health === 'DEGRADED').map((s) => s.name),
   });
 
   const balancer: Record<string, unknown> = {
@@ -180,6 +179,7 @@ export function writeScenario(result: ImportResult, log?: LogSection): string {
       if (s.maxConn > 0) g.maxConn = s.maxConn;
       if (tierOfServer(s) > 0) g.priority = tierOfServer(s);
       if (s.zone !== undefined) g.zone = s.zone;
+      if (s.health === 'DEGRADED') g.degraded = true;
       const fit = perServer?.get(s.name);
       if (fit) Object.assign(g, fit.fields);
       else {

@@ -46,7 +46,8 @@ export interface LbServer {
   hostname?: string;
   /**
    * Envoy `health_status` other than healthy, kept for export: `UNHEALTHY`, `TIMEOUT` and
-   * `DRAINING` servers are `down` (not simulated); a `DEGRADED` one is simulated as healthy.
+   * `DRAINING` servers are `down` (not simulated); a `DEGRADED` one is simulated as a degraded backend
+   * (`backends[].degraded`).
    */
   health?: EnvoyHealthStatus;
 }

@@ -2,7 +2,7 @@
  * Envoy localities through import and export: `locality.zone`, the localities'
  * `load_balancing_weight`, `common_lb_config.locality_weighted_lb_config` and
  * `zone_aware_lb_config` (routing_enabled, min_cluster_size, fail_traffic_on_panic),
- * `healthy_panic_threshold` and endpoint `health_status` (DEGRADED simulated as healthy,
+ * `healthy_panic_threshold` and endpoint `health_status` (DEGRADED simulated as a degraded backend,
  * UNHEALTHY and DRAINING kept out of the simulation) become `balancer.zones` and scenario groups;
  * export writes them back and import → export → import keeps them. Nothing is dropped silently.
  */
@@ -25,14 +25,14 @@ describe('Envoy localities through import and export', () => {
     });
     expect(scenario.balancer.panicThreshold).toBe(30);
     // Simulated: the healthy and the degraded endpoints; UNHEALTHY and DRAINING are kept for export.
-    expect(scenario.backends.map((g) => [g.name, g.zone])).toEqual([
-      ['10.3.0.1_8080', 'eu-west-1a'],
-      ['10.3.0.2_8080', 'eu-west-1a'],
-      ['10.3.1.1_8080', 'eu-west-1b'],
-      ['10.3.2.1_8080', 'eu-west-1c'],
+    expect(scenario.backends.map((g) => [g.name, g.zone, g.degraded ?? false])).toEqual([
+      ['10.3.0.1_8080', 'eu-west-1a', false],
+      ['10.3.0.2_8080', 'eu-west-1a', true],
+      ['10.3.1.1_8080', 'eu-west-1b', false],
+      ['10.3.2.1_8080', 'eu-west-1c', false],
     ]);
+    expect(text).toMatch(/degraded: true/);
     expect(result.warnings.map((w) => `${w.directive}: ${w.message}`)).toEqual([
-      expect.stringMatching(/endpoints\[0\]\.lb_endpoints\[1\]\.health_status: endpoint 10\.3\.0\.2:8080 is DEGRADED/),
       expect.stringMatching(/endpoints\[1\]\.lb_endpoints\[1\]\.health_status: endpoint 10\.3\.1\.2:8080 is UNHEALTHY/),
       expect.stringMatching(/endpoints\[1\]\.lb_endpoints\[2\]\.health_status: endpoint 10\.3\.1\.3:8080 is DRAINING/),
     ]);

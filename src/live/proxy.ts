@@ -44,7 +44,7 @@ export function proxyConfigDoc(sc: Scenario, choice: StrategyChoice, ports: read
     for (let k = 0; k < g.count; k++) {
       weights.push(g.weight);
       maxConns.push(g.maxConn);
-      tiers.push({ ...(g.priority !== undefined ? { priority: g.priority } : {}), ...(g.zone !== undefined ? { zone: g.zone } : {}) });
+      tiers.push({ ...(g.priority !== undefined ? { priority: g.priority } : {}), ...(g.zone !== undefined ? { zone: g.zone } : {}), ...(g.degraded ? { degraded: true } : {}) });
     }
   let strategy = choice.name;
   let options: Record<string, unknown> = choice.options;

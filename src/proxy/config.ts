@@ -10,6 +10,7 @@
  * backends:
  *   - { url: http://127.0.0.1:9001, weight: 5, maxConn: 100 }
  *   - { url: http://127.0.0.1:9009, backup: true, zone: b }   # or priority: 1, 2, …
+ *   - { url: http://127.0.0.1:9010, degraded: true }         # Envoy DEGRADED (failover mode envoy)
  * ```
  *
  * plus optional sections. The balancer's settings — `passive` (nginx `max_fails` /
@@ -48,7 +49,7 @@ import {
   type BalancerSettings,
   type RateLimitSettings,
 } from '../core/balancer/settings.js';
-import { tierProblems } from '../core/balancer/tier-checks.js';
+import { degradedMessage, degradedProblems, tierProblems } from '../core/balancer/tier-checks.js';
 import { zoneProblems } from '../core/balancer/zone-checks.js';
 import { findStrategy, strategyNames } from '../strategies/registry.js';
 import { adminSchema, clientSchema, workersSchema, type AdminSettings, type ClientSettings } from './serving-config.js';
@@ -163,6 +164,7 @@ const backendSchema = z
     maxConn: nonNegInt.default(0),
     backup: z.boolean().optional(),
     priority: nonNegInt.max(127).optional(),
+    degraded: z.boolean().optional(),
     zone: zoneName.optional(),
   })
   .strict();
@@ -239,6 +241,8 @@ export interface ProxyBackend {
   maxConn: number;
   /** Failover tier: 0 = primary, 1 = backup (`backup: true`), … (see the `failover` setting). */
   priority: number;
+  /** Envoy `health_status: DEGRADED` (failover mode envoy only): used for the degraded share of load. */
+  degraded?: boolean;
   /** Zone (locality) label, when given. */
   zone?: string;
 }
@@ -341,12 +345,13 @@ function normalize(p: Parsed, file: string): ProxyConfig {
       fail(`backends[${k}].backup`, `expected backup: ${!b.backup} with priority ${b.priority} (or only one of the two)`);
     }
     const priority = b.priority ?? (b.backup === true ? 1 : 0);
-    backends.push({ id, origin: `${b.url.protocol}//${b.url.host}`, host, port, weight: b.weight, maxConn: b.maxConn, priority, ...(b.zone !== undefined ? { zone: b.zone } : {}) });
+    backends.push({ id, origin: `${b.url.protocol}//${b.url.host}`, host, port, weight: b.weight, maxConn: b.maxConn, priority, ...(b.degraded === true ? { degraded: true } : {}), ...(b.zone !== undefined ? { zone: b.zone } : {}) });
   });
   const mode = p.failover === false ? false : p.failover?.mode;
   for (const t of tierProblems(backends.map((b) => b.priority), mode, p.strategy)) {
     fail(t.backend < 0 ? 'strategy' : `backends[${t.backend}].priority`, t.message);
   }
+  for (const k of degradedProblems(backends.map((b) => b.degraded === true), mode)) fail(`backends[${k}].degraded`, degradedMessage(mode));
   for (const z of zoneProblems(backends.map((b) => b.zone), p.zones)) fail(`zones.${z.path}`, z.message);
   if (p.zones && p.zones.routing === 'zone-aware') {
     if (p.zone === undefined) fail('zone', "is required with zones.routing zone-aware: the proxy's own zone (Envoy's local locality)");

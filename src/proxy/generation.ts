@@ -24,7 +24,7 @@ import { Upstreams } from './upstreams.js';
 /** Backend descriptors of a config (id `host:port`). */
 export function backendSpecs(config: ProxyConfig): BackendSpec[] {
   return config.backends.map((b) =>
-    backend({ id: b.id, host: b.host, port: b.port, weight: b.weight, maxConn: b.maxConn, priority: b.priority, ...(b.zone !== undefined ? { zone: b.zone } : {}) }),
+    backend({ id: b.id, host: b.host, port: b.port, weight: b.weight, maxConn: b.maxConn, priority: b.priority, ...(b.degraded === true ? { degraded: true } : {}), ...(b.zone !== undefined ? { zone: b.zone } : {}) }),
   );
 }
 

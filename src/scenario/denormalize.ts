@@ -240,6 +240,7 @@ export function denormalize(s: Scenario): Doc {
       BACKEND_DEFAULTS,
     ),
     ...(g.priority !== undefined ? { priority: g.priority } : {}),
+    ...(g.degraded === true ? { degraded: true } : {}),
     ...(g.zone !== undefined ? { zone: g.zone } : {}),
     service: dist(g.service),
     ...(g.cache ? { cache: { ...g.cache } } : {}),

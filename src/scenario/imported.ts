@@ -102,7 +102,7 @@ export interface ImportedInfo {
     health?: 'UNHEALTHY' | 'TIMEOUT' | 'DRAINING' | 'DEGRADED';
   }[];
   addresses?: Record<string, string[]>;
-  /** Simulated groups Envoy lists as `DEGRADED` (simulated as healthy; written back). */
+  /** Groups Envoy lists as `DEGRADED`, from imports before `backends[].degraded` (simulated as healthy; written back). */
   degraded?: string[];
   hashKey?: string;
   healthCheck?: { intervalMs: number; timeoutMs: number; rise: number; fall: number; path?: string };

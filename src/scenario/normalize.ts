@@ -13,7 +13,7 @@ import { parseDuration } from '../input/units.js';
 import { logFormatFromSpec } from '../interop/logs/spec.js';
 import { findStrategy, strategyNames } from '../strategies/registry.js';
 import { suggestStrategy } from '../strategies/aliases.js';
-import { NGINX_NO_BACKUP, tierProblems } from '../core/balancer/tier-checks.js';
+import { degradedMessage, degradedProblems, NGINX_NO_BACKUP, tierProblems } from '../core/balancer/tier-checks.js';
 import { zoneProblems } from '../core/balancer/zone-checks.js';
 import { backendIds } from './backend-ids.js';
 import { normImported } from './imported.js';
@@ -503,6 +503,7 @@ export function normalizeScenario(value: unknown, file: string, files: ScenarioF
       service: normDist(g.service, ['backends', k, 'service'], file, files, problems, warn),
       maxConn: g.maxConn,
       ...(g.priority !== undefined ? { priority: g.priority } : {}),
+      ...(g.degraded === true ? { degraded: true } : {}),
       ...(g.zone !== undefined ? { zone: g.zone } : {}),
       ...(g.cache ? { cache: { size: g.cache.size, hitFactor: g.cache.hitFactor } } : {}),
       ...(g.address !== undefined ? { addresses: normAddresses(g.address, g.count, k, problems) } : {}),
@@ -640,6 +641,9 @@ function checkTiers(s: Scenario, all: boolean, problems: InputProblem[]): void {
   const prio = s.backends.map((g) => g.priority ?? 0);
   const mode = s.balancer.failover === false ? false : s.balancer.failover?.mode;
   for (const p of tierProblems(prio, mode)) problems.push({ path: `backends[${p.backend}].priority`, message: p.message });
+  for (const k of degradedProblems(s.backends.map((g) => g.degraded === true), mode)) {
+    problems.push({ path: `backends[${k}].degraded`, message: degradedMessage(mode) });
+  }
   if (mode !== 'nginx' || Math.max(...prio) === 0) return;
   if (all) {
     const refused = s.strategies.filter((c) => NGINX_NO_BACKUP[c.name] !== undefined).map((c) => c.name);

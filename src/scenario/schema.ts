@@ -197,6 +197,7 @@ const backendSchema = z
     service: distSchema,
     maxConn: nonNegInt.default(0),
     priority: nonNegInt.max(127).optional(),
+    degraded: z.boolean().optional(),
     zone: zoneName.optional(),
     cache: z
       .object({ size: posInt, hitFactor: z.number().min(0).max(1).default(0.1) })

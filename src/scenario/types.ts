@@ -148,6 +148,11 @@ export interface BackendGroup {
   /** Balancer-side concurrency cap for each backend of the group (0 = none). */
   maxConn: number;
   /** Failover tier (0 = primary, 1 = backup, …; absent = 0): see `balancer.failover`. */
+  /**
+   * Envoy `health_status: DEGRADED`: the group's backends are available but get only their
+   * level's degraded share of the load (`core/balancer/tiers.ts`). Envoy failover mode only.
+   */
+  degraded?: boolean;
   priority?: number;
   /** Zone (locality) of the group's backends; carried to the backends and exports (absent = none). */
   zone?: string;

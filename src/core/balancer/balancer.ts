@@ -91,6 +91,8 @@ export class Balancer {
   private readonly zoneInstance: number[][] = [];
   /** Zone layer only: the instance whose pick is being leased (recorded on the lease). */
   private pickedBy = 0;
+  /** Leases record the strategy instance that picked (zone layer or degraded sources). */
+  private readonly recordSource: boolean;
   private readonly makeStrategy: (stream: string) => Strategy;
   /** Envoy's priority draw (its own stream: the strategies' streams are unchanged by tiers). */
   private readonly tierRng: Rng | undefined;
@@ -140,9 +142,17 @@ export class Balancer {
       panicThreshold: opts.panicThreshold ?? 50,
     };
     let top = 0;
-    for (const spec of opts.backends) top = Math.max(top, priorityOf(spec));
+    let degraded = false;
+    for (const spec of opts.backends) {
+      top = Math.max(top, priorityOf(spec));
+      if (spec.degraded === true) degraded = true;
+    }
     const failover = opts.failover ?? { mode: FAILOVER_DEFAULT_MODE };
-    this.tiers = failover !== false && top > 0 ? new Tiers(top + 1, failover) : undefined;
+    if (degraded && (failover === false || failover.mode !== 'envoy')) {
+      throw new RangeError(`degraded backends need Envoy failover semantics (failover mode envoy), got ${failover === false ? 'none' : failover.mode}`);
+    }
+    // Degraded hosts need the tier layer even with one priority level (their own host source).
+    this.tiers = failover !== false && (top > 0 || degraded) ? new Tiers(top + 1, failover, degraded) : undefined;
     this.tierRng = this.tiers?.mode === 'envoy' ? opts.rng.fork('priority') : undefined;
     const z = opts.zones;
     const opf = failover === false ? OVERPROVISIONING_DEFAULT_PERCENT : Math.round((failover.overprovisioningFactor ?? OVERPROVISIONING_DEFAULT_PERCENT / 100) * 100);
@@ -150,6 +160,7 @@ export class Balancer {
       z && z.routing !== 'none'
         ? new Zones(z, this.tiers?.count ?? 1, opf, opts.rng.fork('zones'), opts.rng.fork('zones/runtime'), opts.localZone, opts.localZoneShares)
         : undefined;
+    this.recordSource = this.zones !== undefined || this.tiers?.degraded === true;
     this.elig = new Eligibility(this.topo, this.health, this.tiers, this.zones);
     this.view = this.elig.view;
     this.limiter = opts.rateLimit ? new LeakyBucket(opts.rateLimit) : undefined;
@@ -195,6 +206,13 @@ export class Balancer {
     // Tier t > 0 gets its own instance and stream (tier 0 keeps the untiered stream).
     for (let t = 1; t < (this.tiers?.count ?? 1); t++) {
       this.strategies.push(opts.strategy.create(parsed, envFor(opts.rng.fork(`strategy/tier-${t}`))));
+    }
+    // Degraded sources (index count + t): Envoy keeps a scheduler per `DegradedHosts` source
+    // (`EdfLoadBalancerBase::refresh`), so each gets its own instance and stream.
+    if (this.tiers?.degraded === true) {
+      for (let t = 0; t < this.tiers.count; t++) {
+        this.strategies.push(opts.strategy.create(parsed, envFor(opts.rng.fork(`strategy/tier-${t}/degraded`))));
+      }
     }
     this.observed ||= this.outlier !== undefined || this.strategy.released !== undefined;
     for (const s of this.strategies) s.rebuild?.(this.topo.specs);
@@ -357,7 +375,7 @@ export class Balancer {
     const i = this.pickTiered(req, exclude);
     if (i >= 0) {
       const h = this.lease(i, key);
-      if (this.zones !== undefined) this.leases.source[this.leases.slotOf(h)] = this.pickedBy;
+      if (this.recordSource) this.leases.source[this.leases.slotOf(h)] = this.pickedBy;
       return h;
     }
     if (this.connLimit) this.connLimit.release(key);
@@ -379,9 +397,10 @@ export class Balancer {
     }
     const first = tiers.firstTier(this.tierRng ? this.tierRng.int(100) : 0);
     let busy = false;
-    const T = tiers.count;
+    // Host sources: the tiers, then (with degraded hosts) each tier's degraded hosts.
+    const T = tiers.sources;
     for (let k = 0; k < T; k++) {
-      // Envoy: the drawn priority, then the others in order; nginx: 0, 1, …; HAProxy: one tier.
+      // Envoy: the drawn source, then the others in order; nginx: 0, 1, …; HAProxy: one tier.
       const t = k === 0 ? first : tiers.mode === 'envoy' ? (k <= first ? k - 1 : k) : first + k;
       if (t >= T) break;
       const i = this.pickIn(t, req, exclude);
@@ -405,6 +424,13 @@ export class Balancer {
     const view = this.view;
     const zones = this.zones;
     let busy = false;
+    if (this.tiers !== undefined && t >= this.tiers.count) {
+      // A tier's degraded hosts: the whole degraded list, without the zone layer (docs/zones.md).
+      this.pickedBy = t;
+      if (elig.showTier(t, exclude)) busy = true;
+      if (view.count > 0) return this.checkPick(this.strategies[t]!.pick(view, req));
+      return busy ? PICK_BUSY : PICK_NONE;
+    }
     if (zones !== undefined) {
       const panic = this.tiers === undefined ? elig.panic : this.tiers.panic[t] === 1;
       const z = zones.source(t, panic);
@@ -417,8 +443,8 @@ export class Balancer {
           return this.checkPick(this.instances[k]!.pick(view, req));
         }
       }
-      this.pickedBy = t;
     }
+    this.pickedBy = t;
     if (this.tiers === undefined ? elig.showBase(exclude) : elig.showTier(t, exclude)) busy = true;
     if (view.count > 0) return this.checkPick(this.strategies[t]!.pick(view, req));
     return busy ? PICK_BUSY : PICK_NONE;
@@ -511,7 +537,13 @@ export class Balancer {
         // nginx least_time records response times of successful attempts only.
         if (!failed) for (let k = 0; k < this.timeSignals.length; k++) this.timeSignals[k]!.observe(i, latency, now);
         const s =
-          this.zones !== undefined ? this.instances[by]! : this.tiers === undefined ? this.strategy : this.strategies[this.tiers.tierOf[i]!]!;
+          this.zones !== undefined
+            ? this.instances[by]!
+            : this.tiers === undefined
+              ? this.strategy
+              : this.recordSource
+                ? this.strategies[by]!
+                : this.strategies[this.tiers.tierOf[i]!]!;
         s.released?.(i, failed, latency, now, this.view.active[i]!);
       }
     }
@@ -589,7 +621,7 @@ export class Balancer {
       }
     }
     const h = this.lease(i, key);
-    if (this.zones !== undefined) this.leases.source[this.leases.slotOf(h)] = this.pickedBy;
+    if (this.recordSource) this.leases.source[this.leases.slotOf(h)] = this.pickedBy;
     q.granted(token, h);
     return true;
   }
@@ -629,6 +661,17 @@ export class Balancer {
     if (!(Number.isInteger(i) && i >= 0 && i < this.topo.n)) throw new RangeError(`no backend at index ${i}`);
     this.refreshNow();
     return this.elig.stateOf(i);
+  }
+
+  /**
+   * Envoy failover mode: the priority load now, percent per tier for its healthy and its degraded
+   * hosts (`priority-load.ts`); undefined without Envoy tiers. Allocates (reports and tests).
+   */
+  priorityLoad(): { healthy: number[]; degraded: number[] } | undefined {
+    const tiers = this.tiers;
+    if (tiers === undefined || tiers.mode !== 'envoy') return undefined;
+    this.refreshNow();
+    return { healthy: Array.from(tiers.load), degraded: Array.from(tiers.degradedLoad) };
   }
 
   /** Status of every backend (allocates: for admin pages and metrics, not the hot path). */

@@ -15,6 +15,25 @@
  */
 import type { FailoverMode } from './tiers.js';
 
+/**
+ * Entries (indices) marked degraded although `mode` has no degraded hosts: only Envoy has them
+ * (`health_status: DEGRADED`, `LoadBalancerBase::choosePriority`); nginx and HAProxy servers are
+ * up or down, and with failover off (`false`) there is no priority load to give them a share.
+ */
+export function degradedProblems(degraded: readonly boolean[], mode: FailoverMode | false | undefined): number[] {
+  if (mode === undefined || mode === 'envoy') return [];
+  const out: number[] = [];
+  degraded.forEach((d, k) => {
+    if (d) out.push(k);
+  });
+  return out;
+}
+
+/** The message for a degraded entry refused by {@link degradedProblems}. */
+export function degradedMessage(mode: FailoverMode | false | undefined): string {
+  return `degraded backends exist in Envoy only (failover mode envoy); failover ${mode === false ? 'is off' : `mode ${String(mode)}`} has no degraded state`;
+}
+
 /** lbsim strategies whose nginx method refuses `backup`, with that method. */
 export const NGINX_NO_BACKUP: Readonly<Record<string, string>> = Object.freeze({
   'ip-hash': 'ip_hash',

@@ -21,6 +21,13 @@
  * - `envoy` — priority levels (`LoadBalancerBase::chooseHostSet` / `choosePriority`, see
  *   `priority-load.ts`): each pick draws a level with the priority load computed from every level's
  *   health and the overprovisioning factor; a level in panic balances over all its hosts.
+ *   Degraded hosts (`BackendSpec.degraded`, Envoy's `health_status: DEGRADED`) have a list of
+ *   their own per level: `choosePriority` returns whether the pick goes to the level's healthy or
+ *   degraded hosts, and `ZoneAwareLoadBalancerBase::hostSourceToUse` then takes the
+ *   `HealthyHosts` or the `DegradedHosts` source (`HostAvailability::Degraded`). With degraded
+ *   hosts the layer has `2 × count` sources: tier `t`'s healthy list is source `t`, its degraded
+ *   list source `count + t`. A degraded host that fails a health mechanism is unhealthy, as in
+ *   Envoy; in panic a level balances over all its members, degraded or not.
  *
  * Health, panic and drain come from the eligibility (`eligibility.ts`): a member is a live,
  * undrained backend; it is healthy when no health mechanism holds it down. For `nginx` and
@@ -62,7 +69,14 @@ export class Tiers {
   readonly mode: FailoverMode;
   /** Tier of each backend position. */
   tierOf = new Uint8Array(0);
-  /** Per tier: 1 for backends eligible in that tier. */
+  /**
+   * Host sources: `count`, or `2 × count` with degraded hosts (source `count + t` = tier `t`'s
+   * degraded hosts). The per-source arrays below have this length.
+   */
+  readonly sources: number;
+  /** True when some backend is degraded (Envoy mode only): the degraded sources exist. */
+  readonly degraded: boolean;
+  /** Per source: 1 for backends eligible in that source (tier). */
   readonly masks: Uint8Array[] = [];
   /** Per tier: eligible indices, ascending; the first `counts[t]` are valid. */
   readonly lists: Int32Array[] = [];
@@ -71,29 +85,37 @@ export class Tiers {
   readonly versions: Float64Array;
   /** Per tier: 1 while balanced in panic (all members, health ignored). */
   readonly panic: Uint8Array;
-  /** Envoy: percent of picks for each tier (healthy load; lbsim has no degraded hosts). */
+  /** Envoy: percent of picks for each tier's healthy hosts. */
   readonly load: Int32Array;
+  /** Envoy: percent of picks for each tier's degraded hosts. */
+  readonly degradedLoad: Int32Array;
   /** HAProxy: the tier in use (-1 when none has a usable server). */
   inUse = 0;
   private readonly allBackups: boolean;
   private readonly opfPercent: number;
-  private readonly noDegraded: Int32Array;
   private seq = 0;
 
-  constructor(count: number, opts: FailoverOptions) {
+  /**
+   * @param degraded some backend is degraded (allowed in Envoy mode only; the checks in
+   *   `tier-checks.ts` refuse it with nginx and HAProxy semantics)
+   */
+  constructor(count: number, opts: FailoverOptions, degraded = false) {
+    if (degraded && opts.mode !== 'envoy') throw new RangeError(`failover mode ${opts.mode} has no degraded hosts (Envoy only)`);
     this.count = count;
     this.mode = opts.mode;
+    this.degraded = degraded;
+    this.sources = degraded ? 2 * count : count;
     this.allBackups = opts.allBackups === true;
     this.opfPercent = Math.round((opts.overprovisioningFactor ?? OVERPROVISIONING_DEFAULT_PERCENT / 100) * 100);
-    for (let t = 0; t < count; t++) {
+    for (let t = 0; t < this.sources; t++) {
       this.masks.push(new Uint8Array(0));
       this.lists.push(new Int32Array(0));
     }
-    this.counts = new Int32Array(count);
-    this.versions = new Float64Array(count);
+    this.counts = new Int32Array(this.sources);
+    this.versions = new Float64Array(this.sources);
     this.panic = new Uint8Array(count);
     this.load = new Int32Array(count);
-    this.noDegraded = new Int32Array(count);
+    this.degradedLoad = new Int32Array(count);
   }
 
   /** Makes room for backend `i` just appended to `topo`. */
@@ -103,9 +125,12 @@ export class Tiers {
     if (!(Number.isInteger(t) && t >= 0 && t < this.count)) {
       throw new RangeError(`backend ${topo.specs[i]!.id}: priority ${t} is outside the balancer's tiers 0…${this.count - 1}`);
     }
+    if (topo.specs[i]!.degraded === true && !this.degraded) {
+      throw new RangeError(`backend ${topo.specs[i]!.id}: degraded, but the balancer was built without degraded hosts`);
+    }
     this.tierOf = grow(this.tierOf, n);
     this.tierOf[i] = t;
-    for (let k = 0; k < this.count; k++) {
+    for (let k = 0; k < this.sources; k++) {
       this.masks[k] = grow(this.masks[k]!, n);
       this.lists[k] = grow(this.lists[k]!, n);
     }
@@ -119,23 +144,30 @@ export class Tiers {
     const T = this.count;
     const n = topo.n;
     const { live, draining } = topo;
+    const S = this.sources;
+    const specs = topo.specs;
     const members = new Int32Array(T);
     const healthy = new Int32Array(T);
+    const degraded = new Int32Array(T);
     for (let i = 0; i < n; i++) {
       if (live[i] === 0 || draining[i] === 1) continue;
       const t = this.tierOf[i]!;
       members[t]!++;
-      if (up[i] === 1) healthy[t]!++;
+      if (up[i] === 1) {
+        if (this.degraded && specs[i]!.degraded === true) degraded[t]!++;
+        else healthy[t]!++;
+      }
     }
     // What each tier offers: 0 nothing, 1 its healthy members, 2 all its members (panic), 3 its first healthy member (HAProxy fbck).
     const offer = new Uint8Array(T);
     this.panic.fill(0);
     if (this.mode === 'envoy') {
       const levels: LevelCounts[] = [];
-      for (let t = 0; t < T; t++) levels.push({ hosts: members[t]!, healthy: healthy[t]! });
+      for (let t = 0; t < T; t++) levels.push({ hosts: members[t]!, healthy: healthy[t]!, degraded: degraded[t]! });
       const pl = priorityLoad(levels, this.opfPercent, panicThreshold);
       for (let t = 0; t < T; t++) {
         this.load[t] = pl.healthyLoad[t]!;
+        this.degradedLoad[t] = pl.degradedLoad[t]!;
         this.panic[t] = pl.panic[t] ? 1 : 0;
         offer[t] = pl.panic[t] ? 2 : 1;
       }
@@ -160,7 +192,7 @@ export class Tiers {
       for (let t = 0; t < T; t++) if (offer[t] === 2) this.panic[t] = 1;
     }
     let u = 0;
-    for (let t = 0; t < T; t++) this.counts[t] = 0;
+    for (let t = 0; t < S; t++) this.counts[t] = 0;
     const taken = new Uint8Array(T); // HAProxy fbck: one server only
     for (let i = 0; i < n; i++) {
       const t = this.tierOf[i]!;
@@ -171,10 +203,12 @@ export class Tiers {
         if (taken[t] === 1) ok = false;
         else taken[t] = 1;
       }
-      for (let k = 0; k < T; k++) this.masks[k]![i] = 0;
+      for (let k = 0; k < S; k++) this.masks[k]![i] = 0;
       if (ok) {
-        this.masks[t]![i] = 1;
-        this.lists[t]![this.counts[t]!++] = i;
+        // A degraded host outside panic is in its tier's degraded source (`DegradedHosts`).
+        const s = o === 1 && this.degraded && specs[i]!.degraded === true ? T + t : t;
+        this.masks[s]![i] = 1;
+        this.lists[s]![this.counts[s]!++] = i;
       }
       unionMask[i] = ok ? 1 : 0;
       if (ok) unionList[u++] = i;
@@ -184,7 +218,7 @@ export class Tiers {
 
   /** Gives every tier's list a fresh (even) version: its list or the weights changed. */
   bump(): void {
-    for (let t = 0; t < this.count; t++) this.versions[t] = 2 * ++this.seq;
+    for (let t = 0; t < this.sources; t++) this.versions[t] = 2 * ++this.seq;
   }
 
   /** True when some tier in use is balanced in panic. */
@@ -194,11 +228,12 @@ export class Tiers {
   }
 
   /**
-   * The first tier to try for a pick: Envoy draws one with the priority load (`draw` uniform in
-   * 0…99); nginx starts from the primaries; HAProxy uses the tier its server states select.
+   * The first source to try for a pick: Envoy draws one with the priority load (`draw` uniform in
+   * 0…99; `count + t` = tier `t`'s degraded hosts); nginx starts from the primaries; HAProxy uses
+   * the tier its server states select.
    */
   firstTier(draw: number): number {
-    if (this.mode === 'envoy') return choosePriority(draw, this.load, this.noDegraded);
+    if (this.mode === 'envoy') return choosePriority(draw, this.load, this.degradedLoad);
     if (this.mode === 'haproxy') return this.inUse < 0 ? 0 : this.inUse;
     return 0;
   }

@@ -323,8 +323,9 @@ export function importEnvoy(file: string, opts: EnvoyImportOptions = {}): Import
         r.warn([...ep0, 'health_status'], `endpoint ${address} is DRAINING: excluded from balancing and host counts, as Envoy does; written back`);
       } else if (priority > 0) role = 'backup'; // simulated: Envoy priority levels (balancer.failover.mode envoy)
       if (status === 'DEGRADED') {
+        // Simulated as Envoy does: the host source `DegradedHosts` of its priority, used for the
+        // degraded share of the priority load (`LoadBalancerBase::choosePriority`); docs/tiers.md.
         health = status;
-        r.warn([...ep0, 'health_status'], `endpoint ${address} is DEGRADED: the simulator has no degraded hosts (used only after every healthy one); simulated as healthy, written back`);
       } else if (!['UNKNOWN', 'HEALTHY', 'UNHEALTHY', 'TIMEOUT', 'DRAINING'].includes(status)) {
         r.warn([...ep0, 'health_status'], `unknown health_status ${JSON.stringify(status)}: simulated as healthy`);
       }

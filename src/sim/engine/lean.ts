@@ -120,8 +120,12 @@ export function balancerFor(
 }
 
 /** A group's failover tier and zone, for its backends' descriptors (nothing when the group has none). */
-export function tierOf(g: BackendGroup): { priority?: number; zone?: string } {
-  return { ...(g.priority !== undefined ? { priority: g.priority } : {}), ...(g.zone !== undefined ? { zone: g.zone } : {}) };
+export function tierOf(g: BackendGroup): { priority?: number; zone?: string; degraded?: boolean } {
+  return {
+    ...(g.priority !== undefined ? { priority: g.priority } : {}),
+    ...(g.zone !== undefined ? { zone: g.zone } : {}),
+    ...(g.degraded === true ? { degraded: true } : {}),
+  };
 }
 
 /** Backend descriptors of a scenario, named by {@link backendId}. */

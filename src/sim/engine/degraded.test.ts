@@ -1,0 +1,81 @@
+/**
+ * Envoy degraded hosts in the simulator (`backends[].degraded`, `core/balancer/tiers.ts`): with
+ * four healthy and four degraded backends, health = 140 × 4 / 8 = 70 and degraded availability
+ * 70, normalized min(100, 140) = 100: healthy 70 %, degraded the remaining 30 %; with two of the
+ * healthy crashed (found by active checks) health 35, degraded 70 → 35 / 65. The scenario checks
+ * refuse `degraded` outside Envoy failover mode with the field path. Fixed seeds; tolerances stated.
+ */
+import { describe, expect, it } from 'vitest';
+import { FullSimulation } from './full.js';
+import type { Fault, Scenario } from '../../scenario/types.js';
+import { choice, testScenario } from '../test/fixture.js';
+import { WorkloadModel } from '../model/workload.js';
+import { parseScenario } from '../../scenario/index.js';
+import { InputError } from '../../input/errors.js';
+
+const crash = (backends: string[], atMs: number, durationMs: number | null): Fault => ({ kind: 'crash', backends, atMs, durationMs, mtbfMs: null, mttrMs: null });
+
+/** Four healthy backends `h-*` and four degraded `d-*`, Poisson 1000/s, checks every 100 ms. */
+function degraded(faults: Fault[]): Scenario {
+  return testScenario({
+    durationMs: 10_000,
+    warmupMs: 1_000,
+    intervalMs: 1_000,
+    clients: { process: { arrival: 'poisson', rate: 1000 } },
+    backends: [
+      { name: 'h', count: 4, workers: 2, service: { dist: 'exponential', mean: 1 } },
+      { name: 'd', count: 4, workers: 2, service: { dist: 'exponential', mean: 1 }, degraded: true },
+    ],
+    balancer: {
+      passive: false,
+      panicThreshold: 0,
+      failover: { mode: 'envoy', allBackups: false, overprovisioningFactor: 1.4 },
+      healthCheck: { intervalMs: 100, timeoutMs: 50, rise: 1, fall: 1, costMs: 0 },
+    },
+    faults,
+  });
+}
+
+function run(sc: Scenario, strategy = 'least-connections') {
+  const sim = new FullSimulation(new WorkloadModel(sc), choice(strategy), 1);
+  const out = sim.run();
+  const share = (prefix: string) => out.summary.backends.filter((b) => b.id.startsWith(prefix)).reduce((a, b) => a + b.share, 0);
+  return { sim, out, healthy: share('h-'), degraded: share('d-') };
+}
+
+describe('degraded hosts in the simulator', () => {
+  it('healthy 70 % / degraded 30 % with all up; 35 / 65 with half the healthy crashed', () => {
+    // binomial sd of a share at ~9 000 measured requests: ≤ 0.0053; tolerance ±0.03 (> 5 σ)
+    const all = run(degraded([]));
+    expect(Math.abs(all.degraded - 0.3)).toBeLessThan(0.03);
+    const half = run(degraded([crash(['h-0', 'h-1'], 0, null)]));
+    expect(Math.abs(half.degraded - 0.65)).toBeLessThan(0.03);
+    for (const r of [all, half]) expect(r.sim.balancers[0]!.leasesOutstanding).toBe(0);
+  });
+
+  it('same seed, same results', () => {
+    const a = run(degraded([])).out.summary.backends.map((b) => b.share);
+    const b = run(degraded([])).out.summary.backends.map((b) => b.share);
+    expect(a).toEqual(b);
+  });
+
+  it('refused outside Envoy failover mode, with the field path', () => {
+    const svc = { dist: 'exponential', mean: '1ms' };
+    for (const failover of [{ mode: 'nginx' }, { mode: 'haproxy' }, false]) {
+      const d = {
+        clients: { arrival: 'poisson', rate: 100 },
+        backends: [{ service: svc }, { service: svc, degraded: true }],
+        balancer: { failover },
+        strategies: ['round-robin'],
+      };
+      let msg = '';
+      try {
+        parseScenario(d, 'degraded.yaml');
+      } catch (e) {
+        expect(e).toBeInstanceOf(InputError);
+        msg = (e as InputError).problems.map((p) => `${p.path}: ${p.message}`).join('\n');
+      }
+      expect(msg).toMatch(/^backends\[1\]\.degraded: degraded backends exist in Envoy only/);
+    }
+  });
+});
