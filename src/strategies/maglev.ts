@@ -178,6 +178,20 @@ export function buildMaglevTable(
   return table;
 }
 
+/**
+ * The backend in table slot `c`, or, when it is not eligible (down, excluded by this request's
+ * retry, at maxConn), the next eligible one walking the table forward and wrapping; -1 when none.
+ */
+function firstEligible(table: Int32Array, c: number, eligible: ArrayLike<number>): number {
+  const m = table.length;
+  for (let t = 0; t < m; t++) {
+    const i = table[c]!;
+    if (i >= 0 && eligible[i] === 1) return i;
+    if (++c === m) c = 0;
+  }
+  return -1;
+}
+
 /** Flavor `paper`: one table over all backends, MurmurHash3. */
 class Maglev implements Strategy {
   private table = new Int32Array(0);
@@ -192,15 +206,7 @@ class Maglev implements Strategy {
   pick(view: PickView, req: Readonly<RequestInfo>): number {
     const m = this.table.length;
     if (view.count === 0 || m === 0) return -1;
-    const table = this.table;
-    const eligible = view.eligible;
-    let c = this.entry(requestKey(req), m);
-    for (let t = 0; t < m; t++) {
-      const i = table[c]!;
-      if (i >= 0 && eligible[i] === 1) return i;
-      if (++c === m) c = 0;
-    }
-    return -1;
+    return firstEligible(this.table, this.entry(requestKey(req), m), view.eligible);
   }
 
   rebuild(specs: readonly BackendSpec[]): void {
@@ -230,17 +236,9 @@ class EnvoyMaglev implements Strategy {
     }
     const m = this.table.length;
     if (m === 0) return -1;
-    const table = this.table;
-    const eligible = view.eligible;
     const h = this.h;
     envoyRequestHash(req, this.policy, this.rng, h);
-    let c = mod64(h[0]!, h[1]!, m);
-    for (let t = 0; t < m; t++) {
-      const i = table[c]!;
-      if (i >= 0 && eligible[i] === 1) return i;
-      if (++c === m) c = 0;
-    }
-    return -1;
+    return firstEligible(this.table, mod64(h[0]!, h[1]!, m), view.eligible);
   }
 
   rebuild(specs: readonly BackendSpec[]): void {

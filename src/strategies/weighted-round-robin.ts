@@ -91,17 +91,8 @@ class EnvoyRoundRobin implements Strategy {
     }
     if (!this.weighted) return view.list[this.index++ % count]!;
     this.view = view;
-    if (this.stale) {
-      this.edf.build(view.list, count, view.size, this.weightOf, this.seed);
-      this.stale = false;
-    } else {
-      this.edf.unpark(view.eligible, view.size, this.weightOf);
-    }
-    let i = this.edf.pickEligible(view.eligible, this.weightOf);
-    if (i < 0) {
-      this.edf.build(view.list, count, view.size, this.weightOf, this.seed);
-      i = this.edf.pickEligible(view.eligible, this.weightOf);
-    }
+    const i = this.edf.pickFrom(view, this.weightOf, this.seed, this.stale);
+    this.stale = false;
     this.view = null;
     return i;
   }

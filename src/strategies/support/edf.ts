@@ -22,6 +22,8 @@
  * eligible again, as a host returning to Envoy's healthy set starts a new turn.
  */
 
+import type { PickView } from '../../core/view.js';
+
 /** Envoy's cap on emulated picks (`picks % 429496729`, UINT_MAX / 10). */
 export const MAX_PICKS = 429496729;
 
@@ -135,6 +137,23 @@ export class EdfScheduler {
       this.parkedCount++;
     }
     return -1;
+  }
+
+  /**
+   * One pick over `view`'s eligible backends, as Envoy's weighted ROUND_ROBIN and LEAST_REQUEST
+   * make it: a fresh schedule ({@link build}, Envoy's `createWithPicks` on refresh) when `fresh`,
+   * else the parked backends that are eligible again put back ({@link unpark}); when every eligible
+   * backend had been parked before this version, a fresh schedule. -1 when none is eligible.
+   */
+  pickFrom(view: PickView, weightOf: WeightOf, seed: number, fresh: boolean): number {
+    if (fresh) this.build(view.list, view.count, view.size, weightOf, seed);
+    else this.unpark(view.eligible, view.size, weightOf);
+    let i = this.pickEligible(view.eligible, weightOf);
+    if (i < 0) {
+      this.build(view.list, view.count, view.size, weightOf, seed);
+      i = this.pickEligible(view.eligible, weightOf);
+    }
+    return i;
   }
 
   /** Puts every parked backend that `eligible` now accepts back, at `current_time + 1 / weight`. */

@@ -90,18 +90,8 @@ export class EnvoyLeastRequest {
       return this.opts.selectionMethod === 'full-scan' ? this.fullScan(view) : this.nChoices(view);
     }
     this.view = view;
-    if (this.stale) {
-      this.edf.build(view.list, count, view.size, this.weightOf, this.seed);
-      this.stale = false;
-    } else {
-      this.edf.unpark(view.eligible, view.size, this.weightOf);
-    }
-    let i = this.edf.pickEligible(view.eligible, this.weightOf);
-    if (i < 0) {
-      // Every eligible backend was parked before this version: start a fresh schedule.
-      this.edf.build(view.list, count, view.size, this.weightOf, this.seed);
-      i = this.edf.pickEligible(view.eligible, this.weightOf);
-    }
+    const i = this.edf.pickFrom(view, this.weightOf, this.seed, this.stale);
+    this.stale = false;
     this.view = null;
     return i;
   }
