@@ -3,20 +3,16 @@
  * byte-identical results for `run` and for a grid `sweep`; grid sweeps carry their axes and print
  * one table per value of the other axes; bad flags exit 2 naming the flag, writing nothing.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runBuiltCli } from './testing/built-cli.js';
 
-const ROOT = join(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/lbsim.js');
 let dir = '';
 
-function lbsim(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+/** Runs the built CLI in this file's scratch directory. */
+const lbsim = (...args: string[]) => runBuiltCli(dir, args);
 
 const SMALL = `name: small
 seed: 3

@@ -4,22 +4,18 @@
  * first embedded, an invalid scenario exits 2 writing nothing, and the schema is printed or
  * written to a file; `lbsim run --report` writes the playground beside the report.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runBuiltCli } from './testing/built-cli.js';
 import { SCENARIO_ELEMENT } from '../playground/write.js';
 import { scenarioJsonSchema } from '../scenario/json-schema.js';
 
-const ROOT = join(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/lbsim.js');
 let dir = '';
 
-function lbsim(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+/** Runs the built CLI in this file's scratch directory. */
+const lbsim = (...args: string[]) => runBuiltCli(dir, args);
 
 beforeAll(() => {
   if (!existsSync(join(ROOT, 'dist/playground/index.html'))) throw new Error('run `npm run build` first (npm test does)');

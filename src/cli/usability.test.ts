@@ -10,15 +10,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, ROOT, runBuiltCli } from './testing/built-cli.js';
 
-const ROOT = join(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/lbsim.js');
 let dir = '';
 
-function lbsim(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+/** Runs the built CLI in this file's scratch directory. */
+const lbsim = (...args: string[]) => runBuiltCli(dir, args);
 
 /** Runs `lbsim ARGS | head -1` in a shell; returns lbsim's exit status, head's line and lbsim's stderr. */
 function piped(args: string) {

@@ -5,20 +5,16 @@
  * latency naming a zone no backend has, a priority gap — exits 2 with the file and the field path,
  * writing nothing.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runBuiltCli } from './testing/built-cli.js';
 
-const ROOT = join(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/lbsim.js');
 let dir = '';
 
-function lbsim(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+/** Runs the built CLI in this file's scratch directory. */
+const lbsim = (...args: string[]) => runBuiltCli(dir, args);
 
 const ZONES = `name: zones
 seed: 3

@@ -8,12 +8,13 @@
  * each and the worker goes on; that an unreachable or lost Redis is a clear error (exit 2, nothing
  * written).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, ROOT, runBuiltCli } from '../../cli/testing/built-cli.js';
 import { InputError } from '../../input/errors.js';
 import { loadScenario } from '../../scenario/index.js';
 import { runScenario } from '../../sim/run.js';
@@ -25,8 +26,6 @@ import { QUEUE_NAME, QUEUE_PREFIX } from './protocol.js';
 import { QueueExecutor } from './submit.js';
 import { parseRedisUrl } from './target.js';
 
-const ROOT = join(import.meta.dirname, '../../..');
-const BIN = join(ROOT, 'bin/lbsim.js');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const NODE = Number(process.versions.node.split('.')[0]);
 
@@ -49,10 +48,8 @@ let dir = '';
 let redis: LocalRedis | undefined;
 const children: ChildProcess[] = [];
 
-function lbsim(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+/** Runs the built CLI in this file's scratch directory. */
+const lbsim = (...args: string[]) => runBuiltCli(dir, args);
 
 /** A child `lbsim` whose stdout and stderr are collected; `waitFor` resolves on a matching line. */
 function start(...args: string[]) {
