@@ -10,7 +10,9 @@
  * speedup two idle cores can give (2 ÷ that ratio), whatever the load.
  *
  *  - `npm start`'s comparison (homogeneous, every strategy) with `--parallel 1` and with 2 threads:
- *    target ≥ 1.7x on 2 cores (SKIP with fewer);
+ *    target ≥ 1.7x on 2 cores (SKIP with fewer). The children run with the Node flags the CLI runs
+ *    its simulating commands with (`SIMULATION_NODE_FLAGS`, `src/cli/launch.ts`); the same two
+ *    configurations with V8's defaults run beside them, as the baseline that shows what the flags do;
  *  - a 200-run sweep (quick: 40) on 2 local threads against 2 `lbsim worker --concurrency 1`
  *    processes on a Redis started here (the workers connected before the timing starts, as in a
  *    cluster): target within 1.2x; the difference per run is the queue's overhead. Redis is
@@ -23,6 +25,7 @@
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { SIMULATION_NODE_FLAGS } from '../src/cli/launch.js';
 import { findRedisServer, startLocalRedis, type LocalRedis } from '../src/exec/queue/local-redis.js';
 import { fmtRatio, renderTable, type Target } from './format.js';
 import { ROOT, runNodeJson, spawnTracked, stop } from './proc.js';
@@ -56,6 +59,8 @@ export interface ScaleSection {
     serial: ScaleConfig;
     parallel: ScaleConfig;
     speedup: number;
+    /** The same two with V8's default flags (concurrent recompilation): the baseline. */
+    v8Defaults: { serial: ScaleConfig; parallel: ScaleConfig; speedup: number };
     /** CPU of 2 threads ÷ CPU of 1 (least of each): what the second thread costs in work. */
     cpuRatio: number;
     duration: string;
@@ -67,9 +72,10 @@ export interface ScaleSection {
   targets: Target[];
 }
 
-async function measure(config: ScaleConfig, args: string[]): Promise<string> {
+/** Measures one round of `config` in a fresh `scale.js` child started with the Node flags `flags` (default: the CLI's). */
+async function measure(config: ScaleConfig, args: string[], flags: readonly string[] = SIMULATION_NODE_FLAGS): Promise<string> {
   config.load.push(loadavg()[0]!);
-  const r = await runNodeJson<ScaleChild>('scale.js', args);
+  const r = await runNodeJson<ScaleChild>('scale.js', args, flags);
   config.rounds.push(r.ms);
   config.cpu.push(r.cpuMs);
   config.threads.push(r.threads);
@@ -122,17 +128,23 @@ export async function runScaleSection(opts: { quick: boolean; log: (s: string) =
   const sweepDuration = opts.quick ? '5s' : '20s';
   const targets: Target[] = [];
 
-  // npm start's comparison: serial and 2 threads, interleaved
+  // npm start's comparison: serial and 2 threads, with the CLI's flags and with V8's defaults, interleaved
   const serial = config('run homogeneous --parallel 1');
   const parallel = config('run homogeneous --parallel 2');
+  const serialV8 = config('  same, V8 defaults, --parallel 1');
+  const parallelV8 = config('  same, V8 defaults, --parallel 2');
   const shas: string[] = [];
+  const runArgs = (n: number): string[] => ['--child', 'run', '--parallel', String(n), '--duration', runDuration];
   for (let r = 0; r < rounds; r++) {
     opts.log(`scale: npm start's comparison, round ${r + 1}/${rounds}`);
-    shas.push(await measure(serial, ['--child', 'run', '--parallel', '1', '--duration', runDuration]));
-    shas.push(await measure(parallel, ['--child', 'run', '--parallel', '2', '--duration', runDuration]));
+    shas.push(await measure(serial, runArgs(1)));
+    shas.push(await measure(parallel, runArgs(2)));
+    shas.push(await measure(serialV8, runArgs(1), []));
+    shas.push(await measure(parallelV8, runArgs(2), []));
   }
   agree("npm start's comparison", shas);
   const speedup = serial.best / parallel.best;
+  const v8Defaults = { serial: serialV8, parallel: parallelV8, speedup: serialV8.best / parallelV8.best };
   const cpuRatio = Math.min(...parallel.cpu) / Math.min(...serial.cpu);
   targets.push({
     name: "npm start's comparison on 2 threads vs serial",
@@ -190,7 +202,7 @@ export async function runScaleSection(opts: { quick: boolean; log: (s: string) =
     c.load.map((l) => l.toFixed(1)).join(' / '),
     c.cpu.map((ms) => (ms / 1000).toFixed(2)).join(' / '),
   ];
-  const rows = [row(serial), row(parallel)];
+  const rows = [row(serial), row(parallel), row(serialV8), row(parallelV8)];
   if (sweep) rows.push(row(sweep.pool), row(sweep.queue));
   // the simulating threads of each round of the two-thread comparison: where the wall time went
   const threadRows = parallel.threads.map((ts, r) => [
@@ -212,10 +224,12 @@ export async function runScaleSection(opts: { quick: boolean; log: (s: string) =
         ]
       : []),
     `npm start's comparison (${runDuration} simulated per strategy): ${fmtRatio(speedup)} faster on 2 threads; ` +
-      `2 threads use ${fmtRatio(cpuRatio)} the CPU time of 1 (thread start and JIT warm-up), so ${fmtRatio(2 / cpuRatio)} is the most 2 idle cores can give.`,
+      `2 threads use ${fmtRatio(cpuRatio)} the CPU time of 1 (thread start and JIT warm-up), so ${fmtRatio(2 / cpuRatio)} is the most 2 idle cores can give. ` +
+      `With V8's defaults (${SIMULATION_NODE_FLAGS.join(' ')} not given): ${fmtRatio(v8Defaults.speedup)}, ` +
+      `serial ${(serialV8.best / 1000).toFixed(2)} s against ${(serial.best / 1000).toFixed(2)} s, 2 threads ${(parallelV8.best / 1000).toFixed(2)} s against ${(parallel.best / 1000).toFixed(2)} s.`,
     sweep
       ? `Sweep (${sweep.duration} per run): Redis + 2 workers take ${fmtRatio(sweep.ratio)} the local pool's time; ${sweep.overheadMsPerRun.toFixed(1)} ms per run of overhead.`
       : `Sweep through Redis skipped: ${sweepSkipped}.`,
   ].join('\n');
-  return { cores, run: { serial, parallel, speedup, cpuRatio, duration: runDuration }, ...(sweep ? { sweep } : {}), ...(sweepSkipped ? { sweepSkipped } : {}), table, targets };
+  return { cores, run: { serial, parallel, speedup, v8Defaults, cpuRatio, duration: runDuration }, ...(sweep ? { sweep } : {}), ...(sweepSkipped ? { sweepSkipped } : {}), table, targets };
 }
