@@ -87,8 +87,12 @@ describe('the built CLI relaunched', () => {
           const list = readFileSync(`/proc/${parent.pid}/task/${parent.pid}/children`, 'utf8').trim();
           return list === '' ? undefined : Number(list.split(' ')[0]);
         }, 20_000);
-        const cmdline = readFileSync(`/proc/${childPid}/cmdline`, 'utf8').split('\0');
-        for (const f of SIMULATION_NODE_FLAGS) expect(cmdline).toContain(f);
+        // between fork and exec the child still shows the parent's command line: wait for the exec
+        const cmdline = await poll(() => {
+          const args = readFileSync(`/proc/${childPid}/cmdline`, 'utf8').split('\0');
+          return args.includes(BIN) && args.indexOf(BIN) > 1 ? args : undefined;
+        }, 20_000);
+        expect(cmdline.slice(1, cmdline.indexOf(BIN))).toEqual([...SIMULATION_NODE_FLAGS]);
         parent.kill('SIGKILL');
         // gone, or a zombie waiting for init to reap it
         await poll(() => {

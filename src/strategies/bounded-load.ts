@@ -367,14 +367,15 @@ class EnvoyBoundedLoad implements Strategy {
     if (this.hosts.changed(view)) this.build();
     const h = this.h;
     envoyRequestHash(req, this.opts.policy, this.rng, h);
-    const host = this.firstChoice(view, h[0]!, h[1]!);
+    // `| 0`: the halves as signed 32-bit integers, small integers to V8, so the call boxes nothing (support/xxhash64.ts)
+    const host = this.firstChoice(view, h[0]! | 0, h[1]! | 0);
     if (host < 0) return -1;
     const total = totalSlots(view.totalActive, this.percent);
     let least = this.overload(view, host, total);
     if (least <= 1) return host;
     // The probe: a Fisher–Yates shuffle of the host set seeded by the hash; the first host within its slots.
     const mt = this.mt;
-    mt.seed(h[1]!);
+    mt.seed(h[1]! | 0);
     const count = this.hosts.count;
     const perm = this.perm;
     for (let k = 0; k < count; k++) perm[k] = k;

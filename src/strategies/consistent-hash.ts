@@ -192,7 +192,8 @@ class EnvoyConsistentHash implements Strategy {
     if (n === 0) return -1;
     const h = this.h;
     envoyRequestHash(req, this.policy, this.rng, h);
-    let pos = ring.find(h[0]!, h[1]!);
+    // `| 0`: the halves as signed 32-bit integers, small integers to V8, so the call boxes nothing (support/xxhash64.ts)
+    let pos = ring.find(h[0]! | 0, h[1]! | 0);
     const owners = ring.owners;
     const eligible = view.eligible;
     for (let t = 0; t < n; t++) {

@@ -238,7 +238,8 @@ class EnvoyMaglev implements Strategy {
     if (m === 0) return -1;
     const h = this.h;
     envoyRequestHash(req, this.policy, this.rng, h);
-    return firstEligible(this.table, mod64(h[0]!, h[1]!, m), view.eligible);
+    // `| 0`: the halves as signed 32-bit integers, small integers to V8, so the call boxes nothing (support/xxhash64.ts)
+    return firstEligible(this.table, mod64(h[0]! | 0, h[1]! | 0, m), view.eligible);
   }
 
   rebuild(specs: readonly BackendSpec[]): void {

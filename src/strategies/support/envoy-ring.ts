@@ -131,7 +131,7 @@ export class EnvoyRing {
     this.length = total;
   }
 
-  /** Position of the first entry with hash ≥ (h, l) (unsigned halves), 0 past the last; -1 if empty. */
+  /** Position of the first entry with hash ≥ (h, l) (halves as signed or unsigned 32-bit integers: the same bits), 0 past the last; -1 if empty. */
   find(h: number, l: number): number {
     const n = this.length;
     if (n === 0) return -1;

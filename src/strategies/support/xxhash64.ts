@@ -11,33 +11,34 @@
  * Check values (pinned in xxhash64.test.ts): xxh64("", 0) = 0xEF46DB3751D8E999,
  * xxh64("a", 0) = 0xD24EC4F1A98C6E5B, xxh64("abc", 0) = 0x44BC2CF5AD770999.
  *
- * A 64-bit value is two unsigned 32-bit halves (hi, lo). The arithmetic helpers leave their
- * result in the module's registers `R[0]`/`R[1]` so that nothing is allocated; a result leaves the
- * module through {@link xxHash64Into} (a caller-owned `Uint32Array`).
+ * A 64-bit value is two 32-bit halves (hi, lo), carried as SIGNED 32-bit integers (`| 0`): the
+ * same bits as the unsigned halves, but every value fits V8's small integers, so passing one to a
+ * helper V8 does not inline allocates nothing (an unsigned half ≥ 2^31 is a heap number, boxed at
+ * every such call: the Envoy flavors' picks allocated 65–94 B each before this). The helpers leave
+ * their result in the module's registers `R[0]`/`R[1]`; a result leaves the module through
+ * {@link xxHash64Into} (a caller-owned `Uint32Array`, which stores the same bits unsigned).
  */
 import { encodeUtf8, utf8Scratch } from '../../core/hash.js';
 
 /**
  * Result registers of the 64-bit helpers below: `R[0]` the high and `R[1]` the low 32 bits,
- * unsigned. A typed array, not two module-level `let`s: V8 boxes a non-Smi number stored into a
- * module variable (a heap number per store), while stores into a Uint32Array allocate nothing
- * (the pick benchmark's bytes per Envoy-flavor pick fell from about 221 to about 88; the rest is
- * helper calls V8 does not inline, whose 32-bit arguments it boxes).
+ * signed (see the module header). A typed array, not two module-level `let`s: V8 boxes a number
+ * stored into a module variable, while stores into an Int32Array allocate nothing.
  */
-const R = new Uint32Array(2);
+const R = new Int32Array(2);
 
-// PRIME64_1..5 of the specification, as (hi, lo).
-const P1H = 0x9e3779b1, P1L = 0x85ebca87;
-const P2H = 0xc2b2ae3d, P2L = 0x27d4eb4f;
-const P3H = 0x165667b1, P3L = 0x9e3779f9;
-const P4H = 0x85ebca77, P4L = 0xc2b2ae63;
-const P5H = 0x27d4eb2f, P5L = 0x165667c5;
+// PRIME64_1..5 of the specification, as (hi, lo), signed.
+const P1H = 0x9e3779b1 | 0, P1L = 0x85ebca87 | 0;
+const P2H = 0xc2b2ae3d | 0, P2L = 0x27d4eb4f | 0;
+const P3H = 0x165667b1 | 0, P3L = 0x9e3779f9 | 0;
+const P4H = 0x85ebca77 | 0, P4L = 0xc2b2ae63 | 0;
+const P5H = 0x27d4eb2f | 0, P5L = 0x165667c5 | 0;
 
 /** (ah, al) + (bh, bl) mod 2^64 → R[0], R[1]. */
 function add(ah: number, al: number, bh: number, bl: number): void {
   const lo = (al >>> 0) + (bl >>> 0);
-  R[1] = lo >>> 0;
-  R[0] = (ah + bh + (lo > 0xffffffff ? 1 : 0)) >>> 0;
+  R[1] = lo | 0;
+  R[0] = (ah + bh + (lo > 0xffffffff ? 1 : 0)) | 0;
 }
 
 /** (ah, al) × (bh, bl) mod 2^64 → R[0], R[1] (the high half of al × bl from 16-bit partial products). */
@@ -46,8 +47,8 @@ function mul(ah: number, al: number, bh: number, bl: number): void {
   const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
   const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
   const hiLL = p11 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
-  R[1] = Math.imul(al, bl) >>> 0;
-  R[0] = (hiLL + Math.imul(al, bh) + Math.imul(ah, bl)) >>> 0;
+  R[1] = Math.imul(al, bl);
+  R[0] = (hiLL + Math.imul(al, bh) + Math.imul(ah, bl)) | 0;
 }
 
 /** Rotate (h, l) left by r (1 ≤ r < 64, r ≠ 32) → R[0], R[1]. */
@@ -58,8 +59,8 @@ function rotl(h: number, l: number, r: number): void {
     l = t;
     r -= 32;
   }
-  R[0] = ((h << r) | (l >>> (32 - r))) >>> 0;
-  R[1] = ((l << r) | (h >>> (32 - r))) >>> 0;
+  R[0] = (h << r) | (l >>> (32 - r));
+  R[1] = (l << r) | (h >>> (32 - r));
 }
 
 /** XXH64_round(acc, input) = rotl(acc + input × PRIME64_2, 31) × PRIME64_1 → R[0], R[1]. */
@@ -73,14 +74,14 @@ function round(acch: number, accl: number, ih: number, il: number): void {
 /** XXH64_mergeRound(acc, v) = (acc ^ round(0, v)) × PRIME64_1 + PRIME64_4 → R[0], R[1]. */
 function mergeRound(acch: number, accl: number, vh: number, vl: number): void {
   round(0, 0, vh, vl);
-  mul((acch ^ R[0]!) >>> 0, (accl ^ R[1]!) >>> 0, P1H, P1L);
+  mul(acch ^ R[0]!, accl ^ R[1]!, P1H, P1L);
   add(R[0]!, R[1]!, P4H, P4L);
 }
 
 
-/** Little-endian 32-bit word of `b` at `i`, unsigned. */
+/** Little-endian 32-bit word of `b` at `i`, signed. */
 function u32(b: Uint8Array, i: number): number {
-  return (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0;
+  return b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24);
 }
 
 /** XXH64 of `len` bytes of `b` with seed (sh, sl) → R[0], R[1]. */
@@ -130,7 +131,7 @@ function xxh64(b: Uint8Array, len: number, sh: number, sl: number): void {
   hh = R[0]!; hl = R[1]!;
   while (p + 8 <= len) {
     round(0, 0, u32(b, p + 4), u32(b, p));
-    rotl((hh ^ R[0]!) >>> 0, (hl ^ R[1]!) >>> 0, 27);
+    rotl(hh ^ R[0]!, hl ^ R[1]!, 27);
     mul(R[0]!, R[1]!, P1H, P1L);
     add(R[0]!, R[1]!, P4H, P4L);
     hh = R[0]!; hl = R[1]!;
@@ -138,7 +139,7 @@ function xxh64(b: Uint8Array, len: number, sh: number, sl: number): void {
   }
   if (p + 4 <= len) {
     mul(0, u32(b, p), P1H, P1L);
-    rotl((hh ^ R[0]!) >>> 0, (hl ^ R[1]!) >>> 0, 23);
+    rotl(hh ^ R[0]!, hl ^ R[1]!, 23);
     mul(R[0]!, R[1]!, P2H, P2L);
     add(R[0]!, R[1]!, P3H, P3L);
     hh = R[0]!; hl = R[1]!;
@@ -146,20 +147,20 @@ function xxh64(b: Uint8Array, len: number, sh: number, sl: number): void {
   }
   while (p < len) {
     mul(0, b[p]!, P5H, P5L);
-    rotl((hh ^ R[0]!) >>> 0, (hl ^ R[1]!) >>> 0, 11);
+    rotl(hh ^ R[0]!, hl ^ R[1]!, 11);
     mul(R[0]!, R[1]!, P1H, P1L);
     hh = R[0]!; hl = R[1]!;
     p++;
   }
   // Avalanche: h ^= h >> 33; h *= PRIME64_2; h ^= h >> 29; h *= PRIME64_3; h ^= h >> 32.
-  hl = (hl ^ (hh >>> 1)) >>> 0;
+  hl ^= hh >>> 1;
   mul(hh, hl, P2H, P2L);
   hh = R[0]!; hl = R[1]!;
-  const shl = ((hl >>> 29) | (hh << 3)) >>> 0;
-  hh = (hh ^ (hh >>> 29)) >>> 0;
-  hl = (hl ^ shl) >>> 0;
+  const shl = (hl >>> 29) | (hh << 3);
+  hh ^= hh >>> 29;
+  hl ^= shl;
   mul(hh, hl, P3H, P3L);
-  R[1] = (R[1]! ^ R[0]!) >>> 0;
+  R[1] = R[1]! ^ R[0]!;
 }
 
 /**
@@ -168,13 +169,13 @@ function xxh64(b: Uint8Array, len: number, sh: number, sl: number): void {
  */
 export function xxHash64Into(s: string, seed: number, out: Uint32Array): void {
   const len = encodeUtf8(s);
-  xxh64(utf8Scratch(), len, 0, seed >>> 0);
+  xxh64(utf8Scratch(), len, 0, seed | 0);
   out[0] = R[0]!;
   out[1] = R[1]!;
 }
 
 /**
- * The 64-bit value (hi, lo) modulo `m` (1 ≤ m < 2^26), exactly in doubles:
+ * The 64-bit value (hi, lo) modulo `m` (1 ≤ m < 2^26; halves signed or unsigned, the same bits), exactly in doubles:
  * `((hi mod m) × (2^32 mod m) + lo mod m) mod m`. Maglev's `hash % table_size` without BigInt.
  */
 export function mod64(hi: number, lo: number, m: number): number {
