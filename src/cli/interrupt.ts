@@ -1,10 +1,12 @@
 /**
- * Ctrl-C during a study (`lbsim run`, `lbsim sweep`). The first SIGINT (or SIGTERM) aborts the
+ * Ctrl-C during a study (`lbsim run`, `lbsim sweep`) or while a queue worker runs (`lbsim worker`:
+ * it then finishes the runs in progress). The first SIGINT (or SIGTERM) aborts the
  * study's signal: the executors hand out no more runs and stop waiting for the ones in progress
  * (`src/exec/executor.ts`), and the command writes what finished, marked partial
  * ({@link markPartial}), then exits 130 (143 for SIGTERM). A repeat within a second is the same
- * keypress delivered twice (the terminal signals the whole process group, and a parent such as npm
- * or npx forwards its own copy) and is ignored; a later one exits at once, writing nothing.
+ * keypress delivered twice (the terminal signals the whole process group, and a parent such as npm,
+ * npx or lbsim's own relaunch, `launch.ts`, forwards its own copy) and is ignored; a later one exits
+ * at once, writing nothing.
  *
  * A run on this thread holds it until the run ends, so the signal is seen between runs. The
  * terminal needs no restoring: the progress bar never hides the cursor or turns line wrap off
@@ -28,17 +30,22 @@ export interface Interrupt {
 const CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
 
 /**
- * Traps SIGINT and SIGTERM for `command` (`run`, `sweep`) until {@link Interrupt.dispose}.
+ * Traps SIGINT and SIGTERM for `command` (`run`, `sweep`, `worker`) until {@link Interrupt.dispose}.
  * @param log where the one-line notes go (stderr)
+ * @param lost what exiting at the second signal gives up, for its note
  */
-export function trapInterrupt(command: string, log: (line: string) => void = (l) => void process.stderr.write(`${l}\n`)): Interrupt {
+export function trapInterrupt(
+  command: string,
+  log: (line: string) => void = (l) => void process.stderr.write(`${l}\n`),
+  lost = 'nothing written',
+): Interrupt {
   const controller = new AbortController();
   let by: NodeJS.Signals | null = null;
   let at = 0;
   const handler = (sig: NodeJS.Signals): void => {
     if (by !== null) {
       if (performance.now() - at < 1000) return;
-      log(`\nlbsim ${command}: ${sig} again: exiting at once; nothing written`);
+      log(`\nlbsim ${command}: ${sig} again: exiting at once; ${lost}`);
       process.exit(CODES[sig] ?? 130);
     }
     by = sig;

@@ -1,10 +1,12 @@
 /**
  * `lbsim worker redis://host:port [--concurrency N]`: takes runs from the Redis queue that
  * `lbsim run|sweep --queue` fill and simulates them (`exec/queue/worker.ts`) until Ctrl-C or
- * SIGTERM, then finishes the runs in progress and exits (a second signal exits at once; the runs
- * it held are retried elsewhere once their locks expire). One line per note on stdout.
+ * SIGTERM, then finishes the runs in progress and exits (a second signal, a second or more later,
+ * exits at once; the runs it held are retried elsewhere once their locks expire). One line per note
+ * on stdout.
  */
 import { InputError } from '../input/errors.js';
+import { trapInterrupt } from './interrupt.js';
 import { parseDuration } from '../input/units.js';
 import { defaultParallelism } from '../exec/pool.js';
 import { parseRedisUrl } from '../exec/queue/target.js';
@@ -43,15 +45,12 @@ export async function workerCommand(url: string, flags: WorkerFlags): Promise<nu
     `${runtimeName(thisRuntime())}, pid ${process.pid}, taking runs from ${target.display} ` +
       `(concurrency ${concurrency}, stall timeout ${stallTimeoutMs / 1000} s); Ctrl-C stops`,
   );
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  log(`${signal}: finishing the runs in progress (again to exit now)`);
-  const force = (): never => process.exit(130);
-  process.once('SIGINT', force);
-  process.once('SIGTERM', force);
+  // a repeat within a second is the same Ctrl-C delivered twice (interrupt.ts); a later one exits now
+  const interrupt = trapInterrupt('worker', (l) => void process.stdout.write(`${l}\n`), 'the runs it held are retried elsewhere once their locks expire');
+  await new Promise<void>((resolve) => interrupt.signal.addEventListener('abort', () => resolve(), { once: true }));
+  log(`${interrupt.by()}: finishing the runs in progress (again to exit now)`);
   await worker.close();
+  interrupt.dispose();
   const s = worker.stats;
   log(`stopped: ${s.done} runs done, ${s.refused} refused, ${s.failed} failed`);
   return 0;

@@ -238,6 +238,53 @@ describe('sweep on a Redis queue', () => {
   }, 120_000);
 });
 
+describe('lbsim worker and Ctrl-C', () => {
+  it('in a terminal, one Ctrl-C finishes the run in progress and exits 0 (the copy the relaunch passes on is the same keypress); a second, a second later, exits at once', async () => {
+    const own = await startLocalRedis(); // its own queue: the run left on it is nobody else's
+    // Ctrl-C typed into a pseudo-terminal: its line discipline signals the whole process group
+    const typed = (): { child: ChildProcess; out: () => string; exit: Promise<number | null> } => {
+      const line = [process.execPath, BIN, 'worker', own.url, '--concurrency', '1', '--verbose'].map((a) => `'${a}'`).join(' ');
+      const child = spawn('script', ['-qfec', line, '/dev/null'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+      children.push(child);
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+      return { child, out: () => out, exit: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+    };
+    const until = async (re: RegExp, out: () => string): Promise<void> => {
+      for (let t = 0; !re.test(out()); t += 50) {
+        if (t > 30_000) throw new Error(`timed out waiting for ${re} in:\n${out()}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    try {
+      const idle = typed();
+      await until(/taking runs from/, idle.out);
+      idle.child.stdin!.write('\x03');
+      expect(await idle.exit, idle.out()).toBe(0);
+      expect(idle.out()).toMatch(/lbsim worker: SIGINT: finishing the runs in progress/);
+      expect(idle.out()).toMatch(/lbsim worker: stopped: 0 runs done/);
+      expect(idle.out()).not.toMatch(/again: exiting at once/);
+
+      // busy with a long run: the first Ctrl-C waits for it, a second one a second later does not
+      const busy = typed();
+      await until(/taking runs from/, busy.out);
+      const submitter = start('run', 'grid.yaml', '--strategies', 'p2c', '--duration', '1h', '--queue', own.url, '--quiet');
+      await until(/run p2c seed \d+ \([0-9a-f]{12}\) started/, busy.out);
+      busy.child.stdin!.write('\x03');
+      await until(/finishing the runs in progress/, busy.out);
+      await new Promise((r) => setTimeout(r, 1200));
+      busy.child.stdin!.write('\x03');
+      expect(await busy.exit, busy.out()).toBe(130);
+      expect(busy.out()).toMatch(/lbsim worker: SIGINT again: exiting at once; the runs it held are retried elsewhere once their locks expire/);
+      expect(busy.out()).not.toMatch(/stopped:/);
+      await stopChild(submitter.child);
+    } finally {
+      await own.stop();
+    }
+  }, 90_000);
+});
+
 describe('Redis unreachable', () => {
   it('at the start: one line naming the address and the reason, exit 2, nothing written', async () => {
     const port = await freePort();
