@@ -1,6 +1,6 @@
 /**
  * Ctrl-C during `lbsim run` and `lbsim sweep`, on the built binary in a child process: the first
- * SIGINT stops the study between runs, the command says what finished, writes the finished
+ * SIGINT stops the study at once (a run in progress is dropped, on 1 thread or 2), the command says what finished, writes the finished
  * strategies (or whole sweep points) marked partial, or says that nothing was written and why, and
  * exits 130. The `run` case goes through a real terminal (util-linux `script` gives the child a
  * pseudo-terminal, and the test types Ctrl-C into it), so the progress bar is drawn and the test
@@ -106,6 +106,26 @@ describe('Ctrl-C during lbsim run and sweep', () => {
     expect(existsSync(join(dir, 'none.json'))).toBe(false);
     expect(existsSync(join(dir, 'none-report'))).toBe(false);
   }, 120_000);
+
+  for (const parallel of ['1', '2']) {
+    it(`run --parallel ${parallel}: a long run in progress is cut short, not waited for`, async () => {
+      // one run of ~19.8 M requests (under the 20 M limit): several seconds of simulation; nothing is
+      // printed before it ends (one run: the progress line comes at 1/1), so SIGINT goes after 2 s
+      const child = spawn(process.execPath, [BIN, 'run', 'slow.yaml', '--parallel', parallel, '--strategies', 'p2c', '--duration', '55m', '--json', `long-${parallel}.json`], {
+        cwd: dir,
+        env: { ...process.env, NO_COLOR: '1' },
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      const timer = setTimeout(() => child.kill('SIGINT'), 2000);
+      const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+      clearTimeout(timer);
+      expect(code, out).toBe(130);
+      expect(out).toMatch(/lbsim run: interrupted \(SIGINT\) after 0 of 1 runs, before any strategy finished all its runs: nothing written/);
+      expect(existsSync(join(dir, `long-${parallel}.json`))).toBe(false);
+    }, 120_000);
+  }
 
   it('sweep: the whole points written marked partial; the others named', async () => {
     const r = await runUntil(

@@ -8,8 +8,10 @@
  * npx or lbsim's own relaunch, `launch.ts`, forwards its own copy) and is ignored; a later one exits
  * at once, writing nothing.
  *
- * A run on this thread holds it until the run ends, so the signal is seen between runs. The
- * terminal needs no restoring: the progress bar never hides the cursor or turns line wrap off
+ * The runs on this thread go in slices of a few milliseconds (`src/exec/job.ts` `runJobSliced`), so
+ * the signal is seen at once, and the run in progress is dropped (a run cut short has no summary);
+ * the pool's runs in progress are not waited for either (`src/exec/executor.ts`). The terminal
+ * needs no restoring: the progress bar never hides the cursor or turns line wrap off
  * (`progress.ts`).
  */
 import type { ResultsFile } from '../results/schema.js';

@@ -1,9 +1,9 @@
 /**
  * Progress reporting: a cli-progress bar on a TTY (stderr) with runs done / total and the ETA, plain
  * lines otherwise (one per ~10 %, with the ETA), nothing with `--quiet`. The bar leaves the
- * terminal's modes alone (no hidden cursor, no line wrap turned off): a run on this thread holds it
- * until the run ends, so a Ctrl-C or a kill could end the process before any handler turned them
- * back on; the line is cut to the terminal's width instead.
+ * terminal's modes alone (no hidden cursor, no line wrap turned off): a kill, or a command whose
+ * Ctrl-C is not trapped, could end the process before any handler turned them back on; the line is
+ * cut to the terminal's width instead.
  */
 import cliProgress from 'cli-progress';
 

@@ -5,7 +5,7 @@
  * runs finish; callers that assemble results do so by index (`study.ts`), so the output is the
  * same whatever the executor, the number of threads or of workers.
  */
-import { loadJobInputs, ModelCache, runJob, type RunJob, type RunSummary } from './job.js';
+import { loadJobInputs, ModelCache, runJobSliced, type RunJob, type RunSummary } from './job.js';
 
 /** Progress of a batch: runs finished and the batch's total. */
 export type ProgressFn = (done: number, total: number) => void;
@@ -49,10 +49,13 @@ export function whenAborted(signal: AbortSignal | undefined): { aborted: Promise
   return { aborted, release };
 }
 
-/** Yields to the event loop (progress redraws, signals) between runs of a serial batch. */
+/** Yields to the event loop (progress redraws, signals, a parent gone: `src/cli/launch.ts`). */
 const yieldNow = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** Runs jobs one after another in this thread (`--parallel 1`). */
+/**
+ * Runs jobs one after another in this thread (`--parallel 1`), each in slices (`runJobSliced`) so
+ * that a signal is seen within milliseconds: Ctrl-C drops the run in progress.
+ */
 export class SerialExecutor implements Executor {
   readonly description = 'this thread';
   private readonly models = new ModelCache();
@@ -62,7 +65,9 @@ export class SerialExecutor implements Executor {
     for (let i = 0; i < jobs.length && !stopped(); i++) {
       await loadJobInputs(jobs[i]!);
       if (stopped()) break;
-      sink(i, runJob(jobs[i]!, this.models));
+      const summary = await runJobSliced(jobs[i]!, this.models, yieldNow, undefined, signal);
+      if (summary === null) break;
+      sink(i, summary);
       progress?.(i + 1, jobs.length);
       await yieldNow();
     }

@@ -67,12 +67,22 @@ export const SLICE_EVENTS = 65_536;
  * {@link runJob} in slices of `sliceEvents` events with `pause()` awaited between them, so the
  * thread running it stays responsive (the local executor's own thread hands out the pool's runs
  * meanwhile). The summary is the same: slicing changes no simulated event or its order
- * (`Simulation.begin`/`advance`/`conclude`, as `run()` does in one go).
+ * (`Simulation.begin`/`advance`/`conclude`, as `run()` does in one go). When `signal` aborts
+ * (Ctrl-C), the run stops at the next pause and resolves null: a run cut short has no summary.
  */
-export async function runJobSliced(job: RunJob, models: ModelCache | undefined, pause: () => Promise<void>, sliceEvents = SLICE_EVENTS): Promise<RunSummary> {
+export async function runJobSliced(
+  job: RunJob,
+  models: ModelCache | undefined,
+  pause: () => Promise<void>,
+  sliceEvents = SLICE_EVENTS,
+  signal?: AbortSignal,
+): Promise<RunSummary | null> {
   const sim = newSimulation(models ? models.modelOf(job) : job.scenario, job.choice, job.seed);
   sim.begin();
-  while (!sim.advance(sliceEvents)) await pause();
+  while (!sim.advance(sliceEvents)) {
+    await pause();
+    if (signal?.aborted === true) return null;
+  }
   return sim.conclude().summary;
 }
 

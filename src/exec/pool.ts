@@ -193,7 +193,9 @@ export class LocalExecutor implements Executor {
       try {
         await loadJobInputs(jobs[i]!);
         if (stopped()) break;
-        finished(i, await runJobSliced(jobs[i]!, this.models, yieldNow));
+        const summary = await runJobSliced(jobs[i]!, this.models, yieldNow, undefined, signal);
+        if (summary === null) break; // aborted: the run in progress is dropped
+        finished(i, summary);
       } catch (e) {
         failed ??= asError(e);
       }
