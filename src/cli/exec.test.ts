@@ -97,6 +97,32 @@ describe('grid sweeps', () => {
     expect(read('grid1.json')).toBe(read('grid.json'));
   });
 
+  it('named values on a later axis: a strategy\'s flavor by rate; tables, file and report', () => {
+    const args = ['sweep', 'small.yaml', '--strategies', 'bounded-load', '--replications', '1'];
+    const r = lbsim(...args, '--vary', 'clients.rate=1000,2000', '--vary', 'strategies[bounded-load].options.flavor=paper,haproxy', '--json', 'named.json', '--report', 'named-report');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('p99 latency (ms) by clients.rate at strategies[bounded-load].options.flavor=haproxy');
+    const res = JSON.parse(read('named.json'));
+    expect(res.sweep.axes[1]).toEqual({ key: 'strategies[bounded-load].options.flavor', values: ['paper', 'haproxy'] });
+    expect(res.sweep.points.map((p: { at: unknown[] }) => p.at)).toEqual([
+      [1000, 'paper'],
+      [1000, 'haproxy'],
+      [2000, 'paper'],
+      [2000, 'haproxy'],
+    ]);
+    const flavors = res.sweep.points.map((p: { results: { flavor?: string; options: { flavor?: string } }[] }) => p.results[0]!.options.flavor ?? p.results[0]!.flavor);
+    expect(flavors).toEqual(['paper', 'haproxy', 'paper', 'haproxy']);
+    expect(existsSync(join(dir, 'named-report/index.html'))).toBe(true);
+    // a name the strategy does not have is the scenario's error, naming the point; names on the first axis are refused
+    const bad = lbsim(...args, '--vary', 'clients.rate=1000', '--vary', 'strategies[bounded-load].options.flavor=nginx', '--json', 'bad.json');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/small\.yaml \(with clients\.rate=1000, strategies\[bounded-load\]\.options\.flavor=nginx\): strategies\[0\]\.options\.flavor/);
+    const first = lbsim(...args, '--vary', 'strategies[bounded-load].options.flavor=paper,haproxy', '--json', 'bad.json');
+    expect(first.code).toBe(2);
+    expect(first.err).toMatch(/^lbsim: --vary: strategies\[bounded-load\]\.options\.flavor: the first --vary is the x of the tables and charts and takes numbers/);
+    expect(existsSync(join(dir, 'bad.json'))).toBe(false);
+  });
+
   it('a key that does not exist, or a value the scenario rejects, exits 2 naming the key or the point', () => {
     const r = lbsim('sweep', 'small.yaml', '--vary', 'strategies[p3c].options.draws=2:3', '--json', 'bad.json');
     expect(r.code).toBe(2);

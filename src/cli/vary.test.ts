@@ -12,8 +12,27 @@ describe('--vary', () => {
     expect(parseVary('balancer.retries=2')).toEqual({ key: 'balancer.retries', values: [2] });
   });
 
+  it('lists of names and booleans, on every axis but the first', () => {
+    expect(parseVary('strategies[bounded-load].options.flavor=paper,haproxy,envoy')).toEqual({
+      key: 'strategies[bounded-load].options.flavor',
+      values: ['paper', 'haproxy', 'envoy'],
+    });
+    expect(parseVary('balancer.zones.forceLocalityDirectRouting=true,false').values).toEqual([true, false]);
+    expect(parseGrid(['clients.rate=1000,2000', 'strategies[bounded-load].options.flavor=paper,envoy']).map((a) => a.values)).toEqual([
+      [1000, 2000],
+      ['paper', 'envoy'],
+    ]);
+    expect(() => parseGrid(['strategies[bounded-load].options.flavor=paper,envoy'])).toThrow(
+      /^--vary: strategies\[bounded-load\]\.options\.flavor: the first --vary is the x of the tables and charts and takes numbers; give named values in a later --vary/,
+    );
+    for (const bad of ['k=paper,paper', 'k=a b', 'k=a,,b', 'k=1,two', `k=${'x'.repeat(65)}`, 'k=a|b', 'k=-a']) {
+      expect(() => parseVary(bad), bad).toThrow(/^--vary: /);
+    }
+    expect(parseVary(`k=${'x'.repeat(64)}`).values).toEqual(['x'.repeat(64)]);
+  });
+
   it('rejects malformed specs, reversed ranges, repeated values, oversized axes and grids, naming --vary', () => {
-    for (const bad of ['clients.rate', '=1:2', 'clients.rate=9:1:1', 'clients.rate=1:2:0', 'clients.rate=a,b', 'clients.rate=1,1', 'x=1:1000']) {
+    for (const bad of ['clients.rate', '=1:2', 'clients.rate=9:1:1', 'clients.rate=1:2:0', 'clients.rate=a b', 'clients.rate=1,1', 'x=1:1000']) {
       expect(() => parseVary(bad), bad).toThrow(/^--vary: /);
     }
     expect(() => parseGrid(['a=1:30', 'b=1:40'])).toThrow(/the grid has 1200 points \(30 × 40\); at most 1000/);

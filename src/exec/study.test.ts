@@ -149,7 +149,7 @@ describe('runSweep', () => {
       [3000, 8],
       [3000, 16],
     ]);
-    const scenarios = coords.map(([rate, count]) => withValue(withValue(one, 'clients.rate', rate!), 'backends.0.count', count!));
+    const scenarios = coords.map(([rate, count]) => withValue(withValue(one, 'clients.rate', rate as number), 'backends.0.count', count as number));
     const pool = new PoolExecutor(2);
     pools.push(pool);
     const r = await runSweep(axes, scenarios, pool);

@@ -5,20 +5,20 @@
  * whatever the executor. The results file carries the axes and each point's coordinates
  * (`src/results/schema.ts`: `sweep.axes`, `points[].at`).
  */
-import type { ResultsFile, SweepAxis, SweepPoint } from '../results/schema.js';
+import type { AxisValue, ResultsFile, SweepAxis, SweepPoint } from '../results/schema.js';
 import type { Scenario } from '../scenario/types.js';
 import type { Executor, ProgressFn } from './executor.js';
 import { runStudy, runStudyUntil } from './study.js';
 
 /** Every combination of the axes' values, row-major (the last axis varies fastest). */
-export function gridCoordinates(axes: readonly SweepAxis[]): number[][] {
-  let out: number[][] = [[]];
+export function gridCoordinates(axes: readonly SweepAxis[]): AxisValue[][] {
+  let out: AxisValue[][] = [[]];
   for (const axis of axes) out = out.flatMap((prefix) => axis.values.map((v) => [...prefix, v]));
   return axes.length === 0 ? [] : out;
 }
 
 /** `key=value` for every axis of a point, for messages: `clients.rate=5000, backends[0].count=10`. */
-export function pointLabel(axes: readonly SweepAxis[], at: readonly number[]): string {
+export function pointLabel(axes: readonly SweepAxis[], at: readonly AxisValue[]): string {
   return axes.map((a, i) => `${a.key}=${at[i]}`).join(', ');
 }
 
@@ -26,10 +26,10 @@ export function pointLabel(axes: readonly SweepAxis[], at: readonly number[]): s
  * The sweep's results file from its points' files (`files[i]` is the scenario at `coordinates[i]`):
  * header facts from the first point, every point's warnings prefixed with its coordinates.
  */
-export function sweepFile(axes: readonly SweepAxis[], coordinates: readonly number[][], files: readonly ResultsFile[]): ResultsFile {
+export function sweepFile(axes: readonly SweepAxis[], coordinates: readonly AxisValue[][], files: readonly ResultsFile[]): ResultsFile {
   if (files.length === 0 || files.length !== coordinates.length) throw new Error('sweep: expected one results file per grid point, and at least one');
   const points: SweepPoint[] = files.map((f, i) => ({
-    value: coordinates[i]![0]!,
+    value: coordinates[i]![0] as number, // the first axis is numeric (`src/cli/vary.ts`)
     at: [...coordinates[i]!],
     load: f.summary.loadFactor,
     results: f.results,

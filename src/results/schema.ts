@@ -256,19 +256,25 @@ export interface StrategyResult {
 
 /** One point of a sweep: the varied parameter's value and every strategy's result there. */
 export interface SweepPoint {
-  /** The first axis's value here. */
+  /** The first axis's value here (the first axis is numeric: the x of tables and charts). */
   value: number;
   /** Every axis's value here, in the order of `sweep.axes` (absent in files from before grids). */
-  at?: number[];
+  at?: AxisValue[];
   /** Offered load / capacity at this point. */
   load: number;
   results: StrategyResult[];
 }
 
-/** One axis of a sweep grid: a key of the scenario (e.g. `clients.rate`) and its values. */
+/**
+ * A value on a sweep axis: a number, or on the second and later axes also a name
+ * (`--vary strategies[bounded-load].options.flavor=paper,haproxy`) or a boolean.
+ */
+export type AxisValue = number | string | boolean;
+
+/** One axis of a sweep grid: a key of the scenario (e.g. `clients.rate`) and its values (numbers on the first axis). */
 export interface SweepAxis {
   key: string;
-  values: number[];
+  values: AxisValue[];
 }
 
 /** The whole results file. */

@@ -24,7 +24,8 @@ function str(...xs: unknown[]): string | undefined {
 }
 
 /** A number in plain form: integers as is, others with up to 3 significant decimals. */
-function plain(n: number): string {
+function plain(n: number | string | boolean): string {
+  if (typeof n !== 'number') return String(n);
   return Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(3)));
 }
 

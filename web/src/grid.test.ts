@@ -58,6 +58,28 @@ describe('grid sweeps in the report', () => {
     expect(sweepStrategies(grid())).toEqual(['p2c', 'round-robin']);
   });
 
+  it('named values on the second and third axes: curves and panels by name', () => {
+    const axes = [
+      { key: 'clients.rate', values: [1000, 2000] },
+      { key: 'strategies[bounded-load].options.flavor', values: ['paper', 'haproxy'] },
+      { key: 'balancer.zones.forceLocalityDirectRouting', values: [true, false] },
+    ];
+    const points: SweepPoint[] = [];
+    for (const rate of [1000, 2000])
+      for (const flavor of ['paper', 'haproxy'])
+        for (const direct of [true, false])
+          points.push({ value: rate, at: [rate, flavor, direct], load: 0.5, results: [result('bounded-load', rate / 1000 + (flavor === 'paper' ? 0 : 10) + (direct ? 0 : 100))] });
+    const g: Sweep = { key: 'clients.rate', axes, points };
+    const panels = gridPanels(g, 'bounded-load', 'p99', 0);
+    expect(panels.map((p) => p.value)).toEqual([true, false]);
+    expect(panels[1]!.curves.map((c) => c.value)).toEqual(['paper', 'haproxy']);
+    expect(panels[1]!.curves[1]!.points).toEqual([
+      { x: 1000, y: 111 },
+      { x: 2000, y: 112 },
+    ]);
+    expect(sliceText(g, 3)).toBe('strategies[bounded-load].options.flavor = haproxy, balancer.zones.forceLocalityDirectRouting = false');
+  });
+
   it('two axes: one panel; a one-axis sweep has no grid card', () => {
     const g = grid();
     const two: Sweep = {

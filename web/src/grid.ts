@@ -6,7 +6,7 @@
  * second, x the first axis's value, y a strategy's latency; axes beyond the third are held at the
  * selected point's values. Pure data, unit-tested; the chart is `charts/grid.ts`.
  */
-import type { SweepAxis, SweepPoint, XY } from './types.js';
+import type { AxisValue, SweepAxis, SweepPoint, XY } from './types.js';
 
 /** The sweep part of a results file. */
 export type Sweep = { key: string; axes?: SweepAxis[]; points: SweepPoint[] };
@@ -17,8 +17,8 @@ export function sweepAxes(sweep: Sweep): SweepAxis[] {
   return [{ key: sweep.key, values: [...new Set(sweep.points.map((p) => p.value))].sort((a, b) => a - b) }];
 }
 
-/** A point's value on every axis. */
-export function coordinates(p: SweepPoint): number[] {
+/** A point's value on every axis (the first is a number; later ones may be names or booleans). */
+export function coordinates(p: SweepPoint): AxisValue[] {
   return p.at ?? [p.value];
 }
 
@@ -51,13 +51,13 @@ export function sliceText(sweep: Sweep, selected: number): string {
 
 /** One curve of a panel: a value of the second axis and the metric along the first. */
 export interface GridCurve {
-  value: number;
+  value: AxisValue;
   points: XY[];
 }
 
 /** One small multiple: a value of the third axis (null with two axes) and its curves. */
 export interface GridPanel {
-  value: number | null;
+  value: AxisValue | null;
   curves: GridCurve[];
 }
 
@@ -71,7 +71,7 @@ export function gridPanels(sweep: Sweep, strategy: string, metric: 'p99' | 'mean
   const sel = coordinates(sweep.points[selected] ?? sweep.points[0]!);
   const index = new Map<string, SweepPoint>();
   for (const p of sweep.points) index.set(coordinates(p).join('|'), p);
-  const third: (number | null)[] = axes.length >= 3 ? axes[2]!.values : [null];
+  const third: (AxisValue | null)[] = axes.length >= 3 ? axes[2]!.values : [null];
   return third.map((v3) => ({
     value: v3,
     curves: axes[1]!.values.map((v2) => ({
@@ -79,7 +79,7 @@ export function gridPanels(sweep: Sweep, strategy: string, metric: 'p99' | 'mean
       points: axes[0]!.values.map((v1) => {
         const at = [v1, v2, ...(v3 === null ? [] : [v3]), ...sel.slice(3)];
         const r = index.get(at.join('|'))?.results.find((x) => x.strategy === strategy);
-        return { x: v1, y: r ? r.latency[metric] : null };
+        return { x: v1 as number, y: r ? r.latency[metric] : null }; // the first axis is numeric
       }),
     })),
   }));

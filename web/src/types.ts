@@ -23,6 +23,7 @@ export type {
   LiveCheck,
   ResultsFile,
   StrategyResult,
+  AxisValue,
   SweepAxis,
   SweepPoint,
   TimeSeries,

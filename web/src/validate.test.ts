@@ -41,6 +41,21 @@ describe('checkResultsFile', () => {
       'results file 1 results[0] (round-robin): timeseries.p99 must have 10 numbers or nulls',
     ]);
   });
+  it('grid axes: numbers on the first, names or booleans allowed on the others; one value per axis at each point', () => {
+    const grid = structuredClone(SWEEP) as { sweep: { key: string; axes?: unknown; points: { value: number; at?: unknown }[] } };
+    grid.sweep.axes = [
+      { key: grid.sweep.key, values: grid.sweep.points.map((p) => p.value) },
+      { key: 'strategies[bounded-load].options.flavor', values: ['paper'] },
+    ];
+    grid.sweep.points.forEach((p) => (p.at = [p.value, 'paper']));
+    expect(checkResultsFile(grid, 0)).toEqual([]);
+    const namedFirst = structuredClone(grid);
+    namedFirst.sweep.axes = [{ key: 'k', values: ['a'] }, (grid.sweep.axes as unknown[])[1]];
+    expect(checkResultsFile(namedFirst, 0)).toContain('results file 1: sweep.axes must be a list of {key, values}, numbers on the first');
+    const badAt = structuredClone(grid);
+    badAt.sweep.points[0]!.at = ['paper', 1];
+    expect(checkResultsFile(badAt, 0)).toContain('results file 1: sweep.points[0].at must have one value per axis (2), a number first');
+  });
   it('passes on a read error from the dev server', () => {
     expect(checkResultsFile({ error: 'cannot read x.json' }, 0)).toEqual(['results file 1: cannot read x.json']);
   });

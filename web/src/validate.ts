@@ -178,17 +178,23 @@ export function checkResultsFile(x: unknown, index: number): string[] {
     else {
       const axes = sweep['axes'];
       const n = Array.isArray(axes) ? axes.length : 1;
+      // the first axis is numeric (the x of the charts); later ones may also name values
+      const isAxisValues = (v: unknown): boolean =>
+        Array.isArray(v) && v.every((e) => isNum(e) || typeof e === 'string' || typeof e === 'boolean');
       if (
         axes !== undefined &&
-        (!Array.isArray(axes) || axes.length === 0 || !axes.every((a) => isObj(a) && typeof a['key'] === 'string' && isNumArray(a['values'])))
+        (!Array.isArray(axes) ||
+          axes.length === 0 ||
+          !axes.every((a, k) => isObj(a) && typeof a['key'] === 'string' && (k === 0 ? isNumArray(a['values']) : isAxisValues(a['values']))))
       )
-        out.push(`${where}: sweep.axes must be a list of {key, values}`);
+        out.push(`${where}: sweep.axes must be a list of {key, values}, numbers on the first`);
       sweep['points'].forEach((p, i) => {
         if (!isObj(p) || !isNum(p['value']) || !isNum(p['load']) || !Array.isArray(p['results']))
           out.push(`${where}: sweep.points[${i}] must have value, load and results`);
         else {
-          if (p['at'] !== undefined && !(isNumArray(p['at']) && p['at'].length === n))
-            out.push(`${where}: sweep.points[${i}].at must have one number per axis (${n})`);
+          const at = p['at'];
+          if (at !== undefined && !(isAxisValues(at) && Array.isArray(at) && at.length === n && isNum(at[0])))
+            out.push(`${where}: sweep.points[${i}].at must have one value per axis (${n}), a number first`);
           p['results'].forEach((r, j) => checkStrategy(r, `${where} sweep.points[${i}].results[${j}]`, out));
         }
       });

@@ -97,4 +97,43 @@ describe('a grid sweep in the browser', () => {
     await page.locator('#card-grid').screenshot({ path: SCREENSHOT });
     expect(errors).toEqual([]);
   }, 120_000);
+
+  it('a named second axis (a strategy\'s flavor): one curve per name, no problem reported', async () => {
+    await ensureBuilt();
+    const named = mkdtempSync(join(tmpdir(), 'lbsim-grid-named-'));
+    try {
+      writeFileSync(join(named, 'grid.yaml'), SCENARIO.replace('strategies: [round-robin, least-connections, p2c]', 'strategies: [bounded-load]'));
+      const { axes, scenarios } = await sweepScenarios(join(named, 'grid.yaml'), {
+        vary: ['clients.rate=1500:2500:500', 'strategies[bounded-load].options.flavor=paper,haproxy,envoy'],
+      });
+      const file = await runSweep(axes, scenarios, new SerialExecutor());
+      const html = writeReport([file], join(named, 'report'));
+      browser ??= await launchChromium();
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      await page.goto(pathToFileURL(html).href);
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+      expect(await page.evaluate(() => window.lbsimReport?.problems ?? ['no handle'])).toEqual([]);
+      expect(await page.isVisible('#card-grid')).toBe(true);
+      const grid = (await page.evaluate(() => window.lbsimReport?.charts() ?? [])).filter((c) => c.id.startsWith('chart-grid-'));
+      expect(grid.map((c) => c.id)).toEqual(['chart-grid-0']);
+      expect(grid[0]!.datasets).toEqual([
+        'strategies[bounded-load].options.flavor = paper',
+        'strategies[bounded-load].options.flavor = haproxy',
+        'strategies[bounded-load].options.flavor = envoy',
+      ]);
+      expect(grid[0]!.sizes).toEqual([3, 3, 3]);
+      const options = await page.$$eval('#point-select option', (o) => o.map((x) => x.textContent ?? ''));
+      expect(options).toHaveLength(9);
+      expect(options.some((o) => o.includes('strategies[bounded-load].options.flavor = envoy'))).toBe(true);
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      rmSync(named, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

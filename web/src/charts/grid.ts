@@ -51,7 +51,7 @@ export function gridChart(panel: GridPanel, o: GridChartOptions): ChartConfigura
     type: 'line',
     data: {
       datasets: panel.curves.map((c, i) => ({
-        label: `${second} = ${fmtExact(c.value)}`,
+        label: `${second} = ${typeof c.value === 'number' ? fmtExact(c.value) : String(c.value)}`,
         data: asPoints(c.points),
         borderColor: colours[i],
         backgroundColor: colours[i],
