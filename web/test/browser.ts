@@ -1,10 +1,11 @@
 /**
  * Shared pieces of the browser tests: build the page when stale, launch Debian's Chromium with the
- * flags this closed network needs, and measure what each chart canvas painted.
+ * flags this closed network needs, open a written report and wait for it, and measure what each
+ * chart canvas painted.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 
@@ -73,6 +74,22 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/**
+ * Opens the report written at `html` (a file path) in a new page of `browser` at `viewport`, pushing
+ * the page's uncaught exceptions and console errors onto `errors`, and resolves once the report
+ * says it is ready (`body[data-ready]`).
+ */
+export async function openReport(browser: Browser, html: string, viewport: { width: number; height: number }, errors: string[]): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  await page.goto(pathToFileURL(html).href);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+  return page;
 }
 
 /** Non-transparent pixels of each canvas, and pixels within ±12 per channel of each colour. */

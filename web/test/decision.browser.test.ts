@@ -10,7 +10,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capacitySearch } from '../../src/decide/capacity.js';
@@ -22,7 +21,7 @@ import { writeReport } from '../../src/report/write.js';
 import { RESULTS_SCHEMA, type ResultsFile } from '../../src/results/schema.js';
 import { runScenario } from '../../src/sim/run.js';
 import { choice, testScenario } from '../../src/sim/test/fixture.js';
-import { canvasStats, ensureBuilt, launchChromium, ROOT } from './browser.js';
+import { canvasStats, ensureBuilt, launchChromium, openReport, ROOT } from './browser.js';
 
 const scenario = testScenario({
   name: 'decided',
@@ -42,15 +41,8 @@ let dir = '';
 let html = '';
 const errors: string[] = [];
 
-async function open(width: number): Promise<Page> {
-  const page = await browser!.newPage({ viewport: { width, height: 900 } });
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  await page.goto(pathToFileURL(html).href);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
-  return page;
+function open(width: number): Promise<Page> {
+  return openReport(browser!, html, { width, height: 900 }, errors);
 }
 
 beforeAll(async () => {

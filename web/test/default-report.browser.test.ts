@@ -6,14 +6,13 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../src/report/write.js';
 import { runScenario } from '../../src/sim/run.js';
 import { loadScenario } from '../../src/scenario/index.js';
 import { strategyNames } from '../../src/strategies/registry.js';
-import { canvasStats, ensureBuilt, launchChromium, ROOT } from './browser.js';
+import { canvasStats, ensureBuilt, launchChromium, openReport, ROOT } from './browser.js';
 
 const SCREENSHOT = join(ROOT, 'docs/report-default.png');
 
@@ -31,14 +30,8 @@ describe('the default comparison in the browser', () => {
     dir = mkdtempSync(join(tmpdir(), 'lbsim-default-'));
     const html = writeReport([results], dir);
     browser = await launchChromium();
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    await page.goto(pathToFileURL(html).href);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+    const page = await openReport(browser, html, { width: 1400, height: 1000 }, errors);
     expect(await page.evaluate(() => window.lbsimReport?.problems ?? ['no handle'])).toEqual([]);
     const rows = await page.$$eval('#summary-table tbody tr', (r) => r.map((x) => (x as HTMLElement).dataset['strategy'] ?? ''));
     expect([...rows].sort()).toEqual([...strategyNames()].sort());

@@ -15,12 +15,11 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../src/report/write.js';
 import type { ResultsFile } from '../../src/results/schema.js';
-import { canvasStats, ensureBuilt, launchChromium, ROOT } from './browser.js';
+import { canvasStats, ensureBuilt, launchChromium, openReport, ROOT } from './browser.js';
 
 const FILES = JSON.parse(readFileSync(join(ROOT, 'web/test/fixture-failures.json'), 'utf8')) as ResultsFile[];
 const [CRASH, ERRORS] = FILES as [ResultsFile, ResultsFile, ResultsFile];
@@ -83,13 +82,7 @@ describe('failure and elasticity results in the web report', () => {
     outDir = mkdtempSync(join(tmpdir(), 'lbsim-web-failures-'));
     const html = writeReport(FILES, outDir);
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
-    await page.goto(pathToFileURL(html).href);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+    page = await openReport(browser, html, { width: 1400, height: 1000 }, errors);
   }, 60_000);
 
   afterAll(async () => {

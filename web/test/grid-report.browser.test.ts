@@ -9,14 +9,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sweepScenarios } from '../../src/cli/sweep.js';
 import { SerialExecutor } from '../../src/exec/executor.js';
 import { runSweep } from '../../src/exec/sweep.js';
 import { writeReport } from '../../src/report/write.js';
-import { canvasStats, ensureBuilt, launchChromium, ROOT } from './browser.js';
+import { canvasStats, ensureBuilt, launchChromium, openReport, ROOT } from './browser.js';
 
 const SCREENSHOT = join(ROOT, 'docs/report-grid.png');
 
@@ -52,14 +51,8 @@ describe('a grid sweep in the browser', () => {
     const file = await runSweep(axes, scenarios, new SerialExecutor());
     const html = writeReport([file], join(dir, 'report'));
     browser = await launchChromium();
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    await page.goto(pathToFileURL(html).href);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+    const page = await openReport(browser, html, { width: 1400, height: 1000 }, errors);
     expect(await page.evaluate(() => window.lbsimReport?.problems ?? ['no handle'])).toEqual([]);
     expect(await page.isVisible('#card-grid')).toBe(true);
     expect(await page.textContent('#scenario-title')).toBe('grid (grid over clients.rate × backends[0].count × strategies[p2c].options.draws)');
@@ -109,14 +102,8 @@ describe('a grid sweep in the browser', () => {
       const file = await runSweep(axes, scenarios, new SerialExecutor());
       const html = writeReport([file], join(named, 'report'));
       browser ??= await launchChromium();
-      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      await page.goto(pathToFileURL(html).href);
-      await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+      const page = await openReport(browser, html, { width: 1400, height: 1000 }, errors);
       expect(await page.evaluate(() => window.lbsimReport?.problems ?? ['no handle'])).toEqual([]);
       expect(await page.isVisible('#card-grid')).toBe(true);
       const grid = (await page.evaluate(() => window.lbsimReport?.charts() ?? [])).filter((c) => c.id.startsWith('chart-grid-'));
