@@ -1,6 +1,6 @@
 /**
  * The terminal view of where the traffic went (scenarios with failover tiers or zones): columns for
- * the comparison table (cross-zone share and cost, share sent to lower tiers) and a table of its
+ * the comparison table (cross-zone share and cost, share sent to lower tiers and to degraded hosts) and a table of its
  * own — per strategy the share of attempts per backend zone and per tier, the p99 of each client
  * zone, and the spill-over and panic spells — then the cross-zone verdict (`src/results/traffic.ts`).
  */
@@ -13,6 +13,9 @@ export function trafficColumns(results: readonly StrategyResult[]): Column[] {
   const cols: Column[] = [];
   if (results.some((r) => r.traffic?.tiers)) {
     cols.push({ head: 'lower tiers', cell: (r) => (r.traffic?.tiers ? fmtShare(1 - r.traffic.tiers.share[0]!) : '') });
+  }
+  if (results.some((r) => r.traffic?.degraded)) {
+    cols.push({ head: 'degraded', cell: (r) => (r.traffic?.degraded ? fmtShare(r.traffic.degraded.share) : '') });
   }
   if (results.some((r) => r.traffic?.crossZone)) {
     cols.push({ head: 'cross-zone', cell: (r) => (r.traffic?.crossZone ? fmtShare(r.traffic.crossZone.share) : '') });
@@ -46,6 +49,7 @@ export function trafficLines(results: readonly StrategyResult[]): string[] {
   const zones = t0.zones?.names ?? [];
   const tiers = t0.tiers?.names ?? [];
   const clientZones = t0.clientZones?.map((c) => c.zone) ?? [];
+  if (zones.length === 0 && tiers.length === 0 && clientZones.length === 0) return []; // degraded hosts only: a column of the comparison table
   const head = [
     'strategy',
     ...zones.map((z) => `zone ${z}`),

@@ -194,6 +194,10 @@ function mergeTraffic(ts: readonly TrafficResult[]): TrafficResult {
       costPerMillion: avg(x.map((c) => c.costPerMillion)),
     };
   }
+  if (t0.degraded) {
+    const d = ts.map((t) => t.degraded!);
+    out.degraded = { share: avg(d.map((x) => x.share)), series: d[0]!.series.map((_, k) => avg(d.map((x) => x.series[k]!))) };
+  }
   return out;
 }
 

@@ -174,7 +174,13 @@ export interface TrafficEpisode {
   end: number;
 }
 
-/** Where the traffic went: present only when the scenario has failover tiers or zones. */
+/** Attempts sent to hosts marked degraded (Envoy `DEGRADED`): share of all attempts, in total and per time-series slice. */
+export interface DegradedShare {
+  share: number;
+  series: number[];
+}
+
+/** Where the traffic went: present only when the scenario has failover tiers, zones or degraded hosts. */
 export interface TrafficResult {
   /** Per failover tier (scenarios with priorities). */
   tiers?: TrafficShares;
@@ -184,6 +190,8 @@ export interface TrafficResult {
   clientZones?: ClientZoneResult[];
   /** Cross-zone attempts (scenarios with client zones). */
   crossZone?: CrossZoneResult;
+  /** Attempts sent to degraded hosts (scenarios with `backends[].degraded`). */
+  degraded?: DegradedShare;
   /** Spill-over and panic spells (first replication). */
   episodes: TrafficEpisode[];
 }

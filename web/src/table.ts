@@ -17,7 +17,7 @@ export type SortState = { key: ColumnKey; dir: 'asc' | 'desc' } | null;
 
 const HIGHER_IS_BETTER: ReadonlySet<ColumnKey> = new Set<ColumnKey>(['throughput', 'fairness', 'availability', 'cacheHitRatio']);
 /** Columns without a best value: more retries is neither better nor worse by itself. */
-const UNRANKED: ReadonlySet<ColumnKey> = new Set<ColumnKey>(['strategy', 'retries', 'tieGroup', 'slo', 'lowerTiers']);
+const UNRANKED: ReadonlySet<ColumnKey> = new Set<ColumnKey>(['strategy', 'retries', 'tieGroup', 'slo', 'lowerTiers', 'degraded']);
 
 function cellText(row: TableRow, key: ColumnKey): string {
   const v = row[key];
@@ -29,6 +29,7 @@ function cellText(row: TableRow, key: ColumnKey): string {
       return fmtAvailability(v as number);
     case 'cacheHitRatio':
     case 'lowerTiers':
+    case 'degraded':
     case 'crossZone':
       return fmtPct(v as number);
     case 'crossZoneCost':
@@ -58,7 +59,7 @@ function cellTitle(row: TableRow, c: TableColumn): string {
   if (c.key === 'tieGroup') return v === 1 ? 'statistically tied with the best (paired 95 % intervals)' : `tied group ${String(v)}`;
   if (c.key === 'slo') return v === 'uncertain' ? 'the 95 % interval straddles the target' : `${String(v)} the SLO at 95 %`;
   const n = v as number;
-  if (c.key === 'availability' || c.key === 'cacheHitRatio' || c.key === 'lowerTiers' || c.key === 'crossZone') return `${fmtExact(n * 100)} %`;
+  if (c.key === 'availability' || c.key === 'cacheHitRatio' || c.key === 'lowerTiers' || c.key === 'degraded' || c.key === 'crossZone') return `${fmtExact(n * 100)} %`;
   let title = `${fmtExact(n)}${c.unit ? ` ${c.unit}` : ''}`;
   if (c.key === 'p99' && row.p99ci) title += ` (95 % CI ${fmtExact(row.p99ci[0])}–${fmtExact(row.p99ci[1])} ms)`;
   const thin = c.key === 'p99' || c.key === 'p999' ? row.thin[c.key] : undefined;

@@ -161,6 +161,8 @@ export interface TableRow {
   cacheHitRatio?: number;
   /** Share of attempts sent to failover tiers below the primary, 0..1 (runs with tiers). */
   lowerTiers?: number;
+  /** Share of attempts sent to degraded hosts, 0..1 (runs with `backends[].degraded`). */
+  degraded?: number;
   /** Share of attempts sent to another zone, 0..1, and its cost in USD per million requests (runs with client zones). */
   crossZone?: number;
   crossZoneCost?: number;
@@ -218,6 +220,8 @@ export const CACHE_COLUMNS: readonly TableColumn[] = [{ key: 'cacheHitRatio', la
 
 /** Traffic placement: the share sent to lower tiers (runs with tiers); cross-zone share and cost beside p99 (runs with client zones). */
 export const TIER_COLUMNS: readonly TableColumn[] = [{ key: 'lowerTiers', label: 'lower tiers', unit: '%' }];
+/** The share sent to degraded hosts (runs with Envoy degraded hosts). */
+export const DEGRADED_COLUMNS: readonly TableColumn[] = [{ key: 'degraded', label: 'degraded', unit: '%' }];
 export const ZONE_COLUMNS: readonly TableColumn[] = [
   { key: 'crossZone', label: 'cross-zone', unit: '%' },
   { key: 'crossZoneCost', label: 'cross-zone cost', unit: 'USD per million requests' },
@@ -233,6 +237,7 @@ export function tableColumns(results: readonly StrategyResult[], comparison?: Co
     ...(hasFailures(results) ? FAILURE_COLUMNS : []),
     ...(hasCache(results) ? CACHE_COLUMNS : []),
     ...(results.some((r) => r.traffic?.tiers) ? TIER_COLUMNS : []),
+    ...(results.some((r) => r.traffic?.degraded) ? DEGRADED_COLUMNS : []),
     ...(results.some((r) => r.traffic?.crossZone) ? ZONE_COLUMNS : []),
     ...(comparison && comparison.replications >= 2 && comparison.tied.length > 0 ? DECISION_COLUMNS.slice(0, 1) : []),
     ...(decision && decision.sloResults.length > 0 ? DECISION_COLUMNS.slice(1) : []),
@@ -270,6 +275,7 @@ export function tableRows(
     retries: r.retries,
     cacheHitRatio: r.cache?.hitRatio,
     lowerTiers: r.traffic?.tiers ? 1 - r.traffic.tiers.share[0]! : undefined,
+    degraded: r.traffic?.degraded?.share,
     crossZone: r.traffic?.crossZone?.share,
     crossZoneCost: r.traffic?.crossZone?.costPerMillion,
     p99ci: r.ci95?.p99 ?? null,

@@ -122,7 +122,7 @@ function checkFailureFields(r: Record<string, unknown>, w: string, out: string[]
     });
 }
 
-/** The optional traffic placement (tiers and zones): shares, series, client zones, cross-zone figures, episodes. */
+/** The optional traffic placement (tiers, zones, degraded hosts): shares, series, client zones, cross-zone figures, episodes. */
 function checkTraffic(t: unknown, w: string, out: string[]): void {
   if (!isObj(t) || !Array.isArray(t['episodes'])) {
     out.push(`${w}: traffic must be an object with a list of episodes`);
@@ -150,6 +150,9 @@ function checkTraffic(t: unknown, w: string, out: string[]): void {
   const x = t['crossZone'];
   if (x !== undefined && (!isObj(x) || !['share', 'attemptsPerRequest', 'bytesPerAttempt', 'pricePerGB', 'costPerMillion'].every((k) => isNum(x[k])) || !isNumArray(x['series'])))
     out.push(`${w}: traffic.crossZone must have numbers share, attemptsPerRequest, bytesPerAttempt, pricePerGB, costPerMillion and a series`);
+  const d = t['degraded'];
+  if (d !== undefined && (!isObj(d) || !isNum(d['share']) || !isNumArray(d['series'])))
+    out.push(`${w}: traffic.degraded must have a number share and a series`);
   if (!t['episodes'].every((e) => isObj(e) && (e['kind'] === 'spill' || e['kind'] === 'panic') && isNum(e['start']) && isNum(e['end'])))
     out.push(`${w}: traffic.episodes must have kind (spill or panic), start and end`);
 }

@@ -51,6 +51,15 @@ describe('degraded hosts in the simulator', () => {
     const half = run(degraded([crash(['h-0', 'h-1'], 0, null)]));
     expect(Math.abs(half.degraded - 0.65)).toBeLessThan(0.03);
     for (const r of [all, half]) expect(r.sim.balancers[0]!.leasesOutstanding).toBe(0);
+    // the traffic figures count attempts to degraded hosts: the same share as the backends' (no retries here)
+    for (const r of [all, half]) {
+      const d = r.out.summary.traffic!.degraded!;
+      expect(Math.abs(d.share - r.degraded)).toBeLessThan(0.005);
+      expect(d.series).toHaveLength(10); // 10 s measured, 1 s slices
+    }
+    expect(all.out.summary.traffic!.degraded!.series.every((x) => Math.abs(x - 0.3) < 0.08)).toBe(true);
+    // half the healthy down from the start: every slice after the first check leans on the degraded hosts
+    expect(half.out.summary.traffic!.degraded!.series.slice(1).every((x) => x > 0.5)).toBe(true);
   });
 
   it('same seed, same results', () => {

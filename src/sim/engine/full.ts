@@ -117,7 +117,7 @@ export function needsFullEngine(sc: Scenario): boolean {
 
 /** Whether a scenario has failover tiers or zones (then its results say where the traffic went). */
 export function hasTiersOrZones(sc: Scenario): boolean {
-  return sc.clients.zones !== undefined || sc.backends.some((g) => (g.priority ?? 0) > 0 || g.zone !== undefined);
+  return sc.clients.zones !== undefined || sc.backends.some((g) => (g.priority ?? 0) > 0 || g.zone !== undefined || g.degraded === true);
 }
 
 /** One simulation run with faults, health checks, hedging, several balancers, caches or autoscaling. */
@@ -215,6 +215,7 @@ export class FullSimulation extends Simulation implements FaultHooks, FleetHost 
         sc.intervalMs,
         this.end,
         sc.network ?? null,
+        sc.backends.some((g) => g.degraded === true),
       );
     }
   }
@@ -343,6 +344,7 @@ export class FullSimulation extends Simulation implements FaultHooks, FleetHost 
         z ? z.clientZone[r]! : -1,
         z !== null && z.crosses(r, b),
         this.balancerOf(r).inPanic,
+        this.specs[b]!.degraded === true,
       );
     }
   }

@@ -1,6 +1,7 @@
 /**
- * Where the traffic went, for scenarios with failover tiers or zones (docs/zone-network.md): attempts of
- * measured requests per tier and per backend zone (in total and per time-series slice), per client
+ * Where the traffic went, for scenarios with failover tiers, zones or degraded hosts
+ * (docs/zone-network.md, docs/tiers.md): attempts of measured requests per tier, per backend zone
+ * and to degraded hosts (in total and per time-series slice), per client
  * zone the requests, their latency (p50, p99 by nearest rank, `stats.ts`) and the share of their
  * attempts that crossed zones, the cross-zone share and its cost, and the episodes of spill-over to
  * a lower tier and of panic.
@@ -26,6 +27,9 @@ export class TrafficRecorder {
   private readonly zoneN: Float64Array;
   private readonly zoneSeries: Float64Array[];
   private readonly crossSeries: Float64Array;
+  /** Attempts to degraded hosts, in total and per slice (null when the scenario has none). */
+  private readonly degradedSeries: Float64Array | null;
+  private degradedN = 0;
   private readonly sliceN: Float64Array;
   private attempts = 0;
   private cross = 0;
@@ -43,6 +47,7 @@ export class TrafficRecorder {
    * @param zones backend zone names (empty = none)
    * @param clientZones client zone names (empty = none)
    * @param slices time-series slices; `boundary(k)` gives slice k's start (k = slices: the end)
+   * @param withDegraded whether the scenario has degraded hosts (their share is then reported)
    */
   constructor(
     readonly tiers: number,
@@ -53,7 +58,9 @@ export class TrafficRecorder {
     private readonly intervalMs: number,
     private readonly endMs: number,
     private readonly network: { crossZoneBytes: number; pricePerGB: number } | null,
+    withDegraded = false,
   ) {
+    this.degradedSeries = withDegraded ? new Float64Array(slices) : null;
     this.tierN = new Float64Array(tiers);
     this.tierSeries = Array.from({ length: tiers }, () => new Float64Array(slices));
     this.zoneN = new Float64Array(zones.length);
@@ -77,11 +84,12 @@ export class TrafficRecorder {
   /**
    * An attempt of a measured request started at `now` on a backend of tier `tier` and zone index
    * `zone` (-1 = none), from client zone `c` (-1 = none), crossing zones or not, its balancer in
-   * panic or not.
+   * panic or not, the backend degraded or not.
    */
-  attempt(now: number, tier: number, zone: number, c: number, crosses: boolean, panic: boolean): void {
+  attempt(now: number, tier: number, zone: number, c: number, crosses: boolean, panic: boolean, degraded = false): void {
     this.attempts++;
     this.tierN[tier]!++;
+    if (degraded) this.degradedN++;
     if (zone >= 0) this.zoneN[zone]!++;
     if (crosses) this.cross++;
     if (c >= 0) {
@@ -95,6 +103,7 @@ export class TrafficRecorder {
     this.tierSeries[tier]![k]!++;
     if (zone >= 0) this.zoneSeries[zone]![k]!++;
     if (crosses) this.crossSeries[k]!++;
+    if (degraded && this.degradedSeries) this.degradedSeries[k]!++;
     if (tier > 0) this.mark(tier, now, 'spill');
     if (panic) this.mark(this.tiers, now, 'panic');
   }
@@ -162,6 +171,12 @@ export class TrafficRecorder {
         bytesPerAttempt: net.crossZoneBytes,
         pricePerGB: net.pricePerGB,
         costPerMillion: requests > 0 ? ((this.cross / requests) * 1e6 * net.crossZoneBytes * net.pricePerGB) / 1e9 : 0,
+      };
+    }
+    if (this.degradedSeries) {
+      out.degraded = {
+        share: this.attempts > 0 ? this.degradedN / this.attempts : 0,
+        series: Array.from(this.degradedSeries, (x, k) => (this.sliceN[k]! > 0 ? x / this.sliceN[k]! : 0)),
       };
     }
     this.episodes.sort((a, b) => a.at - b.at || (a.kind < b.kind ? -1 : 1));
