@@ -303,11 +303,14 @@ class EnvoyBoundedLoad implements Strategy {
     this.ring = new EnvoyRing(opts.minRingSize, opts.maxRingSize);
   }
 
-  /** `hostOverloadFactor`: active / slots, slots = max(ceil(total_slots × w), 1). */
-  private overload(view: PickView, i: number, total: number): number {
-    let slots = Math.ceil(total * this.normWeight[i]!);
-    if (slots < 1) slots = 1;
-    return view.active[i]! / slots;
+  /**
+   * The slots of `hostOverloadFactor` = active / slots: max(ceil(total_slots × w), 1). The caller
+   * divides: an integer returned from a call V8 does not inline is a small integer, a fraction a
+   * heap number allocated per call.
+   */
+  private slotsOf(i: number, total: number): number {
+    const slots = Math.ceil(total * this.normWeight[i]!);
+    return slots < 1 ? 1 : slots;
   }
 
   /** Rebuilds the table, the host order and the normalised weights over the host set. */
@@ -371,7 +374,7 @@ class EnvoyBoundedLoad implements Strategy {
     const host = this.firstChoice(view, h[0]! | 0, h[1]! | 0);
     if (host < 0) return -1;
     const total = totalSlots(view.totalActive, this.percent);
-    let least = this.overload(view, host, total);
+    let least = view.active[host]! / this.slotsOf(host, total); // hostOverloadFactor
     if (least <= 1) return host;
     // The probe: a Fisher–Yates shuffle of the host set seeded by the hash; the first host within its slots.
     const mt = this.mt;
@@ -386,7 +389,7 @@ class EnvoyBoundedLoad implements Strategy {
       const span = count - k;
       const bucket = Math.floor(4294967296 / span);
       let x = span;
-      while (x >= span) x = Math.floor(mt.next() / bucket);
+      while (x >= span) x = Math.floor((mt.nextBits() >>> 0) / bucket); // nextBits: no boxed return (mt19937.ts)
       const j = k + x;
       const tmp = perm[k]!;
       perm[k] = perm[j]!;
@@ -394,7 +397,7 @@ class EnvoyBoundedLoad implements Strategy {
       const alt = order[perm[k]!]!;
       // lbsim: a host of the set that this pick may not use (a retry's exclusion, maxConn) is passed.
       if (alt === host || eligible[alt] !== 1) continue;
-      const f = this.overload(view, alt, total);
+      const f = view.active[alt]! / this.slotsOf(alt, total);
       if (f <= 1) return alt;
       if (least > f) {
         best = alt;

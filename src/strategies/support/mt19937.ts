@@ -38,6 +38,15 @@ export class Mt19937 {
 
   /** Next output, an unsigned 32-bit integer. */
   next(): number {
+    return this.nextBits() >>> 0;
+  }
+
+  /**
+   * Next output as a SIGNED 32-bit integer (the same bits as {@link next}): a small integer to V8,
+   * so returning it from a call V8 does not inline allocates nothing, where an unsigned value
+   * ≥ 2^31 is a heap number. Hot paths take this and apply `>>> 0` in their own frame.
+   */
+  nextBits(): number {
     const mt = this.mt;
     if (this.i >= N) {
       for (let k = 0; k < N; k++) {
@@ -53,6 +62,6 @@ export class Mt19937 {
     y ^= (y << 7) & 0x9d2c5680;
     y ^= (y << 15) & 0xefc60000;
     y ^= y >>> 18;
-    return y >>> 0;
+    return y | 0;
   }
 }
