@@ -148,3 +148,40 @@ describe('Ctrl-C during lbsim run and sweep', () => {
     expect(r.out).toMatch(/p99 latency \(ms\) by clients\.rate/);
   }, 120_000);
 });
+
+describe('the handlers once disposed', () => {
+  // A Ctrl-C typed into a terminal reaches lbsim twice (its own copy and the one the relaunch
+  // forwards). When the command is quick to finish (an idle `lbsim worker`), it can dispose of its
+  // handlers before the second copy arrives; that copy must not kill it (exit 130 instead of 0, or
+  // files half written), while a Ctrl-C a second later has Node's default effect again.
+  const script = (after: number): string => `
+    import { trapInterrupt } from ${JSON.stringify(join(ROOT, 'dist/src/cli/interrupt.js'))};
+    const i = trapInterrupt('probe', () => {});
+    i.signal.addEventListener('abort', () => {
+      i.dispose();
+      i.dispose(); // twice, as run.ts does (once, then in finally)
+      setTimeout(() => {
+        process.kill(process.pid, 'SIGINT');
+        setTimeout(() => { process.stdout.write('alive'); clearInterval(keep); }, 100);
+      }, ${after});
+    });
+    const keep = setInterval(() => {}, 1000);
+    process.kill(process.pid, 'SIGINT');
+  `;
+  const exec = (after: number): Promise<Ended> =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script(after)], { cwd: dir });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('exit', (code, signal) => resolve({ code: code ?? (signal === 'SIGINT' ? 130 : -1), out, err: '' }));
+    });
+
+  it('a copy within the second after the first signal is swallowed; one later kills as usual', async () => {
+    const early = await exec(10);
+    expect(early.out).toBe('alive');
+    expect(early.code).toBe(0);
+    const late = await exec(1200);
+    expect(late.out).toBe('');
+    expect(late.code).toBe(130);
+  }, 30_000);
+});

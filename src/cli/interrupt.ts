@@ -24,7 +24,10 @@ export interface Interrupt {
   by(): NodeJS.Signals | null;
   /** The exit code for the signal that aborted (130 for SIGINT, 143 for SIGTERM). */
   exitCode(): number;
-  /** Removes the handlers (the default Ctrl-C behaviour returns). */
+  /**
+   * Removes the handlers (the default Ctrl-C behaviour returns, a second after the first signal at
+   * the latest: a repeat within that second is still ignored). Calling it again does nothing.
+   */
   dispose(): void;
 }
 
@@ -44,6 +47,7 @@ export function trapInterrupt(
   const controller = new AbortController();
   let by: NodeJS.Signals | null = null;
   let at = 0;
+  let disposed = false;
   const handler = (sig: NodeJS.Signals): void => {
     if (by !== null) {
       if (performance.now() - at < 1000) return;
@@ -61,8 +65,22 @@ export function trapInterrupt(
     by: () => by,
     exitCode: () => (by === null ? 0 : (CODES[by] ?? 130)),
     dispose() {
+      if (disposed) return;
+      disposed = true;
       process.off('SIGINT', handler);
       process.off('SIGTERM', handler);
+      // the other copy of the keypress may still be on its way (the relaunch forwards its own a few
+      // milliseconds later): until the second is over it is swallowed, not left to Node's default,
+      // which would kill the process while it writes what finished (or turn exit 0 into 130)
+      const left = by === null ? 0 : 1000 - (performance.now() - at);
+      if (left <= 0) return;
+      const swallow = (): void => {};
+      process.on('SIGINT', swallow);
+      process.on('SIGTERM', swallow);
+      setTimeout(() => {
+        process.off('SIGINT', swallow);
+        process.off('SIGTERM', swallow);
+      }, left).unref();
     },
   };
 }
