@@ -3,11 +3,10 @@
  * runs `npm run build` first). Checks the table, the results JSON shape, determinism, `list`,
  * `validate`, `sweep`, and that every bad-input class exits 2 with one clear line and no output file.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runBuiltCli } from './testing/built-cli.js';
+import { makeCliScratch, removeScratch, runBuiltCli } from './testing/built-cli.js';
 
 let dir = '';
 
@@ -27,11 +26,9 @@ strategies: [round-robin, p2c, { name: p2c, label: p2c-d3, options: { draws: 3 }
 `;
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('run `npm run build` first (npm test does)');
-  dir = mkdtempSync(join(tmpdir(), 'lbsim-cli-'));
-  writeFileSync(join(dir, 'small.yaml'), SMALL);
+  dir = makeCliScratch('cli', { 'small.yaml': SMALL });
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeScratch(dir));
 
 describe('lbsim run', () => {
   it('prints the comparison table sorted by p99, marks no winner from one short replication, and writes results JSON', () => {

@@ -4,11 +4,10 @@
  * capacity` and `lbsim tune` print and write their searches, `lbsim export --strategy best` exports
  * the recommendation, and every bad input they add exits 2 with one line and writes nothing.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runBuiltCli } from './testing/built-cli.js';
+import { makeCliScratch, removeScratch, runBuiltCli } from './testing/built-cli.js';
 
 let dir = '';
 
@@ -33,13 +32,13 @@ strategies: [round-robin, least-connections, p2c, random]
 `;
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('run `npm run build` first (npm test does)');
-  dir = mkdtempSync(join(tmpdir(), 'lbsim-decide-'));
-  writeFileSync(join(dir, 'dec.yaml'), DEC);
-  writeFileSync(join(dir, 'noslo.yaml'), DEC.replace('slo: { p99: 12ms }\n', ''));
-  writeFileSync(join(dir, 'one.yaml'), DEC.replace('replications: 3', 'replications: 1'));
+  dir = makeCliScratch('decide', {
+    'dec.yaml': DEC,
+    'noslo.yaml': DEC.replace('slo: { p99: 12ms }\n', ''),
+    'one.yaml': DEC.replace('replications: 3', 'replications: 1'),
+  });
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeScratch(dir));
 
 describe('lbsim run: the decision', () => {
   it('prints the recommendation and headroom before the table, marks the winner, and writes them into the JSON', () => {

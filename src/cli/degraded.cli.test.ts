@@ -3,11 +3,10 @@
  * attempts sent to hosts marked `degraded`) and `traffic.degraded` in the results file, without a
  * traffic table when the scenario has no tiers or zones.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runBuiltCli } from './testing/built-cli.js';
+import { makeCliScratch, removeScratch, runBuiltCli } from './testing/built-cli.js';
 
 let dir = '';
 
@@ -25,11 +24,9 @@ strategies: [round-robin, least-connections]
 `;
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('run `npm run build` first (npm test does)');
-  dir = mkdtempSync(join(tmpdir(), 'lbsim-degraded-'));
-  writeFileSync(join(dir, 'degraded.yaml'), SCENARIO);
+  dir = makeCliScratch('degraded', { 'degraded.yaml': SCENARIO });
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeScratch(dir));
 
 describe('degraded hosts in lbsim run', () => {
   it('a degraded column and traffic.degraded (about 30 %), no traffic table without tiers or zones', () => {

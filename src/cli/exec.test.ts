@@ -3,11 +3,10 @@
  * byte-identical results for `run` and for a grid `sweep`; grid sweeps carry their axes and print
  * one table per value of the other axes; bad flags exit 2 naming the flag, writing nothing.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runBuiltCli } from './testing/built-cli.js';
+import { makeCliScratch, removeScratch, runBuiltCli } from './testing/built-cli.js';
 
 let dir = '';
 
@@ -28,11 +27,9 @@ strategies: [round-robin, p2c, least-connections]
 `;
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('run `npm run build` first (npm test does)');
-  dir = mkdtempSync(join(tmpdir(), 'lbsim-exec-'));
-  writeFileSync(join(dir, 'small.yaml'), SMALL);
+  dir = makeCliScratch('exec', { 'small.yaml': SMALL });
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeScratch(dir));
 
 const read = (f: string): string => readFileSync(join(dir, f), 'utf8');
 

@@ -7,13 +7,11 @@
  * checks that it never hid the cursor or turned line wrap off.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, ROOT, makeCliScratch, removeScratch } from './testing/built-cli.js';
 
-const ROOT = join(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/lbsim.js');
 let dir = '';
 
 const SLOW = `name: slow-enough
@@ -29,12 +27,10 @@ strategies: [round-robin, random, p2c, least-connections, peak-ewma, jiq]
 `;
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('run `npm run build` first (npm test does)');
-  dir = mkdtempSync(join(tmpdir(), 'lbsim-interrupt-'));
-  writeFileSync(join(dir, 'slow.yaml'), SLOW);
+  dir = makeCliScratch('interrupt', { 'slow.yaml': SLOW });
 });
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeScratch(dir));
 
 interface Ended {
   code: number | null;

@@ -6,13 +6,11 @@
  * `src/sim/limits.ts`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, makeCliScratch, removeScratch } from './testing/built-cli.js';
 
-const ROOT = join(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/lbsim.js');
 let dir = '';
 
 /** Runs the CLI with a heap cap: an input that escaped its limit fails loudly instead of swapping. */
@@ -39,10 +37,9 @@ function write(name: string, text: string): string {
 }
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('run `npm run build` first (npm test does)');
-  dir = mkdtempSync(join(tmpdir(), 'lbsim-limits-'));
+  dir = makeCliScratch('limits');
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeScratch(dir));
 
 describe('scenario limits: validate and run refuse before running', () => {
   const cases: [string, string, RegExp[]][] = [

@@ -5,13 +5,11 @@
  * within the limits runs — neither is an "internal error: trace … is not loaded".
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, makeCliScratch, removeScratch } from './testing/built-cli.js';
 
-const ROOT = join(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/lbsim.js');
 let dir = '';
 
 function lbsim(...args: string[]) {
@@ -20,8 +18,7 @@ function lbsim(...args: string[]) {
 }
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('run `npm run build` first (npm test does)');
-  dir = mkdtempSync(join(tmpdir(), 'lbsim-live-trace-'));
+  dir = makeCliScratch('live-trace');
   // 2,000 requests 5 ms apart (200 req/s over 10 s), alternating between two logged servers
   const lines = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ t: 5 * (i + 1), s: `b${i % 2}`, u: 1 }));
   writeFileSync(join(dir, 'trace.jsonl'), `${lines.join('\n')}\n`);
@@ -39,7 +36,7 @@ beforeAll(() => {
     ].join('\n'),
   );
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeScratch(dir));
 
 describe('lbsim live with a replayed trace', () => {
   it('limits are checked on the loaded trace: requests per run and the live rate are refused with their figures, exit 2', () => {

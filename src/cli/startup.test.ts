@@ -9,14 +9,12 @@
  * validate`) shows the trace does see the simulator's modules when a command needs them.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, ROOT, makeCliScratch, removeScratch } from './testing/built-cli.js';
 
-const ROOT = join(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/lbsim.js');
 const ROOT_URL = pathToFileURL(ROOT).href + '/';
 let dir = '';
 
@@ -57,13 +55,13 @@ const ALLOWED = new Set(['bin/lbsim.js', 'dist/src/cli/launch.js', 'dist/src/cli
 const allowed = (f: string) => ALLOWED.has(f) || f.startsWith('node_modules/commander/');
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('run `npm run build` first (npm test does)');
-  dir = mkdtempSync(join(tmpdir(), 'lbsim-startup-'));
-  writeFileSync(join(dir, 'hooks.mjs'), HOOKS);
-  writeFileSync(join(dir, 'register.mjs'), REGISTER);
-  writeFileSync(join(dir, 'ok.yaml'), 'name: ok\nclients: { arrival: poisson, rate: 100 }\nbackends: [{ count: 2, service: { dist: constant, value: 1ms } }]\n');
+  dir = makeCliScratch('startup', {
+    'hooks.mjs': HOOKS,
+    'register.mjs': REGISTER,
+    'ok.yaml': 'name: ok\nclients: { arrival: poisson, rate: 100 }\nbackends: [{ count: 2, service: { dist: constant, value: 1ms } }]\n',
+  });
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeScratch(dir));
 
 describe('CLI start-up loads no command module', () => {
   it('lbsim --version prints the package version and loads only the CLI wiring', () => {

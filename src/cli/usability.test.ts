@@ -6,11 +6,10 @@
  * line for a Ctrl-C during `lbsim live`.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, runBuiltCli } from './testing/built-cli.js';
+import { BIN, makeCliScratch, removeScratch, runBuiltCli } from './testing/built-cli.js';
 
 let dir = '';
 
@@ -41,11 +40,9 @@ strategies: [round-robin, p2c, { name: p2c, label: p2c-d3, options: { draws: 3 }
 `;
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('run `npm run build` first (npm test does)');
-  dir = mkdtempSync(join(tmpdir(), 'lbsim-usability-'));
-  writeFileSync(join(dir, 'small.yaml'), SMALL);
+  dir = makeCliScratch('usability', { 'small.yaml': SMALL });
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeScratch(dir));
 
 describe('lbsim list and --help', () => {
   it('shows each shipped scenario\'s whole description, without editor modelines', () => {

@@ -5,11 +5,10 @@
  * latency naming a zone no backend has, a priority gap — exits 2 with the file and the field path,
  * writing nothing.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runBuiltCli } from './testing/built-cli.js';
+import { makeCliScratch, removeScratch, runBuiltCli } from './testing/built-cli.js';
 
 let dir = '';
 
@@ -33,11 +32,9 @@ strategies: [round-robin, least-time]
 `;
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('run `npm run build` first (npm test does)');
-  dir = mkdtempSync(join(tmpdir(), 'lbsim-zones-'));
-  writeFileSync(join(dir, 'zones.yaml'), ZONES);
+  dir = makeCliScratch('zones', { 'zones.yaml': ZONES });
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeScratch(dir));
 
 describe('lbsim run with zones', () => {
   it('prints cross-zone share and cost beside p99, the traffic table and the verdict; one or two threads write the same JSON', () => {

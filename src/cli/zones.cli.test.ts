@@ -3,13 +3,11 @@
  * config, exit 2 with one line naming the file and the field path, writing nothing.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, makeCliScratch, removeScratch } from './testing/built-cli.js';
 
-const ROOT = join(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/lbsim.js');
 let dir = '';
 
 function lbsim(...args: string[]) {
@@ -18,10 +16,9 @@ function lbsim(...args: string[]) {
 }
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('run `npm run build` first (npm test does)');
-  dir = mkdtempSync(join(tmpdir(), 'lbsim-zones-'));
+  dir = makeCliScratch('zones');
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeScratch(dir));
 
 const scenario = (zones: string, backends = '[{ count: 2, zone: a, service: { dist: exponential, mean: 1ms } }, { count: 2, zone: b, service: { dist: exponential, mean: 1ms } }]') =>
   `duration: 1s\nwarmup: 0\nclients: { rate: 100 }\nbackends: ${backends}\nbalancer: { zones: ${zones} }\nstrategies: [round-robin]\n`;

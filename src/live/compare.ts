@@ -23,7 +23,8 @@
  * rankings are CONSISTENT when they differ only in the order of tied pairs.
  */
 import { sampleStandardDeviation } from 'simple-statistics';
-import type { LiveCheck, ResultsFile, StrategyResult } from '../results/schema.js';
+import type { LiveCheck, LiveCheckFigures, LiveCheckRow, ResultsFile, StrategyResult } from '../results/schema.js';
+import { LIVE_CHECK_HEADERS, liveCheckCells, type LiveCheckFormats } from '../results/live-check-table.js';
 import { tCritical95 } from '../results/stats.js';
 import { runScenario } from '../sim/run.js';
 import type { Scenario } from '../scenario/types.js';
@@ -44,29 +45,16 @@ export interface CompareOptions extends LiveOptions {
   overhead?: 'measured' | 'none' | number;
 }
 
-/** One strategy compared. */
-export interface CompareRow {
-  strategy: string;
+/** One strategy compared: the row results files carry, with the figures behind it. */
+export interface CompareRow extends LiveCheckRow {
   sim: Figures;
   live: Figures;
   /** The simulation without the overhead term. */
   plain: Figures;
-  /** (live − sim) / sim. */
-  diff: { p50: number; p99: number; mean: number };
-  /** Largest |live share − sim share| over the backends. */
-  shareDiff: number;
-  /** Relative half-width of one window's p99 95 % prediction interval (simulated; null when not run). */
-  p99spread: number | null;
-  ok: { p50: boolean; p99: boolean };
 }
 
 /** Latency and backend figures of one side. */
-export interface Figures {
-  p50: number;
-  p99: number;
-  mean: number;
-  /** Mean backend utilization. */
-  utilization: number;
+export interface Figures extends LiveCheckFigures {
   shares: number[];
   completed: number;
 }
@@ -200,6 +188,15 @@ function signed(x: number): string {
   return Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%` : '-';
 }
 
+/** The terminal's number formats for the table's cells. */
+const TERMINAL: LiveCheckFormats = {
+  ms: fmt,
+  signed,
+  percent: pct,
+  spread: (x) => (x !== null ? `±${(x * 100).toFixed(0)}%` : '-'),
+  points: (x) => `${(x * 100).toFixed(1)} pt`,
+};
+
 /** The numbers behind the differences (see the module header). */
 function explain(info: LiveInfo, rows: readonly CompareRow[], overheadMs: number): string[] {
   const notes: string[] = [];
@@ -289,24 +286,8 @@ export function liveCheckOf(c: Comparison, side: 'sim' | 'live'): LiveCheck {
 /** The comparison as a text table plus the explanatory notes. */
 export function renderComparison(c: Comparison, color = false): string {
   const st = styles(color);
-  const head = ['strategy', 'p50 sim', 'p50 live', 'Δp50', 'p99 sim', 'p99 live', 'Δp99', 'p99 spread', 'mean sim', 'mean live', 'Δmean', 'util sim', 'util live', 'max Δshare', 'p50/p99 sim w/o'];
-  const rows = c.rows.map((r) => [
-    r.strategy,
-    fmt(r.sim.p50),
-    fmt(r.live.p50),
-    signed(r.diff.p50),
-    fmt(r.sim.p99),
-    fmt(r.live.p99),
-    signed(r.diff.p99),
-    r.p99spread !== null ? `±${(r.p99spread * 100).toFixed(0)}%` : '-',
-    fmt(r.sim.mean),
-    fmt(r.live.mean),
-    signed(r.diff.mean),
-    pct(r.sim.utilization),
-    pct(r.live.utilization),
-    `${(r.shareDiff * 100).toFixed(1)} pt`,
-    `${fmt(r.plain.p50)}/${fmt(r.plain.p99)}`,
-  ]);
+  const head = [...LIVE_CHECK_HEADERS, 'p50/p99 sim w/o'];
+  const rows = c.rows.map((r) => [...liveCheckCells(r, TERMINAL), `${fmt(r.plain.p50)}/${fmt(r.plain.p99)}`]);
   const widths = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
   const line = (cells: string[]): string => cells.map((s, k) => (k === 0 ? s.padEnd(widths[k]!) : s.padStart(widths[k]!))).join('  ');
   const out: string[] = [st.bold(line(head))];

@@ -346,6 +346,20 @@ export interface LiveCheckFigures {
   utilization: number;
 }
 
+/** One strategy in a {@link LiveCheck}. */
+export interface LiveCheckRow {
+  strategy: string;
+  sim: LiveCheckFigures;
+  live: LiveCheckFigures;
+  /** (live − sim) / sim. */
+  diff: { p50: number; p99: number; mean: number };
+  /** Largest |live share − simulated share| over the backends. */
+  shareDiff: number;
+  /** Relative half-width of one window's simulated p99 95 % prediction interval, or null. */
+  p99spread: number | null;
+  ok: { p50: boolean; p99: boolean };
+}
+
 /** `lbsim compare-live`'s comparison (src/live/compare.ts), as results files carry it. */
 export interface LiveCheck {
   /** Which of the two compared files this is. */
@@ -356,18 +370,7 @@ export interface LiveCheck {
   overheadMs: number;
   /** Relative tolerances of agreement. */
   tolerance: { p50: number; p99: number };
-  rows: {
-    strategy: string;
-    sim: LiveCheckFigures;
-    live: LiveCheckFigures;
-    /** (live − sim) / sim. */
-    diff: { p50: number; p99: number; mean: number };
-    /** Largest |live share − simulated share| over the backends. */
-    shareDiff: number;
-    /** Relative half-width of one window's simulated p99 95 % prediction interval, or null. */
-    p99spread: number | null;
-    ok: { p50: boolean; p99: boolean };
-  }[];
+  rows: LiveCheckRow[];
   /** Rankings by p99, best first. */
   ranking: { sim: string[]; live: string[]; same: boolean; consistent: boolean };
   agree: boolean;

@@ -5,8 +5,9 @@
  * the largest share difference, and whether each is within tolerance; the time scale both ran at.
  * Pure transforms (no DOM), unit-tested.
  */
+import { LIVE_CHECK_HEADERS, liveCheckCells, type LiveCheckFormats } from '../../src/results/live-check-table.js';
 import { fmtMs } from './format.js';
-import type { LiveCheck, ResultsFile } from './types.js';
+import type { LiveCheck, LiveCheckRow, ResultsFile } from './types.js';
 
 const num = (v: unknown): v is number => typeof v === 'number';
 
@@ -17,7 +18,7 @@ export function liveCheckOf(file: ResultsFile): LiveCheck | undefined {
   const l = c as Partial<LiveCheck>;
   if (!num(l.scale) || !Array.isArray(l.rows) || (l.side !== 'sim' && l.side !== 'live')) return undefined;
   const rowOk = (r: unknown): boolean => {
-    const x = r as LiveCheck['rows'][number] | null;
+    const x = r as LiveCheckRow | null;
     return x !== null && typeof x === 'object' && typeof x.strategy === 'string' && [x.sim, x.live].every((f) => f && num(f.p50) && num(f.p99) && num(f.mean));
   };
   return l.rows.every(rowOk) ? (l as LiveCheck) : undefined;
@@ -38,27 +39,19 @@ export function scaleText(c: LiveCheck): string {
     : `Both ran at time scale ×${c.scale}: every service, think and network time ×${c.scale} and every rate ÷${c.scale}, so the proxy's own cost stays small beside the work; latencies are in scaled ms.`;
 }
 
+/** The page's number formats for the table's cells (a dash for what a file lacks). */
+const PAGE: LiveCheckFormats = {
+  ms: fmtMs,
+  signed: signedPct,
+  percent: (x) => (Number.isFinite(x) ? `${(x * 100).toFixed(0)} %` : '–'),
+  spread: (x) => (x !== null && num(x) ? `±${(x * 100).toFixed(0)} %` : '–'),
+  points: (x) => (num(x) ? `${(x * 100).toFixed(1)} pt` : '–'),
+};
+
 /** The table's headers and rows; `bad[i]` marks a row outside the tolerances. */
 export function liveCheckTable(c: LiveCheck): { headers: string[]; rows: string[][]; bad: boolean[] } {
-  const headers = ['strategy', 'p50 sim', 'p50 live', 'Δp50', 'p99 sim', 'p99 live', 'Δp99', 'p99 spread', 'mean sim', 'mean live', 'Δmean', 'util sim', 'util live', 'max Δshare'];
-  const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(0)} %` : '–');
-  const rows = c.rows.map((r) => [
-    r.strategy,
-    fmtMs(r.sim.p50),
-    fmtMs(r.live.p50),
-    signedPct(r.diff.p50),
-    fmtMs(r.sim.p99),
-    fmtMs(r.live.p99),
-    signedPct(r.diff.p99),
-    r.p99spread !== null && num(r.p99spread) ? `±${(r.p99spread * 100).toFixed(0)} %` : '–',
-    fmtMs(r.sim.mean),
-    fmtMs(r.live.mean),
-    signedPct(r.diff.mean),
-    pct(r.sim.utilization),
-    pct(r.live.utilization),
-    num(r.shareDiff) ? `${(r.shareDiff * 100).toFixed(1)} pt` : '–',
-  ]);
-  return { headers, rows, bad: c.rows.map((r) => !(r.ok?.p50 && r.ok?.p99)) };
+  const rows = c.rows.map((r) => liveCheckCells(r, PAGE));
+  return { headers: [...LIVE_CHECK_HEADERS], rows, bad: c.rows.map((r) => !(r.ok?.p50 && r.ok?.p99)) };
 }
 
 /** The ranking and agreement lines under the table. */

@@ -21,6 +21,7 @@ export type {
   FaultEvent,
   LatencySummary,
   LiveCheck,
+  LiveCheckRow,
   ResultsFile,
   StrategyResult,
   AxisValue,

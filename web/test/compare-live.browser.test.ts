@@ -7,12 +7,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../src/report/write.js';
 import type { LiveCheck, ResultsFile } from '../../src/results/schema.js';
-import { ensureBuilt, launchChromium, ROOT } from './browser.js';
+import { ensureBuilt, launchChromium, openReport, ROOT } from './browser.js';
 
 const RUN = (JSON.parse(readFileSync(join(ROOT, 'web/test/fixture-results.json'), 'utf8')) as ResultsFile[])[0]!;
 
@@ -61,11 +60,8 @@ describe('compare-live report in headless chromium', () => {
 
   for (const width of [1024, 1400]) {
     it(`${width} px: two named files, the side-by-side card with the time scale, none for a plain run`, async () => {
-      const page = await browser!.newPage({ viewport: { width, height: 900 } });
       const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(pathToFileURL(html).href);
-      await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+      const page = await openReport(browser!, html, { width, height: 900 }, errors);
       const name = String(RUN.scenario['name']);
       const options = await page.$$eval('#file-select option', (os) => os.map((o) => o.textContent));
       expect(options).toEqual([`${name} — simulated (×20 time scale)`, `${name} — measured live (×20 time scale)`, name]);

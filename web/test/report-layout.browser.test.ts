@@ -8,12 +8,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../src/report/write.js';
 import type { ResultsFile, StrategyResult } from '../../src/results/schema.js';
-import { ensureBuilt, launchChromium, ROOT } from './browser.js';
+import { ensureBuilt, launchChromium, openReport, ROOT } from './browser.js';
 
 const BASE = (JSON.parse(readFileSync(join(ROOT, 'web/test/fixture-results.json'), 'utf8')) as ResultsFile[])[0] as ResultsFile;
 
@@ -53,11 +52,8 @@ describe('report layout with 17 strategies', () => {
 
   for (const width of [1024, 1400]) {
     it(`reads well at ${width} px`, async () => {
-      const page = await browser!.newPage({ viewport: { width, height: 900 } });
       const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(pathToFileURL(html).href);
-      await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+      const page = await openReport(browser!, html, { width, height: 900 }, errors);
 
       // every column of the table fits its box: nothing to scroll sideways, the last column inside
       const edges = await page.evaluate(() => {

@@ -1,8 +1,11 @@
 /**
  * Test support: runs the compiled CLI (`node bin/lbsim.js …`, built by `npm run build`, which
- * `npm test` runs first) in a child process, as a user runs it, in a scratch directory.
+ * `npm test` runs first) in a child process, as a user runs it, in a scratch directory
+ * ({@link makeCliScratch}).
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** The repository root. */
@@ -21,4 +24,21 @@ export interface CliRun {
 export function runBuiltCli(cwd: string, args: readonly string[]): CliRun {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
   return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/**
+ * A test file's scratch directory (call it in `beforeAll`): checks that the CLI is built (`npm test`
+ * builds it first), makes `lbsim-<name>-…` under the system's temporary directory and writes
+ * `files` (file name → text) into it. Returns its path; {@link removeScratch} deletes it.
+ */
+export function makeCliScratch(name: string, files: Readonly<Record<string, string>> = {}): string {
+  if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('run `npm run build` first (npm test does)');
+  const dir = mkdtempSync(join(tmpdir(), `lbsim-${name}-`));
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+  return dir;
+}
+
+/** Deletes a directory {@link makeCliScratch} made, with everything in it (call it in `afterAll`). */
+export function removeScratch(dir: string): void {
+  if (dir !== '') rmSync(dir, { recursive: true, force: true });
 }

@@ -9,12 +9,11 @@
  * written).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, runBuiltCli } from '../../cli/testing/built-cli.js';
+import { BIN, ROOT, makeCliScratch, removeScratch, runBuiltCli } from '../../cli/testing/built-cli.js';
 import { InputError } from '../../input/errors.js';
 import { loadScenario } from '../../scenario/index.js';
 import { runScenario } from '../../sim/run.js';
@@ -95,16 +94,14 @@ async function stopChild(c: ChildProcess): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('run `npm run build` first (npm test does)');
-  dir = mkdtempSync(join(tmpdir(), 'lbsim-queue-'));
-  writeFileSync(join(dir, 'grid.yaml'), SCENARIO);
+  dir = makeCliScratch('queue', { 'grid.yaml': SCENARIO });
   redis = await startLocalRedis();
 });
 
 afterAll(async () => {
   for (const c of children) await stopChild(c);
   await redis?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  removeScratch(dir);
 });
 
 describe('sweep on a Redis queue', () => {

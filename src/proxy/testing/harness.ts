@@ -44,6 +44,20 @@ export class TestClient {
     return this.send(url, { headers });
   }
 
+  /**
+   * GETs `url` `n` times, one after another, and counts the answers by body text (the test
+   * backends answer with their name); throws at the first status other than 200.
+   */
+  async tally(url: string, n: number): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (let k = 0; k < n; k++) {
+      const r = await this.get(url);
+      if (r.status !== 200) throw new Error(`GET ${url}: status ${r.status} (request ${k + 1} of ${n}): ${r.text.slice(0, 200)}`);
+      out.set(r.text, (out.get(r.text) ?? 0) + 1);
+    }
+    return out;
+  }
+
   async close(): Promise<void> {
     await this.agent.close();
   }

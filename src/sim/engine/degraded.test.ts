@@ -6,41 +6,21 @@
  * refuse `degraded` outside Envoy failover mode with the field path. Fixed seeds; tolerances stated.
  */
 import { describe, expect, it } from 'vitest';
-import { FullSimulation } from './full.js';
 import type { Fault, Scenario } from '../../scenario/types.js';
-import { choice, testScenario } from '../test/fixture.js';
-import { WorkloadModel } from '../model/workload.js';
+import { crashFault, runFull, twoGroupScenario } from '../test/fixture.js';
 import { parseScenario } from '../../scenario/index.js';
 import { InputError } from '../../input/errors.js';
 
-const crash = (backends: string[], atMs: number, durationMs: number | null): Fault => ({ kind: 'crash', backends, atMs, durationMs, mtbfMs: null, mttrMs: null });
+const crash = crashFault;
 
-/** Four healthy backends `h-*` and four degraded `d-*`, Poisson 1000/s, checks every 100 ms. */
+/** Four healthy backends `h-*` and four degraded `d-*`, Envoy failover; see `twoGroupScenario`. */
 function degraded(faults: Fault[]): Scenario {
-  return testScenario({
-    durationMs: 10_000,
-    warmupMs: 1_000,
-    intervalMs: 1_000,
-    clients: { process: { arrival: 'poisson', rate: 1000 } },
-    backends: [
-      { name: 'h', count: 4, workers: 2, service: { dist: 'exponential', mean: 1 } },
-      { name: 'd', count: 4, workers: 2, service: { dist: 'exponential', mean: 1 }, degraded: true },
-    ],
-    balancer: {
-      passive: false,
-      panicThreshold: 0,
-      failover: { mode: 'envoy', allBackups: false, overprovisioningFactor: 1.4 },
-      healthCheck: { intervalMs: 100, timeoutMs: 50, rise: 1, fall: 1, costMs: 0 },
-    },
-    faults,
-  });
+  return twoGroupScenario(['h', 'd'], { degraded: true }, { mode: 'envoy', allBackups: false, overprovisioningFactor: 1.4 }, faults);
 }
 
 function run(sc: Scenario, strategy = 'least-connections') {
-  const sim = new FullSimulation(new WorkloadModel(sc), choice(strategy), 1);
-  const out = sim.run();
-  const share = (prefix: string) => out.summary.backends.filter((b) => b.id.startsWith(prefix)).reduce((a, b) => a + b.share, 0);
-  return { sim, out, healthy: share('h-'), degraded: share('d-') };
+  const r = runFull(sc, strategy);
+  return { ...r, healthy: r.share('h-'), degraded: r.share('d-') };
 }
 
 describe('degraded hosts in the simulator', () => {

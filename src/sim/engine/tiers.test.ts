@@ -6,40 +6,20 @@
  * tolerances stated.
  */
 import { describe, expect, it } from 'vitest';
-import { FullSimulation } from './full.js';
 import type { Fault, Scenario } from '../../scenario/types.js';
 import type { FailoverSettings } from '../../core/balancer/settings.js';
-import { choice, testScenario } from '../test/fixture.js';
-import { WorkloadModel } from '../model/workload.js';
+import { crashFault, runFull, twoGroupScenario } from '../test/fixture.js';
 
-const crash = (backends: string[], atMs: number, durationMs: number | null): Fault => ({ kind: 'crash', backends, atMs, durationMs, mtbfMs: null, mttrMs: null });
+const crash = crashFault;
 
-/** Four primaries and four backups, Poisson 1000/s, checks every 100 ms, 10 s measured after 1 s. */
+/** Four primaries `p-*` and four backups `s-*` (priority 1); see `twoGroupScenario`. */
 function tiered(mode: FailoverSettings['mode'], faults: Fault[]): Scenario {
-  return testScenario({
-    durationMs: 10_000,
-    warmupMs: 1_000,
-    intervalMs: 1_000,
-    clients: { process: { arrival: 'poisson', rate: 1000 } },
-    backends: [
-      { name: 'p', count: 4, workers: 2, service: { dist: 'exponential', mean: 1 } },
-      { name: 's', count: 4, workers: 2, service: { dist: 'exponential', mean: 1 }, priority: 1 },
-    ],
-    balancer: {
-      passive: false,
-      panicThreshold: 0,
-      failover: { mode, allBackups: false, overprovisioningFactor: 1.4 },
-      healthCheck: { intervalMs: 100, timeoutMs: 50, rise: 1, fall: 1, costMs: 0 },
-    },
-    faults,
-  });
+  return twoGroupScenario(['p', 's'], { priority: 1 }, { mode, allBackups: false, overprovisioningFactor: 1.4 }, faults);
 }
 
 function run(sc: Scenario, strategy = 'least-connections') {
-  const sim = new FullSimulation(new WorkloadModel(sc), choice(strategy), 1);
-  const out = sim.run();
-  const share = (prefix: string) => out.summary.backends.filter((b) => b.id.startsWith(prefix)).reduce((a, b) => a + b.share, 0);
-  return { sim, out, primary: share('p-'), backup: share('s-') };
+  const r = runFull(sc, strategy);
+  return { ...r, primary: r.share('p-'), backup: r.share('s-') };
 }
 
 describe('tiers in the simulator', () => {
