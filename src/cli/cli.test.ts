@@ -6,24 +6,14 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCliScratch, removeScratch, runBuiltCli } from './testing/built-cli.js';
+import { makeCliScratch, removeScratch, runBuiltCli, smallScenario } from './testing/built-cli.js';
 
 let dir = '';
 
 /** Runs the built CLI in this file's scratch directory. */
 const lbsim = (...args: string[]) => runBuiltCli(dir, args);
 
-const SMALL = `name: small
-seed: 3
-duration: 2s
-warmup: 200ms
-clients: { arrival: poisson, rate: 2000 }
-backends:
-  - count: 4
-    workers: 1
-    service: { dist: exponential, mean: 1ms }
-strategies: [round-robin, p2c, { name: p2c, label: p2c-d3, options: { draws: 3 } }]
-`;
+const SMALL = smallScenario();
 
 beforeAll(() => {
   dir = makeCliScratch('cli', { 'small.yaml': SMALL });

@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, makeCliScratch, removeScratch, runBuiltCli } from './testing/built-cli.js';
+import { BIN, makeCliScratch, removeScratch, runBuiltCli, smallScenario } from './testing/built-cli.js';
 
 let dir = '';
 
@@ -27,17 +27,7 @@ function piped(args: string) {
   return { line: r.stdout.trim(), status: /status=(\d+)/.exec(r.stderr)?.[1], err: readFileSync(join(dir, 'err.txt'), 'utf8') };
 }
 
-const SMALL = `name: small
-seed: 3
-duration: 1s
-warmup: 200ms
-clients: { arrival: poisson, rate: 2000 }
-backends:
-  - count: 4
-    workers: 1
-    service: { dist: exponential, mean: 1ms }
-strategies: [round-robin, p2c, { name: p2c, label: p2c-d3, options: { draws: 3 } }]
-`;
+const SMALL = smallScenario('1s');
 
 beforeAll(() => {
   dir = makeCliScratch('usability', { 'small.yaml': SMALL });

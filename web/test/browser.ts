@@ -1,13 +1,17 @@
 /**
  * Shared pieces of the browser tests: build the page when stale, launch Debian's Chromium with the
- * flags this closed network needs, open a written report and wait for it, and measure what each
- * chart canvas painted.
+ * flags this closed network needs, write a test file's report and browser ({@link reportFixture}),
+ * open a written report and wait for it, and measure what each chart canvas painted.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
+import { writeReport } from '../../src/report/write.js';
+import type { ResultsFile } from '../../src/results/schema.js';
 
 /** Repository root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -74,6 +78,48 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** A report written for a test file and the Chromium to open it in, once the file's tests start. */
+export interface ReportFixture {
+  readonly browser: Browser;
+  /** The report's `index.html`. */
+  readonly html: string;
+  /** The scratch directory it is written in. */
+  readonly dir: string;
+}
+
+/**
+ * Registers, where it is called (a file or a `describe`), the hooks that build the page when stale,
+ * write `files()` as a report into a scratch directory `lbsim-<name>-…` and launch Chromium before
+ * the tests, then close Chromium and delete the directory after them. Returns what the hooks set.
+ */
+export function reportFixture(name: string, files: () => ResultsFile[]): ReportFixture {
+  let browser: Browser | undefined;
+  let dir = '';
+  let html = '';
+  beforeAll(async () => {
+    await ensureBuilt();
+    dir = mkdtempSync(join(tmpdir(), `lbsim-${name}-`));
+    html = writeReport(files(), dir);
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    get browser(): Browser {
+      if (browser === undefined) throw new Error('the report fixture is used before its beforeAll ran');
+      return browser;
+    },
+    get html() {
+      return html;
+    },
+    get dir() {
+      return dir;
+    },
+  };
 }
 
 /**

@@ -4,14 +4,11 @@
  * card — both sides per strategy with the deltas, the scale stated — at 1024 and 1400 px; a plain
  * run shows no such card.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeReport } from '../../src/report/write.js';
+import { describe, expect, it } from 'vitest';
 import type { LiveCheck, ResultsFile } from '../../src/results/schema.js';
-import { ensureBuilt, launchChromium, openReport, ROOT } from './browser.js';
+import { openReport, reportFixture, ROOT } from './browser.js';
 
 const RUN = (JSON.parse(readFileSync(join(ROOT, 'web/test/fixture-results.json'), 'utf8')) as ResultsFile[])[0]!;
 
@@ -42,26 +39,12 @@ function check(side: 'sim' | 'live'): LiveCheck {
 }
 
 describe('compare-live report in headless chromium', () => {
-  let browser: Browser | undefined;
-  let dir = '';
-  let html = '';
-
-  beforeAll(async () => {
-    await ensureBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'lbsim-compare-live-'));
-    html = writeReport([{ ...RUN, liveCheck: check('sim') }, { ...RUN, mode: 'live', liveCheck: check('live') }, RUN], dir);
-    browser = await launchChromium();
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const report = reportFixture('compare-live', () => [{ ...RUN, liveCheck: check('sim') }, { ...RUN, mode: 'live', liveCheck: check('live') }, RUN]);
 
   for (const width of [1024, 1400]) {
     it(`${width} px: two named files, the side-by-side card with the time scale, none for a plain run`, async () => {
       const errors: string[] = [];
-      const page = await openReport(browser!, html, { width, height: 900 }, errors);
+      const page = await openReport(report.browser, report.html, { width, height: 900 }, errors);
       const name = String(RUN.scenario['name']);
       const options = await page.$$eval('#file-select option', (os) => os.map((o) => o.textContent));
       expect(options).toEqual([`${name} — simulated (×20 time scale)`, `${name} — measured live (×20 time scale)`, name]);

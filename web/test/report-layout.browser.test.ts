@@ -5,14 +5,11 @@
  * the CDF's log axis starts near the fastest answers rather than at a stray near-zero latency, and
  * "Backends over time" opens on the best strategy. Saves a screenshot per width to out/.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeReport } from '../../src/report/write.js';
+import { describe, expect, it } from 'vitest';
 import type { ResultsFile, StrategyResult } from '../../src/results/schema.js';
-import { ensureBuilt, launchChromium, openReport, ROOT } from './browser.js';
+import { openReport, reportFixture, ROOT } from './browser.js';
 
 const BASE = (JSON.parse(readFileSync(join(ROOT, 'web/test/fixture-results.json'), 'utf8')) as ResultsFile[])[0] as ResultsFile;
 
@@ -32,28 +29,14 @@ function manyStrategies(): ResultsFile {
 }
 
 describe('report layout with 17 strategies', () => {
-  let browser: Browser | undefined;
-  let dir = '';
-  let html = '';
   const file = manyStrategies();
   const best = [...file.results].sort((a, b) => a.latency.p99 - b.latency.p99)[0]!.strategy;
-
-  beforeAll(async () => {
-    await ensureBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'lbsim-layout-'));
-    html = writeReport([file], dir);
-    browser = await launchChromium();
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const report = reportFixture('layout', () => [file]);
 
   for (const width of [1024, 1400]) {
     it(`reads well at ${width} px`, async () => {
       const errors: string[] = [];
-      const page = await openReport(browser!, html, { width, height: 900 }, errors);
+      const page = await openReport(report.browser, report.html, { width, height: 900 }, errors);
 
       // every column of the table fits its box: nothing to scroll sideways, the last column inside
       const edges = await page.evaluate(() => {

@@ -10,14 +10,12 @@
  * show the fixture's numbers beside p99, that the verdict and captions name them, and that toggling
  * a strategy hides it on the cross-zone chart. Saves out/report-zones-screenshot.png.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeReport } from '../../src/report/write.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ResultsFile } from '../../src/results/schema.js';
-import { canvasStats, ensureBuilt, launchChromium, openReport, ROOT } from './browser.js';
+import { canvasStats, openReport, reportFixture, ROOT } from './browser.js';
 
 const FILES = JSON.parse(readFileSync(join(ROOT, 'web/test/fixture-zones.json'), 'utf8')) as ResultsFile[];
 const [ZONES, TIERS] = FILES as [ResultsFile, ResultsFile];
@@ -51,23 +49,13 @@ async function rowOrder(page: Page): Promise<string[]> {
 const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
 
 describe('failover tiers and zones in the web report', () => {
-  let browser: Browser | undefined;
+  const report = reportFixture('web-zones', () => FILES);
   let page: Page;
-  let outDir = '';
   const errors: string[] = [];
 
   beforeAll(async () => {
-    await ensureBuilt();
-    outDir = mkdtempSync(join(tmpdir(), 'lbsim-web-zones-'));
-    const html = writeReport(FILES, outDir);
-    browser = await launchChromium();
-    page = await openReport(browser, html, { width: 1400, height: 1000 }, errors);
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
-  });
+    page = await openReport(report.browser, report.html, { width: 1400, height: 1000 }, errors);
+  }, 30_000);
 
   it('reads the fixture without problems', async () => {
     expect(await page.evaluate(() => window.lbsimReport?.problems ?? ['no handle'])).toEqual([]);

@@ -42,3 +42,22 @@ export function makeCliScratch(name: string, files: Readonly<Record<string, stri
 export function removeScratch(dir: string): void {
   if (dir !== '') rmSync(dir, { recursive: true, force: true });
 }
+
+/**
+ * The CLI tests' small scenario: 4 one-worker backends (exponential 1 ms), Poisson 2000 req/s
+ * (utilization 0.5), seed 3, 200 ms warm-up, `duration` measured; round-robin, p2c and p2c with
+ * three draws (`p2c-d3`).
+ */
+export function smallScenario(duration = '2s'): string {
+  return `name: small
+seed: 3
+duration: ${duration}
+warmup: 200ms
+clients: { arrival: poisson, rate: 2000 }
+backends:
+  - count: 4
+    workers: 1
+    service: { dist: exponential, mean: 1ms }
+strategies: [round-robin, p2c, { name: p2c, label: p2c-d3, options: { draws: 3 } }]
+`;
+}
