@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, makeCliScratch, removeScratch } from './testing/built-cli.js';
+import { BIN, ROOT, inTerminal, makeCliScratch, removeScratch } from './testing/built-cli.js';
 
 let dir = '';
 
@@ -69,9 +69,9 @@ function runUntil(cmd: string, args: string[], when: RegExp, interrupt: (c: Retu
 
 describe('Ctrl-C during lbsim run and sweep', () => {
   it('run, in a terminal: the finished strategies written marked partial, the terminal left as it was, exit 130', async () => {
-    const line = [process.execPath, BIN, 'run', 'slow.yaml', '--parallel', '1', '--json', 'run.json'].map((a) => `'${a}'`).join(' ');
     // Ctrl-C typed into the pseudo-terminal: its line discipline sends SIGINT to lbsim
-    const r = await runUntil('script', ['-qfec', line, '/dev/null'], /\b2\/6 runs/, (c) => c.stdin!.write('\x03'));
+    const [cmd, args] = inTerminal(['run', 'slow.yaml', '--parallel', '1', '--json', 'run.json']);
+    const r = await runUntil(cmd, args, /\b2\/6 runs/, (c) => c.stdin!.write('\x03'));
     expect(r.code).toBe(130);
     // the bar never hid the cursor (ESC [?25l) nor turned line wrap off (ESC [?7l)
     expect(r.out).toMatch(/simulating \[/);

@@ -20,6 +20,19 @@ export interface CliRun {
   err: string;
 }
 
+/**
+ * The command and arguments that run `lbsim ...args` (the built CLI, with this Node) in a
+ * pseudo-terminal of its own: util-linux `script`, whose output is the terminal's and whose input is
+ * typed into it (write `\x03` to its stdin for a Ctrl-C: the terminal's line discipline signals the
+ * whole foreground process group). `script` runs the line with the user's `$SHELL` (`/bin/sh` when
+ * unset); the line `exec`s lbsim so that no shell stays in the process group: dash, still waiting
+ * there, would be killed by the Ctrl-C itself and report 130 whatever lbsim's exit code.
+ */
+export function inTerminal(args: readonly string[]): [command: string, args: string[]] {
+  const quote = (a: string): string => `'${a.replaceAll("'", `'\\''`)}'`;
+  return ['script', ['-qfec', `exec ${[process.execPath, BIN, ...args].map(quote).join(' ')}`, '/dev/null']];
+}
+
 /** Runs `lbsim ...args` in `cwd` with colour off, at most two minutes; waits for it to end. */
 export function runBuiltCli(cwd: string, args: readonly string[]): CliRun {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });

@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, makeCliScratch, removeScratch, runBuiltCli } from '../../cli/testing/built-cli.js';
+import { BIN, ROOT, inTerminal, makeCliScratch, removeScratch, runBuiltCli } from '../../cli/testing/built-cli.js';
 import { InputError } from '../../input/errors.js';
 import { loadScenario } from '../../scenario/index.js';
 import { runScenario } from '../../sim/run.js';
@@ -240,8 +240,8 @@ describe('lbsim worker and Ctrl-C', () => {
     const own = await startLocalRedis(); // its own queue: the run left on it is nobody else's
     // Ctrl-C typed into a pseudo-terminal: its line discipline signals the whole process group
     const typed = (): { child: ChildProcess; out: () => string; exit: Promise<number | null> } => {
-      const line = [process.execPath, BIN, 'worker', own.url, '--concurrency', '1', '--verbose'].map((a) => `'${a}'`).join(' ');
-      const child = spawn('script', ['-qfec', line, '/dev/null'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+      const [cmd, args] = inTerminal(['worker', own.url, '--concurrency', '1', '--verbose']);
+      const child = spawn(cmd, args, { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
       children.push(child);
       let out = '';
       child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
