@@ -28,18 +28,14 @@ export interface LiveCheckFormats {
 
 /** The cells of one row under {@link LIVE_CHECK_HEADERS}. */
 export function liveCheckCells(r: LiveCheckRow, f: LiveCheckFormats): string[] {
+  // each latency's three columns: simulated, measured, relative difference
+  const latency = (k: 'p50' | 'p99' | 'mean'): string[] => [f.ms(r.sim[k]), f.ms(r.live[k]), f.signed(r.diff[k])];
   return [
     r.strategy,
-    f.ms(r.sim.p50),
-    f.ms(r.live.p50),
-    f.signed(r.diff.p50),
-    f.ms(r.sim.p99),
-    f.ms(r.live.p99),
-    f.signed(r.diff.p99),
+    ...latency('p50'),
+    ...latency('p99'),
     f.spread(r.p99spread),
-    f.ms(r.sim.mean),
-    f.ms(r.live.mean),
-    f.signed(r.diff.mean),
+    ...latency('mean'),
     f.percent(r.sim.utilization),
     f.percent(r.live.utilization),
     f.points(r.shareDiff),
